@@ -1,0 +1,1 @@
+//! lab (filled in below).

@@ -1,0 +1,14 @@
+//! triage502 — an incident console for 502/504 Bad Gateway incidents.
+//!
+//! The library holds the engine (config, probes, logs, host facts, diagnosis, actions, report,
+//! lab); `src/tui/` is the only module that knows about the terminal. `src/main.rs` is the
+//! command line: it parses arguments with clap and calls into these modules.
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod lab;
+pub mod probe;
+pub mod report;
+pub mod tui;
+pub mod util;

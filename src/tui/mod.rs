@@ -1,0 +1,1 @@
+//! tui (filled in below).
