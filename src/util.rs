@@ -1,1 +1,148 @@
-//! Small helpers shared by the engine modules.
+//! Small helpers shared by the engine modules: URL and `host:port` splitting, human text for
+//! I/O errors (with "try sudo" hints), and whether we run as root.
+
+use std::io;
+
+/// The parts of an http(s) URL that probes need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UrlParts {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// Host name or address (IPv6 without brackets).
+    pub host: String,
+    /// Port (scheme default when absent).
+    pub port: u16,
+    /// Path and query.
+    pub path: String,
+}
+
+impl UrlParts {
+    /// Parse an http(s) URL; the error says what is wrong.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let u = reqwest::Url::parse(s).map_err(|e| format!("'{s}' is not a URL ({e})"))?;
+        let scheme = u.scheme().to_string();
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("'{s}' must start with http:// or https://"));
+        }
+        let host = match u.host() {
+            Some(url::Host::Domain(d)) => d.to_string(),
+            Some(url::Host::Ipv4(a)) => a.to_string(),
+            Some(url::Host::Ipv6(a)) => a.to_string(),
+            None => return Err(format!("'{s}' has no host")),
+        };
+        let port = u
+            .port_or_known_default()
+            .ok_or_else(|| format!("'{s}' has no port"))?;
+        let mut path = u.path().to_string();
+        if let Some(q) = u.query() {
+            path.push('?');
+            path.push_str(q);
+        }
+        Ok(UrlParts {
+            scheme,
+            host,
+            port,
+            path,
+        })
+    }
+
+    /// `host:port`, IPv6 in brackets.
+    pub fn authority(&self) -> String {
+        join_host_port(&self.host, self.port)
+    }
+}
+
+/// `host:port`, IPv6 addresses in brackets.
+pub fn join_host_port(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// Split `host:port` / `[v6]:port`; `None` when there is no valid port.
+pub fn split_host_port(s: &str) -> Option<(String, u16)> {
+    let (host, port) = if let Some(rest) = s.strip_prefix('[') {
+        let (h, p) = rest.split_once("]:")?;
+        (h, p)
+    } else {
+        s.rsplit_once(':')?
+    };
+    if host.is_empty() || host.contains(':') && !s.starts_with('[') {
+        return None;
+    }
+    Some((host.to_string(), port.parse().ok()?))
+}
+
+/// A person-readable text for an I/O error, without the Rust formatting noise.
+pub fn io_error_text(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A hint for an I/O error ("try with sudo" for permission errors).
+pub fn io_error_hint(e: &io::Error) -> Option<String> {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied if !is_root() => {
+            Some("run as root (sudo triage502 ...) or make the file readable".into())
+        }
+        io::ErrorKind::NotFound => Some("check the path in the config".into()),
+        _ => None,
+    }
+}
+
+/// Whether the effective user is root.
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Shorten `s` to at most `max` characters, marking the cut with `…`.
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_parts() {
+        let u = UrlParts::parse("https://office.example.org/healthcheck?x=1").expect("url");
+        assert_eq!(
+            (u.host.as_str(), u.port, u.path.as_str()),
+            ("office.example.org", 443, "/healthcheck?x=1")
+        );
+        let u = UrlParts::parse("http://[::1]:8000/").expect("url");
+        assert_eq!(u.authority(), "[::1]:8000");
+        assert!(UrlParts::parse("ftp://x/").is_err());
+        assert!(UrlParts::parse("not a url").is_err());
+    }
+
+    #[test]
+    fn host_port() {
+        assert_eq!(
+            split_host_port("127.0.0.1:80"),
+            Some(("127.0.0.1".into(), 80))
+        );
+        assert_eq!(split_host_port("[::1]:443"), Some(("::1".into(), 443)));
+        assert_eq!(split_host_port("::1"), None);
+        assert_eq!(split_host_port("host"), None);
+        assert_eq!(split_host_port("host:99999"), None);
+    }
+
+    #[test]
+    fn shorten_marks_cut() {
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abc", 4), "abc");
+    }
+}

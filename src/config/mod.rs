@@ -1,1 +1,614 @@
-//! config (filled in below).
+//! Configuration: the TOML schema, the embedded profiles (`onlyoffice`, `generic`), discovery
+//! of the config file, validation with file/line/hint, and masking of secrets.
+//!
+//! Discovery order: `--config FILE`, `$TRIAGE502_CONFIG`, `./triage502.toml`,
+//! `$XDG_CONFIG_HOME/triage502/config.toml` (or `~/.config/...`), `/etc/triage502/config.toml`;
+//! with none, the embedded `onlyoffice` profile. Every field has a default, so an empty file is
+//! a valid config.
+
+mod secret;
+mod validate;
+
+pub use secret::Secret;
+pub use validate::{Problem, check_text};
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The embedded `onlyoffice` profile: a stock deb/rpm ONLYOFFICE Docs install.
+pub const ONLYOFFICE_PROFILE: &str = include_str!("../../assets/profile-onlyoffice.toml");
+/// A commented starting config written by `config init`.
+pub const INIT_TEMPLATE: &str = include_str!("../../assets/config-init.toml");
+
+/// The whole configuration.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Name of the profile this config was made from (informational).
+    pub profile: String,
+    /// Refuse every recovery action.
+    pub read_only: bool,
+    /// Theme name (dark, light, high-contrast, monochrome).
+    pub theme: String,
+    /// Probe scheduling.
+    pub probe: ProbeSettings,
+    /// The chain, from the user towards the application.
+    #[serde(rename = "hop")]
+    pub hops: Vec<Hop>,
+    /// ONLYOFFICE Document Server settings (JWT).
+    pub onlyoffice: OnlyOffice,
+    /// Log files to read.
+    pub logs: Logs,
+    /// Services that make up the chain.
+    #[serde(rename = "service")]
+    pub services: Vec<Service>,
+    /// How to reach nginx (for `nginx -T`, `nginx -t`, reload).
+    pub nginx: Nginx,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            profile: "custom".into(),
+            read_only: false,
+            theme: "dark".into(),
+            probe: ProbeSettings::default(),
+            hops: Vec::new(),
+            onlyoffice: OnlyOffice::default(),
+            logs: Logs::default(),
+            services: Vec::new(),
+            nginx: Nginx::default(),
+        }
+    }
+}
+
+/// Probe scheduling settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProbeSettings {
+    /// Time between the starts of two rounds, in milliseconds.
+    pub interval_ms: u64,
+    /// Default timeout of one hop, in milliseconds.
+    pub timeout_ms: u64,
+}
+
+impl Default for ProbeSettings {
+    fn default() -> Self {
+        ProbeSettings {
+            interval_ms: 2000,
+            timeout_ms: 3000,
+        }
+    }
+}
+
+/// What a hop probes.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum HopKind {
+    /// Name resolution of `target` (a host name).
+    Dns,
+    /// TCP connect to `target` (`host:port`).
+    Tcp,
+    /// TLS handshake with `target` (`host:port`), certificate checks.
+    Tls,
+    /// HTTP request to `url`.
+    Http,
+    /// Document Server `/healthcheck` at `url`.
+    DocserverHealth,
+    /// Document Server command service (`{"c":"version"}`) at `url`.
+    DocserverCommand,
+}
+
+impl HopKind {
+    /// The stable name used in config and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HopKind::Dns => "dns",
+            HopKind::Tcp => "tcp",
+            HopKind::Tls => "tls",
+            HopKind::Http => "http",
+            HopKind::DocserverHealth => "docserver-health",
+            HopKind::DocserverCommand => "docserver-command",
+        }
+    }
+
+    /// Whether the hop is addressed by `url` (else by `target`).
+    pub fn uses_url(self) -> bool {
+        matches!(
+            self,
+            HopKind::Http | HopKind::DocserverHealth | HopKind::DocserverCommand
+        )
+    }
+}
+
+/// Where a hop sits in the request chain; the diagnosis uses it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Name resolution of the public host.
+    Dns,
+    /// The reverse proxy itself (nginx's listening port).
+    Proxy,
+    /// A request that goes through the proxy to the application.
+    ViaProxy,
+    /// The application behind the proxy (what nginx proxies to).
+    Upstream,
+    /// A service the application depends on (database, queue).
+    Dependency,
+    /// The integrator's storage / callback side.
+    Storage,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+/// One hop of the chain.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Hop {
+    /// Short unique name shown in the console (`nginx`, `docservice`, ...).
+    pub name: String,
+    /// What is probed.
+    pub kind: HopKind,
+    /// Role in the chain.
+    #[serde(default)]
+    pub role: Role,
+    /// `host` for dns, `host:port` for tcp/tls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// URL for http-like kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Host header to send (probe through the proxy exactly as a browser would).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_header: Option<String>,
+    /// Expected HTTP status (default 200).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_status: Option<u16>,
+    /// Expected substring of the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_body: Option<String>,
+    /// Timeout of this hop in milliseconds (default: `probe.timeout_ms`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// Accept certificates that do not verify (still reported as WARN).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure: bool,
+    /// Name of the service (in `[[service]]`) behind this hop, for diagnosis and actions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+}
+
+impl Hop {
+    /// What the hop points at, for display: the URL or the target.
+    pub fn display_target(&self) -> &str {
+        self.url.as_deref().or(self.target.as_deref()).unwrap_or("")
+    }
+}
+
+/// ONLYOFFICE Document Server settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OnlyOffice {
+    /// The Document Server's `local.json`.
+    pub local_json: PathBuf,
+    /// The Document Server's `default.json` (read under `local.json`).
+    pub default_json: PathBuf,
+    /// The integrator's JWT secret (e.g. Nextcloud's `jwt_secret`); when empty, the secret from
+    /// `local.json` is used to sign probe tokens.
+    pub jwt_secret: Option<Secret>,
+    /// Header carrying the token (default `Authorization`).
+    pub jwt_header: String,
+}
+
+impl Default for OnlyOffice {
+    fn default() -> Self {
+        OnlyOffice {
+            local_json: "/etc/onlyoffice/documentserver/local.json".into(),
+            default_json: "/etc/onlyoffice/documentserver/default.json".into(),
+            jwt_secret: None,
+            jwt_header: "Authorization".into(),
+        }
+    }
+}
+
+/// Log files.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Logs {
+    /// nginx error logs.
+    pub nginx_error: Vec<PathBuf>,
+    /// nginx access logs.
+    pub nginx_access: Vec<PathBuf>,
+    /// Document Server logs (`docservice/out.log`, `converter/out.log`).
+    pub docserver: Vec<PathBuf>,
+}
+
+/// How a service is managed.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// Detect: systemd, then supervisor, then docker.
+    #[default]
+    Auto,
+    /// systemd unit.
+    Systemd,
+    /// supervisor program.
+    Supervisor,
+    /// docker container.
+    Docker,
+}
+
+/// A service of the chain.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Name shown and used in action ids (`restart:NAME`).
+    pub name: String,
+    /// How it is managed.
+    #[serde(default)]
+    pub backend: Backend,
+    /// systemd unit / supervisor program / container name; defaults to `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// `supervisorctl -c FILE` for supervisor-managed services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervisor_config: Option<PathBuf>,
+}
+
+/// How to reach nginx.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Nginx {
+    /// The nginx binary.
+    pub binary: PathBuf,
+    /// `-c FILE` (empty: nginx's compiled-in default).
+    pub config: Option<PathBuf>,
+    /// `-p DIR`.
+    pub prefix: Option<PathBuf>,
+}
+
+impl Default for Nginx {
+    fn default() -> Self {
+        Nginx {
+            binary: "nginx".into(),
+            config: None,
+            prefix: None,
+        }
+    }
+}
+
+/// Where the effective config came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A file on disk.
+    File(PathBuf),
+    /// An embedded profile.
+    Embedded(&'static str),
+    /// The generic profile built from URLs on the command line.
+    Generic,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::File(p) => write!(f, "{}", p.display()),
+            Source::Embedded(n) => write!(f, "embedded profile '{n}'"),
+            Source::Generic => write!(f, "generic profile (command line)"),
+        }
+    }
+}
+
+/// A config that failed to load: every problem found, each with file, line and hint.
+#[derive(Debug)]
+pub struct LoadError {
+    /// The file (or profile) that was read.
+    pub source: String,
+    /// What is wrong.
+    pub problems: Vec<Problem>,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", p.render(&self.source))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Options that select the config (from the command line).
+#[derive(Debug, Clone, Default)]
+pub struct Selector {
+    /// `--config FILE`.
+    pub file: Option<PathBuf>,
+    /// `--profile NAME`.
+    pub profile: Option<String>,
+    /// `--proxy-url` for the generic profile.
+    pub proxy_url: Option<String>,
+    /// `--app-url` for the generic profile.
+    pub app_url: Option<String>,
+}
+
+/// The candidate files, in discovery order (first existing wins).
+pub fn candidates() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    if let Some(p) = std::env::var_os("TRIAGE502_CONFIG").filter(|p| !p.is_empty()) {
+        v.push(PathBuf::from(p));
+    }
+    v.push(PathBuf::from("triage502.toml"));
+    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|p| !p.is_empty()) {
+        v.push(Path::new(&x).join("triage502/config.toml"));
+    } else if let Some(h) = std::env::var_os("HOME").filter(|p| !p.is_empty()) {
+        v.push(Path::new(&h).join(".config/triage502/config.toml"));
+    }
+    v.push(PathBuf::from("/etc/triage502/config.toml"));
+    v
+}
+
+/// Load the effective config following the discovery order.
+pub fn load(sel: &Selector) -> Result<(Config, Source), LoadError> {
+    match sel.profile.as_deref() {
+        Some("generic") => return generic(sel).map(|c| (c, Source::Generic)),
+        Some("onlyoffice") if sel.file.is_none() => {
+            return parse(ONLYOFFICE_PROFILE, "embedded profile 'onlyoffice'")
+                .map(|c| (c, Source::Embedded("onlyoffice")));
+        }
+        Some("onlyoffice") | None => {}
+        Some(other) => {
+            return Err(LoadError {
+                source: "--profile".into(),
+                problems: vec![Problem::plain(
+                    format!("unknown profile '{other}'"),
+                    Some("profiles: onlyoffice, generic".into()),
+                )],
+            });
+        }
+    }
+    if let Some(f) = &sel.file {
+        return load_file(f).map(|c| (c, Source::File(f.clone())));
+    }
+    for c in candidates() {
+        if c.is_file() {
+            return load_file(&c).map(|cfg| (cfg, Source::File(c)));
+        }
+    }
+    parse(ONLYOFFICE_PROFILE, "embedded profile 'onlyoffice'")
+        .map(|c| (c, Source::Embedded("onlyoffice")))
+}
+
+/// Read and validate one file.
+pub fn load_file(path: &Path) -> Result<Config, LoadError> {
+    let source = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError {
+        source: source.clone(),
+        problems: vec![Problem::plain(
+            format!("cannot read config: {}", crate::util::io_error_text(&e)),
+            crate::util::io_error_hint(&e),
+        )],
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| LoadError {
+        source: source.clone(),
+        problems: vec![Problem::plain(
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+            Some("a TOML config must be UTF-8".into()),
+        )],
+    })?;
+    parse(&text, &source)
+}
+
+/// Parse and validate config text; `source` names it in messages.
+pub fn parse(text: &str, source: &str) -> Result<Config, LoadError> {
+    let problems = check_text(text);
+    if !problems.is_empty() {
+        return Err(LoadError {
+            source: source.to_string(),
+            problems,
+        });
+    }
+    // check_text parsed it already; a second parse cannot fail differently.
+    toml::from_str(text).map_err(|e| LoadError {
+        source: source.to_string(),
+        problems: vec![Problem::plain(e.message().to_string(), None)],
+    })
+}
+
+/// The generic profile: `proxy_url` (the public URL through nginx) and `app_url` (the
+/// application nginx proxies to).
+pub fn generic(sel: &Selector) -> Result<Config, LoadError> {
+    let err = |m: &str| {
+        LoadError {
+        source: "--profile generic".into(),
+        problems: vec![Problem::plain(
+            m.to_string(),
+            Some("e.g. --profile generic --proxy-url https://example.org/ --app-url http://127.0.0.1:3000/".into()),
+        )],
+    }
+    };
+    let proxy = sel
+        .proxy_url
+        .as_deref()
+        .ok_or_else(|| err("the generic profile needs --proxy-url"))?;
+    let app = sel
+        .app_url
+        .as_deref()
+        .ok_or_else(|| err("the generic profile needs --app-url"))?;
+    let pu = crate::util::UrlParts::parse(proxy).map_err(|e| err(&format!("--proxy-url: {e}")))?;
+    let au = crate::util::UrlParts::parse(app).map_err(|e| err(&format!("--app-url: {e}")))?;
+    let mut hops = Vec::new();
+    let hop = |name: &str, kind, role, target: Option<String>, url: Option<String>| Hop {
+        name: name.into(),
+        kind,
+        role,
+        target,
+        url,
+        host_header: None,
+        expect_status: None,
+        expect_body: None,
+        timeout_ms: None,
+        insecure: false,
+        service: None,
+    };
+    if pu.host.parse::<std::net::IpAddr>().is_err() {
+        hops.push(hop(
+            "dns",
+            HopKind::Dns,
+            Role::Dns,
+            Some(pu.host.clone()),
+            None,
+        ));
+    }
+    hops.push(hop(
+        "proxy",
+        HopKind::Tcp,
+        Role::Proxy,
+        Some(pu.authority()),
+        None,
+    ));
+    if pu.scheme == "https" {
+        hops.push(hop(
+            "proxy-tls",
+            HopKind::Tls,
+            Role::Proxy,
+            Some(pu.authority()),
+            None,
+        ));
+    }
+    hops.push(hop(
+        "via-proxy",
+        HopKind::Http,
+        Role::ViaProxy,
+        None,
+        Some(proxy.into()),
+    ));
+    hops.push(hop(
+        "app",
+        HopKind::Tcp,
+        Role::Upstream,
+        Some(au.authority()),
+        None,
+    ));
+    hops.push(hop(
+        "app-http",
+        HopKind::Http,
+        Role::Upstream,
+        None,
+        Some(app.into()),
+    ));
+    Ok(Config {
+        profile: "generic".into(),
+        hops,
+        services: vec![Service {
+            name: "nginx".into(),
+            backend: Backend::Auto,
+            unit: None,
+            supervisor_config: None,
+        }],
+        logs: Logs {
+            nginx_error: vec!["/var/log/nginx/error.log".into()],
+            nginx_access: vec!["/var/log/nginx/access.log".into()],
+            docserver: vec![],
+        },
+        ..Config::default()
+    })
+}
+
+impl Config {
+    /// Timeout of a hop.
+    pub fn hop_timeout(&self, hop: &Hop) -> std::time::Duration {
+        std::time::Duration::from_millis(hop.timeout_ms.unwrap_or(self.probe.timeout_ms))
+    }
+
+    /// The config as TOML, secrets masked (for `config show`).
+    pub fn to_masked_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_profile_is_valid_and_matches_a_stock_install() {
+        let c = parse(ONLYOFFICE_PROFILE, "embedded").expect("embedded profile parses");
+        assert_eq!(c.profile, "onlyoffice");
+        let ds = c
+            .hops
+            .iter()
+            .find(|h| h.name == "docservice")
+            .expect("docservice hop");
+        assert_eq!(ds.target.as_deref(), Some("127.0.0.1:8000"));
+        let names: Vec<_> = c.services.iter().map(|s| s.name.as_str()).collect();
+        for s in [
+            "nginx",
+            "ds-docservice",
+            "ds-converter",
+            "postgresql",
+            "rabbitmq-server",
+        ] {
+            assert!(names.contains(&s), "missing service {s}");
+        }
+        assert!(
+            c.onlyoffice
+                .local_json
+                .ends_with("onlyoffice/documentserver/local.json")
+        );
+    }
+
+    #[test]
+    fn init_template_is_valid() {
+        parse(INIT_TEMPLATE, "init").expect("init template parses");
+    }
+
+    #[test]
+    fn empty_file_is_valid() {
+        let c = parse("", "empty").expect("empty parses");
+        assert_eq!(c.probe.interval_ms, 2000);
+    }
+
+    #[test]
+    fn generic_profile_from_two_urls() {
+        let c = generic(&Selector {
+            proxy_url: Some("https://office.example.org/".into()),
+            app_url: Some("http://127.0.0.1:3000/health".into()),
+            ..Selector::default()
+        })
+        .expect("generic");
+        let kinds: Vec<_> = c.hops.iter().map(|h| (h.name.as_str(), h.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("dns", HopKind::Dns),
+                ("proxy", HopKind::Tcp),
+                ("proxy-tls", HopKind::Tls),
+                ("via-proxy", HopKind::Http),
+                ("app", HopKind::Tcp),
+                ("app-http", HopKind::Http)
+            ]
+        );
+        assert_eq!(c.hops[1].target.as_deref(), Some("office.example.org:443"));
+        assert_eq!(c.hops[4].target.as_deref(), Some("127.0.0.1:3000"));
+        assert!(generic(&Selector::default()).is_err());
+    }
+
+    #[test]
+    fn secrets_are_masked_in_show() {
+        let c = parse("[onlyoffice]\njwt_secret = \"s3cr3t-value-1234\"\n", "t").expect("parses");
+        let shown = c.to_masked_toml();
+        assert!(!shown.contains("s3cr3t-value-1234"), "{shown}");
+        assert!(shown.contains("jwt_secret"), "{shown}");
+        assert_eq!(
+            c.onlyoffice.jwt_secret.as_ref().map(|s| s.expose()),
+            Some("s3cr3t-value-1234")
+        );
+    }
+}
