@@ -1,14 +1,323 @@
 //! The command line: clap definitions and dispatch to the engine modules.
+//!
+//! The contract (DESIGN.md): `triage502` opens the console; `check` exits with Nagios codes;
+//! `logs`, `report`, `config`, `lab`, `completions`, `man` as documented in the README.
 
-use clap::Parser;
+use crate::config::{self, Selector};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// triage502 — a terminal console for 502/504 Bad Gateway incidents.
+///
+/// With no subcommand it opens the console: the request chain live, hop by hop.
 #[derive(Parser, Debug)]
-#[command(name = "triage502", version, about)]
-pub struct Cli {}
+#[command(name = "triage502", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub cmd: Option<Command>,
+}
+
+/// Options that select and adjust the configuration.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Global {
+    /// Config file (else $TRIAGE502_CONFIG, ./triage502.toml, ~/.config/triage502/config.toml,
+    /// /etc/triage502/config.toml, then the embedded onlyoffice profile).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Embedded profile: onlyoffice, or generic (needs --proxy-url and --app-url).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Public URL through the proxy (generic profile).
+    #[arg(long, global = true, value_name = "URL")]
+    pub proxy_url: Option<String>,
+    /// URL of the application behind the proxy (generic profile).
+    #[arg(long, global = true, value_name = "URL")]
+    pub app_url: Option<String>,
+    /// Refuse every recovery action.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Theme: dark, light, high-contrast, monochrome.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+}
+
+impl Global {
+    fn selector(&self) -> Selector {
+        Selector {
+            file: self.config.clone(),
+            profile: self.profile.clone(),
+            proxy_url: self.proxy_url.clone(),
+            app_url: self.app_url.clone(),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Probe the chain once and exit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    Check {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Write the incident report of one round.
+    Report {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Configuration: write a commented starter, show the effective one, validate.
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCommand,
+    },
+    /// Print shell completions.
+    Completions {
+        /// bash, zsh, fish, elvish, powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Write a commented config (to FILE, default ./triage502.toml; never overwrites).
+    Init {
+        /// Where to write.
+        #[arg(value_name = "FILE")]
+        path: Option<PathBuf>,
+    },
+    /// Print the effective config, secrets masked.
+    Show,
+    /// Validate the config; errors name the file, the line and a hint.
+    Check,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Nagios,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Md,
+    Json,
+}
 
 /// Entry point used by `main`; returns the process exit code.
 pub fn main() -> i32 {
-    let _cli = Cli::parse();
-    0
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            // clap uses 0 for --help/--version and 2 for usage errors; keep 3 (UNKNOWN) for
+            // usage errors of `check` so monitoring never reads them as CRITICAL.
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 3,
+            };
+        }
+    };
+    run(cli)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+fn load(g: &Global) -> Result<(config::Config, config::Source), i32> {
+    match config::load(&g.selector()) {
+        Ok((mut c, s)) => {
+            if g.read_only {
+                c.read_only = true;
+            }
+            if let Some(t) = &g.theme {
+                c.theme = t.clone();
+            }
+            Ok((c, s))
+        }
+        Err(e) => {
+            eprintln!("triage502: invalid configuration\n{e}");
+            Err(3)
+        }
+    }
+}
+
+fn write_out(out: Option<&PathBuf>, text: &str) -> i32 {
+    match out {
+        Some(p) => match std::fs::write(p, text) {
+            Ok(()) => {
+                eprintln!("written: {}", p.display());
+                0
+            }
+            Err(e) => {
+                eprintln!(
+                    "triage502: cannot write {}: {}",
+                    p.display(),
+                    crate::util::io_error_text(&e)
+                );
+                3
+            }
+        },
+        None => {
+            let mut so = std::io::stdout().lock();
+            // A closed pipe (| head) is not an error worth a panic.
+            let _ = so.write_all(text.as_bytes());
+            let _ = so.flush();
+            0
+        }
+    }
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> i32 {
+    match cli.cmd {
+        None => {
+            let (cfg, source) = match load(&cli.global) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            crate::tui::run(Arc::new(cfg), source.to_string())
+        }
+        Some(Command::Check { format }) => {
+            let (cfg, source) = match load(&cli.global) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            let rt = match runtime() {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("triage502: {e}");
+                    return 3;
+                }
+            };
+            let state = rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string()));
+            let code = crate::report::overall(&state).nagios_code();
+            let text = match format {
+                CheckFormat::Text => crate::report::check_text(&state),
+                CheckFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&crate::report::check_json(&state))
+                        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+                    s.push('\n');
+                    s
+                }
+                CheckFormat::Nagios => crate::report::check_nagios(&state) + "\n",
+            };
+            write_out(None, &text);
+            code
+        }
+        Some(Command::Report { format, out }) => {
+            let (cfg, source) = match load(&cli.global) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            let rt = match runtime() {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("triage502: {e}");
+                    return 3;
+                }
+            };
+            let state = rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string()));
+            let text = match format {
+                ReportFormat::Md => crate::report::report_md(&state),
+                ReportFormat::Json => crate::report::report_json(&state),
+            };
+            write_out(out.as_ref(), &text)
+        }
+        Some(Command::Config { cmd }) => config_cmd(&cli.global, cmd),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "triage502", &mut std::io::stdout());
+            0
+        }
+        Some(Command::Man) => {
+            let man = clap_mangen::Man::new(Cli::command());
+            let mut buf = Vec::new();
+            if let Err(e) = man.render(&mut buf) {
+                eprintln!("triage502: cannot render the man page: {e}");
+                return 3;
+            }
+            write_out(None, &String::from_utf8_lossy(&buf))
+        }
+    }
+}
+
+fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
+    match cmd {
+        ConfigCommand::Init { path } => {
+            let path = path.unwrap_or_else(|| PathBuf::from("triage502.toml"));
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path);
+            match f {
+                Ok(mut f) => match f.write_all(config::INIT_TEMPLATE.as_bytes()) {
+                    Ok(()) => {
+                        println!(
+                            "written: {} (check it with: triage502 --config {} config check)",
+                            path.display(),
+                            path.display()
+                        );
+                        0
+                    }
+                    Err(e) => {
+                        eprintln!("triage502: cannot write {}: {e}", path.display());
+                        1
+                    }
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    eprintln!(
+                        "triage502: {} exists already; not overwriting it",
+                        path.display()
+                    );
+                    1
+                }
+                Err(e) => {
+                    eprintln!(
+                        "triage502: cannot create {}: {}",
+                        path.display(),
+                        crate::util::io_error_text(&e)
+                    );
+                    1
+                }
+            }
+        }
+        ConfigCommand::Show => match load(g) {
+            Ok((c, s)) => {
+                println!("# effective configuration from {s} (secrets masked)");
+                print!("{}", c.to_masked_toml());
+                0
+            }
+            Err(code) => code,
+        },
+        ConfigCommand::Check => match config::load(&g.selector()) {
+            Ok((c, s)) => {
+                println!(
+                    "✔ OK  {s}: valid ({} hops, {} services)",
+                    c.hops.len(),
+                    c.services.len()
+                );
+                0
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                1
+            }
+        },
+    }
 }

@@ -1,1 +1,349 @@
-//! engine (filled in below).
+//! The engine state: everything the console and the headless commands know, built only by
+//! applying owned [`Update`]s that background tasks send over one channel.
+//!
+//! `check` and `report` run one round and read the same state the console draws from; there is
+//! no second code path. [`State::apply`] returns whether anything visible changed, so the
+//! console redraws only then.
+
+use crate::config::{Config, Hop};
+use crate::probe::scheduler::ProbeEvent;
+use crate::probe::{HopResult, State as HopState};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// How many timeline events are kept.
+pub const TIMELINE_LIMIT: usize = 2000;
+
+/// An owned update from a background task.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// From the probe scheduler.
+    Probe(ProbeEvent),
+    /// A note for the timeline (an action, an error of a background task).
+    Note {
+        /// Severity of the note.
+        level: NoteLevel,
+        /// What happened.
+        text: String,
+    },
+}
+
+impl From<ProbeEvent> for Update {
+    fn from(e: ProbeEvent) -> Self {
+        Update::Probe(e)
+    }
+}
+
+/// Severity of a note.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum NoteLevel {
+    /// Informational.
+    Info,
+    /// Something to look at.
+    Warn,
+    /// Something failed.
+    Error,
+}
+
+/// One hop as the console sees it.
+#[derive(Debug, Clone)]
+pub struct HopView {
+    /// The configured hop.
+    pub hop: Hop,
+    /// The latest result, if any.
+    pub last: Option<HopResult>,
+    /// A probe is running now.
+    pub in_flight: bool,
+    /// Since when the hop has had its current state.
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// A timestamped event of the incident timeline.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Event {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `hop`, `note`.
+    pub kind: &'static str,
+    /// Severity.
+    pub level: NoteLevel,
+    /// What happened.
+    pub text: String,
+}
+
+/// The whole engine state.
+#[derive(Debug)]
+pub struct State {
+    /// Effective configuration.
+    pub cfg: Arc<Config>,
+    /// Where the configuration came from.
+    pub source: String,
+    /// Hops in chain order.
+    pub hops: Vec<HopView>,
+    /// Rounds finished so far.
+    pub rounds: u64,
+    /// The timeline (bounded, oldest dropped first).
+    pub timeline: VecDeque<Event>,
+    /// When the first hop turned red in the current incident.
+    pub incident_start: Option<DateTime<Utc>>,
+    /// When everything turned green again after an incident.
+    pub recovered_at: Option<DateTime<Utc>>,
+}
+
+impl State {
+    /// A fresh state for a config.
+    pub fn new(cfg: Arc<Config>, source: String) -> Self {
+        let hops = cfg
+            .hops
+            .iter()
+            .map(|h| HopView {
+                hop: h.clone(),
+                last: None,
+                in_flight: false,
+                since: None,
+            })
+            .collect();
+        State {
+            cfg,
+            source,
+            hops,
+            rounds: 0,
+            timeline: VecDeque::new(),
+            incident_start: None,
+            recovered_at: None,
+        }
+    }
+
+    fn push(&mut self, kind: &'static str, level: NoteLevel, text: String, at: DateTime<Utc>) {
+        if self.timeline.len() >= TIMELINE_LIMIT {
+            self.timeline.pop_front();
+        }
+        self.timeline.push_back(Event {
+            at,
+            kind,
+            level,
+            text,
+        });
+    }
+
+    /// Apply one update; true when something visible changed.
+    pub fn apply(&mut self, u: Update) -> bool {
+        match u {
+            Update::Probe(ProbeEvent::RoundStarted { .. }) => {
+                for h in &mut self.hops {
+                    h.in_flight = true;
+                }
+                true
+            }
+            Update::Probe(ProbeEvent::Result(r)) => {
+                self.apply_result(*r);
+                true
+            }
+            Update::Probe(ProbeEvent::RoundFinished { .. }) => {
+                self.rounds += 1;
+                for h in &mut self.hops {
+                    h.in_flight = false;
+                }
+                self.update_incident();
+                true
+            }
+            Update::Note { level, text } => {
+                self.push("note", level, text, Utc::now());
+                true
+            }
+        }
+    }
+
+    fn apply_result(&mut self, r: HopResult) {
+        let Some(i) = self.hops.iter().position(|h| h.hop.name == r.name) else {
+            return;
+        };
+        let prev = self.hops[i].last.as_ref().map(|l| l.state);
+        let at = r.at;
+        if prev != Some(r.state) {
+            self.hops[i].since = Some(at);
+            // The first OK of a hop is not news; every other change is.
+            if prev.is_some() || r.state != HopState::Ok {
+                let level = match r.state {
+                    HopState::Ok => NoteLevel::Info,
+                    HopState::Warn | HopState::Unknown => NoteLevel::Warn,
+                    HopState::Fail => NoteLevel::Error,
+                };
+                let from = prev.map(|p| p.word()).unwrap_or("—");
+                let text = format!("{} {} → {}: {}", r.name, from, r.state.word(), r.reason);
+                self.push("hop", level, text, at);
+            }
+        }
+        self.hops[i].in_flight = false;
+        self.hops[i].last = Some(r);
+    }
+
+    fn update_incident(&mut self) {
+        let red = self.worst() == HopState::Fail;
+        let now = Utc::now();
+        match (red, self.incident_start) {
+            (true, None) => {
+                self.incident_start = self
+                    .hops
+                    .iter()
+                    .filter(|h| h.last.as_ref().is_some_and(|l| l.state == HopState::Fail))
+                    .filter_map(|h| h.since)
+                    .min()
+                    .or(Some(now));
+                self.recovered_at = None;
+            }
+            (false, Some(start)) if self.recovered_at.is_none() => {
+                self.recovered_at = Some(now);
+                let secs = (now - start).num_seconds();
+                self.push(
+                    "incident",
+                    NoteLevel::Info,
+                    format!("all hops green again after {}", human_duration(secs)),
+                    now,
+                );
+            }
+            (true, Some(_)) if self.recovered_at.is_some() => {
+                // A new incident after a recovery.
+                self.incident_start = Some(now);
+                self.recovered_at = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// The latest results, in chain order (hops never probed are left out).
+    pub fn results(&self) -> Vec<HopResult> {
+        self.hops.iter().filter_map(|h| h.last.clone()).collect()
+    }
+
+    /// The worst hop state (OK when nothing has been probed).
+    pub fn worst(&self) -> HopState {
+        self.hops
+            .iter()
+            .filter_map(|h| h.last.as_ref().map(|l| l.state))
+            .max()
+            .unwrap_or(HopState::Ok)
+    }
+
+    /// Whether an incident is going on.
+    pub fn in_incident(&self) -> bool {
+        self.incident_start.is_some() && self.recovered_at.is_none()
+    }
+}
+
+/// `1h 02m`, `3m 05s`, `42s`.
+pub fn human_duration(secs: i64) -> String {
+    let s = secs.max(0);
+    if s >= 3600 {
+        format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m {:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Run one probe round through the same channel and state the console uses, and return the
+/// state (for `check` and `report`).
+pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
+    let prober = crate::probe::Prober::new(cfg.clone());
+    let mut state = State::new(cfg, source);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Update>(64);
+    let producer = async move {
+        crate::probe::scheduler::round_streaming(&prober, 1, &tx).await;
+    };
+    let consumer = async {
+        while let Some(u) = rx.recv().await {
+            state.apply(u);
+        }
+    };
+    tokio::join!(producer, consumer);
+    state
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{HopKind, Role};
+    use crate::probe::Detail;
+
+    fn cfg() -> Arc<Config> {
+        let c = crate::config::parse(
+            "[[hop]]\nname = \"a\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:1\"\n[[hop]]\nname = \"b\"\nkind = \"dns\"\ntarget = \"x\"\n",
+            "t",
+        )
+        .expect("config");
+        Arc::new(c)
+    }
+
+    fn res(name: &str, state: HopState) -> Update {
+        Update::Probe(ProbeEvent::Result(Box::new(HopResult {
+            name: name.into(),
+            kind: HopKind::Tcp,
+            role: Role::Other,
+            target: "t".into(),
+            state,
+            latency_ms: Some(1.0),
+            reason: "r".into(),
+            detail: Detail::default(),
+            at: Utc::now(),
+        })))
+    }
+
+    #[test]
+    fn transitions_make_timeline_and_incident() {
+        let mut s = State::new(cfg(), "t".into());
+        s.apply(Update::Probe(ProbeEvent::RoundStarted { seq: 1 }));
+        assert!(s.hops.iter().all(|h| h.in_flight));
+        s.apply(res("a", HopState::Ok));
+        s.apply(res("b", HopState::Ok));
+        s.apply(Update::Probe(ProbeEvent::RoundFinished { seq: 1 }));
+        assert!(
+            s.timeline.is_empty(),
+            "first OK is not news: {:?}",
+            s.timeline
+        );
+        assert!(!s.in_incident());
+        s.apply(res("a", HopState::Fail));
+        s.apply(Update::Probe(ProbeEvent::RoundFinished { seq: 2 }));
+        assert_eq!(s.timeline.len(), 1);
+        assert!(
+            s.timeline[0].text.contains("a OK → FAIL"),
+            "{:?}",
+            s.timeline
+        );
+        assert!(s.in_incident());
+        assert_eq!(s.worst(), HopState::Fail);
+        s.apply(res("a", HopState::Ok));
+        s.apply(Update::Probe(ProbeEvent::RoundFinished { seq: 3 }));
+        assert!(!s.in_incident());
+        assert!(s.recovered_at.is_some());
+        assert!(s.timeline.iter().any(|e| e.text.contains("green again")));
+        // Unknown hop names are ignored, not a panic.
+        s.apply(res("zzz", HopState::Fail));
+        assert_eq!(s.results().len(), 2);
+    }
+
+    #[test]
+    fn timeline_is_bounded() {
+        let mut s = State::new(cfg(), "t".into());
+        for i in 0..(TIMELINE_LIMIT + 10) {
+            s.apply(Update::Note {
+                level: NoteLevel::Info,
+                text: format!("n{i}"),
+            });
+        }
+        assert_eq!(s.timeline.len(), TIMELINE_LIMIT);
+        assert_eq!(s.timeline[0].text, "n10");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(human_duration(42), "42s");
+        assert_eq!(human_duration(185), "3m 05s");
+        assert_eq!(human_duration(3720), "1h 02m");
+    }
+}

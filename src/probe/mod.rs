@@ -1,1 +1,311 @@
-//! probe (filled in below).
+//! Probes of the request chain and their scheduler.
+//!
+//! Each [`Hop`](crate::config::Hop) is probed by its kind (`dns`, `tcp`, `tls`, `http`,
+//! `docserver-health`, `docserver-command`) under its own timeout. A round runs every hop
+//! concurrently (never summed), and the [`scheduler`] repeats rounds on the configured interval,
+//! handing each owned [`HopResult`] to the engine over a channel as soon as it is known.
+
+mod dns;
+mod errors;
+mod http;
+pub mod jwt;
+pub mod scheduler;
+mod tcp;
+mod tls;
+
+use crate::config::{Config, Hop, HopKind, Role};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use errors::NetError;
+
+/// The state of a hop (and, aggregated, of a round).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum State {
+    /// Works as expected.
+    Ok,
+    /// Works, but something is off (slow, certificate expiring, redirect).
+    Warn,
+    /// Could not be checked.
+    Unknown,
+    /// Broken.
+    Fail,
+}
+
+impl State {
+    /// A symbol that reads without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            State::Ok => "✔",
+            State::Warn => "▲",
+            State::Unknown => "?",
+            State::Fail => "✖",
+        }
+    }
+
+    /// The word for the state.
+    pub fn word(self) -> &'static str {
+        match self {
+            State::Ok => "OK",
+            State::Warn => "WARN",
+            State::Unknown => "UNKNOWN",
+            State::Fail => "FAIL",
+        }
+    }
+
+    /// Nagios exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    pub fn nagios_code(self) -> i32 {
+        match self {
+            State::Ok => 0,
+            State::Warn => 1,
+            State::Fail => 2,
+            State::Unknown => 3,
+        }
+    }
+
+    /// Nagios status word.
+    pub fn nagios_word(self) -> &'static str {
+        match self {
+            State::Ok => "OK",
+            State::Warn => "WARNING",
+            State::Fail => "CRITICAL",
+            State::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// The TLS facts of a `tls` hop.
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct TlsInfo {
+    /// Negotiated protocol version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Subject common name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Issuer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// DNS names and addresses the certificate is valid for.
+    pub names: Vec<String>,
+    /// Expiry, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<String>,
+    /// Days until expiry (negative: expired).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_left: Option<i64>,
+    /// Whether the chain verifies against the system's trust store.
+    pub trusted: bool,
+    /// Why it does not verify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_error: Option<String>,
+    /// Whether the certificate covers the host name probed.
+    pub name_matches: bool,
+}
+
+/// Which secret signed the command-service probe token (never the secret itself).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct JwtUse {
+    /// `config` (the integrator's secret), `local.json`, or `none`.
+    pub source: String,
+    /// Fingerprint of the secret used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Header that carried the token.
+    pub header: String,
+}
+
+/// Structured facts of a probe, for the diagnosis and the detail view.
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Detail {
+    /// The kind of network failure, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<NetError>,
+    /// OS errno of the failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errno: Option<i32>,
+    /// Addresses a name resolved to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
+    /// Address actually connected to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer: Option<String>,
+    /// HTTP status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// Start of the body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// `Server` header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// `Location` header of a redirect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Whether the error page came from the proxy (nginx) rather than the application.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_proxy: Option<bool>,
+    /// Document Server `/healthcheck` answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<bool>,
+    /// Document Server command-service `error` code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ds_error: Option<i64>,
+    /// Document Server version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ds_version: Option<String>,
+    /// Which secret signed the probe token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<JwtUse>,
+    /// Server `Date` minus local clock, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_skew_secs: Option<i64>,
+    /// TLS facts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsInfo>,
+    /// Anything else worth knowing (e.g. "local.json not readable").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The result of probing one hop once.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HopResult {
+    /// Hop name.
+    pub name: String,
+    /// Hop kind.
+    pub kind: HopKind,
+    /// Hop role.
+    pub role: Role,
+    /// What was probed.
+    pub target: String,
+    /// Verdict.
+    pub state: State,
+    /// Time the probe took, milliseconds (absent when nothing was measured).
+    pub latency_ms: Option<f64>,
+    /// One line a person understands.
+    pub reason: String,
+    /// Structured facts.
+    pub detail: Detail,
+    /// When the probe finished.
+    pub at: DateTime<Utc>,
+}
+
+/// What a probe function returns before the common fields are added.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    pub state: Option<State>,
+    pub reason: String,
+    pub detail: Detail,
+}
+
+impl Outcome {
+    pub(crate) fn new(state: State, reason: impl Into<String>) -> Self {
+        Outcome {
+            state: Some(state),
+            reason: reason.into(),
+            detail: Detail::default(),
+        }
+    }
+
+    pub(crate) fn with(mut self, f: impl FnOnce(&mut Detail)) -> Self {
+        f(&mut self.detail);
+        self
+    }
+}
+
+/// Long-lived probing resources (HTTP clients, TLS verifier), built once and reused each round
+/// so that a round costs only the probes themselves.
+pub struct Prober {
+    cfg: Arc<Config>,
+    http: http::Clients,
+    tls: tls::TlsProber,
+    jwt: jwt::JwtSource,
+}
+
+/// Install the process-wide rustls crypto provider (ring). Idempotent.
+pub fn init_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl Prober {
+    /// Build the prober for a config.
+    pub fn new(cfg: Arc<Config>) -> Self {
+        init_crypto();
+        let jwt = jwt::JwtSource::from_config(&cfg);
+        Prober {
+            http: http::Clients::new(),
+            tls: tls::TlsProber::new(),
+            jwt,
+            cfg,
+        }
+    }
+
+    /// The config this prober uses.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Probe one hop, bounded by its timeout.
+    pub async fn probe(&self, hop: &Hop) -> HopResult {
+        let timeout = self.cfg.hop_timeout(hop);
+        let start = Instant::now();
+        let fut = self.probe_inner(hop, timeout);
+        let out = match tokio::time::timeout(timeout, fut).await {
+            Ok(o) => o,
+            Err(_) => Outcome::new(State::Fail, timed_out_reason(hop, timeout)).with(|d| {
+                d.error = Some(NetError::Timeout);
+            }),
+        };
+        let elapsed = start.elapsed();
+        HopResult {
+            name: hop.name.clone(),
+            kind: hop.kind,
+            role: hop.role,
+            target: hop.display_target().to_string(),
+            state: out.state.unwrap_or(State::Unknown),
+            latency_ms: Some((elapsed.as_secs_f64() * 1000.0 * 10.0).round() / 10.0),
+            reason: out.reason,
+            detail: out.detail,
+            at: Utc::now(),
+        }
+    }
+
+    async fn probe_inner(&self, hop: &Hop, timeout: Duration) -> Outcome {
+        match hop.kind {
+            HopKind::Dns => dns::probe(hop.target.as_deref().unwrap_or("")).await,
+            HopKind::Tcp => tcp::probe(hop.target.as_deref().unwrap_or(""), timeout).await,
+            HopKind::Tls => self.tls.probe(hop, timeout).await,
+            HopKind::Http => self.http.probe_http(hop, timeout).await,
+            HopKind::DocserverHealth => self.http.probe_health(hop, timeout).await,
+            HopKind::DocserverCommand => self.http.probe_command(hop, timeout, &self.jwt).await,
+        }
+    }
+
+    /// One round: every hop concurrently; results in chain order.
+    pub async fn round(&self) -> Vec<HopResult> {
+        let futs = self.cfg.hops.iter().map(|h| self.probe(h));
+        futures_util::future::join_all(futs).await
+    }
+}
+
+fn timed_out_reason(hop: &Hop, timeout: Duration) -> String {
+    let secs = timeout.as_secs_f64();
+    match hop.kind {
+        HopKind::Dns => format!("name resolution timed out after {secs:.1} s"),
+        HopKind::Tcp | HopKind::Tls => format!(
+            "timed out after {secs:.1} s: no answer to connect (packets dropped by a firewall, or host down)"
+        ),
+        _ => format!(
+            "timed out after {secs:.1} s waiting for an answer (service hung or overloaded?)"
+        ),
+    }
+}
+
+/// The worst state of a set of results (OK < WARN < UNKNOWN < FAIL); OK when empty.
+pub fn worst(results: &[HopResult]) -> State {
+    results.iter().map(|r| r.state).max().unwrap_or(State::Ok)
+}

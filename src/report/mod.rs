@@ -1,1 +1,240 @@
-//! report (filled in below).
+//! Output of a state: `check` as text (a table with a symbol and a word per state), as a stable
+//! JSON object, and as one Nagios status line with perfdata.
+//!
+//! The JSON schema (version 1) is documented in the README; tests and monitoring rely on it.
+
+use crate::engine::State;
+use crate::probe::{HopResult, State as HopState};
+use serde::Serialize;
+
+/// The `check --format json` object.
+#[derive(Debug, Serialize)]
+pub struct CheckJson<'a> {
+    /// Schema version.
+    pub schema: u32,
+    /// Host name of this box.
+    pub host: String,
+    /// Profile name.
+    pub profile: &'a str,
+    /// Where the config came from.
+    pub config: &'a str,
+    /// When the round finished (RFC 3339).
+    pub at: String,
+    /// Worst state.
+    pub state: HopState,
+    /// Nagios exit code.
+    pub exit_code: i32,
+    /// Hops in chain order.
+    pub hops: Vec<HopResult>,
+    /// Findings (ranked); empty until the diagnosis fills it.
+    pub findings: Vec<serde_json::Value>,
+}
+
+/// This box's host name.
+pub fn host_name() -> String {
+    hostname::get()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .unwrap_or_else(|| "unknown-host".into())
+}
+
+/// The overall state of a round and its exit code.
+pub fn overall(state: &State) -> HopState {
+    if state.hops.is_empty() {
+        return HopState::Unknown;
+    }
+    state.worst()
+}
+
+/// Build the JSON object.
+pub fn check_json(state: &State) -> CheckJson<'_> {
+    let overall = overall(state);
+    CheckJson {
+        schema: 1,
+        host: host_name(),
+        profile: &state.cfg.profile,
+        config: &state.source,
+        at: chrono::Utc::now().to_rfc3339(),
+        state: overall,
+        exit_code: overall.nagios_code(),
+        hops: state.results(),
+        findings: Vec::new(),
+    }
+}
+
+fn latency(r: &HopResult) -> String {
+    match r.latency_ms {
+        Some(ms) if ms >= 1000.0 => format!("{:.1} s", ms / 1000.0),
+        Some(ms) => format!("{ms:.0} ms"),
+        None => "—".into(),
+    }
+}
+
+/// The text table.
+pub fn check_text(state: &State) -> String {
+    let results = state.results();
+    let name_w = results
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let kind_w = results
+        .iter()
+        .map(|r| r.kind.as_str().len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut out = String::new();
+    let overall = overall(state);
+    out.push_str(&format!(
+        "triage502 check on {} — {} ({}) — {} {}\n\n",
+        host_name(),
+        state.cfg.profile,
+        state.source,
+        overall.symbol(),
+        overall.word()
+    ));
+    out.push_str(&format!(
+        "  {:<9} {:<name_w$}  {:<kind_w$}  {:>8}  {}\n",
+        "STATE", "HOP", "KIND", "TIME", "REASON"
+    ));
+    for r in &results {
+        out.push_str(&format!(
+            "{} {:<7} {:<name_w$}  {:<kind_w$}  {:>8}  {}\n",
+            r.state.symbol(),
+            r.state.word(),
+            r.name,
+            r.kind.as_str(),
+            latency(r),
+            r.reason
+        ));
+    }
+    if results.is_empty() {
+        out.push_str("  (no hops configured: add [[hop]] sections to the config)\n");
+    }
+    out
+}
+
+/// One Nagios status line with perfdata.
+pub fn check_nagios(state: &State) -> String {
+    let results = state.results();
+    let overall = overall(state);
+    let failing: Vec<String> = results
+        .iter()
+        .filter(|r| r.state != HopState::Ok)
+        .map(|r| format!("{} {}: {}", r.name, r.state.word(), r.reason))
+        .collect();
+    let summary = if failing.is_empty() {
+        format!("all {} hops OK", results.len())
+    } else {
+        failing.join("; ")
+    };
+    let perf: Vec<String> = results
+        .iter()
+        .map(|r| {
+            let timeout = state
+                .cfg
+                .hops
+                .iter()
+                .find(|h| h.name == r.name)
+                .map(|h| state.cfg.hop_timeout(h).as_secs_f64())
+                .unwrap_or(0.0);
+            let v = r
+                .latency_ms
+                .map(|m| format!("{:.4}", m / 1000.0))
+                .unwrap_or_default();
+            format!("'{}'={v}s;;{timeout:.1};0", perf_label(&r.name))
+        })
+        .collect();
+    format!(
+        "TRIAGE502 {} - {} | {}",
+        overall.nagios_word(),
+        summary.replace('|', "/"),
+        perf.join(" ")
+    )
+}
+
+fn perf_label(s: &str) -> String {
+    s.chars()
+        .map(|c| if c == '\'' || c == '=' { '_' } else { c })
+        .collect()
+}
+
+/// The `report --format json` object: the check object plus the timeline.
+#[derive(Debug, Serialize)]
+pub struct ReportJson<'a> {
+    /// Everything `check --format json` has.
+    #[serde(flatten)]
+    pub check: CheckJson<'a>,
+    /// When the first hop turned red (RFC 3339), if it did.
+    pub incident_start: Option<String>,
+    /// When everything turned green again.
+    pub recovered_at: Option<String>,
+    /// Timestamped events.
+    pub timeline: Vec<&'a crate::engine::Event>,
+}
+
+/// The incident report as JSON.
+pub fn report_json(state: &State) -> String {
+    let r = ReportJson {
+        check: check_json(state),
+        incident_start: state.incident_start.map(|t| t.to_rfc3339()),
+        recovered_at: state.recovered_at.map(|t| t.to_rfc3339()),
+        timeline: state.timeline.iter().collect(),
+    };
+    let mut s =
+        serde_json::to_string_pretty(&r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The incident report as Markdown.
+pub fn report_md(state: &State) -> String {
+    let overall = overall(state);
+    let mut out = String::new();
+    out.push_str(&format!("# Incident report — {}\n\n", host_name()));
+    out.push_str(&format!(
+        "- Written: {}\n- Profile: {} ({})\n- Overall: {} {}\n",
+        chrono::Utc::now().to_rfc3339(),
+        state.cfg.profile,
+        state.source,
+        overall.symbol(),
+        overall.word()
+    ));
+    if let Some(s) = state.incident_start {
+        out.push_str(&format!("- First red hop: {}\n", s.to_rfc3339()));
+    }
+    if let Some(r) = state.recovered_at {
+        out.push_str(&format!("- Recovered: {}\n", r.to_rfc3339()));
+    }
+    out.push_str("\n## Request chain\n\n| State | Hop | Kind | Target | Time | Reason |\n|---|---|---|---|---|---|\n");
+    for r in state.results() {
+        out.push_str(&format!(
+            "| {} {} | {} | {} | {} | {} | {} |\n",
+            r.state.symbol(),
+            r.state.word(),
+            md_cell(&r.name),
+            r.kind.as_str(),
+            md_cell(&r.target),
+            latency(&r),
+            md_cell(&r.reason)
+        ));
+    }
+    out.push_str("\n## Timeline\n\n");
+    if state.timeline.is_empty() {
+        out.push_str("No state changes were recorded.\n");
+    }
+    for e in &state.timeline {
+        out.push_str(&format!(
+            "- {} — {}\n",
+            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+            md_cell(&e.text)
+        ));
+    }
+    out
+}

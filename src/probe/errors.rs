@@ -1,0 +1,119 @@
+//! Network failure kinds, told apart by errno (not by message text, which differs between
+//! glibc and musl), and the sentence a person reads for each.
+
+use serde::Serialize;
+use std::io;
+
+/// What kind of network failure a probe met.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum NetError {
+    /// ECONNREFUSED: nothing listens (or a REJECT rule with tcp-reset).
+    Refused,
+    /// No answer within the timeout (DROP rule, host down, hung service).
+    Timeout,
+    /// EHOSTUNREACH / ENETUNREACH.
+    Unreachable,
+    /// EACCES / EPERM: local policy (firewall, SELinux).
+    PermissionDenied,
+    /// ECONNRESET / EPIPE / closed without answer.
+    Reset,
+    /// Name did not resolve.
+    Dns,
+    /// TLS handshake failed.
+    Tls,
+    /// The peer answered something that is not the expected protocol.
+    Protocol,
+    /// Anything else.
+    Other,
+}
+
+impl NetError {
+    /// Classify an errno.
+    pub fn from_errno(errno: i32) -> NetError {
+        match errno {
+            libc::ECONNREFUSED => NetError::Refused,
+            libc::ETIMEDOUT => NetError::Timeout,
+            libc::EHOSTUNREACH | libc::ENETUNREACH => NetError::Unreachable,
+            libc::EACCES | libc::EPERM => NetError::PermissionDenied,
+            libc::ECONNRESET | libc::EPIPE | libc::ECONNABORTED => NetError::Reset,
+            _ => NetError::Other,
+        }
+    }
+
+    /// Classify an I/O error.
+    pub fn from_io(e: &io::Error) -> NetError {
+        match e.raw_os_error() {
+            Some(n) => NetError::from_errno(n),
+            None => match e.kind() {
+                io::ErrorKind::ConnectionRefused => NetError::Refused,
+                io::ErrorKind::TimedOut => NetError::Timeout,
+                io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::BrokenPipe
+                | io::ErrorKind::UnexpectedEof => NetError::Reset,
+                io::ErrorKind::PermissionDenied => NetError::PermissionDenied,
+                _ => NetError::Other,
+            },
+        }
+    }
+
+    /// A sentence about connecting to `addr` that failed this way.
+    pub fn connect_reason(self, addr: &str, detail: &str) -> String {
+        match self {
+            NetError::Refused => format!(
+                "connection refused on {addr}: nothing listens there (service down, wrong port) or a REJECT rule"
+            ),
+            NetError::Timeout => format!(
+                "connect to {addr} timed out: no answer (a firewall drops packets, or the host is down)"
+            ),
+            NetError::Unreachable => format!("no route to {addr} ({detail}): routing or host down"),
+            NetError::PermissionDenied => format!(
+                "permission denied connecting to {addr}: local policy (firewall, SELinux) forbids it"
+            ),
+            NetError::Reset => format!("connection to {addr} was reset ({detail})"),
+            NetError::Dns => format!("cannot resolve {addr}: {detail}"),
+            NetError::Tls => format!("TLS with {addr} failed: {detail}"),
+            NetError::Protocol => format!("{addr} did not speak the expected protocol: {detail}"),
+            NetError::Other => format!("cannot connect to {addr}: {detail}"),
+        }
+    }
+}
+
+/// The innermost I/O error in an error's source chain, if any.
+pub fn find_io_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a io::Error> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    let mut found = None;
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<io::Error>() {
+            found = Some(io);
+        }
+        cur = err.source();
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_classes() {
+        assert_eq!(NetError::from_errno(111), NetError::Refused);
+        assert_eq!(NetError::from_errno(110), NetError::Timeout);
+        assert_eq!(NetError::from_errno(113), NetError::Unreachable);
+        assert_eq!(NetError::from_errno(101), NetError::Unreachable);
+        assert_eq!(NetError::from_errno(13), NetError::PermissionDenied);
+        assert_eq!(NetError::from_errno(104), NetError::Reset);
+        assert!(
+            NetError::Refused
+                .connect_reason("a:1", "")
+                .contains("connection refused")
+        );
+        assert!(
+            NetError::Timeout
+                .connect_reason("a:1", "")
+                .contains("timed out")
+        );
+    }
+}

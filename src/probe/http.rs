@@ -1,0 +1,420 @@
+//! `http`, `docserver-health` and `docserver-command` hops.
+//!
+//! Clients are built once (building one loads the trust store) and keep no idle connections,
+//! so every probe opens a fresh connection exactly like a new browser request would. Redirects
+//! are not followed: a redirect is a fact worth showing.
+
+use super::errors::find_io_error;
+use super::jwt::{JwtSource, sign};
+use super::{NetError, Outcome, State};
+use crate::config::Hop;
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::time::{Duration, Instant};
+
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// Reusable HTTP clients (verifying, and not verifying for `insecure` hops).
+pub(super) struct Clients {
+    strict: Result<reqwest::Client, String>,
+    insecure: Result<reqwest::Client, String>,
+}
+
+fn build(insecure: bool) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(0)
+        .tls_danger_accept_invalid_certs(insecure)
+        .user_agent(concat!("triage502/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot build HTTP client: {e}"))
+}
+
+/// A response read up to [`BODY_LIMIT`].
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: String,
+    ms: f64,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    /// Whether an error page was produced by nginx itself.
+    fn made_by_nginx(&self) -> bool {
+        self.header("server")
+            .is_some_and(|s| s.to_ascii_lowercase().starts_with("nginx"))
+            || self.body.contains("<center>nginx")
+    }
+
+    fn fill(&self, d: &mut super::Detail) {
+        d.http_status = Some(self.status);
+        d.body = Some(crate::util::shorten(self.body.trim(), 200));
+        d.server = self.header("server");
+        d.location = self.header("location");
+        if let Some(date) = self.header("date")
+            && let Ok(t) = chrono::DateTime::parse_from_rfc2822(&date)
+        {
+            d.date_skew_secs = Some(t.timestamp() - chrono::Utc::now().timestamp());
+        }
+        if (500..600).contains(&self.status) {
+            d.from_proxy = Some(self.made_by_nginx());
+        }
+    }
+}
+
+/// Why an HTTP request failed, as an outcome.
+fn failed(e: &reqwest::Error, url: &str, timeout: Duration) -> Outcome {
+    let io = find_io_error(e);
+    let chain = error_chain(e);
+    let (kind, reason) = if e.is_timeout() {
+        (
+            NetError::Timeout,
+            format!(
+                "no answer from {url} within {:.1} s (service hung, overloaded, or packets dropped)",
+                timeout.as_secs_f64()
+            ),
+        )
+    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("TLS") {
+        (NetError::Tls, format!("TLS with {url} failed: {chain}"))
+    } else if let Some(io) = io.filter(|_| e.is_connect()) {
+        let k = NetError::from_io(io);
+        (k, k.connect_reason(url, &io.to_string()))
+    } else if e.is_connect() {
+        (NetError::Other, format!("cannot connect to {url}: {chain}"))
+    } else if chain.contains("closed before message completed")
+        || chain.contains("connection reset")
+    {
+        (
+            NetError::Reset,
+            format!("{url} closed the connection without an answer (crashed or reset)"),
+        )
+    } else {
+        (NetError::Protocol, format!("{url}: {chain}"))
+    };
+    Outcome::new(State::Fail, reason).with(|d| {
+        d.error = Some(kind);
+        d.errno = io.and_then(|i| i.raw_os_error());
+    })
+}
+
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let t = s.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+/// The reason for a 502/503/504 answer, telling a proxy-made page from the application's.
+fn gateway_reason(a: &Answer, upstream_name: &str) -> Option<String> {
+    let nginx = a.made_by_nginx();
+    let who = if nginx {
+        "from nginx"
+    } else {
+        "from the server"
+    };
+    Some(match a.status {
+        502 => format!(
+            "502 Bad Gateway {who}: nginx could not get an answer from {upstream_name} (nothing listening, refused, or reset)"
+        ),
+        503 => format!(
+            "503 Service Unavailable {who}: {upstream_name} is overloaded or in maintenance"
+        ),
+        504 => format!(
+            "504 Gateway Timeout {who}: {upstream_name} did not answer in time (hung, slow, or a firewall drops packets)"
+        ),
+        _ => return None,
+    })
+}
+
+impl Clients {
+    pub(super) fn new() -> Self {
+        Clients {
+            strict: build(false),
+            insecure: build(true),
+        }
+    }
+
+    async fn send(
+        &self,
+        hop: &Hop,
+        timeout: Duration,
+        post: Option<(serde_json::Value, HeaderMap)>,
+    ) -> Result<Answer, Outcome> {
+        let client = if hop.insecure {
+            &self.insecure
+        } else {
+            &self.strict
+        };
+        let client = client
+            .as_ref()
+            .map_err(|e| Outcome::new(State::Unknown, e.clone()))?;
+        let url = hop.url.as_deref().unwrap_or("");
+        let mut req = match &post {
+            Some((body, _)) => client
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body.to_string()),
+            None => client.get(url),
+        };
+        if let Some((_, h)) = post {
+            req = req.headers(h);
+        }
+        if let Some(h) = &hop.host_header {
+            req = req.header(reqwest::header::HOST, h);
+        }
+        let start = Instant::now();
+        let mut resp = req
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| failed(&e, url, timeout))?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(c)) => {
+                    body.extend_from_slice(&c);
+                    if body.len() >= BODY_LIMIT {
+                        body.truncate(BODY_LIMIT);
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return Err(failed(&e, url, timeout)),
+            }
+        }
+        Ok(Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+            ms: start.elapsed().as_secs_f64() * 1000.0,
+        })
+    }
+
+    /// Plain `http` hop: expected status (default 200) and optional body substring.
+    pub(super) async fn probe_http(&self, hop: &Hop, timeout: Duration) -> Outcome {
+        let a = match self.send(hop, timeout, None).await {
+            Ok(a) => a,
+            Err(o) => return o,
+        };
+        let want = hop.expect_status.unwrap_or(200);
+        let fill = |d: &mut super::Detail| a.fill(d);
+        if a.status != want {
+            if let Some(r) = gateway_reason(&a, "the application") {
+                return Outcome::new(State::Fail, r).with(fill);
+            }
+            if (300..400).contains(&a.status) {
+                let loc = a.header("location").unwrap_or_default();
+                return Outcome::new(
+                    State::Warn,
+                    format!("{} redirect to {loc} (expected {want})", a.status),
+                )
+                .with(fill);
+            }
+            return Outcome::new(State::Fail, format!("HTTP {} (expected {want})", a.status))
+                .with(fill);
+        }
+        if let Some(b) = &hop.expect_body
+            && !a.body.contains(b.as_str())
+        {
+            return Outcome::new(
+                State::Fail,
+                format!("HTTP {} but the body lacks {:?}", a.status, b),
+            )
+            .with(fill);
+        }
+        slow_or_ok(&a, timeout, format!("HTTP {} in {:.0} ms", a.status, a.ms)).with(fill)
+    }
+
+    /// `docserver-health`: `/healthcheck` answers 200 `true` or `false`.
+    pub(super) async fn probe_health(&self, hop: &Hop, timeout: Duration) -> Outcome {
+        let a = match self.send(hop, timeout, None).await {
+            Ok(a) => a,
+            Err(o) => return o,
+        };
+        let fill = |d: &mut super::Detail| a.fill(d);
+        if let Some(r) = gateway_reason(&a, "the Document Server") {
+            return Outcome::new(State::Fail, r).with(fill);
+        }
+        if a.status != 200 {
+            return Outcome::new(
+                State::Fail,
+                format!(
+                    "healthcheck answered HTTP {} (expected 200 with true)",
+                    a.status
+                ),
+            )
+            .with(fill);
+        }
+        match a.body.trim() {
+            "true" => slow_or_ok(&a, timeout, format!("healthcheck true in {:.0} ms", a.ms))
+                .with(fill)
+                .with(|d| d.health = Some(true)),
+            "false" => Outcome::new(
+                State::Fail,
+                "healthcheck false: a dependency failed (database, RabbitMQ, Redis or storage; see docservice/out.log)",
+            )
+            .with(fill)
+            .with(|d| d.health = Some(false)),
+            other => Outcome::new(
+                State::Fail,
+                format!(
+                    "healthcheck answered {:?}, not true/false: is this the Document Server?",
+                    crate::util::shorten(other, 40)
+                ),
+            )
+            .with(fill),
+        }
+    }
+
+    /// `docserver-command`: `{"c":"version"}` with a JWT when a secret is known.
+    pub(super) async fn probe_command(
+        &self,
+        hop: &Hop,
+        timeout: Duration,
+        jwt: &JwtSource,
+    ) -> Outcome {
+        let signing = jwt.signing();
+        let mut body = serde_json::json!({"c": "version"});
+        let mut headers = HeaderMap::new();
+        if let Some(secret) = &signing.secret {
+            let mut claims = serde_json::Map::new();
+            claims.insert("c".into(), "version".into());
+            match sign(secret, claims.clone()) {
+                Ok(t) => body["token"] = t.into(),
+                Err(e) => return Outcome::new(State::Unknown, e),
+            }
+            let mut payload = serde_json::Map::new();
+            payload.insert("payload".into(), serde_json::Value::Object(claims));
+            match sign(secret, payload) {
+                Ok(t) => {
+                    if let (Ok(name), Ok(v)) = (
+                        reqwest::header::HeaderName::from_bytes(signing.header.as_bytes()),
+                        HeaderValue::from_str(&format!("Bearer {t}")),
+                    ) {
+                        headers.insert(name, v);
+                    }
+                }
+                Err(e) => return Outcome::new(State::Unknown, e),
+            }
+        }
+        let jwt_use = super::JwtUse {
+            source: signing.source.to_string(),
+            fingerprint: signing.secret.as_ref().map(|s| s.fingerprint()),
+            header: signing.header.clone(),
+        };
+        let notes = signing.notes.clone();
+        let common = move |d: &mut super::Detail| {
+            d.jwt = Some(jwt_use);
+            d.notes.extend(notes);
+        };
+        let a = match self.send(hop, timeout, Some((body, headers))).await {
+            Ok(a) => a,
+            Err(o) => return o.with(common),
+        };
+        let fill = |d: &mut super::Detail| a.fill(d);
+        if let Some(r) = gateway_reason(&a, "the command service") {
+            return Outcome::new(State::Fail, r).with(fill).with(common);
+        }
+        let v: serde_json::Value = match serde_json::from_str(&a.body) {
+            Ok(v) => v,
+            Err(_) => {
+                return Outcome::new(
+                    State::Fail,
+                    format!(
+                        "HTTP {}: not a command-service answer (expected JSON with \"error\")",
+                        a.status
+                    ),
+                )
+                .with(fill)
+                .with(common);
+            }
+        };
+        let code = v.get("error").and_then(|e| e.as_i64());
+        let version = v
+            .get("version")
+            .and_then(|e| e.as_str())
+            .map(str::to_string);
+        let src = match signing.source {
+            "config" => "the configured (integrator's) secret",
+            "local.json" => "the secret from local.json",
+            _ => "no token",
+        };
+        let out = match code {
+            Some(0) => slow_or_ok(
+                &a,
+                timeout,
+                format!(
+                    "command service answers, version {}",
+                    version.clone().unwrap_or_else(|| "?".into())
+                ),
+            ),
+            Some(6) => Outcome::new(
+                State::Fail,
+                format!(
+                    "token rejected (error 6): the Document Server does not accept {src}: JWT secrets differ"
+                ),
+            ),
+            Some(7) => Outcome::new(
+                State::Fail,
+                "token expired (error 7): the clocks of this box and the Document Server differ",
+            ),
+            Some(n) => Outcome::new(
+                State::Fail,
+                format!("command service error {n} ({})", ds_error_text(n)),
+            ),
+            None => Outcome::new(
+                State::Fail,
+                format!("HTTP {}: answer has no \"error\" field", a.status),
+            ),
+        };
+        out.with(fill).with(common).with(|d| {
+            d.ds_error = code;
+            d.ds_version = version;
+        })
+    }
+}
+
+fn slow_or_ok(a: &Answer, timeout: Duration, ok: String) -> Outcome {
+    let half = timeout.as_secs_f64() * 500.0;
+    if a.ms > half {
+        Outcome::new(
+            State::Warn,
+            format!(
+                "{ok} — slow (over half the {:.1} s timeout)",
+                timeout.as_secs_f64()
+            ),
+        )
+    } else {
+        Outcome::new(State::Ok, ok)
+    }
+}
+
+/// Meaning of command-service error codes (ONLYOFFICE `commonDefines`).
+pub fn ds_error_text(n: i64) -> &'static str {
+    match n {
+        0 => "no error",
+        1 => "document key missing or no document with that key",
+        2 => "callback URL not correct",
+        3 => "internal server error",
+        4 => "no changes applied to the document before forcesave",
+        5 => "command not correct",
+        6 => "invalid token",
+        7 => "token expired",
+        _ => "unknown error code",
+    }
+}

@@ -1,0 +1,248 @@
+//! JWT for the Document Server command service: reading the Document Server's own settings
+//! (`local.json` over `default.json`) and signing HS256 probe tokens.
+//!
+//! The secret is never printed; only its fingerprint travels into results and reports.
+
+use crate::config::{Config, Secret};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The Document Server's token settings as read from its config files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DsTokenSettings {
+    /// `services.CoAuthoring.token.enable.request.inbox`.
+    pub inbox_enabled: Option<bool>,
+    /// `services.CoAuthoring.secret.inbox.string`.
+    pub inbox_secret: Option<Secret>,
+    /// `services.CoAuthoring.token.inbox.header`.
+    pub header: Option<String>,
+    /// Problems met while reading (missing file, permission denied, bad JSON).
+    pub problems: Vec<String>,
+}
+
+fn read_json(path: &Path, problems: &mut Vec<String>) -> Option<Value> {
+    match std::fs::read(path) {
+        Ok(b) => match serde_json::from_slice(&b) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                problems.push(format!("{} is not valid JSON: {e}", path.display()));
+                None
+            }
+        },
+        Err(e) => {
+            let hint = match e.kind() {
+                std::io::ErrorKind::PermissionDenied => " (run as root to read it)",
+                _ => "",
+            };
+            problems.push(format!(
+                "cannot read {}: {}{hint}",
+                path.display(),
+                crate::util::io_error_text(&e)
+            ));
+            None
+        }
+    }
+}
+
+/// Deep-merge `over` onto `base` (objects merge, everything else replaces).
+fn merge(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                merge(b.entry(k).or_insert(Value::Null), v);
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+impl DsTokenSettings {
+    /// Read `default.json` then `local.json` over it.
+    pub fn read(default_json: &Path, local_json: &Path) -> Self {
+        let mut problems = Vec::new();
+        let mut merged = Value::Object(Default::default());
+        if default_json.exists()
+            && let Some(v) = read_json(default_json, &mut problems)
+        {
+            merge(&mut merged, v);
+        }
+        let local = read_json(local_json, &mut problems);
+        if let Some(v) = local {
+            merge(&mut merged, v);
+        }
+        let co = merged.pointer("/services/CoAuthoring");
+        let get = |p: &str| co.and_then(|c| c.pointer(p));
+        DsTokenSettings {
+            inbox_enabled: get("/token/enable/request/inbox").and_then(Value::as_bool),
+            inbox_secret: get("/secret/inbox/string")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(Secret::new),
+            header: get("/token/inbox/header")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            problems,
+        }
+    }
+}
+
+/// Where the probe's signing secret comes from.
+#[derive(Debug, Clone)]
+pub struct JwtSource {
+    configured: Option<Secret>,
+    header: String,
+    default_json: PathBuf,
+    local_json: PathBuf,
+}
+
+/// A secret chosen for signing, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Signing {
+    /// The secret (None: send no token).
+    pub secret: Option<Secret>,
+    /// `config`, `local.json` or `none`.
+    pub source: &'static str,
+    /// Header to carry the token.
+    pub header: String,
+    /// Notes for the result (e.g. local.json unreadable).
+    pub notes: Vec<String>,
+}
+
+impl JwtSource {
+    /// From the `[onlyoffice]` section.
+    pub fn from_config(cfg: &Config) -> Self {
+        JwtSource {
+            configured: cfg.onlyoffice.jwt_secret.clone(),
+            header: cfg.onlyoffice.jwt_header.clone(),
+            default_json: cfg.onlyoffice.default_json.clone(),
+            local_json: cfg.onlyoffice.local_json.clone(),
+        }
+    }
+
+    /// Choose the secret: the configured (integrator's) one, else the Document Server's own.
+    /// `local.json` is read each time, so edits are seen at the next round.
+    pub fn signing(&self) -> Signing {
+        if let Some(s) = &self.configured {
+            return Signing {
+                secret: Some(s.clone()),
+                source: "config",
+                header: self.header.clone(),
+                notes: vec![],
+            };
+        }
+        let ds = DsTokenSettings::read(&self.default_json, &self.local_json);
+        let header = ds.header.clone().unwrap_or_else(|| self.header.clone());
+        match ds.inbox_secret {
+            Some(s) => Signing {
+                secret: Some(s),
+                source: "local.json",
+                header,
+                notes: ds.problems,
+            },
+            None => {
+                let mut notes = ds.problems;
+                notes.push(
+                    "no JWT secret configured or found in local.json: sending no token".into(),
+                );
+                Signing {
+                    secret: None,
+                    source: "none",
+                    header,
+                    notes,
+                }
+            }
+        }
+    }
+}
+
+/// Sign `claims` with HS256; `iat` and `exp` (5 minutes) are added.
+pub fn sign(secret: &Secret, mut claims: serde_json::Map<String, Value>) -> Result<String, String> {
+    let now = chrono::Utc::now().timestamp();
+    claims.insert("iat".into(), now.into());
+    claims.insert("exp".into(), (now + 300).into());
+    let key = jsonwebtoken::EncodingKey::from_secret(secret.expose().as_bytes())
+        .map_err(|e| format!("cannot use the secret as an HS256 key: {e}"))?;
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &Value::Object(claims),
+        &key,
+    )
+    .map_err(|e| format!("cannot sign token: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_over_default_and_problems() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let def = d.path().join("default.json");
+        let loc = d.path().join("local.json");
+        std::fs::write(
+            &def,
+            r#"{"services":{"CoAuthoring":{"token":{"enable":{"request":{"inbox":false}},"inbox":{"header":"Authorization"}},"secret":{"inbox":{"string":"default-secret"}}}}}"#,
+        )
+        .expect("write");
+        std::fs::write(
+            &loc,
+            r#"{"services":{"CoAuthoring":{"token":{"enable":{"request":{"inbox":true}}},"secret":{"inbox":{"string":"local-secret"}}}}}"#,
+        )
+        .expect("write");
+        let s = DsTokenSettings::read(&def, &loc);
+        assert_eq!(s.inbox_enabled, Some(true));
+        assert_eq!(
+            s.inbox_secret.as_ref().map(|x| x.expose()),
+            Some("local-secret")
+        );
+        assert_eq!(s.header.as_deref(), Some("Authorization"));
+        assert!(s.problems.is_empty());
+
+        let missing =
+            DsTokenSettings::read(&d.path().join("nope.json"), &d.path().join("nope2.json"));
+        assert_eq!(missing.problems.len(), 1, "{:?}", missing.problems);
+        assert!(
+            missing.problems[0].contains("no such file"),
+            "{:?}",
+            missing.problems
+        );
+
+        std::fs::write(&loc, "{not json").expect("write");
+        let bad = DsTokenSettings::read(&def, &loc);
+        assert!(
+            bad.problems[0].contains("not valid JSON"),
+            "{:?}",
+            bad.problems
+        );
+        assert_eq!(
+            bad.inbox_secret.as_ref().map(|x| x.expose()),
+            Some("default-secret")
+        );
+    }
+
+    #[test]
+    fn signed_token_verifies_with_same_secret_only() {
+        let s = Secret::new("abc");
+        let mut m = serde_json::Map::new();
+        m.insert("c".into(), "version".into());
+        let t = sign(&s, m).expect("sign");
+        let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+        v.required_spec_claims.clear();
+        assert!(
+            jsonwebtoken::decode::<Value>(
+                &t,
+                &jsonwebtoken::DecodingKey::from_secret(b"abc").expect("key"),
+                &v
+            )
+            .is_ok()
+        );
+        assert!(
+            jsonwebtoken::decode::<Value>(
+                &t,
+                &jsonwebtoken::DecodingKey::from_secret(b"abd").expect("key"),
+                &v
+            )
+            .is_err()
+        );
+    }
+}

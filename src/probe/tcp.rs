@@ -1,0 +1,83 @@
+//! `tcp` hop: connect to `host:port`, telling refused / timed out / unreachable / permission
+//! denied apart by errno. Every resolved address is tried in order, like a client would.
+
+use super::{NetError, Outcome, State};
+use std::time::Duration;
+
+/// Connect to `target`.
+pub(super) async fn probe(target: &str, timeout: Duration) -> Outcome {
+    let addrs = match resolve(target).await {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut last: Option<Outcome> = None;
+    for addr in &addrs {
+        let start = std::time::Instant::now();
+        match tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect(addr)).await {
+            Ok(Ok(_stream)) => {
+                let ms = start.elapsed().as_secs_f64() * 1000.0;
+                return Outcome::new(
+                    State::Ok,
+                    format!("{addr} accepts connections ({ms:.1} ms)"),
+                )
+                .with(|d| d.peer = Some(addr.to_string()));
+            }
+            Ok(Err(e)) => {
+                let kind = NetError::from_io(&e);
+                last = Some(
+                    Outcome::new(
+                        State::Fail,
+                        kind.connect_reason(&addr.to_string(), &e.to_string()),
+                    )
+                    .with(|d| {
+                        d.error = Some(kind);
+                        d.errno = e.raw_os_error();
+                        d.peer = Some(addr.to_string());
+                    }),
+                );
+            }
+            Err(_) => {
+                return Outcome::new(
+                    State::Fail,
+                    format!(
+                        "connect to {addr} timed out after {:.1} s: no answer (a firewall drops packets, or the host is down)",
+                        timeout.as_secs_f64()
+                    ),
+                )
+                .with(|d| {
+                    d.error = Some(NetError::Timeout);
+                    d.peer = Some(addr.to_string());
+                });
+            }
+        }
+    }
+    last.unwrap_or_else(|| Outcome::new(State::Unknown, format!("{target}: nothing to connect to")))
+}
+
+/// Resolve `host:port`, or an outcome explaining why not.
+pub(super) async fn resolve(target: &str) -> Result<Vec<std::net::SocketAddr>, Outcome> {
+    let Some((host, port)) = crate::util::split_host_port(target) else {
+        return Err(Outcome::new(
+            State::Unknown,
+            format!("target '{target}' is not host:port"),
+        ));
+    };
+    match tokio::net::lookup_host((host.as_str(), port)).await {
+        Ok(a) => {
+            let v: Vec<_> = a.collect();
+            if v.is_empty() {
+                Err(
+                    Outcome::new(State::Fail, format!("{host} resolves to no address"))
+                        .with(|d| d.error = Some(NetError::Dns)),
+                )
+            } else {
+                Ok(v)
+            }
+        }
+        Err(e) => Err(
+            Outcome::new(State::Fail, format!("cannot resolve {host}: {e}"))
+                .with(|d| d.error = Some(NetError::Dns)),
+        ),
+    }
+}

@@ -1,0 +1,279 @@
+//! `tls` hop: handshake with `host:port`, then report protocol, certificate names against the
+//! host, days to expiry and whether the chain is trusted by this box. The handshake completes
+//! even for untrusted certificates (the verdict is recorded, not enforced) so the certificate
+//! can still be shown. A server that answers plain HTTP on the port is recognised.
+
+use super::{NetError, Outcome, State, TlsInfo};
+use crate::config::Hop;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Builds TLS client configs around the platform verifier.
+pub(super) struct TlsProber {
+    inner: Result<Arc<rustls_platform_verifier::Verifier>, String>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
+
+#[derive(Debug)]
+struct Recording {
+    inner: Arc<rustls_platform_verifier::Verifier>,
+    verdict: Mutex<Option<Result<(), String>>>,
+}
+
+impl ServerCertVerifier for Recording {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let r = self
+            .inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        if let Ok(mut v) = self.verdict.lock() {
+            *v = Some(r);
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// Whether certificate name `pattern` (possibly `*.example.org`) covers `host`.
+pub fn name_matches(pattern: &str, host: &str) -> bool {
+    let p = pattern.to_ascii_lowercase();
+    let h = host.to_ascii_lowercase();
+    if let Some(rest) = p.strip_prefix("*.") {
+        return h
+            .split_once('.')
+            .is_some_and(|(first, tail)| !first.is_empty() && tail == rest);
+    }
+    p == h
+}
+
+fn cert_info(der: &[u8], host: &str) -> TlsInfo {
+    let mut info = TlsInfo::default();
+    let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else {
+        info.trust_error = Some("certificate cannot be parsed".into());
+        return info;
+    };
+    info.subject = cert
+        .subject()
+        .iter_common_name()
+        .next()
+        .and_then(|c| c.as_str().ok())
+        .map(str::to_string);
+    info.issuer = Some(cert.issuer().to_string());
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for n in &san.value.general_names {
+            match n {
+                x509_parser::extensions::GeneralName::DNSName(d) => info.names.push(d.to_string()),
+                x509_parser::extensions::GeneralName::IPAddress(ip) => {
+                    let s = match ip.len() {
+                        4 => std::net::Ipv4Addr::new(ip[0], ip[1], ip[2], ip[3]).to_string(),
+                        16 => {
+                            let mut a = [0u8; 16];
+                            a.copy_from_slice(ip);
+                            std::net::Ipv6Addr::from(a).to_string()
+                        }
+                        _ => continue,
+                    };
+                    info.names.push(s);
+                }
+                _ => {}
+            }
+        }
+    }
+    if info.names.is_empty()
+        && let Some(cn) = &info.subject
+    {
+        info.names.push(cn.clone());
+    }
+    let not_after = cert.validity().not_after.timestamp();
+    info.not_after = chrono::DateTime::from_timestamp(not_after, 0).map(|t| t.to_rfc3339());
+    info.days_left = Some((not_after - chrono::Utc::now().timestamp()).div_euclid(86_400));
+    info.name_matches = info.names.iter().any(|n| name_matches(n, host));
+    info
+}
+
+impl TlsProber {
+    pub(super) fn new() -> Self {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let inner = rustls_platform_verifier::Verifier::new(provider.clone())
+            .map(Arc::new)
+            .map_err(|e| format!("cannot load the system trust store: {e}"));
+        TlsProber { inner, provider }
+    }
+
+    pub(super) async fn probe(&self, hop: &Hop, timeout: Duration) -> Outcome {
+        let target = hop.target.as_deref().unwrap_or("");
+        let inner = match &self.inner {
+            Ok(i) => i.clone(),
+            Err(e) => return Outcome::new(State::Unknown, e.clone()),
+        };
+        let addrs = match super::tcp::resolve(target).await {
+            Ok(a) => a,
+            Err(o) => return o,
+        };
+        let Some((host, _)) = crate::util::split_host_port(target) else {
+            return Outcome::new(
+                State::Unknown,
+                format!("target '{target}' is not host:port"),
+            );
+        };
+        let sni = hop.host_header.clone().unwrap_or_else(|| host.clone());
+        let Ok(server_name) = ServerName::try_from(sni.clone()) else {
+            return Outcome::new(
+                State::Unknown,
+                format!("'{sni}' is not a valid TLS server name"),
+            );
+        };
+        let rec = Arc::new(Recording {
+            inner,
+            verdict: Mutex::new(None),
+        });
+        let config = match rustls::ClientConfig::builder_with_provider(self.provider.clone())
+            .with_safe_default_protocol_versions()
+        {
+            Ok(b) => b
+                .dangerous()
+                .with_custom_certificate_verifier(rec.clone())
+                .with_no_client_auth(),
+            Err(e) => return Outcome::new(State::Unknown, format!("TLS setup failed: {e}")),
+        };
+        let addr = addrs[0];
+        let tcp = match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => {
+                let k = NetError::from_io(&e);
+                return Outcome::new(
+                    State::Fail,
+                    k.connect_reason(&addr.to_string(), &e.to_string()),
+                )
+                .with(|d| {
+                    d.error = Some(k);
+                    d.errno = e.raw_os_error();
+                });
+            }
+            Err(_) => {
+                return Outcome::new(State::Fail, format!("connect to {addr} timed out"))
+                    .with(|d| d.error = Some(NetError::Timeout));
+            }
+        };
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        let stream = match connector.connect(server_name, tcp).await {
+            Ok(s) => s,
+            Err(e) => {
+                let text = e.to_string();
+                let plain = text.contains("InvalidContentType")
+                    || text.contains("corrupt message")
+                    || text.contains("received corrupt")
+                    || text.contains("invalid content type");
+                let reason = if plain {
+                    format!(
+                        "{addr} does not speak TLS (plain HTTP on a TLS port? check the scheme in proxy_pass / the URL)"
+                    )
+                } else {
+                    format!("TLS handshake with {addr} failed: {text}")
+                };
+                return Outcome::new(State::Fail, reason).with(|d| {
+                    d.error = Some(if plain {
+                        NetError::Protocol
+                    } else {
+                        NetError::Tls
+                    });
+                    d.peer = Some(addr.to_string());
+                });
+            }
+        };
+        let (_, conn) = stream.get_ref();
+        let mut info = conn
+            .peer_certificates()
+            .and_then(|c| c.first())
+            .map(|c| cert_info(c.as_ref(), &sni))
+            .unwrap_or_default();
+        info.version = conn.protocol_version().map(|v| format!("{v:?}"));
+        let verdict = rec.verdict.lock().ok().and_then(|v| v.clone());
+        match verdict {
+            Some(Ok(())) => info.trusted = true,
+            Some(Err(e)) => info.trust_error = Some(e),
+            None => info.trust_error = Some("no certificate was presented".into()),
+        }
+        let days = info.days_left.unwrap_or(0);
+        let (state, reason) = if days < 0 {
+            (
+                State::Fail,
+                format!("certificate expired {} days ago", -days),
+            )
+        } else if !info.name_matches {
+            (
+                State::Fail,
+                format!("certificate is for {} — not {sni}", info.names.join(", ")),
+            )
+        } else if !info.trusted {
+            let why = info.trust_error.clone().unwrap_or_default();
+            let st = if hop.insecure {
+                State::Warn
+            } else {
+                State::Fail
+            };
+            (st, format!("certificate not trusted by this box: {why}"))
+        } else if days < 14 {
+            (State::Warn, format!("certificate expires in {days} days"))
+        } else {
+            (
+                State::Ok,
+                format!(
+                    "{} ok, certificate for {sni} valid {days} more days",
+                    info.version.clone().unwrap_or_default()
+                ),
+            )
+        };
+        Outcome::new(state, reason).with(|d| {
+            d.peer = Some(addr.to_string());
+            if state == State::Fail {
+                d.error = Some(NetError::Tls);
+            }
+            d.tls = Some(info);
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_matches;
+
+    #[test]
+    fn wildcards() {
+        assert!(name_matches("*.example.org", "office.example.org"));
+        assert!(!name_matches("*.example.org", "a.b.example.org"));
+        assert!(!name_matches("*.example.org", "example.org"));
+        assert!(name_matches("Office.Example.org", "office.example.org"));
+    }
+}
