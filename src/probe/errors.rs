@@ -62,11 +62,11 @@ impl NetError {
     pub fn connect_reason(self, addr: &str, detail: &str) -> String {
         match self {
             NetError::Refused => format!(
-                "connection refused on {addr}: nothing listens there (service down, wrong port) or a REJECT rule"
+                "connection refused by {addr}: nothing listens there (service down? wrong port?) or a REJECT rule"
             ),
-            NetError::Timeout => format!(
-                "connect to {addr} timed out: no answer (a firewall drops packets, or the host is down)"
-            ),
+            NetError::Timeout => {
+                format!("connect to {addr} timed out: no answer (firewall DROP? host down?)")
+            }
             NetError::Unreachable => format!("no route to {addr} ({detail}): routing or host down"),
             NetError::PermissionDenied => format!(
                 "permission denied connecting to {addr}: local policy (firewall, SELinux) forbids it"

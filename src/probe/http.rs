@@ -73,6 +73,8 @@ impl Answer {
 fn failed(e: &reqwest::Error, url: &str, timeout: Duration) -> Outcome {
     let io = find_io_error(e);
     let chain = error_chain(e);
+    let authority = crate::util::UrlParts::parse(url).map(|u| u.authority());
+    let who = authority.as_deref().unwrap_or(url);
     let (kind, reason) = if e.is_timeout() {
         (
             NetError::Timeout,
@@ -85,7 +87,7 @@ fn failed(e: &reqwest::Error, url: &str, timeout: Duration) -> Outcome {
         (NetError::Tls, format!("TLS with {url} failed: {chain}"))
     } else if let Some(io) = io.filter(|_| e.is_connect()) {
         let k = NetError::from_io(io);
-        (k, k.connect_reason(url, &io.to_string()))
+        (k, k.connect_reason(who, &io.to_string()))
     } else if e.is_connect() {
         (NetError::Other, format!("cannot connect to {url}: {chain}"))
     } else if chain.contains("closed before message completed")

@@ -296,9 +296,10 @@ fn timed_out_reason(hop: &Hop, timeout: Duration) -> String {
     let secs = timeout.as_secs_f64();
     match hop.kind {
         HopKind::Dns => format!("name resolution timed out after {secs:.1} s"),
-        HopKind::Tcp | HopKind::Tls => format!(
-            "timed out after {secs:.1} s: no answer to connect (packets dropped by a firewall, or host down)"
-        ),
+        HopKind::Tls => format!("no TLS handshake within {secs:.1} s (the server does not answer)"),
+        HopKind::Tcp => {
+            format!("timed out after {secs:.1} s: no answer to connect (firewall DROP? host down?)")
+        }
         _ => format!(
             "timed out after {secs:.1} s waiting for an answer (service hung or overloaded?)"
         ),

@@ -41,7 +41,7 @@ pub(super) async fn probe(target: &str, timeout: Duration) -> Outcome {
                 return Outcome::new(
                     State::Fail,
                     format!(
-                        "connect to {addr} timed out after {:.1} s: no answer (a firewall drops packets, or the host is down)",
+                        "connect to {addr} timed out after {:.1} s: no answer (firewall DROP? host down?)",
                         timeout.as_secs_f64()
                     ),
                 )
