@@ -25,6 +25,7 @@
 //! and `other`.
 
 pub mod class;
+pub mod docserver;
 pub mod lines;
 pub mod nginx_error;
 
