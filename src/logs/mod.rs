@@ -27,6 +27,7 @@
 pub mod class;
 pub mod docserver;
 pub mod lines;
+pub mod nginx_access;
 pub mod nginx_error;
 
 pub use class::{Class, ClassInfo};
