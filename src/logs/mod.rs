@@ -216,10 +216,8 @@ impl Record {
                 }
             }
             Record::DocServer(e) => {
-                if let Some(d) = &e.doc_id {
-                    if !d.is_empty() {
-                        details.push(format!("docId {d}"));
-                    }
+                if let Some(d) = e.doc_id.as_ref().filter(|d| !d.is_empty()) {
+                    details.push(format!("docId {d}"));
                 }
                 if let Some(st) = e.status {
                     details.push(format!("status {st}"));

@@ -173,10 +173,10 @@ pub fn scan_entries<R: Read + ?Sized>(
             return;
         }
         let rec = fmt.parse(&raw);
-        if let Some(since) = opts.since {
-            if rec.time().is_none_or(|t| t < since) {
-                return;
-            }
+        if let Some(since) = opts.since
+            && rec.time().is_none_or(|t| t < since)
+        {
+            return;
         }
         if !opts.all && rec.class() == Class::Other {
             return;
@@ -269,7 +269,7 @@ mod tests {
         data.extend_from_slice(
             b"2026/11/28 12:00:01 [error] 1#1: *2 FastCGI sent in stderr: \"PHP message: x\n",
         );
-        data.extend_from_slice(&vec![b'y'; 100]);
+        data.extend_from_slice(&[b'y'; 100]);
         data.extend_from_slice(
             b"\" while reading response header from upstream, client: 10.0.0.1\n",
         );
