@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod lab;
+pub mod logs;
 pub mod probe;
 pub mod report;
 pub mod tui;
