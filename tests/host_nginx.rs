@@ -260,12 +260,25 @@ async fn real_nginx_is_read_with_dash_t_and_mapped() {
         .unwrap();
     let _guard = Nginx { child };
     let deadline = Instant::now() + Duration::from_secs(5);
-    while std::net::TcpStream::connect(("127.0.0.1", listen)).is_err() {
+    // Wait until a worker answers (not just until the master's socket accepts), so the
+    // worker exists before the guard stops the master.
+    loop {
         assert!(
             Instant::now() < deadline,
             "nginx did not start: {:?}",
             std::fs::read_to_string(d.join("error.log"))
         );
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", listen)) {
+            use std::io::{Read, Write};
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let mut buf = String::new();
+            if s.write_all(b"GET /b HTTP/1.0\r\n\r\n").is_ok()
+                && s.read_to_string(&mut buf).is_ok()
+                && buf.starts_with("HTTP/1.1 502")
+            {
+                break;
+            }
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     let q = NginxQuery {
