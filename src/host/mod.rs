@@ -9,6 +9,7 @@
 pub mod cmd;
 pub mod nginx;
 pub mod nginx_conf;
+pub mod services;
 pub mod sockets;
 
 use chrono::{DateTime, Utc};
