@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod host;
 pub mod lab;
 pub mod logs;
 pub mod probe;

@@ -1,0 +1,1209 @@
+//! What nginx really proxies to: server blocks, locations with their `*_pass` targets, upstream
+//! groups, the effective buffer/timeout settings and forwarded headers per location (with
+//! nginx's http → server → location inheritance), the result of the configuration test, and the
+//! mapping of every proxy target onto the listening-socket table ([`proxy_target_map`]).
+//!
+//! The configuration comes from `nginx -T` (it needs root to read some files and to open the
+//! log/pid files it checks); when nginx cannot run or its test fails, the files are read
+//! directly, following `include`s.
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::Unknown;
+use super::cmd;
+use super::nginx_conf::{self, Config, Directive, DiskSource, DumpSource};
+use super::sockets::{Listener, Proto};
+
+/// How to run nginx.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NginxQuery {
+    /// The nginx binary (default `nginx`).
+    pub binary: PathBuf,
+    /// `-c FILE`.
+    pub config: Option<PathBuf>,
+    /// `-p PREFIX`.
+    pub prefix: Option<PathBuf>,
+    /// `-e FILE` (error log used while testing).
+    pub error_log: Option<PathBuf>,
+}
+
+impl Default for NginxQuery {
+    fn default() -> Self {
+        Self {
+            binary: PathBuf::from("nginx"),
+            config: None,
+            prefix: None,
+            error_log: None,
+        }
+    }
+}
+
+/// Where the configuration was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigOrigin {
+    /// The dump of `nginx -T`.
+    NginxDashT,
+    /// The files on disk (nginx could not run or its test failed).
+    Files,
+}
+
+/// The result of nginx's own configuration test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum NginxTest {
+    /// `syntax is ok` / `test is successful`.
+    Ok {
+        /// Warnings printed during the test.
+        warnings: Vec<String>,
+    },
+    /// The test failed.
+    Failed {
+        /// nginx's message, e.g. `[emerg] unknown directive "x"`.
+        message: String,
+        /// File of the error, when given.
+        file: Option<PathBuf>,
+        /// Line of the error, when given.
+        line: Option<usize>,
+        /// What to do.
+        hint: Option<String>,
+    },
+    /// The test could not run.
+    NotRun {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Where a setting's effective value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// nginx's built-in default.
+    Default,
+    /// The `http` block.
+    Http,
+    /// The `server` block.
+    Server,
+    /// A `location` block (possibly an enclosing one).
+    Location,
+}
+
+/// An effective setting value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Effective {
+    /// The value as written (several arguments joined by a space).
+    pub value: String,
+    /// Where it was set.
+    pub from: Level,
+    /// `file:line` where it was set (none for defaults).
+    pub at: Option<String>,
+}
+
+/// One effective `proxy_set_header`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Header {
+    /// Header name as written.
+    pub name: String,
+    /// Value (may contain variables).
+    pub value: String,
+    /// Level whose `proxy_set_header` set applies.
+    pub from: Level,
+}
+
+/// The proxy settings in effect in one location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProxySettings {
+    /// `proxy_buffer_size` (default one memory page).
+    pub buffer_size: Effective,
+    /// `proxy_buffers` (default `8` pages).
+    pub buffers: Effective,
+    /// `proxy_connect_timeout` (default 60s).
+    pub connect_timeout: Effective,
+    /// `proxy_read_timeout` (default 60s).
+    pub read_timeout: Effective,
+    /// `proxy_send_timeout` (default 60s).
+    pub send_timeout: Effective,
+    /// Effective forwarded headers. A level that sets any `proxy_set_header` replaces all
+    /// inherited ones; with none anywhere nginx sends `Host $proxy_host` and `Connection close`.
+    pub headers: Vec<Header>,
+}
+
+impl ProxySettings {
+    /// The effective value of a forwarded header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+}
+
+/// A parsed `*_pass` target or upstream server address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    /// host:port (host may be an IP or a name).
+    Address {
+        /// `http`, `https`, `grpc`, … when written.
+        scheme: Option<String>,
+        /// Host as written, brackets removed for IPv6.
+        host: String,
+        /// Port (scheme default when not written).
+        port: u16,
+    },
+    /// A unix socket.
+    Unix {
+        /// Scheme when written.
+        scheme: Option<String>,
+        /// Socket path.
+        path: PathBuf,
+    },
+    /// An `upstream` group.
+    Upstream {
+        /// Scheme when written.
+        scheme: Option<String>,
+        /// Group name.
+        name: String,
+    },
+    /// Contains variables: resolved per request.
+    Variable {
+        /// The target as written.
+        raw: String,
+    },
+}
+
+/// A `proxy_pass`/`fastcgi_pass`/`grpc_pass`/`uwsgi_pass` in a location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pass {
+    /// Directive name.
+    pub directive: String,
+    /// Argument as written.
+    pub raw: String,
+    /// Parsed target.
+    pub target: Target,
+    /// `file:line`.
+    pub at: String,
+}
+
+/// A `location` block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Modifier (`=`, `~`, `~*`, `^~`) when present.
+    pub modifier: Option<String>,
+    /// Path or regex.
+    pub path: String,
+    /// The pass directive, when the location proxies.
+    pub pass: Option<Pass>,
+    /// Effective proxy settings.
+    pub settings: ProxySettings,
+    /// `file:line`.
+    pub at: String,
+}
+
+/// A `server` block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerBlock {
+    /// `listen` arguments (first argument of each).
+    pub listen: Vec<String>,
+    /// `server_name`s.
+    pub server_name: Vec<String>,
+    /// Locations, nested ones flattened in order.
+    pub locations: Vec<Location>,
+    /// `file:line`.
+    pub at: String,
+}
+
+impl ServerBlock {
+    /// A short label: first server name and first listen.
+    pub fn label(&self) -> String {
+        let name = self
+            .server_name
+            .iter()
+            .find(|n| !n.is_empty())
+            .map(String::as_str)
+            .unwrap_or("_");
+        match self.listen.first() {
+            Some(l) => format!("{name} ({l})"),
+            None => name.to_string(),
+        }
+    }
+}
+
+/// One `server` inside an `upstream` block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpstreamServer {
+    /// Address as written.
+    pub raw: String,
+    /// Parsed address.
+    pub target: Target,
+    /// `weight=`.
+    pub weight: Option<u32>,
+    /// `max_fails=` (nginx default 1).
+    pub max_fails: Option<u32>,
+    /// `fail_timeout=` (nginx default 10s).
+    pub fail_timeout: Option<String>,
+    /// `backup` flag.
+    pub backup: bool,
+    /// `down` flag.
+    pub down: bool,
+}
+
+/// An `upstream` block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Upstream {
+    /// Group name.
+    pub name: String,
+    /// Servers.
+    pub servers: Vec<UpstreamServer>,
+    /// `keepalive` connections when set.
+    pub keepalive: Option<u32>,
+    /// `file:line`.
+    pub at: String,
+}
+
+/// Everything learnt about nginx.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NginxFacts {
+    /// Where the configuration came from.
+    pub origin: ConfigOrigin,
+    /// The main configuration file.
+    pub main_config: PathBuf,
+    /// Files read.
+    pub files: Vec<PathBuf>,
+    /// nginx's configuration test.
+    pub test: NginxTest,
+    /// Server blocks.
+    pub servers: Vec<ServerBlock>,
+    /// Upstream groups.
+    pub upstreams: Vec<Upstream>,
+    /// Problems that did not stop the analysis.
+    pub warnings: Vec<String>,
+}
+
+impl NginxFacts {
+    /// The upstream group of that name.
+    pub fn upstream(&self, name: &str) -> Option<&Upstream> {
+        self.upstreams.iter().find(|u| u.name == name)
+    }
+
+    /// Every location that has a pass directive, with its server.
+    pub fn proxied_locations(&self) -> impl Iterator<Item = (&ServerBlock, &Location)> {
+        self.servers
+            .iter()
+            .flat_map(|s| s.locations.iter().map(move |l| (s, l)))
+            .filter(|(_, l)| l.pass.is_some())
+    }
+}
+
+const PASS_DIRECTIVES: [&str; 4] = ["proxy_pass", "fastcgi_pass", "grpc_pass", "uwsgi_pass"];
+
+fn default_port(scheme: Option<&str>) -> Option<u16> {
+    match scheme {
+        Some("http") | Some("grpc") | Some("uwsgi") => Some(80),
+        Some("https") | Some("grpcs") | Some("suwsgi") => Some(443),
+        _ => None,
+    }
+}
+
+/// Parses a `*_pass` argument or an upstream `server` address.
+pub fn parse_target(raw: &str, upstream_names: &BTreeSet<String>) -> Target {
+    if raw.contains('$') {
+        return Target::Variable { raw: raw.into() };
+    }
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((s, r)) => (Some(s.to_ascii_lowercase()), r),
+        None => (None, raw),
+    };
+    if let Some(path) = rest.strip_prefix("unix:") {
+        // proxy_pass http://unix:/path.sock:/uri — the path ends at the next ':'.
+        let path = path.split(':').next().unwrap_or(path);
+        return Target::Unix {
+            scheme,
+            path: PathBuf::from(path),
+        };
+    }
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((h, p)) => (
+                h.to_string(),
+                p.strip_prefix(':').and_then(|p| p.parse().ok()),
+            ),
+            None => (v6.to_string(), None),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) if p.parse::<u16>().is_ok() => (h.to_string(), p.parse().ok()),
+            _ => (authority.to_string(), None),
+        }
+    };
+    match port {
+        Some(port) => Target::Address { scheme, host, port },
+        None if upstream_names.contains(&host) => Target::Upstream { scheme, name: host },
+        None => match default_port(scheme.as_deref()) {
+            Some(port) => Target::Address { scheme, host, port },
+            // fastcgi_pass/uwsgi_pass without scheme or port: an (implicit) upstream name.
+            None if scheme.is_none() && host.parse::<IpAddr>().is_err() => {
+                Target::Upstream { scheme, name: host }
+            }
+            None => Target::Address {
+                scheme,
+                host,
+                port: 80,
+            },
+        },
+    }
+}
+
+#[derive(Clone)]
+struct Inherited {
+    buffer_size: Effective,
+    buffers: Effective,
+    connect_timeout: Effective,
+    read_timeout: Effective,
+    send_timeout: Effective,
+    headers: Vec<Header>,
+}
+
+fn page_size() -> String {
+    // SAFETY: sysconf has no preconditions.
+    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if p > 0 && p % 1024 == 0 {
+        format!("{}k", p / 1024)
+    } else {
+        "4k".into()
+    }
+}
+
+impl Inherited {
+    fn defaults() -> Self {
+        let d = |v: String| Effective {
+            value: v,
+            from: Level::Default,
+            at: None,
+        };
+        let page = page_size();
+        Self {
+            buffer_size: d(page.clone()),
+            buffers: d(format!("8 {page}")),
+            connect_timeout: d("60s".into()),
+            read_timeout: d("60s".into()),
+            send_timeout: d("60s".into()),
+            headers: vec![
+                Header {
+                    name: "Host".into(),
+                    value: "$proxy_host".into(),
+                    from: Level::Default,
+                },
+                Header {
+                    name: "Connection".into(),
+                    value: "close".into(),
+                    from: Level::Default,
+                },
+            ],
+        }
+    }
+
+    /// Applies the directives of one block level.
+    fn apply(&self, children: &[Directive], level: Level) -> Self {
+        let mut next = self.clone();
+        let mut headers: Option<Vec<Header>> = None;
+        for d in children {
+            let eff = || Effective {
+                value: d.args.join(" "),
+                from: level,
+                at: Some(d.location()),
+            };
+            match d.name.as_str() {
+                "proxy_buffer_size" => next.buffer_size = eff(),
+                "proxy_buffers" => next.buffers = eff(),
+                "proxy_connect_timeout" => next.connect_timeout = eff(),
+                "proxy_read_timeout" => next.read_timeout = eff(),
+                "proxy_send_timeout" => next.send_timeout = eff(),
+                "proxy_set_header" if d.args.len() >= 2 => {
+                    headers.get_or_insert_with(Vec::new).push(Header {
+                        name: d.args[0].clone(),
+                        value: d.args[1].clone(),
+                        from: level,
+                    })
+                }
+                _ => {}
+            }
+        }
+        if let Some(mut h) = headers {
+            // nginx adds Host and Connection unless the level sets them itself.
+            for (name, value) in [("Host", "$proxy_host"), ("Connection", "close")] {
+                if !h.iter().any(|x| x.name.eq_ignore_ascii_case(name)) {
+                    h.push(Header {
+                        name: name.into(),
+                        value: value.into(),
+                        from: Level::Default,
+                    });
+                }
+            }
+            next.headers = h;
+        }
+        next
+    }
+
+    fn settings(&self) -> ProxySettings {
+        ProxySettings {
+            buffer_size: self.buffer_size.clone(),
+            buffers: self.buffers.clone(),
+            connect_timeout: self.connect_timeout.clone(),
+            read_timeout: self.read_timeout.clone(),
+            send_timeout: self.send_timeout.clone(),
+            headers: self.headers.clone(),
+        }
+    }
+}
+
+fn collect_upstream_names(dirs: &[Directive], out: &mut BTreeSet<String>) {
+    for d in dirs {
+        if d.name == "upstream" {
+            out.insert(d.arg0().to_string());
+        } else if d.block.is_some() {
+            collect_upstream_names(d.children(), out);
+        }
+    }
+}
+
+fn locations(
+    dirs: &[Directive],
+    inherited: &Inherited,
+    names: &BTreeSet<String>,
+    out: &mut Vec<Location>,
+) {
+    for d in dirs.iter().filter(|d| d.name == "location") {
+        let here = inherited.apply(d.children(), Level::Location);
+        let (modifier, path) = match d.args.as_slice() {
+            [m, p, ..] => (Some(m.clone()), p.clone()),
+            [p] => (None, p.clone()),
+            [] => (None, String::new()),
+        };
+        let pass = d
+            .children()
+            .iter()
+            .find(|c| PASS_DIRECTIVES.contains(&c.name.as_str()))
+            .map(|c| Pass {
+                directive: c.name.clone(),
+                raw: c.arg0().to_string(),
+                target: parse_target(c.arg0(), names),
+                at: c.location(),
+            });
+        out.push(Location {
+            modifier,
+            path,
+            pass,
+            settings: here.settings(),
+            at: d.location(),
+        });
+        locations(d.children(), &here, names, out);
+    }
+}
+
+/// Analyses a loaded configuration.
+pub fn analyze(cfg: &Config, origin: ConfigOrigin, test: NginxTest) -> NginxFacts {
+    let mut names = BTreeSet::new();
+    collect_upstream_names(&cfg.directives, &mut names);
+    let mut servers = Vec::new();
+    let mut upstreams = Vec::new();
+    let mut warnings = cfg.warnings.clone();
+    let base = Inherited::defaults();
+    for http in cfg.directives.iter().filter(|d| d.name == "http") {
+        let at_http = base.apply(http.children(), Level::Http);
+        for d in http.children() {
+            match d.name.as_str() {
+                "upstream" => upstreams.push(upstream(d, &names)),
+                "server" => {
+                    let at_server = at_http.apply(d.children(), Level::Server);
+                    let mut locs = Vec::new();
+                    locations(d.children(), &at_server, &names, &mut locs);
+                    servers.push(ServerBlock {
+                        listen: d
+                            .children()
+                            .iter()
+                            .filter(|c| c.name == "listen")
+                            .map(|c| c.arg0().to_string())
+                            .collect(),
+                        server_name: d
+                            .children()
+                            .iter()
+                            .filter(|c| c.name == "server_name")
+                            .flat_map(|c| c.args.iter().cloned())
+                            .collect(),
+                        locations: locs,
+                        at: d.location(),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    if servers.is_empty() {
+        warnings.push("no http server blocks found".into());
+    }
+    NginxFacts {
+        origin,
+        main_config: cfg.main.clone(),
+        files: cfg.files.clone(),
+        test,
+        servers,
+        upstreams,
+        warnings,
+    }
+}
+
+fn upstream(d: &Directive, names: &BTreeSet<String>) -> Upstream {
+    let mut servers = Vec::new();
+    let mut keepalive = None;
+    for c in d.children() {
+        match c.name.as_str() {
+            "server" => {
+                let raw = c.arg0().to_string();
+                // Inside an upstream a bare address never names another group.
+                let mut target = parse_target(&raw, &BTreeSet::new());
+                if let Target::Upstream { scheme, name } = &target {
+                    target = Target::Address {
+                        scheme: scheme.clone(),
+                        host: name.clone(),
+                        port: 80,
+                    };
+                }
+                let _ = names;
+                let mut s = UpstreamServer {
+                    raw,
+                    target,
+                    weight: None,
+                    max_fails: None,
+                    fail_timeout: None,
+                    backup: false,
+                    down: false,
+                };
+                for a in &c.args[1..] {
+                    if let Some(v) = a.strip_prefix("weight=") {
+                        s.weight = v.parse().ok();
+                    } else if let Some(v) = a.strip_prefix("max_fails=") {
+                        s.max_fails = v.parse().ok();
+                    } else if let Some(v) = a.strip_prefix("fail_timeout=") {
+                        s.fail_timeout = Some(v.to_string());
+                    } else if a == "backup" {
+                        s.backup = true;
+                    } else if a == "down" {
+                        s.down = true;
+                    }
+                }
+                servers.push(s);
+            }
+            "keepalive" => keepalive = c.arg0().parse().ok(),
+            _ => {}
+        }
+    }
+    Upstream {
+        name: d.arg0().to_string(),
+        servers,
+        keepalive,
+        at: d.location(),
+    }
+}
+
+/// Parses nginx's test message (stderr of `nginx -t`/`-T`).
+pub fn parse_test_output(ok: bool, stderr: &str) -> NginxTest {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if ok {
+        return NginxTest::Ok {
+            warnings: lines
+                .iter()
+                .filter(|l| l.contains("[warn]"))
+                .map(|l| l.to_string())
+                .collect(),
+        };
+    }
+    let msg = lines
+        .iter()
+        .find(|l| l.contains("[emerg]"))
+        .or_else(|| {
+            lines
+                .iter()
+                .find(|l| l.contains("[alert]") || l.contains("[crit]"))
+        })
+        .or(lines.first())
+        .map(|l| l.strip_prefix("nginx: ").unwrap_or(l).to_string())
+        .unwrap_or_else(|| "nginx configuration test failed".into());
+    let (file, line) = match msg.rsplit_once(" in ") {
+        Some((_, loc)) => match loc.rsplit_once(':') {
+            Some((f, l)) if l.parse::<usize>().is_ok() => (Some(PathBuf::from(f)), l.parse().ok()),
+            _ => (None, None),
+        },
+        None => (None, None),
+    };
+    let hint = cmd::looks_like_permission(stderr)
+        .then(|| "needs root to open some files: run with sudo".to_string());
+    NginxTest::Failed {
+        message: msg,
+        file,
+        line,
+        hint,
+    }
+}
+
+/// Reads nginx's configuration: `nginx -T` first, the files themselves when that fails.
+pub async fn collect(q: &NginxQuery, timeout: Duration) -> Result<NginxFacts, Unknown> {
+    let bin = q.binary.to_string_lossy().into_owned();
+    let mut args: Vec<String> = vec![bin, "-T".into()];
+    if let Some(p) = &q.prefix {
+        args.push("-p".into());
+        args.push(p.to_string_lossy().into_owned());
+    }
+    if let Some(c) = &q.config {
+        args.push("-c".into());
+        args.push(c.to_string_lossy().into_owned());
+    }
+    if let Some(e) = &q.error_log {
+        args.push("-e".into());
+        args.push(e.to_string_lossy().into_owned());
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let test = match cmd::run(&[], &argv, timeout).await {
+        Ok(out) if out.success() => {
+            let src = DumpSource::parse(&out.stdout);
+            if let Some(main) = src.main().map(Path::to_path_buf) {
+                let cfg = nginx_conf::load(&src, &main).map_err(|e| {
+                    Unknown::new(format!("cannot parse nginx -T output: {e}"), None)
+                })?;
+                return Ok(analyze(
+                    &cfg,
+                    ConfigOrigin::NginxDashT,
+                    parse_test_output(true, &out.stderr),
+                ));
+            }
+            NginxTest::Ok { warnings: vec![] }
+        }
+        Ok(out) => parse_test_output(false, &out.stderr),
+        Err(u) => NginxTest::NotRun {
+            reason: u.to_string(),
+        },
+    };
+    // Fall back to the files.
+    let main = match (&q.config, &q.prefix) {
+        (Some(c), Some(p)) if c.is_relative() => p.join(c),
+        (Some(c), _) => c.clone(),
+        (None, Some(p)) => p.join("conf/nginx.conf"),
+        (None, None) => PathBuf::from("/etc/nginx/nginx.conf"),
+    };
+    let main_for_blocking = main.clone();
+    let loaded =
+        tokio::task::spawn_blocking(move || nginx_conf::load(&DiskSource, &main_for_blocking))
+            .await
+            .map_err(|e| Unknown::new(format!("config reader failed: {e}"), None))?;
+    match loaded {
+        Ok(cfg) => Ok(analyze(&cfg, ConfigOrigin::Files, test)),
+        Err(e) => {
+            let hint = if e.message.contains("permission denied") {
+                Some("needs root: run with sudo".into())
+            } else if e.line == 0 {
+                Some("give the configuration path (nginx -c) in the triage502 config".into())
+            } else {
+                None
+            };
+            let why = match &test {
+                NginxTest::NotRun { reason } => format!("{reason}; "),
+                NginxTest::Failed { message, .. } => format!("nginx -T failed: {message}; "),
+                NginxTest::Ok { .. } => String::new(),
+            };
+            Err(Unknown::new(format!("{why}{e}"), hint))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proxy targets ↔ listening sockets.
+
+/// How a proxy target relates to the listening sockets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetStatus {
+    /// A TCP listener accepts on exactly this address:port (or a covering wildcard).
+    Listening,
+    /// Something listens on the port, but on another address only (e.g. 10.0.0.5 or [::1]).
+    OtherAddress,
+    /// Nothing listens on that port.
+    NoListener,
+    /// The unix socket exists.
+    UnixSocketPresent,
+    /// The unix socket does not exist (or is not a socket).
+    UnixSocketMissing,
+    /// The address is not local to this box; a network probe must check it.
+    Remote,
+    /// A host name or variable that cannot be mapped without resolving it.
+    Unresolved,
+}
+
+/// A listener that matched a target (exactly or by port).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListenerRef {
+    /// `addr:port`.
+    pub endpoint: String,
+    /// Owning pid, when visible.
+    pub pid: Option<i32>,
+    /// Owning process name, when visible.
+    pub process: Option<String>,
+}
+
+/// One proxy endpoint (a location's target, or one server of its upstream group) mapped onto
+/// the listening sockets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetMapping {
+    /// Server block label.
+    pub server: String,
+    /// Location path (with modifier).
+    pub location: String,
+    /// `proxy_pass`, `fastcgi_pass`, …
+    pub directive: String,
+    /// Target as written in the pass directive.
+    pub target: String,
+    /// Upstream group when the target names one.
+    pub upstream: Option<String>,
+    /// The endpoint checked: `127.0.0.1:8000`, `[::1]:8000`, `unix:/run/x.sock`, `host:port`.
+    pub endpoint: String,
+    /// The finding.
+    pub status: TargetStatus,
+    /// Listeners on that port (exact matches for `Listening`, the others for `OtherAddress`).
+    pub listeners: Vec<ListenerRef>,
+    /// Extra explanation.
+    pub note: Option<String>,
+}
+
+fn local_addresses() -> Vec<IpAddr> {
+    let mut out = Vec::new();
+    let mut ifap: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `ifap` with a list we free with freeifaddrs; we only read
+    // sockaddr fields whose family we checked.
+    unsafe {
+        if libc::getifaddrs(&mut ifap) != 0 {
+            return out;
+        }
+        let mut cur = ifap;
+        while !cur.is_null() {
+            let sa = (*cur).ifa_addr;
+            if !sa.is_null() {
+                match i32::from((*sa).sa_family) {
+                    libc::AF_INET => {
+                        let sin = &*(sa as *const libc::sockaddr_in);
+                        out.push(IpAddr::V4(Ipv4Addr::from(u32::from_be(
+                            sin.sin_addr.s_addr,
+                        ))));
+                    }
+                    libc::AF_INET6 => {
+                        let sin6 = &*(sa as *const libc::sockaddr_in6);
+                        out.push(IpAddr::V6(Ipv6Addr::from(sin6.sin6_addr.s6_addr)));
+                    }
+                    _ => {}
+                }
+            }
+            cur = (*cur).ifa_next;
+        }
+        libc::freeifaddrs(ifap);
+    }
+    out
+}
+
+fn lref(l: &Listener) -> ListenerRef {
+    ListenerRef {
+        endpoint: l.endpoint(),
+        pid: l.pid(),
+        process: l.process_name().map(str::to_string),
+    }
+}
+
+fn endpoint_str(ip: IpAddr, port: u16) -> String {
+    match ip {
+        IpAddr::V4(a) => format!("{a}:{port}"),
+        IpAddr::V6(a) => format!("[{a}]:{port}"),
+    }
+}
+
+/// Checks one TCP endpoint against the listeners.
+fn check_ip(
+    ip: IpAddr,
+    port: u16,
+    sockets: &[Listener],
+    local: &[IpAddr],
+) -> (TargetStatus, Vec<ListenerRef>, Option<String>) {
+    let same_port: Vec<&Listener> = sockets
+        .iter()
+        .filter(|l| l.proto == Proto::Tcp && l.port == port)
+        .collect();
+    let covers = |l: &Listener| match (l.addr, ip) {
+        (a, b) if a == b => true,
+        (IpAddr::V4(a), IpAddr::V4(_)) if a.is_unspecified() => true,
+        (IpAddr::V6(a), IpAddr::V6(_)) if a.is_unspecified() => true,
+        _ => false,
+    };
+    let exact: Vec<ListenerRef> = same_port
+        .iter()
+        .filter(|l| covers(l))
+        .map(|l| lref(l))
+        .collect();
+    if !exact.is_empty() {
+        return (TargetStatus::Listening, exact, None);
+    }
+    // [::]:port on a dual-stack socket also accepts IPv4 unless IPV6_V6ONLY is set.
+    let dual: Vec<ListenerRef> = same_port
+        .iter()
+        .filter(|l| ip.is_ipv4() && l.addr == IpAddr::V6(Ipv6Addr::UNSPECIFIED))
+        .map(|l| lref(l))
+        .collect();
+    if !dual.is_empty() {
+        let note =
+            "listener on [::] accepts IPv4 too unless it set IPV6_V6ONLY (net.ipv6.bindv6only)";
+        return (TargetStatus::Listening, dual, Some(note.into()));
+    }
+    let is_local = ip.is_loopback() || ip.is_unspecified() || local.contains(&ip);
+    if !same_port.is_empty() {
+        let others: Vec<ListenerRef> = same_port.iter().map(|l| lref(l)).collect();
+        if is_local {
+            let note = Some(format!(
+                "nginx connects to {} but the port is bound on {} only",
+                endpoint_str(ip, port),
+                others
+                    .iter()
+                    .map(|o| o.endpoint.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            return (TargetStatus::OtherAddress, others, note);
+        }
+    }
+    if !is_local {
+        return (
+            TargetStatus::Remote,
+            Vec::new(),
+            Some("not an address of this box; the TCP probe checks it".into()),
+        );
+    }
+    (TargetStatus::NoListener, Vec::new(), None)
+}
+
+/// Maps every proxy target (upstream groups expanded to their servers, `localhost` to both
+/// 127.0.0.1 and ::1) onto the listening sockets.
+pub fn proxy_target_map(nginx: &NginxFacts, sockets: &[Listener]) -> Vec<TargetMapping> {
+    let local = local_addresses();
+    let mut out = Vec::new();
+    for (server, loc) in nginx.proxied_locations() {
+        let Some(pass) = &loc.pass else { continue };
+        let location = match &loc.modifier {
+            Some(m) => format!("{m} {}", loc.path),
+            None => loc.path.clone(),
+        };
+        let base = TargetMapping {
+            server: server.label(),
+            location,
+            directive: pass.directive.clone(),
+            target: pass.raw.clone(),
+            upstream: None,
+            endpoint: String::new(),
+            status: TargetStatus::Unresolved,
+            listeners: Vec::new(),
+            note: None,
+        };
+        let targets: Vec<(Option<String>, Target)> = match &pass.target {
+            Target::Upstream { name, .. } => match nginx.upstream(name) {
+                Some(u) => u
+                    .servers
+                    .iter()
+                    .map(|s| (Some(name.clone()), s.target.clone()))
+                    .collect(),
+                None => {
+                    out.push(TargetMapping {
+                        upstream: Some(name.clone()),
+                        endpoint: name.clone(),
+                        note: Some(format!("no upstream block named {name}")),
+                        ..base.clone()
+                    });
+                    continue;
+                }
+            },
+            t => vec![(None, t.clone())],
+        };
+        for (upstream, t) in targets {
+            let m = TargetMapping {
+                upstream,
+                ..base.clone()
+            };
+            out.extend(map_one(m, &t, sockets, &local));
+        }
+    }
+    out
+}
+
+fn map_one(
+    base: TargetMapping,
+    t: &Target,
+    sockets: &[Listener],
+    local: &[IpAddr],
+) -> Vec<TargetMapping> {
+    match t {
+        Target::Variable { raw } => vec![TargetMapping {
+            endpoint: raw.clone(),
+            status: TargetStatus::Unresolved,
+            note: Some("contains variables: resolved per request".into()),
+            ..base
+        }],
+        Target::Upstream { name, .. } => vec![TargetMapping {
+            endpoint: name.clone(),
+            status: TargetStatus::Unresolved,
+            note: Some("nested upstream name".into()),
+            ..base
+        }],
+        Target::Unix { path, .. } => {
+            use std::os::unix::fs::FileTypeExt;
+            let present = std::fs::metadata(path)
+                .map(|m| m.file_type().is_socket())
+                .unwrap_or(false);
+            vec![TargetMapping {
+                endpoint: format!("unix:{}", path.display()),
+                status: if present {
+                    TargetStatus::UnixSocketPresent
+                } else {
+                    TargetStatus::UnixSocketMissing
+                },
+                ..base
+            }]
+        }
+        Target::Address { host, port, .. } => {
+            let ips: Vec<IpAddr> = match host.parse::<IpAddr>() {
+                Ok(ip) => vec![ip],
+                Err(_) if host.eq_ignore_ascii_case("localhost") => {
+                    vec![
+                        IpAddr::V4(Ipv4Addr::LOCALHOST),
+                        IpAddr::V6(Ipv6Addr::LOCALHOST),
+                    ]
+                }
+                Err(_) => {
+                    return vec![TargetMapping {
+                        endpoint: format!("{host}:{port}"),
+                        status: TargetStatus::Unresolved,
+                        note: Some("host name: the DNS probe resolves it".into()),
+                        ..base
+                    }];
+                }
+            };
+            ips.into_iter()
+                .map(|ip| {
+                    let (status, listeners, note) = check_ip(ip, *port, sockets, local);
+                    TargetMapping {
+                        endpoint: endpoint_str(ip, *port),
+                        status,
+                        listeners,
+                        note,
+                        ..base.clone()
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::sockets::Owner;
+
+    fn names(n: &[&str]) -> BTreeSet<String> {
+        n.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn targets_parse() {
+        let u = names(&["docservice"]);
+        assert_eq!(
+            parse_target("http://docservice", &u),
+            Target::Upstream {
+                scheme: Some("http".into()),
+                name: "docservice".into()
+            }
+        );
+        assert_eq!(
+            parse_target("https://example.org/path", &u),
+            Target::Address {
+                scheme: Some("https".into()),
+                host: "example.org".into(),
+                port: 443
+            }
+        );
+        assert_eq!(
+            parse_target("http://[::1]:8000/x", &u),
+            Target::Address {
+                scheme: Some("http".into()),
+                host: "::1".into(),
+                port: 8000
+            }
+        );
+        assert_eq!(
+            parse_target("http://unix:/run/a.sock:/uri", &u),
+            Target::Unix {
+                scheme: Some("http".into()),
+                path: "/run/a.sock".into()
+            }
+        );
+        assert_eq!(
+            parse_target("unix:/run/php.sock", &u),
+            Target::Unix {
+                scheme: None,
+                path: "/run/php.sock".into()
+            }
+        );
+        assert_eq!(
+            parse_target("127.0.0.1:9009", &u),
+            Target::Address {
+                scheme: None,
+                host: "127.0.0.1".into(),
+                port: 9009
+            }
+        );
+        assert!(matches!(
+            parse_target("http://$bk:8080", &u),
+            Target::Variable { .. }
+        ));
+    }
+
+    fn listener(addr: &str, port: u16, v6: bool, pid: i32) -> Listener {
+        Listener {
+            proto: Proto::Tcp,
+            addr: addr.parse().unwrap(),
+            port,
+            ipv6_socket: v6,
+            inode: 1,
+            uid: 0,
+            owner: Owner::Process {
+                pid,
+                name: "node".into(),
+                shared_with: vec![],
+            },
+        }
+    }
+
+    #[test]
+    fn mapping_exact_wildcard_other_address_and_none() {
+        let text = "http { upstream docservice { server localhost:8000; }\n\
+            server { listen 80; server_name ds;\n\
+              location / { proxy_pass http://docservice; }\n\
+              location /a { proxy_pass http://127.0.0.1:8001; }\n\
+              location /b { proxy_pass http://127.0.0.1:8002; }\n\
+              location /c { proxy_pass http://127.0.0.1:8003; }\n\
+              location /r { proxy_pass http://192.0.2.77:80; }\n\
+              location /h { proxy_pass http://app.internal:80; } } }";
+        let cfg = Config {
+            main: "/n.conf".into(),
+            directives: nginx_conf::parse_text(Path::new("/n.conf"), text).unwrap(),
+            ..Config::default()
+        };
+        let facts = analyze(
+            &cfg,
+            ConfigOrigin::Files,
+            NginxTest::Ok { warnings: vec![] },
+        );
+        let socks = vec![
+            listener("::1", 8000, true, 10),
+            listener("0.0.0.0", 8001, false, 11),
+            listener("10.0.0.5", 8002, false, 12),
+        ];
+        let m = proxy_target_map(&facts, &socks);
+        let find = |ep: &str| m.iter().find(|x| x.endpoint == ep).unwrap();
+        assert_eq!(find("127.0.0.1:8000").status, TargetStatus::OtherAddress);
+        assert_eq!(
+            find("127.0.0.1:8000").upstream.as_deref(),
+            Some("docservice")
+        );
+        assert_eq!(find("[::1]:8000").status, TargetStatus::Listening);
+        assert_eq!(find("[::1]:8000").listeners[0].pid, Some(10));
+        assert_eq!(find("127.0.0.1:8001").status, TargetStatus::Listening);
+        assert_eq!(find("127.0.0.1:8002").status, TargetStatus::OtherAddress);
+        assert_eq!(find("127.0.0.1:8003").status, TargetStatus::NoListener);
+        assert_eq!(find("192.0.2.77:80").status, TargetStatus::Remote);
+        assert_eq!(find("app.internal:80").status, TargetStatus::Unresolved);
+        assert_eq!(m.len(), 7, "localhost expands to two endpoints");
+    }
+
+    #[test]
+    fn header_inheritance_replaces_and_settings_inherit() {
+        let text = "http { proxy_read_timeout 300s; proxy_set_header X-Forwarded-Proto $scheme;\n\
+            server { listen 80; proxy_buffer_size 16k;\n\
+              location / { proxy_pass http://127.0.0.1:1; }\n\
+              location /ws { proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection upgrade; proxy_read_timeout 1h; proxy_pass http://127.0.0.1:2;\n\
+                 location /ws/inner { proxy_pass http://127.0.0.1:3; } } } }";
+        let cfg = Config {
+            main: "/n.conf".into(),
+            directives: nginx_conf::parse_text(Path::new("/n.conf"), text).unwrap(),
+            ..Config::default()
+        };
+        let f = analyze(
+            &cfg,
+            ConfigOrigin::Files,
+            NginxTest::Ok { warnings: vec![] },
+        );
+        let locs = &f.servers[0].locations;
+        assert_eq!(locs.len(), 3);
+        let root = &locs[0].settings;
+        assert_eq!(root.read_timeout.value, "300s");
+        assert_eq!(root.read_timeout.from, Level::Http);
+        assert_eq!(root.buffer_size.value, "16k");
+        assert_eq!(root.buffer_size.from, Level::Server);
+        assert_eq!(root.connect_timeout.value, "60s");
+        assert_eq!(root.connect_timeout.from, Level::Default);
+        assert_eq!(root.header("x-forwarded-proto"), Some("$scheme"));
+        assert_eq!(root.header("Host"), Some("$proxy_host"));
+        let ws = &locs[1].settings;
+        assert_eq!(
+            ws.header("X-Forwarded-Proto"),
+            None,
+            "replaced at location level"
+        );
+        assert_eq!(ws.header("Upgrade"), Some("$http_upgrade"));
+        assert_eq!(ws.header("Connection"), Some("upgrade"));
+        assert_eq!(ws.read_timeout.value, "1h");
+        let inner = &locs[2];
+        assert_eq!(inner.path, "/ws/inner");
+        assert_eq!(inner.settings.header("Upgrade"), Some("$http_upgrade"));
+        assert_eq!(inner.settings.read_timeout.value, "1h");
+    }
+
+    #[test]
+    fn test_output_parses_error_location() {
+        let t = parse_test_output(
+            false,
+            "nginx: [emerg] unknown directive \"proxy_pas\" in /etc/nginx/conf.d/ds.conf:12\n\
+             nginx: configuration file /etc/nginx/nginx.conf test failed\n",
+        );
+        match t {
+            NginxTest::Failed {
+                message,
+                file,
+                line,
+                hint,
+            } => {
+                assert!(message.starts_with("[emerg] unknown directive"));
+                assert_eq!(file, Some(PathBuf::from("/etc/nginx/conf.d/ds.conf")));
+                assert_eq!(line, Some(12));
+                assert_eq!(hint, None);
+            }
+            other => panic!("{other:?}"),
+        }
+        let t = parse_test_output(
+            false,
+            "nginx: [alert] could not open error log file: open() \"/var/log/nginx/error.log\" failed (13: Permission denied)\n",
+        );
+        assert!(matches!(t, NginxTest::Failed { hint: Some(_), .. }));
+    }
+}

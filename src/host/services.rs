@@ -1,0 +1,627 @@
+//! Service state behind one interface with three backends — systemd (`systemctl show`),
+//! supervisor (`supervisorctl status`) and docker (`docker inspect`) — auto-detected per service.
+//!
+//! The parsers are plain functions over the tools' text so they can be tested on recorded
+//! outputs (`tests/fixtures/host/`); the collectors only run the tools with a timeout.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::Unknown;
+use super::cmd;
+
+/// Which service manager to ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    /// systemd when present, else supervisor when it knows the program, else docker.
+    #[default]
+    Auto,
+    /// `systemctl show UNIT`.
+    Systemd,
+    /// `supervisorctl status PROGRAM`.
+    Supervisor,
+    /// `docker inspect CONTAINER`.
+    Docker,
+}
+
+/// One service to look at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceQuery {
+    /// Display name (`docservice`).
+    pub name: String,
+    /// Backend to use.
+    pub backend: Backend,
+    /// systemd unit (default: `name`).
+    pub systemd_unit: Option<String>,
+    /// supervisor program, `group:name` allowed (default: `name`).
+    pub supervisor_program: Option<String>,
+    /// docker container (default: `name`).
+    pub docker_container: Option<String>,
+    /// `supervisorctl -c FILE`.
+    pub supervisor_config: Option<PathBuf>,
+}
+
+impl ServiceQuery {
+    /// A service looked up under the same name in every backend.
+    pub fn auto(name: &str) -> Self {
+        Self {
+            name: name.into(),
+            backend: Backend::Auto,
+            systemd_unit: None,
+            supervisor_program: None,
+            docker_container: None,
+            supervisor_config: None,
+        }
+    }
+
+    /// A service with its systemd unit, supervisor program and docker container names.
+    pub fn named(name: &str, unit: &str, program: &str, container: Option<&str>) -> Self {
+        Self {
+            systemd_unit: Some(unit.into()),
+            supervisor_program: Some(program.into()),
+            docker_container: container.map(str::to_string),
+            ..Self::auto(name)
+        }
+    }
+
+    fn unit(&self) -> &str {
+        self.systemd_unit.as_deref().unwrap_or(&self.name)
+    }
+    fn program(&self) -> &str {
+        self.supervisor_program.as_deref().unwrap_or(&self.name)
+    }
+    fn container(&self) -> &str {
+        self.docker_container.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// The common state of a service, whatever the backend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ServiceState {
+    /// Running.
+    Active,
+    /// Starting.
+    Activating,
+    /// Stopping.
+    Deactivating,
+    /// Crash loop: waiting to be restarted (systemd auto-restart, supervisor BACKOFF, docker restarting).
+    Restarting,
+    /// Stopped normally / never started.
+    Inactive,
+    /// Given up (systemd failed, supervisor FATAL, docker dead).
+    Failed,
+    /// Exited, with its exit code when known.
+    Exited {
+        /// Exit code.
+        code: Option<i32>,
+    },
+    /// Could not be determined.
+    Unknown,
+}
+
+impl ServiceState {
+    /// True for states in which the service serves requests.
+    pub fn is_up(&self) -> bool {
+        matches!(self, ServiceState::Active)
+    }
+
+    /// Short word for text output.
+    pub fn word(&self) -> String {
+        match self {
+            ServiceState::Active => "active".into(),
+            ServiceState::Activating => "activating".into(),
+            ServiceState::Deactivating => "deactivating".into(),
+            ServiceState::Restarting => "restarting".into(),
+            ServiceState::Inactive => "inactive".into(),
+            ServiceState::Failed => "failed".into(),
+            ServiceState::Exited { code: Some(c) } => format!("exited({c})"),
+            ServiceState::Exited { code: None } => "exited".into(),
+            ServiceState::Unknown => "unknown".into(),
+        }
+    }
+}
+
+/// Which backend answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answered {
+    /// systemd.
+    Systemd,
+    /// supervisor.
+    Supervisor,
+    /// docker.
+    Docker,
+    /// Nobody could say.
+    None,
+}
+
+/// A service's status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceStatus {
+    /// Display name from the query.
+    pub name: String,
+    /// Backend that answered.
+    pub backend: Answered,
+    /// Unit / program / container name asked for.
+    pub unit: String,
+    /// Common state.
+    pub state: ServiceState,
+    /// The backend's own finer state (`running`, `auto-restart`, `FATAL`, `restarting`).
+    pub sub_state: Option<String>,
+    /// Main pid.
+    pub pid: Option<u32>,
+    /// When it entered the current state / started (as the tool printed it).
+    pub since: Option<String>,
+    /// Uptime in seconds (supervisor).
+    pub uptime_secs: Option<u64>,
+    /// Restarts counted by the manager (systemd NRestarts, docker RestartCount).
+    pub restarts: Option<u32>,
+    /// Last exit code of the main process (systemd ExecMainStatus, docker ExitCode).
+    pub exit_code: Option<i32>,
+    /// Health check result (docker).
+    pub health: Option<String>,
+    /// Killed by the OOM killer (docker).
+    pub oom_killed: Option<bool>,
+    /// Human detail (`Result=exit-code`, `Exited too quickly`, why unknown …).
+    pub detail: String,
+    /// Hint when unknown.
+    pub hint: Option<String>,
+    /// The tool's raw output (trimmed).
+    pub raw: String,
+}
+
+impl ServiceStatus {
+    fn unknown(q: &ServiceQuery, unit: &str, u: Unknown) -> Self {
+        Self {
+            name: q.name.clone(),
+            backend: Answered::None,
+            unit: unit.into(),
+            state: ServiceState::Unknown,
+            sub_state: None,
+            pid: None,
+            since: None,
+            uptime_secs: None,
+            restarts: None,
+            exit_code: None,
+            health: None,
+            oom_killed: None,
+            detail: u.reason,
+            hint: u.hint,
+            raw: String::new(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// systemd
+
+/// The properties asked from `systemctl show`.
+pub const SYSTEMD_PROPERTIES: &str =
+    "LoadState,ActiveState,SubState,MainPID,NRestarts,ExecMainStatus,Result,ActiveEnterTimestamp";
+
+fn prop<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    text.lines().find_map(|l| {
+        l.strip_prefix(key)
+            .and_then(|r| r.strip_prefix('='))
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && *v != "n/a" && *v != "[not set]")
+    })
+}
+
+/// Parses `systemctl show UNIT -p …` output. `Err` when the unit does not exist.
+pub fn parse_systemctl_show(name: &str, unit: &str, text: &str) -> Result<ServiceStatus, Unknown> {
+    let load = prop(text, "LoadState").unwrap_or("");
+    if load == "not-found" {
+        return Err(Unknown::new(format!("systemd unit {unit} not found"), None));
+    }
+    let active = prop(text, "ActiveState")
+        .ok_or_else(|| Unknown::new(format!("systemctl show {unit}: no ActiveState"), None))?;
+    let sub = prop(text, "SubState").unwrap_or("").to_string();
+    let result = prop(text, "Result").unwrap_or("");
+    let exit_code = prop(text, "ExecMainStatus").and_then(|v| v.parse().ok());
+    let state = match (active, sub.as_str()) {
+        ("activating", "auto-restart") => ServiceState::Restarting,
+        ("active", _) | ("reloading", _) | ("refreshing", _) => ServiceState::Active,
+        ("activating", _) => ServiceState::Activating,
+        ("deactivating", _) => ServiceState::Deactivating,
+        ("failed", _) => ServiceState::Failed,
+        ("inactive", _) => ServiceState::Inactive,
+        _ => ServiceState::Unknown,
+    };
+    let mut detail = format!("ActiveState={active} SubState={sub}");
+    if !result.is_empty() && result != "success" {
+        detail.push_str(&format!(" Result={result}"));
+        if let Some(c) = exit_code {
+            detail.push_str(&format!(" ExecMainStatus={c}"));
+        }
+    }
+    if load != "loaded" && !load.is_empty() {
+        detail.push_str(&format!(" LoadState={load}"));
+    }
+    Ok(ServiceStatus {
+        name: name.into(),
+        backend: Answered::Systemd,
+        unit: unit.into(),
+        state,
+        sub_state: Some(sub),
+        pid: prop(text, "MainPID")
+            .and_then(|v| v.parse().ok())
+            .filter(|p| *p != 0),
+        since: prop(text, "ActiveEnterTimestamp").map(str::to_string),
+        uptime_secs: None,
+        restarts: prop(text, "NRestarts").and_then(|v| v.parse().ok()),
+        exit_code,
+        health: None,
+        oom_killed: (result == "oom-kill").then_some(true),
+        detail,
+        hint: None,
+        raw: text.trim().to_string(),
+    })
+}
+
+async fn systemd(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Unknown> {
+    let unit = q.unit();
+    let out = cmd::run(
+        &[],
+        &[
+            "systemctl",
+            "show",
+            unit,
+            "--no-pager",
+            "-p",
+            SYSTEMD_PROPERTIES,
+        ],
+        timeout,
+    )
+    .await?;
+    if !out.success() && out.stdout.trim().is_empty() {
+        let m = out.first_message();
+        let hint = cmd::looks_like_permission(&m).then(|| "needs root: run with sudo".into());
+        return Err(Unknown::new(format!("systemctl show {unit}: {m}"), hint));
+    }
+    parse_systemctl_show(&q.name, unit, &out.stdout)
+}
+
+/// True when systemd is the running init system and systemctl is installed.
+pub fn systemd_present() -> bool {
+    Path::new("/run/systemd/system").is_dir() && cmd::in_path("systemctl")
+}
+
+// ---------------------------------------------------------------------------------------------
+// supervisor
+
+fn parse_uptime(s: &str) -> Option<u64> {
+    // "0:01:02" or "2 days, 3:04:05" / "1 day, 0:00:01"
+    let (days, hms) = match s.split_once(',') {
+        Some((d, rest)) => (
+            d.split_whitespace().next()?.parse::<u64>().ok()?,
+            rest.trim(),
+        ),
+        None => (0, s.trim()),
+    };
+    let parts: Vec<u64> = hms
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, sec] = parts.as_slice() else {
+        return None;
+    };
+    Some(days * 86400 + h * 3600 + m * 60 + sec)
+}
+
+/// Parses `supervisorctl status` output into one status per line (names as printed, e.g.
+/// `ds:docservice`). Error lines (`ERROR (no such process)`) are skipped.
+pub fn parse_supervisorctl_status(text: &str) -> Vec<ServiceStatus> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut it = line.split_whitespace();
+        let (Some(name), Some(state)) = (it.next(), it.next()) else {
+            continue;
+        };
+        let name = name.trim_end_matches(':');
+        let common = match state {
+            "RUNNING" => ServiceState::Active,
+            "STARTING" => ServiceState::Activating,
+            "STOPPING" => ServiceState::Deactivating,
+            "BACKOFF" => ServiceState::Restarting,
+            "STOPPED" => ServiceState::Inactive,
+            "EXITED" => ServiceState::Exited { code: None },
+            "FATAL" => ServiceState::Failed,
+            "UNKNOWN" => ServiceState::Unknown,
+            _ => continue,
+        };
+        // Description: everything after the state column.
+        let desc = line
+            .split_once(state)
+            .map(|(_, d)| d.trim())
+            .unwrap_or("")
+            .to_string();
+        let (pid, uptime) = if state == "RUNNING" {
+            let pid = desc
+                .strip_prefix("pid ")
+                .and_then(|r| r.split(',').next())
+                .and_then(|p| p.trim().parse().ok());
+            let uptime = desc
+                .split_once("uptime ")
+                .and_then(|(_, u)| parse_uptime(u));
+            (pid, uptime)
+        } else {
+            (None, None)
+        };
+        out.push(ServiceStatus {
+            name: name.into(),
+            backend: Answered::Supervisor,
+            unit: name.into(),
+            state: common,
+            sub_state: Some(state.into()),
+            pid,
+            since: None,
+            uptime_secs: uptime,
+            restarts: None,
+            exit_code: None,
+            health: None,
+            oom_killed: None,
+            detail: desc,
+            hint: None,
+            raw: line.trim().into(),
+        });
+    }
+    out
+}
+
+/// `supervisorctl [-c CONF] ARGS…` argv.
+fn supervisorctl_argv<'a>(conf: Option<&'a Path>, args: &[&'a str]) -> Vec<String> {
+    let mut v = vec!["supervisorctl".to_string()];
+    if let Some(c) = conf {
+        v.push("-c".into());
+        v.push(c.to_string_lossy().into_owned());
+    }
+    v.extend(args.iter().map(|s| s.to_string()));
+    v
+}
+
+async fn supervisor(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Unknown> {
+    let program = q.program();
+    let argv = supervisorctl_argv(q.supervisor_config.as_deref(), &["status", program]);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    // supervisorctl exits non-zero when the program is not running: parse stdout anyway.
+    let out = cmd::run(&[], &argv, timeout).await?;
+    let all = format!("{}\n{}", out.stdout, out.stderr);
+    if let Some(mut s) = parse_supervisorctl_status(&out.stdout)
+        .into_iter()
+        .find(|s| s.unit == program)
+    {
+        s.name = q.name.clone();
+        return Ok(s);
+    }
+    let msg = all
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("no output")
+        .to_string();
+    let hint = if cmd::looks_like_permission(&all) {
+        Some("needs root: run with sudo".into())
+    } else if msg.contains("no such file") || msg.contains("refused connection") {
+        Some("supervisord is not running, or give its config (supervisorctl -c FILE)".into())
+    } else {
+        None
+    };
+    Err(Unknown::new(
+        format!("supervisorctl status {program}: {msg}"),
+        hint,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// docker
+
+/// Parses `docker inspect CONTAINER` JSON (an array with one object).
+pub fn parse_docker_inspect(
+    name: &str,
+    container: &str,
+    json: &str,
+) -> Result<ServiceStatus, Unknown> {
+    let v: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| Unknown::new(format!("docker inspect {container}: bad JSON: {e}"), None))?;
+    let obj = match &v {
+        serde_json::Value::Array(a) => a.first(),
+        o @ serde_json::Value::Object(_) => Some(o),
+        _ => None,
+    }
+    .ok_or_else(|| Unknown::new(format!("docker container {container} not found"), None))?;
+    let st = &obj["State"];
+    let status = st["Status"].as_str().unwrap_or("");
+    let exit = st["ExitCode"].as_i64().map(|c| c as i32);
+    let health = st["Health"]["Status"].as_str().map(str::to_string);
+    let oom = st["OOMKilled"].as_bool();
+    let state = match status {
+        "running" if st["Paused"].as_bool() == Some(true) => ServiceState::Inactive,
+        "running" => ServiceState::Active,
+        "restarting" => ServiceState::Restarting,
+        "created" | "paused" => ServiceState::Inactive,
+        "removing" => ServiceState::Deactivating,
+        "exited" => ServiceState::Exited { code: exit },
+        "dead" => ServiceState::Failed,
+        _ => ServiceState::Unknown,
+    };
+    let mut detail = format!("status={status}");
+    if let Some(h) = &health {
+        detail.push_str(&format!(" health={h}"));
+        if let Some(n) = st["Health"]["FailingStreak"].as_u64().filter(|n| *n > 0) {
+            detail.push_str(&format!(" failing_streak={n}"));
+        }
+    }
+    if let Some(c) = exit.filter(|c| *c != 0) {
+        detail.push_str(&format!(" exit_code={c}"));
+    }
+    if oom == Some(true) {
+        detail.push_str(" OOMKilled");
+    }
+    if let Some(e) = st["Error"].as_str().filter(|e| !e.is_empty()) {
+        detail.push_str(&format!(" error={e}"));
+    }
+    let pid = st["Pid"].as_u64().filter(|p| *p != 0).map(|p| p as u32);
+    Ok(ServiceStatus {
+        name: name.into(),
+        backend: Answered::Docker,
+        unit: container.into(),
+        state,
+        sub_state: Some(status.into()),
+        pid,
+        since: st["StartedAt"].as_str().map(str::to_string),
+        uptime_secs: None,
+        restarts: obj["RestartCount"].as_u64().map(|n| n as u32),
+        exit_code: exit,
+        health,
+        oom_killed: oom,
+        detail,
+        hint: None,
+        raw: serde_json::to_string(st).unwrap_or_default(),
+    })
+}
+
+async fn docker(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Unknown> {
+    let c = q.container();
+    let out = cmd::run(
+        &[],
+        &["docker", "inspect", "--type", "container", c],
+        timeout,
+    )
+    .await?;
+    if !out.success() {
+        let m = out.first_message();
+        let hint = if cmd::looks_like_permission(&m) {
+            Some("needs root or the docker group: run with sudo".into())
+        } else if m.contains("Cannot connect to the Docker daemon") {
+            Some("the docker daemon is not running".into())
+        } else {
+            None
+        };
+        return Err(Unknown::new(format!("docker inspect {c}: {m}"), hint));
+    }
+    parse_docker_inspect(&q.name, c, &out.stdout)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Reads one service's status, auto-detecting the backend when asked to.
+pub async fn status(q: &ServiceQuery, timeout: Duration) -> ServiceStatus {
+    let r = match q.backend {
+        Backend::Systemd => systemd(q, timeout).await,
+        Backend::Supervisor => supervisor(q, timeout).await,
+        Backend::Docker => docker(q, timeout).await,
+        Backend::Auto => {
+            let mut why = Vec::new();
+            let mut hint = None;
+            let mut found = None;
+            if systemd_present() {
+                match systemd(q, timeout).await {
+                    Ok(s) => found = Some(s),
+                    Err(u) => {
+                        hint = hint.or(u.hint);
+                        why.push(u.reason);
+                    }
+                }
+            } else {
+                why.push("no systemd".into());
+            }
+            if found.is_none() {
+                if cmd::in_path("supervisorctl") {
+                    match supervisor(q, timeout).await {
+                        Ok(s) => found = Some(s),
+                        Err(u) => {
+                            hint = hint.or(u.hint);
+                            why.push(u.reason);
+                        }
+                    }
+                } else {
+                    why.push("no supervisorctl".into());
+                }
+            }
+            if found.is_none() {
+                if cmd::in_path("docker") {
+                    match docker(q, timeout).await {
+                        Ok(s) => found = Some(s),
+                        Err(u) => {
+                            hint = hint.or(u.hint);
+                            why.push(u.reason);
+                        }
+                    }
+                } else {
+                    why.push("no docker".into());
+                }
+            }
+            found.ok_or_else(|| Unknown::new(why.join("; "), hint))
+        }
+    };
+    let unit = match q.backend {
+        Backend::Systemd => q.unit(),
+        Backend::Supervisor => q.program(),
+        Backend::Docker => q.container(),
+        Backend::Auto => &q.name,
+    };
+    r.unwrap_or_else(|u| ServiceStatus::unknown(q, unit, u))
+}
+
+/// Reads every service concurrently.
+pub async fn collect(qs: &[ServiceQuery], timeout: Duration) -> Vec<ServiceStatus> {
+    let mut set = tokio::task::JoinSet::new();
+    for (i, q) in qs.iter().cloned().enumerate() {
+        set.spawn(async move { (i, status(&q, timeout).await) });
+    }
+    let mut out: Vec<(usize, ServiceStatus)> = Vec::with_capacity(qs.len());
+    while let Some(r) = set.join_next().await {
+        if let Ok(x) = r {
+            out.push(x);
+        }
+    }
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, s)| s).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn supervisor_lines_parse() {
+        let text = "ds:converter                     FATAL     Exited too quickly (process log may have details)\n\
+                    ds:docservice                    RUNNING   pid 123, uptime 1 day, 0:01:02\n\
+                    ds:metrics                       STOPPED   Not started\n\
+                    redis                            BACKOFF   Exited too quickly (process log may have details)\n\
+                    worker                           EXITED    Nov 28 01:02 PM\n\
+                    nope: ERROR (no such process)\n";
+        let s = parse_supervisorctl_status(text);
+        assert_eq!(s.len(), 5);
+        assert_eq!(s[0].state, ServiceState::Failed);
+        assert_eq!(
+            s[0].detail,
+            "Exited too quickly (process log may have details)"
+        );
+        assert_eq!(s[1].unit, "ds:docservice");
+        assert_eq!(s[1].state, ServiceState::Active);
+        assert_eq!(s[1].pid, Some(123));
+        assert_eq!(s[1].uptime_secs, Some(86400 + 62));
+        assert_eq!(s[2].state, ServiceState::Inactive);
+        assert_eq!(s[3].state, ServiceState::Restarting);
+        assert_eq!(s[4].state, ServiceState::Exited { code: None });
+        assert_eq!(s[4].detail, "Nov 28 01:02 PM");
+    }
+
+    #[tokio::test]
+    async fn unknown_backend_is_explained() {
+        let q = ServiceQuery {
+            backend: Backend::Supervisor,
+            supervisor_config: Some("/nonexistent/t502-supervisord.conf".into()),
+            ..ServiceQuery::auto("x")
+        };
+        let s = status(&q, Duration::from_secs(3)).await;
+        assert_eq!(s.state, ServiceState::Unknown);
+        assert!(!s.detail.is_empty());
+    }
+}

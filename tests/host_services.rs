@@ -1,0 +1,263 @@
+//! Service backends: recorded systemd and docker outputs parse; supervisor is read from a real
+//! supervisord started by the test (the lab's stand-in Document Server programs `ds:*`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use triage502::host::services::{
+    self, Answered, Backend, ServiceQuery, ServiceState, parse_docker_inspect, parse_systemctl_show,
+};
+
+fn fixture(name: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/host")
+        .join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn systemd_recorded_outputs_parse() {
+    let s = parse_systemctl_show(
+        "docservice",
+        "ds-docservice",
+        &fixture("systemctl-show-ds-docservice-active.txt"),
+    )
+    .unwrap();
+    assert_eq!(s.backend, Answered::Systemd);
+    assert_eq!(s.state, ServiceState::Active);
+    assert_eq!(s.sub_state.as_deref(), Some("running"));
+    assert_eq!(s.pid, Some(1187));
+    assert_eq!(s.restarts, Some(0));
+    assert_eq!(s.since.as_deref(), Some("Sat 2026-11-28 09:12:44 UTC"));
+
+    let s = parse_systemctl_show(
+        "docservice",
+        "ds-docservice",
+        &fixture("systemctl-show-ds-docservice-failed.txt"),
+    )
+    .unwrap();
+    assert_eq!(s.state, ServiceState::Failed);
+    assert_eq!(s.exit_code, Some(1));
+    assert_eq!(s.pid, None, "MainPID=0 means no process");
+    assert!(s.detail.contains("Result=exit-code"), "{}", s.detail);
+
+    let s = parse_systemctl_show(
+        "converter",
+        "ds-converter",
+        &fixture("systemctl-show-ds-converter-auto-restart.txt"),
+    )
+    .unwrap();
+    assert_eq!(s.state, ServiceState::Restarting);
+    assert_eq!(s.restarts, Some(5));
+    assert_eq!(s.sub_state.as_deref(), Some("auto-restart"));
+
+    let s = parse_systemctl_show(
+        "redis",
+        "redis-server",
+        &fixture("systemctl-show-redis-server-inactive.txt"),
+    )
+    .unwrap();
+    assert_eq!(s.state, ServiceState::Inactive);
+    assert_eq!(s.since, None);
+
+    let s = parse_systemctl_show(
+        "rabbitmq",
+        "rabbitmq-server",
+        &fixture("systemctl-show-rabbitmq-server-oom.txt"),
+    )
+    .unwrap();
+    assert_eq!(s.state, ServiceState::Failed);
+    assert_eq!(s.oom_killed, Some(true));
+
+    let e = parse_systemctl_show("x", "x", &fixture("systemctl-show-not-found.txt")).unwrap_err();
+    assert!(e.reason.contains("not found"));
+}
+
+#[test]
+fn docker_recorded_outputs_parse() {
+    let c = "onlyoffice-documentserver";
+    let s = parse_docker_inspect("ds", c, &fixture("docker-inspect-running-healthy.json")).unwrap();
+    assert_eq!(s.backend, Answered::Docker);
+    assert_eq!(s.state, ServiceState::Active);
+    assert_eq!(s.health.as_deref(), Some("healthy"));
+    assert_eq!(s.pid, Some(2412));
+    assert_eq!(s.restarts, Some(0));
+    assert_eq!(s.since.as_deref(), Some("2026-11-28T09:12:40.118273645Z"));
+
+    let s = parse_docker_inspect("ds", c, &fixture("docker-inspect-restarting.json")).unwrap();
+    assert_eq!(s.state, ServiceState::Restarting);
+    assert_eq!(s.restarts, Some(14));
+    assert_eq!(s.health, None);
+
+    let s = parse_docker_inspect("ds", c, &fixture("docker-inspect-exited-oom.json")).unwrap();
+    assert_eq!(s.state, ServiceState::Exited { code: Some(137) });
+    assert_eq!(s.oom_killed, Some(true));
+    assert!(
+        s.detail.contains("OOMKilled") && s.detail.contains("exit_code=137"),
+        "{}",
+        s.detail
+    );
+
+    let s = parse_docker_inspect("ds", c, &fixture("docker-inspect-unhealthy.json")).unwrap();
+    assert_eq!(s.state, ServiceState::Active);
+    assert_eq!(s.health.as_deref(), Some("unhealthy"));
+    assert!(s.detail.contains("failing_streak=7"), "{}", s.detail);
+
+    assert!(parse_docker_inspect("ds", c, "[]").is_err());
+    assert!(parse_docker_inspect("ds", c, "not json").is_err());
+}
+
+/// A supervisord of the test's own; shut down (and killed if needed) on drop.
+struct Supervisord {
+    conf: PathBuf,
+    pidfile: PathBuf,
+    extra_pids: Vec<u32>,
+}
+
+fn alive(pid: u32) -> bool {
+    // A zombie counts as gone.
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            !s.rsplit_once(')')
+                .map(|(_, r)| r.trim_start().starts_with('Z'))
+                .unwrap_or(true)
+        })
+        .unwrap_or(false)
+}
+
+impl Drop for Supervisord {
+    fn drop(&mut self) {
+        let pid: Option<u32> = std::fs::read_to_string(&self.pidfile)
+            .ok()
+            .and_then(|s| s.trim().parse().ok());
+        let _ = Command::new("supervisorctl")
+            .arg("-c")
+            .arg(&self.conf)
+            .arg("shutdown")
+            .output();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        if let Some(pid) = pid {
+            while alive(pid) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if alive(pid) {
+                // SAFETY: kill(2) on the pid our supervisord wrote.
+                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+            }
+        }
+        for p in &self.extra_pids {
+            if alive(*p) {
+                // SAFETY: kill(2) on a program pid our supervisord started.
+                unsafe { libc::kill(*p as i32, libc::SIGKILL) };
+            }
+        }
+    }
+}
+
+fn tool(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+        .unwrap_or(false)
+}
+
+#[tokio::test]
+async fn supervisor_states_from_real_supervisord() {
+    if !tool("supervisord") || !tool("supervisorctl") {
+        eprintln!("skipped: supervisord/supervisorctl not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let conf = d.join("supervisord.conf");
+    let sock = d.join("s.sock");
+    let p = d.display();
+    std::fs::write(
+        &conf,
+        format!(
+            "[unix_http_server]\nfile={p}/s.sock\n\n\
+             [supervisord]\nlogfile={p}/supervisord.log\npidfile={p}/supervisord.pid\nchildlogdir={p}\n\
+             user=root\nnodaemon=false\n\n\
+             [rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n\
+             [supervisorctl]\nserverurl=unix://{p}/s.sock\n\n\
+             [program:docservice]\ncommand=sleep 1000\nstartsecs=0\nautorestart=false\n\n\
+             [program:converter]\ncommand=/bin/false\nstartsecs=1\nstartretries=0\nautorestart=false\n\n\
+             [program:metrics]\ncommand=sleep 1000\nautostart=false\n\n\
+             [group:ds]\nprograms=docservice,converter,metrics\n"
+        )
+        .replace("user=root\n", if unsafe { libc::geteuid() } == 0 { "user=root\n" } else { "" }),
+    )
+    .unwrap();
+    let mut guard = Supervisord {
+        conf: conf.clone(),
+        pidfile: d.join("supervisord.pid"),
+        extra_pids: vec![],
+    };
+    let st = Command::new("supervisord")
+        .arg("-c")
+        .arg(&conf)
+        .status()
+        .unwrap();
+    assert!(st.success(), "supervisord failed to start");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !sock.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "supervisord socket did not appear"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let q = |prog: &str| ServiceQuery {
+        backend: Backend::Supervisor,
+        supervisor_config: Some(conf.clone()),
+        supervisor_program: Some(format!("ds:{prog}")),
+        ..ServiceQuery::auto(prog)
+    };
+    let t = Duration::from_secs(3);
+    // Wait until the failing program has given up (BACKOFF → FATAL).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let conv = loop {
+        let s = services::status(&q("converter"), t).await;
+        if s.state == ServiceState::Failed || Instant::now() > deadline {
+            break s;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(conv.state, ServiceState::Failed, "{conv:?}");
+    assert_eq!(conv.sub_state.as_deref(), Some("FATAL"));
+    assert_eq!(conv.backend, Answered::Supervisor);
+    assert_eq!(conv.unit, "ds:converter");
+
+    let all = services::collect(&[q("docservice"), q("metrics"), q("nosuch")], t).await;
+    let ds = &all[0];
+    assert_eq!(ds.name, "docservice");
+    assert_eq!(ds.state, ServiceState::Active, "{ds:?}");
+    let pid = ds.pid.expect("running program has a pid");
+    guard.extra_pids.push(pid);
+    let cmdline = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap();
+    assert!(
+        cmdline.starts_with("sleep"),
+        "pid {pid} is the program: {cmdline:?}"
+    );
+    assert_eq!(all[1].state, ServiceState::Inactive);
+    assert_eq!(all[1].sub_state.as_deref(), Some("STOPPED"));
+    assert_eq!(all[2].state, ServiceState::Unknown);
+    assert!(all[2].detail.contains("no such"), "{:?}", all[2].detail);
+
+    // Auto detection finds supervisor here (no systemd in this box) when given the config.
+    if !services::systemd_present() {
+        let auto = ServiceQuery {
+            backend: Backend::Auto,
+            ..q("docservice")
+        };
+        let s = services::status(&auto, t).await;
+        assert_eq!(s.backend, Answered::Supervisor, "{s:?}");
+    }
+
+    // After shutdown the same query is an explained unknown, not a hang.
+    drop(guard);
+    let s = services::status(&q("docservice"), t).await;
+    assert_eq!(s.state, ServiceState::Unknown);
+    assert!(s.hint.is_some() || !s.detail.is_empty(), "{s:?}");
+    assert!(!alive(pid), "program stopped with supervisord");
+}
