@@ -44,6 +44,11 @@ pub struct Config {
     pub services: Vec<Service>,
     /// How to reach nginx (for `nginx -T`, `nginx -t`, reload).
     pub nginx: Nginx,
+    /// Recovery action settings.
+    pub actions: ActionSettings,
+    /// Custom recovery actions.
+    #[serde(rename = "action")]
+    pub custom_actions: Vec<CustomAction>,
 }
 
 impl Default for Config {
@@ -58,8 +63,51 @@ impl Default for Config {
             logs: Logs::default(),
             services: Vec::new(),
             nginx: Nginx::default(),
+            actions: ActionSettings::default(),
+            custom_actions: Vec::new(),
         }
     }
+}
+
+/// Recovery action settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ActionSettings {
+    /// Audit log file (default `$XDG_STATE_HOME/triage502/audit.log`, or
+    /// `/var/log/triage502/audit.log` as root).
+    pub audit_log: Option<PathBuf>,
+    /// Time an action may run before it is killed, milliseconds.
+    pub timeout_ms: u64,
+    /// nftables ruleset loaded by `reload:firewall` on nftables hosts.
+    pub nft_ruleset: PathBuf,
+}
+
+impl Default for ActionSettings {
+    fn default() -> Self {
+        ActionSettings {
+            audit_log: None,
+            timeout_ms: 60_000,
+            nft_ruleset: "/etc/nftables.conf".into(),
+        }
+    }
+}
+
+/// A recovery action defined in the config. Runs as argv, never through a shell.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAction {
+    /// Stable id, e.g. `custom:flush-cache`.
+    pub id: String,
+    /// What it does, shown in the preview.
+    pub description: String,
+    /// Program and arguments; never interpreted by a shell.
+    pub argv: Vec<String>,
+    /// Finding ids it addresses.
+    #[serde(default)]
+    pub fixes: Vec<String>,
+    /// Whether it needs root (then `sudo -n` is used when not root).
+    #[serde(default)]
+    pub needs_root: bool,
 }
 
 /// Probe scheduling settings.

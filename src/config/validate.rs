@@ -181,6 +181,24 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
             );
         }
     }
+    let mut ids = std::collections::HashSet::new();
+    for a in &cfg.custom_actions {
+        let line = line_of_hop(text, &a.id);
+        if a.argv.is_empty() || a.argv[0].trim().is_empty() {
+            out.push(Problem {
+                line,
+                message: format!("action '{}' has an empty argv", a.id),
+                hint: Some("argv = [\"/usr/bin/program\", \"arg\"] (no shell: one word per element)".into()),
+            });
+        }
+        if !ids.insert(a.id.clone()) {
+            out.push(Problem {
+                line,
+                message: format!("action id '{}' is used twice", a.id),
+                hint: Some("action ids must be unique".into()),
+            });
+        }
+    }
     if cfg.probe.interval_ms < 100 {
         out.push(Problem::plain(
             format!("probe.interval_ms = {} is too short", cfg.probe.interval_ms),
