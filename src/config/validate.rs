@@ -188,7 +188,10 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
             out.push(Problem {
                 line,
                 message: format!("action '{}' has an empty argv", a.id),
-                hint: Some("argv = [\"/usr/bin/program\", \"arg\"] (no shell: one word per element)".into()),
+                hint: Some(
+                    "argv = [\"/usr/bin/program\", \"arg\"] (no shell: one word per element)"
+                        .into(),
+                ),
             });
         }
         if !ids.insert(a.id.clone()) {

@@ -318,6 +318,7 @@ impl Clients {
             source: signing.source.to_string(),
             fingerprint: signing.secret.as_ref().map(|s| s.fingerprint()),
             header: signing.header.clone(),
+            docserver_fingerprint: signing.docserver_fingerprint.clone(),
         };
         let notes = signing.notes.clone();
         let common = move |d: &mut super::Detail| {

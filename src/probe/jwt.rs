@@ -106,6 +106,8 @@ pub struct Signing {
     pub header: String,
     /// Notes for the result (e.g. local.json unreadable).
     pub notes: Vec<String>,
+    /// Fingerprint of the Document Server's own secret, when readable.
+    pub docserver_fingerprint: Option<String>,
 }
 
 impl JwtSource {
@@ -122,15 +124,17 @@ impl JwtSource {
     /// Choose the secret: the configured (integrator's) one, else the Document Server's own.
     /// `local.json` is read each time, so edits are seen at the next round.
     pub fn signing(&self) -> Signing {
+        let ds = DsTokenSettings::read(&self.default_json, &self.local_json);
+        let docserver_fingerprint = ds.inbox_secret.as_ref().map(Secret::fingerprint);
         if let Some(s) = &self.configured {
             return Signing {
                 secret: Some(s.clone()),
                 source: "config",
                 header: self.header.clone(),
                 notes: vec![],
+                docserver_fingerprint,
             };
         }
-        let ds = DsTokenSettings::read(&self.default_json, &self.local_json);
         let header = ds.header.clone().unwrap_or_else(|| self.header.clone());
         match ds.inbox_secret {
             Some(s) => Signing {
@@ -138,6 +142,7 @@ impl JwtSource {
                 source: "local.json",
                 header,
                 notes: ds.problems,
+                docserver_fingerprint,
             },
             None => {
                 let mut notes = ds.problems;
@@ -149,6 +154,7 @@ impl JwtSource {
                     source: "none",
                     header,
                     notes,
+                    docserver_fingerprint,
                 }
             }
         }

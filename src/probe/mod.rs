@@ -116,6 +116,9 @@ pub struct JwtUse {
     pub fingerprint: Option<String>,
     /// Header that carried the token.
     pub header: String,
+    /// Fingerprint of the Document Server's own inbox secret (from `local.json`), when readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docserver_fingerprint: Option<String>,
 }
 
 /// Structured facts of a probe, for the diagnosis and the detail view.

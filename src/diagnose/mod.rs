@@ -1,0 +1,272 @@
+//! Diagnosis: one evidence snapshot (probe results, classified log entries of the last minutes,
+//! host facts) → ranked findings, each with its evidence, an explanation, next steps and the
+//! recovery action that would fix it.
+//!
+//! Rules live in `rules.rs`, one function per finding id. They never fire without evidence;
+//! what could not be checked is listed in [`Diagnosis::unchecked`], never taken as healthy.
+//! The ranking puts first the finding that explains the most red hops, then severity, then
+//! confidence. [`walkthrough`] turns the same snapshot into the runbook's steps.
+
+mod rules;
+mod walk;
+
+pub use walk::{Step, StepCheck, walkthrough};
+
+use crate::config::{Config, Hop, Role};
+use crate::host;
+use crate::logs::{Class, Record};
+use crate::probe::{HopResult, State};
+use serde::Serialize;
+
+/// Where a piece of evidence came from, and what it says.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Evidence {
+    /// `probe:HOP`, `log:FILE:LINE`, `host:sockets`, `host:services`, `host:firewall`, ...
+    pub source: String,
+    /// The fact.
+    pub fact: String,
+}
+
+/// How sure a finding is.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// One weak signal.
+    Low,
+    /// Signals agree but one is missing.
+    Medium,
+    /// Independent signals agree.
+    High,
+}
+
+/// A root cause with its evidence.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    /// Stable id (`service_down`, `firewall_drop`, ...).
+    pub id: &'static str,
+    /// One line.
+    pub title: String,
+    /// FAIL (users are affected) or WARN.
+    pub severity: State,
+    /// How sure.
+    pub confidence: Confidence,
+    /// The facts, each with its source.
+    pub evidence: Vec<Evidence>,
+    /// Why this explains the symptoms.
+    pub explanation: String,
+    /// What to do next.
+    pub next_steps: Vec<String>,
+    /// The recovery action that would fix it (`restart:ds-docservice`, `reload:nginx`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Hops whose red state this finding explains.
+    pub explains: Vec<String>,
+}
+
+/// Something that could not be checked.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Unchecked {
+    /// What (`host:firewall`, `log:/var/log/nginx/error.log`).
+    pub what: String,
+    /// Why not, and what to do.
+    pub why: String,
+}
+
+/// The result of a diagnosis.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Diagnosis {
+    /// Ranked findings, most explanatory first.
+    pub findings: Vec<Finding>,
+    /// Nothing red, nothing found.
+    pub all_clear: bool,
+    /// What could not be checked.
+    pub unchecked: Vec<Unchecked>,
+}
+
+impl Diagnosis {
+    /// The worst severity of the findings (OK when none).
+    pub fn worst(&self) -> State {
+        self.findings
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(State::Ok)
+    }
+
+    /// Ids of the findings, in rank order.
+    pub fn ids(&self) -> Vec<&'static str> {
+        self.findings.iter().map(|f| f.id).collect()
+    }
+}
+
+/// The host facts the rules read; each part absent when not collected or unknown (the reason is
+/// then in `unknown`).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct HostView<'a> {
+    /// Listening sockets.
+    pub sockets: Option<&'a host::Sockets>,
+    /// Service states.
+    pub services: Option<&'a [host::services::ServiceStatus]>,
+    /// nginx configuration facts.
+    pub nginx: Option<&'a host::nginx::NginxFacts>,
+    /// nginx proxy targets mapped onto the sockets.
+    pub targets: Option<&'a [host::nginx::TargetMapping]>,
+}
+
+/// Everything one diagnosis reads.
+pub struct Input<'a> {
+    /// The configuration (hops, services).
+    pub cfg: &'a Config,
+    /// Latest probe results.
+    pub hops: &'a [HopResult],
+    /// Classified log entries of the recent window.
+    pub logs: &'a [Record],
+    /// Host facts.
+    pub host: HostView<'a>,
+    /// What could not be read (logs, host parts), with why.
+    pub unknown: Vec<Unchecked>,
+}
+
+/// Precomputed lookups shared by the rules.
+pub(crate) struct Ctx<'a> {
+    pub input: &'a Input<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn hop_cfg(&self, name: &str) -> Option<&'a Hop> {
+        self.input.cfg.hops.iter().find(|h| h.name == name)
+    }
+
+    /// Results of hops with a role.
+    pub fn by_role(&self, role: Role) -> impl Iterator<Item = &'a HopResult> + 'a {
+        self.input.hops.iter().filter(move |h| h.role == role)
+    }
+
+    /// The red (FAIL) hops.
+    pub fn red(&self) -> impl Iterator<Item = &'a HopResult> + 'a {
+        self.input.hops.iter().filter(|h| h.state == State::Fail)
+    }
+
+    /// Count of log entries of any of these classes.
+    pub fn log_count(&self, classes: &[Class]) -> usize {
+        self.input
+            .logs
+            .iter()
+            .filter(|r| classes.contains(&r.class()))
+            .count()
+    }
+
+    /// Evidence lines for log entries of these classes: a count and the latest example.
+    pub fn log_evidence(&self, classes: &[Class]) -> Option<Evidence> {
+        let hits: Vec<&Record> = self
+            .input
+            .logs
+            .iter()
+            .filter(|r| classes.contains(&r.class()))
+            .collect();
+        let last = hits.last()?;
+        let (file, line) = match last {
+            Record::Nginx(e) => (e.file.clone(), e.line),
+            Record::DocServer(e) => (e.file.clone(), e.line),
+        };
+        let source = match (file, line) {
+            (Some(f), Some(l)) => format!("log:{f}:{l}"),
+            (Some(f), None) => format!("log:{f}"),
+            _ => "log".into(),
+        };
+        Some(Evidence {
+            source,
+            fact: format!(
+                "{} {} entr{} recently, latest: {}",
+                hits.len(),
+                last.class().id(),
+                if hits.len() == 1 { "y" } else { "ies" },
+                crate::util::shorten(last.message(), 160)
+            ),
+        })
+    }
+
+    /// The service status of a service name, when known.
+    pub fn service(&self, name: &str) -> Option<&'a host::services::ServiceStatus> {
+        self.input.host.services?.iter().find(|s| s.name == name)
+    }
+
+    /// Listeners on a TCP port (None: sockets unknown).
+    pub fn listeners_on(&self, port: u16) -> Option<Vec<&'a host::Listener>> {
+        let s = self.input.host.sockets?;
+        Some(
+            s.listeners
+                .iter()
+                .filter(|l| l.port == port && l.proto == host::Proto::Tcp)
+                .collect(),
+        )
+    }
+}
+
+/// Evidence from a probe result.
+pub(crate) fn probe_evidence(h: &HopResult) -> Evidence {
+    Evidence {
+        source: format!("probe:{}", h.name),
+        fact: format!(
+            "{} {} {} — {}",
+            h.state.symbol(),
+            h.state.word(),
+            h.target,
+            h.reason
+        ),
+    }
+}
+
+/// Run every rule and rank the findings.
+pub fn diagnose(input: &Input<'_>) -> Diagnosis {
+    let ctx = Ctx { input };
+    let mut findings: Vec<Finding> = rules::ALL.iter().filter_map(|r| r(&ctx)).collect();
+    // Red hops no rule explains still get a finding: nothing red goes unexplained.
+    let explained: std::collections::HashSet<&str> = findings
+        .iter()
+        .flat_map(|f| f.explains.iter().map(String::as_str))
+        .collect();
+    let orphans: Vec<&HopResult> = ctx
+        .red()
+        .filter(|h| !explained.contains(h.name.as_str()))
+        .collect();
+    for h in orphans {
+        findings.push(Finding {
+            id: "hop_failing",
+            title: format!("{} fails: {}", h.name, h.reason),
+            severity: State::Fail,
+            confidence: Confidence::Low,
+            evidence: vec![probe_evidence(h)],
+            explanation: "No rule matched this failure; its reason is the best lead.".into(),
+            next_steps: vec![format!(
+                "Look at the {} hop's detail (Enter in the console).",
+                h.name
+            )],
+            action: None,
+            explains: vec![h.name.clone()],
+        });
+    }
+    let red: std::collections::HashSet<&str> = ctx.red().map(|h| h.name.as_str()).collect();
+    let score = |f: &Finding| {
+        f.explains
+            .iter()
+            .filter(|e| red.contains(e.as_str()))
+            .count()
+    };
+    findings.sort_by(|a, b| {
+        score(b)
+            .cmp(&score(a))
+            .then(b.severity.cmp(&a.severity))
+            .then(b.confidence.cmp(&a.confidence))
+            .then(a.id.cmp(b.id))
+    });
+    let any_bad = input.hops.iter().any(|h| h.state != State::Ok);
+    Diagnosis {
+        all_clear: findings.is_empty() && !any_bad && !input.hops.is_empty(),
+        findings,
+        unchecked: input.unknown.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

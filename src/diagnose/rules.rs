@@ -1,0 +1,898 @@
+//! The diagnosis rules, one function per finding id. Each reads the shared [`Ctx`] and returns a
+//! finding only when it has evidence; near-misses (the pattern is incomplete) return `None`.
+
+use super::{Confidence, Ctx, Evidence, Finding, probe_evidence};
+use crate::config::{HopKind, Role};
+use crate::host::nginx::{NginxTest, TargetStatus};
+use crate::host::services::ServiceState;
+use crate::logs::Class;
+use crate::probe::{HopResult, NetError, State};
+
+type Rule = fn(&Ctx<'_>) -> Option<Finding>;
+
+/// Every rule, in no particular order (ranking happens afterwards).
+pub(super) const ALL: &[Rule] = &[
+    proxy_down,
+    proxy_config_invalid,
+    service_down,
+    service_starting,
+    service_hung,
+    dependency_down,
+    firewall_drop,
+    firewall_reject,
+    proxy_target_mismatch,
+    selinux_denies,
+    header_buffer_too_small,
+    oom_killed,
+    jwt_mismatch,
+    clock_skew,
+    dns_failure,
+    tls_problem,
+];
+
+fn port_of(h: &HopResult) -> Option<u16> {
+    crate::util::split_host_port(&h.target).map(|(_, p)| p)
+}
+
+fn is_tcp_fail(h: &HopResult, e: NetError) -> bool {
+    h.kind == HopKind::Tcp && h.state == State::Fail && h.detail.error == Some(e)
+}
+
+fn service_is_down(s: &ServiceState) -> bool {
+    matches!(
+        s,
+        ServiceState::Inactive
+            | ServiceState::Failed
+            | ServiceState::Exited { .. }
+            | ServiceState::Restarting
+    )
+}
+
+fn service_evidence(c: &Ctx<'_>, name: &str) -> Option<Evidence> {
+    let s = c.service(name)?;
+    let pid = s.pid.map(|p| format!(", pid {p}")).unwrap_or_default();
+    let restarts = s
+        .restarts
+        .map(|r| format!(", {r} restarts"))
+        .unwrap_or_default();
+    Some(Evidence {
+        source: "host:services".into(),
+        fact: format!("{} is {:?}{pid}{restarts} ({})", s.name, s.state, s.detail),
+    })
+}
+
+fn listener_evidence(c: &Ctx<'_>, port: u16) -> Option<(bool, Evidence)> {
+    let ls = c.listeners_on(port)?;
+    let fact = if ls.is_empty() {
+        format!("nothing listens on TCP port {port}")
+    } else {
+        let who: Vec<String> = ls
+            .iter()
+            .map(|l| {
+                let owner = match &l.owner {
+                    crate::host::Owner::Process { pid, name, .. } => format!("{name} (pid {pid})"),
+                    crate::host::Owner::Unknown { reason } => format!("owner unknown: {reason}"),
+                };
+                format!("{}:{} by {owner}", l.addr, l.port)
+            })
+            .collect();
+        format!("listening: {}", who.join(", "))
+    };
+    Some((
+        !ls.is_empty(),
+        Evidence {
+            source: "host:sockets".into(),
+            fact,
+        },
+    ))
+}
+
+/// Red hops that go through the proxy or to the upstream's HTTP side (they share the cause of
+/// an upstream failure).
+fn dependents<'a>(c: &Ctx<'a>, roles: &[Role]) -> Vec<&'a HopResult> {
+    c.red().filter(|h| roles.contains(&h.role)).collect()
+}
+
+fn names(hs: &[&HopResult]) -> Vec<String> {
+    hs.iter().map(|h| h.name.clone()).collect()
+}
+
+fn service_of(c: &Ctx<'_>, h: &HopResult) -> Option<String> {
+    c.hop_cfg(&h.name).and_then(|x| x.service.clone())
+}
+
+// A constructor: each argument is one field of `Finding`, named at the call site by position.
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    id: &'static str,
+    title: String,
+    confidence: Confidence,
+    evidence: Vec<Evidence>,
+    explanation: &str,
+    next_steps: Vec<String>,
+    action: Option<String>,
+    explains: Vec<String>,
+) -> Finding {
+    Finding {
+        id,
+        title,
+        severity: State::Fail,
+        confidence,
+        evidence,
+        explanation: explanation.to_string(),
+        next_steps,
+        action,
+        explains,
+    }
+}
+
+fn proxy_down(c: &Ctx<'_>) -> Option<Finding> {
+    let p = c
+        .by_role(Role::Proxy)
+        .find(|h| is_tcp_fail(h, NetError::Refused))?;
+    let mut ev = vec![probe_evidence(p)];
+    let svc = service_of(c, p);
+    let mut conf = Confidence::Medium;
+    if let Some(port) = port_of(p)
+        && let Some((present, e)) = listener_evidence(c, port)
+    {
+        if present {
+            // Something listens but refuses: that is a REJECT rule, not a dead proxy.
+            return None;
+        }
+        ev.push(e);
+        conf = Confidence::High;
+    }
+    if let Some(s) = svc.as_deref().and_then(|s| service_evidence(c, s)) {
+        ev.push(s);
+    }
+    let mut explains = vec![p.name.clone()];
+    explains.extend(names(&dependents(c, &[Role::ViaProxy])));
+    Some(finding(
+        "proxy_down",
+        format!("nginx does not answer on {}", p.target),
+        conf,
+        ev,
+        "Nothing accepts connections on the proxy's port, so every request fails before it reaches the application.",
+        vec![
+            "Start or restart nginx; if it does not stay up, run `nginx -t` for the configuration error.".into(),
+            "Look at the end of nginx's error log for [emerg] lines (port already in use, missing certificate).".into(),
+        ],
+        Some(format!("restart:{}", svc.unwrap_or_else(|| "nginx".into()))),
+        explains,
+    ))
+}
+
+fn proxy_config_invalid(c: &Ctx<'_>) -> Option<Finding> {
+    let n = c.input.host.nginx?;
+    let NginxTest::Failed {
+        message,
+        file,
+        line,
+        hint,
+    } = &n.test
+    else {
+        return None;
+    };
+    let at = match (file, line) {
+        (Some(f), Some(l)) => format!(" at {}:{l}", f.display()),
+        (Some(f), None) => format!(" in {}", f.display()),
+        _ => String::new(),
+    };
+    let mut steps = vec![format!(
+        "Fix the error{at}, then run `nginx -t` again before reloading."
+    )];
+    if let Some(h) = hint {
+        steps.push(h.clone());
+    }
+    steps.push("Until it is fixed, a reload or restart of nginx will fail (a running nginx keeps the old config).".into());
+    Some(finding(
+        "proxy_config_invalid",
+        format!(
+            "nginx configuration test fails: {}",
+            crate::util::shorten(message, 100)
+        ),
+        Confidence::High,
+        vec![Evidence {
+            source: "host:nginx -t".into(),
+            fact: format!("{message}{at}"),
+        }],
+        "nginx refuses to load a configuration that fails its test: the next reload or restart will not take it.",
+        steps,
+        None,
+        c.by_role(Role::Proxy)
+            .filter(|h| h.state == State::Fail)
+            .map(|h| h.name.clone())
+            .collect(),
+    ))
+}
+
+/// The upstream TCP hop refused, with what the host says about it.
+struct Refusal<'a> {
+    hop: &'a HopResult,
+    listening: Option<bool>,
+    listener_ev: Option<Evidence>,
+    service: Option<String>,
+}
+
+fn upstream_refusal<'a>(c: &Ctx<'a>) -> Option<Refusal<'a>> {
+    let hop = c
+        .by_role(Role::Upstream)
+        .find(|h| is_tcp_fail(h, NetError::Refused))?;
+    let (listening, listener_ev) = match port_of(hop).and_then(|p| listener_evidence(c, p)) {
+        Some((l, e)) => (Some(l), Some(e)),
+        None => (None, None),
+    };
+    Some(Refusal {
+        hop,
+        listening,
+        listener_ev,
+        service: service_of(c, hop),
+    })
+}
+
+fn upstream_explains(c: &Ctx<'_>, first: &HopResult) -> Vec<String> {
+    let mut v = vec![first.name.clone()];
+    for h in dependents(c, &[Role::Upstream, Role::ViaProxy]) {
+        if h.name != first.name {
+            v.push(h.name.clone());
+        }
+    }
+    v
+}
+
+fn service_down(c: &Ctx<'_>) -> Option<Finding> {
+    let r = upstream_refusal(c)?;
+    if r.listening == Some(true) {
+        return None;
+    }
+    let state = r
+        .service
+        .as_deref()
+        .and_then(|s| c.service(s))
+        .map(|s| s.state.clone());
+    if matches!(state, Some(ServiceState::Active | ServiceState::Activating)) {
+        return None; // service_starting
+    }
+    let mut ev = vec![probe_evidence(r.hop)];
+    ev.extend(r.listener_ev.clone());
+    let mut signals = 0;
+    if r.listening == Some(false) {
+        signals += 1;
+    }
+    if let Some(s) = r.service.as_deref().and_then(|s| service_evidence(c, s)) {
+        if state.as_ref().is_some_and(service_is_down) {
+            signals += 1;
+        }
+        ev.push(s);
+    }
+    ev.extend(c.log_evidence(&[
+        Class::UpstreamRefused,
+        Class::SocketMissing,
+        Class::NoLiveUpstreams,
+    ]));
+    let conf = match signals {
+        2 => Confidence::High,
+        1 => Confidence::Medium,
+        _ => Confidence::Low,
+    };
+    let name = r.service.clone().unwrap_or_else(|| r.hop.name.clone());
+    Some(finding(
+        "service_down",
+        format!("{name} is down: nothing listens on {}", r.hop.target),
+        conf,
+        ev,
+        "nginx forwards to a port where nothing listens, so it answers 502 Bad Gateway to every request.",
+        vec![
+            format!("Restart {name} and watch whether it stays up."),
+            format!(
+                "If it exits again, read its log (journalctl -u {name} / supervisor log / docservice/out.log)."
+            ),
+        ],
+        r.service.map(|s| format!("restart:{s}")),
+        upstream_explains(c, r.hop),
+    ))
+}
+
+fn service_starting(c: &Ctx<'_>) -> Option<Finding> {
+    let r = upstream_refusal(c)?;
+    if r.listening == Some(true) {
+        return None;
+    }
+    let svc = c.service(r.service.as_deref()?)?;
+    if !matches!(svc.state, ServiceState::Active | ServiceState::Activating) {
+        return None;
+    }
+    let mut ev = vec![probe_evidence(r.hop)];
+    ev.extend(r.listener_ev.clone());
+    ev.extend(service_evidence(c, &svc.name));
+    let deps: Vec<&HopResult> = c
+        .by_role(Role::Dependency)
+        .filter(|h| h.state == State::Fail)
+        .collect();
+    ev.extend(deps.iter().map(|h| probe_evidence(h)));
+    Some(finding(
+        "service_starting",
+        format!("{} runs but does not listen on {} yet", svc.name, r.hop.target),
+        if deps.is_empty() { Confidence::Medium } else { Confidence::High },
+        ev,
+        "The Document Server opens its port only after RabbitMQ, the database and Redis are connected; until then nginx gets refused.",
+        vec![
+            "Check RabbitMQ (:5672) and PostgreSQL (:5432): are they running and reachable?".into(),
+            "Read docservice/out.log for [AMQP] or database errors; give it a minute after a restart.".into(),
+        ],
+        None,
+        upstream_explains(c, r.hop),
+    ))
+}
+
+fn service_hung(c: &Ctx<'_>) -> Option<Finding> {
+    let tcp_ok = c
+        .by_role(Role::Upstream)
+        .any(|h| h.kind == HopKind::Tcp && h.state == State::Ok);
+    let timed_out: Vec<&HopResult> = c
+        .by_role(Role::Upstream)
+        .filter(|h| {
+            h.kind != HopKind::Tcp
+                && h.state == State::Fail
+                && h.detail.error == Some(NetError::Timeout)
+        })
+        .collect();
+    let gw504: Vec<&HopResult> = c
+        .red()
+        .filter(|h| h.role == Role::ViaProxy && h.detail.http_status == Some(504))
+        .collect();
+    let read_timeouts = c.log_count(&[Class::UpstreamReadTimeout]);
+    if !tcp_ok || (timed_out.is_empty() && (gw504.is_empty() || read_timeouts == 0)) {
+        return None;
+    }
+    let first = timed_out.first().or(gw504.first())?;
+    let mut ev: Vec<Evidence> = timed_out
+        .iter()
+        .chain(gw504.iter())
+        .map(|h| probe_evidence(h))
+        .collect();
+    ev.extend(
+        c.by_role(Role::Upstream)
+            .filter(|h| h.kind == HopKind::Tcp)
+            .map(probe_evidence),
+    );
+    ev.extend(c.log_evidence(&[Class::UpstreamReadTimeout]));
+    let svc = service_of(c, first);
+    if let Some(s) = svc.as_deref().and_then(|s| service_evidence(c, s)) {
+        ev.push(s);
+    }
+    Some(finding(
+        "service_hung",
+        format!("{} accepts connections but does not answer", svc.clone().unwrap_or_else(|| first.name.clone())),
+        if !timed_out.is_empty() && (read_timeouts > 0 || !gw504.is_empty()) {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        ev,
+        "The port is open (the kernel accepts) but the process never answers: it is stuck, overloaded or stopped (SIGSTOP). nginx gives up after proxy_read_timeout with 504.",
+        vec![
+            "Look at the process: CPU at 100 %? state T (stopped) or D (waiting on disk)?".into(),
+            "Restart the service; if it hangs again, capture its log and a stack (e.g. kill -USR2 / node --inspect) first.".into(),
+        ],
+        svc.map(|s| format!("restart:{s}")),
+        timed_out.iter().chain(gw504.iter()).map(|h| h.name.clone()).collect(),
+    ))
+}
+
+fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
+    let health_false: Vec<&HopResult> = c
+        .input
+        .hops
+        .iter()
+        .filter(|h| h.detail.health == Some(false))
+        .collect();
+    let deps: Vec<&HopResult> = c
+        .by_role(Role::Dependency)
+        .filter(|h| h.state == State::Fail)
+        .collect();
+    let dep_logs = c.log_count(&[
+        Class::DsRabbitmq,
+        Class::DsDatabase,
+        Class::DsRedis,
+        Class::DsHealthcheck,
+    ]);
+    if health_false.is_empty() && deps.is_empty() && dep_logs == 0 {
+        return None;
+    }
+    // Logs alone, with every hop green, are history rather than an outage.
+    if health_false.is_empty() && deps.is_empty() && c.red().next().is_none() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = health_false
+        .iter()
+        .chain(deps.iter())
+        .map(|h| probe_evidence(h))
+        .collect();
+    ev.extend(c.log_evidence(&[
+        Class::DsRabbitmq,
+        Class::DsDatabase,
+        Class::DsRedis,
+        Class::DsHealthcheck,
+    ]));
+    let mut explains = names(&health_false);
+    explains.extend(names(&deps));
+    if !deps.is_empty() {
+        // docservice does not listen until its dependencies are up.
+        explains.extend(
+            c.red()
+                .filter(|h| matches!(h.role, Role::Upstream | Role::ViaProxy))
+                .map(|h| h.name.clone()),
+        );
+    } else {
+        explains.extend(
+            c.red()
+                .filter(|h| h.detail.health == Some(false))
+                .map(|h| h.name.clone()),
+        );
+    }
+    explains.dedup();
+    let dep_service = deps.first().and_then(|h| service_of(c, h));
+    let what = match (deps.first(), health_false.is_empty()) {
+        (Some(d), _) => format!("{} is down ({})", d.name, d.target),
+        (None, false) => {
+            "the Document Server reports a failed dependency (healthcheck false)".into()
+        }
+        (None, true) => "the Document Server log shows dependency errors".into(),
+    };
+    let signals = usize::from(!health_false.is_empty())
+        + usize::from(!deps.is_empty())
+        + usize::from(dep_logs > 0);
+    Some(finding(
+        "dependency_down",
+        format!("Dependency failure: {what}"),
+        match signals {
+            0 | 1 => Confidence::Medium,
+            _ => Confidence::High,
+        },
+        ev,
+        "The Document Server needs PostgreSQL, RabbitMQ and Redis (and its storage). /healthcheck answers false when one fails; when RabbitMQ or the database is down at start, docservice never listens and nginx answers 502.",
+        vec![
+            "Check postgresql, rabbitmq-server and redis-server: running? listening on 5432 / 5672 / 6379?".into(),
+            "Read docservice/out.log for [AMQP], sqlQuery or Redis errors.".into(),
+            "After the dependency is back, restart ds-docservice so it reconnects.".into(),
+        ],
+        dep_service.map(|s| format!("restart:{s}")),
+        explains,
+    ))
+}
+
+fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
+    let hop = c.input.hops.iter().find(|h| {
+        is_tcp_fail(h, NetError::Timeout)
+            && matches!(h.role, Role::Upstream | Role::Proxy | Role::Dependency)
+    })?;
+    let port = port_of(hop)?;
+    let (listening, lev) = listener_evidence(c, port)?;
+    if !listening {
+        return None;
+    }
+    let mut ev = vec![probe_evidence(hop), lev];
+    ev.extend(c.log_evidence(&[Class::UpstreamConnectTimeout]));
+    let mut explains = vec![hop.name.clone()];
+    explains.extend(
+        c.red()
+            .filter(|h| h.name != hop.name && matches!(h.role, Role::ViaProxy | Role::Upstream))
+            .map(|h| h.name.clone()),
+    );
+    Some(finding(
+        "firewall_drop",
+        format!(
+            "A firewall drops connections to {} (the port is open)",
+            hop.target
+        ),
+        Confidence::Medium,
+        ev,
+        "The service listens on the port, yet a connect gets no answer at all: packets are dropped on the way, typically by a firewall DROP rule. nginx then answers 504 after proxy_connect_timeout.",
+        vec![
+            format!(
+                "List the firewall rules for port {port}: nft list ruleset | grep {port}; iptables -S | grep {port}; firewall-cmd --list-all."
+            ),
+            "Remove the DROP rule or reload the firewall from its saved configuration.".into(),
+        ],
+        Some("reload:firewall".into()),
+        explains,
+    ))
+}
+
+fn firewall_reject(c: &Ctx<'_>) -> Option<Finding> {
+    let hop = c.input.hops.iter().find(|h| {
+        is_tcp_fail(h, NetError::Refused)
+            && matches!(h.role, Role::Upstream | Role::Proxy | Role::Dependency)
+    })?;
+    let port = port_of(hop)?;
+    let (listening, lev) = listener_evidence(c, port)?;
+    if !listening {
+        return None;
+    }
+    // A listener on another address only is a bind mismatch, not a firewall.
+    let (host, _) = crate::util::split_host_port(&hop.target)?;
+    let ls = c.listeners_on(port)?;
+    let covers = |a: &std::net::IpAddr| match host.parse::<std::net::IpAddr>() {
+        Ok(t) => *a == t || (a.is_unspecified() && a.is_ipv4() == t.is_ipv4()),
+        Err(_) => true,
+    };
+    if !ls.iter().any(|l| covers(&l.addr)) {
+        return None;
+    }
+    let mut explains = vec![hop.name.clone()];
+    explains.extend(
+        c.red()
+            .filter(|h| h.name != hop.name && matches!(h.role, Role::ViaProxy | Role::Upstream))
+            .map(|h| h.name.clone()),
+    );
+    Some(finding(
+        "firewall_reject",
+        format!(
+            "A firewall rejects connections to {} (the port is open)",
+            hop.target
+        ),
+        Confidence::Medium,
+        vec![probe_evidence(hop), lev],
+        "The service listens on exactly this address, yet connects are refused: a REJECT rule answers in its place.",
+        vec![
+            format!(
+                "List the firewall rules for port {port} (nft list ruleset, iptables -S, firewall-cmd --list-all)."
+            ),
+            "Remove the REJECT rule or reload the firewall from its saved configuration.".into(),
+        ],
+        Some("reload:firewall".into()),
+        explains,
+    ))
+}
+
+fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
+    let via502: Vec<&HopResult> = c
+        .red()
+        .filter(|h| h.role == Role::ViaProxy && h.detail.http_status == Some(502))
+        .collect();
+    if via502.is_empty() {
+        return None;
+    }
+    let upstream_ok = c
+        .by_role(Role::Upstream)
+        .filter(|h| h.kind != HopKind::Tcp)
+        .any(|h| h.state == State::Ok);
+    let bad: Vec<&crate::host::nginx::TargetMapping> = c
+        .input
+        .host
+        .targets
+        .map(|t| {
+            t.iter()
+                .filter(|m| {
+                    matches!(
+                        m.status,
+                        TargetStatus::NoListener
+                            | TargetStatus::OtherAddress
+                            | TargetStatus::UnixSocketMissing
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if bad.is_empty() && !(upstream_ok && c.input.host.targets.is_none()) {
+        return None;
+    }
+    if !upstream_ok && !bad.is_empty() && c.by_role(Role::Upstream).any(|h| h.state == State::Fail)
+    {
+        // The application itself is down: service_down explains it better.
+        return None;
+    }
+    // Other 502 causes in the log explain it better when the mapping shows nothing wrong.
+    let other_causes = [
+        Class::HeaderTooBig,
+        Class::InvalidResponse,
+        Class::PermissionDenied,
+        Class::UpstreamTls,
+    ];
+    if c.log_count(&other_causes) > 0 && bad.is_empty() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = via502.iter().map(|h| probe_evidence(h)).collect();
+    ev.extend(
+        c.by_role(Role::Upstream)
+            .filter(|h| h.state == State::Ok)
+            .map(probe_evidence),
+    );
+    for m in &bad {
+        let elsewhere: Vec<&str> = m.listeners.iter().map(|l| l.endpoint.as_str()).collect();
+        let tail = if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!("; listening instead: {}", elsewhere.join(", "))
+        };
+        ev.push(Evidence {
+            source: "host:nginx".into(),
+            fact: format!(
+                "{} {} → {} ({:?}){tail}",
+                m.location, m.directive, m.endpoint, m.status
+            ),
+        });
+    }
+    let title = match bad.first() {
+        Some(m) => format!("nginx proxies to {} where nothing listens", m.endpoint),
+        None => "nginx gets no answer upstream while the application answers directly".into(),
+    };
+    Some(finding(
+        "proxy_target_mismatch",
+        title,
+        if bad.is_empty() || !upstream_ok { Confidence::Medium } else { Confidence::High },
+        ev,
+        "nginx's proxy_pass / upstream points at an address or port where the application does not listen, while the application itself answers on its real address.",
+        vec![
+            "Compare proxy_pass / upstream servers with where the application listens (ports pane, ss -ltnp).".into(),
+            "Fix the address in the nginx configuration, run nginx -t, then reload nginx.".into(),
+        ],
+        None,
+        names(&via502),
+    ))
+}
+
+fn selinux_denies(c: &Ctx<'_>) -> Option<Finding> {
+    let ev = c.log_evidence(&[Class::PermissionDenied])?;
+    Some(finding(
+        "selinux_denies",
+        "nginx is not permitted to connect upstream (SELinux or socket permissions)".into(),
+        Confidence::Medium,
+        vec![ev],
+        "connect() fails with 13: Permission denied: on SELinux systems nginx may not open network connections unless httpd_can_network_connect is on; for unix sockets the file mode forbids it.",
+        vec![
+            "getenforce; getsebool httpd_can_network_connect; ausearch -m avc -ts recent".into(),
+            "If SELinux is enforcing: setsebool -P httpd_can_network_connect 1. For a unix socket: check its owner and mode.".into(),
+        ],
+        Some("selinux:httpd_can_network_connect".into()),
+        dependents(c, &[Role::ViaProxy]).iter().map(|h| h.name.clone()).collect(),
+    ))
+}
+
+fn header_buffer_too_small(c: &Ctx<'_>) -> Option<Finding> {
+    let lev = c.log_evidence(&[Class::HeaderTooBig])?;
+    let mut ev = vec![lev];
+    if let Some(n) = c.input.host.nginx {
+        let sizes: Vec<String> = n
+            .proxied_locations()
+            .map(|(_, l)| {
+                format!(
+                    "{} proxy_buffer_size {}",
+                    l.path, l.settings.buffer_size.value
+                )
+            })
+            .collect();
+        if !sizes.is_empty() {
+            ev.push(Evidence {
+                source: "host:nginx".into(),
+                fact: sizes.join("; "),
+            });
+        }
+    }
+    let via: Vec<&HopResult> = c
+        .red()
+        .filter(|h| h.role == Role::ViaProxy && h.detail.http_status == Some(502))
+        .collect();
+    ev.extend(via.iter().map(|h| probe_evidence(h)));
+    Some(finding(
+        "header_buffer_too_small",
+        "The application's response headers do not fit nginx's proxy buffer".into(),
+        if via.is_empty() { Confidence::Medium } else { Confidence::High },
+        ev,
+        "nginx reads the upstream's response headers into proxy_buffer_size (4k or 8k by default); larger headers (big cookies, long CSP) make it answer 502.",
+        vec![
+            "Raise the buffers in the location: proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k;".into(),
+            "Run nginx -t and reload nginx.".into(),
+        ],
+        Some("reload:nginx".into()),
+        names(&via),
+    ))
+}
+
+fn oom_killed(c: &Ctx<'_>) -> Option<Finding> {
+    let svc = c
+        .input
+        .host
+        .services?
+        .iter()
+        .find(|s| s.oom_killed == Some(true))?;
+    let mut ev = vec![service_evidence(c, &svc.name)?];
+    ev.extend(c.log_evidence(&[Class::UpstreamClosed, Class::UpstreamReset]));
+    Some(finding(
+        "oom_killed",
+        format!("{} was killed for lack of memory", svc.name),
+        if ev.len() > 1 {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        ev,
+        "The kernel's OOM killer ended the process mid-request: nginx sees the connection close or reset and answers 502.",
+        vec![
+            "Check memory: free -m, the heaviest processes, and the service's memory limits."
+                .into(),
+            "Restart the service, then reduce its memory use or add memory / swap.".into(),
+        ],
+        Some(format!("restart:{}", svc.name)),
+        c.red()
+            .filter(|h| matches!(h.role, Role::Upstream | Role::ViaProxy))
+            .map(|h| h.name.clone())
+            .collect(),
+    ))
+}
+
+fn jwt_mismatch(c: &Ctx<'_>) -> Option<Finding> {
+    let rejected: Vec<&HopResult> = c
+        .input
+        .hops
+        .iter()
+        .filter(|h| h.detail.ds_error == Some(6))
+        .collect();
+    let jwt_classes = [
+        Class::DsJwtInvalidSignature,
+        Class::DsJwtMalformed,
+        Class::DsJwtMissing,
+        Class::DsJwtInvalid,
+    ];
+    let logs = c.log_evidence(&jwt_classes);
+    if rejected.is_empty() && logs.is_none() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = rejected.iter().map(|h| probe_evidence(h)).collect();
+    for h in &rejected {
+        if let Some(j) = &h.detail.jwt {
+            let ds = j
+                .docserver_fingerprint
+                .as_deref()
+                .map(|f| format!("; the Document Server's local.json secret has fingerprint {f}"))
+                .unwrap_or_else(|| "; the Document Server's secret could not be read".into());
+            ev.push(Evidence {
+                source: format!("probe:{}", h.name),
+                fact: format!(
+                    "token signed with the {} secret, fingerprint {}{ds}",
+                    j.source,
+                    j.fingerprint.as_deref().unwrap_or("none")
+                ),
+            });
+        }
+    }
+    ev.extend(logs);
+    Some(finding(
+        "jwt_mismatch",
+        "The JWT secrets of the Document Server and the integrator differ".into(),
+        if rejected.is_empty() { Confidence::Medium } else { Confidence::High },
+        ev,
+        "The Document Server rejects tokens that are not signed with its own secret (command service error 6, checkJwt errors): editors fail to open with 'Document Server is not available' or download errors.",
+        vec![
+            "Compare services.CoAuthoring.secret.inbox.string in /etc/onlyoffice/documentserver/local.json with the integrator's secret (Nextcloud: occ config:app:get onlyoffice jwt_secret).".into(),
+            "Set the same secret on both sides, then restart ds-docservice (and ds-converter).".into(),
+        ],
+        None,
+        names(&rejected),
+    ))
+}
+
+fn clock_skew(c: &Ctx<'_>) -> Option<Finding> {
+    let expired: Vec<&HopResult> = c
+        .input
+        .hops
+        .iter()
+        .filter(|h| h.detail.ds_error == Some(7))
+        .collect();
+    let skewed: Vec<&HopResult> = c
+        .input
+        .hops
+        .iter()
+        .filter(|h| h.detail.date_skew_secs.is_some_and(|s| s.abs() > 120))
+        .collect();
+    let logs = c.log_evidence(&[Class::DsJwtExpired]);
+    if expired.is_empty() && skewed.is_empty() && logs.is_none() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = expired.iter().map(|h| probe_evidence(h)).collect();
+    for h in &skewed {
+        ev.push(Evidence {
+            source: format!("probe:{}", h.name),
+            fact: format!(
+                "the server's Date header is {} s off this box's clock",
+                h.detail.date_skew_secs.unwrap_or(0)
+            ),
+        });
+    }
+    ev.extend(logs);
+    let mut explains = names(&expired);
+    explains.extend(names(&skewed));
+    Some(finding(
+        "clock_skew",
+        "Clocks disagree: tokens are seen as expired".into(),
+        if !expired.is_empty() && !skewed.is_empty() {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        ev,
+        "JWTs carry issue and expiry times; when the Document Server's and the integrator's clocks differ by minutes, valid tokens are rejected as expired (error 7).",
+        vec!["Check timedatectl / chronyc tracking on both machines and enable NTP.".into()],
+        None,
+        explains,
+    ))
+}
+
+fn dns_failure(c: &Ctx<'_>) -> Option<Finding> {
+    let failed: Vec<&HopResult> = c
+        .red()
+        .filter(|h| h.kind == HopKind::Dns || h.detail.error == Some(NetError::Dns))
+        .collect();
+    let logs = c.log_evidence(&[Class::DnsFailure]);
+    if failed.is_empty() && logs.is_none() {
+        return None;
+    }
+    if failed.is_empty() && c.red().next().is_none() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = failed.iter().map(|h| probe_evidence(h)).collect();
+    ev.extend(logs);
+    Some(finding(
+        "dns_failure",
+        match failed.first() {
+            Some(h) => format!("Name resolution fails for {}", h.target),
+            None => "nginx cannot resolve an upstream name".into(),
+        },
+        if failed.is_empty() {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        },
+        ev,
+        "A name in the chain does not resolve: clients cannot find the proxy, or nginx cannot find its upstream (it needs a `resolver` directive for names in variables).",
+        vec![
+            "getent hosts NAME; cat /etc/resolv.conf; check the DNS record.".into(),
+            "For proxy_pass with variables, nginx needs `resolver` in its configuration.".into(),
+        ],
+        None,
+        names(&failed),
+    ))
+}
+
+fn tls_problem(c: &Ctx<'_>) -> Option<Finding> {
+    let bad: Vec<&HopResult> = c
+        .input
+        .hops
+        .iter()
+        .filter(|h| {
+            (h.kind == HopKind::Tls && h.state != State::Ok)
+                || (h.state == State::Fail && matches!(h.detail.error, Some(NetError::Tls)))
+        })
+        .collect();
+    let logs = c.log_evidence(&[Class::UpstreamTls, Class::DsStorageCert]);
+    if bad.is_empty() && logs.is_none() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = bad.iter().map(|h| probe_evidence(h)).collect();
+    ev.extend(logs);
+    let severity = if bad.iter().any(|h| h.state == State::Fail) || bad.is_empty() {
+        State::Fail
+    } else {
+        State::Warn
+    };
+    let mut f = finding(
+        "tls_problem",
+        match bad.first() {
+            Some(h) => format!("TLS problem at {}: {}", h.target, crate::util::shorten(&h.reason, 80)),
+            None => "TLS handshakes to an upstream fail".into(),
+        },
+        if bad.is_empty() { Confidence::Medium } else { Confidence::High },
+        ev,
+        "An expired, wrong-name or untrusted certificate, or https spoken to a plain-HTTP port, breaks the connection before any request is made.",
+        vec![
+            "openssl s_client -connect HOST:PORT -servername NAME to see the certificate.".into(),
+            "Renew or replace the certificate; for https→http mistakes fix the scheme in proxy_pass or the URL.".into(),
+        ],
+        None,
+        bad.iter().filter(|h| h.state == State::Fail).map(|h| h.name.clone()).collect(),
+    );
+    f.severity = severity;
+    Some(f)
+}

@@ -1,0 +1,534 @@
+//! Rule tests from constructed snapshots: each rule fires on its pattern, and near-misses (one
+//! piece of the pattern missing or contradicted) must not fire.
+
+use super::*;
+use crate::host::services::{Answered, ServiceState, ServiceStatus};
+use crate::host::{Listener, Owner, Proto, Sockets};
+use crate::logs::nginx_error::Entry;
+use crate::probe::{Detail, JwtUse};
+
+const CFG: &str = r#"
+[[hop]]
+name = "nginx"
+kind = "tcp"
+role = "proxy"
+target = "127.0.0.1:80"
+service = "nginx"
+[[hop]]
+name = "via-nginx"
+kind = "docserver-health"
+role = "via-proxy"
+url = "http://127.0.0.1/healthcheck"
+[[hop]]
+name = "docservice"
+kind = "tcp"
+role = "upstream"
+target = "127.0.0.1:8000"
+service = "ds-docservice"
+[[hop]]
+name = "health"
+kind = "docserver-health"
+role = "upstream"
+url = "http://127.0.0.1:8000/healthcheck"
+service = "ds-docservice"
+[[hop]]
+name = "command"
+kind = "docserver-command"
+role = "via-proxy"
+url = "http://127.0.0.1/command"
+[[hop]]
+name = "rabbitmq"
+kind = "tcp"
+role = "dependency"
+target = "127.0.0.1:5672"
+service = "rabbitmq-server"
+[[service]]
+name = "nginx"
+[[service]]
+name = "ds-docservice"
+[[service]]
+name = "rabbitmq-server"
+"#;
+
+fn cfg() -> Config {
+    crate::config::parse(CFG, "test").expect("test config")
+}
+
+/// Results for every hop of CFG, all OK, to be edited per test.
+fn healthy(c: &Config) -> Vec<HopResult> {
+    c.hops
+        .iter()
+        .map(|h| HopResult {
+            name: h.name.clone(),
+            kind: h.kind,
+            role: h.role,
+            target: h.display_target().to_string(),
+            state: State::Ok,
+            latency_ms: Some(1.0),
+            reason: "ok".into(),
+            detail: Detail::default(),
+            at: chrono::Utc::now(),
+        })
+        .collect()
+}
+
+fn set(hops: &mut [HopResult], name: &str, state: State, f: impl FnOnce(&mut Detail)) {
+    let h = hops
+        .iter_mut()
+        .find(|h| h.name == name)
+        .expect("hop exists");
+    h.state = state;
+    h.reason = format!("{name} {state:?}");
+    f(&mut h.detail);
+}
+
+fn listener(port: u16) -> Listener {
+    Listener {
+        proto: Proto::Tcp,
+        addr: "127.0.0.1".parse().expect("ip"),
+        port,
+        ipv6_socket: false,
+        inode: 1,
+        uid: 0,
+        owner: Owner::Process {
+            pid: 42,
+            name: "docservice".into(),
+            shared_with: vec![],
+        },
+    }
+}
+
+fn sockets(ports: &[u16]) -> Sockets {
+    Sockets {
+        listeners: ports.iter().map(|p| listener(*p)).collect(),
+        hidden_owners: 0,
+        unreadable_processes: 0,
+    }
+}
+
+fn svc(name: &str, state: ServiceState) -> ServiceStatus {
+    ServiceStatus {
+        name: name.into(),
+        backend: Answered::Systemd,
+        unit: name.into(),
+        pid: matches!(state, ServiceState::Active).then_some(4242),
+        state,
+        sub_state: None,
+        since: None,
+        uptime_secs: None,
+        restarts: None,
+        exit_code: None,
+        health: None,
+        oom_killed: None,
+        detail: String::new(),
+        hint: None,
+        raw: String::new(),
+    }
+}
+
+fn log(class: crate::logs::Class, msg: &str) -> Record {
+    let line = format!("2026/11/28 12:54:52 [error] 1#1: *1 {msg}, client: 127.0.0.1, server: x");
+    let mut e = Entry::parse(line.as_bytes(), Some(7));
+    e.file = Some("/var/log/nginx/error.log".into());
+    assert_eq!(e.class, class, "fixture message classifies as expected");
+    Record::Nginx(e)
+}
+
+fn run(c: &Config, hops: &[HopResult], logs: &[Record], host: HostView<'_>) -> Diagnosis {
+    diagnose(&Input {
+        cfg: c,
+        hops,
+        logs,
+        host,
+        unknown: vec![],
+    })
+}
+
+fn refused(d: &mut Detail) {
+    d.error = Some(NetError::Refused);
+}
+
+use crate::probe::NetError;
+
+fn gw(status: u16) -> impl FnOnce(&mut Detail) {
+    move |d| {
+        d.http_status = Some(status);
+        d.from_proxy = Some(true);
+    }
+}
+
+#[test]
+fn healthy_chain_is_all_clear() {
+    let c = cfg();
+    let d = run(&c, &healthy(&c), &[], HostView::default());
+    assert!(d.all_clear, "{d:?}");
+    assert!(d.findings.is_empty());
+    assert_eq!(d.worst(), State::Ok);
+}
+
+#[test]
+fn service_down_with_no_listener_and_inactive_service() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "docservice", State::Fail, refused);
+    set(&mut h, "health", State::Fail, refused);
+    set(&mut h, "via-nginx", State::Fail, gw(502));
+    let s = sockets(&[80]);
+    let svcs = [svc("ds-docservice", ServiceState::Inactive)];
+    let logs = [log(
+        Class::UpstreamRefused,
+        "connect() failed (111: Connection refused) while connecting to upstream",
+    )];
+    let d = run(
+        &c,
+        &h,
+        &logs,
+        HostView {
+            sockets: Some(&s),
+            services: Some(&svcs),
+            ..Default::default()
+        },
+    );
+    let top = &d.findings[0];
+    assert_eq!(top.id, "service_down", "{:?}", d.ids());
+    assert_eq!(top.confidence, Confidence::High);
+    assert_eq!(top.action.as_deref(), Some("restart:ds-docservice"));
+    assert!(top.explains.contains(&"via-nginx".to_string()));
+    assert!(
+        top.evidence
+            .iter()
+            .any(|e| e.source == "log:/var/log/nginx/error.log:7"),
+        "{:?}",
+        top.evidence
+    );
+    assert!(!d.all_clear);
+}
+
+#[test]
+fn service_down_near_misses() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "docservice", State::Fail, refused);
+    // Something listens on exactly that address: a REJECT rule, not a dead service.
+    let s = sockets(&[8000]);
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            ..Default::default()
+        },
+    );
+    assert!(!d.ids().contains(&"service_down"), "{:?}", d.ids());
+    assert_eq!(d.findings[0].id, "firewall_reject", "{:?}", d.ids());
+    // Service active with a pid but no listener: starting, not down.
+    let s = sockets(&[]);
+    let svcs = [svc("ds-docservice", ServiceState::Active)];
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            services: Some(&svcs),
+            ..Default::default()
+        },
+    );
+    assert!(!d.ids().contains(&"service_down"), "{:?}", d.ids());
+    assert_eq!(d.findings[0].id, "service_starting", "{:?}", d.ids());
+    // A timeout is not a refusal.
+    let mut h = healthy(&c);
+    set(&mut h, "docservice", State::Fail, |d| {
+        d.error = Some(NetError::Timeout)
+    });
+    let d = run(&c, &h, &[], HostView::default());
+    assert!(!d.ids().contains(&"service_down"), "{:?}", d.ids());
+}
+
+#[test]
+fn dependency_down_outranks_starting_when_rabbitmq_is_closed() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "docservice", State::Fail, refused);
+    set(&mut h, "rabbitmq", State::Fail, refused);
+    set(&mut h, "via-nginx", State::Fail, gw(502));
+    let s = sockets(&[80]);
+    let svcs = [svc("ds-docservice", ServiceState::Active)];
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            services: Some(&svcs),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.findings[0].id, "dependency_down", "{:?}", d.ids());
+    assert_eq!(
+        d.findings[0].action.as_deref(),
+        Some("restart:rabbitmq-server")
+    );
+}
+
+#[test]
+fn healthcheck_false_is_dependency_down() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "health", State::Fail, |d| d.health = Some(false));
+    set(&mut h, "via-nginx", State::Fail, |d| d.health = Some(false));
+    let d = run(&c, &h, &[], HostView::default());
+    assert_eq!(d.findings[0].id, "dependency_down", "{:?}", d.ids());
+    // Near miss: old AMQP errors in the log while everything is green are not an outage.
+    let h = healthy(&c);
+    let logs = [Record::DocServer(crate::logs::docserver::DsEntry::parse(
+        b"[2026-11-28T12:00:00.000] [ERROR] [localhost] [docId] [userId] nodeJS - [AMQP] Error: connect ECONNREFUSED 127.0.0.1:5672",
+        Some(1),
+    ))];
+    assert_eq!(logs[0].class(), Class::DsRabbitmq);
+    let d = run(&c, &h, &logs, HostView::default());
+    assert!(d.findings.is_empty(), "{:?}", d.ids());
+}
+
+#[test]
+fn firewall_drop_needs_an_open_port() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "docservice", State::Fail, |d| {
+        d.error = Some(NetError::Timeout)
+    });
+    set(&mut h, "via-nginx", State::Fail, gw(504));
+    let s = sockets(&[80, 8000]);
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.findings[0].id, "firewall_drop", "{:?}", d.ids());
+    assert_eq!(d.findings[0].action.as_deref(), Some("reload:firewall"));
+    // Near miss: nothing listens → not a firewall.
+    let s = sockets(&[80]);
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            ..Default::default()
+        },
+    );
+    assert!(!d.ids().contains(&"firewall_drop"), "{:?}", d.ids());
+    // Near miss: sockets unknown → no claim.
+    let d = run(&c, &h, &[], HostView::default());
+    assert!(!d.ids().contains(&"firewall_drop"), "{:?}", d.ids());
+}
+
+#[test]
+fn service_hung_needs_open_port_and_timeouts() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "health", State::Fail, |d| {
+        d.error = Some(NetError::Timeout)
+    });
+    set(&mut h, "via-nginx", State::Fail, gw(504));
+    let d = run(&c, &h, &[], HostView::default());
+    assert_eq!(d.findings[0].id, "service_hung", "{:?}", d.ids());
+    assert_eq!(d.findings[0].confidence, Confidence::High);
+    // Near miss: the TCP hop fails too → not "accepts but does not answer".
+    set(&mut h, "docservice", State::Fail, |d| {
+        d.error = Some(NetError::Timeout)
+    });
+    let d = run(&c, &h, &[], HostView::default());
+    assert!(!d.ids().contains(&"service_hung"), "{:?}", d.ids());
+}
+
+#[test]
+fn proxy_down_and_its_near_miss() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "nginx", State::Fail, refused);
+    set(&mut h, "via-nginx", State::Fail, refused);
+    set(&mut h, "command", State::Fail, refused);
+    let s = sockets(&[8000]);
+    let svcs = [svc("nginx", ServiceState::Failed)];
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            services: Some(&svcs),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.findings[0].id, "proxy_down", "{:?}", d.ids());
+    assert_eq!(d.findings[0].explains.len(), 3);
+    assert_eq!(d.findings[0].action.as_deref(), Some("restart:nginx"));
+    // Listener on :80 present but refused → not proxy_down.
+    let s = sockets(&[80, 8000]);
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            ..Default::default()
+        },
+    );
+    assert!(!d.ids().contains(&"proxy_down"), "{:?}", d.ids());
+}
+
+#[test]
+fn via_proxy_502_with_healthy_upstream_is_target_mismatch_unless_headers() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "via-nginx", State::Fail, gw(502));
+    let d = run(&c, &h, &[], HostView::default());
+    assert_eq!(d.findings[0].id, "proxy_target_mismatch", "{:?}", d.ids());
+    // With header_too_big entries it is the buffer.
+    let logs = [log(
+        Class::HeaderTooBig,
+        "upstream sent too big header while reading response header from upstream",
+    )];
+    let d = run(&c, &h, &logs, HostView::default());
+    assert_eq!(d.findings[0].id, "header_buffer_too_small", "{:?}", d.ids());
+    assert!(!d.ids().contains(&"proxy_target_mismatch"), "{:?}", d.ids());
+}
+
+#[test]
+fn jwt_mismatch_shows_both_fingerprints_and_clock_skew_is_separate() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "command", State::Fail, |d| {
+        d.ds_error = Some(6);
+        d.jwt = Some(JwtUse {
+            source: "config".into(),
+            fingerprint: Some("aaaa1111".into()),
+            header: "Authorization".into(),
+            docserver_fingerprint: Some("bbbb2222".into()),
+        });
+    });
+    let d = run(&c, &h, &[], HostView::default());
+    let f = &d.findings[0];
+    assert_eq!(f.id, "jwt_mismatch", "{:?}", d.ids());
+    let text = serde_json::to_string(f).expect("json");
+    assert!(
+        text.contains("aaaa1111") && text.contains("bbbb2222"),
+        "{text}"
+    );
+    assert!(!d.ids().contains(&"clock_skew"));
+
+    let mut h = healthy(&c);
+    set(&mut h, "command", State::Fail, |d| {
+        d.ds_error = Some(7);
+        d.date_skew_secs = Some(600);
+    });
+    let d = run(&c, &h, &[], HostView::default());
+    assert_eq!(d.findings[0].id, "clock_skew", "{:?}", d.ids());
+    assert!(!d.ids().contains(&"jwt_mismatch"));
+    // A 30 s skew alone is not a finding.
+    let mut h = healthy(&c);
+    set(&mut h, "command", State::Ok, |d| {
+        d.date_skew_secs = Some(30)
+    });
+    assert!(run(&c, &h, &[], HostView::default()).findings.is_empty());
+}
+
+#[test]
+fn unexplained_red_hop_still_gets_a_finding() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "command", State::Fail, |d| d.ds_error = Some(5));
+    let d = run(&c, &h, &[], HostView::default());
+    assert_eq!(d.ids(), vec!["hop_failing"]);
+    assert_eq!(d.findings[0].explains, vec!["command".to_string()]);
+}
+
+#[test]
+fn dns_and_selinux_and_oom() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "via-nginx", State::Fail, |d| {
+        d.error = Some(NetError::Dns)
+    });
+    let d = run(&c, &h, &[], HostView::default());
+    assert_eq!(d.findings[0].id, "dns_failure", "{:?}", d.ids());
+
+    let mut h = healthy(&c);
+    set(&mut h, "via-nginx", State::Fail, gw(502));
+    let logs = [log(
+        Class::PermissionDenied,
+        "connect() to 127.0.0.1:8000 failed (13: Permission denied) while connecting to upstream",
+    )];
+    let s = sockets(&[80, 8000]);
+    let d = run(
+        &c,
+        &h,
+        &logs,
+        HostView {
+            sockets: Some(&s),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.findings[0].id, "selinux_denies", "{:?}", d.ids());
+
+    let mut svcs = [svc("ds-docservice", ServiceState::Restarting)];
+    svcs[0].oom_killed = Some(true);
+    let d = run(
+        &c,
+        &healthy(&c),
+        &[],
+        HostView {
+            services: Some(&svcs),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.ids(), vec!["oom_killed"]);
+}
+
+#[test]
+fn walkthrough_has_five_steps_with_verdicts() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "docservice", State::Fail, refused);
+    let input = Input {
+        cfg: &c,
+        hops: &h,
+        logs: &[],
+        host: HostView::default(),
+        unknown: vec![Unchecked {
+            what: "host:services".into(),
+            why: "systemctl not found".into(),
+        }],
+    };
+    let d = diagnose(&input);
+    let steps = walkthrough(&input, &d);
+    let titles: Vec<_> = steps.iter().map(|s| s.title).collect();
+    assert_eq!(
+        titles,
+        vec![
+            "Global view",
+            "Network and ports",
+            "Service state",
+            "Integration and auth",
+            "Recovery"
+        ]
+    );
+    assert_eq!(steps[1].verdict, State::Fail);
+    assert_eq!(
+        steps[2].verdict,
+        State::Unknown,
+        "unknown services are not healthy"
+    );
+    assert!(
+        steps[4].next.contains("restart:ds-docservice"),
+        "{}",
+        steps[4].next
+    );
+    assert_eq!(d.unchecked.len(), 1);
+}
