@@ -270,9 +270,18 @@ struct Tools {
 }
 
 fn tools() -> anyhow::Result<Tools> {
-    let nginx = sys::find_program(NGINX_BINARY).or_else(|| sys::find_program("nginx"));
-    let supervisord = sys::find_program("supervisord");
-    let supervisorctl = sys::find_program("supervisorctl");
+    tools_from(
+        sys::find_program(NGINX_BINARY).or_else(|| sys::find_program("nginx")),
+        sys::find_program("supervisord"),
+        sys::find_program("supervisorctl"),
+    )
+}
+
+fn tools_from(
+    nginx: Option<PathBuf>,
+    supervisord: Option<PathBuf>,
+    supervisorctl: Option<PathBuf>,
+) -> anyhow::Result<Tools> {
     let mut missing = Vec::new();
     if nginx.is_none() {
         missing.push("nginx (package nginx-light or nginx)");
@@ -811,7 +820,7 @@ fn program_running(dir: &Path, name: &str) -> bool {
 
 /// Write nginx.conf with `upstream_port`, test it, and reload a running nginx; then wait
 /// (bounded) until nginx answers /healthcheck with a 502 (wrong port) or not (fixed).
-fn set_upstream(st: &LabState, upstream_port: u16) -> anyhow::Result<bool> {
+fn set_upstream(st: &LabState, upstream_port: u16, nginx_running: bool) -> anyhow::Result<bool> {
     let path = st.dir.join("nginx.conf");
     let want = render::nginx_conf(
         &st.dir,
@@ -824,7 +833,7 @@ fn set_upstream(st: &LabState, upstream_port: u16) -> anyhow::Result<bool> {
     }
     sys::write_file(&path, &want)?;
     nginx_test(&st.dir, &st.nginx_binary)?;
-    if program_running(&st.dir, "nginx") {
+    if nginx_running {
         supervisorctl_ok(&st.dir, &["signal", "HUP", "nginx"])?;
     }
     Ok(true)
@@ -872,7 +881,8 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
             st.faults.retain(|f| f.mode().is_none());
         }
         Fault::WrongUpstreamPort => {
-            if set_upstream(&st, st.spare_port)? && program_running(dir, "nginx") {
+            let running = program_running(dir, "nginx");
+            if set_upstream(&st, st.spare_port, running)? && running {
                 settle_nginx(&st, true);
             }
         }
@@ -911,11 +921,13 @@ pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
     {
         sys::write_private(&dir.join("local.json"), &local)?;
     }
-    set_upstream(&st, st.ds_port)?;
-    for prog in ["docservice", "nginx"] {
-        if !program_running(dir, prog) {
-            supervisorctl_ok(dir, &["start", prog])?;
-        }
+    let progs = program_states(dir).unwrap_or_default();
+    let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");
+    set_upstream(&st, st.ds_port, running("nginx"))?;
+    let mut start = vec!["start"];
+    start.extend(["docservice", "nginx"].into_iter().filter(|n| !running(n)));
+    if start.len() > 1 {
+        supervisorctl_ok(dir, &start)?;
     }
     let ok = sys::wait_until(UP_TIMEOUT, || {
         matches!(
@@ -963,6 +975,23 @@ mod tests {
         assert_eq!(v[0].pid, Some(4242));
         assert_eq!(v[1].state, "STOPPED");
         assert_eq!(v[1].pid, None);
+    }
+
+    #[test]
+    fn missing_tools_name_the_debian_packages() {
+        let p = Some(PathBuf::from("/bin/true"));
+        assert!(tools_from(p.clone(), p.clone(), p.clone()).is_ok());
+        let e = tools_from(None, p.clone(), p.clone())
+            .expect_err("no nginx")
+            .to_string();
+        assert!(e.contains("nginx") && e.contains(INSTALL_HINT), "{e}");
+        let e = tools_from(p.clone(), None, p)
+            .expect_err("no supervisord")
+            .to_string();
+        assert!(
+            e.contains("package supervisor") && e.contains(INSTALL_HINT),
+            "{e}"
+        );
     }
 
     #[test]
