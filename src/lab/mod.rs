@@ -1,1 +1,1004 @@
-//! lab (filled in below).
+//! The loopback lab: a real nginx (the system's package) proxying to the built-in stand-in
+//! Document Server ([`standin`]), both run as programs under a real supervisord, everything on
+//! 127.0.0.1 and inside one lab folder, plus a `lab.toml` the console can open.
+//!
+//! Layout of the lab folder `DIR` (default `${TMPDIR:-/tmp}/triage502-lab-<uid>`):
+//!
+//! | file | what |
+//! |---|---|
+//! | `lab.toml` | triage502 config of the lab (`triage502 --config DIR/lab.toml`) |
+//! | `local.json` | the stand-in's ONLYOFFICE config (JWT on, random secret) |
+//! | `nginx.conf` | nginx on 127.0.0.1:NGINX_PORT → `upstream docservice` 127.0.0.1:DS_PORT |
+//! | `supervisord.conf` | supervisord with programs `docservice` and `nginx` |
+//! | `standin-mode` | one word read by the stand-in on each request |
+//! | `lab.json` | ports, pids, secret fingerprint, active faults ([`LabState`]) |
+//! | `logs/` | `nginx/error.log`, `nginx/access.log`, `docservice/out.log`, `supervisord.log` |
+//!
+//! `lab up` when the lab is already up says so and succeeds without touching it (idempotent);
+//! a stale folder (lab.json present, supervisord gone) is cleaned (leftover processes killed)
+//! and brought up afresh. `lab down` stops everything it started, by pid, removes the lab's
+//! firewall table and `lab.json`, and keeps configs and logs.
+//!
+//! Faults ([`Fault`]) are injected by [`break_fault`] and all healed by [`fix`].
+
+pub mod cli;
+mod render;
+pub mod standin;
+mod sys;
+
+pub use render::Ports;
+
+use anyhow::{Context as _, bail};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Debian packages that provide what the lab runs.
+pub const INSTALL_HINT: &str = "apt-get install nginx-light supervisor";
+
+/// The nginx binary the lab uses.
+pub const NGINX_BINARY: &str = "/usr/sbin/nginx";
+
+/// Bounded wait for the lab to come up (supervisor socket, programs RUNNING, ports).
+const UP_TIMEOUT: Duration = Duration::from_secs(10);
+/// Bounded wait for one helper command (nginx -t, supervisorctl, nft).
+const CMD_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What `lab up` needs.
+#[derive(Debug, Clone)]
+pub struct LabOptions {
+    /// The lab folder.
+    pub dir: PathBuf,
+    /// The program supervisord runs as the stand-in: `EXE lab standin --dir DIR --port N`
+    /// (the triage502 binary, or the `lab_standin` example in tests).
+    pub exe: PathBuf,
+}
+
+/// The default lab folder: `${TMPDIR:-/tmp}/triage502-lab-<uid>`.
+pub fn default_dir() -> PathBuf {
+    let tmp = std::env::var_os("TMPDIR")
+        .filter(|t| !t.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp"));
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    tmp.join(format!("triage502-lab-{uid}"))
+}
+
+/// A named fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fault {
+    /// `supervisorctl stop docservice`: nothing listens on the DS port, nginx answers 502.
+    DocserviceDown,
+    /// The stand-in reads requests and never answers: nginx answers 504 after 2 s.
+    DocserviceHang,
+    /// nginx's upstream points at the spare port (nothing listens): 502.
+    WrongUpstreamPort,
+    /// Every answer carries a ~16 KiB header: nginx "upstream sent too big header", 502.
+    BigHeaders,
+    /// `local.json` gets another secret than lab.toml: command service error 6.
+    JwtMismatch,
+    /// `/healthcheck` answers `false`.
+    HealthFalse,
+    /// `supervisorctl stop nginx`: nginx's port refuses.
+    NginxDown,
+    /// nftables drops packets to the DS port (root only): connects time out, nginx 504.
+    FirewallDrop,
+    /// nftables rejects with a TCP reset (root only): connects are refused, nginx 502.
+    FirewallReject,
+}
+
+impl Fault {
+    /// Every fault, in the order shown to users.
+    pub const ALL: [Fault; 9] = [
+        Fault::DocserviceDown,
+        Fault::DocserviceHang,
+        Fault::WrongUpstreamPort,
+        Fault::BigHeaders,
+        Fault::JwtMismatch,
+        Fault::HealthFalse,
+        Fault::NginxDown,
+        Fault::FirewallDrop,
+        Fault::FirewallReject,
+    ];
+
+    /// The name used on the command line and in lab.json.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::DocserviceDown => "docservice-down",
+            Fault::DocserviceHang => "docservice-hang",
+            Fault::WrongUpstreamPort => "wrong-upstream-port",
+            Fault::BigHeaders => "big-headers",
+            Fault::JwtMismatch => "jwt-mismatch",
+            Fault::HealthFalse => "health-false",
+            Fault::NginxDown => "nginx-down",
+            Fault::FirewallDrop => "firewall-drop",
+            Fault::FirewallReject => "firewall-reject",
+        }
+    }
+
+    /// Parse a name; the error lists the valid ones.
+    pub fn parse(s: &str) -> anyhow::Result<Fault> {
+        Fault::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .with_context(|| {
+                format!(
+                    "unknown fault '{s}'; valid faults: {}",
+                    Fault::ALL.map(Fault::name).join(", ")
+                )
+            })
+    }
+
+    /// The stand-in mode this fault sets, if it is a mode fault.
+    fn mode(self) -> Option<standin::Mode> {
+        match self {
+            Fault::DocserviceHang => Some(standin::Mode::Hang),
+            Fault::BigHeaders => Some(standin::Mode::BigHeaders),
+            Fault::HealthFalse => Some(standin::Mode::HealthFalse),
+            _ => None,
+        }
+    }
+
+    fn is_firewall(self) -> bool {
+        matches!(self, Fault::FirewallDrop | Fault::FirewallReject)
+    }
+
+    /// One line: what the fault does and what a client sees.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Fault::DocserviceDown => "docservice stopped: DS port refuses, nginx answers 502",
+            Fault::DocserviceHang => "docservice hangs: direct requests time out, nginx 504",
+            Fault::WrongUpstreamPort => {
+                "nginx upstream points at a port with no listener: nginx 502"
+            }
+            Fault::BigHeaders => {
+                "16 KiB response header: nginx 'upstream sent too big header', 502"
+            }
+            Fault::JwtMismatch => "local.json secret differs from the integrator's: error 6",
+            Fault::HealthFalse => "/healthcheck answers false",
+            Fault::NginxDown => "nginx stopped: its port refuses",
+            Fault::FirewallDrop => "nftables drops to the DS port: connects time out, nginx 504",
+            Fault::FirewallReject => "nftables rejects to the DS port: connects refused, nginx 502",
+        }
+    }
+}
+
+/// Pids of the lab's processes (as last seen).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pids {
+    /// supervisord.
+    pub supervisord: Option<u32>,
+    /// nginx master.
+    pub nginx: Option<u32>,
+    /// The stand-in.
+    pub docservice: Option<u32>,
+}
+
+/// `DIR/lab.json`: what `lab up` started and which faults are active. No secret, only its
+/// fingerprint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabState {
+    /// The lab folder.
+    pub dir: PathBuf,
+    /// nginx's port on 127.0.0.1.
+    pub nginx_port: u16,
+    /// The stand-in's port on 127.0.0.1.
+    pub ds_port: u16,
+    /// A port with nothing listening (target of `wrong-upstream-port`).
+    pub spare_port: u16,
+    /// Fingerprint (first 8 hex digits of SHA-256) of the integrator's secret in lab.toml.
+    pub secret_fingerprint: String,
+    /// The stand-in program.
+    pub exe: PathBuf,
+    /// nginx binary.
+    pub nginx_binary: PathBuf,
+    /// Pids as last seen.
+    pub pids: Pids,
+    /// Active faults.
+    pub faults: Vec<Fault>,
+    /// When `lab up` ran (RFC 3339).
+    pub started_at: String,
+}
+
+impl LabState {
+    /// The ports as a [`Ports`].
+    pub fn ports(&self) -> Ports {
+        Ports {
+            nginx: self.nginx_port,
+            ds: self.ds_port,
+            spare: self.spare_port,
+        }
+    }
+
+    /// The nftables table name of this lab.
+    pub fn firewall_table(&self) -> String {
+        format!("triage502_lab_{}", self.ds_port)
+    }
+}
+
+/// Path of `lab.json`.
+pub fn state_path(dir: &Path) -> PathBuf {
+    dir.join("lab.json")
+}
+
+/// Read `lab.json`; `Ok(None)` when it does not exist.
+pub fn read_state(dir: &Path) -> anyhow::Result<Option<LabState>> {
+    let p = state_path(dir);
+    match std::fs::read(&p) {
+        Ok(b) => serde_json::from_slice(&b)
+            .map(Some)
+            .with_context(|| format!("{} is not a lab state file", p.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", p.display())),
+    }
+}
+
+fn write_state(st: &LabState) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(st).context("cannot render lab.json")?;
+    sys::write_file(&state_path(&st.dir), &(text + "\n"))
+}
+
+/// The lab folder must be absolute and hold only characters that need no quoting in
+/// supervisord's and nginx's config syntax.
+fn check_dir(dir: &Path) -> anyhow::Result<()> {
+    let s = dir.display().to_string();
+    if !dir.is_absolute() {
+        bail!("lab folder '{s}' must be an absolute path");
+    }
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "/._-+".contains(*c)))
+    {
+        bail!(
+            "lab folder '{s}' contains '{c}'; use only letters, digits and / . _ - + (nginx and supervisord configs are written unquoted)"
+        );
+    }
+    // sun_path is 108 bytes; leave room for "/supervisor.sock".
+    if s.len() > 80 {
+        bail!("lab folder '{s}' is too long for a unix socket path (max 80 characters)");
+    }
+    Ok(())
+}
+
+/// The binaries the lab needs: nginx, supervisord, supervisorctl.
+#[derive(Debug, Clone)]
+struct Tools {
+    nginx: PathBuf,
+    supervisord: PathBuf,
+}
+
+fn tools() -> anyhow::Result<Tools> {
+    tools_from(
+        sys::find_program(NGINX_BINARY).or_else(|| sys::find_program("nginx")),
+        sys::find_program("supervisord"),
+        sys::find_program("supervisorctl"),
+    )
+}
+
+fn tools_from(
+    nginx: Option<PathBuf>,
+    supervisord: Option<PathBuf>,
+    supervisorctl: Option<PathBuf>,
+) -> anyhow::Result<Tools> {
+    let mut missing = Vec::new();
+    if nginx.is_none() {
+        missing.push("nginx (package nginx-light or nginx)");
+    }
+    if supervisord.is_none() || supervisorctl.is_none() {
+        missing.push("supervisord/supervisorctl (package supervisor)");
+    }
+    match (nginx, supervisord, supervisorctl) {
+        (Some(nginx), Some(supervisord), Some(_)) => Ok(Tools { nginx, supervisord }),
+        _ => bail!(
+            "the lab needs {} - install with: {INSTALL_HINT}",
+            missing.join(" and ")
+        ),
+    }
+}
+
+fn ctl_path() -> anyhow::Result<PathBuf> {
+    sys::find_program("supervisorctl")
+        .with_context(|| format!("supervisorctl not found - install with: {INSTALL_HINT}"))
+}
+
+/// Run `supervisorctl -c DIR/supervisord.conf ARGS...`.
+fn supervisorctl(dir: &Path, args: &[&str]) -> anyhow::Result<sys::Output> {
+    let mut argv = vec![
+        "-c".to_string(),
+        dir.join("supervisord.conf").display().to_string(),
+    ];
+    argv.extend(args.iter().map(|s| s.to_string()));
+    sys::run(&ctl_path()?, &argv, CMD_TIMEOUT)
+}
+
+/// Run supervisorctl and fail with its output when it exits non-zero.
+fn supervisorctl_ok(dir: &Path, args: &[&str]) -> anyhow::Result<sys::Output> {
+    let o = supervisorctl(dir, args)?;
+    if !o.ok() {
+        bail!(
+            "`supervisorctl -c {}/supervisord.conf {}` failed (exit {:?}): {}",
+            dir.display(),
+            args.join(" "),
+            o.code,
+            o.message()
+        );
+    }
+    Ok(o)
+}
+
+/// State of one supervisor program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramState {
+    /// Program name.
+    pub name: String,
+    /// `RUNNING`, `STOPPED`, `FATAL`, `BACKOFF`, ...
+    pub state: String,
+    /// Pid when running.
+    pub pid: Option<u32>,
+}
+
+/// `supervisorctl status` parsed; `None` when supervisord does not answer.
+fn program_states(dir: &Path) -> Option<Vec<ProgramState>> {
+    if !dir.join("supervisor.sock").exists() {
+        return None;
+    }
+    let o = supervisorctl(dir, &["status"]).ok()?;
+    let v = parse_status(&o.stdout);
+    if v.is_empty() { None } else { Some(v) }
+}
+
+fn parse_status(text: &str) -> Vec<ProgramState> {
+    text.lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let name = w.next()?.to_string();
+            let state = w.next()?.to_string();
+            if !state.chars().all(|c| c.is_ascii_uppercase()) {
+                return None;
+            }
+            let pid = l
+                .split_once(" pid ")
+                .and_then(|(_, r)| r.split(',').next())
+                .and_then(|p| p.trim().parse().ok());
+            Some(ProgramState { name, state, pid })
+        })
+        .collect()
+}
+
+fn supervisord_pid(dir: &Path) -> Option<u32> {
+    std::fs::read_to_string(dir.join("supervisord.pid"))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&p| sys::pid_alive(p))
+}
+
+fn refresh_pids(st: &mut LabState) {
+    let progs = program_states(&st.dir).unwrap_or_default();
+    let pid_of = |n: &str| progs.iter().find(|p| p.name == n).and_then(|p| p.pid);
+    st.pids = Pids {
+        supervisord: supervisord_pid(&st.dir),
+        nginx: pid_of("nginx"),
+        docservice: pid_of("docservice"),
+    };
+}
+
+/// Whether the lab in `dir` is up: lab.json exists and its supervisord is alive.
+pub fn is_up(dir: &Path) -> bool {
+    matches!(read_state(dir), Ok(Some(_))) && supervisord_pid(dir).is_some()
+}
+
+/// What [`up`] did.
+#[derive(Debug, Clone)]
+pub struct UpOutcome {
+    /// The lab's state.
+    pub state: LabState,
+    /// The lab was already up; nothing was changed.
+    pub already_up: bool,
+}
+
+/// `lab up`: write the lab folder, check nginx's config, start supervisord, wait (bounded)
+/// until both programs run and both ports accept, write lab.json. Already up → unchanged.
+pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
+    let dir = &opts.dir;
+    check_dir(dir)?;
+    let tools = tools()?;
+    if !opts.exe.is_file() {
+        bail!(
+            "stand-in program {} does not exist (it is run as `EXE lab standin --dir DIR --port N`)",
+            opts.exe.display()
+        );
+    }
+    if let Some(mut st) = read_state(dir)? {
+        if supervisord_pid(dir).is_some() {
+            refresh_pids(&mut st);
+            return Ok(UpOutcome {
+                state: st,
+                already_up: true,
+            });
+        }
+        // Stale: supervisord is gone; clean leftovers before starting afresh.
+        down(dir)?;
+    }
+    for sub in [
+        "logs/nginx",
+        "logs/docservice",
+        "tmp/client_body",
+        "tmp/proxy",
+        "tmp/fastcgi",
+        "tmp/uwsgi",
+        "tmp/scgi",
+    ] {
+        let p = dir.join(sub);
+        std::fs::create_dir_all(&p).with_context(|| format!("cannot create {}", p.display()))?;
+    }
+    let pv = sys::free_ports(3)?;
+    let ports = Ports {
+        nginx: pv[0],
+        ds: pv[1],
+        spare: pv[2],
+    };
+    let secret = sys::random_hex(16)?;
+    let as_root = crate::util::is_root();
+    sys::write_private(&dir.join("local.json"), &render::local_json(&secret))?;
+    sys::write_file(
+        &dir.join("nginx.conf"),
+        &render::nginx_conf(dir, ports.nginx, ports.ds, as_root),
+    )?;
+    sys::write_file(
+        &dir.join("supervisord.conf"),
+        &render::supervisord_conf(dir, &opts.exe, &tools.nginx, ports),
+    )?;
+    sys::write_private(
+        &dir.join("lab.toml"),
+        &render::lab_toml(dir, ports, &secret, &tools.nginx),
+    )?;
+    sys::write_file(&standin::mode_path(dir), "healthy\n")?;
+    nginx_test(dir, &tools.nginx)?;
+
+    let mut st = LabState {
+        dir: dir.clone(),
+        nginx_port: ports.nginx,
+        ds_port: ports.ds,
+        spare_port: ports.spare,
+        secret_fingerprint: crate::config::Secret::new(secret.clone()).fingerprint(),
+        exe: opts.exe.clone(),
+        nginx_binary: tools.nginx.clone(),
+        pids: Pids::default(),
+        faults: Vec::new(),
+        started_at: chrono::Local::now().to_rfc3339(),
+    };
+    write_state(&st)?;
+    start_supervisord(dir, &tools.supervisord)?;
+    let ready = sys::wait_until(UP_TIMEOUT, || {
+        let progs = program_states(dir).unwrap_or_default();
+        let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");
+        running("docservice")
+            && running("nginx")
+            && sys::port_accepts(ports.ds, Duration::from_millis(200))
+            && sys::port_accepts(ports.nginx, Duration::from_millis(200))
+    });
+    if !ready {
+        let progs = program_states(dir)
+            .map(|v| {
+                v.iter()
+                    .map(|p| format!("{} {}", p.name, p.state))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_else(|| "supervisord does not answer".into());
+        let _ = down(dir);
+        bail!(
+            "the lab did not come up within {} s ({progs}); see {}/logs/ (supervisord.log, nginx/error.log, docservice/supervisor.log)",
+            UP_TIMEOUT.as_secs(),
+            dir.display()
+        );
+    }
+    refresh_pids(&mut st);
+    write_state(&st)?;
+    Ok(UpOutcome {
+        state: st,
+        already_up: false,
+    })
+}
+
+fn nginx_test(dir: &Path, nginx: &Path) -> anyhow::Result<()> {
+    let d = dir.display().to_string();
+    let args = vec![
+        "-t".to_string(),
+        "-q".to_string(),
+        "-p".to_string(),
+        d.clone(),
+        "-c".to_string(),
+        format!("{d}/nginx.conf"),
+        "-e".to_string(),
+        format!("{d}/logs/nginx/error.log"),
+    ];
+    let o = sys::run(nginx, &args, CMD_TIMEOUT)?;
+    if !o.ok() {
+        bail!(
+            "`{}` rejected {d}/nginx.conf: {}",
+            sys::show_argv(nginx, &args),
+            o.message()
+        );
+    }
+    Ok(())
+}
+
+fn start_supervisord(dir: &Path, supervisord: &Path) -> anyhow::Result<()> {
+    // supervisord daemonizes; its output goes to a file so no pipe is held by the daemon.
+    let out_path = dir.join("logs/supervisord.stdout");
+    let out = std::fs::File::create(&out_path)
+        .with_context(|| format!("cannot create {}", out_path.display()))?;
+    let err = out
+        .try_clone()
+        .with_context(|| format!("cannot reopen {}", out_path.display()))?;
+    let conf = dir.join("supervisord.conf");
+    let mut child = std::process::Command::new(supervisord)
+        .arg("-c")
+        .arg(&conf)
+        .stdin(std::process::Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .with_context(|| format!("cannot run {}", supervisord.display()))?;
+    let mut status = None;
+    sys::wait_until(CMD_TIMEOUT, || {
+        status = child.try_wait().ok().flatten();
+        status.is_some()
+    });
+    let Some(status) = status else {
+        let _ = child.kill();
+        let _ = child.wait();
+        bail!(
+            "`{} -c {}` did not return",
+            supervisord.display(),
+            conf.display()
+        );
+    };
+    if !status.success() {
+        let text = std::fs::read_to_string(&out_path).unwrap_or_default();
+        bail!(
+            "`{} -c {}` failed ({status}): {}",
+            supervisord.display(),
+            conf.display(),
+            text.trim()
+        );
+    }
+    Ok(())
+}
+
+/// A short human summary of a running lab.
+pub fn summary(st: &LabState) -> String {
+    let d = st.dir.display();
+    format!(
+        "lab folder   {d}\n\
+         nginx        127.0.0.1:{} (pid {})\n\
+         docservice   127.0.0.1:{} (stand-in, pid {})\n\
+         spare port   127.0.0.1:{} (nothing listens)\n\
+         supervisord  pid {} (supervisorctl -c {d}/supervisord.conf status)\n\
+         jwt secret   sha256:{} (in {d}/lab.toml and {d}/local.json)\n\
+         logs         {d}/logs/\n\
+         open the console:  triage502 --config {d}/lab.toml\n\
+         inject a fault:    triage502 lab break FAULT   (heal: triage502 lab fix)\n",
+        st.nginx_port,
+        show_pid(st.pids.nginx),
+        st.ds_port,
+        show_pid(st.pids.docservice),
+        st.spare_port,
+        show_pid(st.pids.supervisord),
+        st.secret_fingerprint,
+    )
+}
+
+fn show_pid(p: Option<u32>) -> String {
+    p.map(|p| p.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// What [`down`] did.
+#[derive(Debug, Clone, Default)]
+pub struct DownReport {
+    /// supervisord answered and was asked to shut down.
+    pub shutdown_requested: bool,
+    /// Pids that were still alive after the shutdown and were killed.
+    pub killed: Vec<u32>,
+    /// Pids that could not be killed (should be empty).
+    pub survivors: Vec<u32>,
+    /// The lab's firewall table was removed.
+    pub firewall_removed: bool,
+    /// Where the logs are kept.
+    pub logs: PathBuf,
+}
+
+/// `lab down`: `supervisorctl shutdown`, wait, kill every leftover process of the lab folder
+/// by pid (recorded pids, processes whose command line names the folder, their children),
+/// remove the lab's firewall table and lab.json. Keeps configs and logs. Safe to repeat.
+pub fn down(dir: &Path) -> anyhow::Result<DownReport> {
+    let st = read_state(dir).ok().flatten();
+    let mut report = DownReport {
+        logs: dir.join("logs"),
+        ..DownReport::default()
+    };
+    let sup_pid = supervisord_pid(dir);
+    if sup_pid.is_some() && dir.join("supervisor.sock").exists() {
+        if let Ok(o) = supervisorctl(dir, &["shutdown"]) {
+            report.shutdown_requested = o.ok();
+        }
+        if let Some(p) = sup_pid {
+            sys::wait_until(Duration::from_secs(15), || !sys::pid_alive(p));
+        }
+    }
+    let mut recorded: Vec<u32> = Vec::new();
+    if let Some(st) = &st {
+        recorded.extend(
+            [st.pids.supervisord, st.pids.nginx, st.pids.docservice]
+                .into_iter()
+                .flatten(),
+        );
+    }
+    recorded.extend(sup_pid);
+    let left = sys::lab_processes(dir, &recorded);
+    if !left.is_empty() {
+        report.killed = left.iter().copied().collect();
+        report.survivors = sys::kill_all(&left, Duration::from_secs(3));
+    }
+    if let Some(st) = &st {
+        report.firewall_removed = firewall_remove(&st.firewall_table())?;
+    }
+    let sp = state_path(dir);
+    if sp.exists() {
+        std::fs::remove_file(&sp).with_context(|| format!("cannot remove {}", sp.display()))?;
+    }
+    if !report.survivors.is_empty() {
+        bail!(
+            "could not stop lab processes {:?} (see /proc/PID/status)",
+            report.survivors
+        );
+    }
+    Ok(report)
+}
+
+/// One component in [`Status`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    /// `supervisord`, `nginx` or `docservice`.
+    pub name: &'static str,
+    /// `RUNNING`, `STOPPED`, ... or `DOWN`.
+    pub state: String,
+    /// Pid when running.
+    pub pid: Option<u32>,
+}
+
+/// `lab status`.
+#[derive(Debug, Clone)]
+pub struct Status {
+    /// The lab's state file, if the lab was brought up.
+    pub state: Option<LabState>,
+    /// supervisord, nginx, docservice.
+    pub components: Vec<Component>,
+    /// Active faults.
+    pub faults: Vec<Fault>,
+}
+
+impl Status {
+    /// Up and healthy: every component RUNNING and no active fault.
+    pub fn healthy(&self) -> bool {
+        self.state.is_some()
+            && self.faults.is_empty()
+            && self.components.iter().all(|c| c.state == "RUNNING")
+    }
+
+    /// One line per component, then the faults.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        if self.state.is_none() {
+            s.push_str("lab is not up (no lab.json); start it with: triage502 lab up\n");
+        }
+        for c in &self.components {
+            s.push_str(&format!(
+                "{:<12} {:<9} pid {}\n",
+                c.name,
+                c.state,
+                show_pid(c.pid)
+            ));
+        }
+        if self.faults.is_empty() {
+            s.push_str("faults       none\n");
+        } else {
+            let f: Vec<_> = self.faults.iter().map(|f| f.name()).collect();
+            s.push_str(&format!("faults       {}\n", f.join(", ")));
+        }
+        s
+    }
+}
+
+/// `lab status`: supervisord, nginx, docservice with state and pid, and the active faults.
+pub fn status(dir: &Path) -> anyhow::Result<Status> {
+    let st = read_state(dir)?;
+    let sup = supervisord_pid(dir);
+    let progs = if sup.is_some() {
+        program_states(dir).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let prog = |n: &'static str| {
+        let p = progs.iter().find(|p| p.name == n);
+        Component {
+            name: n,
+            state: p.map(|p| p.state.clone()).unwrap_or_else(|| "DOWN".into()),
+            pid: p.and_then(|p| p.pid),
+        }
+    };
+    let components = vec![
+        Component {
+            name: "supervisord",
+            state: if sup.is_some() { "RUNNING" } else { "DOWN" }.into(),
+            pid: sup,
+        },
+        prog("nginx"),
+        prog("docservice"),
+    ];
+    let faults = st.as_ref().map(|s| s.faults.clone()).unwrap_or_default();
+    Ok(Status {
+        state: st,
+        components,
+        faults,
+    })
+}
+
+fn require_up(dir: &Path) -> anyhow::Result<LabState> {
+    let st = read_state(dir)?.with_context(|| {
+        format!(
+            "no lab at {} (no lab.json); start it with: triage502 lab up",
+            dir.display()
+        )
+    })?;
+    if supervisord_pid(dir).is_none() {
+        bail!(
+            "the lab at {} is not running (supervisord is gone); run: triage502 lab down && triage502 lab up",
+            dir.display()
+        );
+    }
+    Ok(st)
+}
+
+fn nft_path() -> Option<PathBuf> {
+    sys::find_program("nft")
+}
+
+fn firewall_table_exists(nft: &Path, table: &str) -> bool {
+    let args = ["list", "table", "inet", table].map(String::from);
+    sys::run(nft, &args, CMD_TIMEOUT).is_ok_and(|o| o.ok())
+}
+
+/// Delete the lab's table when it exists; `Ok(true)` when one was removed.
+fn firewall_remove(table: &str) -> anyhow::Result<bool> {
+    if !crate::util::is_root() {
+        return Ok(false);
+    }
+    let Some(nft) = nft_path() else {
+        return Ok(false);
+    };
+    if !firewall_table_exists(&nft, table) {
+        return Ok(false);
+    }
+    let args = ["delete", "table", "inet", table].map(String::from);
+    let o = sys::run(&nft, &args, CMD_TIMEOUT)?;
+    if !o.ok() {
+        bail!("`{}` failed: {}", sys::show_argv(&nft, &args), o.message());
+    }
+    Ok(true)
+}
+
+fn firewall_add(st: &LabState, reject: bool) -> anyhow::Result<()> {
+    if !crate::util::is_root() {
+        bail!("firewall faults need root (nftables rules); run as root, e.g. with sudo");
+    }
+    let nft = nft_path()
+        .with_context(|| "firewall faults need nft - install with: apt-get install nftables")?;
+    let table = st.firewall_table();
+    firewall_remove(&table)?;
+    let file = st.dir.join("firewall.nft");
+    sys::write_file(&file, &render::firewall_ruleset(&table, st.ds_port, reject))?;
+    let args = vec!["-f".to_string(), file.display().to_string()];
+    let o = sys::run(&nft, &args, CMD_TIMEOUT)?;
+    if !o.ok() {
+        bail!("`{}` failed: {}", sys::show_argv(&nft, &args), o.message());
+    }
+    Ok(())
+}
+
+fn program_running(dir: &Path, name: &str) -> bool {
+    program_states(dir)
+        .unwrap_or_default()
+        .iter()
+        .any(|p| p.name == name && p.state == "RUNNING")
+}
+
+/// Write nginx.conf with `upstream_port`, test it, and reload a running nginx; then wait
+/// (bounded) until nginx answers /healthcheck with a 502 (wrong port) or not (fixed).
+fn set_upstream(st: &LabState, upstream_port: u16, nginx_running: bool) -> anyhow::Result<bool> {
+    let path = st.dir.join("nginx.conf");
+    let want = render::nginx_conf(
+        &st.dir,
+        st.nginx_port,
+        upstream_port,
+        crate::util::is_root(),
+    );
+    if std::fs::read_to_string(&path).ok().as_deref() == Some(want.as_str()) {
+        return Ok(false);
+    }
+    sys::write_file(&path, &want)?;
+    nginx_test(&st.dir, &st.nginx_binary)?;
+    if nginx_running {
+        supervisorctl_ok(&st.dir, &["signal", "HUP", "nginx"])?;
+    }
+    Ok(true)
+}
+
+/// Wait (bounded, 5 s) until a GET /healthcheck through nginx gives `want_502` or not.
+fn settle_nginx(st: &LabState, want_502: bool) {
+    sys::wait_until(Duration::from_secs(5), || {
+        match sys::http_get(st.nginx_port, "/healthcheck", Duration::from_secs(3)) {
+            Ok((code, _)) => (code == 502) == want_502,
+            Err(_) => false,
+        }
+    });
+}
+
+fn integrator_secret(dir: &Path) -> anyhow::Result<String> {
+    let p = dir.join("lab.toml");
+    let cfg = crate::config::load_file(&p).map_err(|e| anyhow::anyhow!("{e}"))?;
+    cfg.onlyoffice
+        .jwt_secret
+        .map(|s| s.expose().to_string())
+        .with_context(|| format!("{} has no [onlyoffice] jwt_secret", p.display()))
+}
+
+/// `lab break FAULT`: inject one fault and record it in lab.json. Mode faults (hang,
+/// big-headers, health-false) replace each other, as do the two firewall faults.
+pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
+    let mut st = require_up(dir)?;
+    match fault {
+        Fault::DocserviceDown => {
+            supervisorctl_ok(dir, &["stop", "docservice"])?;
+            sys::wait_until(Duration::from_secs(5), || {
+                !sys::port_accepts(st.ds_port, Duration::from_millis(200))
+            });
+        }
+        Fault::NginxDown => {
+            supervisorctl_ok(dir, &["stop", "nginx"])?;
+            sys::wait_until(Duration::from_secs(5), || {
+                !sys::port_accepts(st.nginx_port, Duration::from_millis(200))
+            });
+        }
+        Fault::DocserviceHang | Fault::BigHeaders | Fault::HealthFalse => {
+            let mode = fault.mode().unwrap_or(standin::Mode::Healthy);
+            sys::write_file(&standin::mode_path(dir), &format!("{}\n", mode.as_str()))?;
+            st.faults.retain(|f| f.mode().is_none());
+        }
+        Fault::WrongUpstreamPort => {
+            let running = program_running(dir, "nginx");
+            if set_upstream(&st, st.spare_port, running)? && running {
+                settle_nginx(&st, true);
+            }
+        }
+        Fault::JwtMismatch => {
+            let other = sys::random_hex(16)?;
+            sys::write_private(&dir.join("local.json"), &render::local_json(&other))?;
+        }
+        Fault::FirewallDrop | Fault::FirewallReject => {
+            firewall_add(&st, fault == Fault::FirewallReject)?;
+            st.faults.retain(|f| !f.is_firewall());
+        }
+    }
+    if !st.faults.contains(&fault) {
+        st.faults.push(fault);
+    }
+    refresh_pids(&mut st);
+    write_state(&st)?;
+    Ok(st)
+}
+
+/// `lab fix`: heal every fault (whatever lab.json says): firewall table removed, stand-in mode
+/// healthy, local.json back to the integrator's secret, nginx upstream back to the stand-in,
+/// both programs started; then wait (bounded) until nginx answers /healthcheck `true`.
+/// Returns the faults that were recorded as active.
+pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
+    let mut st = require_up(dir)?;
+    let healed = std::mem::take(&mut st.faults);
+    firewall_remove(&st.firewall_table())?;
+    sys::write_file(&standin::mode_path(dir), "healthy\n")?;
+    let secret = integrator_secret(dir)?;
+    let local = render::local_json(&secret);
+    if std::fs::read_to_string(dir.join("local.json"))
+        .ok()
+        .as_deref()
+        != Some(local.as_str())
+    {
+        sys::write_private(&dir.join("local.json"), &local)?;
+    }
+    let progs = program_states(dir).unwrap_or_default();
+    let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");
+    set_upstream(&st, st.ds_port, running("nginx"))?;
+    let mut start = vec!["start"];
+    start.extend(["docservice", "nginx"].into_iter().filter(|n| !running(n)));
+    if start.len() > 1 {
+        supervisorctl_ok(dir, &start)?;
+    }
+    let ok = sys::wait_until(UP_TIMEOUT, || {
+        matches!(
+            sys::http_get(st.nginx_port, "/healthcheck", Duration::from_secs(3)),
+            Ok((200, ref b)) if b.trim() == "true"
+        )
+    });
+    refresh_pids(&mut st);
+    write_state(&st)?;
+    if !ok {
+        bail!(
+            "after fix, http://127.0.0.1:{}/healthcheck still does not answer `true` within {} s; see {}/logs/",
+            st.nginx_port,
+            UP_TIMEOUT.as_secs(),
+            dir.display()
+        );
+    }
+    Ok(healed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_names_round_trip_and_unknown_lists_valid_ones() {
+        for f in Fault::ALL {
+            assert_eq!(Fault::parse(f.name()).expect("parse"), f);
+            let j = serde_json::to_string(&f).expect("json");
+            assert_eq!(j, format!("\"{}\"", f.name()));
+        }
+        let e = Fault::parse("nope").expect_err("unknown").to_string();
+        assert!(
+            e.contains("docservice-down") && e.contains("firewall-reject"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn status_lines_parse() {
+        let t = "docservice                       RUNNING   pid 4242, uptime 0:00:03\n\
+                 nginx                            STOPPED   Nov 28 12:00 PM\n";
+        let v = parse_status(t);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].pid, Some(4242));
+        assert_eq!(v[1].state, "STOPPED");
+        assert_eq!(v[1].pid, None);
+    }
+
+    #[test]
+    fn missing_tools_name_the_debian_packages() {
+        let p = Some(PathBuf::from("/bin/true"));
+        assert!(tools_from(p.clone(), p.clone(), p.clone()).is_ok());
+        let e = tools_from(None, p.clone(), p.clone())
+            .expect_err("no nginx")
+            .to_string();
+        assert!(e.contains("nginx") && e.contains(INSTALL_HINT), "{e}");
+        let e = tools_from(p.clone(), None, p)
+            .expect_err("no supervisord")
+            .to_string();
+        assert!(
+            e.contains("package supervisor") && e.contains(INSTALL_HINT),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn dir_check_rejects_unsafe_paths() {
+        assert!(check_dir(Path::new("/tmp/triage502-lab-0")).is_ok());
+        assert!(check_dir(Path::new("relative")).is_err());
+        assert!(check_dir(Path::new("/tmp/a b")).is_err());
+        assert!(check_dir(Path::new("/tmp/a%b")).is_err());
+    }
+}
