@@ -78,6 +78,8 @@ pub enum Command {
         #[command(subcommand)]
         cmd: ConfigCommand,
     },
+    /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
+    Lab(crate::lab::cli::LabArgs),
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish, powershell.
@@ -240,6 +242,7 @@ pub fn run(cli: Cli) -> i32 {
             write_out(out.as_ref(), &text)
         }
         Some(Command::Config { cmd }) => config_cmd(&cli.global, cmd),
+        Some(Command::Lab(args)) => crate::lab::cli::run(&args),
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "triage502", &mut std::io::stdout());

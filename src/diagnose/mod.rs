@@ -27,6 +27,14 @@ pub struct Evidence {
     pub fact: String,
 }
 
+impl Evidence {
+    /// Whether this evidence is a current symptom (a probe, a service state, nginx -t) rather
+    /// than history (log lines) or static context (configuration, sockets).
+    pub fn is_symptom(&self) -> bool {
+        !(self.source.starts_with("log") || self.source == "host:nginx" || self.source == "host:sockets")
+    }
+}
+
 /// How sure a finding is.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
@@ -220,7 +228,14 @@ pub(crate) fn probe_evidence(h: &HopResult) -> Evidence {
 /// Run every rule and rank the findings.
 pub fn diagnose(input: &Input<'_>) -> Diagnosis {
     let ctx = Ctx { input };
-    let mut findings: Vec<Finding> = rules::ALL.iter().filter_map(|r| r(&ctx)).collect();
+    let any_red = ctx.red().next().is_some();
+    let mut findings: Vec<Finding> = rules::ALL
+        .iter()
+        .filter_map(|r| r(&ctx))
+        // With every hop green, a finding resting on log lines alone is history, not an
+        // outage: the error log pane still shows those lines.
+        .filter(|f| any_red || f.evidence.iter().any(Evidence::is_symptom))
+        .collect();
     // Red hops no rule explains still get a finding: nothing red goes unexplained.
     let explained: std::collections::HashSet<&str> = findings
         .iter()

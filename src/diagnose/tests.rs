@@ -532,3 +532,18 @@ fn walkthrough_has_five_steps_with_verdicts() {
     );
     assert_eq!(d.unchecked.len(), 1);
 }
+
+#[test]
+fn log_lines_alone_with_a_green_chain_are_history() {
+    let c = cfg();
+    let logs = [log(
+        Class::HeaderTooBig,
+        "upstream sent too big header while reading response header from upstream",
+    )];
+    let d = run(&c, &healthy(&c), &logs, HostView::default());
+    assert!(d.all_clear, "{:?}", d.ids());
+    let mut h = healthy(&c);
+    set(&mut h, "via-nginx", State::Fail, gw(502));
+    let d = run(&c, &h, &logs, HostView::default());
+    assert_eq!(d.ids(), vec!["header_buffer_too_small"]);
+}

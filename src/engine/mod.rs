@@ -6,6 +6,7 @@
 //! console redraws only then.
 
 use crate::config::{Config, Hop};
+use crate::diagnose::{Diagnosis, HostView, Input, Unchecked, diagnose};
 use crate::probe::scheduler::ProbeEvent;
 use crate::probe::{HopResult, State as HopState};
 use chrono::{DateTime, Utc};
@@ -21,6 +22,15 @@ pub const TIMELINE_LIMIT: usize = 2000;
 pub enum Update {
     /// From the probe scheduler.
     Probe(ProbeEvent),
+    /// Classified log entries from a follower or a tail read.
+    Logs(Vec<crate::logs::Record>),
+    /// A follower's notice about a file (missing, permission denied, rotated).
+    LogNotice {
+        /// The file.
+        path: String,
+        /// What happened.
+        text: String,
+    },
     /// A note for the timeline (an action, an error of a background task).
     Note {
         /// Severity of the note.
@@ -91,6 +101,50 @@ pub struct State {
     pub incident_start: Option<DateTime<Utc>>,
     /// When everything turned green again after an incident.
     pub recovered_at: Option<DateTime<Utc>>,
+    /// Recent classified log entries.
+    pub logs: LogBook,
+    /// The latest diagnosis.
+    pub diagnosis: Diagnosis,
+}
+
+/// Recent classified log entries (bounded) and the followers' notices.
+#[derive(Debug, Default)]
+pub struct LogBook {
+    /// Entries, oldest first, at most [`LOG_LIMIT`].
+    pub entries: VecDeque<crate::logs::Record>,
+    /// Entries dropped because the book was full.
+    pub dropped: u64,
+    /// Entries received in total.
+    pub received: u64,
+    /// Latest notice per file (missing, permission denied, ...).
+    pub notices: std::collections::BTreeMap<String, String>,
+}
+
+/// How many log entries the engine keeps.
+pub const LOG_LIMIT: usize = 10_000;
+/// The window of log entries the diagnosis reads.
+pub const LOG_WINDOW_SECS: i64 = 300;
+
+impl LogBook {
+    fn push(&mut self, r: crate::logs::Record) {
+        if self.entries.len() >= LOG_LIMIT {
+            self.entries.pop_front();
+            self.dropped += 1;
+        }
+        self.received += 1;
+        self.entries.push_back(r);
+    }
+
+    /// Entries logged within the last `secs` seconds (local time, as logs are written);
+    /// entries without a time count as recent.
+    pub fn recent(&self, secs: i64) -> Vec<crate::logs::Record> {
+        let cutoff = chrono::Local::now().naive_local() - chrono::Duration::seconds(secs);
+        self.entries
+            .iter()
+            .filter(|r| r.time().is_none_or(|t| t >= cutoff))
+            .cloned()
+            .collect()
+    }
 }
 
 impl State {
@@ -114,6 +168,8 @@ impl State {
             timeline: VecDeque::new(),
             incident_start: None,
             recovered_at: None,
+            logs: LogBook::default(),
+            diagnosis: Diagnosis::default(),
         }
     }
 
@@ -148,7 +204,23 @@ impl State {
                     h.in_flight = false;
                 }
                 self.update_incident();
+                self.rediagnose();
                 true
+            }
+            Update::Logs(rs) => {
+                let any = !rs.is_empty();
+                for r in rs {
+                    self.logs.push(r);
+                }
+                any
+            }
+            Update::LogNotice { path, text } => {
+                let changed = self.logs.notices.get(&path) != Some(&text);
+                if changed {
+                    self.push("log", NoteLevel::Warn, format!("{path}: {text}"), Utc::now());
+                    self.logs.notices.insert(path, text);
+                }
+                changed
             }
             Update::Note { level, text } => {
                 self.push("note", level, text, Utc::now());
@@ -212,6 +284,63 @@ impl State {
             }
             _ => {}
         }
+    }
+
+    /// Build the diagnosis input from the current state and hand it to `f`.
+    pub fn with_input<R>(&self, f: impl FnOnce(&Input<'_>) -> R) -> R {
+        let hops = self.results();
+        let logs = self.logs.recent(LOG_WINDOW_SECS);
+        let unknown: Vec<Unchecked> = self
+            .logs
+            .notices
+            .iter()
+            .map(|(p, t)| Unchecked {
+                what: format!("log:{p}"),
+                why: t.clone(),
+            })
+            .collect();
+        let input = Input {
+            cfg: &self.cfg,
+            hops: &hops,
+            logs: &logs,
+            host: HostView::default(),
+            unknown,
+        };
+        f(&input)
+    }
+
+    /// The guided walkthrough of the current evidence.
+    pub fn walkthrough(&self) -> Vec<crate::diagnose::Step> {
+        self.with_input(|i| crate::diagnose::walkthrough(i, &self.diagnosis))
+    }
+
+    /// Re-run the diagnosis on the current evidence and record findings that appear or clear.
+    pub fn rediagnose(&mut self) {
+        let d = self.with_input(diagnose);
+        let before: Vec<&str> = self.diagnosis.findings.iter().map(|f| f.id).collect();
+        let after: Vec<&str> = d.findings.iter().map(|f| f.id).collect();
+        let now = Utc::now();
+        let mut events = Vec::new();
+        for f in &d.findings {
+            if !before.contains(&f.id) {
+                events.push((NoteLevel::Error, format!("finding {}: {}", f.id, f.title)));
+            }
+        }
+        for id in before.iter().filter(|id| !after.contains(id)) {
+            events.push((NoteLevel::Info, format!("finding {id} cleared")));
+        }
+        for (level, text) in events {
+            self.push("finding", level, text, now);
+        }
+        self.diagnosis = d;
+    }
+
+    /// The overall state: the worst of the hops and of the findings.
+    pub fn overall(&self) -> HopState {
+        if self.hops.is_empty() {
+            return HopState::Unknown;
+        }
+        self.worst().max(self.diagnosis.worst())
     }
 
     /// The latest results, in chain order (hops never probed are left out).

@@ -26,8 +26,12 @@ pub struct CheckJson<'a> {
     pub exit_code: i32,
     /// Hops in chain order.
     pub hops: Vec<HopResult>,
-    /// Findings (ranked); empty until the diagnosis fills it.
-    pub findings: Vec<serde_json::Value>,
+    /// Findings, ranked: the most explanatory first.
+    pub findings: &'a [crate::diagnose::Finding],
+    /// No red hop and no finding.
+    pub all_clear: bool,
+    /// What could not be checked, with why.
+    pub unchecked: &'a [crate::diagnose::Unchecked],
 }
 
 /// This box's host name.
@@ -38,12 +42,9 @@ pub fn host_name() -> String {
         .unwrap_or_else(|| "unknown-host".into())
 }
 
-/// The overall state of a round and its exit code.
+/// The overall state of a round (worst of hops and findings); its Nagios code is the exit code.
 pub fn overall(state: &State) -> HopState {
-    if state.hops.is_empty() {
-        return HopState::Unknown;
-    }
-    state.worst()
+    state.overall()
 }
 
 /// Build the JSON object.
@@ -58,7 +59,9 @@ pub fn check_json(state: &State) -> CheckJson<'_> {
         state: overall,
         exit_code: overall.nagios_code(),
         hops: state.results(),
-        findings: Vec::new(),
+        findings: &state.diagnosis.findings,
+        all_clear: state.diagnosis.all_clear,
+        unchecked: &state.diagnosis.unchecked,
     }
 }
 
@@ -112,6 +115,60 @@ pub fn check_text(state: &State) -> String {
     }
     if results.is_empty() {
         out.push_str("  (no hops configured: add [[hop]] sections to the config)\n");
+    }
+    out.push('\n');
+    out.push_str(&findings_text(state));
+    out.push_str("\nWalkthrough\n");
+    for (i, step) in state.walkthrough().iter().enumerate() {
+        out.push_str(&format!(
+            "{}. {} {} {}\n",
+            i + 1,
+            step.verdict.symbol(),
+            step.verdict.word(),
+            step.title
+        ));
+        for c in &step.checks {
+            out.push_str(&format!("     {} {:<7} {} — {}\n", c.state.symbol(), c.state.word(), c.label, c.evidence));
+        }
+        out.push_str(&format!("     → {}\n", step.next));
+    }
+    out
+}
+
+/// The ranked findings (or "all clear") and what could not be checked, as text.
+pub fn findings_text(state: &State) -> String {
+    let d = &state.diagnosis;
+    let mut out = String::new();
+    if d.all_clear {
+        out.push_str("✔ All clear: every hop answers and no root cause was found.\n");
+    } else if d.findings.is_empty() {
+        out.push_str("? No finding yet.\n");
+    } else {
+        out.push_str("Findings (most explanatory first)\n");
+    }
+    for (i, f) in d.findings.iter().enumerate() {
+        out.push_str(&format!(
+            "{}. {} {} {} [{:?} confidence] — {}\n",
+            i + 1,
+            f.severity.symbol(),
+            f.severity.word(),
+            f.id,
+            f.confidence,
+            f.title
+        ));
+        for e in &f.evidence {
+            out.push_str(&format!("     · [{}] {}\n", e.source, e.fact));
+        }
+        out.push_str(&format!("     why: {}\n", f.explanation));
+        for n in &f.next_steps {
+            out.push_str(&format!("     next: {n}\n"));
+        }
+        if let Some(a) = &f.action {
+            out.push_str(&format!("     action: {a}\n"));
+        }
+    }
+    for u in &d.unchecked {
+        out.push_str(&format!("? UNKNOWN could not check {}: {}\n", u.what, u.why));
     }
     out
 }
@@ -224,6 +281,40 @@ pub fn report_md(state: &State) -> String {
             latency(&r),
             md_cell(&r.reason)
         ));
+    }
+    out.push_str("\n## Findings\n\n");
+    let d = &state.diagnosis;
+    if d.all_clear {
+        out.push_str("All clear: every hop answers and no root cause was found.\n");
+    }
+    for (i, f) in d.findings.iter().enumerate() {
+        out.push_str(&format!(
+            "### {}. `{}` — {}\n\n- Severity: {} {}, confidence {:?}\n",
+            i + 1,
+            f.id,
+            md_cell(&f.title),
+            f.severity.symbol(),
+            f.severity.word(),
+            f.confidence
+        ));
+        if let Some(a) = &f.action {
+            out.push_str(&format!("- Recovery action: `{a}`\n"));
+        }
+        out.push_str(&format!("- Why: {}\n- Evidence:\n", f.explanation));
+        for e in &f.evidence {
+            out.push_str(&format!("  - `{}` {}\n", e.source, md_cell(&e.fact)));
+        }
+        out.push_str("- Next steps:\n");
+        for n in &f.next_steps {
+            out.push_str(&format!("  - {}\n", md_cell(n)));
+        }
+        out.push('\n');
+    }
+    if !d.unchecked.is_empty() {
+        out.push_str("\n## Not checked\n\n");
+        for u in &d.unchecked {
+            out.push_str(&format!("- {}: {}\n", u.what, md_cell(&u.why)));
+        }
     }
     out.push_str("\n## Timeline\n\n");
     if state.timeline.is_empty() {
