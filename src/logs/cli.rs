@@ -1,0 +1,413 @@
+//! `triage502 logs scan|follow`: arguments and entry points, ready to be wired in `main.rs`:
+//!
+//! ```ignore
+//! LogsCmd::Scan(a) => triage502::logs::cli::run_scan(&a, &mut std::io::stdout(), &mut std::io::stderr()),
+//! LogsCmd::Follow(a) => triage502::logs::cli::run_follow(&a).await,
+//! ```
+//!
+//! Exit codes of `logs scan`: 0 every file was read; 1 at least one file could not be read
+//! (or a gzip stream was corrupt) but at least one was; 2 nothing could be read, or a usage
+//! error (bad `--since`). The output pipe closing early (`| head`) is not an error.
+//!
+//! `logs follow` runs until SIGINT/SIGTERM (exit 0), prints one line per entry on stdout and
+//! flushes after each, and writes notices (missing file, permission denied, rotation) to
+//! stderr. Exit 2 if it cannot start (no files, no runtime facilities).
+
+use super::Record;
+use super::follow::{FollowConfig, LogEvent, spawn_follower};
+use super::scan::{ClassCounts, ScanOptions, count_classes, open_log, scan_entries};
+use chrono::{Local, NaiveDate, NaiveDateTime};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Output of `logs scan`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ScanFormat {
+    /// One human-readable line per entry.
+    #[default]
+    Text,
+    /// One JSON object per entry.
+    Ndjson,
+    /// One JSON object `{ "class": count, ... }` over all input (`other` included).
+    Summary,
+}
+
+/// Output of `logs follow`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FollowFormat {
+    /// One human-readable line per entry.
+    #[default]
+    Text,
+    /// One JSON object per entry (with `file`).
+    Ndjson,
+}
+
+/// `logs scan FILE... [--format text|ndjson|summary] [--all] [--since TIME]`
+#[derive(clap::Args, Debug, Clone)]
+pub struct ScanArgs {
+    /// nginx error logs or Document Server out.log files; plain or gzip; `-` reads stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
+    pub format: ScanFormat,
+    /// Also print entries of class `other` (text/ndjson).
+    #[arg(long)]
+    pub all: bool,
+    /// Only entries at or after TIME: `2026-11-28 12:00[:00]`, `2026-11-28T12:00:00`,
+    /// `2026/11/28 12:00:00`, `2026-11-28`, or relative `90s`, `15m`, `2h`, `1d` (local time).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+}
+
+/// `logs follow FILE... [--format text|ndjson] [--lines N] [--all]`
+#[derive(clap::Args, Debug, Clone)]
+pub struct FollowArgs {
+    /// Files to follow (they may not exist yet).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FollowFormat::Text)]
+    pub format: FollowFormat,
+    /// Show the last N classified entries of each file first (found reading backwards).
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    pub lines: usize,
+    /// Also print entries of class `other`.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Parse a `--since` value (see [`ScanArgs::since`]).
+pub fn parse_since(s: &str, now: NaiveDateTime) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    for f in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(t);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0);
+    }
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
+    let n: i64 = num.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "m" | "min" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86400)?,
+        _ => return None,
+    };
+    now.checked_sub_signed(chrono::Duration::try_seconds(secs)?)
+}
+
+fn display_name(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+fn is_broken_pipe(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::BrokenPipe
+}
+
+/// Run `logs scan`. Returns the exit code (see the module doc).
+pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let since = match &args.since {
+        None => None,
+        Some(s) => match parse_since(s, Local::now().naive_local()) {
+            Some(t) => Some(t),
+            None => {
+                let _ = writeln!(
+                    err,
+                    "triage502: --since {s:?}: expected e.g. '2026-11-28 12:00:00', '2026-11-28' or '2h'"
+                );
+                return 2;
+            }
+        },
+    };
+    if args.files.is_empty() {
+        let _ = writeln!(err, "triage502: logs scan: no FILE given");
+        return 2;
+    }
+    let opts = ScanOptions {
+        all: args.all,
+        since,
+    };
+    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
+    let mut total = ClassCounts::default();
+    let (mut ok, mut failed) = (0usize, 0usize);
+    let mut pipe_closed = false;
+    for path in &args.files {
+        let name = display_name(path);
+        let mut reader: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+            Box::new(io::stdin())
+        } else {
+            match open_log(path) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = writeln!(err, "triage502: {name}: {}", describe_io(&e));
+                    failed += 1;
+                    continue;
+                }
+            }
+        };
+        let res = match args.format {
+            ScanFormat::Summary => count_classes(&mut reader, since).map(|c| total.merge(&c)),
+            ScanFormat::Text | ScanFormat::Ndjson => {
+                let mut write_err: Option<io::Error> = None;
+                let r = scan_entries(&mut reader, opts, |mut rec: Record| {
+                    rec.set_file(Some(name.clone()));
+                    let res = match args.format {
+                        ScanFormat::Ndjson => serde_json::to_writer(&mut out, &rec)
+                            .map_err(io::Error::other)
+                            .and_then(|()| out.write_all(b"\n")),
+                        _ => writeln!(out, "{}", rec.to_text()),
+                    };
+                    match res {
+                        Ok(()) => true,
+                        Err(e) => {
+                            write_err = Some(e);
+                            false
+                        }
+                    }
+                });
+                if let Some(e) = write_err {
+                    if is_broken_pipe(&e) {
+                        pipe_closed = true;
+                    } else {
+                        let _ = writeln!(err, "triage502: writing output: {e}");
+                        return 2;
+                    }
+                }
+                r
+            }
+        };
+        match res {
+            Ok(()) => ok += 1,
+            Err(e) => {
+                let _ = writeln!(err, "triage502: {name}: {}", describe_io(&e));
+                failed += 1;
+            }
+        }
+        if pipe_closed {
+            return 0;
+        }
+    }
+    if args.format == ScanFormat::Summary && ok > 0 {
+        let map = total.to_map();
+        let res = serde_json::to_writer(&mut out, &map)
+            .map_err(io::Error::other)
+            .and_then(|()| out.write_all(b"\n"));
+        if let Err(e) = res
+            && !is_broken_pipe(&e)
+        {
+            let _ = writeln!(err, "triage502: writing output: {e}");
+            return 2;
+        }
+    }
+    if let Err(e) = out.flush()
+        && !is_broken_pipe(&e)
+    {
+        let _ = writeln!(err, "triage502: writing output: {e}");
+        return 2;
+    }
+    match (ok, failed) {
+        (_, 0) => 0,
+        (0, _) => 2,
+        _ => 1,
+    }
+}
+
+fn describe_io(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_string(),
+        io::ErrorKind::PermissionDenied => {
+            "permission denied (try with sudo, or add yourself to the adm group)".to_string()
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// Render one follow event as an output line (`None`: not for stdout).
+pub fn render_event(ev: &LogEvent, format: FollowFormat) -> Option<String> {
+    match ev {
+        LogEvent::Entry { source, entry } => {
+            let mut rec = entry.clone();
+            rec.set_file(Some(display_name(source)));
+            Some(match format {
+                FollowFormat::Ndjson => serde_json::to_string(&rec).ok()?,
+                FollowFormat::Text => rec.to_text(),
+            })
+        }
+        LogEvent::Notice { .. } => None,
+    }
+}
+
+/// Run `logs follow` until SIGINT or SIGTERM. Returns the exit code.
+pub async fn run_follow(args: &FollowArgs) -> i32 {
+    let cfg = FollowConfig {
+        files: args.files.clone(),
+        backlog: args.lines,
+        all: args.all,
+        ..FollowConfig::default()
+    };
+    let (handle, mut rx) = match spawn_follower(cfg) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("triage502: logs follow: {e}");
+            return 2;
+        }
+    };
+    #[cfg(unix)]
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("triage502: logs follow: cannot watch SIGTERM: {e}");
+            return 2;
+        }
+    };
+    let code = loop {
+        #[cfg(unix)]
+        let term_fut = term.recv();
+        #[cfg(not(unix))]
+        let term_fut = std::future::pending::<Option<()>>();
+        tokio::select! {
+            ev = rx.recv() => {
+                let Some(ev) = ev else { break 0 };
+                if let LogEvent::Notice { path, kind, message } = &ev {
+                    eprintln!("triage502: {}: {kind}: {message}", display_name(path));
+                    continue;
+                }
+                if let Some(line) = render_event(&ev, args.format) {
+                    let mut so = io::stdout().lock();
+                    if writeln!(so, "{line}").and_then(|()| so.flush()).is_err() {
+                        break 0;
+                    }
+                }
+            }
+            _ = tokio::signal::ctrl_c() => break 0,
+            _ = term_fut => break 0,
+        }
+    };
+    drop(rx);
+    handle.stop();
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture_path(rel: &str) -> PathBuf {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        root.join("tests/fixtures").join(rel)
+    }
+
+    fn run(args: &ScanArgs) -> (i32, String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run_scan(args, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8(out).expect("utf8 out"),
+            String::from_utf8(err).expect("utf8 err"),
+        )
+    }
+
+    fn args(files: Vec<PathBuf>, format: ScanFormat) -> ScanArgs {
+        ScanArgs {
+            files,
+            format,
+            all: false,
+            since: None,
+        }
+    }
+
+    #[test]
+    fn summary_over_two_files() {
+        let a = args(
+            vec![
+                fixture_path("nginx/error-upstream-failures.log"),
+                fixture_path("nginx/error-pool-and-rotation.log"),
+            ],
+            ScanFormat::Summary,
+        );
+        let (code, out, err) = run(&a);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+        assert_eq!(v["upstream_refused"], 5);
+        assert_eq!(v["other"], 10);
+        assert_eq!(v["no_live_upstreams"], 2);
+        assert!(v.get("ds_rabbitmq").is_none());
+    }
+
+    #[test]
+    fn ndjson_objects_and_all() {
+        let mut a = args(
+            vec![fixture_path("nginx/error-upstream-failures.log")],
+            ScanFormat::Ndjson,
+        );
+        let (code, out, _) = run(&a);
+        assert_eq!(code, 0);
+        let objs: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json line"))
+            .collect();
+        assert_eq!(objs.len(), 17);
+        assert_eq!(objs[0]["line"], 1);
+        assert_eq!(objs[0]["class"], "upstream_refused");
+        assert_eq!(objs[0]["errno"], 111);
+        assert!(objs.iter().all(|o| o["class"] != "other"));
+        assert_eq!(objs[16]["line"], 21);
+        a.all = true;
+        let (_, out, _) = run(&a);
+        assert_eq!(out.lines().count(), 18);
+    }
+
+    #[test]
+    fn text_output_and_exit_codes() {
+        let good = fixture_path("nginx/error-pool-and-rotation.log");
+        let missing = PathBuf::from("/nonexistent/error.log");
+        let (code, out, _) = run(&args(vec![good.clone()], ScanFormat::Text));
+        assert_eq!(code, 0);
+        assert!(out.lines().next().is_some_and(|l| {
+            l.contains(":1 2026-11-28 12:55:17 [error] upstream_refused (502): connect() failed")
+        }));
+        let (code, out, err) = run(&args(vec![good, missing.clone()], ScanFormat::Text));
+        assert_eq!(code, 1);
+        assert!(!out.is_empty());
+        assert!(err.contains("no such file"));
+        let (code, _, _) = run(&args(vec![missing], ScanFormat::Summary));
+        assert_eq!(code, 2);
+        let mut bad = args(
+            vec![fixture_path("nginx/error-pool-and-rotation.log")],
+            ScanFormat::Text,
+        );
+        bad.since = Some("yesterday-ish".into());
+        assert_eq!(run(&bad).0, 2);
+    }
+
+    #[test]
+    fn since_parsing() {
+        let now = NaiveDateTime::parse_from_str("2026-11-28 12:00:00", "%Y-%m-%d %H:%M:%S")
+            .expect("valid");
+        let p = |s| parse_since(s, now).map(|t| t.to_string());
+        assert_eq!(p("2h").as_deref(), Some("2026-11-28 10:00:00"));
+        assert_eq!(p("2026-11-27").as_deref(), Some("2026-11-27 00:00:00"));
+        assert_eq!(
+            p("2026/11/28 11:59:00").as_deref(),
+            Some("2026-11-28 11:59:00")
+        );
+        assert_eq!(
+            p("2026-11-28T11:30").as_deref(),
+            Some("2026-11-28 11:30:00")
+        );
+        assert_eq!(p("soon"), None);
+        assert_eq!(p("99999999999999999999d"), None);
+    }
+}

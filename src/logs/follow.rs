@@ -1,0 +1,937 @@
+//! Following live logs through rotation (`logs follow` and the console's log pane).
+//!
+//! [`spawn_follower`] starts one background thread that follows several files and sends owned
+//! [`LogEvent`]s over a bounded `tokio::sync::mpsc` channel. The thread does blocking file I/O
+//! (cheap, local) and is woken by `notify` events on the files' parent directories, with a
+//! periodic stat as fallback (inotify misses events on some filesystems; NFS has none).
+//!
+//! Per file:
+//! - At start, the last N classified entries are found by reading **backwards** from the end in
+//!   growing windows (64 KiB, ×4, up to [`FollowConfig::max_backlog_bytes`]); following then
+//!   starts at the end. A file missing at start is followed from its start once it appears.
+//! - **rename + create** and **delete + recreate**: the path then names another inode. The old
+//!   descriptor is read to its end first (nginx keeps writing to it until it reopens its logs),
+//!   then the new file is followed from its start.
+//! - **copytruncate**: the size is below the read offset, *or* the 64 bytes just before the
+//!   read offset no longer match what was read there (the file was truncated and has grown
+//!   again past the old offset). Then reading restarts at 0. Lines written between logrotate's
+//!   copy and its truncate and not yet read are in the rotated copy only: copytruncate itself
+//!   loses them for every reader.
+//! - **permission denied** / **missing**: a notice once, then retried on every tick.
+//!
+//! Memory is bounded whatever the flood: reads are 256 KiB blocks, at most 4 MiB per file per
+//! round, lines and entries are capped ([`super::lines::MAX_LINE_BYTES`],
+//! [`super::nginx_error::MAX_ENTRY_BYTES`]), and the channel is bounded. When the channel is
+//! full the follower waits (backpressure): nothing is dropped, the unread bytes stay on disk.
+//!
+//! An entry is complete when the next entry starts or when the reader reaches the end of the
+//! file with no partial line pending (nginx and Document Server write a multi-line entry in
+//! one `write()`), so an appended line is seen within one tick (≤ 250 ms, usually at once).
+
+use super::lines::LineSplitter;
+use super::{Class, EntryAssembler, LogFormat, Record};
+use serde::Serialize;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// What to follow and how.
+#[derive(Clone, Debug)]
+pub struct FollowConfig {
+    /// Files to follow (may not exist yet).
+    pub files: Vec<PathBuf>,
+    /// Last N classified entries of each file emitted first.
+    pub backlog: usize,
+    /// Emit `other` entries too.
+    pub all: bool,
+    /// Stat fallback period.
+    pub poll_interval: Duration,
+    /// Watch parent directories with notify (in addition to polling).
+    pub use_notify: bool,
+    /// Channel capacity (events).
+    pub channel_capacity: usize,
+    /// Most bytes read backwards to find the backlog.
+    pub max_backlog_bytes: u64,
+    /// Force a format instead of detecting it from the file's content.
+    pub format: Option<LogFormat>,
+}
+
+impl Default for FollowConfig {
+    fn default() -> Self {
+        FollowConfig {
+            files: Vec::new(),
+            backlog: 10,
+            all: false,
+            poll_interval: Duration::from_millis(250),
+            use_notify: true,
+            channel_capacity: 1024,
+            max_backlog_bytes: 64 << 20,
+            format: None,
+        }
+    }
+}
+
+/// Kinds of notices about a followed file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// The file does not exist (at start, or it went away).
+    Missing,
+    /// Cannot stat or open it; retrying.
+    PermissionDenied,
+    /// A file appeared where there was none; followed from its start.
+    Appeared,
+    /// The path now names another file (rename+create, delete+recreate).
+    Rotated,
+    /// The file was truncated (copytruncate), possibly grown again since.
+    Truncated,
+    /// Another I/O error; retrying.
+    Error,
+}
+
+impl fmt::Display for NoticeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NoticeKind::Missing => "missing",
+            NoticeKind::PermissionDenied => "permission denied",
+            NoticeKind::Appeared => "appeared",
+            NoticeKind::Rotated => "rotated",
+            NoticeKind::Truncated => "truncated",
+            NoticeKind::Error => "error",
+        })
+    }
+}
+
+/// What the follower sends.
+// Entries are the common case and notices rare: boxing the entry would cost an allocation
+// per entry for nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum LogEvent {
+    /// A complete entry. Its `line` is `None` when the follower started in the middle of the
+    /// file (line numbers unknown without reading it all).
+    Entry { source: PathBuf, entry: Record },
+    /// Something happened to a file.
+    Notice {
+        path: PathBuf,
+        kind: NoticeKind,
+        message: String,
+    },
+}
+
+/// The receiving side went away.
+#[derive(Debug)]
+pub struct Closed;
+
+/// Where events go (the channel in production, a Vec in unit tests).
+pub trait Sink {
+    /// Deliver one event, waiting if needed.
+    fn send(&mut self, ev: LogEvent) -> Result<(), Closed>;
+}
+
+impl Sink for Vec<LogEvent> {
+    fn send(&mut self, ev: LogEvent) -> Result<(), Closed> {
+        self.push(ev);
+        Ok(())
+    }
+}
+
+struct ChannelSink {
+    tx: mpsc::Sender<LogEvent>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Sink for ChannelSink {
+    fn send(&mut self, mut ev: LogEvent) -> Result<(), Closed> {
+        loop {
+            match self.tx.try_send(ev) {
+                Ok(()) => return Ok(()),
+                Err(mpsc::error::TrySendError::Closed(_)) => return Err(Closed),
+                Err(mpsc::error::TrySendError::Full(back)) => {
+                    if self.stop.load(Ordering::Relaxed) {
+                        return Err(Closed);
+                    }
+                    ev = back;
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            }
+        }
+    }
+}
+
+/// Handle on a running follower; dropping it stops the follower.
+#[derive(Debug)]
+pub struct FollowHandle {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FollowHandle {
+    /// Stop the follower and wait for its thread.
+    pub fn stop(mut self) {
+        self.stop_inner();
+    }
+
+    fn stop_inner(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for FollowHandle {
+    fn drop(&mut self) {
+        self.stop_inner();
+    }
+}
+
+/// Start following. Events arrive on the returned receiver until the handle is dropped or
+/// stopped, or the receiver is dropped.
+pub fn spawn_follower(cfg: FollowConfig) -> io::Result<(FollowHandle, mpsc::Receiver<LogEvent>)> {
+    if cfg.files.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "no files to follow",
+        ));
+    }
+    let (tx, rx) = mpsc::channel(cfg.channel_capacity.max(1));
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop2 = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("triage502-follow".into())
+        .spawn(move || {
+            let mut sink = ChannelSink {
+                tx,
+                stop: stop2.clone(),
+            };
+            run(cfg, &stop2, &mut sink);
+        })?;
+    Ok((
+        FollowHandle {
+            stop,
+            thread: Some(thread),
+        },
+        rx,
+    ))
+}
+
+fn run(cfg: FollowConfig, stop: &AtomicBool, sink: &mut dyn Sink) {
+    let (wake_tx, wake_rx) = std::sync::mpsc::channel::<()>();
+    let mut _watcher = None;
+    if cfg.use_notify {
+        use notify::Watcher;
+        if let Ok(mut w) =
+            notify::recommended_watcher(move |_res: notify::Result<notify::Event>| {
+                let _ = wake_tx.send(());
+            })
+        {
+            let mut dirs: Vec<PathBuf> = cfg.files.iter().map(|f| parent_dir(f)).collect();
+            dirs.sort();
+            dirs.dedup();
+            for d in dirs {
+                // A missing directory is covered by polling.
+                let _ = w.watch(&d, notify::RecursiveMode::NonRecursive);
+            }
+            _watcher = Some(w);
+        }
+    }
+    let mut follower = Follower::new(&cfg);
+    if follower.start(sink).is_err() {
+        return;
+    }
+    while !stop.load(Ordering::Relaxed) {
+        let progressed = match follower.poll(sink) {
+            Ok(p) => p,
+            Err(Closed) => return,
+        };
+        if progressed {
+            continue;
+        }
+        let _ = wake_rx.recv_timeout(cfg.poll_interval);
+        while wake_rx.try_recv().is_ok() {}
+    }
+}
+
+fn parent_dir(p: &Path) -> PathBuf {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Synchronous core of the follower (one round at a time); exposed for tests and embedding.
+pub struct Follower {
+    files: Vec<Tracked>,
+    backlog: usize,
+    all: bool,
+    max_backlog_bytes: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Fresh,
+    Ok,
+    Missing,
+    Denied,
+    Error,
+}
+
+const FP_LEN: usize = 64;
+const READ_BLOCK: usize = 256 * 1024;
+const MAX_READ_PER_ROUND: u64 = 4 << 20;
+
+struct Tracked {
+    path: PathBuf,
+    file: Option<File>,
+    id: Option<(u64, u64)>,
+    offset: u64,
+    fp: Vec<u8>,
+    splitter: LineSplitter,
+    fmt: Option<LogFormat>,
+    asm: Option<EntryAssembler>,
+    lines_known: bool,
+    state: State,
+    /// Ever had a file open (to tell "appeared" from "rotated").
+    had_file: bool,
+}
+
+#[cfg(unix)]
+fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+#[cfg(not(unix))]
+fn file_id(_m: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+#[cfg(unix)]
+fn read_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    f.read_exact_at(buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(_f: &File, _buf: &mut [u8], _at: u64) -> io::Result<()> {
+    Err(io::Error::other("positional reads unsupported"))
+}
+
+impl Follower {
+    /// A follower for `cfg.files` (nothing opened yet; call [`Follower::start`]).
+    pub fn new(cfg: &FollowConfig) -> Follower {
+        Follower {
+            files: cfg
+                .files
+                .iter()
+                .map(|p| Tracked {
+                    path: p.clone(),
+                    file: None,
+                    id: None,
+                    offset: 0,
+                    fp: Vec::new(),
+                    splitter: LineSplitter::new(),
+                    fmt: cfg.format,
+                    asm: None,
+                    lines_known: false,
+                    state: State::Fresh,
+                    had_file: false,
+                })
+                .collect(),
+            backlog: cfg.backlog,
+            all: cfg.all,
+            max_backlog_bytes: cfg.max_backlog_bytes.max(1),
+        }
+    }
+
+    /// Open the files that exist, emit their backlog and position at their ends.
+    pub fn start(&mut self, sink: &mut dyn Sink) -> Result<(), Closed> {
+        let (backlog, all, max) = (self.backlog, self.all, self.max_backlog_bytes);
+        for t in &mut self.files {
+            t.start(backlog, all, max, sink)?;
+        }
+        Ok(())
+    }
+
+    /// One round over every file. Returns whether any bytes were read.
+    pub fn poll(&mut self, sink: &mut dyn Sink) -> Result<bool, Closed> {
+        let all = self.all;
+        let mut progressed = false;
+        for t in &mut self.files {
+            progressed |= t.poll(all, sink)?;
+        }
+        Ok(progressed)
+    }
+}
+
+fn io_kind_state(e: &io::Error) -> State {
+    match e.kind() {
+        io::ErrorKind::NotFound => State::Missing,
+        io::ErrorKind::PermissionDenied => State::Denied,
+        _ => State::Error,
+    }
+}
+
+impl Tracked {
+    fn notice(&self, kind: NoticeKind, message: String, sink: &mut dyn Sink) -> Result<(), Closed> {
+        sink.send(LogEvent::Notice {
+            path: self.path.clone(),
+            kind,
+            message,
+        })
+    }
+
+    /// Report a stat/open problem once per state change.
+    fn problem(&mut self, e: &io::Error, sink: &mut dyn Sink) -> Result<(), Closed> {
+        let st = io_kind_state(e);
+        if st == self.state {
+            return Ok(());
+        }
+        let was_following = self.state == State::Ok;
+        self.state = st;
+        match st {
+            State::Missing if was_following => self.notice(
+                NoticeKind::Missing,
+                "disappeared (deleted or rotated away); finished reading it, waiting for a new file"
+                    .into(),
+                sink,
+            ),
+            State::Missing => self.notice(
+                NoticeKind::Missing,
+                "does not exist (yet); waiting for it to appear".into(),
+                sink,
+            ),
+            State::Denied => self.notice(
+                NoticeKind::PermissionDenied,
+                "permission denied; retrying (run with sudo or join the adm group)".into(),
+                sink,
+            ),
+            _ => self.notice(NoticeKind::Error, format!("{e}; retrying"), sink),
+        }
+    }
+
+    fn start(
+        &mut self,
+        backlog: usize,
+        all: bool,
+        max: u64,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Closed> {
+        let opened = File::open(&self.path).and_then(|f| {
+            let m = f.metadata()?;
+            Ok((f, m))
+        });
+        let (f, meta) = match opened {
+            Ok(x) => x,
+            Err(e) => return self.problem(&e, sink),
+        };
+        let end = meta.len();
+        let (records, start_at, fmt) = read_backlog(&f, end, backlog, all, max, self.fmt);
+        self.fmt = self.fmt.or(fmt);
+        for r in records {
+            sink.send(LogEvent::Entry {
+                source: self.path.clone(),
+                entry: r,
+            })?;
+        }
+        self.attach(f, &meta, start_at, false);
+        Ok(())
+    }
+
+    /// Use `f` from `offset` on.
+    fn attach(&mut self, mut f: File, meta: &std::fs::Metadata, offset: u64, from_start: bool) {
+        let _ = f.seek(SeekFrom::Start(offset));
+        self.fp.clear();
+        if offset > 0 {
+            let n = (offset as usize).min(FP_LEN);
+            let mut fp = vec![0u8; n];
+            if read_at(&f, &mut fp, offset - n as u64).is_ok() {
+                self.fp = fp;
+            }
+        }
+        self.file = Some(f);
+        self.id = Some(file_id(meta));
+        self.offset = offset;
+        self.splitter.reset();
+        self.asm = self.fmt.map(LogFormat::assembler);
+        self.lines_known = from_start;
+        self.state = State::Ok;
+        self.had_file = true;
+    }
+
+    fn poll(&mut self, all: bool, sink: &mut dyn Sink) -> Result<bool, Closed> {
+        let mut progressed = false;
+        match std::fs::metadata(&self.path) {
+            Err(e) => {
+                if self.file.is_some() {
+                    // moved away or deleted: keep reading the old descriptor
+                    progressed |= self.read_available(all, sink)?;
+                }
+                self.problem(&e, sink)?;
+                return Ok(progressed);
+            }
+            Ok(meta) => {
+                let id = file_id(&meta);
+                if self.file.is_some() && self.id != Some(id) {
+                    // another file at the path: finish the old one first
+                    while self.read_available(all, sink)? {}
+                    self.flush(all, sink)?;
+                    self.file = None;
+                    match File::open(&self.path) {
+                        Ok(f) => {
+                            let m = f.metadata().unwrap_or(meta);
+                            self.attach(f, &m, 0, true);
+                            self.notice(
+                                NoticeKind::Rotated,
+                                "replaced by a new file; old file read to its end, following the new one from its start".into(),
+                                sink,
+                            )?;
+                        }
+                        Err(e) => {
+                            self.problem(&e, sink)?;
+                            return Ok(true);
+                        }
+                    }
+                    progressed = true;
+                } else if self.file.is_none() {
+                    match File::open(&self.path) {
+                        Ok(f) => {
+                            let m = f.metadata().unwrap_or(meta);
+                            let kind = if self.had_file {
+                                NoticeKind::Rotated
+                            } else {
+                                NoticeKind::Appeared
+                            };
+                            self.attach(f, &m, 0, true);
+                            self.notice(kind, "following from its start".into(), sink)?;
+                        }
+                        Err(e) => {
+                            self.problem(&e, sink)?;
+                            return Ok(false);
+                        }
+                    }
+                }
+            }
+        }
+        if self.truncated() {
+            self.flush(all, sink)?;
+            if let Some(f) = self.file.as_mut() {
+                let _ = f.seek(SeekFrom::Start(0));
+            }
+            self.offset = 0;
+            self.fp.clear();
+            self.splitter.reset();
+            if let Some(a) = self.asm.as_mut() {
+                a.reset();
+            }
+            self.lines_known = true;
+            self.notice(
+                NoticeKind::Truncated,
+                "truncated (copytruncate?); reading it again from its start".into(),
+                sink,
+            )?;
+        }
+        progressed |= self.read_available(all, sink)?;
+        Ok(progressed)
+    }
+
+    /// Size below the offset, or the bytes before the offset changed.
+    fn truncated(&self) -> bool {
+        let Some(f) = self.file.as_ref() else {
+            return false;
+        };
+        let Ok(m) = f.metadata() else {
+            return false;
+        };
+        if m.len() < self.offset {
+            return true;
+        }
+        if self.fp.is_empty() {
+            return false;
+        }
+        let mut now = vec![0u8; self.fp.len()];
+        match read_at(f, &mut now, self.offset - self.fp.len() as u64) {
+            Ok(()) => now != self.fp,
+            Err(_) => true,
+        }
+    }
+
+    /// Read what is there (bounded per round). Returns whether bytes were read.
+    fn read_available(&mut self, all: bool, sink: &mut dyn Sink) -> Result<bool, Closed> {
+        let mut buf = vec![0u8; READ_BLOCK];
+        let mut read_total = 0u64;
+        let mut out: Vec<Record> = Vec::new();
+        let mut at_eof = false;
+        while read_total < MAX_READ_PER_ROUND {
+            let Some(f) = self.file.as_mut() else {
+                return Ok(read_total > 0);
+            };
+            let n = match f.read(&mut buf) {
+                Ok(0) => {
+                    at_eof = true;
+                    break;
+                }
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            };
+            let data = &buf[..n];
+            read_total += n as u64;
+            self.offset += n as u64;
+            if n >= FP_LEN {
+                self.fp.clear();
+                self.fp.extend_from_slice(&data[n - FP_LEN..]);
+            } else {
+                self.fp.extend_from_slice(data);
+                let extra = self.fp.len().saturating_sub(FP_LEN);
+                self.fp.drain(..extra);
+            }
+            let fmt = *self.fmt.get_or_insert_with(|| LogFormat::detect(data));
+            let asm = self.asm.get_or_insert_with(|| fmt.assembler());
+            let lines_known = self.lines_known;
+            self.splitter.feed(data, |l, cut| {
+                asm.push_line(l, cut, |raw| keep(fmt, &raw, all, lines_known, &mut out))
+            });
+            self.emit(&mut out, sink)?;
+        }
+        if at_eof && !self.splitter.has_partial() {
+            self.flush(all, sink)?;
+        }
+        Ok(read_total > 0)
+    }
+
+    fn flush(&mut self, all: bool, sink: &mut dyn Sink) -> Result<(), Closed> {
+        let mut out = Vec::new();
+        if let (Some(fmt), Some(asm)) = (self.fmt, self.asm.as_mut()) {
+            let lines_known = self.lines_known;
+            asm.flush(|raw| keep(fmt, &raw, all, lines_known, &mut out));
+        }
+        self.emit(&mut out, sink)
+    }
+
+    fn emit(&self, out: &mut Vec<Record>, sink: &mut dyn Sink) -> Result<(), Closed> {
+        for r in out.drain(..) {
+            sink.send(LogEvent::Entry {
+                source: self.path.clone(),
+                entry: r,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+fn keep(
+    fmt: LogFormat,
+    raw: &super::nginx_error::RawEntry<'_>,
+    all: bool,
+    lines_known: bool,
+    out: &mut Vec<Record>,
+) {
+    if !all && fmt.classify_raw(raw.bytes) == Class::Other {
+        return;
+    }
+    let mut r = fmt.parse(raw);
+    if !lines_known {
+        r.set_line(None);
+    }
+    out.push(r);
+}
+
+/// Find the last `n` kept entries before `end` by reading backwards in growing windows.
+/// Returns them (oldest first), the offset where following should start (just after the
+/// last complete line), and the detected format.
+pub fn read_backlog(
+    f: &File,
+    end: u64,
+    n: usize,
+    all: bool,
+    max_bytes: u64,
+    fmt: Option<LogFormat>,
+) -> (Vec<Record>, u64, Option<LogFormat>) {
+    // offset after the last '\n' before end (a partial last line is left for the follower)
+    let mut start_at = end;
+    {
+        let mut probe = end;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            if probe == 0 {
+                start_at = 0;
+                break;
+            }
+            let from = probe.saturating_sub(buf.len() as u64);
+            let len = (probe - from) as usize;
+            if read_at(f, &mut buf[..len], from).is_err() {
+                break;
+            }
+            if let Some(p) = memchr::memrchr(b'\n', &buf[..len]) {
+                start_at = from + p as u64 + 1;
+                break;
+            }
+            if end - from >= super::lines::MAX_LINE_BYTES as u64 * 2 {
+                break; // absurd line: follow from the end
+            }
+            probe = from;
+        }
+    }
+    let mut fmt = fmt;
+    if n == 0 || start_at == 0 {
+        return (Vec::new(), start_at, fmt);
+    }
+    let mut window: u64 = 64 * 1024;
+    loop {
+        let from = start_at.saturating_sub(window);
+        let len = (start_at - from) as usize;
+        let mut buf = vec![0u8; len];
+        if read_at(f, &mut buf, from).is_err() {
+            return (Vec::new(), start_at, fmt);
+        }
+        let mut data = &buf[..];
+        if from > 0 {
+            // skip the partial first line
+            match memchr::memchr(b'\n', data) {
+                Some(p) => data = &data[p + 1..],
+                None => data = &[],
+            }
+        }
+        let f_ = *fmt.get_or_insert_with(|| LogFormat::detect(data));
+        let mut asm = f_.assembler();
+        let mut split = LineSplitter::new();
+        let mut recs: Vec<Record> = Vec::new();
+        let mut seen_start = from == 0;
+        let starts: fn(&[u8]) -> bool = match f_ {
+            LogFormat::NginxError => super::nginx_error::is_entry_start,
+            LogFormat::DocServer => super::docserver::is_entry_start,
+        };
+        let mut on_line = |l: &[u8], cut: bool, recs: &mut Vec<Record>| {
+            // lines before the first entry start belong to an entry we cannot see whole
+            if !seen_start {
+                if !starts(l) {
+                    return;
+                }
+                seen_start = true;
+            }
+            asm.push_line(l, cut, |raw| keep(f_, &raw, all, false, recs));
+        };
+        split.feed(data, |l, cut| on_line(l, cut, &mut recs));
+        split.finish(|l, cut| on_line(l, cut, &mut recs));
+        asm.flush(|raw| keep(f_, &raw, all, false, &mut recs));
+        if recs.len() >= n || from == 0 || window >= max_bytes {
+            let skip = recs.len().saturating_sub(n);
+            return (recs.split_off(skip), start_at, fmt);
+        }
+        window = (window * 4).min(max_bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn line(n: u64) -> String {
+        format!(
+            "2026/11/28 12:00:00 [error] 1#1: *{n} connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: s, request: \"GET /n/{n} HTTP/1.1\", upstream: \"http://10.0.0.2:80/n/{n}\", host: \"h\"\n"
+        )
+    }
+
+    fn info(n: u64) -> String {
+        format!(
+            "2026/11/28 12:00:00 [info] 1#1: *{n} client 10.0.0.1 closed keepalive connection\n"
+        )
+    }
+
+    fn cids(evs: &[LogEvent]) -> Vec<u64> {
+        evs.iter()
+            .filter_map(|e| match e {
+                LogEvent::Entry {
+                    entry: Record::Nginx(e),
+                    ..
+                } => e.cid,
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn append(p: &Path, s: &str) {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(p)
+            .expect("open for append");
+        f.write_all(s.as_bytes()).expect("append");
+    }
+
+    fn cfg(p: &Path, backlog: usize) -> FollowConfig {
+        FollowConfig {
+            files: vec![p.to_path_buf()],
+            backlog,
+            ..FollowConfig::default()
+        }
+    }
+
+    #[test]
+    fn backlog_then_tail() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("error.log");
+        let mut s = String::new();
+        for i in 1..=3000 {
+            s.push_str(&if i % 3 == 0 { line(i) } else { info(i) });
+        }
+        s.push_str("2026/11/28 12:00:00 [error] 1#1: *99999 partial line without newl");
+        std::fs::write(&p, &s).expect("write");
+        let mut f = Follower::new(&cfg(&p, 5));
+        let mut evs = Vec::new();
+        f.start(&mut evs).expect("start");
+        assert_eq!(cids(&evs), vec![2988, 2991, 2994, 2997, 3000]);
+        assert!(
+            evs.iter()
+                .all(|e| matches!(e, LogEvent::Entry { entry, .. } if entry.line().is_none()))
+        );
+        evs.clear();
+        append(&p, "ine\n");
+        append(&p, &line(3001));
+        f.poll(&mut evs).expect("poll");
+        // the partial line completed is an `other` entry (not upstream) -> not kept
+        assert_eq!(cids(&evs), vec![3001]);
+    }
+
+    #[test]
+    fn backlog_never_reads_more_than_the_limit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("error.log");
+        let mut s = line(1);
+        for i in 2..40_000 {
+            s.push_str(&info(i));
+        }
+        std::fs::write(&p, &s).expect("write");
+        let mut c = cfg(&p, 3);
+        c.max_backlog_bytes = 256 * 1024;
+        let mut f = Follower::new(&c);
+        let mut evs = Vec::new();
+        f.start(&mut evs).expect("start");
+        assert!(
+            cids(&evs).is_empty(),
+            "the only error is far before the limit"
+        );
+        c.max_backlog_bytes = 64 << 20;
+        let mut f = Follower::new(&c);
+        f.start(&mut evs).expect("start");
+        assert_eq!(cids(&evs), vec![1]);
+    }
+
+    #[test]
+    fn copytruncate_detected_after_regrowth() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("error.log");
+        std::fs::write(&p, "").expect("create");
+        let mut f = Follower::new(&cfg(&p, 0));
+        let mut evs = Vec::new();
+        f.start(&mut evs).expect("start");
+        for i in 1..=10 {
+            append(&p, &line(i));
+        }
+        f.poll(&mut evs).expect("poll");
+        assert_eq!(cids(&evs), (1..=10).collect::<Vec<_>>());
+        evs.clear();
+        // copytruncate, then the file grows past the old offset before the next poll
+        std::fs::copy(&p, dir.path().join("error.log.1")).expect("copy");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .and_then(|f| f.set_len(0))
+            .expect("truncate");
+        for i in 100..=130 {
+            append(&p, &line(i));
+        }
+        f.poll(&mut evs).expect("poll");
+        assert!(evs.iter().any(|e| matches!(
+            e,
+            LogEvent::Notice {
+                kind: NoticeKind::Truncated,
+                ..
+            }
+        )));
+        assert_eq!(cids(&evs), (100..=130).collect::<Vec<_>>());
+        // line numbers are known again after a restart from 0
+        let first = evs.iter().find_map(|e| match e {
+            LogEvent::Entry { entry, .. } => entry.line(),
+            _ => None,
+        });
+        assert_eq!(first, Some(1));
+    }
+
+    #[test]
+    fn rename_create_drains_old_file_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("error.log");
+        std::fs::write(&p, line(1)).expect("create");
+        let mut f = Follower::new(&cfg(&p, 0));
+        let mut evs = Vec::new();
+        f.start(&mut evs).expect("start");
+        let mut old = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .expect("open");
+        std::fs::rename(&p, dir.path().join("error.log.1")).expect("rename");
+        old.write_all(line(2).as_bytes()).expect("write old"); // nginx before USR1
+        f.poll(&mut evs).expect("poll");
+        assert!(evs.iter().any(|e| matches!(
+            e,
+            LogEvent::Notice {
+                kind: NoticeKind::Missing,
+                ..
+            }
+        )));
+        old.write_all(line(3).as_bytes()).expect("write old");
+        std::fs::write(&p, line(4)).expect("recreate");
+        f.poll(&mut evs).expect("poll");
+        assert_eq!(cids(&evs), vec![2, 3, 4]);
+        assert!(evs.iter().any(|e| matches!(
+            e,
+            LogEvent::Notice {
+                kind: NoticeKind::Rotated,
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn missing_at_start_then_appears() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("later.log");
+        let mut f = Follower::new(&cfg(&p, 10));
+        let mut evs = Vec::new();
+        f.start(&mut evs).expect("start");
+        f.poll(&mut evs).expect("poll");
+        let missing = evs
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    LogEvent::Notice {
+                        kind: NoticeKind::Missing,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(missing, 1, "said once, not on every poll");
+        std::fs::write(&p, format!("{}{}", line(1), line(2))).expect("create");
+        f.poll(&mut evs).expect("poll");
+        assert_eq!(cids(&evs), vec![1, 2]);
+        assert!(evs.iter().any(|e| matches!(
+            e,
+            LogEvent::Notice {
+                kind: NoticeKind::Appeared,
+                ..
+            }
+        )));
+    }
+}
