@@ -78,6 +78,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: ConfigCommand,
     },
+    /// Classify nginx and Document Server logs: scan files, or follow them through rotation.
+    Logs {
+        #[command(subcommand)]
+        cmd: LogsCommand,
+    },
     /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
     Lab(crate::lab::cli::LabArgs),
     /// Print shell completions.
@@ -101,6 +106,14 @@ pub enum ConfigCommand {
     Show,
     /// Validate the config; errors name the file, the line and a hint.
     Check,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LogsCommand {
+    /// Classify whole files (plain or .gz), streaming; ndjson/summary per DESIGN.md.
+    Scan(crate::logs::cli::ScanArgs),
+    /// Follow files from their end (after the last classified entries), through rotation.
+    Follow(crate::logs::cli::FollowArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,6 +256,22 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::Config { cmd }) => config_cmd(&cli.global, cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
+        Some(Command::Logs {
+            cmd: LogsCommand::Scan(a),
+        }) => crate::logs::cli::run_scan(
+            &a,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        ),
+        Some(Command::Logs {
+            cmd: LogsCommand::Follow(a),
+        }) => match runtime() {
+            Ok(rt) => rt.block_on(crate::logs::cli::run_follow(&a)),
+            Err(e) => {
+                eprintln!("triage502: {e}");
+                1
+            }
+        },
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "triage502", &mut std::io::stdout());

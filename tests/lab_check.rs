@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_triage502"));
-    c.env_remove("TRIAGE502_CONFIG").env_remove("TRIAGE502_LAB_DIR");
+    c.env_remove("TRIAGE502_CONFIG")
+        .env_remove("TRIAGE502_LAB_DIR");
     c
 }
 
@@ -21,9 +22,17 @@ struct Lab {
 
 impl Lab {
     fn up() -> Option<Lab> {
-        let tmp = tempfile::Builder::new().prefix("t502chk").tempdir_in("/tmp").expect("tempdir");
+        let tmp = tempfile::Builder::new()
+            .prefix("t502chk")
+            .tempdir_in("/tmp")
+            .expect("tempdir");
         let dir = tmp.path().to_path_buf();
-        let o = bin().args(["lab", "--dir"]).arg(&dir).arg("up").output().expect("lab up");
+        let o = bin()
+            .args(["lab", "--dir"])
+            .arg(&dir)
+            .arg("up")
+            .output()
+            .expect("lab up");
         if !o.status.success() {
             let t = String::from_utf8_lossy(&o.stderr).to_string();
             if t.contains("apt-get install") {
@@ -36,7 +45,12 @@ impl Lab {
     }
 
     fn lab(&self, args: &[&str]) -> Output {
-        bin().args(["lab", "--dir"]).arg(&self.dir).args(args).output().expect("lab command")
+        bin()
+            .args(["lab", "--dir"])
+            .arg(&self.dir)
+            .args(args)
+            .output()
+            .expect("lab command")
     }
 
     fn toml(&self) -> PathBuf {
@@ -52,8 +66,12 @@ impl Lab {
             .output()
             .expect("check");
         let took = start.elapsed();
-        let v: Value = serde_json::from_slice(&o.stdout)
-            .unwrap_or_else(|e| panic!("check output is not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+            panic!(
+                "check output is not JSON ({e}): {}",
+                String::from_utf8_lossy(&o.stdout)
+            )
+        });
         (o.status.code().unwrap_or(-1), v, took)
     }
 }
@@ -72,22 +90,41 @@ fn hop<'a>(v: &'a Value, name: &str) -> &'a Value {
 }
 
 fn top_finding(v: &Value) -> String {
-    v["findings"][0]["id"].as_str().unwrap_or("none").to_string()
+    v["findings"][0]["id"]
+        .as_str()
+        .unwrap_or("none")
+        .to_string()
 }
 
 /// Break, check, assert, fix.
 fn fault(lab: &Lab, name: &str, hop_name: &str, reason_has: &str, finding: &str) {
     let o = lab.lab(&["break", name]);
-    assert!(o.status.success(), "break {name}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "break {name}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let (code, v, _) = lab.check();
     assert_eq!(code, 2, "{name}: exit code, output {v:#}");
     let h = hop(&v, hop_name);
     assert_eq!(h["state"], "FAIL", "{name}: {hop_name} should fail: {h:#}");
     let reason = h["reason"].as_str().unwrap_or("");
-    assert!(reason.contains(reason_has), "{name}: {hop_name} reason {reason:?} lacks {reason_has:?}");
-    assert_eq!(top_finding(&v), finding, "{name}: top finding; findings: {:#}", v["findings"]);
+    assert!(
+        reason.contains(reason_has),
+        "{name}: {hop_name} reason {reason:?} lacks {reason_has:?}"
+    );
+    assert_eq!(
+        top_finding(&v),
+        finding,
+        "{name}: top finding; findings: {:#}",
+        v["findings"]
+    );
     let o = lab.lab(&["fix"]);
-    assert!(o.status.success(), "fix after {name}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "fix after {name}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let (code, v, _) = lab.check();
     assert_eq!(code, 0, "after fixing {name}: {v:#}");
 }
@@ -105,16 +142,70 @@ fn every_fault_gives_its_exit_code_failing_hop_and_top_finding() {
     assert_eq!(v["state"], "OK");
     assert_eq!(v["findings"].as_array().map(Vec::len), Some(0), "{v:#}");
 
-    fault(&lab, "docservice-down", "docservice", "connection refused", "service_down");
-    fault(&lab, "docservice-hang", "health", "no answer", "service_hung");
-    fault(&lab, "wrong-upstream-port", "via-nginx", "502 Bad Gateway from nginx", "proxy_target_mismatch");
-    fault(&lab, "big-headers", "via-nginx", "502 Bad Gateway from nginx", "header_buffer_too_small");
-    fault(&lab, "jwt-mismatch", "command", "token rejected (error 6)", "jwt_mismatch");
-    fault(&lab, "health-false", "health", "healthcheck false", "dependency_down");
-    fault(&lab, "nginx-down", "nginx", "connection refused", "proxy_down");
+    fault(
+        &lab,
+        "docservice-down",
+        "docservice",
+        "connection refused",
+        "service_down",
+    );
+    fault(
+        &lab,
+        "docservice-hang",
+        "health",
+        "no answer",
+        "service_hung",
+    );
+    fault(
+        &lab,
+        "wrong-upstream-port",
+        "via-nginx",
+        "502 Bad Gateway from nginx",
+        "proxy_target_mismatch",
+    );
+    fault(
+        &lab,
+        "big-headers",
+        "via-nginx",
+        "502 Bad Gateway from nginx",
+        "header_buffer_too_small",
+    );
+    fault(
+        &lab,
+        "jwt-mismatch",
+        "command",
+        "token rejected (error 6)",
+        "jwt_mismatch",
+    );
+    fault(
+        &lab,
+        "health-false",
+        "health",
+        "healthcheck false",
+        "dependency_down",
+    );
+    fault(
+        &lab,
+        "nginx-down",
+        "nginx",
+        "connection refused",
+        "proxy_down",
+    );
     if is_root() {
-        fault(&lab, "firewall-drop", "docservice", "timed out", "firewall_drop");
-        fault(&lab, "firewall-reject", "docservice", "connection refused", "firewall_reject");
+        fault(
+            &lab,
+            "firewall-drop",
+            "docservice",
+            "timed out",
+            "firewall_drop",
+        );
+        fault(
+            &lab,
+            "firewall-reject",
+            "docservice",
+            "connection refused",
+            "firewall_reject",
+        );
     } else {
         eprintln!("skipped: firewall-drop and firewall-reject need root (nftables)");
     }
@@ -133,7 +224,10 @@ fn black_holed_hop_does_not_sum_timeouts() {
     assert_eq!(code, 2);
     // Three hops wait for the dropped port (tcp 3 s, health 3 s, nginx's own 2 s timeout);
     // summed they would take 8 s. The round is bounded by the largest hop timeout.
-    assert!(took < Duration::from_secs(6), "check took {took:?}: probes were summed ({v})");
+    assert!(
+        took < Duration::from_secs(6),
+        "check took {took:?}: probes were summed ({v})"
+    );
     let _ = lab.lab(&["fix"]);
 }
 
@@ -166,8 +260,16 @@ fn report_during_an_incident_has_timeline_and_no_secret() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(!text.contains(&secret), "the JSON report leaks the secret");
     let v: Value = serde_json::from_str(&text).expect("json");
-    assert!(v["timeline"].as_array().is_some_and(|t| !t.is_empty()), "{v:#}");
-    let o = bin().arg("--config").arg(lab.toml()).args(["config", "show"]).output().expect("show");
+    assert!(
+        v["timeline"].as_array().is_some_and(|t| !t.is_empty()),
+        "{v:#}"
+    );
+    let o = bin()
+        .arg("--config")
+        .arg(lab.toml())
+        .args(["config", "show"])
+        .output()
+        .expect("show");
     assert!(!String::from_utf8_lossy(&o.stdout).contains(&secret));
     let _ = lab.lab(&["fix"]);
 }

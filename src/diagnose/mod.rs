@@ -31,7 +31,9 @@ impl Evidence {
     /// Whether this evidence is a current symptom (a probe, a service state, nginx -t) rather
     /// than history (log lines) or static context (configuration, sockets).
     pub fn is_symptom(&self) -> bool {
-        !(self.source.starts_with("log") || self.source == "host:nginx" || self.source == "host:sockets")
+        !(self.source.starts_with("log")
+            || self.source == "host:nginx"
+            || self.source == "host:sockets")
     }
 }
 
@@ -232,9 +234,12 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
     let mut findings: Vec<Finding> = rules::ALL
         .iter()
         .filter_map(|r| r(&ctx))
-        // With every hop green, a finding resting on log lines alone is history, not an
-        // outage: the error log pane still shows those lines.
-        .filter(|f| any_red || f.evidence.iter().any(Evidence::is_symptom))
+        // A finding resting on log lines alone that explains no red hop is history, not the
+        // outage at hand: the error log pane still shows those lines.
+        .filter(|f| {
+            f.evidence.iter().any(Evidence::is_symptom)
+                || (any_red && f.explains.iter().any(|e| ctx.red().any(|h| &h.name == e)))
+        })
         .collect();
     // Red hops no rule explains still get a finding: nothing red goes unexplained.
     let explained: std::collections::HashSet<&str> = findings

@@ -217,7 +217,12 @@ impl State {
             Update::LogNotice { path, text } => {
                 let changed = self.logs.notices.get(&path) != Some(&text);
                 if changed {
-                    self.push("log", NoteLevel::Warn, format!("{path}: {text}"), Utc::now());
+                    self.push(
+                        "log",
+                        NoteLevel::Warn,
+                        format!("{path}: {text}"),
+                        Utc::now(),
+                    );
                     self.logs.notices.insert(path, text);
                 }
                 changed
@@ -375,13 +380,107 @@ pub fn human_duration(secs: i64) -> String {
     }
 }
 
+/// The log files the engine reads: nginx error logs and Document Server logs.
+pub fn log_files(cfg: &Config) -> Vec<std::path::PathBuf> {
+    cfg.logs
+        .nginx_error
+        .iter()
+        .chain(cfg.logs.docserver.iter())
+        .cloned()
+        .collect()
+}
+
+/// Forward a log follower's events as engine updates, batching whatever is queued so a flood
+/// becomes a few large updates rather than one redraw per line.
+pub async fn forward_logs<T: From<Update>>(
+    mut rx: tokio::sync::mpsc::Receiver<crate::logs::follow::LogEvent>,
+    tx: tokio::sync::mpsc::Sender<T>,
+) {
+    use crate::logs::follow::LogEvent;
+    while let Some(first) = rx.recv().await {
+        let mut batch = Vec::new();
+        let mut notices = Vec::new();
+        let mut next = Some(first);
+        while let Some(ev) = next.take() {
+            match ev {
+                LogEvent::Entry { source, mut entry } => {
+                    entry.set_file(Some(source.display().to_string()));
+                    batch.push(entry);
+                }
+                LogEvent::Notice {
+                    path,
+                    kind,
+                    message,
+                } => notices.push(Update::LogNotice {
+                    path: path.display().to_string(),
+                    text: format!("{kind}: {message}"),
+                }),
+            }
+            if batch.len() < 2000 {
+                next = rx.try_recv().ok();
+            }
+        }
+        for n in notices {
+            if tx.send(n.into()).await.is_err() {
+                return;
+            }
+        }
+        if !batch.is_empty() && tx.send(Update::Logs(batch).into()).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// How many classified entries are read back from each log's end.
+pub const TAIL_ENTRIES: usize = 500;
+
+/// Read the last classified entries of every configured log (backwards from the end, never the
+/// whole file), as updates; a file that cannot be read becomes a notice.
+pub fn read_log_tails(cfg: &Config) -> Vec<Update> {
+    let mut out = Vec::new();
+    for path in log_files(cfg) {
+        let shown = path.display().to_string();
+        let f = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) => {
+                let hint = crate::util::io_error_hint(&e)
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                out.push(Update::LogNotice {
+                    path: shown,
+                    text: format!("cannot read: {}{hint}", crate::util::io_error_text(&e)),
+                });
+                continue;
+            }
+        };
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let (mut records, _, _) =
+            crate::logs::follow::read_backlog(&f, len, TAIL_ENTRIES, false, 16 << 20, None);
+        for r in &mut records {
+            r.set_file(Some(shown.clone()));
+        }
+        out.push(Update::Logs(records));
+    }
+    out
+}
+
 /// Run one probe round through the same channel and state the console uses, and return the
-/// state (for `check` and `report`).
+/// state (for `check` and `report`). The logs' recent entries are read meanwhile.
 pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
     let prober = crate::probe::Prober::new(cfg.clone());
-    let mut state = State::new(cfg, source);
+    let mut state = State::new(cfg.clone(), source);
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Update>(64);
     let producer = async move {
+        let logs_cfg = cfg.clone();
+        let tails = tokio::task::spawn_blocking(move || read_log_tails(&logs_cfg));
+        // Log entries first, so the diagnosis at the end of the round sees them.
+        if let Ok(updates) = tails.await {
+            for u in updates {
+                if tx.send(u).await.is_err() {
+                    return;
+                }
+            }
+        }
         crate::probe::scheduler::round_streaming(&prober, 1, &tx).await;
     };
     let consumer = async {

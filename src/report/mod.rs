@@ -128,7 +128,13 @@ pub fn check_text(state: &State) -> String {
             step.title
         ));
         for c in &step.checks {
-            out.push_str(&format!("     {} {:<7} {} — {}\n", c.state.symbol(), c.state.word(), c.label, c.evidence));
+            out.push_str(&format!(
+                "     {} {:<7} {} — {}\n",
+                c.state.symbol(),
+                c.state.word(),
+                c.label,
+                c.evidence
+            ));
         }
         out.push_str(&format!("     → {}\n", step.next));
     }
@@ -168,7 +174,10 @@ pub fn findings_text(state: &State) -> String {
         }
     }
     for u in &d.unchecked {
-        out.push_str(&format!("? UNKNOWN could not check {}: {}\n", u.what, u.why));
+        out.push_str(&format!(
+            "? UNKNOWN could not check {}: {}\n",
+            u.what, u.why
+        ));
     }
     out
 }

@@ -31,6 +31,12 @@ pub enum AppEvent {
     Quit(&'static str),
 }
 
+impl From<Update> for AppEvent {
+    fn from(u: Update) -> Self {
+        AppEvent::Engine(u)
+    }
+}
+
 impl From<ProbeEvent> for AppEvent {
     fn from(e: ProbeEvent) -> Self {
         AppEvent::Engine(Update::Probe(e))
@@ -107,6 +113,31 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let interval = Duration::from_millis(cfg.probe.interval_ms);
     let sched = crate::probe::scheduler::spawn(prober, interval, tx.clone(), reprobe.clone());
     spawn_signal_task(tx.clone());
+    let files = crate::engine::log_files(&cfg);
+    let _follower = if files.is_empty() {
+        None
+    } else {
+        let fc = crate::logs::follow::FollowConfig {
+            files,
+            backlog: 200,
+            ..Default::default()
+        };
+        match crate::logs::follow::spawn_follower(fc) {
+            Ok((handle, lrx)) => {
+                tokio::spawn(crate::engine::forward_logs(lrx, tx.clone()));
+                Some(handle)
+            }
+            Err(e) => {
+                let _ = tx
+                    .send(AppEvent::Engine(Update::Note {
+                        level: crate::engine::NoteLevel::Error,
+                        text: format!("cannot follow the logs: {e}"),
+                    }))
+                    .await;
+                None
+            }
+        }
+    };
 
     let mut terminal = ratatui::init();
     spawn_input_thread(tx.clone());
