@@ -634,3 +634,38 @@ fn standin_answers_like_docservice() {
         Got::Answer(200, "true".into())
     );
 }
+
+/// The CLI entry (through the example, as the binary will run it): exit codes without a lab.
+#[test]
+fn cli_exit_codes_without_a_lab() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(standin_exe())
+            .arg("lab")
+            .arg("--dir")
+            .arg(tmp.path())
+            .args(args)
+            .output()
+            .expect("run lab_standin");
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, out, _) = run(&["status"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("not up"), "{out}");
+    let (code, _, err) = run(&["break", "bogus"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("valid faults") && err.contains("nginx-down"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["fix"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("lab up"), "{err}");
+    let (code, out, _) = run(&["down"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("logs kept in"), "{out}");
+}
