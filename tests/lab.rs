@@ -2,9 +2,9 @@
 //!
 //! Until the top-level CLI wires `triage502 lab`, supervisord runs the stand-in through the
 //! `lab_standin` example (`examples/lab_standin.rs`), which forwards `lab ...` to
-//! `triage502::lab::cli::run` exactly like the binary will. [`standin_exe`] builds it with
-//! `cargo build --example lab_standin` once per test run (a no-op when up to date) and finds it
-//! next to this test binary, under `target/<profile>/examples/`.
+//! `triage502::lab::cli::run` exactly like the binary will. [`standin_exe`] finds it next to
+//! this test binary, under `target/<profile>/examples/` (`cargo test` builds examples), and
+//! runs `cargo build --example lab_standin` first when it is missing or older than the sources.
 //!
 //! Every lab lives in its own temp folder with its own ports; a [`Lab`] guard runs `lab down`
 //! on drop, also when a test fails.
@@ -24,19 +24,44 @@ fn standin_exe() -> PathBuf {
             .parent()
             .and_then(Path::parent)
             .expect("test binary lives in target/<profile>/deps");
-        let mut cmd = std::process::Command::new(env!("CARGO"));
-        cmd.args(["build", "--example", "lab_standin"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if profile_dir.file_name().and_then(|n| n.to_str()) == Some("release") {
-            cmd.arg("--release");
-        }
-        let st = cmd.status().expect("run cargo build --example lab_standin");
-        assert!(st.success(), "cargo build --example lab_standin failed");
         let exe = profile_dir.join("examples/lab_standin");
+        // `cargo test` builds examples too; build only when the binary is missing or older
+        // than the sources (e.g. `cargo test --test lab` after an edit).
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let newest_source = ["src", "examples", "Cargo.toml", "Cargo.lock"]
+            .iter()
+            .map(|p| newest_mtime(&manifest.join(p)))
+            .max()
+            .flatten();
+        let built = std::fs::metadata(&exe).and_then(|m| m.modified()).ok();
+        let fresh = matches!((built, newest_source), (Some(b), Some(s)) if b >= s);
+        if !fresh {
+            let mut cmd = std::process::Command::new(env!("CARGO"));
+            cmd.args(["build", "--example", "lab_standin"])
+                .current_dir(manifest);
+            if profile_dir.file_name().and_then(|n| n.to_str()) == Some("release") {
+                cmd.arg("--release");
+            }
+            let st = cmd.status().expect("run cargo build --example lab_standin");
+            assert!(st.success(), "cargo build --example lab_standin failed");
+        }
         assert!(exe.is_file(), "{} missing", exe.display());
         exe
     })
     .clone()
+}
+
+/// Newest modification time of a file or of any file below a folder.
+fn newest_mtime(p: &Path) -> Option<std::time::SystemTime> {
+    let md = std::fs::metadata(p).ok()?;
+    if md.is_file() {
+        return md.modified().ok();
+    }
+    std::fs::read_dir(p)
+        .ok()?
+        .flatten()
+        .filter_map(|e| newest_mtime(&e.path()))
+        .max()
 }
 
 /// A running lab; `lab down` on drop.
@@ -231,8 +256,11 @@ fn processes_naming(dir: &Path) -> Vec<(u32, String)> {
 
 #[test]
 fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
+    let t0 = Instant::now();
+    let step = |what: &str| eprintln!("[{:>6.2}s] {what}", t0.elapsed().as_secs_f64());
     let http = Http::new();
     let lab = Lab::up();
+    step("up");
 
     // Baseline: healthy through nginx, JWT accepted, lab.toml is a valid config.
     assert_healthy(&lab, &http);
@@ -284,6 +312,7 @@ fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
     assert_eq!(s.faults, vec![Fault::DocserviceDown]);
     lab::fix(&lab.dir).expect("fix");
     assert_healthy(&lab, &http);
+    step("fault checked and fixed");
 
     // docservice-hang: direct request times out, nginx 504 after ~2 s.
     lab::break_fault(&lab.dir, Fault::DocserviceHang).expect("break hang");
@@ -303,6 +332,7 @@ fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
     );
     lab::fix(&lab.dir).expect("fix");
     assert_healthy(&lab, &http);
+    step("fault checked and fixed");
 
     // wrong-upstream-port: direct 200, via nginx 502.
     lab::break_fault(&lab.dir, Fault::WrongUpstreamPort).expect("break wrong port");
@@ -320,6 +350,7 @@ fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
     );
     lab::fix(&lab.dir).expect("fix");
     assert_healthy(&lab, &http);
+    step("fault checked and fixed");
 
     // big-headers: direct 200, via nginx 502 with "upstream sent too big header".
     lab::break_fault(&lab.dir, Fault::BigHeaders).expect("break big headers");
@@ -337,6 +368,7 @@ fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
     });
     lab::fix(&lab.dir).expect("fix");
     assert_healthy(&lab, &http);
+    step("fault checked and fixed");
 
     // jwt-mismatch: error 6 and the checkJwt line in out.log.
     lab::break_fault(&lab.dir, Fault::JwtMismatch).expect("break jwt");
@@ -350,6 +382,7 @@ fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
     );
     lab::fix(&lab.dir).expect("fix");
     assert_healthy(&lab, &http);
+    step("fault checked and fixed");
 
     // health-false.
     lab::break_fault(&lab.dir, Fault::HealthFalse).expect("break health-false");
@@ -363,6 +396,7 @@ fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
     );
     lab::fix(&lab.dir).expect("fix");
     assert_healthy(&lab, &http);
+    step("fault checked and fixed");
 
     // nginx-down.
     lab::break_fault(&lab.dir, Fault::NginxDown).expect("break nginx-down");
@@ -372,6 +406,7 @@ fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
     );
     lab::fix(&lab.dir).expect("fix");
     assert_healthy(&lab, &http);
+    step("fault checked and fixed");
 
     // Several faults at once, one fix heals them all.
     lab::break_fault(&lab.dir, Fault::HealthFalse).expect("break");
@@ -598,4 +633,39 @@ fn standin_answers_like_docservice() {
         http.get(&format!("{base}/healthcheck"), T3),
         Got::Answer(200, "true".into())
     );
+}
+
+/// The CLI entry (through the example, as the binary will run it): exit codes without a lab.
+#[test]
+fn cli_exit_codes_without_a_lab() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(standin_exe())
+            .arg("lab")
+            .arg("--dir")
+            .arg(tmp.path())
+            .args(args)
+            .output()
+            .expect("run lab_standin");
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, out, _) = run(&["status"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("not up"), "{out}");
+    let (code, _, err) = run(&["break", "bogus"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("valid faults") && err.contains("nginx-down"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["fix"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("lab up"), "{err}");
+    let (code, out, _) = run(&["down"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("logs kept in"), "{out}");
 }

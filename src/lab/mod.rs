@@ -259,6 +259,21 @@ fn check_dir(dir: &Path) -> anyhow::Result<()> {
     if s.len() > 80 {
         bail!("lab folder '{s}' is too long for a unix socket path (max 80 characters)");
     }
+    // An existing folder must be a real folder of ours (the default lives in a shared /tmp).
+    if let Ok(md) = std::fs::symlink_metadata(dir) {
+        use std::os::unix::fs::MetadataExt as _;
+        if !md.is_dir() {
+            bail!("lab folder '{s}' exists and is not a folder (a symlink or a file)");
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if md.uid() != me {
+            bail!(
+                "lab folder '{s}' belongs to uid {}, not to you (uid {me}); pick another with --dir",
+                md.uid()
+            );
+        }
+    }
     Ok(())
 }
 
@@ -472,7 +487,10 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         started_at: chrono::Local::now().to_rfc3339(),
     };
     write_state(&st)?;
-    start_supervisord(dir, &tools.supervisord)?;
+    if let Err(e) = start_supervisord(dir, &tools.supervisord) {
+        let _ = down(dir);
+        return Err(e);
+    }
     let ready = sys::wait_until(UP_TIMEOUT, || {
         let progs = program_states(dir).unwrap_or_default();
         let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");
