@@ -1,67 +1,17 @@
 //! Integration tests of the loopback lab against the real nginx and supervisord.
 //!
-//! Until the top-level CLI wires `triage502 lab`, supervisord runs the stand-in through the
-//! `lab_standin` example (`examples/lab_standin.rs`), which forwards `lab ...` to
-//! `triage502::lab::cli::run` exactly like the binary will. [`standin_exe`] finds it next to
-//! this test binary, under `target/<profile>/examples/` (`cargo test` builds examples), and
-//! runs `cargo build --example lab_standin` first when it is missing or older than the sources.
+//! supervisord runs the stand-in as `triage502 lab standin` (the binary under test).
 //!
 //! Every lab lives in its own temp folder with its own ports; a [`Lab`] guard runs `lab down`
 //! on drop, also when a test fails.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use triage502::lab::{self, Fault, LabOptions, LabState};
 
 fn standin_exe() -> PathBuf {
-    static EXE: OnceLock<PathBuf> = OnceLock::new();
-    EXE.get_or_init(|| {
-        // target/<profile>/deps/lab-HASH → target/<profile>/examples/lab_standin
-        let me = std::env::current_exe().expect("test binary path");
-        let profile_dir = me
-            .parent()
-            .and_then(Path::parent)
-            .expect("test binary lives in target/<profile>/deps");
-        let exe = profile_dir.join("examples/lab_standin");
-        // `cargo test` builds examples too; build only when the binary is missing or older
-        // than the sources (e.g. `cargo test --test lab` after an edit).
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let newest_source = ["src", "examples", "Cargo.toml", "Cargo.lock"]
-            .iter()
-            .map(|p| newest_mtime(&manifest.join(p)))
-            .max()
-            .flatten();
-        let built = std::fs::metadata(&exe).and_then(|m| m.modified()).ok();
-        let fresh = matches!((built, newest_source), (Some(b), Some(s)) if b >= s);
-        if !fresh {
-            let mut cmd = std::process::Command::new(env!("CARGO"));
-            cmd.args(["build", "--example", "lab_standin"])
-                .current_dir(manifest);
-            if profile_dir.file_name().and_then(|n| n.to_str()) == Some("release") {
-                cmd.arg("--release");
-            }
-            let st = cmd.status().expect("run cargo build --example lab_standin");
-            assert!(st.success(), "cargo build --example lab_standin failed");
-        }
-        assert!(exe.is_file(), "{} missing", exe.display());
-        exe
-    })
-    .clone()
-}
-
-/// Newest modification time of a file or of any file below a folder.
-fn newest_mtime(p: &Path) -> Option<std::time::SystemTime> {
-    let md = std::fs::metadata(p).ok()?;
-    if md.is_file() {
-        return md.modified().ok();
-    }
-    std::fs::read_dir(p)
-        .ok()?
-        .flatten()
-        .filter_map(|e| newest_mtime(&e.path()))
-        .max()
+    PathBuf::from(env!("CARGO_BIN_EXE_triage502"))
 }
 
 /// A running lab; `lab down` on drop.
