@@ -6,6 +6,7 @@
 //! with none, the embedded `onlyoffice` profile. Every field has a default, so an empty file is
 //! a valid config.
 
+pub mod keys;
 mod secret;
 mod validate;
 
@@ -49,6 +50,10 @@ pub struct Config {
     /// Custom recovery actions.
     #[serde(rename = "action")]
     pub custom_actions: Vec<CustomAction>,
+    /// Key bindings: command = "key" (see `config::keys::COMMANDS`).
+    pub keys: std::collections::BTreeMap<String, String>,
+    /// Mouse support in the console (off: it blocks text selection over SSH).
+    pub mouse: bool,
 }
 
 impl Default for Config {
@@ -65,6 +70,8 @@ impl Default for Config {
             nginx: Nginx::default(),
             actions: ActionSettings::default(),
             custom_actions: Vec::new(),
+            keys: Default::default(),
+            mouse: false,
         }
     }
 }

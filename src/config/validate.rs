@@ -202,6 +202,27 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
             });
         }
     }
+    if let Err(errs) = super::keys::bindings(&cfg.keys) {
+        let line = text.find("[keys]").map(|o| line_of(text, o));
+        for e in errs {
+            out.push(Problem {
+                line,
+                message: e,
+                hint: Some("see `triage502 --help` and the README's key table".into()),
+            });
+        }
+    }
+    let themes = ["dark", "light", "high-contrast", "monochrome"];
+    if !themes.contains(&cfg.theme.as_str()) {
+        out.push(Problem {
+            line: text.find("theme").map(|o| line_of(text, o)),
+            message: format!("unknown theme '{}'", cfg.theme),
+            hint: Some(match did_you_mean(&cfg.theme, themes) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None => format!("themes: {}", themes.join(", ")),
+            }),
+        });
+    }
     if cfg.probe.interval_ms < 100 {
         out.push(Problem::plain(
             format!("probe.interval_ms = {} is too short", cfg.probe.interval_ms),
