@@ -99,6 +99,13 @@ async fn custom_argv_is_never_a_shell() {
     assert_eq!(output_lines(&events), vec![arg]);
     assert!(!file.exists(), "the ; was interpreted by a shell");
     assert!(matches!(events.last(), Some(ActionEvent::Finished(_))));
+    // The outcome turns into a timeline note for the engine.
+    match out.timeline_note() {
+        triage502::engine::Update::Note { text, .. } => {
+            assert!(text.starts_with("action custom:echo: succeeded"), "{text}")
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -711,4 +718,41 @@ async fn reload_firewall_in_a_namespace_restores_traffic() {
     assert_eq!(out.status, RunStatus::Succeeded, "{out:?}");
     assert_eq!(out.argv[1][..4], ["ip", "netns", "exec", ns.as_str()]);
     assert!(connects(&ns, port), "traffic not restored by the reload");
+}
+
+#[test]
+fn headless_list_and_run() {
+    use triage502::actions::cli::{ActionCommand, ListFormat, run as cli_run};
+    let _l = LOCK.blocking_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.log");
+    let c = cfg(&format!(
+        "[actions]\naudit_log = {}\n\
+         [[action]]\nid = \"custom:true\"\ndescription = \"t\"\nargv = [\"/bin/true\"]\n\
+         [[action]]\nid = \"custom:false\"\ndescription = \"f\"\nargv = [\"/bin/false\"]\n",
+        toml_str(&audit)
+    ));
+    assert_eq!(
+        cli_run(
+            &ActionCommand::List {
+                format: ListFormat::Json
+            },
+            &c,
+            false
+        ),
+        0
+    );
+    let run =
+        |id: &str, yes: bool, ro: bool| cli_run(&ActionCommand::Run { id: id.into(), yes }, &c, ro);
+    assert_eq!(run("custom:true", true, false), 0);
+    assert_eq!(run("custom:false", true, false), 2);
+    assert_eq!(run("custom:nope", true, false), 3);
+    assert_eq!(run("custom:true", false, true), 3, "read-only refuses");
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        assert_eq!(run("custom:true", false, false), 3, "no --yes, no terminal");
+    }
+    let recs = actions::read_audit(&audit);
+    let st: Vec<&str> = recs.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(st, vec!["succeeded", "failed", "refused"]);
 }

@@ -319,6 +319,35 @@ impl ActionOutcome {
     }
 }
 
+impl ActionOutcome {
+    /// The outcome as an engine timeline note (`state.apply(outcome.timeline_note())`).
+    pub fn timeline_note(&self) -> crate::engine::Update {
+        use crate::engine::NoteLevel;
+        let level = match (&self.status, &self.verification) {
+            (RunStatus::Succeeded, Verification::StillFailing { .. }) => NoteLevel::Warn,
+            (RunStatus::Succeeded, _) | (RunStatus::Cancelled, _) => NoteLevel::Info,
+            (RunStatus::Refused { .. }, _) => NoteLevel::Warn,
+            _ => NoteLevel::Error,
+        };
+        let status = match &self.status {
+            // The refusal text can be long (nginx -t output): its first line is enough here.
+            RunStatus::Refused { why } => {
+                format!("refused: {}", why.lines().next().unwrap_or_default())
+            }
+            s => s.describe(),
+        };
+        crate::engine::Update::Note {
+            level,
+            text: format!(
+                "action {}: {}; {}",
+                self.id,
+                status,
+                self.verification.describe()
+            ),
+        }
+    }
+}
+
 /// Output lines kept in [`ActionOutcome::output_tail`].
 pub const TAIL_LINES: usize = 20;
 /// Longest output line kept (characters); the rest is cut with `…`.

@@ -312,26 +312,8 @@ async fn execute(action: &Action, opts: &RunOptions, io: &mut Io<'_>, out: &mut 
         match why_not {
             Ok(()) => sudo = true,
             Err(why) => {
-                let cmds: Vec<String> = all
-                    .iter()
-                    .map(|s| {
-                        let line = command_line(&opts.redactor.redact_all(&s.argv));
-                        if s.needs_root {
-                            format!("  sudo {line}")
-                        } else {
-                            format!("  {line}")
-                        }
-                    })
-                    .collect();
                 out.status = RunStatus::Refused {
-                    why: format!(
-                        "{} needs root and passwordless sudo is not available ({why}); \
-                         triage502 never asks for a password. Run it yourself:\n{}\n\
-                         or: sudo triage502 action run {} --yes",
-                        action.id,
-                        cmds.join("\n"),
-                        action.id
-                    ),
+                    why: root_refusal(action, &opts.redactor, &why),
                 };
                 return;
             }
@@ -412,6 +394,30 @@ async fn execute(action: &Action, opts: &RunOptions, io: &mut Io<'_>, out: &mut 
         out.status = status;
         return;
     }
+}
+
+/// Why a root action cannot run, with the exact command lines to run by hand.
+pub(crate) fn root_refusal(action: &Action, redactor: &Redactor, why: &str) -> String {
+    let cmds: Vec<String> = action
+        .precheck
+        .iter()
+        .chain(action.steps.iter())
+        .map(|s| {
+            let line = command_line(&redactor.redact_all(&s.argv));
+            if s.needs_root {
+                format!("  sudo {line}")
+            } else {
+                format!("  {line}")
+            }
+        })
+        .collect();
+    format!(
+        "{} needs root and passwordless sudo is not available ({why}); triage502 never asks \
+         for a password. Run it yourself:\n{}\nor: sudo triage502 action run {} --yes",
+        action.id,
+        cmds.join("\n"),
+        action.id
+    )
 }
 
 /// Runs one argv, streaming its lines, until it exits, the deadline passes or cancel is asked.
@@ -548,6 +554,47 @@ mod tests {
         assert!(got[0].ends_with('…'));
         assert_eq!(got[1], "short");
         assert_eq!(got[2], "last");
+    }
+
+    #[test]
+    fn root_refusal_gives_the_commands_to_run() {
+        let a = Action {
+            id: "reload:nginx".into(),
+            title: "t".into(),
+            description: "d".into(),
+            steps: vec![Step::new(&["nginx", "-s", "reload"], true, "p")],
+            precheck: Some(Step::new(&["nginx", "-t"], false, "p")),
+            fixes: vec![],
+            verify: VerifyScope::AllHops,
+            note: None,
+        };
+        let why = root_refusal(
+            &a,
+            &Redactor::default(),
+            "sudo -n true: a password is required",
+        );
+        assert!(why.contains("a password is required"), "{why}");
+        assert!(
+            why.contains("\n  nginx -t\n  sudo nginx -s reload\n"),
+            "{why}"
+        );
+        assert!(
+            why.ends_with("sudo triage502 action run reload:nginx --yes"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn command_lines_quote_for_display() {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            command_line(&v(&["systemctl", "restart", "ds:docservice"])),
+            "systemctl restart ds:docservice"
+        );
+        assert_eq!(
+            command_line(&v(&["/bin/echo", "a; b", "it's", ""])),
+            "/bin/echo 'a; b' 'it'\\''s' ''"
+        );
     }
 
     #[tokio::test]
