@@ -557,6 +557,22 @@ pub fn find(cfg: &Config, id: &str) -> Option<Action> {
     catalogue(cfg).into_iter().find(|a| a.id == id)
 }
 
+/// The catalogue actions that address a finding id (`service_down`, `firewall_drop`, ...),
+/// for a finding's "suggested actions". Service actions come first for the service named in
+/// `service` when given.
+pub fn for_finding(cfg: &Config, finding: &str, service: Option<&str>) -> Vec<Action> {
+    let mut v: Vec<Action> = catalogue(cfg)
+        .into_iter()
+        .filter(|a| a.fixes.iter().any(|f| f == finding))
+        .filter(|a| match (&a.verify, service) {
+            (VerifyScope::Service { name }, Some(s)) => name == s,
+            _ => true,
+        })
+        .collect();
+    v.sort_by_key(|a| !matches!(a.verify, VerifyScope::Service { .. }));
+    v
+}
+
 /// Resolves one action for the preview: like [`find`], but a service with `backend = "auto"`
 /// (the service itself, or nginx for `reload:nginx`) is looked up with the service managers
 /// (`host::services::status`) and the backend that answered is used. When none answers, the
@@ -818,6 +834,24 @@ mod tests {
                 .map(|a| a.steps[0].argv.clone()),
             Some(vec!["iptables-restore".to_string(), IPTABLES_RULES.into()])
         );
+    }
+
+    #[test]
+    fn actions_for_a_finding() {
+        let c = cfg(
+            "[[service]]\nname = \"a\"\nbackend = \"systemd\"\n[[service]]\nname = \"b\"\nbackend = \"systemd\"\n\
+             [[action]]\nid = \"custom:x\"\ndescription = \"x\"\nargv = [\"/bin/true\"]\nfixes = [\"service_down\"]\n",
+        );
+        let ids: Vec<String> = for_finding(&c, "service_down", Some("b"))
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(ids, vec!["restart:b", "start:b", "custom:x"]);
+        let ids: Vec<String> = for_finding(&c, "proxy_config_invalid", None)
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(ids, vec!["reload:nginx"]);
     }
 
     #[test]

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 pub use audit::{AuditRecord, default_audit_path, read_audit};
-pub use catalogue::{Firewall, HostFacts, catalogue, catalogue_with, find, plan};
+pub use catalogue::{Firewall, HostFacts, catalogue, catalogue_with, find, for_finding, plan};
 pub use runner::{CancelToken, Canceller, RunOptions, Sudo, cancel_pair, run, running};
 pub use verify::{NoVerify, ProbeVerifier, Verifier, VerifyFuture, related_hops};
 
