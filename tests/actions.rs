@@ -756,3 +756,41 @@ fn headless_list_and_run() {
     let st: Vec<&str> = recs.iter().map(|r| r.status.as_str()).collect();
     assert_eq!(st, vec!["succeeded", "failed", "refused"]);
 }
+
+#[tokio::test]
+async fn needs_root_without_passwordless_sudo_is_refused_with_the_command() {
+    if is_root() {
+        eprintln!("skipped: meaningful only when not root");
+        return;
+    }
+    let _l = LOCK.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    let c = cfg(&format!(
+        "[actions]\naudit_log = {}\n\
+         [[action]]\nid = \"custom:root\"\ndescription = \"r\"\nargv = [\"/usr/bin/touch\", {}]\nneeds_root = true\n",
+        toml_str(&dir.path().join("audit.log")),
+        toml_str(&marker)
+    ));
+    let action = actions::find(&c, "custom:root").unwrap();
+    let mut opts = RunOptions::from_config(&c, false);
+    opts.sudo = actions::Sudo::Never;
+    let (out, _) = run(&action, &opts).await;
+    match &out.status {
+        RunStatus::Refused { why } => {
+            assert!(why.contains("needs root"), "{why}");
+            assert!(why.contains("  sudo /usr/bin/touch "), "{why}");
+            assert!(why.contains("never asks for a password"), "{why}");
+        }
+        s => panic!("{s:?}"),
+    }
+    assert!(!marker.exists());
+    // With the default policy: sudo -n when it works without a password, else the same refusal.
+    opts.sudo = actions::Sudo::Auto;
+    let (out, _) = run(&action, &opts).await;
+    match &out.status {
+        RunStatus::Refused { why } => assert!(why.contains("needs root"), "{why}"),
+        RunStatus::Succeeded => assert_eq!(out.argv[0][..3], ["sudo", "-n", "--"]),
+        s => panic!("{s:?}"),
+    }
+}
