@@ -121,6 +121,11 @@ pub fn cancel_pair() -> (Canceller, CancelToken) {
     (Canceller(Arc::new(tx)), CancelToken(rx))
 }
 
+/// Longest wait for a slow event receiver outside the action's own deadline.
+const EVENT_WAIT: Duration = Duration::from_secs(2);
+/// Longest time a verifier may take.
+pub const VERIFY_LIMIT: Duration = Duration::from_secs(60);
+
 /// The id of the action running now, if any.
 static RUNNING: Mutex<Option<String>> = Mutex::new(None);
 
@@ -254,8 +259,9 @@ pub async fn run(
     out.audit = super::audit::append(&opts.audit_log, &rec)
         .map(|()| opts.audit_log.clone())
         .map_err(|e| format!("audit log not written: {e}"));
+    // Bounded: a receiver that stopped reading must not hang the caller.
     let _ = events
-        .send(ActionEvent::Finished(Box::new(out.clone())))
+        .send_timeout(ActionEvent::Finished(Box::new(out.clone())), EVENT_WAIT)
         .await;
     out
 }
@@ -273,12 +279,19 @@ async fn verify(action: &Action, opts: &RunOptions, io: &mut Io<'_>) -> Verifica
     };
     let _ = io
         .events
-        .send(ActionEvent::Verifying {
-            scope: action.verify.clone(),
-        })
+        .send_timeout(
+            ActionEvent::Verifying {
+                scope: action.verify.clone(),
+            },
+            EVENT_WAIT,
+        )
         .await;
     tokio::select! {
-        r = v.verify(action) => r,
+        r = tokio::time::timeout(VERIFY_LIMIT, v.verify(action)) => r.unwrap_or_else(|_| {
+            Verification::NotVerified {
+                why: format!("verification gave no answer within {} s", VERIFY_LIMIT.as_secs()),
+            }
+        }),
         _ = io.cancel.cancelled() => Verification::NotVerified { why: "verification cancelled".into() },
     }
 }
