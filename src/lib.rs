@@ -4,6 +4,7 @@
 //! lab); `src/tui/` is the only module that knows about the terminal. `src/main.rs` is the
 //! command line: it parses arguments with clap and calls into these modules.
 
+pub mod actions;
 pub mod cli;
 pub mod config;
 pub mod diagnose;

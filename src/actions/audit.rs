@@ -1,0 +1,188 @@
+//! The audit log: one JSON line per action run (refusals included), appended with `O_APPEND`
+//! to `[actions] audit_log` or the default location; directories are created `0700`, the file
+//! `0600`. Lines are redacted before they are written (see [`super::redact`]).
+
+use super::{ActionOutcome, Verification};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// When the run ended (RFC 3339).
+    pub time: DateTime<Utc>,
+    /// Who: `$SUDO_USER`, else `$USER`, else `uid N`.
+    pub user: String,
+    /// Effective uid of triage502.
+    pub uid: u32,
+    /// Host name.
+    pub host: String,
+    /// Action id.
+    pub action: String,
+    /// argv of every command (as run, or as planned when refused).
+    pub argv: Vec<Vec<String>>,
+    /// `succeeded`, `failed`, `refused`, `timed_out`, `cancelled`.
+    pub status: String,
+    /// The status for a person (why refused, what failed).
+    pub detail: String,
+    /// Exit code of the last command run.
+    pub exit_code: Option<i32>,
+    /// Duration of the commands, milliseconds.
+    pub duration_ms: u64,
+    /// Last output lines.
+    pub output_tail: Vec<String>,
+    /// Verification result.
+    pub verification: Verification,
+}
+
+impl AuditRecord {
+    /// The record of an outcome, stamped now.
+    pub fn from_outcome(o: &ActionOutcome) -> Self {
+        let uid = current_uid();
+        AuditRecord {
+            time: Utc::now(),
+            user: user_name(uid),
+            uid,
+            host: hostname::get()
+                .map(|h| h.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| "unknown".into()),
+            action: o.id.clone(),
+            argv: o.argv.clone(),
+            status: o.status.word().into(),
+            detail: o.status.describe(),
+            exit_code: o.exit_code,
+            duration_ms: o.duration_ms,
+            output_tail: o.output_tail.clone(),
+            verification: o.verification.clone(),
+        }
+    }
+
+    /// One line for the incident timeline.
+    pub fn timeline_text(&self) -> String {
+        format!(
+            "action {} by {}: {}; {}",
+            self.action,
+            self.user,
+            self.detail,
+            self.verification.describe()
+        )
+    }
+}
+
+fn current_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+fn user_name(uid: u32) -> String {
+    ["SUDO_USER", "USER", "LOGNAME"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_else(|| format!("uid {uid}"))
+}
+
+/// The default audit log: `/var/log/triage502/audit.log` as root, else
+/// `$XDG_STATE_HOME/triage502/audit.log`, else `~/.local/state/triage502/audit.log`.
+pub fn default_audit_path() -> PathBuf {
+    if crate::util::is_root() {
+        return PathBuf::from("/var/log/triage502/audit.log");
+    }
+    if let Some(x) = std::env::var_os("XDG_STATE_HOME").filter(|x| !x.is_empty()) {
+        return Path::new(&x).join("triage502/audit.log");
+    }
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| ".".into());
+    Path::new(&home).join(".local/state/triage502/audit.log")
+}
+
+/// Appends one record as a JSON line. The error is a sentence for the operator.
+pub fn append(path: &Path, rec: &AuditRecord) -> Result<(), String> {
+    let mut line = serde_json::to_string(rec).map_err(|e| format!("cannot encode: {e}"))?;
+    line.push('\n');
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| {
+                format!(
+                    "cannot create {}: {}",
+                    dir.display(),
+                    crate::util::io_error_text(&e)
+                )
+            })?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| {
+            format!(
+                "cannot open {}: {}",
+                path.display(),
+                crate::util::io_error_text(&e)
+            )
+        })?;
+    // One write of the whole line: O_APPEND keeps concurrent writers' lines whole.
+    f.write_all(line.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Every record of an audit log, oldest first; lines that do not parse are skipped, a missing
+/// file is an empty log.
+pub fn read_audit(path: &Path) -> Vec<AuditRecord> {
+    let Ok(text) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&text)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::RunStatus;
+
+    #[test]
+    fn append_and_read_back_with_private_modes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a/b/audit.log");
+        let o = ActionOutcome {
+            id: "restart:x".into(),
+            status: RunStatus::Refused {
+                why: "read-only".into(),
+            },
+            exit_code: None,
+            duration_ms: 0,
+            argv: vec![vec!["systemctl".into(), "restart".into(), "x".into()]],
+            output_tail: vec![],
+            verification: Verification::NotVerified {
+                why: "refused".into(),
+            },
+            audit: Err(String::new()),
+        };
+        append(&path, &AuditRecord::from_outcome(&o)).expect("append");
+        append(&path, &AuditRecord::from_outcome(&o)).expect("append");
+        let recs = read_audit(&path);
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].action, "restart:x");
+        assert_eq!(recs[0].status, "refused");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let dmode = std::fs::metadata(dir.path().join("a/b"))
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(dmode & 0o777, 0o700);
+        assert!(read_audit(&dir.path().join("none")).is_empty());
+    }
+}

@@ -1,0 +1,188 @@
+//! `triage502 action list|run ID [--yes]`: the headless side of recovery actions.
+//!
+//! `run` prints the preview, asks `y/N` on a terminal (refuses without `--yes` otherwise),
+//! streams the output, verifies by re-probing (see [`super::ProbeVerifier`]) and exits
+//! 0 succeeded (fixed / not verified), 1 succeeded but still failing, 2 failed / timed out /
+//! cancelled, 3 refused or unknown id. Ctrl-C cancels the running command.
+
+use super::{ActionEvent, ProbeVerifier, RunOptions, Stream};
+use crate::config::Config;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+/// Output format of `action list`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    /// One action per line: id, root, title, commands.
+    Text,
+    /// A JSON array of actions.
+    Json,
+}
+
+/// `triage502 action …`
+#[derive(clap::Subcommand, Debug)]
+pub enum ActionCommand {
+    /// List the recovery actions this config and host allow.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Run one action: preview, confirm, run, verify, audit.
+    Run {
+        /// Action id, e.g. restart:ds-docservice, reload:nginx, reload:firewall.
+        id: String,
+        /// Do not ask for confirmation (needed when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// Runs an `action` subcommand; returns the exit code.
+pub fn run(cmd: &ActionCommand, cfg: &Config, read_only: bool) -> i32 {
+    match cmd {
+        ActionCommand::List { format } => list(cfg, *format),
+        ActionCommand::Run { id, yes } => {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("triage502: cannot start the async runtime: {e}");
+                    return 3;
+                }
+            };
+            rt.block_on(run_one(cfg, id, *yes, read_only))
+        }
+    }
+}
+
+fn list(cfg: &Config, format: ListFormat) -> i32 {
+    let cat = super::catalogue(cfg);
+    let text = match format {
+        ListFormat::Json => {
+            let v: Vec<serde_json::Value> = cat
+                .iter()
+                .map(|a| {
+                    let mut j = serde_json::to_value(a).unwrap_or_default();
+                    j["needs_root"] = a.needs_root().into();
+                    j
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "[]".into());
+            s.push('\n');
+            s
+        }
+        ListFormat::Text => {
+            let mut s = String::new();
+            if cfg.read_only {
+                s.push_str("read-only: every action is refused\n");
+            }
+            for a in &cat {
+                let cmds: Vec<String> = a.steps.iter().map(|st| st.command_line()).collect();
+                s.push_str(&format!(
+                    "{:<36} {:<5} {}\n{:<42} {}\n",
+                    a.id,
+                    if a.needs_root() { "root" } else { "" },
+                    a.title,
+                    "",
+                    cmds.join(" && ")
+                ));
+            }
+            if cat.is_empty() {
+                s.push_str("no actions: add [[service]] or [[action]] entries to the config\n");
+            }
+            s
+        }
+    };
+    let mut so = std::io::stdout().lock();
+    let _ = so.write_all(text.as_bytes());
+    let _ = so.flush();
+    0
+}
+
+/// Asks `Run it? [y/N]` on the terminal.
+fn confirm() -> bool {
+    eprint!("Run it? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes")
+}
+
+async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
+    let action = match super::plan(cfg, id).await {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("triage502: {e}");
+            return 3;
+        }
+    };
+    let mut opts = RunOptions::from_config(cfg, read_only);
+    println!("{}", action.preview().trim_end());
+    if !opts.read_only && !yes {
+        if !std::io::stdin().is_terminal() {
+            eprintln!(
+                "triage502: not running {id}: standard input is not a terminal, so it cannot be \
+                 confirmed; pass --yes to run it without asking"
+            );
+            return 3;
+        }
+        let ok = tokio::task::spawn_blocking(confirm).await.unwrap_or(false);
+        if !ok {
+            eprintln!("not run.");
+            return 3;
+        }
+    }
+    opts.verifier = Some(Arc::new(ProbeVerifier::new(Arc::new(cfg.clone()))));
+    let (canceller, token) = super::cancel_pair();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("cancelling…");
+            canceller.cancel();
+        }
+    });
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<ActionEvent>(256);
+    let printer = tokio::spawn(async move {
+        while let Some(e) = rx.recv().await {
+            match e {
+                ActionEvent::StepStarted { argv, purpose, .. } => {
+                    println!("→ {}   ({purpose})", super::command_line(&argv));
+                }
+                ActionEvent::Output { stream, line } => match stream {
+                    Stream::Stdout => println!("  │ {line}"),
+                    Stream::Stderr => println!("  ┃ {line}"),
+                },
+                ActionEvent::StepFinished {
+                    exit_code,
+                    duration,
+                    ..
+                } => {
+                    let code = exit_code.map_or("signal".to_string(), |c| c.to_string());
+                    println!("  exit {code} after {} ms", duration.as_millis());
+                }
+                ActionEvent::Verifying { .. } => println!("verifying: re-probing the hops…"),
+                ActionEvent::Finished(_) => {}
+            }
+        }
+    });
+    let out = super::run(&action, &opts, tx, token).await;
+    let _ = printer.await;
+    ctrl_c.abort();
+    println!(
+        "{}: {} in {} ms; {}",
+        out.id,
+        out.status.describe(),
+        out.duration_ms,
+        out.verification.describe()
+    );
+    match &out.audit {
+        Ok(p) => println!("audit: {}", p.display()),
+        Err(e) => eprintln!("triage502: {e}"),
+    }
+    out.exit_code()
+}
