@@ -83,6 +83,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: LogsCommand,
     },
+    /// Recovery actions: list them, or run one (previewed, confirmed, audited, verified).
+    Action {
+        #[command(subcommand)]
+        cmd: crate::actions::cli::ActionCommand,
+    },
     /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
     Lab(crate::lab::cli::LabArgs),
     /// Print shell completions.
@@ -256,6 +261,10 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::Config { cmd }) => config_cmd(&cli.global, cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
+        Some(Command::Action { cmd }) => match load(&cli.global) {
+            Ok((cfg, _)) => crate::actions::cli::run(&cmd, &cfg, cfg.read_only),
+            Err(code) => code,
+        },
         Some(Command::Logs {
             cmd: LogsCommand::Scan(a),
         }) => crate::logs::cli::run_scan(

@@ -22,7 +22,11 @@ pub const COMMANDS: &[(&str, &[&str], &str)] = &[
     ("pause", &["p"], "pause or resume following the logs"),
     ("walkthrough", &["w"], "findings ↔ guided walkthrough"),
     ("probe-now", &["r"], "probe the chain now"),
-    ("run-action", &["x"], "run the selected finding's recovery action"),
+    (
+        "run-action",
+        &["x"],
+        "run the selected finding's recovery action",
+    ),
     ("restart-service", &["R"], "restart the selected service"),
     ("reload-nginx", &["N"], "reload nginx (after nginx -t)"),
     ("reload-firewall", &["F"], "reload the firewall"),
@@ -30,9 +34,34 @@ pub const COMMANDS: &[(&str, &[&str], &str)] = &[
 
 /// Named keys accepted besides single characters.
 pub const NAMED_KEYS: &[&str] = &[
-    "tab", "backtab", "enter", "esc", "space", "up", "down", "left", "right", "home", "end",
-    "pgup", "pgdown", "backspace", "delete", "insert", "f1", "f2", "f3", "f4", "f5", "f6", "f7",
-    "f8", "f9", "f10", "f11", "f12",
+    "tab",
+    "backtab",
+    "enter",
+    "esc",
+    "space",
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "pgup",
+    "pgdown",
+    "backspace",
+    "delete",
+    "insert",
+    "f1",
+    "f2",
+    "f3",
+    "f4",
+    "f5",
+    "f6",
+    "f7",
+    "f8",
+    "f9",
+    "f10",
+    "f11",
+    "f12",
 ];
 
 /// Normalize a key name: named keys lower-case, `ctrl-`/`alt-` prefixes lower-case, single
@@ -63,7 +92,9 @@ pub fn normalize(key: &str) -> Option<String> {
 
 /// The effective bindings: key → command, after applying `overrides` (command → key) to the
 /// defaults. Errors are sentences for `config check` and the console.
-pub fn bindings(overrides: &BTreeMap<String, String>) -> Result<BTreeMap<String, &'static str>, Vec<String>> {
+pub fn bindings(
+    overrides: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, &'static str>, Vec<String>> {
     let mut errors = Vec::new();
     let mut per_cmd: Vec<(&'static str, Vec<String>)> = COMMANDS
         .iter()
@@ -97,17 +128,26 @@ pub fn bindings(overrides: &BTreeMap<String, String>) -> Result<BTreeMap<String,
             }
             if let Some(other) = map.insert(k.clone(), cmd) {
                 if other != *cmd {
-                    errors.push(format!("[keys] key \"{k}\" is bound to both `{other}` and `{cmd}`"));
+                    errors.push(format!(
+                        "[keys] key \"{k}\" is bound to both `{other}` and `{cmd}`"
+                    ));
                 }
             }
         }
     }
-    if errors.is_empty() { Ok(map) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(map)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The keys bound to a command, for the help overlay and the key bar.
 pub fn keys_of<'a>(map: &'a BTreeMap<String, &'static str>, cmd: &str) -> Vec<&'a str> {
-    map.iter().filter(|(_, c)| **c == cmd).map(|(k, _)| k.as_str()).collect()
+    map.iter()
+        .filter(|(_, c)| **c == cmd)
+        .map(|(k, _)| k.as_str())
+        .collect()
 }
 
 #[cfg(test)]
