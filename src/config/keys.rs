@@ -126,12 +126,12 @@ pub fn bindings(
                 errors.push(format!("[keys] {cmd}: ctrl-c is reserved for quitting"));
                 continue;
             }
-            if let Some(other) = map.insert(k.clone(), cmd) {
-                if other != *cmd {
-                    errors.push(format!(
-                        "[keys] key \"{k}\" is bound to both `{other}` and `{cmd}`"
-                    ));
-                }
+            if let Some(other) = map.insert(k.clone(), cmd)
+                && other != *cmd
+            {
+                errors.push(format!(
+                    "[keys] key \"{k}\" is bound to both `{other}` and `{cmd}`"
+                ));
             }
         }
     }
