@@ -1,9 +1,15 @@
-//! Console application state: the engine state plus what only the screen needs (selection,
-//! spinner phase, help overlay), and the key handling.
+//! Console application state: the engine state plus what only the screen needs (focus,
+//! selections, filter, pause, popups, the action dialog), and the key handling. Keys are
+//! looked up in the binding table from `config::keys`, which also generates the help overlay
+//! and the key bar.
 
-use crate::config::Config;
+use super::theme::Theme;
+use crate::actions::{Action, ActionEvent};
+use crate::config::{Config, keys};
 use crate::engine::State;
+use crate::logs::{Class, Record};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -14,36 +20,159 @@ pub enum Flow {
     Continue,
     /// Quit.
     Quit,
+    /// Plan this action (then show its preview).
+    Plan(String),
+    /// Run the confirmed action.
+    Run,
+    /// Cancel the running action.
+    Cancel,
+    /// Suspend (Ctrl-Z).
+    Suspend,
+}
+
+/// The panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// The request chain.
+    Chain,
+    /// Findings / walkthrough.
+    Findings,
+    /// Error log.
+    Logs,
+    /// Services.
+    Services,
+    /// Ports & processes.
+    Ports,
+    /// Events.
+    Events,
+}
+
+impl Pane {
+    /// All panes, in focus order.
+    pub const ALL: [Pane; 6] = [Pane::Chain, Pane::Findings, Pane::Logs, Pane::Services, Pane::Ports, Pane::Events];
+
+    /// Tab title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Chain => "Chain",
+            Pane::Findings => "Findings",
+            Pane::Logs => "Error log",
+            Pane::Services => "Services",
+            Pane::Ports => "Ports",
+            Pane::Events => "Events",
+        }
+    }
+
+    fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+}
+
+/// The action dialog.
+#[derive(Debug, Clone)]
+pub enum Dialog {
+    /// Planning (asking the service managers).
+    Planning(String),
+    /// Preview; y/Enter runs it.
+    Confirm(Box<Action>),
+    /// Running; Esc cancels.
+    Running {
+        /// The action.
+        id: String,
+        /// Output so far (bounded).
+        lines: Vec<String>,
+    },
+    /// A message (refusal, result).
+    Message {
+        /// Title.
+        title: String,
+        /// Text.
+        text: String,
+    },
 }
 
 /// The console's state.
 pub struct App {
     /// The engine state drawn on screen.
     pub state: State,
-    /// Selected hop.
-    pub selected: usize,
+    /// Resolved key bindings (key name → command).
+    pub keys: BTreeMap<String, &'static str>,
+    /// A problem with the configured bindings (the defaults are used then).
+    pub keys_error: Option<String>,
+    /// Styles.
+    pub theme: Theme,
+    /// Host name shown in the title.
+    pub host_name: String,
+    /// Focused pane (the shown tab when narrow).
+    pub focus: Pane,
+    /// Selection per pane.
+    pub sel: [usize; 6],
+    /// The log selection follows new entries.
+    pub log_follow: bool,
     /// Spinner phase.
     pub spinner: usize,
     /// Help overlay shown.
     pub help: bool,
+    /// Detail popup of the selected line, with its scroll.
+    pub detail: Option<u16>,
+    /// Walkthrough instead of findings.
+    pub walkthrough: bool,
+    /// Log filter (text, or `class:ID`).
+    pub filter: String,
+    /// The filter being typed.
+    pub filter_input: Option<String>,
+    /// Log view paused at this many received entries.
+    pub paused_at: Option<u64>,
+    /// The action dialog.
+    pub dialog: Option<Dialog>,
+    /// Show times in UTC (tests); else local time.
+    pub utc: bool,
+    /// Draw the events pane from the engine timeline (tests) instead of tui-logger.
+    pub events_from_timeline: bool,
     reprobe: Arc<Notify>,
 }
+
+/// Log lines kept in the running-action dialog.
+const DIALOG_LINES: usize = 200;
 
 impl App {
     /// A new console for a config.
     pub fn new(cfg: Arc<Config>, source: String, reprobe: Arc<Notify>) -> Self {
+        let (keys, keys_error) = match keys::bindings(&cfg.keys) {
+            Ok(k) => (k, None),
+            Err(e) => (
+                keys::bindings(&BTreeMap::new()).unwrap_or_default(),
+                Some(format!("{} — using the default keys", e.join("; "))),
+            ),
+        };
+        let theme = Theme::load(&cfg.theme);
         App {
             state: State::new(cfg, source),
-            selected: 0,
+            keys,
+            keys_error,
+            theme,
+            host_name: crate::report::host_name(),
+            focus: Pane::Chain,
+            sel: [0; 6],
+            log_follow: true,
             spinner: 0,
             help: false,
+            detail: None,
+            walkthrough: false,
+            filter: String::new(),
+            filter_input: None,
+            paused_at: None,
+            dialog: None,
+            utc: false,
+            events_from_timeline: false,
             reprobe,
         }
     }
 
-    /// Whether a spinner is turning (a probe is in flight).
+    /// Whether a spinner is turning (a probe or an action is in flight).
     pub fn spinning(&self) -> bool {
         self.state.hops.iter().any(|h| h.in_flight)
+            || matches!(self.dialog, Some(Dialog::Planning(_) | Dialog::Running { .. }))
     }
 
     /// Advance the spinner.
@@ -51,38 +180,329 @@ impl App {
         self.spinner = self.spinner.wrapping_add(1);
     }
 
+    /// Ask the scheduler for a round now.
+    pub fn probe_now(&self) {
+        self.reprobe.notify_one();
+    }
+
+    /// The error-log entries shown: classified (not `other`), filtered, up to the pause point.
+    pub fn log_view(&self) -> Vec<&Record> {
+        let entries = &self.state.logs.entries;
+        let limit = match self.paused_at {
+            Some(at) => {
+                let newer = self.state.logs.received.saturating_sub(at) as usize;
+                entries.len().saturating_sub(newer)
+            }
+            None => entries.len(),
+        };
+        let f = self.filter.trim();
+        let class = f.strip_prefix("class:").map(str::trim);
+        entries
+            .iter()
+            .take(limit)
+            .filter(|r| match class {
+                Some(c) => r.class().id() == c,
+                None => r.class() != Class::Other && (f.is_empty() || matches_text(r, f)),
+            })
+            .collect()
+    }
+
+    /// How many lines a pane has (for selection bounds).
+    pub fn pane_len(&self, p: Pane) -> usize {
+        match p {
+            Pane::Chain => self.state.hops.len(),
+            Pane::Findings => {
+                if self.walkthrough {
+                    self.state.walkthrough().len()
+                } else {
+                    self.state.diagnosis.findings.len()
+                }
+            }
+            Pane::Logs => self.log_view().len(),
+            Pane::Services => self.state.services().map(|s| s.len()).unwrap_or(0),
+            Pane::Ports => self.state.listeners().map(|l| l.len()).unwrap_or(0),
+            Pane::Events => self.state.timeline.len(),
+        }
+    }
+
+    /// The selected line of a pane, clamped.
+    pub fn selected(&self, p: Pane) -> usize {
+        let n = self.pane_len(p);
+        if p == Pane::Logs && self.log_follow {
+            return n.saturating_sub(1);
+        }
+        self.sel[p.index()].min(n.saturating_sub(1))
+    }
+
+    fn command_for(&self, k: &KeyEvent) -> Option<&'static str> {
+        let name = key_name(k)?;
+        self.keys.get(&name).copied()
+    }
+
+    /// Apply an action's progress.
+    pub fn on_action_event(&mut self, ev: ActionEvent) {
+        match ev {
+            ActionEvent::StepStarted { argv, purpose, .. } => {
+                self.dialog_line(format!("→ {}   ({purpose})", crate::actions::command_line(&argv)));
+            }
+            ActionEvent::Output { line, .. } => self.dialog_line(format!("  │ {line}")),
+            ActionEvent::StepFinished { exit_code, duration, .. } => self.dialog_line(format!(
+                "  exit {} after {} ms",
+                exit_code.map(|c| c.to_string()).unwrap_or_else(|| "by signal".into()),
+                duration.as_millis()
+            )),
+            ActionEvent::Verifying { .. } => self.dialog_line("verifying: re-probing the hops…".into()),
+            ActionEvent::Finished(outcome) => {
+                let text = format!(
+                    "{}\n{}: {}{}",
+                    match &self.dialog {
+                        Some(Dialog::Running { lines, .. }) => lines.join("\n"),
+                        _ => String::new(),
+                    },
+                    outcome.id,
+                    outcome.status.describe(),
+                    match &outcome.verification {
+                        crate::actions::Verification::NotVerified { .. } => String::new(),
+                        v => format!("; {}", v.describe()),
+                    }
+                );
+                self.state.apply(outcome.timeline_note());
+                self.dialog = Some(Dialog::Message {
+                    title: format!(" {} — {} ", outcome.id, outcome.status.word()),
+                    text,
+                });
+                self.probe_now();
+            }
+        }
+    }
+
+    fn dialog_line(&mut self, line: String) {
+        if let Some(Dialog::Running { lines, .. }) = &mut self.dialog {
+            if lines.len() >= DIALOG_LINES {
+                lines.remove(0);
+            }
+            lines.push(line);
+        }
+    }
+
+    /// The action the focused line suggests for a command key.
+    fn action_for(&self, cmd: &str) -> Option<String> {
+        match cmd {
+            "reload-nginx" => Some("reload:nginx".into()),
+            "reload-firewall" => Some("reload:firewall".into()),
+            "run-action" => {
+                let f = self.state.diagnosis.findings.get(self.selected(Pane::Findings))?;
+                f.action.clone()
+            }
+            "restart-service" => match self.focus {
+                Pane::Services => {
+                    let s = self.state.services()?.get(self.selected(Pane::Services))?;
+                    Some(format!("restart:{}", s.name))
+                }
+                Pane::Chain => {
+                    let h = self.state.hops.get(self.selected(Pane::Chain))?;
+                    h.hop.service.as_ref().map(|s| format!("restart:{s}"))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Handle a key.
     pub fn on_key(&mut self, k: KeyEvent) -> Flow {
         if k.kind == KeyEventKind::Release {
             return Flow::Continue;
         }
-        let n = self.state.hops.len();
-        match (k.code, k.modifiers) {
-            (KeyCode::Char('q'), _) | (KeyCode::Char('c'), KeyModifiers::CONTROL) => {
-                return Flow::Quit;
+        if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+            return match self.dialog {
+                Some(Dialog::Running { .. }) => Flow::Cancel,
+                _ => Flow::Quit,
+            };
+        }
+        if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) {
+            return Flow::Suspend;
+        }
+        // Typing a filter takes every key.
+        if let Some(input) = &mut self.filter_input {
+            match k.code {
+                KeyCode::Enter => {
+                    self.filter = input.clone();
+                    self.filter_input = None;
+                    self.log_follow = true;
+                }
+                KeyCode::Esc => self.filter_input = None,
+                KeyCode::Backspace => {
+                    input.pop();
+                }
+                KeyCode::Char(c) => input.push(c),
+                _ => {}
             }
-            (KeyCode::Esc, _) => self.help = false,
-            (KeyCode::Char('?'), _) => self.help = !self.help,
-            (KeyCode::Char('j') | KeyCode::Down, _) if n > 0 => {
-                self.selected = (self.selected + 1).min(n - 1)
+            return Flow::Continue;
+        }
+        // The action dialog.
+        if let Some(d) = &self.dialog {
+            match d {
+                Dialog::Confirm(_) => {
+                    return match k.code {
+                        KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Flow::Run,
+                        _ => {
+                            self.dialog = None;
+                            self.state.apply(crate::engine::Update::Note {
+                                level: crate::engine::NoteLevel::Info,
+                                text: "action cancelled at the preview".into(),
+                            });
+                            Flow::Continue
+                        }
+                    };
+                }
+                Dialog::Running { .. } | Dialog::Planning(_) => {
+                    return if k.code == KeyCode::Esc { Flow::Cancel } else { Flow::Continue };
+                }
+                Dialog::Message { .. } => {
+                    self.dialog = None;
+                    return Flow::Continue;
+                }
             }
-            (KeyCode::Char('k') | KeyCode::Up, _) => {
-                self.selected = self.selected.saturating_sub(1)
+        }
+        let Some(cmd) = self.command_for(&k) else {
+            return Flow::Continue;
+        };
+        if self.help && cmd != "quit" {
+            self.help = false;
+            return Flow::Continue;
+        }
+        if let Some(scroll) = &mut self.detail {
+            match cmd {
+                "down" => *scroll = scroll.saturating_add(1),
+                "up" => *scroll = scroll.saturating_sub(1),
+                "top" => *scroll = 0,
+                "quit" => return Flow::Quit,
+                _ => self.detail = None,
             }
-            (KeyCode::Char('g') | KeyCode::Home, _) => self.selected = 0,
-            (KeyCode::Char('G') | KeyCode::End, _) => self.selected = n.saturating_sub(1),
-            (KeyCode::Char('r'), _) => self.reprobe.notify_one(),
+            return Flow::Continue;
+        }
+        let p = self.focus;
+        let n = self.pane_len(p);
+        let i = p.index();
+        match cmd {
+            "quit" => return Flow::Quit,
+            "help" => self.help = true,
+            "focus-next" => self.focus = Pane::ALL[(i + 1) % Pane::ALL.len()],
+            "focus-prev" => self.focus = Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()],
+            "down" => {
+                let cur = self.selected(p);
+                self.sel[i] = (cur + 1).min(n.saturating_sub(1));
+                if p == Pane::Logs {
+                    self.log_follow = self.sel[i] + 1 >= n;
+                }
+            }
+            "up" => {
+                let cur = self.selected(p);
+                self.sel[i] = cur.saturating_sub(1);
+                if p == Pane::Logs {
+                    self.log_follow = false;
+                }
+            }
+            "top" => {
+                self.sel[i] = 0;
+                if p == Pane::Logs {
+                    self.log_follow = false;
+                }
+            }
+            "bottom" => {
+                self.sel[i] = n.saturating_sub(1);
+                if p == Pane::Logs {
+                    self.log_follow = true;
+                }
+            }
+            "filter" => {
+                self.focus = Pane::Logs;
+                self.filter_input = Some(self.filter.clone());
+            }
+            "details" if n > 0 => self.detail = Some(0),
+            "back" => {
+                if !self.filter.is_empty() {
+                    self.filter.clear();
+                } else {
+                    self.walkthrough = false;
+                }
+            }
+            "pause" => {
+                self.paused_at = match self.paused_at {
+                    Some(_) => None,
+                    None => Some(self.state.logs.received),
+                };
+            }
+            "walkthrough" => {
+                self.walkthrough = !self.walkthrough;
+                self.focus = Pane::Findings;
+                self.sel[Pane::Findings.index()] = 0;
+            }
+            "probe-now" => self.probe_now(),
+            "run-action" | "restart-service" | "reload-nginx" | "reload-firewall" => {
+                if self.state.cfg.read_only {
+                    self.dialog = Some(Dialog::Message {
+                        title: " read-only ".into(),
+                        text: "The console runs with --read-only (or read_only = true): recovery actions are disabled.".into(),
+                    });
+                    return Flow::Continue;
+                }
+                match self.action_for(cmd) {
+                    Some(id) => {
+                        self.dialog = Some(Dialog::Planning(id.clone()));
+                        return Flow::Plan(id);
+                    }
+                    None => {
+                        self.dialog = Some(Dialog::Message {
+                            title: " no action ".into(),
+                            text: match cmd {
+                                "run-action" => "The selected finding has no recovery action (see its next steps).".into(),
+                                _ => "Select a service (Services pane) or a hop with a service (Chain pane) first.".into(),
+                            },
+                        });
+                    }
+                }
+            }
             _ => {}
         }
         Flow::Continue
     }
 }
 
-/// The key bar / help lines: (key, what it does).
-pub const KEYS: &[(&str, &str)] = &[
-    ("q", "quit"),
-    ("?", "help"),
-    ("j/k", "move"),
-    ("g/G", "first/last"),
-    ("r", "probe now"),
-];
+fn matches_text(r: &Record, f: &str) -> bool {
+    let f = f.to_lowercase();
+    r.message().to_lowercase().contains(&f) || r.class().id().contains(&f)
+}
+
+/// The binding-table name of a terminal key (see `config::keys::normalize`).
+pub fn key_name(k: &KeyEvent) -> Option<String> {
+    let base = match k.code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => "backtab".into(),
+        KeyCode::Enter => "enter".into(),
+        KeyCode::Esc => "esc".into(),
+        KeyCode::Up => "up".into(),
+        KeyCode::Down => "down".into(),
+        KeyCode::Left => "left".into(),
+        KeyCode::Right => "right".into(),
+        KeyCode::Home => "home".into(),
+        KeyCode::End => "end".into(),
+        KeyCode::PageUp => "pgup".into(),
+        KeyCode::PageDown => "pgdown".into(),
+        KeyCode::Backspace => "backspace".into(),
+        KeyCode::Delete => "delete".into(),
+        KeyCode::Insert => "insert".into(),
+        KeyCode::F(n) => format!("f{n}"),
+        _ => return None,
+    };
+    if k.modifiers.contains(KeyModifiers::CONTROL) {
+        Some(format!("ctrl-{}", base.to_lowercase()))
+    } else if k.modifiers.contains(KeyModifiers::ALT) {
+        Some(format!("alt-{}", base.to_lowercase()))
+    } else {
+        Some(base)
+    }
+}
