@@ -7,6 +7,7 @@
 //! part, never a hang or a panic.
 
 pub mod cmd;
+pub mod firewall;
 pub mod nginx;
 pub mod nginx_conf;
 pub mod services;
