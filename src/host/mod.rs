@@ -10,6 +10,8 @@ pub mod cmd;
 pub mod firewall;
 pub mod nginx;
 pub mod nginx_conf;
+pub mod process;
+pub mod selinux;
 pub mod services;
 pub mod sockets;
 
