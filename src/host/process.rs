@@ -66,6 +66,22 @@ pub const DEFAULT_PATTERNS: &[(&str, &str)] = &[
     ("supervisord", "supervisord"),
 ];
 
+/// Tools this module runs; as our children they are not chain processes.
+const OUR_TOOLS: &[&str] = &[
+    "supervisorctl",
+    "python3",
+    "systemctl",
+    "docker",
+    "nft",
+    "iptables-save",
+    "ip6tables-save",
+    "ufw",
+    "firewall-cmd",
+    "journalctl",
+    "dmesg",
+    "ip",
+];
+
 fn role_of(name: &str, cmdline: &str, extra: &[String]) -> Option<String> {
     if name == "nginx" || cmdline.starts_with("nginx:") {
         return Some(if cmdline.contains("master process") {
@@ -160,8 +176,17 @@ impl ProcessSampler {
         }
         let mut chain = Vec::new();
         let mut others = Vec::new();
+        let me = std::process::id();
         for (pid, p) in sys.processes() {
             let name = p.name().to_string_lossy().into_owned();
+            // Our own process and the tools we run (`supervisorctl status ds:docservice` …) are
+            // not part of the chain.
+            if pid.as_u32() == me
+                || (p.parent().map(|x| x.as_u32()) == Some(me)
+                    && OUR_TOOLS.contains(&name.as_str()))
+            {
+                continue;
+            }
             let cmdline = p
                 .cmd()
                 .iter()
@@ -443,32 +468,23 @@ fn read_kmsg() -> Result<Vec<String>, std::io::Error> {
 pub async fn oom_kills(since: &str, timeout: Duration) -> Result<OomReport, Unknown> {
     let mut why = Vec::new();
     let since_arg = since.to_string();
+    // No `-q`: it would hide "No journal files were found." (a box without a journal).
     match cmd::run(
         &[],
         &[
             "journalctl",
             "-k",
             "--no-pager",
-            "-q",
             "-o",
             "short-iso",
             "--since",
             &since_arg,
-            "--grep",
-            "Out of memory|oom-kill|Killed process",
         ],
         timeout,
     )
     .await
     {
-        // journalctl exits 1 when --grep matches nothing.
-        Ok(o)
-            if (o.success()
-                || (o.code == Some(1)
-                    && o.stdout.trim().is_empty()
-                    && o.stderr.trim().is_empty()))
-                && !o.stderr.contains("No journal files") =>
-        {
+        Ok(o) if o.success() && !o.stderr.contains("No journal files") => {
             return Ok(OomReport {
                 source: "journalctl -k".into(),
                 window: format!("since {since}"),
