@@ -71,6 +71,8 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        // Own process group, so a timeout can kill the tool's children too.
+        .process_group(0)
         .kill_on_drop(true);
     let child = match cmd.spawn() {
         Ok(c) => c,
@@ -88,11 +90,21 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
         }
         Err(e) => return Err(Unknown::new(format!("cannot run {program}: {e}"), None)),
     };
+    let pid = child.id();
     match tokio::time::timeout(timeout, child.wait_with_output()).await {
-        Err(_) => Err(Unknown::new(
-            format!("{tool} timed out after {}", human_duration(timeout)),
-            Some("the tool hangs or the box is overloaded; try again or raise the timeout".into()),
-        )),
+        Err(_) => {
+            if let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) {
+                // SAFETY: kill(2) on the process group we created for this child.
+                unsafe { libc::kill(-pid, libc::SIGKILL) };
+            }
+            Err(Unknown::new(
+                format!("{tool} timed out after {}", human_duration(timeout)),
+                Some(
+                    "the tool hangs or the box is overloaded; try again or raise the timeout"
+                        .into(),
+                ),
+            ))
+        }
         Ok(Err(e)) => Err(Unknown::new(format!("{tool} failed: {e}"), None)),
         Ok(Ok(out)) => Ok(Output {
             code: out.status.code(),
@@ -142,13 +154,29 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn slow_tool_times_out_and_is_killed() {
+    async fn slow_tool_times_out_and_is_killed_with_its_children() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("child.pid");
+        let script = format!("sleep 30 & echo $! > {}; wait", pidfile.display());
         let start = std::time::Instant::now();
-        let e = run(&[], &["sleep", "30"], Duration::from_millis(200))
+        let e = run(&[], &["sh", "-c", &script], Duration::from_millis(300))
             .await
             .unwrap_err();
-        assert!(e.reason.contains("timed out after 200 ms"), "{e:?}");
+        assert!(e.reason.contains("timed out after 300 ms"), "{e:?}");
         assert!(start.elapsed() < Duration::from_secs(5));
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let gone = state.is_empty()
+            || state
+                .rsplit_once(')')
+                .map(|(_, r)| r.trim_start().starts_with('Z'))
+                .unwrap_or(true);
+        assert!(gone, "grandchild sleep {pid} still alive: {state}");
     }
 
     #[tokio::test]

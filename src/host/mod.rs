@@ -6,15 +6,29 @@
 //! tool, a permission problem or a slow command gives an explained [`Status::Unknown`] for that
 //! part, never a hang or a panic.
 
+pub mod cli;
 pub mod cmd;
+pub mod firewall;
 pub mod nginx;
 pub mod nginx_conf;
+pub mod process;
+pub mod render;
+pub mod selinux;
 pub mod services;
 pub mod sockets;
+
+use std::future::Future;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub use firewall::{Firewall, FirewallQuery};
+pub use nginx::{NginxFacts, NginxQuery, TargetMapping, TargetStatus, proxy_target_map};
+pub use process::{Memory, OomKill, OomReport, ProcInfo, ProcessSampler, Processes};
+pub use render::render_text;
+pub use selinux::Selinux;
+pub use services::{Backend, ServiceQuery, ServiceState, ServiceStatus};
 pub use sockets::{Listener, Owner, Proto, Sockets};
 
 /// Why a fact is unknown, and what the operator can do about it.
@@ -116,4 +130,225 @@ impl<T> Part<T> {
             }),
         }
     }
+}
+
+/// What to collect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostQuery {
+    /// Services to look at.
+    pub services: Vec<ServiceQuery>,
+    /// How to run nginx.
+    pub nginx: NginxQuery,
+    /// The chain's ports (firewall rule filtering, marking).
+    pub ports: Vec<u16>,
+    /// More substrings (name or command line) marking a process as part of the chain.
+    pub process_patterns: Vec<String>,
+    /// argv put before firewall commands (e.g. `ip netns exec NS`).
+    pub firewall_prefix: Vec<String>,
+    /// Timeout of each command / collector.
+    pub timeout: Duration,
+    /// How far back to look for OOM kills in the journal (`journalctl --since`).
+    pub oom_since: String,
+}
+
+impl Default for HostQuery {
+    /// A generic box: nginx only, no particular ports, 3 s timeouts.
+    fn default() -> Self {
+        Self {
+            services: vec![ServiceQuery::auto("nginx")],
+            nginx: NginxQuery::default(),
+            ports: Vec::new(),
+            process_patterns: Vec::new(),
+            firewall_prefix: Vec::new(),
+            timeout: Duration::from_secs(3),
+            oom_since: "-24h".into(),
+        }
+    }
+}
+
+impl HostQuery {
+    /// ONLYOFFICE Document Server behind nginx: ds-docservice/ds-converter/ds-metrics (systemd
+    /// units, supervisor programs `ds:*`, or the `onlyoffice-documentserver` container for
+    /// docservice), nginx, postgresql, rabbitmq-server, redis-server; ports 80, 443, 8000,
+    /// 5432, 5672, 6379.
+    pub fn onlyoffice() -> Self {
+        let ds = |name: &str, container: Option<&str>| {
+            ServiceQuery::named(
+                name,
+                &format!("ds-{name}"),
+                &format!("ds:{name}"),
+                container,
+            )
+        };
+        Self {
+            services: vec![
+                ds("docservice", Some("onlyoffice-documentserver")),
+                ds("converter", None),
+                ds("metrics", None),
+                ServiceQuery::auto("nginx"),
+                ServiceQuery::auto("postgresql"),
+                ServiceQuery::auto("rabbitmq-server"),
+                ServiceQuery::auto("redis-server"),
+            ],
+            ports: vec![80, 443, 8000, 5432, 5672, 6379],
+            ..Self::default()
+        }
+    }
+
+    fn firewall_query(&self) -> FirewallQuery {
+        FirewallQuery {
+            command_prefix: self.firewall_prefix.clone(),
+            ports: self.ports.clone(),
+        }
+    }
+}
+
+/// Every host fact, one timestamp per part.
+#[derive(Debug, Clone, Serialize)]
+pub struct Snapshot {
+    /// When collection started.
+    pub taken_at: DateTime<Utc>,
+    /// Listening sockets.
+    pub sockets: Part<Sockets>,
+    /// Processes of the chain and the heaviest others.
+    pub processes: Part<Processes>,
+    /// Memory and PSI.
+    pub memory: Part<Memory>,
+    /// OOM kills.
+    pub oom: Part<OomReport>,
+    /// Services.
+    pub services: Part<Vec<ServiceStatus>>,
+    /// Firewall.
+    pub firewall: Part<Firewall>,
+    /// SELinux.
+    pub selinux: Part<Selinux>,
+    /// nginx configuration.
+    pub nginx: Part<NginxFacts>,
+    /// Proxy targets mapped onto the listening sockets (needs both `nginx` and `sockets`).
+    pub targets: Part<Vec<TargetMapping>>,
+}
+
+/// Runs `fut` with a bound; a timeout becomes an explained unknown.
+async fn bounded<T>(
+    what: &str,
+    limit: Duration,
+    fut: impl Future<Output = Result<T, Unknown>>,
+) -> Part<T> {
+    match tokio::time::timeout(limit, fut).await {
+        Ok(r) => Part::from_result(r),
+        Err(_) => Part::unknown(Unknown::new(
+            format!("{what} timed out after {}", cmd::human_duration(limit)),
+            Some("the box may be overloaded; the next refresh tries again".into()),
+        )),
+    }
+}
+
+/// Runs blocking work off the async worker threads, bounded.
+async fn blocking<T: Send + 'static>(
+    what: &str,
+    limit: Duration,
+    f: impl FnOnce() -> Result<T, Unknown> + Send + 'static,
+) -> Part<T> {
+    bounded(what, limit, async move {
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| Unknown::new(format!("collector failed: {e}"), None))?
+    })
+    .await
+}
+
+/// Collects snapshots, keeping state between them (the process sampler, so CPU% is measured
+/// over the interval between two samples). Cheap to clone; clones share the state.
+#[derive(Debug, Clone, Default)]
+pub struct HostSampler {
+    processes: ProcessSampler,
+}
+
+impl HostSampler {
+    /// A sampler with no previous sample.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs every collector concurrently, each bounded by the query's timeout.
+    pub async fn collect(&self, q: &HostQuery) -> Snapshot {
+        let taken_at = Utc::now();
+        let t = q.timeout;
+        let slack = Duration::from_millis(500);
+        let procs = self.processes.clone();
+        let patterns = q.process_patterns.clone();
+        let fwq = q.firewall_query();
+        let (sockets, processes, memory, oom, services, firewall, selinux, nginx) = tokio::join!(
+            blocking("reading sockets", t, sockets::collect),
+            blocking("sampling processes", t + slack, move || procs
+                .sample(&patterns)),
+            blocking("reading memory", t, process::memory),
+            bounded(
+                "reading the kernel log",
+                t * 2 + slack,
+                process::oom_kills(&q.oom_since, t)
+            ),
+            bounded("querying services", t * 3 + slack, async {
+                Ok(services::collect(&q.services, t).await)
+            }),
+            bounded(
+                "reading the firewall",
+                t * 2 + slack,
+                firewall::collect(&fwq, t)
+            ),
+            blocking("reading SELinux", t, || Ok(selinux::collect())),
+            bounded(
+                "reading the nginx configuration",
+                t * 2 + slack,
+                nginx::collect(&q.nginx, t)
+            ),
+        );
+        let targets = match (nginx.value(), sockets.value()) {
+            (Some(n), Some(s)) => Part::known(proxy_target_map(n, &s.listeners)),
+            (None, _) => Part::unknown(Unknown::new(
+                "nginx configuration unknown",
+                nginx.unknown_reason(),
+            )),
+            (_, None) => Part::unknown(Unknown::new(
+                "listening sockets unknown",
+                sockets.unknown_reason(),
+            )),
+        };
+        Snapshot {
+            taken_at,
+            sockets,
+            processes,
+            memory,
+            oom,
+            services,
+            firewall,
+            selinux,
+            nginx,
+            targets,
+        }
+    }
+}
+
+/// One snapshot with a fresh sampler (CPU% measured over a short first interval).
+pub async fn collect(q: &HostQuery) -> Snapshot {
+    HostSampler::new().collect(q).await
+}
+
+/// Collects a snapshot every `every` and sends it, until the receiver is dropped. The sampler
+/// is reused, so CPU% covers the interval between two snapshots.
+pub fn spawn_refresher(
+    q: HostQuery,
+    every: Duration,
+    tx: tokio::sync::mpsc::Sender<Snapshot>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let sampler = HostSampler::new();
+        loop {
+            let snap = sampler.collect(&q).await;
+            if tx.send(snap).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
 }

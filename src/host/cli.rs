@@ -1,0 +1,88 @@
+//! `triage502 host`: print one host snapshot as text or JSON. The lead wires it with
+//! `Host(triage502::host::cli::HostArgs)` in the clap enum and
+//! `triage502::host::cli::run(args).await` in the dispatch.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{HostQuery, collect, render_text};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    /// Plain text.
+    #[default]
+    Text,
+    /// JSON (the snapshot as serialized).
+    Json,
+}
+
+/// Arguments of `triage502 host`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HostArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Profile: `onlyoffice` (Document Server services and ports) or `generic` (nginx only).
+    #[arg(long, default_value = "onlyoffice")]
+    pub profile: String,
+    /// nginx configuration file (nginx -c).
+    #[arg(long)]
+    pub nginx_config: Option<PathBuf>,
+    /// nginx prefix (nginx -p).
+    #[arg(long)]
+    pub nginx_prefix: Option<PathBuf>,
+    /// supervisorctl configuration (supervisorctl -c) for supervisor-managed services.
+    #[arg(long)]
+    pub supervisor_config: Option<PathBuf>,
+    /// Extra chain ports (repeatable).
+    #[arg(long = "port")]
+    pub ports: Vec<u16>,
+    /// Per-command timeout in seconds.
+    #[arg(long, default_value_t = 3)]
+    pub timeout: u64,
+}
+
+/// Builds the query from the arguments.
+pub fn query(args: &HostArgs) -> HostQuery {
+    let mut q = if args.profile == "generic" {
+        HostQuery::default()
+    } else {
+        HostQuery::onlyoffice()
+    };
+    q.nginx.config = args.nginx_config.clone();
+    q.nginx.prefix = args.nginx_prefix.clone();
+    if let Some(c) = &args.supervisor_config {
+        for s in &mut q.services {
+            s.supervisor_config = Some(c.clone());
+        }
+    }
+    for p in &args.ports {
+        if !q.ports.contains(p) {
+            q.ports.push(*p);
+        }
+    }
+    q.timeout = Duration::from_secs(args.timeout.max(1));
+    q
+}
+
+/// Runs `triage502 host`; returns the exit code.
+pub async fn run(args: HostArgs) -> i32 {
+    let snap = collect(&query(&args)).await;
+    match args.format {
+        Format::Text => {
+            print!("{}", render_text(&snap));
+            0
+        }
+        Format::Json => match serde_json::to_string_pretty(&snap) {
+            Ok(j) => {
+                println!("{j}");
+                0
+            }
+            Err(e) => {
+                eprintln!("cannot serialize the snapshot: {e}");
+                3
+            }
+        },
+    }
+}

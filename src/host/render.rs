@@ -1,0 +1,380 @@
+//! Plain-text view of a host [`Snapshot`] for `report`, `triage502 host` and debugging:
+//! symbols plus words (never colour), one section per part, unknown parts explained.
+
+use std::fmt::Write;
+
+use super::firewall::{BackendState, Verdict};
+use super::nginx::{NginxTest, TargetStatus};
+use super::{Part, Snapshot, Status};
+
+const OK: &str = "✔";
+const BAD: &str = "✘";
+const WARN: &str = "!";
+const UNK: &str = "?";
+
+fn gib(b: u64) -> String {
+    let g = b as f64 / (1024.0 * 1024.0 * 1024.0);
+    if g >= 1.0 {
+        format!("{g:.1} GiB")
+    } else {
+        format!("{:.0} MiB", b as f64 / (1024.0 * 1024.0))
+    }
+}
+
+fn unknown<T>(out: &mut String, title: &str, p: &Part<T>) -> bool {
+    if let Status::Unknown { reason, hint } = &p.status {
+        let _ = write!(out, "{UNK} {title}: unknown — {reason}");
+        if let Some(h) = hint {
+            let _ = write!(out, " ({h})");
+        }
+        out.push('\n');
+        true
+    } else {
+        false
+    }
+}
+
+/// Renders the snapshot as plain text.
+pub fn render_text(s: &Snapshot) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Host facts at {}",
+        s.taken_at.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+
+    // Proxy targets first: they are what the diagnosis leans on.
+    o.push('\n');
+    if !unknown(&mut o, "Proxy targets", &s.targets)
+        && let Some(targets) = s.targets.value()
+    {
+        let _ = writeln!(o, "Proxy targets ({})", targets.len());
+        for t in targets {
+            let (sym, word) = match t.status {
+                TargetStatus::Listening => (OK, "listening"),
+                TargetStatus::OtherAddress => (BAD, "other address"),
+                TargetStatus::NoListener => (BAD, "no listener"),
+                TargetStatus::UnixSocketPresent => (OK, "socket present"),
+                TargetStatus::UnixSocketMissing => (BAD, "socket missing"),
+                TargetStatus::Remote => (UNK, "remote"),
+                TargetStatus::Unresolved => (UNK, "unresolved"),
+            };
+            let via = t
+                .upstream
+                .as_ref()
+                .map(|u| format!(" (upstream {u})"))
+                .unwrap_or_default();
+            let who = t
+                .listeners
+                .iter()
+                .map(|l| match (&l.process, l.pid) {
+                    (Some(n), Some(p)) => format!("{} {n}[{p}]", l.endpoint),
+                    _ => format!("{} owner unknown", l.endpoint),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = write!(
+                o,
+                "  {sym} {word:<14} {} {} → {}{via}",
+                t.server, t.location, t.endpoint
+            );
+            if !who.is_empty() {
+                let _ = write!(o, " — {who}");
+            }
+            if let Some(n) = &t.note {
+                let _ = write!(o, " — {n}");
+            }
+            o.push('\n');
+        }
+    }
+
+    o.push('\n');
+    if !unknown(&mut o, "Services", &s.services)
+        && let Some(svcs) = s.services.value()
+    {
+        let _ = writeln!(o, "Services ({})", svcs.len());
+        for v in svcs {
+            let sym = if v.state.is_up() {
+                if v.health.as_deref() == Some("unhealthy") {
+                    WARN
+                } else {
+                    OK
+                }
+            } else if v.state == super::ServiceState::Unknown {
+                UNK
+            } else {
+                BAD
+            };
+            let _ = write!(o, "  {sym} {:<12} {:<16}", v.state.word(), v.name);
+            if v.backend != super::services::Answered::None {
+                let _ = write!(o, " [{:?} {}]", v.backend, v.unit);
+            }
+            if let Some(p) = v.pid {
+                let _ = write!(o, " pid {p}");
+            }
+            if let Some(r) = v.restarts.filter(|r| *r > 0) {
+                let _ = write!(o, " restarts {r}");
+            }
+            if !v.detail.is_empty() {
+                let _ = write!(o, " — {}", v.detail);
+            }
+            if let Some(h) = &v.hint {
+                let _ = write!(o, " ({h})");
+            }
+            o.push('\n');
+        }
+    }
+
+    o.push('\n');
+    if !unknown(&mut o, "Listening sockets", &s.sockets)
+        && let Some(sk) = s.sockets.value()
+    {
+        let _ = writeln!(
+            o,
+            "Listening sockets ({}; owners not visible: {})",
+            sk.listeners.len(),
+            sk.hidden_owners
+        );
+        for l in &sk.listeners {
+            let owner = match &l.owner {
+                super::Owner::Process {
+                    pid,
+                    name,
+                    shared_with,
+                } => {
+                    if shared_with.is_empty() {
+                        format!("{name}[{pid}]")
+                    } else {
+                        format!("{name}[{pid}] +{} more", shared_with.len())
+                    }
+                }
+                super::Owner::Unknown { reason } => format!("owner unknown: {reason}"),
+            };
+            let proto = match l.proto {
+                super::Proto::Tcp => "tcp",
+                super::Proto::Udp => "udp",
+            };
+            let _ = writeln!(o, "  {proto} {:<28} {owner}", l.endpoint());
+        }
+    }
+
+    o.push('\n');
+    if !unknown(&mut o, "Processes", &s.processes)
+        && let Some(p) = s.processes.value()
+    {
+        let _ = writeln!(
+            o,
+            "Processes of the chain ({} of {} processes)",
+            p.chain.len(),
+            p.total
+        );
+        let line = |o: &mut String, x: &super::ProcInfo| {
+            let state = match x.state {
+                'T' => " STOPPED(T)",
+                'Z' => " ZOMBIE(Z)",
+                'D' => " DISK-WAIT(D)",
+                _ => "",
+            };
+            let _ = writeln!(
+                o,
+                "  {:<14} pid {:<7} {:>5.1}% cpu {:>9} rss{state}  {}",
+                x.role.as_deref().unwrap_or(&x.name),
+                x.pid,
+                x.cpu_percent,
+                gib(x.rss_bytes),
+                x.cmdline
+            );
+        };
+        for x in &p.chain {
+            line(&mut o, x);
+        }
+        let _ = writeln!(o, "Top by CPU");
+        for x in &p.top_cpu {
+            line(&mut o, x);
+        }
+        let _ = writeln!(o, "Top by memory");
+        for x in &p.top_rss {
+            line(&mut o, x);
+        }
+    }
+
+    o.push('\n');
+    if !unknown(&mut o, "Memory", &s.memory)
+        && let Some(m) = s.memory.value()
+    {
+        let pct = m.available_percent();
+        let sym = if pct < 10.0 { BAD } else { OK };
+        let _ = write!(
+            o,
+            "{sym} Memory: {} available of {} ({pct:.0}%), swap {} free of {}",
+            gib(m.available_bytes),
+            gib(m.total_bytes),
+            gib(m.swap_free_bytes),
+            gib(m.swap_total_bytes)
+        );
+        if let Some(p) = m.psi_some {
+            let _ = write!(o, ", PSI some avg10 {:.2} avg60 {:.2}", p.avg10, p.avg60);
+        }
+        if let Some(p) = m.psi_full {
+            let _ = write!(o, ", full avg10 {:.2}", p.avg10);
+        }
+        o.push('\n');
+    }
+    if !unknown(&mut o, "OOM kills", &s.oom)
+        && let Some(r) = s.oom.value()
+    {
+        let sym = if r.kills.is_empty() { OK } else { BAD };
+        let _ = writeln!(
+            o,
+            "{sym} OOM kills ({}, {}): {}",
+            r.source,
+            r.window,
+            if r.kills.is_empty() {
+                "none".to_string()
+            } else {
+                r.kills.len().to_string()
+            }
+        );
+        for k in &r.kills {
+            let _ = writeln!(
+                o,
+                "  {} killed {}[{}]{}",
+                k.time.as_deref().unwrap_or("?"),
+                k.process,
+                k.pid,
+                k.cgroup
+                    .as_ref()
+                    .map(|c| format!(" in {c}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+
+    o.push('\n');
+    if !unknown(&mut o, "Firewall", &s.firewall)
+        && let Some(f) = s.firewall.value()
+    {
+        let states = f
+            .backends
+            .iter()
+            .map(|b| {
+                let st = match &b.state {
+                    BackendState::Active => "active".to_string(),
+                    BackendState::Inactive => "inactive".into(),
+                    BackendState::Absent => "absent".into(),
+                    BackendState::Unknown { reason, hint } => match hint {
+                        Some(h) => format!("unknown: {reason} ({h})"),
+                        None => format!("unknown: {reason}"),
+                    },
+                };
+                format!("{:?} {st}", b.kind).to_lowercase()
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(o, "Firewall: {states}");
+        for r in &f.rules {
+            let (sym, v) = match &r.verdict {
+                Verdict::Accept => (OK, "accept".to_string()),
+                Verdict::Drop => (BAD, "drop".into()),
+                Verdict::Reject { .. } => (BAD, "reject".into()),
+                Verdict::Other { name } => (WARN, name.to_lowercase()),
+            };
+            let ports = if r.all_ports {
+                "all ports".to_string()
+            } else {
+                r.ports
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            let _ = writeln!(
+                o,
+                "  {sym} {v:<7} port {ports:<12} {:?} {} {} {}{} — {}",
+                r.backend,
+                r.family,
+                r.table,
+                r.chain,
+                r.hook
+                    .as_ref()
+                    .map(|h| format!(" (hook {h})"))
+                    .unwrap_or_default(),
+                r.text
+            );
+        }
+        for c in f
+            .chains
+            .iter()
+            .filter(|c| c.policy.as_deref() == Some("drop"))
+        {
+            let _ = writeln!(
+                o,
+                "  {WARN} policy drop: {:?} {} {} {}",
+                c.backend, c.family, c.table, c.name
+            );
+        }
+    }
+
+    if !unknown(&mut o, "SELinux", &s.selinux)
+        && let Some(x) = s.selinux.value()
+    {
+        let b = match x.httpd_can_network_connect {
+            Some(true) => ", httpd_can_network_connect on",
+            Some(false) => ", httpd_can_network_connect OFF",
+            None => "",
+        };
+        let sym = if x.mode == super::selinux::Mode::Enforcing
+            && x.httpd_can_network_connect == Some(false)
+        {
+            BAD
+        } else {
+            OK
+        };
+        let _ = writeln!(o, "{sym} SELinux: {:?}{b} ({})", x.mode, x.detail);
+    }
+
+    o.push('\n');
+    if !unknown(&mut o, "nginx", &s.nginx)
+        && let Some(n) = s.nginx.value()
+    {
+        let test = match &n.test {
+            NginxTest::Ok { warnings } if warnings.is_empty() => format!("{OK} nginx -t ok"),
+            NginxTest::Ok { warnings } => {
+                format!("{WARN} nginx -t ok with {} warnings", warnings.len())
+            }
+            NginxTest::Failed { message, hint, .. } => format!(
+                "{BAD} nginx -t failed: {message}{}",
+                hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
+            ),
+            NginxTest::NotRun { reason } => format!("{UNK} nginx -t not run: {reason}"),
+        };
+        let _ = writeln!(
+            o,
+            "nginx: {} servers, {} upstreams, from {:?} {}",
+            n.servers.len(),
+            n.upstreams.len(),
+            n.origin,
+            n.main_config.display()
+        );
+        let _ = writeln!(o, "  {test}");
+        for w in &n.warnings {
+            let _ = writeln!(o, "  {WARN} {w}");
+        }
+        for (srv, loc) in n.proxied_locations() {
+            let st = &loc.settings;
+            let _ = writeln!(
+                o,
+                "  {} {} — buffer {} ({:?}), buffers {}, connect {} read {} send {}",
+                srv.label(),
+                loc.path,
+                st.buffer_size.value,
+                st.buffer_size.from,
+                st.buffers.value,
+                st.connect_timeout.value,
+                st.read_timeout.value,
+                st.send_timeout.value
+            );
+        }
+    }
+    o
+}

@@ -1,0 +1,114 @@
+//! SELinux: the mode (enforcing / permissive / disabled / absent) and the
+//! `httpd_can_network_connect` boolean that decides whether nginx may connect to upstreams
+//! (`connect() … failed (13: Permission denied)` when off), read from `/sys/fs/selinux`.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+/// SELinux mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Enforcing: denials block.
+    Enforcing,
+    /// Permissive: denials are only logged.
+    Permissive,
+    /// Installed but disabled.
+    Disabled,
+    /// Not present on this box.
+    Absent,
+}
+
+/// SELinux facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Selinux {
+    /// Mode.
+    pub mode: Mode,
+    /// `httpd_can_network_connect` (None when SELinux is not active or the boolean is missing).
+    pub httpd_can_network_connect: Option<bool>,
+    /// Where the facts came from / a short explanation.
+    pub detail: String,
+}
+
+/// Reads SELinux facts below `root` (`/` on a real box; a temp dir in tests).
+pub fn collect_from(root: &Path) -> Selinux {
+    let fs = root.join("sys/fs/selinux");
+    if let Ok(enforce) = std::fs::read_to_string(fs.join("enforce")) {
+        let mode = if enforce.trim() == "1" {
+            Mode::Enforcing
+        } else {
+            Mode::Permissive
+        };
+        let boolean = std::fs::read_to_string(fs.join("booleans/httpd_can_network_connect"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next().map(|v| v == "1"));
+        return Selinux {
+            mode,
+            httpd_can_network_connect: boolean,
+            detail: "read from /sys/fs/selinux".into(),
+        };
+    }
+    let config = std::fs::read_to_string(root.join("etc/selinux/config")).ok();
+    match config {
+        Some(c) => {
+            let set = c
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("SELINUX="))
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            Selinux {
+                mode: Mode::Disabled,
+                httpd_can_network_connect: None,
+                detail: format!("selinuxfs not mounted; /etc/selinux/config says SELINUX={set}"),
+            }
+        }
+        None => Selinux {
+            mode: Mode::Absent,
+            httpd_can_network_connect: None,
+            detail: "not present".into(),
+        },
+    }
+}
+
+/// Reads SELinux facts of this box.
+pub fn collect() -> Selinux {
+    collect_from(Path::new("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_and_boolean() {
+        let d = tempfile::tempdir().unwrap();
+        assert_eq!(collect_from(d.path()).mode, Mode::Absent);
+        std::fs::create_dir_all(d.path().join("etc/selinux")).unwrap();
+        std::fs::write(d.path().join("etc/selinux/config"), "SELINUX=disabled\n").unwrap();
+        let s = collect_from(d.path());
+        assert_eq!(s.mode, Mode::Disabled);
+        assert!(s.detail.contains("SELINUX=disabled"));
+        let fs = d.path().join("sys/fs/selinux");
+        std::fs::create_dir_all(fs.join("booleans")).unwrap();
+        std::fs::write(fs.join("enforce"), "1").unwrap();
+        std::fs::write(fs.join("booleans/httpd_can_network_connect"), "0 0").unwrap();
+        let s = collect_from(d.path());
+        assert_eq!(s.mode, Mode::Enforcing);
+        assert_eq!(s.httpd_can_network_connect, Some(false));
+        std::fs::write(fs.join("enforce"), "0").unwrap();
+        std::fs::write(fs.join("booleans/httpd_can_network_connect"), "1 1").unwrap();
+        let s = collect_from(d.path());
+        assert_eq!(s.mode, Mode::Permissive);
+        assert_eq!(s.httpd_can_network_connect, Some(true));
+    }
+
+    #[test]
+    fn this_box_answers() {
+        let s = collect();
+        if !Path::new("/sys/fs/selinux/enforce").exists() {
+            assert!(matches!(s.mode, Mode::Absent | Mode::Disabled));
+        }
+    }
+}
