@@ -86,3 +86,45 @@ pub async fn run(args: HostArgs) -> i32 {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        host: HostArgs,
+    }
+
+    #[test]
+    fn args_build_the_query() {
+        let w = Wrap::try_parse_from([
+            "t",
+            "--format",
+            "json",
+            "--nginx-config",
+            "/etc/nginx/x.conf",
+            "--supervisor-config",
+            "/etc/supervisord.conf",
+            "--port",
+            "9000",
+            "--port",
+            "8000",
+            "--timeout",
+            "5",
+        ])
+        .unwrap();
+        assert_eq!(w.host.format, Format::Json);
+        let q = query(&w.host);
+        assert_eq!(q.nginx.config, Some(PathBuf::from("/etc/nginx/x.conf")));
+        assert!(q.services.iter().all(|s| s.supervisor_config.is_some()));
+        assert!(q.ports.contains(&9000));
+        assert_eq!(q.ports.iter().filter(|p| **p == 8000).count(), 1);
+        assert_eq!(q.timeout, Duration::from_secs(5));
+        assert!(q.services.iter().any(|s| s.name == "docservice"));
+        let g = Wrap::try_parse_from(["t", "--profile", "generic"]).unwrap();
+        assert_eq!(query(&g.host).services.len(), 1);
+    }
+}

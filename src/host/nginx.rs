@@ -520,7 +520,7 @@ pub fn analyze(cfg: &Config, origin: ConfigOrigin, test: NginxTest) -> NginxFact
         let at_http = base.apply(http.children(), Level::Http);
         for d in http.children() {
             match d.name.as_str() {
-                "upstream" => upstreams.push(upstream(d, &names)),
+                "upstream" => upstreams.push(upstream(d)),
                 "server" => {
                     let at_server = at_http.apply(d.children(), Level::Server);
                     let mut locs = Vec::new();
@@ -560,7 +560,7 @@ pub fn analyze(cfg: &Config, origin: ConfigOrigin, test: NginxTest) -> NginxFact
     }
 }
 
-fn upstream(d: &Directive, names: &BTreeSet<String>) -> Upstream {
+fn upstream(d: &Directive) -> Upstream {
     let mut servers = Vec::new();
     let mut keepalive = None;
     for c in d.children() {
@@ -576,7 +576,6 @@ fn upstream(d: &Directive, names: &BTreeSet<String>) -> Upstream {
                         port: 80,
                     };
                 }
-                let _ = names;
                 let mut s = UpstreamServer {
                     raw,
                     target,

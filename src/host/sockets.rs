@@ -290,6 +290,66 @@ mod tests {
         );
     }
 
+    /// Run by `owners_hidden_without_root_are_explained` as user nobody.
+    #[test]
+    #[ignore = "run as an unprivileged child by owners_hidden_without_root_are_explained"]
+    fn unprivileged_view() {
+        let port: u16 = std::env::var("T502_PORT").unwrap().parse().unwrap();
+        assert!(!is_root());
+        let s = collect().unwrap();
+        let l = s
+            .listeners
+            .iter()
+            .find(|l| l.port == port)
+            .expect("root's listener listed");
+        assert_eq!(
+            l.owner,
+            Owner::Unknown {
+                reason: "not visible without root".into()
+            }
+        );
+        assert!(s.hidden_owners >= 1);
+        assert!(s.unreadable_processes >= 1);
+    }
+
+    #[test]
+    fn owners_hidden_without_root_are_explained() {
+        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists());
+        let (true, Some(setpriv)) = (is_root(), setpriv) else {
+            eprintln!("skipped: needs root and setpriv to look from an unprivileged user");
+            return;
+        };
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let exe = std::env::current_exe().unwrap();
+        let out = std::process::Command::new(setpriv)
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&exe)
+            .args([
+                "--exact",
+                "host::sockets::tests::unprivileged_view",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            .env("T502_PORT", port.to_string())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        if text.contains("Permission denied")
+            || String::from_utf8_lossy(&out.stderr).contains("Permission denied")
+        {
+            eprintln!("skipped: the test binary is not executable by nobody");
+            return;
+        }
+        assert!(
+            out.status.success() && text.contains("1 passed"),
+            "unprivileged view failed:\n{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     #[test]
     fn ipv6_listener_is_listed() {
         let Ok(tcp) = std::net::TcpListener::bind("[::1]:0") else {
