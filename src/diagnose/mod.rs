@@ -121,6 +121,67 @@ pub struct HostView<'a> {
     pub nginx: Option<&'a host::nginx::NginxFacts>,
     /// nginx proxy targets mapped onto the sockets.
     pub targets: Option<&'a [host::nginx::TargetMapping]>,
+    /// Firewall rules touching the chain's ports.
+    pub firewall: Option<&'a host::firewall::Firewall>,
+    /// SELinux mode and boolean.
+    pub selinux: Option<&'a host::selinux::Selinux>,
+    /// Memory and pressure.
+    pub memory: Option<&'a host::process::Memory>,
+    /// OOM kills.
+    pub oom: Option<&'a host::process::OomReport>,
+    /// Processes of the chain.
+    pub processes: Option<&'a host::process::Processes>,
+}
+
+impl<'a> HostView<'a> {
+    /// The known parts of a snapshot, and an [`Unchecked`] for every unknown part.
+    pub fn from_snapshot(s: &'a host::Snapshot) -> (HostView<'a>, Vec<Unchecked>) {
+        let mut unknown = Vec::new();
+        let mut note = |what: &str, r: Option<String>| {
+            if let Some(why) = r {
+                unknown.push(Unchecked {
+                    what: format!("host:{what}"),
+                    why,
+                });
+            }
+        };
+        note("sockets", s.sockets.unknown_reason());
+        note("services", s.services.unknown_reason());
+        note("firewall", s.firewall.unknown_reason());
+        note("selinux", s.selinux.unknown_reason());
+        note("nginx", s.nginx.unknown_reason());
+        note("memory", s.memory.unknown_reason());
+        note("oom", s.oom.unknown_reason());
+        note("processes", s.processes.unknown_reason());
+        if let Some(ss) = s.services.value() {
+            for x in ss
+                .iter()
+                .filter(|x| x.state == host::services::ServiceState::Unknown)
+            {
+                unknown.push(Unchecked {
+                    what: format!("host:service {}", x.name),
+                    why: match &x.hint {
+                        Some(h) => format!("{} ({h})", x.detail),
+                        None => x.detail.clone(),
+                    },
+                });
+            }
+        }
+        (
+            HostView {
+                sockets: s.sockets.value(),
+                services: s.services.value().map(Vec::as_slice),
+                nginx: s.nginx.value(),
+                targets: s.targets.value().map(Vec::as_slice),
+                firewall: s.firewall.value(),
+                selinux: s.selinux.value(),
+                memory: s.memory.value(),
+                oom: s.oom.value(),
+                processes: s.processes.value(),
+            },
+            unknown,
+        )
+    }
 }
 
 /// Everything one diagnosis reads.

@@ -31,6 +31,8 @@ pub enum Update {
         /// What happened.
         text: String,
     },
+    /// A fresh host snapshot.
+    Host(Box<crate::host::Snapshot>),
     /// A note for the timeline (an action, an error of a background task).
     Note {
         /// Severity of the note.
@@ -97,6 +99,8 @@ pub struct State {
     pub rounds: u64,
     /// The timeline (bounded, oldest dropped first).
     pub timeline: VecDeque<Event>,
+    /// Events pushed to the timeline since the start (dropped ones included).
+    pub timeline_total: u64,
     /// When the first hop turned red in the current incident.
     pub incident_start: Option<DateTime<Utc>>,
     /// When everything turned green again after an incident.
@@ -105,6 +109,8 @@ pub struct State {
     pub logs: LogBook,
     /// The latest diagnosis.
     pub diagnosis: Diagnosis,
+    /// The latest host snapshot.
+    pub host: Option<Box<crate::host::Snapshot>>,
 }
 
 /// Recent classified log entries (bounded) and the followers' notices.
@@ -166,10 +172,12 @@ impl State {
             hops,
             rounds: 0,
             timeline: VecDeque::new(),
+            timeline_total: 0,
             incident_start: None,
             recovered_at: None,
             logs: LogBook::default(),
             diagnosis: Diagnosis::default(),
+            host: None,
         }
     }
 
@@ -204,6 +212,11 @@ impl State {
                     h.in_flight = false;
                 }
                 self.update_incident();
+                self.rediagnose();
+                true
+            }
+            Update::Host(snap) => {
+                self.host = Some(snap);
                 self.rediagnose();
                 true
             }
@@ -295,20 +308,19 @@ impl State {
     pub fn with_input<R>(&self, f: impl FnOnce(&Input<'_>) -> R) -> R {
         let hops = self.results();
         let logs = self.logs.recent(LOG_WINDOW_SECS);
-        let unknown: Vec<Unchecked> = self
-            .logs
-            .notices
-            .iter()
-            .map(|(p, t)| Unchecked {
-                what: format!("log:{p}"),
-                why: t.clone(),
-            })
-            .collect();
+        let (host, mut unknown) = match &self.host {
+            Some(s) => HostView::from_snapshot(s),
+            None => (HostView::default(), Vec::new()),
+        };
+        unknown.extend(self.logs.notices.iter().map(|(p, t)| Unchecked {
+            what: format!("log:{p}"),
+            why: t.clone(),
+        }));
         let input = Input {
             cfg: &self.cfg,
             hops: &hops,
             logs: &logs,
-            host: HostView::default(),
+            host,
             unknown,
         };
         f(&input)
@@ -346,6 +358,20 @@ impl State {
             return HopState::Unknown;
         }
         self.worst().max(self.diagnosis.worst())
+    }
+
+    /// Services from the latest host snapshot.
+    pub fn services(&self) -> Option<&[crate::host::services::ServiceStatus]> {
+        self.host.as_ref()?.services.value().map(Vec::as_slice)
+    }
+
+    /// Listening sockets from the latest host snapshot.
+    pub fn listeners(&self) -> Option<&[crate::host::Listener]> {
+        self.host
+            .as_ref()?
+            .sockets
+            .value()
+            .map(|s| s.listeners.as_slice())
     }
 
     /// The latest results, in chain order (hops never probed are left out).
@@ -431,6 +457,54 @@ pub async fn forward_logs<T: From<Update>>(
     }
 }
 
+/// What the host collectors look at, from the config: its services (with their backend and
+/// names), how to run nginx, and the chain's ports.
+pub fn host_query(cfg: &Config) -> crate::host::HostQuery {
+    use crate::config::Backend as B;
+    use crate::host::services::{Backend, ServiceQuery};
+    let services = cfg
+        .services
+        .iter()
+        .map(|s| {
+            let unit = s.unit.clone().unwrap_or_else(|| s.name.clone());
+            let mut q = ServiceQuery::auto(&s.name);
+            q.backend = match s.backend {
+                B::Auto => Backend::Auto,
+                B::Systemd => Backend::Systemd,
+                B::Supervisor => Backend::Supervisor,
+                B::Docker => Backend::Docker,
+            };
+            q.systemd_unit = Some(unit.clone());
+            q.supervisor_program = Some(unit.clone());
+            q.docker_container = Some(unit);
+            q.supervisor_config = s.supervisor_config.clone();
+            q
+        })
+        .collect();
+    let mut ports: Vec<u16> = cfg
+        .hops
+        .iter()
+        .filter_map(|h| match (&h.target, &h.url) {
+            (_, Some(u)) => crate::util::UrlParts::parse(u).ok().map(|p| p.port),
+            (Some(t), None) => crate::util::split_host_port(t).map(|(_, p)| p),
+            _ => None,
+        })
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    crate::host::HostQuery {
+        services,
+        nginx: crate::host::nginx::NginxQuery {
+            binary: cfg.nginx.binary.clone(),
+            config: cfg.nginx.config.clone(),
+            prefix: cfg.nginx.prefix.clone(),
+            ..Default::default()
+        },
+        ports,
+        ..Default::default()
+    }
+}
+
 /// How many classified entries are read back from each log's end.
 pub const TAIL_ENTRIES: usize = 500;
 
@@ -481,7 +555,11 @@ pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
                 }
             }
         }
-        crate::probe::scheduler::round_streaming(&prober, 1, &tx).await;
+        let q = host_query(&cfg);
+        let host = crate::host::collect(&q);
+        let round = crate::probe::scheduler::round_streaming(&prober, 1, &tx);
+        let (snap, _) = tokio::join!(host, round);
+        let _ = tx.send(Update::Host(Box::new(snap))).await;
     };
     let consumer = async {
         while let Some(u) = rx.recv().await {

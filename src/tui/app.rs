@@ -49,7 +49,14 @@ pub enum Pane {
 
 impl Pane {
     /// All panes, in focus order.
-    pub const ALL: [Pane; 6] = [Pane::Chain, Pane::Findings, Pane::Logs, Pane::Services, Pane::Ports, Pane::Events];
+    pub const ALL: [Pane; 6] = [
+        Pane::Chain,
+        Pane::Findings,
+        Pane::Logs,
+        Pane::Services,
+        Pane::Ports,
+        Pane::Events,
+    ];
 
     /// Tab title.
     pub fn title(self) -> &'static str {
@@ -172,7 +179,10 @@ impl App {
     /// Whether a spinner is turning (a probe or an action is in flight).
     pub fn spinning(&self) -> bool {
         self.state.hops.iter().any(|h| h.in_flight)
-            || matches!(self.dialog, Some(Dialog::Planning(_) | Dialog::Running { .. }))
+            || matches!(
+                self.dialog,
+                Some(Dialog::Planning(_) | Dialog::Running { .. })
+            )
     }
 
     /// Advance the spinner.
@@ -243,15 +253,26 @@ impl App {
     pub fn on_action_event(&mut self, ev: ActionEvent) {
         match ev {
             ActionEvent::StepStarted { argv, purpose, .. } => {
-                self.dialog_line(format!("→ {}   ({purpose})", crate::actions::command_line(&argv)));
+                self.dialog_line(format!(
+                    "→ {}   ({purpose})",
+                    crate::actions::command_line(&argv)
+                ));
             }
             ActionEvent::Output { line, .. } => self.dialog_line(format!("  │ {line}")),
-            ActionEvent::StepFinished { exit_code, duration, .. } => self.dialog_line(format!(
+            ActionEvent::StepFinished {
+                exit_code,
+                duration,
+                ..
+            } => self.dialog_line(format!(
                 "  exit {} after {} ms",
-                exit_code.map(|c| c.to_string()).unwrap_or_else(|| "by signal".into()),
+                exit_code
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "by signal".into()),
                 duration.as_millis()
             )),
-            ActionEvent::Verifying { .. } => self.dialog_line("verifying: re-probing the hops…".into()),
+            ActionEvent::Verifying { .. } => {
+                self.dialog_line("verifying: re-probing the hops…".into())
+            }
             ActionEvent::Finished(outcome) => {
                 let text = format!(
                     "{}\n{}: {}{}",
@@ -291,7 +312,11 @@ impl App {
             "reload-nginx" => Some("reload:nginx".into()),
             "reload-firewall" => Some("reload:firewall".into()),
             "run-action" => {
-                let f = self.state.diagnosis.findings.get(self.selected(Pane::Findings))?;
+                let f = self
+                    .state
+                    .diagnosis
+                    .findings
+                    .get(self.selected(Pane::Findings))?;
                 f.action.clone()
             }
             "restart-service" => match self.focus {
@@ -357,7 +382,11 @@ impl App {
                     };
                 }
                 Dialog::Running { .. } | Dialog::Planning(_) => {
-                    return if k.code == KeyCode::Esc { Flow::Cancel } else { Flow::Continue };
+                    return if k.code == KeyCode::Esc {
+                        Flow::Cancel
+                    } else {
+                        Flow::Continue
+                    };
                 }
                 Dialog::Message { .. } => {
                     self.dialog = None;

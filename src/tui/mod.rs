@@ -7,7 +7,10 @@
 //! panic (ratatui's hook) and on the signals.
 
 mod app;
-mod ui;
+#[cfg(test)]
+mod tests;
+mod theme;
+pub mod ui;
 
 use crate::config::Config;
 use crate::engine::Update;
@@ -18,7 +21,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 
-pub use app::App;
+pub use app::{App, Dialog, Pane};
+pub use theme::Theme;
 
 /// Everything the console loop reacts to.
 #[derive(Debug)]
@@ -27,6 +31,10 @@ pub enum AppEvent {
     Engine(Update),
     /// A terminal event (key, resize).
     Input(TermEvent),
+    /// An action was planned (or could not be).
+    Planned(Box<Result<crate::actions::Action, String>>),
+    /// Progress of the running action.
+    Action(crate::actions::ActionEvent),
     /// Quit now (signal), with the signal's name.
     Quit(&'static str),
 }
@@ -106,13 +114,94 @@ fn spawn_signal_task(tx: mpsc::Sender<AppEvent>) {
     });
 }
 
+/// Everything the console loop needs besides the app: the channel to hand to background
+/// tasks, the running action's canceller.
+struct Loop {
+    tx: mpsc::Sender<AppEvent>,
+    cancel: Option<crate::actions::Canceller>,
+}
+
+impl Loop {
+    fn plan(&self, cfg: Arc<Config>, id: String) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let r = crate::actions::plan(&cfg, &id).await;
+            let _ = tx.send(AppEvent::Planned(Box::new(r))).await;
+        });
+    }
+
+    fn run(&mut self, cfg: Arc<Config>, action: crate::actions::Action) {
+        let mut opts = crate::actions::RunOptions::from_config(&cfg, cfg.read_only);
+        opts.verifier = Some(Arc::new(crate::actions::ProbeVerifier::new(cfg.clone())));
+        let (canceller, token) = crate::actions::cancel_pair();
+        self.cancel = Some(canceller);
+        let (etx, mut erx) = mpsc::channel(256);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            while let Some(ev) = erx.recv().await {
+                if tx.send(AppEvent::Action(ev)).await.is_err() {
+                    return;
+                }
+            }
+        });
+        tokio::spawn(async move {
+            crate::actions::run(&action, &opts, etx, token).await;
+        });
+    }
+}
+
+/// Leave the terminal to the shell while stopped (Ctrl-Z), and take it back on `fg`.
+fn suspend(terminal: &mut ratatui::DefaultTerminal) {
+    ratatui::restore();
+    // SAFETY: raising SIGTSTP on ourselves has no preconditions; the default action stops the
+    // process until SIGCONT.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    let _ = crossterm::terminal::enable_raw_mode();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen);
+    let _ = terminal.clear();
+}
+
+/// Send timeline events the events pane has not seen to tui-logger.
+fn log_new_events(app: &App, seen: &mut u64) {
+    let tl = &app.state.timeline;
+    let new = (app.state.timeline_total - *seen).min(tl.len() as u64) as usize;
+    for e in tl.iter().skip(tl.len() - new) {
+        match e.level {
+            crate::engine::NoteLevel::Info => log::info!("{}", e.text),
+            crate::engine::NoteLevel::Warn => log::warn!("{}", e.text),
+            crate::engine::NoteLevel::Error => log::error!("{}", e.text),
+        }
+    }
+    *seen = app.state.timeline_total;
+}
+
 async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(1024);
+    let _ = tui_logger::init_logger(log::LevelFilter::Info);
+    tui_logger::set_default_level(log::LevelFilter::Info);
     let reprobe = Arc::new(Notify::new());
     let prober = Arc::new(crate::probe::Prober::new(cfg.clone()));
     let interval = Duration::from_millis(cfg.probe.interval_ms);
     let sched = crate::probe::scheduler::spawn(prober, interval, tx.clone(), reprobe.clone());
     spawn_signal_task(tx.clone());
+    let (htx, mut hrx) = mpsc::channel(2);
+    let host_task = crate::host::spawn_refresher(crate::engine::host_query(&cfg), HOST_EVERY, htx);
+    {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(s) = hrx.recv().await {
+                if tx
+                    .send(AppEvent::Engine(Update::Host(Box::new(s))))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+    }
     let files = crate::engine::log_files(&cfg);
     let _follower = if files.is_empty() {
         None
@@ -140,14 +229,20 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     };
 
     let mut terminal = ratatui::init();
+    if cfg.mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    }
     spawn_input_thread(tx.clone());
-    drop(tx);
 
-    let mut app = App::new(cfg, source, reprobe);
+    let mut lp = Loop { tx, cancel: None };
+    let mut app = App::new(cfg.clone(), source, reprobe);
+    let mut seen_events = 0u64;
     let mut dirty = true;
     let mut exit = 0;
     loop {
         if dirty {
+            log_new_events(&app, &mut seen_events);
+            tui_logger::move_events();
             if let Err(e) = terminal.draw(|f| ui::draw(f, &app)) {
                 ratatui::restore();
                 eprintln!("triage502: cannot draw: {e}");
@@ -170,12 +265,51 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
             AppEvent::Engine(u) => dirty |= app.state.apply(u),
             AppEvent::Input(TermEvent::Key(k)) => {
                 dirty = true;
-                if app.on_key(k) == app::Flow::Quit {
-                    break;
+                match app.on_key(k) {
+                    app::Flow::Continue => {}
+                    app::Flow::Quit => break,
+                    app::Flow::Plan(id) => lp.plan(cfg.clone(), id),
+                    app::Flow::Run => {
+                        if let Some(Dialog::Confirm(a)) = app.dialog.take() {
+                            app.dialog = Some(Dialog::Running {
+                                id: a.id.clone(),
+                                lines: Vec::new(),
+                            });
+                            lp.run(cfg.clone(), *a);
+                        }
+                    }
+                    app::Flow::Cancel => {
+                        if let Some(c) = lp.cancel.take() {
+                            c.cancel();
+                        } else if matches!(app.dialog, Some(Dialog::Planning(_))) {
+                            app.dialog = None;
+                        }
+                    }
+                    app::Flow::Suspend => suspend(&mut terminal),
                 }
             }
             AppEvent::Input(TermEvent::Resize(_, _)) => dirty = true,
             AppEvent::Input(_) => {}
+            AppEvent::Planned(r) => {
+                dirty = true;
+                // A planning answer after the user closed the dialog is dropped.
+                if matches!(app.dialog, Some(Dialog::Planning(_))) {
+                    app.dialog = Some(match *r {
+                        Ok(a) => Dialog::Confirm(Box::new(a)),
+                        Err(e) => Dialog::Message {
+                            title: " cannot plan the action ".into(),
+                            text: e,
+                        },
+                    });
+                }
+            }
+            AppEvent::Action(ev) => {
+                dirty = true;
+                if matches!(ev, crate::actions::ActionEvent::Finished(_)) {
+                    lp.cancel = None;
+                }
+                app.on_action_event(ev);
+            }
             AppEvent::Quit(sig) => {
                 log::info!("{sig} received, quitting");
                 exit = 0;
@@ -183,7 +317,17 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
             }
         }
     }
+    if let Some(c) = lp.cancel.take() {
+        c.cancel();
+    }
     sched.abort();
+    host_task.abort();
+    if cfg.mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
     ratatui::restore();
     exit
 }
+
+/// How often host facts are refreshed in the console.
+const HOST_EVERY: Duration = Duration::from_secs(5);

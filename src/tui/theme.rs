@@ -10,7 +10,10 @@ use std::str::FromStr;
 const EMBEDDED: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
     ("monochrome", include_str!("../../themes/monochrome.toml")),
 ];
 
@@ -110,7 +113,11 @@ impl Theme {
     fn fg(&self, c: Color) -> Style {
         let s = Style::default();
         let s = if self.colour { s.fg(c) } else { s };
-        if self.bold { s.add_modifier(Modifier::BOLD) } else { s }
+        if self.bold {
+            s.add_modifier(Modifier::BOLD)
+        } else {
+            s
+        }
     }
 
     /// Style of a state's symbol and word.
@@ -121,7 +128,11 @@ impl Theme {
             State::Unknown => self.fg(self.unknown).add_modifier(Modifier::ITALIC),
             State::Fail => {
                 let s = self.fg(self.fail).add_modifier(Modifier::BOLD);
-                if self.colour { s } else { s.add_modifier(Modifier::REVERSED) }
+                if self.colour {
+                    s
+                } else {
+                    s.add_modifier(Modifier::REVERSED)
+                }
             }
         }
     }
@@ -133,7 +144,11 @@ impl Theme {
 
     /// Secondary text.
     pub fn dim(&self) -> Style {
-        if self.colour { Style::default().fg(self.dim) } else { Style::default() }
+        if self.colour {
+            Style::default().fg(self.dim)
+        } else {
+            Style::default()
+        }
     }
 
     /// Border of a pane, focused or not (focus is also a double border, not only colour).
@@ -162,7 +177,11 @@ mod tests {
             assert_eq!(&t.name, name);
         }
         let m = Theme::parse(EMBEDDED[3].1).expect("mono");
-        assert!(m.state(State::Fail).add_modifier.contains(Modifier::REVERSED));
+        assert!(
+            m.state(State::Fail)
+                .add_modifier
+                .contains(Modifier::REVERSED)
+        );
         assert_eq!(m.state(State::Ok).fg, None);
     }
 }

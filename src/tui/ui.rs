@@ -1,42 +1,28 @@
-//! Drawing: the chain pane, the events pane, the title and key bars. Everything is drawn from
-//! `&App`; status is always a symbol and a word, colour only adds to it (and `NO_COLOR` turns
-//! colour off).
+//! Drawing, from `&App` only. Wide terminals show the panes together; narrow ones show one pane
+//! under a tab bar; below the minimum size a one-line message says what is needed. Status is
+//! always a symbol and a word; colour (from the theme) only adds to it.
 
-use super::app::{App, KEYS};
+use super::app::{App, Dialog, Pane};
+use crate::config::keys;
 use crate::probe::State as HopState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Cell, Clear, List, ListItem, ListState, Paragraph, Row, Table,
+    TableState, Tabs, Wrap,
+};
 
-/// Smallest usable size.
+/// Smallest usable width.
 pub const MIN_W: u16 = 40;
-/// Smallest usable size.
+/// Smallest usable height.
 pub const MIN_H: u16 = 10;
+/// From this size on, the panes are shown together.
+const WIDE_W: u16 = 110;
+const WIDE_H: u16 = 30;
 
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-fn no_color() -> bool {
-    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-}
-
-fn state_style(s: HopState) -> Style {
-    if no_color() {
-        return match s {
-            HopState::Fail => Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
-            HopState::Warn | HopState::Unknown => Style::default().add_modifier(Modifier::BOLD),
-            HopState::Ok => Style::default(),
-        };
-    }
-    let c = match s {
-        HopState::Ok => Color::Green,
-        HopState::Warn => Color::Yellow,
-        HopState::Unknown => Color::Magenta,
-        HopState::Fail => Color::Red,
-    };
-    Style::default().fg(c).add_modifier(Modifier::BOLD)
-}
 
 /// Draw the whole screen.
 pub fn draw(f: &mut Frame, app: &App) {
@@ -49,45 +35,135 @@ pub fn draw(f: &mut Frame, app: &App) {
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [title, chain, events, keys] = Layout::vertical([
+    let [title, body, keybar] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Min(app.state.hops.len() as u16 + 3),
-        Constraint::Min(3),
+        Constraint::Fill(1),
         Constraint::Length(1),
     ])
     .areas(area);
     draw_title(f, app, title);
-    draw_chain(f, app, chain);
-    draw_events(f, app, events);
-    let bar: Vec<Span> = KEYS
+    if area.width >= WIDE_W && area.height >= WIDE_H {
+        draw_wide(f, app, body);
+    } else {
+        draw_narrow(f, app, body);
+    }
+    draw_keybar(f, app, keybar);
+    if app.detail.is_some() {
+        draw_detail(f, app, area);
+    }
+    if let Some(d) = &app.dialog {
+        draw_dialog(f, app, d, area);
+    }
+    if app.help {
+        draw_help(f, app, area);
+    }
+}
+
+fn draw_wide(f: &mut Frame, app: &App, area: Rect) {
+    let chain_h = (app.state.hops.len() as u16 + 3).clamp(5, 14);
+    let [top, mid, bottom] = Layout::vertical([
+        Constraint::Length(chain_h.max(8)),
+        Constraint::Fill(1),
+        Constraint::Length(8),
+    ])
+    .areas(area);
+    let [chain, findings] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(top);
+    let [logs, right] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(mid);
+    let [services, ports] =
+        Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(right);
+    draw_pane(f, app, Pane::Chain, chain, true);
+    draw_pane(f, app, Pane::Findings, findings, true);
+    draw_pane(f, app, Pane::Logs, logs, true);
+    draw_pane(f, app, Pane::Services, services, true);
+    draw_pane(f, app, Pane::Ports, ports, true);
+    draw_pane(f, app, Pane::Events, bottom, true);
+}
+
+fn draw_narrow(f: &mut Frame, app: &App, area: Rect) {
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let titles: Vec<Line> = Pane::ALL
         .iter()
-        .flat_map(|(k, d)| {
-            [
-                Span::styled(
-                    format!(" {k} "),
-                    Style::default().add_modifier(Modifier::REVERSED),
-                ),
-                Span::raw(format!(" {d} ")),
-            ]
+        .map(|p| {
+            let mark = match p {
+                Pane::Chain => app.state.worst(),
+                Pane::Findings => app.state.diagnosis.worst(),
+                _ => HopState::Ok,
+            };
+            if mark == HopState::Ok {
+                Line::from(p.title())
+            } else {
+                Line::from(vec![
+                    Span::styled(mark.symbol(), app.theme.state(mark)),
+                    Span::raw(format!(" {}", p.title())),
+                ])
+            }
         })
         .collect();
-    f.render_widget(Paragraph::new(Line::from(bar)), keys);
-    if app.help {
-        draw_help(f, area);
+    let sel = Pane::ALL.iter().position(|p| *p == app.focus).unwrap_or(0);
+    f.render_widget(
+        Tabs::new(titles)
+            .select(sel)
+            .highlight_style(app.theme.selected())
+            .divider("│"),
+        tabs,
+    );
+    draw_pane(f, app, app.focus, body, false);
+}
+
+fn block<'a>(app: &App, pane: Pane, title: String, wide: bool) -> Block<'a> {
+    let focused = wide && app.focus == pane;
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Double
+        } else {
+            BorderType::Plain
+        })
+        .border_style(app.theme.border(focused))
+        .title(Span::styled(
+            title,
+            if focused {
+                app.theme.accent()
+            } else {
+                Style::default()
+            },
+        ))
+}
+
+fn draw_pane(f: &mut Frame, app: &App, pane: Pane, area: Rect, wide: bool) {
+    match pane {
+        Pane::Chain => draw_chain(f, app, area, wide),
+        Pane::Findings => draw_findings(f, app, area, wide),
+        Pane::Logs => draw_logs(f, app, area, wide),
+        Pane::Services => draw_services(f, app, area, wide),
+        Pane::Ports => draw_ports(f, app, area, wide),
+        Pane::Events => draw_events(f, app, area, wide),
+    }
+}
+
+fn time_fmt(app: &App, t: chrono::DateTime<chrono::Utc>) -> String {
+    if app.utc {
+        t.format("%H:%M:%S").to_string()
+    } else {
+        t.with_timezone(&chrono::Local)
+            .format("%H:%M:%S")
+            .to_string()
     }
 }
 
 fn draw_title(f: &mut Frame, app: &App, area: Rect) {
     let s = &app.state;
-    let worst = s.worst();
+    let overall = s.overall();
     let mut spans = vec![
         Span::styled(
-            format!(" {} {} ", worst.symbol(), worst.word()),
-            state_style(worst),
+            format!(" {} {} ", overall.symbol(), overall.word()),
+            app.theme.state(overall),
         ),
         Span::raw(format!(
             " triage502 · {} · {} · every {:.1} s",
-            crate::report::host_name(),
+            app.host_name,
             s.cfg.profile,
             s.cfg.probe.interval_ms as f64 / 1000.0
         )),
@@ -98,96 +174,510 @@ fn draw_title(f: &mut Frame, app: &App, area: Rect) {
             Style::default().add_modifier(Modifier::BOLD),
         ));
     }
+    if app.paused_at.is_some() {
+        spans.push(Span::styled(
+            " · LOG PAUSED",
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    }
     if let Some(start) = s.incident_start {
         let now = chrono::Utc::now();
-        let t = match s.recovered_at {
+        spans.push(Span::raw(match s.recovered_at {
             Some(r) => format!(
-                " · recovered after {}",
+                " · recovered in {}",
                 crate::engine::human_duration((r - start).num_seconds())
             ),
             None => format!(
                 " · red for {}",
                 crate::engine::human_duration((now - start).num_seconds())
             ),
-        };
-        spans.push(Span::raw(t));
+        }));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_chain(f: &mut Frame, app: &App, area: Rect) {
+fn latency(ms: Option<f64>) -> String {
+    match ms {
+        Some(m) if m >= 1000.0 => format!("{:.1} s", m / 1000.0),
+        Some(m) => format!("{m:.0} ms"),
+        None => String::new(),
+    }
+}
+
+fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     let spin = SPINNER[app.spinner % SPINNER.len()];
     let narrow = area.width < 90;
-    let rows = app.state.hops.iter().enumerate().map(|(i, h)| {
-        let (state_cell, latency, reason) = match &h.last {
-            Some(r) => (
-                Span::styled(
-                    format!("{} {}", r.state.symbol(), r.state.word()),
-                    state_style(r.state),
+    let rows: Vec<Row> = app
+        .state
+        .hops
+        .iter()
+        .map(|h| {
+            let (state_cell, lat, reason) = match &h.last {
+                Some(r) => (
+                    Span::styled(
+                        format!("{} {}", r.state.symbol(), r.state.word()),
+                        app.theme.state(r.state),
+                    ),
+                    latency(r.latency_ms),
+                    r.reason.clone(),
                 ),
-                r.latency_ms
-                    .map(|m| format!("{m:.0} ms"))
-                    .unwrap_or_default(),
-                r.reason.clone(),
-            ),
-            None => (
-                Span::raw(format!("{spin} …")),
-                String::new(),
-                "probing…".into(),
-            ),
-        };
-        let name = if h.in_flight && h.last.is_some() {
-            format!("{} {spin}", h.hop.name)
-        } else {
-            h.hop.name.clone()
-        };
-        let mut cells = vec![Cell::from(state_cell), Cell::from(name)];
-        if !narrow {
-            cells.push(Cell::from(h.hop.kind.as_str()));
-            cells.push(Cell::from(crate::util::shorten(h.hop.display_target(), 36)));
-        }
-        cells.push(Cell::from(latency));
-        cells.push(Cell::from(reason));
-        let style = if i == app.selected {
-            Style::default().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::default()
-        };
-        Row::new(cells).style(style)
-    });
+                None => (
+                    Span::raw(format!("{spin} …")),
+                    String::new(),
+                    "probing…".into(),
+                ),
+            };
+            let name = if h.in_flight && h.last.is_some() {
+                format!("{} {spin}", h.hop.name)
+            } else {
+                h.hop.name.clone()
+            };
+            let mut cells = vec![Cell::from(state_cell), Cell::from(name)];
+            if !narrow {
+                cells.push(Cell::from(crate::util::shorten(h.hop.display_target(), 30)));
+            }
+            cells.push(Cell::from(lat));
+            cells.push(Cell::from(reason));
+            Row::new(cells)
+        })
+        .collect();
     let widths: Vec<Constraint> = if narrow {
         vec![
             Constraint::Length(9),
-            Constraint::Length(12),
-            Constraint::Length(8),
+            Constraint::Length(11),
+            Constraint::Length(7),
             Constraint::Fill(1),
         ]
     } else {
         vec![
             Constraint::Length(9),
-            Constraint::Length(14),
-            Constraint::Length(17),
-            Constraint::Length(36),
-            Constraint::Length(8),
+            Constraint::Length(12),
+            Constraint::Length(30),
+            Constraint::Length(7),
             Constraint::Fill(1),
         ]
     };
-    let header: Vec<&str> = if narrow {
-        vec!["STATE", "HOP", "TIME", "REASON"]
-    } else {
-        vec!["STATE", "HOP", "KIND", "TARGET", "TIME", "REASON"]
-    };
+    let mut st = TableState::default();
+    if app.focus == Pane::Chain && !app.state.hops.is_empty() {
+        st.select(Some(app.selected(Pane::Chain)));
+    }
     let table = Table::new(rows, widths)
-        .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Chain: user → proxy → app "),
-        );
-    f.render_widget(table, area);
+        .row_highlight_style(app.theme.selected())
+        .block(block(
+            app,
+            Pane::Chain,
+            " Chain: user → proxy → app ".into(),
+            wide,
+        ));
+    f.render_stateful_widget(table, area, &mut st);
 }
 
-fn draw_events(f: &mut Frame, app: &App, area: Rect) {
+fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
+    let d = &app.state.diagnosis;
+    let mut items: Vec<ListItem> = Vec::new();
+    let title;
+    if app.walkthrough {
+        title = " Walkthrough (w: findings) ".to_string();
+        for (i, s) in app.state.walkthrough().iter().enumerate() {
+            items.push(ListItem::new(vec![
+                Line::from(vec![
+                    Span::styled(
+                        format!("{} {:<7}", s.verdict.symbol(), s.verdict.word()),
+                        app.theme.state(s.verdict),
+                    ),
+                    Span::styled(format!(" {}. {}", i + 1, s.title), app.theme.accent()),
+                ]),
+                Line::from(format!("   → {}", s.next)),
+            ]));
+        }
+    } else {
+        title = format!(" Findings ({}) — w: walkthrough ", d.findings.len());
+        if app.state.rounds == 0 {
+            items.push(ListItem::new("waiting for the first probe round…"));
+        } else if d.all_clear {
+            items.push(ListItem::new(Line::from(vec![
+                Span::styled("✔ OK ", app.theme.state(HopState::Ok)),
+                Span::raw("All clear: every hop answers, no root cause found."),
+            ])));
+        }
+        for (i, fnd) in d.findings.iter().enumerate() {
+            let mut lines = vec![Line::from(vec![
+                Span::styled(
+                    format!("{} {:<4}", fnd.severity.symbol(), fnd.severity.word()),
+                    app.theme.state(fnd.severity),
+                ),
+                Span::raw(format!(" {}. ", i + 1)),
+                Span::styled(fnd.id, app.theme.accent()),
+                Span::raw(format!(" ({:?}) {}", fnd.confidence, fnd.title)),
+            ])];
+            if let Some(e) = fnd.evidence.first() {
+                lines.push(Line::from(Span::styled(
+                    format!("   · {}", e.fact),
+                    app.theme.dim(),
+                )));
+            }
+            if let Some(a) = &fnd.action {
+                lines.push(Line::from(format!("   x: {a}")));
+            }
+            items.push(ListItem::new(lines));
+        }
+        for u in &d.unchecked {
+            items.push(ListItem::new(Line::from(vec![
+                Span::styled("? UNKNOWN ", app.theme.state(HopState::Unknown)),
+                Span::raw(format!("{}: {}", u.what, u.why)),
+            ])));
+        }
+    }
+    let mut st = ListState::default();
+    if app.focus == Pane::Findings && app.pane_len(Pane::Findings) > 0 {
+        st.select(Some(app.selected(Pane::Findings)));
+    }
+    let list = List::new(items)
+        .highlight_style(app.theme.selected())
+        .block(block(app, Pane::Findings, title, wide));
+    f.render_stateful_widget(list, area, &mut st);
+}
+
+fn class_state(c: crate::logs::Class) -> HopState {
+    match c.info().client_gets {
+        "502" | "504" => HopState::Fail,
+        _ => HopState::Warn,
+    }
+}
+
+fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
+    let view = app.log_view();
+    // Per-class counter of the last 5 minutes.
+    let recent = app.state.logs.recent(crate::engine::LOG_WINDOW_SECS);
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    for r in &recent {
+        if r.class() != crate::logs::Class::Other {
+            *counts.entry(r.class().id()).or_default() += 1;
+        }
+    }
+    let mut counter: Vec<(&str, usize)> = counts.into_iter().collect();
+    counter.sort_by(|a, b| b.1.cmp(&a.1));
+    let counter_line = if counter.is_empty() {
+        "last 5 min: no upstream failures".to_string()
+    } else {
+        format!(
+            "last 5 min: {}",
+            counter
+                .iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        )
+    };
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let items: Vec<ListItem> = view
+        .iter()
+        .map(|r| {
+            let st = class_state(r.class());
+            let time = r
+                .time()
+                .map(|t| t.format("%H:%M:%S").to_string())
+                .unwrap_or_else(|| "--:--:--".into());
+            let text = crate::util::shorten(r.message(), inner_w.saturating_sub(38).max(10));
+            ListItem::new(Line::from(vec![
+                Span::raw(format!("{time} ")),
+                Span::styled(
+                    format!("{} {:<24}", st.symbol(), r.class().id()),
+                    app.theme.state(st),
+                ),
+                Span::raw(format!(" {text}")),
+            ]))
+        })
+        .collect();
+    let mut notices: Vec<ListItem> = app
+        .state
+        .logs
+        .notices
+        .iter()
+        .map(|(p, t)| {
+            ListItem::new(Line::from(vec![
+                Span::styled("? ", app.theme.state(HopState::Unknown)),
+                Span::raw(format!("{p}: {t}")),
+            ]))
+        })
+        .collect();
+    let mut title = format!(" Error log ({} shown", view.len());
+    if !app.filter.is_empty() {
+        title.push_str(&format!(", filter {:?}", app.filter));
+    }
+    if app.paused_at.is_some() {
+        title.push_str(", PAUSED");
+    }
+    title.push_str(") ");
+    let b = block(app, Pane::Logs, title, wide);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let [head, list_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let head_text = match &app.filter_input {
+        Some(input) => format!("filter: {input}▏  (Enter apply · Esc cancel · class:ID)"),
+        None => counter_line,
+    };
+    f.render_widget(Paragraph::new(head_text).style(app.theme.dim()), head);
+    let shown_empty = items.is_empty();
+    let mut all = items;
+    if shown_empty && notices.is_empty() {
+        all.push(ListItem::new(
+            if app.state.cfg.logs.nginx_error.is_empty() {
+                "no error log configured ([logs] nginx_error)"
+            } else {
+                "no upstream failure logged (waiting for new lines)"
+            },
+        ));
+    }
+    let n = all.len();
+    all.append(&mut notices);
+    let mut st = ListState::default();
+    if app.focus == Pane::Logs && n > 0 && !shown_empty {
+        st.select(Some(app.selected(Pane::Logs)));
+    } else if n > 0 {
+        // Keep the newest entries in view.
+        *st.offset_mut() = n.saturating_sub(list_area.height as usize);
+    }
+    f.render_stateful_widget(
+        List::new(all).highlight_style(app.theme.selected()),
+        list_area,
+        &mut st,
+    );
+}
+
+fn unknown_line<'a>(app: &App, what: &str, why: Option<String>) -> ListItem<'a> {
+    ListItem::new(Line::from(vec![
+        Span::styled("? UNKNOWN ", app.theme.state(HopState::Unknown)),
+        Span::raw(format!(
+            "{what}: {}",
+            why.unwrap_or_else(|| "not collected yet".into())
+        )),
+    ]))
+}
+
+fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
+    use crate::host::services::ServiceState as S;
+    let b = block(app, Pane::Services, " Services ".into(), wide);
+    let Some(snap) = &app.state.host else {
+        f.render_widget(
+            List::new(vec![ListItem::new("collecting host facts…")]).block(b),
+            area,
+        );
+        return;
+    };
+    let Some(svcs) = snap.services.value() else {
+        f.render_widget(
+            List::new(vec![unknown_line(
+                app,
+                "services",
+                snap.services.unknown_reason(),
+            )])
+            .block(b),
+            area,
+        );
+        return;
+    };
+    let rows: Vec<Row> = svcs
+        .iter()
+        .map(|s| {
+            let st = match s.state {
+                S::Active => HopState::Ok,
+                S::Activating | S::Deactivating => HopState::Warn,
+                S::Unknown => HopState::Unknown,
+                _ => HopState::Fail,
+            };
+            let word = match &s.state {
+                S::Exited { code: Some(c) } => format!("exited {c}"),
+                other => format!("{other:?}").to_lowercase(),
+            };
+            Row::new(vec![
+                Cell::from(Span::styled(
+                    format!("{} {}", st.symbol(), word),
+                    app.theme.state(st),
+                )),
+                Cell::from(s.name.clone()),
+                Cell::from(s.sub_state.clone().unwrap_or_default()),
+                Cell::from(s.pid.map(|p| p.to_string()).unwrap_or_else(|| "—".into())),
+                Cell::from(
+                    s.uptime_secs
+                        .map(|u| crate::engine::human_duration(u as i64))
+                        .unwrap_or_default(),
+                ),
+                Cell::from(s.restarts.map(|r| format!("{r}↻")).unwrap_or_default()),
+                Cell::from(format!("{:?}", s.backend).to_lowercase()),
+            ])
+        })
+        .collect();
+    let mut st = TableState::default();
+    if app.focus == Pane::Services && !svcs.is_empty() {
+        st.select(Some(app.selected(Pane::Services)));
+    }
+    let t = Table::new(
+        rows,
+        [
+            Constraint::Length(13),
+            Constraint::Length(16),
+            Constraint::Length(10),
+            Constraint::Length(7),
+            Constraint::Length(8),
+            Constraint::Length(4),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(
+        Row::new(["STATE", "SERVICE", "SUB", "PID", "UP", "", "BACKEND"])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+    )
+    .row_highlight_style(app.theme.selected())
+    .block(b);
+    f.render_stateful_widget(t, area, &mut st);
+}
+
+fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
+    let b = block(app, Pane::Ports, " Ports & processes ".into(), wide);
+    let Some(snap) = &app.state.host else {
+        f.render_widget(
+            List::new(vec![ListItem::new("collecting host facts…")]).block(b),
+            area,
+        );
+        return;
+    };
+    let chain_ports: Vec<u16> = app
+        .state
+        .cfg
+        .hops
+        .iter()
+        .filter_map(|h| match (&h.target, &h.url) {
+            (_, Some(u)) => crate::util::UrlParts::parse(u).ok().map(|p| p.port),
+            (Some(t), None) => crate::util::split_host_port(t).map(|(_, p)| p),
+            _ => None,
+        })
+        .collect();
+    let mut items: Vec<ListItem> = Vec::new();
+    if let Some(m) = snap.memory.value() {
+        let pct = if m.total_bytes > 0 {
+            m.available_bytes as f64 * 100.0 / m.total_bytes as f64
+        } else {
+            100.0
+        };
+        let st = if pct < 5.0 {
+            HopState::Fail
+        } else if pct < 15.0 {
+            HopState::Warn
+        } else {
+            HopState::Ok
+        };
+        let psi = m
+            .psi_some
+            .as_ref()
+            .map(|p| format!(", PSI some avg10 {:.1}", p.avg10))
+            .unwrap_or_default();
+        items.push(ListItem::new(Line::from(vec![
+            Span::styled(
+                format!("{} {} ", st.symbol(), st.word()),
+                app.theme.state(st),
+            ),
+            Span::raw(format!(
+                "memory available {pct:.0} % of {} MiB{psi}",
+                m.total_bytes >> 20
+            )),
+        ])));
+    }
+    match snap.oom.value() {
+        Some(o) if !o.kills.is_empty() => {
+            for k in o.kills.iter().rev().take(3) {
+                items.push(ListItem::new(Line::from(vec![
+                    Span::styled("✖ OOM  ", app.theme.state(HopState::Fail)),
+                    Span::raw(format!(
+                        "{} killed {} (pid {})",
+                        k.time.clone().unwrap_or_default(),
+                        k.process,
+                        k.pid
+                    )),
+                ])));
+            }
+        }
+        Some(_) => {}
+        None => items.push(unknown_line(app, "OOM kills", snap.oom.unknown_reason())),
+    }
+    match snap.sockets.value() {
+        Some(s) => {
+            for l in s
+                .listeners
+                .iter()
+                .filter(|l| l.proto == crate::host::Proto::Tcp)
+            {
+                let mark = chain_ports.contains(&l.port);
+                let owner = match &l.owner {
+                    crate::host::Owner::Process { pid, name, .. } => format!("{name} ({pid})"),
+                    crate::host::Owner::Unknown { reason } => format!("? {reason}"),
+                };
+                let line = format!(
+                    "{} {:<22} {owner}",
+                    if mark { "◆" } else { " " },
+                    l.endpoint()
+                );
+                let style = if mark {
+                    app.theme.accent()
+                } else {
+                    Style::default()
+                };
+                items.push(ListItem::new(Line::from(Span::styled(line, style))));
+            }
+            if s.hidden_owners > 0 {
+                items.push(unknown_line(
+                    app,
+                    "owners",
+                    Some(format!(
+                        "{} sockets' owners not visible without root (run with sudo)",
+                        s.hidden_owners
+                    )),
+                ));
+            }
+        }
+        None => items.push(unknown_line(app, "sockets", snap.sockets.unknown_reason())),
+    }
+    if let Some(p) = snap.processes.value() {
+        for pr in &p.chain {
+            items.push(ListItem::new(format!(
+                "  {:<7} {:<14} {:>5.1}% {:>6} MiB {} {}",
+                pr.pid,
+                crate::util::shorten(&pr.name, 14),
+                pr.cpu_percent,
+                pr.rss_bytes >> 20,
+                pr.state,
+                pr.role.clone().unwrap_or_default()
+            )));
+        }
+    }
+    let mut st = ListState::default();
+    if app.focus == Pane::Ports && !items.is_empty() {
+        st.select(Some(app.selected(Pane::Ports).min(items.len() - 1)));
+    }
+    f.render_stateful_widget(
+        List::new(items)
+            .highlight_style(app.theme.selected())
+            .block(b),
+        area,
+        &mut st,
+    );
+}
+
+fn draw_events(f: &mut Frame, app: &App, area: Rect, wide: bool) {
+    let b = block(app, Pane::Events, " Events ".into(), wide);
+    if !app.events_from_timeline {
+        let w = tui_logger::TuiLoggerWidget::default()
+            .block(b)
+            .output_separator(' ')
+            .output_target(false)
+            .output_file(false)
+            .output_line(false)
+            .style_error(app.theme.state(HopState::Fail))
+            .style_warn(app.theme.state(HopState::Warn));
+        f.render_widget(w, area);
+        return;
+    }
     let h = area.height.saturating_sub(2) as usize;
     let lines: Vec<Line> = app
         .state
@@ -195,48 +685,309 @@ fn draw_events(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .rev()
         .take(h)
-        .map(|e| {
-            Line::from(format!(
-                "{} {}",
-                e.at.with_timezone(&chrono::Local).format("%H:%M:%S"),
-                e.text
-            ))
-        })
+        .map(|e| Line::from(format!("{} {}", time_fmt(app, e.at), e.text)))
         .collect();
     let body = if lines.is_empty() {
         vec![Line::from("no state changes yet")]
     } else {
         lines
     };
-    f.render_widget(
-        Paragraph::new(body).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Events (newest first) "),
-        ),
-        area,
-    );
+    f.render_widget(Paragraph::new(body).block(b), area);
 }
 
-fn draw_help(f: &mut Frame, area: Rect) {
-    let w = 40.min(area.width);
-    let h = (KEYS.len() as u16 + 4).min(area.height);
-    let r = Rect {
+fn context_commands(app: &App) -> Vec<&'static str> {
+    let mut v = vec!["quit", "help", "focus-next"];
+    match app.focus {
+        Pane::Chain => v.extend(["details", "probe-now", "restart-service"]),
+        Pane::Findings => v.extend(["details", "walkthrough", "run-action"]),
+        Pane::Logs => v.extend(["filter", "pause", "details", "bottom"]),
+        Pane::Services => v.extend(["restart-service", "details"]),
+        Pane::Ports | Pane::Events => v.extend(["down", "up"]),
+    }
+    if app.state.cfg.read_only {
+        v.retain(|c| !matches!(*c, "run-action" | "restart-service"));
+    }
+    v
+}
+
+fn short_help(cmd: &str) -> &'static str {
+    match cmd {
+        "quit" => "quit",
+        "help" => "help",
+        "focus-next" => "pane",
+        "details" => "details",
+        "probe-now" => "probe",
+        "restart-service" => "restart",
+        "walkthrough" => "walkthrough",
+        "run-action" => "fix",
+        "filter" => "filter",
+        "pause" => "pause",
+        "bottom" => "follow",
+        "down" => "down",
+        "up" => "up",
+        _ => "",
+    }
+}
+
+fn draw_keybar(f: &mut Frame, app: &App, area: Rect) {
+    let mut spans: Vec<Span> = Vec::new();
+    if let Some(e) = &app.keys_error {
+        spans.push(Span::styled(
+            format!(" {e} "),
+            app.theme.state(HopState::Warn),
+        ));
+    }
+    for cmd in context_commands(app) {
+        let ks = keys::keys_of(&app.keys, cmd);
+        let Some(k) = ks.first() else { continue };
+        spans.push(Span::styled(
+            format!(" {k} "),
+            Style::default().add_modifier(Modifier::REVERSED),
+        ));
+        spans.push(Span::raw(format!(" {} ", short_help(cmd))));
+    }
+    if app.state.cfg.read_only {
+        spans.push(Span::styled(
+            " READ-ONLY: actions off ",
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
-    };
-    let lines: Vec<Line> = KEYS
+    }
+}
+
+fn draw_help(f: &mut Frame, app: &App, area: Rect) {
+    let mut lines: Vec<Line> = keys::COMMANDS
         .iter()
-        .map(|(k, d)| Line::from(format!(" {k:<6} {d}")))
+        .map(|(cmd, _, help)| {
+            let ks = keys::keys_of(&app.keys, cmd).join(", ");
+            Line::from(format!(" {ks:<14} {help}"))
+        })
         .collect();
+    lines.push(Line::from(
+        " ctrl-c         quit (or cancel a running action)",
+    ));
+    lines.push(Line::from(" ctrl-z         suspend (fg resumes)"));
+    let r = centered(area, 66, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(" Keys (Esc closes) "),
+                .title(" Keys (any key closes) "),
+        ),
+        r,
+    );
+}
+
+/// The detail text of the focused pane's selected line.
+pub fn detail_text(app: &App) -> (String, String) {
+    match app.focus {
+        Pane::Chain => match app.state.hops.get(app.selected(Pane::Chain)) {
+            Some(h) => {
+                let mut t = format!(
+                    "{} ({} {})\n",
+                    h.hop.name,
+                    h.hop.kind.as_str(),
+                    h.hop.display_target()
+                );
+                match &h.last {
+                    Some(r) => {
+                        t.push_str(&format!(
+                            "{} {} after {}\n{}\n\n",
+                            r.state.symbol(),
+                            r.state.word(),
+                            latency(r.latency_ms),
+                            r.reason
+                        ));
+                        t.push_str(&serde_json::to_string_pretty(&r.detail).unwrap_or_default());
+                    }
+                    None => t.push_str("not probed yet"),
+                }
+                (format!(" hop {} ", h.hop.name), t)
+            }
+            None => (" hop ".into(), "no hop".into()),
+        },
+        Pane::Findings if app.walkthrough => {
+            let steps = app.state.walkthrough();
+            match steps.get(app.selected(Pane::Findings)) {
+                Some(s) => {
+                    let mut t = format!(
+                        "{} {} {}\n\n",
+                        s.verdict.symbol(),
+                        s.verdict.word(),
+                        s.title
+                    );
+                    for c in &s.checks {
+                        t.push_str(&format!(
+                            "{} {:<7} {}\n    {}\n",
+                            c.state.symbol(),
+                            c.state.word(),
+                            c.label,
+                            c.evidence
+                        ));
+                    }
+                    t.push_str(&format!("\n→ {}", s.next));
+                    (format!(" step: {} ", s.title), t)
+                }
+                None => (" step ".into(), String::new()),
+            }
+        }
+        Pane::Findings => match app
+            .state
+            .diagnosis
+            .findings
+            .get(app.selected(Pane::Findings))
+        {
+            Some(fnd) => {
+                let mut t = format!(
+                    "{} {} — {:?} confidence\n{}\n\nWhy: {}\n\nEvidence:\n",
+                    fnd.severity.symbol(),
+                    fnd.severity.word(),
+                    fnd.confidence,
+                    fnd.title,
+                    fnd.explanation
+                );
+                for e in &fnd.evidence {
+                    t.push_str(&format!("  · [{}] {}\n", e.source, e.fact));
+                }
+                t.push_str("\nNext steps:\n");
+                for n in &fnd.next_steps {
+                    t.push_str(&format!("  - {n}\n"));
+                }
+                if let Some(a) = &fnd.action {
+                    t.push_str(&format!(
+                        "\nRecovery action: {a} (press x in the Findings pane)\n"
+                    ));
+                }
+                (format!(" finding {} ", fnd.id), t)
+            }
+            None => (" finding ".into(), "no finding".into()),
+        },
+        Pane::Logs => {
+            let view = app.log_view();
+            match view.get(app.selected(Pane::Logs)) {
+                Some(r) => {
+                    let c = r.class();
+                    let info = c.info();
+                    let t = format!(
+                        "{}\n\nclass: {} (client gets {})\n\nWhat happened: {}\n\nUsual causes: {}\n\nNext check: {}\n\nEntry:\n{}",
+                        r.to_text(),
+                        c.id(),
+                        info.client_gets,
+                        info.explanation,
+                        info.causes,
+                        info.next_check,
+                        serde_json::to_string_pretty(r).unwrap_or_default()
+                    );
+                    (format!(" {} ", c.id()), t)
+                }
+                None => (" log ".into(), "no entry".into()),
+            }
+        }
+        Pane::Services => match app
+            .state
+            .services()
+            .and_then(|s| s.get(app.selected(Pane::Services)))
+        {
+            Some(s) => (
+                format!(" service {} ", s.name),
+                format!(
+                    "{:?} {}\n{}\n{}\n\n{}",
+                    s.state,
+                    s.sub_state.clone().unwrap_or_default(),
+                    s.detail,
+                    s.hint.clone().unwrap_or_default(),
+                    s.raw
+                ),
+            ),
+            None => (" service ".into(), "no service selected".into()),
+        },
+        Pane::Ports | Pane::Events => (
+            " details ".into(),
+            "Select a line in the Chain, Findings, Error log or Services pane.".into(),
+        ),
+    }
+}
+
+fn draw_detail(f: &mut Frame, app: &App, area: Rect) {
+    let (title, text) = detail_text(app);
+    let r = centered(
+        area,
+        area.width.saturating_sub(6).max(30),
+        area.height.saturating_sub(4).max(6),
+    );
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail.unwrap_or(0), 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(format!("{title}— j/k scroll, Esc closes ")),
+            ),
+        r,
+    );
+}
+
+fn draw_dialog(f: &mut Frame, app: &App, d: &Dialog, area: Rect) {
+    let spin = SPINNER[app.spinner % SPINNER.len()];
+    let (title, text) = match d {
+        Dialog::Planning(id) => (
+            format!(" {id} "),
+            format!("{spin} planning {id}: asking the service managers…"),
+        ),
+        Dialog::Confirm(a) => (
+            format!(" Run {}? ", a.id),
+            format!(
+                "{}\n{}\ny / Enter: run      any other key: cancel",
+                a.preview(),
+                if a.needs_root() && !crate::util::is_root() {
+                    "needs root: sudo -n is used when passwordless sudo works, otherwise it is refused with the command to run.\n"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        Dialog::Running { id, lines } => (
+            format!(" {spin} running {id} — Esc cancels "),
+            lines
+                .iter()
+                .rev()
+                .take(area.height as usize)
+                .rev()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        Dialog::Message { title, text } => (title.clone(), format!("{text}\n\n(any key closes)")),
+    };
+    let r = centered(
+        area,
+        area.width.saturating_sub(8).clamp(30, 100),
+        area.height.saturating_sub(6).clamp(6, 24),
+    );
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_type(BorderType::Double)
+                .title(Span::styled(
+                    title,
+                    Style::default().add_modifier(Modifier::BOLD),
+                )),
         ),
         r,
     );
