@@ -28,6 +28,7 @@ pub(super) const ALL: &[Rule] = &[
     clock_skew,
     dns_failure,
     tls_problem,
+    memory_pressure,
 ];
 
 fn port_of(h: &HopResult) -> Option<u16> {
@@ -362,6 +363,21 @@ fn service_hung(c: &Ctx<'_>) -> Option<Finding> {
     if let Some(s) = svc.as_deref().and_then(|s| service_evidence(c, s)) {
         ev.push(s);
     }
+    if let Some(p) = c.input.host.processes {
+        for pr in p
+            .chain
+            .iter()
+            .filter(|p| matches!(p.state, 'T' | 'D') || p.cpu_percent > 90.0)
+        {
+            ev.push(Evidence {
+                source: "host:processes".into(),
+                fact: format!(
+                    "{} (pid {}) state {} CPU {:.0} %",
+                    pr.name, pr.pid, pr.state, pr.cpu_percent
+                ),
+            });
+        }
+    }
     Some(finding(
         "service_hung",
         format!("{} accepts connections but does not answer", svc.clone().unwrap_or_else(|| first.name.clone())),
@@ -463,17 +479,62 @@ fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
     ))
 }
 
+/// The firewall's blocking rules on a port: `None` when the firewall is unknown, else the
+/// rules (possibly none) with the wanted verdict.
+fn blocking_rules(c: &Ctx<'_>, port: u16, drop: bool) -> Option<Vec<Evidence>> {
+    use crate::host::firewall::Verdict;
+    let fw = c.input.host.firewall?;
+    Some(
+        fw.rules
+            .iter()
+            .filter(|r| r.all_ports || r.ports.contains(&port))
+            .filter(|r| match r.verdict {
+                Verdict::Drop => drop,
+                Verdict::Reject { .. } => !drop,
+                _ => false,
+            })
+            .map(|r| Evidence {
+                source: "host:firewall".into(),
+                fact: format!(
+                    "{:?} {} {} chain {}{}: {}",
+                    r.backend,
+                    r.family,
+                    r.table,
+                    r.chain,
+                    r.hook
+                        .as_deref()
+                        .map(|h| format!(" (hook {h})"))
+                        .unwrap_or_default(),
+                    r.text
+                ),
+            })
+            .collect(),
+    )
+}
+
 fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
     let hop = c.input.hops.iter().find(|h| {
         is_tcp_fail(h, NetError::Timeout)
             && matches!(h.role, Role::Upstream | Role::Proxy | Role::Dependency)
     })?;
     let port = port_of(hop)?;
-    let (listening, lev) = listener_evidence(c, port)?;
-    if !listening {
+    let listener = listener_evidence(c, port);
+    let rules = blocking_rules(c, port, true);
+    if listener.as_ref().is_some_and(|(l, _)| !l) {
         return None;
     }
-    let mut ev = vec![probe_evidence(hop), lev];
+    if rules.as_ref().is_some_and(Vec::is_empty) || (listener.is_none() && rules.is_none()) {
+        // The firewall was read and has no DROP for this port, or nothing is known at all.
+        return None;
+    }
+    let confidence = if listener.is_some() && rules.as_ref().is_some_and(|r| !r.is_empty()) {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut ev = vec![probe_evidence(hop)];
+    ev.extend(listener.map(|(_, e)| e));
+    ev.extend(rules.unwrap_or_default());
     ev.extend(c.log_evidence(&[Class::UpstreamConnectTimeout]));
     let mut explains = vec![hop.name.clone()];
     explains.extend(
@@ -487,7 +548,7 @@ fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
             "A firewall drops connections to {} (the port is open)",
             hop.target
         ),
-        Confidence::Medium,
+        confidence,
         ev,
         "The service listens on the port, yet a connect gets no answer at all: packets are dropped on the way, typically by a firewall DROP rule. nginx then answers 504 after proxy_connect_timeout.",
         vec![
@@ -521,6 +582,19 @@ fn firewall_reject(c: &Ctx<'_>) -> Option<Finding> {
     if !ls.iter().any(|l| covers(&l.addr)) {
         return None;
     }
+    let rules = blocking_rules(c, port, false);
+    if rules.as_ref().is_some_and(Vec::is_empty) {
+        // The firewall was read and rejects nothing on this port: the listener table is
+        // probably older than the failure.
+        return None;
+    }
+    let confidence = if rules.is_some() {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut ev = vec![probe_evidence(hop), lev];
+    ev.extend(rules.unwrap_or_default());
     let mut explains = vec![hop.name.clone()];
     explains.extend(
         c.red()
@@ -533,8 +607,8 @@ fn firewall_reject(c: &Ctx<'_>) -> Option<Finding> {
             "A firewall rejects connections to {} (the port is open)",
             hop.target
         ),
-        Confidence::Medium,
-        vec![probe_evidence(hop), lev],
+        confidence,
+        ev,
         "The service listens on exactly this address, yet connects are refused: a REJECT rule answers in its place.",
         vec![
             format!(
@@ -635,19 +709,45 @@ fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
 }
 
 fn selinux_denies(c: &Ctx<'_>) -> Option<Finding> {
-    let ev = c.log_evidence(&[Class::PermissionDenied])?;
+    use crate::host::selinux::Mode;
+    let lev = c.log_evidence(&[Class::PermissionDenied])?;
+    let mut ev = vec![lev];
+    let mut confidence = Confidence::Medium;
+    if let Some(se) = c.input.host.selinux {
+        if se.mode != Mode::Enforcing {
+            // Without an enforcing SELinux the denial comes from file modes, not from it.
+            return None;
+        }
+        ev.push(Evidence {
+            source: "host:selinux".into(),
+            fact: format!(
+                "SELinux enforcing, httpd_can_network_connect {}",
+                match se.httpd_can_network_connect {
+                    Some(true) => "on",
+                    Some(false) => "off",
+                    None => "unknown",
+                }
+            ),
+        });
+        if se.httpd_can_network_connect == Some(false) {
+            confidence = Confidence::High;
+        }
+    }
     Some(finding(
         "selinux_denies",
-        "nginx is not permitted to connect upstream (SELinux or socket permissions)".into(),
-        Confidence::Medium,
-        vec![ev],
-        "connect() fails with 13: Permission denied: on SELinux systems nginx may not open network connections unless httpd_can_network_connect is on; for unix sockets the file mode forbids it.",
+        "SELinux forbids nginx to connect upstream".into(),
+        confidence,
+        ev,
+        "connect() fails with 13: Permission denied: with SELinux enforcing, nginx (httpd_t) may not open network connections unless httpd_can_network_connect is on.",
         vec![
             "getenforce; getsebool httpd_can_network_connect; ausearch -m avc -ts recent".into(),
-            "If SELinux is enforcing: setsebool -P httpd_can_network_connect 1. For a unix socket: check its owner and mode.".into(),
+            "setsebool -P httpd_can_network_connect 1 (or label the port: semanage port -a -t http_port_t -p tcp PORT).".into(),
         ],
         Some("selinux:httpd_can_network_connect".into()),
-        dependents(c, &[Role::ViaProxy]).iter().map(|h| h.name.clone()).collect(),
+        dependents(c, &[Role::ViaProxy])
+            .iter()
+            .map(|h| h.name.clone())
+            .collect(),
     ))
 }
 
@@ -691,36 +791,151 @@ fn header_buffer_too_small(c: &Ctx<'_>) -> Option<Finding> {
     ))
 }
 
+/// Process names of the chain (for OOM kills): nginx, Document Server node processes, the
+/// dependencies.
+const CHAIN_PROCESSES: &[&str] = &[
+    "nginx",
+    "node",
+    "docservice",
+    "converter",
+    "DocService",
+    "FileConverter",
+    "postgres",
+    "beam.smp",
+    "redis-server",
+    "python",
+    "php-fpm",
+    "java",
+];
+
 fn oom_killed(c: &Ctx<'_>) -> Option<Finding> {
-    let svc = c
+    let mut ev = Vec::new();
+    let mut who = None;
+    if let Some(svc) = c
         .input
         .host
-        .services?
+        .services
+        .and_then(|ss| ss.iter().find(|s| s.oom_killed == Some(true)))
+    {
+        ev.extend(service_evidence(c, &svc.name));
+        who = Some(svc.name.clone());
+    }
+    if let Some(o) = c.input.host.oom {
+        let chain_names: Vec<&str> = c
+            .input
+            .host
+            .processes
+            .map(|p| p.chain.iter().map(|x| x.name.as_str()).collect())
+            .unwrap_or_default();
+        for k in o.kills.iter().rev().filter(|k| {
+            CHAIN_PROCESSES.iter().any(|n| k.process.contains(n))
+                || chain_names.contains(&k.process.as_str())
+        }) {
+            ev.push(Evidence {
+                source: format!("host:oom ({})", o.source),
+                fact: format!(
+                    "{} OOM killer ended {} (pid {})",
+                    k.time.clone().unwrap_or_default(),
+                    k.process,
+                    k.pid
+                ),
+            });
+            who.get_or_insert_with(|| k.process.clone());
+        }
+    }
+    let who = who?;
+    let logs = c.log_evidence(&[Class::UpstreamClosed, Class::UpstreamReset]);
+    let confidence = if logs.is_some() {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    ev.extend(logs);
+    // A kill long ago with a green chain is history; the rule still reports a service
+    // currently marked OOM-killed by its manager.
+    let explains: Vec<String> = c
+        .red()
+        .filter(|h| matches!(h.role, Role::Upstream | Role::ViaProxy))
+        .map(|h| h.name.clone())
+        .collect();
+    let svc_action = c
+        .input
+        .cfg
+        .services
         .iter()
-        .find(|s| s.oom_killed == Some(true))?;
-    let mut ev = vec![service_evidence(c, &svc.name)?];
-    ev.extend(c.log_evidence(&[Class::UpstreamClosed, Class::UpstreamReset]));
+        .find(|s| who.contains(&s.name) || s.name.contains(&who))
+        .map(|s| format!("restart:{}", s.name));
     Some(finding(
         "oom_killed",
-        format!("{} was killed for lack of memory", svc.name),
-        if ev.len() > 1 {
-            Confidence::High
-        } else {
-            Confidence::Medium
-        },
+        format!("{who} was killed for lack of memory"),
+        confidence,
         ev,
         "The kernel's OOM killer ended the process mid-request: nginx sees the connection close or reset and answers 502.",
         vec![
-            "Check memory: free -m, the heaviest processes, and the service's memory limits."
-                .into(),
+            "Check memory: free -m, the heaviest processes (Ports & processes pane), the service's memory limits.".into(),
             "Restart the service, then reduce its memory use or add memory / swap.".into(),
         ],
-        Some(format!("restart:{}", svc.name)),
+        svc_action,
+        explains,
+    ))
+}
+
+fn memory_pressure(c: &Ctx<'_>) -> Option<Finding> {
+    let m = c.input.host.memory?;
+    if m.total_bytes == 0 {
+        return None;
+    }
+    let pct = m.available_bytes as f64 * 100.0 / m.total_bytes as f64;
+    let psi = m.psi_some.as_ref().map(|p| p.avg10).unwrap_or(0.0);
+    let swap_used = m.swap_total_bytes.saturating_sub(m.swap_free_bytes);
+    let severity = if pct < 5.0 {
+        State::Fail
+    } else if pct < 15.0 || psi > 40.0 {
+        State::Warn
+    } else {
+        return None;
+    };
+    let mut ev = vec![Evidence {
+        source: "host:memory".into(),
+        fact: format!(
+            "MemAvailable {:.1} % of {} MiB; swap used {} MiB; PSI some avg10 {psi:.1}",
+            pct,
+            m.total_bytes >> 20,
+            swap_used >> 20
+        ),
+    }];
+    if let Some(p) = c.input.host.processes
+        && let Some(top) = p.top_rss.first()
+    {
+        ev.push(Evidence {
+            source: "host:processes".into(),
+            fact: format!(
+                "largest process: {} (pid {}) {} MiB",
+                top.name,
+                top.pid,
+                top.rss_bytes >> 20
+            ),
+        });
+    }
+    let mut f = finding(
+        "memory_pressure",
+        format!("Memory is short: {pct:.0} % available"),
+        Confidence::High,
+        ev,
+        "With little memory left the kernel reclaims hard (slow answers, 504) and the OOM killer ends processes (502).",
+        vec![
+            "Find the largest processes (Ports & processes pane, ps aux --sort=-rss | head)."
+                .into(),
+            "Free memory or add swap; limit the Document Server's converter workers.".into(),
+        ],
+        None,
         c.red()
-            .filter(|h| matches!(h.role, Role::Upstream | Role::ViaProxy))
+            .filter(|h| h.detail.error == Some(NetError::Timeout))
             .map(|h| h.name.clone())
             .collect(),
-    ))
+    );
+    f.severity = severity;
+    Some(f)
 }
 
 fn jwt_mismatch(c: &Ctx<'_>) -> Option<Finding> {

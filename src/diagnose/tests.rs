@@ -547,3 +547,200 @@ fn log_lines_alone_with_a_green_chain_are_history() {
     let d = run(&c, &h, &logs, HostView::default());
     assert_eq!(d.ids(), vec!["header_buffer_too_small"]);
 }
+
+fn fw_rule(port: u16, verdict: crate::host::firewall::Verdict) -> crate::host::firewall::Rule {
+    crate::host::firewall::Rule {
+        backend: crate::host::firewall::Kind::Nftables,
+        family: "inet".into(),
+        table: "t".into(),
+        chain: "out".into(),
+        hook: Some("output".into()),
+        ports: vec![port],
+        all_ports: false,
+        daddr: None,
+        verdict,
+        text: format!("tcp dport {port} drop"),
+    }
+}
+
+#[test]
+fn firewall_rules_raise_confidence_and_their_absence_vetoes() {
+    use crate::host::firewall::{Firewall, Verdict};
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "docservice", State::Fail, |d| {
+        d.error = Some(NetError::Timeout)
+    });
+    let s = sockets(&[80, 8000]);
+    let fw = Firewall {
+        backends: vec![],
+        rules: vec![fw_rule(8000, Verdict::Drop)],
+        chains: vec![],
+    };
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            firewall: Some(&fw),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.findings[0].id, "firewall_drop");
+    assert_eq!(d.findings[0].confidence, Confidence::High);
+    assert!(
+        d.findings[0]
+            .evidence
+            .iter()
+            .any(|e| e.source == "host:firewall")
+    );
+    // The firewall was read and drops nothing on 8000: not a firewall finding.
+    let empty = Firewall {
+        backends: vec![],
+        rules: vec![fw_rule(9999, Verdict::Drop)],
+        chains: vec![],
+    };
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            firewall: Some(&empty),
+            ..Default::default()
+        },
+    );
+    assert!(!d.ids().contains(&"firewall_drop"), "{:?}", d.ids());
+    // Reject: a stale listener table with a firewall that rejects nothing → no claim.
+    let mut h = healthy(&c);
+    set(&mut h, "docservice", State::Fail, refused);
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            firewall: Some(&empty),
+            ..Default::default()
+        },
+    );
+    assert!(!d.ids().contains(&"firewall_reject"), "{:?}", d.ids());
+    let rej = Firewall {
+        backends: vec![],
+        rules: vec![fw_rule(
+            8000,
+            Verdict::Reject {
+                with: Some("tcp reset".into()),
+            },
+        )],
+        chains: vec![],
+    };
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            firewall: Some(&rej),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.findings[0].id, "firewall_reject");
+    assert_eq!(d.findings[0].confidence, Confidence::High);
+}
+
+#[test]
+fn selinux_facts_confirm_or_veto() {
+    use crate::host::selinux::{Mode, Selinux};
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "via-nginx", State::Fail, gw(502));
+    let logs = [log(
+        Class::PermissionDenied,
+        "connect() to 127.0.0.1:8000 failed (13: Permission denied) while connecting to upstream",
+    )];
+    let on = Selinux {
+        mode: Mode::Enforcing,
+        httpd_can_network_connect: Some(false),
+        detail: String::new(),
+    };
+    let d = run(
+        &c,
+        &h,
+        &logs,
+        HostView {
+            selinux: Some(&on),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.findings[0].id, "selinux_denies");
+    assert_eq!(d.findings[0].confidence, Confidence::High);
+    let absent = Selinux {
+        mode: Mode::Absent,
+        httpd_can_network_connect: None,
+        detail: String::new(),
+    };
+    let d = run(
+        &c,
+        &h,
+        &logs,
+        HostView {
+            selinux: Some(&absent),
+            ..Default::default()
+        },
+    );
+    assert!(!d.ids().contains(&"selinux_denies"), "{:?}", d.ids());
+}
+
+#[test]
+fn memory_pressure_thresholds() {
+    use crate::host::process::Memory;
+    let c = cfg();
+    let mem = |avail: u64| Memory {
+        total_bytes: 1000 << 20,
+        available_bytes: avail << 20,
+        swap_total_bytes: 0,
+        swap_free_bytes: 0,
+        psi_some: None,
+        psi_full: None,
+    };
+    let m = mem(100);
+    let d = run(
+        &c,
+        &healthy(&c),
+        &[],
+        HostView {
+            memory: Some(&m),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.ids(), vec!["memory_pressure"]);
+    assert_eq!(d.findings[0].severity, State::Warn);
+    let m = mem(30);
+    let d = run(
+        &c,
+        &healthy(&c),
+        &[],
+        HostView {
+            memory: Some(&m),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.findings[0].severity, State::Fail);
+    let m = mem(200);
+    let d = run(
+        &c,
+        &healthy(&c),
+        &[],
+        HostView {
+            memory: Some(&m),
+            ..Default::default()
+        },
+    );
+    assert!(
+        d.findings.is_empty(),
+        "20 % available is fine: {:?}",
+        d.ids()
+    );
+}

@@ -545,20 +545,21 @@ pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
     let mut state = State::new(cfg.clone(), source);
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Update>(64);
     let producer = async move {
+        let q = host_query(&cfg);
+        let host = crate::host::collect(&q);
+        let round = crate::probe::scheduler::round_streaming(&prober, 1, &tx);
+        let (snap, _) = tokio::join!(host, round);
+        // The logs are read after the round, so they hold what our own probes just caused
+        // (nginx writes its error log before answering).
         let logs_cfg = cfg.clone();
-        let tails = tokio::task::spawn_blocking(move || read_log_tails(&logs_cfg));
-        // Log entries first, so the diagnosis at the end of the round sees them.
-        if let Ok(updates) = tails.await {
+        if let Ok(updates) = tokio::task::spawn_blocking(move || read_log_tails(&logs_cfg)).await {
             for u in updates {
                 if tx.send(u).await.is_err() {
                     return;
                 }
             }
         }
-        let q = host_query(&cfg);
-        let host = crate::host::collect(&q);
-        let round = crate::probe::scheduler::round_streaming(&prober, 1, &tx);
-        let (snap, _) = tokio::join!(host, round);
+        // The host snapshot comes last: applying it re-runs the diagnosis on everything.
         let _ = tx.send(Update::Host(Box::new(snap))).await;
     };
     let consumer = async {

@@ -304,7 +304,8 @@ fn timed_out_reason(hop: &Hop, timeout: Duration) -> String {
             format!("timed out after {secs:.1} s: no answer to connect (firewall DROP? host down?)")
         }
         _ => format!(
-            "timed out after {secs:.1} s waiting for an answer (service hung or overloaded?)"
+            "no answer from {} within {secs:.1} s (service hung, overloaded, or packets dropped)",
+            hop.display_target()
         ),
     }
 }

@@ -186,22 +186,31 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let interval = Duration::from_millis(cfg.probe.interval_ms);
     let sched = crate::probe::scheduler::spawn(prober, interval, tx.clone(), reprobe.clone());
     spawn_signal_task(tx.clone());
-    let (htx, mut hrx) = mpsc::channel(2);
-    let host_task = crate::host::spawn_refresher(crate::engine::host_query(&cfg), HOST_EVERY, htx);
-    {
+    // Host facts every HOST_EVERY, and at once when a hop changes state, so the diagnosis
+    // never reasons about a listener table older than the failure it explains.
+    let host_now = Arc::new(Notify::new());
+    let host_task = {
         let tx = tx.clone();
+        let q = crate::engine::host_query(&cfg);
+        let now = host_now.clone();
         tokio::spawn(async move {
-            while let Some(s) = hrx.recv().await {
+            let sampler = crate::host::HostSampler::new();
+            loop {
+                let snap = sampler.collect(&q).await;
                 if tx
-                    .send(AppEvent::Engine(Update::Host(Box::new(s))))
+                    .send(AppEvent::Engine(Update::Host(Box::new(snap))))
                     .await
                     .is_err()
                 {
                     return;
                 }
+                tokio::select! {
+                    _ = tokio::time::sleep(HOST_EVERY) => {}
+                    _ = now.notified() => {}
+                }
             }
-        });
-    }
+        })
+    };
     let files = crate::engine::log_files(&cfg);
     let _follower = if files.is_empty() {
         None
@@ -262,7 +271,14 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         };
         let Some(ev) = ev else { break };
         match ev {
-            AppEvent::Engine(u) => dirty |= app.state.apply(u),
+            AppEvent::Engine(u) => {
+                let before = app.state.timeline_total;
+                let is_probe = matches!(u, Update::Probe(ProbeEvent::Result(_)));
+                dirty |= app.state.apply(u);
+                if is_probe && app.state.timeline_total != before {
+                    host_now.notify_one();
+                }
+            }
             AppEvent::Input(TermEvent::Key(k)) => {
                 dirty = true;
                 match app.on_key(k) {

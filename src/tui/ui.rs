@@ -356,7 +356,7 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         }
     }
     let mut counter: Vec<(&str, usize)> = counts.into_iter().collect();
-    counter.sort_by(|a, b| b.1.cmp(&a.1));
+    counter.sort_by_key(|c| std::cmp::Reverse(c.1));
     let counter_line = if counter.is_empty() {
         "last 5 min: no upstream failures".to_string()
     } else {
