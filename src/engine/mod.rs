@@ -616,10 +616,14 @@ mod tests {
         assert!(!s.in_incident());
         s.apply(res("a", HopState::Fail));
         s.apply(Update::Probe(ProbeEvent::RoundFinished { seq: 2 }));
-        assert_eq!(s.timeline.len(), 1);
+        let hops: Vec<&Event> = s.timeline.iter().filter(|e| e.kind == "hop").collect();
+        assert_eq!(hops.len(), 1, "{:?}", s.timeline);
+        assert!(hops[0].text.contains("a OK → FAIL"), "{:?}", s.timeline);
         assert!(
-            s.timeline[0].text.contains("a OK → FAIL"),
-            "{:?}",
+            s.timeline
+                .iter()
+                .any(|e| e.kind == "finding" && e.text.contains("hop_failing")),
+            "a finding appeared: {:?}",
             s.timeline
         );
         assert!(s.in_incident());
