@@ -136,6 +136,8 @@ pub struct App {
     pub utc: bool,
     /// Draw the events pane from the engine timeline (tests) instead of tui-logger.
     pub events_from_timeline: bool,
+    /// A fixed "now" for the title's incident clock (tests); else the real clock.
+    pub clock: Option<chrono::DateTime<chrono::Utc>>,
     reprobe: Arc<Notify>,
 }
 
@@ -172,6 +174,7 @@ impl App {
             dialog: None,
             utc: false,
             events_from_timeline: false,
+            clock: None,
             reprobe,
         }
     }

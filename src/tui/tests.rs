@@ -1,1 +1,330 @@
-//! Snapshot tests of the console (filled below).
+//! Snapshot tests of the console drawn on ratatui's `TestBackend` at 120×40, 80×24 and 40×15:
+//! a healthy chain, a broken chain with findings, and the help overlay; plus key handling
+//! (filter, pause, read-only refusal) and the too-small message.
+
+use super::app::{App, Dialog, Flow, Pane};
+use super::ui;
+use crate::engine::Update;
+use crate::probe::scheduler::ProbeEvent;
+use crate::probe::{Detail, HopResult, NetError, State};
+use chrono::TimeZone;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+
+const CFG: &str = r#"
+profile = "onlyoffice"
+[[hop]]
+name = "dns"
+kind = "dns"
+role = "dns"
+target = "office.example.org"
+[[hop]]
+name = "nginx"
+kind = "tcp"
+role = "proxy"
+target = "127.0.0.1:80"
+service = "nginx"
+[[hop]]
+name = "via-nginx"
+kind = "docserver-health"
+role = "via-proxy"
+url = "http://127.0.0.1/healthcheck"
+[[hop]]
+name = "docservice"
+kind = "tcp"
+role = "upstream"
+target = "127.0.0.1:8000"
+service = "ds-docservice"
+[[hop]]
+name = "command"
+kind = "docserver-command"
+role = "via-proxy"
+url = "http://127.0.0.1/coauthoring/CommandService.ashx"
+[[service]]
+name = "nginx"
+[[service]]
+name = "ds-docservice"
+[logs]
+nginx_error = ["/var/log/nginx/error.log"]
+"#;
+
+fn at() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc
+        .with_ymd_and_hms(2026, 11, 28, 3, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn app(extra: &str) -> App {
+    let cfg = crate::config::parse(&format!("{extra}{CFG}"), "test").expect("test config");
+    let mut a = App::new(
+        Arc::new(cfg),
+        "test".into(),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    a.host_name = "office-01".into();
+    a.utc = true;
+    a.events_from_timeline = true;
+    a.clock = Some(at() + chrono::Duration::seconds(95));
+    a.theme = super::theme::Theme::monochrome();
+    a
+}
+
+fn result(a: &App, name: &str, state: State, reason: &str, f: impl FnOnce(&mut Detail)) -> Update {
+    let h = a
+        .state
+        .hops
+        .iter()
+        .find(|h| h.hop.name == name)
+        .expect("hop");
+    let mut detail = Detail::default();
+    f(&mut detail);
+    Update::Probe(ProbeEvent::Result(Box::new(HopResult {
+        name: name.into(),
+        kind: h.hop.kind,
+        role: h.hop.role,
+        target: h.hop.display_target().into(),
+        state,
+        latency_ms: Some(3.0),
+        reason: reason.into(),
+        detail,
+        at: at(),
+    })))
+}
+
+fn round(a: &mut App, results: Vec<Update>) {
+    a.state
+        .apply(Update::Probe(ProbeEvent::RoundStarted { seq: 1 }));
+    for r in results {
+        a.state.apply(r);
+    }
+    a.state
+        .apply(Update::Probe(ProbeEvent::RoundFinished { seq: 1 }));
+}
+
+fn healthy(a: &mut App) {
+    let rs = vec![
+        result(
+            a,
+            "dns",
+            State::Ok,
+            "office.example.org → 127.0.0.1 in 1 ms",
+            |_| {},
+        ),
+        result(
+            a,
+            "nginx",
+            State::Ok,
+            "127.0.0.1:80 accepts connections (0.3 ms)",
+            |_| {},
+        ),
+        result(a, "via-nginx", State::Ok, "healthcheck true in 4 ms", |d| {
+            d.health = Some(true)
+        }),
+        result(
+            a,
+            "docservice",
+            State::Ok,
+            "127.0.0.1:8000 accepts connections (0.2 ms)",
+            |_| {},
+        ),
+        result(
+            a,
+            "command",
+            State::Ok,
+            "command service answers, version 8.2.0.1",
+            |_| {},
+        ),
+    ];
+    round(a, rs);
+}
+
+fn broken(a: &mut App) {
+    healthy(a);
+    let rs = vec![
+        result(
+            a,
+            "via-nginx",
+            State::Fail,
+            "502 Bad Gateway from nginx: nginx could not get an answer from the Document Server",
+            |d| {
+                d.http_status = Some(502);
+                d.from_proxy = Some(true);
+            },
+        ),
+        result(
+            a,
+            "docservice",
+            State::Fail,
+            "connection refused by 127.0.0.1:8000: nothing listens there",
+            |d| d.error = Some(NetError::Refused),
+        ),
+        result(
+            a,
+            "command",
+            State::Fail,
+            "502 Bad Gateway from nginx",
+            |d| d.http_status = Some(502),
+        ),
+    ];
+    round(a, rs);
+    let line = b"2026/11/28 02:59:58 [error] 12#12: *7 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.9, server: office, request: \"GET /healthcheck HTTP/1.1\", upstream: \"http://127.0.0.1:8000/healthcheck\", host: \"office\"";
+    let mut e = crate::logs::nginx_error::Entry::parse(line, Some(41));
+    e.file = Some("/var/log/nginx/error.log".into());
+    a.state
+        .apply(Update::Logs(vec![crate::logs::Record::Nginx(e)]));
+    // Fix the timeline's clock so the snapshot does not move.
+    for ev in a.state.timeline.iter_mut() {
+        ev.at = at();
+    }
+    a.state.incident_start = Some(at());
+}
+
+fn draw(a: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    t.draw(|f| ui::draw(f, a)).expect("draw");
+    format!("{}", t.backend())
+}
+
+const SIZES: [(u16, u16); 3] = [(120, 40), (80, 24), (40, 15)];
+
+#[test]
+fn healthy_chain_snapshots() {
+    let mut a = app("");
+    healthy(&mut a);
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("healthy_{w}x{h}"), draw(&a, w, h));
+    }
+}
+
+#[test]
+fn broken_chain_with_findings_snapshots() {
+    let mut a = app("");
+    broken(&mut a);
+    assert_eq!(a.state.diagnosis.findings[0].id, "service_down");
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("broken_{w}x{h}"), draw(&a, w, h));
+    }
+    // Narrow terminals show one pane: the findings tab.
+    a.focus = Pane::Findings;
+    insta::assert_snapshot!("broken_findings_tab_80x24", draw(&a, 80, 24));
+}
+
+#[test]
+fn help_overlay_snapshots() {
+    let mut a = app("");
+    healthy(&mut a);
+    a.on_key(key('?'));
+    assert!(a.help);
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("help_{w}x{h}"), draw(&a, w, h));
+    }
+}
+
+#[test]
+fn too_small_says_what_it_needs() {
+    let a = app("");
+    let s = draw(&a, 20, 6);
+    assert!(s.contains("terminal too small"), "{s}");
+    assert!(s.contains("40×10"), "{s}");
+}
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn code(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+#[test]
+fn filter_pause_and_details() {
+    let mut a = app("");
+    broken(&mut a);
+    assert_eq!(a.log_view().len(), 1);
+    a.on_key(key('/'));
+    for c in "nomatch".chars() {
+        a.on_key(key(c));
+    }
+    a.on_key(code(KeyCode::Enter));
+    assert_eq!(a.filter, "nomatch");
+    assert_eq!(a.log_view().len(), 0);
+    a.on_key(code(KeyCode::Esc));
+    assert_eq!(a.log_view().len(), 1);
+    a.filter = "class:upstream_refused".into();
+    assert_eq!(a.log_view().len(), 1);
+    a.filter.clear();
+    // Pause: new entries are not shown until resumed.
+    a.on_key(key('p'));
+    let e = crate::logs::nginx_error::Entry::parse(
+        b"2026/11/28 03:00:01 [error] 12#12: *9 upstream sent too big header while reading response header from upstream",
+        Some(42),
+    );
+    a.state
+        .apply(Update::Logs(vec![crate::logs::Record::Nginx(e)]));
+    assert_eq!(a.log_view().len(), 1);
+    a.on_key(key('p'));
+    assert_eq!(a.log_view().len(), 2);
+    // Enter on a log entry explains its class.
+    a.focus = Pane::Logs;
+    a.on_key(code(KeyCode::Enter));
+    let (title, text) = ui::detail_text(&a);
+    assert!(title.contains("header_too_big"), "{title}");
+    assert!(text.contains("proxy_buffer_size"), "{text}");
+    a.on_key(code(KeyCode::Esc));
+    assert!(a.detail.is_none());
+}
+
+#[test]
+fn actions_are_refused_read_only_and_offered_otherwise() {
+    let mut a = app("read_only = true\n");
+    broken(&mut a);
+    a.focus = Pane::Findings;
+    assert_eq!(a.on_key(key('x')), Flow::Continue);
+    assert!(
+        matches!(&a.dialog, Some(Dialog::Message { title, .. }) if title.contains("read-only"))
+    );
+    assert!(draw(&a, 120, 40).contains("READ-ONLY"));
+
+    let mut a = app("");
+    broken(&mut a);
+    a.focus = Pane::Findings;
+    assert_eq!(
+        a.on_key(key('x')),
+        Flow::Plan("restart:ds-docservice".into())
+    );
+    assert!(matches!(a.dialog, Some(Dialog::Planning(_))));
+    // While planning, keys other than Esc are swallowed.
+    assert_eq!(a.on_key(key('q')), Flow::Continue);
+    assert_eq!(a.on_key(code(KeyCode::Esc)), Flow::Cancel);
+}
+
+#[test]
+fn rebound_keys_drive_the_help_and_duplicates_fall_back() {
+    let mut a = app("keys = { quit = \"Q\" }\n");
+    assert_eq!(a.on_key(key('q')), Flow::Continue);
+    assert_eq!(a.on_key(key('Q')), Flow::Quit);
+    a.on_key(key('?'));
+    assert!(draw(&a, 120, 40).contains(" Q "));
+    // A duplicate binding is reported and the defaults are used.
+    let cfg = crate::config::Config {
+        keys: [("pause".to_string(), "j".to_string())]
+            .into_iter()
+            .collect(),
+        ..crate::config::Config::default()
+    };
+    let a = App::new(
+        Arc::new(cfg),
+        "t".into(),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    assert!(
+        a.keys_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("bound to both")
+    );
+    assert_eq!(a.keys.get("p"), Some(&"pause"));
+}

@@ -181,7 +181,7 @@ fn draw_title(f: &mut Frame, app: &App, area: Rect) {
         ));
     }
     if let Some(start) = s.incident_start {
-        let now = chrono::Utc::now();
+        let now = app.clock.unwrap_or_else(chrono::Utc::now);
         spans.push(Span::raw(match s.recovered_at {
             Some(r) => format!(
                 " · recovered in {}",
@@ -206,6 +206,44 @@ fn latency(ms: Option<f64>) -> String {
 
 fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     let spin = SPINNER[app.spinner % SPINNER.len()];
+    if area.width < 60 {
+        // Very narrow: top to bottom, two lines a hop (state and name, then the reason).
+        let items: Vec<ListItem> = app
+            .state
+            .hops
+            .iter()
+            .map(|h| {
+                let (st, lat, reason) = match &h.last {
+                    Some(r) => (
+                        Span::styled(
+                            format!("{} {}", r.state.symbol(), r.state.word()),
+                            app.theme.state(r.state),
+                        ),
+                        latency(r.latency_ms),
+                        r.reason.clone(),
+                    ),
+                    None => (
+                        Span::raw(format!("{spin} …")),
+                        String::new(),
+                        "probing…".into(),
+                    ),
+                };
+                ListItem::new(vec![
+                    Line::from(vec![st, Span::raw(format!(" {} {lat}", h.hop.name))]),
+                    Line::from(Span::styled(format!("  {reason}"), app.theme.dim())),
+                ])
+            })
+            .collect();
+        let mut st = ListState::default();
+        if app.focus == Pane::Chain && !app.state.hops.is_empty() {
+            st.select(Some(app.selected(Pane::Chain)));
+        }
+        let list = List::new(items)
+            .highlight_style(app.theme.selected())
+            .block(block(app, Pane::Chain, " Chain ".into(), wide));
+        f.render_stateful_widget(list, area, &mut st);
+        return;
+    }
     let narrow = area.width < 90;
     let rows: Vec<Row> = app
         .state
