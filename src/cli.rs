@@ -88,6 +88,8 @@ pub enum Command {
         #[command(subcommand)]
         cmd: crate::actions::cli::ActionCommand,
     },
+    /// Host facts: listeners, processes, services, firewall, SELinux, nginx's proxy targets.
+    Host(crate::host::cli::HostArgs),
     /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
     Lab(crate::lab::cli::LabArgs),
     /// Print shell completions.
@@ -261,6 +263,13 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::Config { cmd }) => config_cmd(&cli.global, cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
+        Some(Command::Host(args)) => match runtime() {
+            Ok(rt) => rt.block_on(crate::host::cli::run(args)),
+            Err(e) => {
+                eprintln!("triage502: {e}");
+                1
+            }
+        },
         Some(Command::Action { cmd }) => match load(&cli.global) {
             Ok((cfg, _)) => crate::actions::cli::run(&cmd, &cfg, cfg.read_only),
             Err(code) => code,

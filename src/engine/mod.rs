@@ -308,10 +308,29 @@ impl State {
     pub fn with_input<R>(&self, f: impl FnOnce(&Input<'_>) -> R) -> R {
         let hops = self.results();
         let logs = self.logs.recent(LOG_WINDOW_SECS);
-        let (host, mut unknown) = match &self.host {
+        let (mut host, mut unknown) = match &self.host {
             Some(s) => HostView::from_snapshot(s),
             None => (HostView::default(), Vec::new()),
         };
+        // Facts taken before the latest hop change may describe the world before the failure
+        // (a listener that has just died): until a fresh snapshot arrives, the rules reason
+        // without the volatile parts rather than from stale ones.
+        let last_change = self.hops.iter().filter_map(|h| h.since).max();
+        if let (Some(snap), Some(change)) = (&self.host, last_change)
+            && snap.taken_at < change
+        {
+            host = HostView {
+                nginx: host.nginx,
+                selinux: host.selinux,
+                memory: host.memory,
+                oom: host.oom,
+                ..HostView::default()
+            };
+            unknown.push(Unchecked {
+                what: "host:sockets, services, firewall".into(),
+                why: "refreshing: the last snapshot predates the latest change of the chain".into(),
+            });
+        }
         unknown.extend(self.logs.notices.iter().map(|(p, t)| Unchecked {
             what: format!("log:{p}"),
             why: t.clone(),
