@@ -47,6 +47,8 @@ pub struct TokenProbe {
 pub struct CommandCheck {
     /// URL probed (from the `docserver-command` hop, or `document_server_url`).
     pub url: Option<String>,
+    /// Name of the `docserver-command` hop whose URL was used.
+    pub hop: Option<String>,
     /// The probes.
     pub probes: Vec<TokenProbe>,
     /// The verdict.
@@ -59,23 +61,39 @@ pub struct CommandCheck {
     pub version: Option<String>,
 }
 
+/// Where the command service is probed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandTarget {
+    /// URL.
+    pub url: String,
+    /// `Host` header to send.
+    pub host_header: Option<String>,
+    /// The hop it comes from.
+    pub hop: Option<String>,
+}
+
 /// The command-service URL: the `docserver-command` hop's, else from the DS URL.
-pub fn command_url(cfg: &Config, ds_url: Option<&str>) -> Option<(String, Option<String>)> {
+pub fn command_url(cfg: &Config, ds_url: Option<&str>) -> Option<CommandTarget> {
     if let Some(h) = cfg
         .hops
         .iter()
         .find(|h| h.kind == HopKind::DocserverCommand && h.url.is_some())
     {
-        return h.url.clone().map(|u| (u, h.host_header.clone()));
+        return h.url.clone().map(|u| CommandTarget {
+            url: u,
+            host_header: h.host_header.clone(),
+            hop: Some(h.name.clone()),
+        });
     }
     let base = ds_url.filter(|u| u.starts_with("http://") || u.starts_with("https://"))?;
-    Some((
-        format!(
+    Some(CommandTarget {
+        url: format!(
             "{}/coauthoring/CommandService.ashx",
             base.trim_end_matches('/')
         ),
-        None,
-    ))
+        host_header: None,
+        hop: None,
+    })
 }
 
 struct Answer {
@@ -243,20 +261,26 @@ fn advice(ig: &IntegratorSide) -> String {
 /// Probe the command service with each side's secret and judge.
 pub async fn check(
     client: Result<&reqwest::Client, String>,
-    url: Option<(String, Option<String>)>,
+    target: Option<CommandTarget>,
     ds: &DsSide,
     ig: &IntegratorSide,
     timeout: Duration,
 ) -> CommandCheck {
     let mut cc = CommandCheck {
-        url: url.as_ref().map(|(u, _)| u.clone()),
+        url: target.as_ref().map(|t| t.url.clone()),
+        hop: target.as_ref().and_then(|t| t.hop.clone()),
         probes: Vec::new(),
         state: State::Unknown,
         verdict: String::new(),
         date_skew_secs: None,
         version: None,
     };
-    let Some((url, host)) = url else {
+    let Some(CommandTarget {
+        url,
+        host_header: host,
+        ..
+    }) = target
+    else {
         cc.verdict = "no docserver-command hop and no Document Server URL configured: the command service was not probed".into();
         return cc;
     };

@@ -31,12 +31,8 @@ fn side_source(sources: &[String], default: &str) -> String {
 }
 
 fn command_hop(r: &IntegrationReport) -> Vec<String> {
-    // The console's command hop shares this cause when it is red.
-    if r.command.url.is_some() {
-        vec!["command".into()]
-    } else {
-        Vec::new()
-    }
+    // The console's docserver-command hop shares this cause when it is red.
+    r.command.hop.iter().cloned().collect()
 }
 
 fn jwt_mismatch(r: &IntegrationReport) -> Option<Finding> {
@@ -91,12 +87,12 @@ fn jwt_mismatch(r: &IntegrationReport) -> Option<Finding> {
         evidence.push(ev(
             "integration:command-probe",
             format!(
-                "token signed with the {} secret (fp {}): {}",
+                "token signed with {} (fp {}): {}",
                 match p.signed_by.as_str() {
-                    "docserver" => "Document Server's".to_string(),
-                    "integrator" => ig.possessive(),
-                    "both" => "shared".to_string(),
-                    _ => "no".to_string(),
+                    "docserver" => "the Document Server's secret".to_string(),
+                    "integrator" => format!("{} secret", ig.possessive()),
+                    "both" => "the shared secret".to_string(),
+                    _ => "no secret".to_string(),
                 },
                 p.fingerprint.as_deref().unwrap_or("none"),
                 p.detail

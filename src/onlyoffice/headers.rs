@@ -91,11 +91,12 @@ pub fn proxies_to_docserver(facts: &NginxFacts, loc: &Location, ports: &[u16]) -
     match &p.target {
         Target::Address { port, .. } => ports.contains(port),
         Target::Upstream { name, .. } => {
-            ds_named(name) || facts.upstream(name).is_some_and(|u| {
-                u.servers.iter().any(
+            ds_named(name)
+                || facts.upstream(name).is_some_and(|u| {
+                    u.servers.iter().any(
                     |s| matches!(&s.target, Target::Address { port, .. } if ports.contains(port)),
                 )
-            })
+                })
         }
         Target::Variable { raw } => ds_named(raw),
         Target::Unix { .. } => false,

@@ -26,7 +26,7 @@ pub fn render_text(r: &IntegrationReport) -> String {
     let _ = writeln!(
         o,
         "  {} settings from: {}",
-        ig.name,
+        ig.possessive(),
         if ig.sources.is_empty() {
             "nothing readable".to_string()
         } else {

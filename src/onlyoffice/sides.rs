@@ -611,21 +611,20 @@ pub fn compare(ds: &DsSide, ig: &IntegratorSide) -> Vec<CompareItem> {
         state,
         note,
     });
+    // `token.inbox.inBody` defaults to false in default.json; the integrators send the token
+    // in the body and in the header, so either setting works with them.
     out.push(CompareItem {
         what: "token in body",
-        docserver: shown_bool(ds.in_body),
-        integrator: "sends body and header".into(),
-        state: if ds.in_body.is_some() {
-            State::Ok
-        } else {
-            State::Unknown
+        docserver: match ds.in_body {
+            Some(b) => shown_bool(Some(b)),
+            None => "off (default)".into(),
         },
+        integrator: "body and header".into(),
+        state: State::Ok,
         note: match ds.in_body {
             Some(true) => "the Document Server takes the token from the request body".into(),
-            Some(false) => {
-                "the Document Server takes the token from the header (or body when present)".into()
-            }
-            None => "not set in the Document Server's config".into(),
+            _ => "the Document Server takes the token from the header, or the body when present"
+                .into(),
         },
     });
     let (state, note) = match (&ds.fingerprint, &ig.fingerprint) {
