@@ -658,3 +658,67 @@ allow_private_ip = false
     assert!(outputs[0].contains(&fp), "{}", outputs[0]);
     assert!(outputs[0].contains(&Secret::new(secrets[2]).fingerprint()));
 }
+
+#[tokio::test]
+async fn occ_fills_what_config_php_lacks_and_integration_section_parses() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join("config.php"),
+        "<?php\n$CONFIG = array('onlyoffice' => array('DocumentServerUrl' => 'https://office.example.org/'));\n",
+    )
+    .expect("write");
+    // A stand-in for `php occ`: answers config:app:get onlyoffice KEY like occ (exit 1 = unset).
+    let occ = d.path().join("occ");
+    std::fs::write(
+        &occ,
+        "#!/bin/sh\ncase \"$1 $2 $3\" in\n 'config:app:get onlyoffice jwt_secret') echo occ-secret-1;;\n 'config:app:get onlyoffice jwt_header') echo AuthorizationJwt;;\n 'config:app:get onlyoffice DocumentServerUrl') echo http://ignored.example.org/;;\n *) exit 1;;\nesac\n",
+    )
+    .expect("write");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&occ, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let text = format!(
+        "[integration]\nkind = \"nextcloud\"\nnextcloud_config = \"{dir}/config.php\"\nocc = [\"{dir}/occ\"]\n",
+        dir = d.path().display()
+    );
+    let cfg = config::parse(&text, "t.toml").expect("parses");
+    let mut unknown = Vec::new();
+    let side = sides::read_integrator(&cfg, Duration::from_secs(5), &mut unknown).await;
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_eq!(
+        side.secret.as_ref().map(Secret::expose),
+        Some("occ-secret-1")
+    );
+    assert_eq!(side.secret_source.as_deref(), Some("occ"));
+    assert_eq!(side.header.as_deref(), Some("AuthorizationJwt"));
+    // config.php wins over occ's app value.
+    assert_eq!(
+        side.document_server_url.as_deref(),
+        Some("https://office.example.org/")
+    );
+    assert_eq!(side.enabled, Some(true));
+    assert!(side.sources.iter().any(|s| s.starts_with("occ")));
+}
+
+#[test]
+fn private_ranges() {
+    use onlyoffice::storage::is_private;
+    for a in [
+        "10.1.2.3",
+        "172.16.0.1",
+        "172.31.255.255",
+        "192.168.1.1",
+        "127.0.0.1",
+        "169.254.1.1",
+        "::1",
+        "fc00::1",
+        "fd12::1",
+        "::ffff:10.0.0.1",
+    ] {
+        assert!(is_private(a.parse().expect("ip")), "{a}");
+    }
+    for a in ["8.8.8.8", "172.32.0.1", "2001:db8::1", "1.1.1.1"] {
+        assert!(!is_private(a.parse().expect("ip")), "{a}");
+    }
+}
