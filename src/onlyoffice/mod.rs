@@ -16,6 +16,25 @@
 //! it: secrets live only in `#[serde(skip)]` fields); [`findings`] turns it into diagnosis
 //! findings, [`walkthrough_checks`] into the walkthrough's "integration and auth" checks, and
 //! [`render_text`] into plain text. [`merge_into`] adds the findings to a diagnosis.
+//!
+//! # Wiring (engine)
+//!
+//! `collect` is slower than one probe round (it may run `occ` and `docker inspect`, and it
+//! sends one or two signed command-service requests), so run it once per `check`/`report`
+//! round and in the console on a slower cadence (e.g. every 30 s, or on demand), after the
+//! host facts so the nginx facts can be passed in. Then:
+//!
+//! ```ignore
+//! let report = onlyoffice::collect(&cfg, host.nginx.as_ref()).await;
+//! let mut d = diagnose::diagnose(&input);
+//! onlyoffice::merge_into(&mut d, &report);      // same ids merge evidence, new ids append
+//! // walkthrough step 4 ("integration and auth"): append onlyoffice::walkthrough_checks(&report)
+//! ```
+//!
+//! Evidence sources: `integration:docserver-config`, `integration:docker`,
+//! `integration:nextcloud-config`, `integration:occ`, `integration:seahub-settings`,
+//! `integration:config`, `integration:compare`, `integration:command-probe`,
+//! `integration:storage`, `host:nginx`.
 
 pub mod command;
 mod findings;
