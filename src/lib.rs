@@ -12,6 +12,7 @@ pub mod engine;
 pub mod host;
 pub mod lab;
 pub mod logs;
+pub mod onlyoffice;
 pub mod probe;
 pub mod report;
 pub mod tui;

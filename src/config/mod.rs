@@ -54,6 +54,9 @@ pub struct Config {
     pub keys: std::collections::BTreeMap<String, String>,
     /// Mouse support in the console (off: it blocks text selection over SSH).
     pub mouse: bool,
+    /// The integrator embedding the Document Server (Nextcloud, Seafile, ...): where its
+    /// settings live and which of its URLs the Document Server must reach.
+    pub integration: Integration,
 }
 
 impl Default for Config {
@@ -72,6 +75,7 @@ impl Default for Config {
             custom_actions: Vec::new(),
             keys: Default::default(),
             mouse: false,
+            integration: Integration::default(),
         }
     }
 }
@@ -263,6 +267,80 @@ impl Default for OnlyOffice {
             default_json: "/etc/onlyoffice/documentserver/default.json".into(),
             jwt_secret: None,
             jwt_header: "Authorization".into(),
+        }
+    }
+}
+
+/// Which system embeds the Document Server.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum IntegrationKind {
+    /// Nextcloud with the `onlyoffice` app: `config.php` and/or `occ`.
+    Nextcloud,
+    /// Seafile: `seahub_settings.py`.
+    Seafile,
+    /// ownCloud with the `onlyoffice` app (read like Nextcloud: `config.php` and/or `occ`).
+    Owncloud,
+    /// Another integrator: only the values given in this section.
+    Custom,
+    /// No integrator configured: the integrator's secret is `[onlyoffice] jwt_secret` if set.
+    #[default]
+    None,
+}
+
+/// `[integration]`: the integrator's side of the ONLYOFFICE integration (read by
+/// `crate::onlyoffice`). Every field is optional; secrets are shown only as fingerprints.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Integration {
+    /// `nextcloud`, `seafile`, `owncloud`, `custom` or `none` (default).
+    pub kind: IntegrationKind,
+    /// Nextcloud's (or ownCloud's) `config.php`, read for its `'onlyoffice' => [...]` array.
+    pub nextcloud_config: PathBuf,
+    /// argv prefix that runs `occ`, e.g. `["sudo","-u","www-data","php","/var/www/nextcloud/occ"]`;
+    /// when set, `occ config:app:get onlyoffice KEY` fills what `config.php` does not set.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub occ: Vec<String>,
+    /// Seafile's `seahub_settings.py`.
+    pub seahub_settings: PathBuf,
+    /// The integrator's JWT secret given directly (wins over files; else `[onlyoffice] jwt_secret`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwt_secret: Option<Secret>,
+    /// The integrator's JWT header given directly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwt_header: Option<String>,
+    /// Integrator URLs the Document Server must reach (downloads, callbacks), checked from here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub storage_urls: Vec<String>,
+    /// The public Document Server URL the integrator (and the browser) uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_server_url: Option<String>,
+    /// The integrator's own base URL (an https one with an http Document Server is mixed content).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integrator_url: Option<String>,
+    /// Name of the Document Server's Docker container, for `docker inspect` (`JWT_*` env).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_container: Option<String>,
+    /// Mirrors the Document Server's
+    /// `services.CoAuthoring.request-filtering-agent.allowPrivateIPAddress`: when false, storage
+    /// URLs resolving to private addresses are reported as blocked.
+    pub allow_private_ip: bool,
+}
+
+impl Default for Integration {
+    fn default() -> Self {
+        Integration {
+            kind: IntegrationKind::None,
+            nextcloud_config: "/var/www/nextcloud/config/config.php".into(),
+            occ: Vec::new(),
+            seahub_settings: "/opt/seafile/conf/seahub_settings.py".into(),
+            jwt_secret: None,
+            jwt_header: None,
+            storage_urls: Vec::new(),
+            document_server_url: None,
+            integrator_url: None,
+            docker_container: None,
+            allow_private_ip: false,
         }
     }
 }

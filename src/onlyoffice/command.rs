@@ -1,0 +1,452 @@
+//! The command-service probe: `{"c":"version"}` sent once with a token signed by each side's
+//! secret, so the report can say plainly which secret the running Document Server accepts,
+//! and the clock skew read from the answer's `Date` header.
+
+use super::sides::{DsSide, IntegratorSide};
+use crate::config::{Config, HopKind, Secret};
+use crate::probe::State;
+use crate::probe::jwt::sign;
+use serde::Serialize;
+use std::time::Duration;
+
+/// The answer to one signed request.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenOutcome {
+    /// `error: 0`.
+    Accepted,
+    /// `error: 6` (bad token).
+    Rejected,
+    /// `error: 7` (token expired: clocks).
+    Expired,
+    /// Another error code or a non-command-service answer.
+    OtherError,
+    /// No answer (refused, timeout, 502 from a proxy).
+    NoAnswer,
+}
+
+/// One probe of the command service.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TokenProbe {
+    /// Whose secret signed it: `docserver`, `integrator`, `both` (same secret) or `none`.
+    pub signed_by: String,
+    /// Fingerprint of the secret used.
+    pub fingerprint: Option<String>,
+    /// What the Document Server answered.
+    pub outcome: TokenOutcome,
+    /// Command-service `error` code.
+    pub code: Option<i64>,
+    /// HTTP status.
+    pub http_status: Option<u16>,
+    /// One line.
+    pub detail: String,
+}
+
+/// The command-service check.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CommandCheck {
+    /// URL probed (from the `docserver-command` hop, or `document_server_url`).
+    pub url: Option<String>,
+    /// Name of the `docserver-command` hop whose URL was used.
+    pub hop: Option<String>,
+    /// The probes.
+    pub probes: Vec<TokenProbe>,
+    /// The verdict.
+    pub state: State,
+    /// The verdict in words ("accepts the Document Server's own secret (fp X), rejects ...").
+    pub verdict: String,
+    /// The Document Server's `Date` minus the local clock, seconds.
+    pub date_skew_secs: Option<i64>,
+    /// Document Server version from the answer.
+    pub version: Option<String>,
+}
+
+/// Where the command service is probed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandTarget {
+    /// URL.
+    pub url: String,
+    /// `Host` header to send.
+    pub host_header: Option<String>,
+    /// The hop it comes from.
+    pub hop: Option<String>,
+}
+
+/// The command-service URL: the `docserver-command` hop's, else from the DS URL.
+pub fn command_url(cfg: &Config, ds_url: Option<&str>) -> Option<CommandTarget> {
+    if let Some(h) = cfg
+        .hops
+        .iter()
+        .find(|h| h.kind == HopKind::DocserverCommand && h.url.is_some())
+    {
+        return h.url.clone().map(|u| CommandTarget {
+            url: u,
+            host_header: h.host_header.clone(),
+            hop: Some(h.name.clone()),
+        });
+    }
+    let base = ds_url.filter(|u| u.starts_with("http://") || u.starts_with("https://"))?;
+    Some(CommandTarget {
+        url: format!(
+            "{}/coauthoring/CommandService.ashx",
+            base.trim_end_matches('/')
+        ),
+        host_header: None,
+        hop: None,
+    })
+}
+
+struct Answer {
+    outcome: TokenOutcome,
+    code: Option<i64>,
+    status: Option<u16>,
+    detail: String,
+    skew: Option<i64>,
+    version: Option<String>,
+}
+
+async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    host: Option<&str>,
+    secret: Option<Secret>,
+    header: &str,
+    timeout: Duration,
+) -> Answer {
+    let mut body = serde_json::json!({"c": "version"});
+    let mut req = client.post(url).header("content-type", "application/json");
+    if let Some(s) = &secret {
+        let mut claims = serde_json::Map::new();
+        claims.insert("c".into(), "version".into());
+        let mut payload = serde_json::Map::new();
+        payload.insert("payload".into(), serde_json::Value::Object(claims.clone()));
+        match (sign(s, claims), sign(s, payload)) {
+            (Ok(t), Ok(h)) => {
+                body["token"] = t.into();
+                req = req.header(header, format!("Bearer {h}"));
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                return Answer {
+                    outcome: TokenOutcome::NoAnswer,
+                    code: None,
+                    status: None,
+                    detail: e,
+                    skew: None,
+                    version: None,
+                };
+            }
+        }
+    }
+    if let Some(h) = host {
+        req = req.header(reqwest::header::HOST, h);
+    }
+    let fail = |detail: String| Answer {
+        outcome: TokenOutcome::NoAnswer,
+        code: None,
+        status: None,
+        detail,
+        skew: None,
+        version: None,
+    };
+    let fut = async {
+        let resp = req.body(body.to_string()).timeout(timeout).send().await?;
+        let status = resp.status().as_u16();
+        let date = resp
+            .headers()
+            .get("date")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let text = resp.text().await?;
+        Ok::<_, reqwest::Error>((status, date, text))
+    };
+    let (status, date, text) =
+        match tokio::time::timeout(timeout + Duration::from_millis(200), fut).await {
+            Err(_) => {
+                return fail(format!(
+                    "no answer from {url} within {:.1} s",
+                    timeout.as_secs_f64()
+                ));
+            }
+            Ok(Err(e)) if e.is_timeout() => {
+                return fail(format!(
+                    "no answer from {url} within {:.1} s",
+                    timeout.as_secs_f64()
+                ));
+            }
+            Ok(Err(e)) => return fail(format!("cannot reach {url}: {}", super::error_chain(&e))),
+            Ok(Ok(x)) => x,
+        };
+    let skew = date
+        .and_then(|d| chrono::DateTime::parse_from_rfc2822(&d).ok())
+        .map(|t| t.timestamp() - chrono::Utc::now().timestamp());
+    let v: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+    let code = v
+        .as_ref()
+        .and_then(|v| v.get("error"))
+        .and_then(|e| e.as_i64());
+    let version = v
+        .as_ref()
+        .and_then(|v| v.get("version"))
+        .and_then(|e| e.as_str())
+        .map(str::to_string);
+    let (outcome, detail) = match code {
+        Some(0) => (
+            TokenOutcome::Accepted,
+            format!(
+                "accepted (error 0, version {})",
+                version.as_deref().unwrap_or("?")
+            ),
+        ),
+        Some(6) => (
+            TokenOutcome::Rejected,
+            "rejected: invalid token (error 6)".into(),
+        ),
+        Some(7) => (
+            TokenOutcome::Expired,
+            "rejected: token expired (error 7, clocks differ)".into(),
+        ),
+        Some(n) => (
+            TokenOutcome::OtherError,
+            format!("command service error {n} ({})", super::ds_error_text(n)),
+        ),
+        None if (500..600).contains(&status) => (
+            TokenOutcome::NoAnswer,
+            format!("HTTP {status}: the command service is not answering"),
+        ),
+        None => (
+            TokenOutcome::OtherError,
+            format!("HTTP {status}: not a command-service answer"),
+        ),
+    };
+    Answer {
+        outcome,
+        code,
+        status: Some(status),
+        detail,
+        skew,
+        version,
+    }
+}
+
+fn probe_of(signed_by: &str, fp: Option<&String>, a: &Answer) -> TokenProbe {
+    TokenProbe {
+        signed_by: signed_by.to_string(),
+        fingerprint: fp.cloned(),
+        outcome: a.outcome,
+        code: a.code,
+        http_status: a.status,
+        detail: a.detail.clone(),
+    }
+}
+
+fn advice(ig: &IntegratorSide) -> String {
+    match ig.kind {
+        crate::config::IntegrationKind::Nextcloud | crate::config::IntegrationKind::Owncloud => {
+            format!(
+                "set {}'s jwt_secret to the Document Server's (occ config:app:set onlyoffice jwt_secret, or 'jwt_secret' in the 'onlyoffice' array of config.php)",
+                ig.name
+            )
+        }
+        crate::config::IntegrationKind::Seafile => {
+            "set ONLYOFFICE_JWT_SECRET in seahub_settings.py to the Document Server's secret and restart seahub".into()
+        }
+        _ => format!(
+            "set {} secret to the Document Server's ({})",
+            ig.possessive(),
+            ig.secret_source.as_deref().unwrap_or("its configuration")
+        ),
+    }
+}
+
+/// Probe the command service with each side's secret and judge.
+pub async fn check(
+    client: Result<&reqwest::Client, String>,
+    target: Option<CommandTarget>,
+    ds: &DsSide,
+    ig: &IntegratorSide,
+    timeout: Duration,
+) -> CommandCheck {
+    let mut cc = CommandCheck {
+        url: target.as_ref().map(|t| t.url.clone()),
+        hop: target.as_ref().and_then(|t| t.hop.clone()),
+        probes: Vec::new(),
+        state: State::Unknown,
+        verdict: String::new(),
+        date_skew_secs: None,
+        version: None,
+    };
+    let Some(CommandTarget {
+        url,
+        host_header: host,
+        ..
+    }) = target
+    else {
+        cc.verdict = "no docserver-command hop and no Document Server URL configured: the command service was not probed".into();
+        return cc;
+    };
+    let client = match client {
+        Ok(c) => c,
+        Err(e) => {
+            cc.verdict = e;
+            return cc;
+        }
+    };
+    let header = ds
+        .header
+        .clone()
+        .or_else(|| ig.header.clone())
+        .unwrap_or_else(|| "Authorization".into());
+    let who = ig.possessive();
+    let dfp = ds.fingerprint.as_ref();
+    let ifp = ig.fingerprint.as_ref();
+    let host = host.as_deref();
+    let same = dfp.is_some() && dfp == ifp;
+    let go = |s: Option<Secret>| send(client, &url, host, s, &header, timeout);
+    let (a_ds, a_ig) = if same {
+        (go(ds.secret.clone()).await, None)
+    } else {
+        match (&ds.secret, &ig.secret) {
+            (Some(d), Some(i)) => {
+                let (x, y) = tokio::join!(go(Some(d.clone())), go(Some(i.clone())));
+                (x, Some(y))
+            }
+            (Some(d), None) => (go(Some(d.clone())).await, None),
+            (None, Some(i)) => {
+                let y = go(Some(i.clone())).await;
+                let a = go(None).await;
+                (a, Some(y))
+            }
+            (None, None) => (go(None).await, None),
+        }
+    };
+    for a in std::iter::once(&a_ds).chain(a_ig.as_ref()) {
+        cc.date_skew_secs = cc.date_skew_secs.or(a.skew);
+        cc.version = cc.version.clone().or(a.version.clone());
+    }
+    use TokenOutcome::*;
+    let fpd = |f: Option<&String>| f.cloned().unwrap_or_else(|| "?".into());
+    if same {
+        cc.probes.push(probe_of("both", dfp, &a_ds));
+        (cc.state, cc.verdict) = match a_ds.outcome {
+            Accepted => (
+                State::Ok,
+                format!(
+                    "both sides use the same secret (fp {}) and the Document Server accepts it",
+                    fpd(dfp)
+                ),
+            ),
+            Rejected => (
+                State::Fail,
+                format!(
+                    "both sides use the same secret (fp {}) but the Document Server rejects it: the running docservice uses another secret than its config (restart ds-docservice after editing local.json)",
+                    fpd(dfp)
+                ),
+            ),
+            Expired => (
+                State::Fail,
+                "both sides use the same secret but the token is seen as expired: the clocks differ".into(),
+            ),
+            OtherError | NoAnswer => (State::Unknown, format!("command service: {}", a_ds.detail)),
+        };
+        return cc;
+    }
+    match (&ds.secret, &ig.secret, &a_ig) {
+        (Some(_), Some(_), Some(ai)) => {
+            cc.probes.push(probe_of("docserver", dfp, &a_ds));
+            cc.probes.push(probe_of("integrator", ifp, ai));
+            let d = format!("the Document Server's own secret (fp {})", fpd(dfp));
+            let i = format!("{who} (fp {})", fpd(ifp));
+            (cc.state, cc.verdict) = match (a_ds.outcome, ai.outcome) {
+                (Accepted, Rejected) => (
+                    State::Fail,
+                    format!("accepts {d}, rejects {i}: {}", advice(ig)),
+                ),
+                (Rejected, Accepted) => (
+                    State::Fail,
+                    format!(
+                        "accepts {who} secret (fp {}), rejects {d} from its config: the running docservice uses another secret than its config files (restart ds-docservice)",
+                        fpd(ifp)
+                    ),
+                ),
+                (Rejected, Rejected) => (
+                    State::Fail,
+                    format!("rejects both {d} and {i}: the running Document Server uses a third secret"),
+                ),
+                (Accepted, Accepted) => (
+                    State::Warn,
+                    format!("accepts both {d} and {i} although they differ: token checking is off on the Document Server"),
+                ),
+                (Expired, _) | (_, Expired) => (
+                    State::Fail,
+                    "a token is seen as expired: the clocks of this box and the Document Server differ".into(),
+                ),
+                _ => (
+                    State::Unknown,
+                    format!("command service: {} / {}", a_ds.detail, ai.detail),
+                ),
+            };
+        }
+        (None, Some(_), Some(ai)) => {
+            cc.probes.push(probe_of("integrator", ifp, ai));
+            cc.probes.push(probe_of("none", None, &a_ds));
+            let i = format!("{who} secret (fp {})", fpd(ifp));
+            (cc.state, cc.verdict) = match (ai.outcome, a_ds.outcome) {
+                (Accepted, Accepted) => (
+                    State::Warn,
+                    format!(
+                        "accepts {i}, and requests without a token too: token checking is off on the Document Server"
+                    ),
+                ),
+                (Accepted, _) => (
+                    State::Ok,
+                    format!("accepts {i} (the Document Server's own secret could not be read)"),
+                ),
+                (Rejected, _) => (
+                    State::Fail,
+                    format!(
+                        "rejects {i} (the Document Server's own secret could not be read: compare it by hand)"
+                    ),
+                ),
+                (Expired, _) => (
+                    State::Fail,
+                    format!("{i} gives a token seen as expired: the clocks differ"),
+                ),
+                _ => (State::Unknown, format!("command service: {}", ai.detail)),
+            };
+        }
+        (Some(_), None, _) => {
+            cc.probes.push(probe_of("docserver", dfp, &a_ds));
+            let d = format!("the Document Server's own secret (fp {})", fpd(dfp));
+            (cc.state, cc.verdict) = match a_ds.outcome {
+                Accepted => (
+                    State::Unknown,
+                    format!(
+                        "accepts {d}; {who} secret is not known, so agreement cannot be checked"
+                    ),
+                ),
+                Rejected => (
+                    State::Fail,
+                    format!(
+                        "rejects {d}: the running docservice uses another secret than its config (restart ds-docservice)"
+                    ),
+                ),
+                _ => (State::Unknown, format!("command service: {}", a_ds.detail)),
+            };
+        }
+        _ => {
+            cc.probes.push(probe_of("none", None, &a_ds));
+            (cc.state, cc.verdict) = match a_ds.outcome {
+                Accepted => (
+                    State::Warn,
+                    "accepts requests without a token: JWT is off on the Document Server".into(),
+                ),
+                Rejected => (
+                    State::Unknown,
+                    "requires a token, but neither side's secret is known".into(),
+                ),
+                _ => (State::Unknown, format!("command service: {}", a_ds.detail)),
+            };
+        }
+    }
+    cc
+}
