@@ -145,21 +145,30 @@ impl Sink for Vec<LogEvent> {
 struct ChannelSink {
     tx: mpsc::Sender<LogEvent>,
     stop: Arc<AtomicBool>,
+    /// Small runtime used only to wait for channel capacity (with a timeout, so that a stop
+    /// request is noticed even when nobody reads the channel).
+    rt: tokio::runtime::Runtime,
 }
 
 impl Sink for ChannelSink {
-    fn send(&mut self, mut ev: LogEvent) -> Result<(), Closed> {
+    fn send(&mut self, ev: LogEvent) -> Result<(), Closed> {
+        let mut ev = match self.tx.try_send(ev) {
+            Ok(()) => return Ok(()),
+            Err(mpsc::error::TrySendError::Closed(_)) => return Err(Closed),
+            Err(mpsc::error::TrySendError::Full(back)) => back,
+        };
+        // Backpressure: wait for room; nothing is dropped.
         loop {
-            match self.tx.try_send(ev) {
+            if self.stop.load(Ordering::Relaxed) {
+                return Err(Closed);
+            }
+            let res = self
+                .rt
+                .block_on(self.tx.send_timeout(ev, Duration::from_millis(100)));
+            match res {
                 Ok(()) => return Ok(()),
-                Err(mpsc::error::TrySendError::Closed(_)) => return Err(Closed),
-                Err(mpsc::error::TrySendError::Full(back)) => {
-                    if self.stop.load(Ordering::Relaxed) {
-                        return Err(Closed);
-                    }
-                    ev = back;
-                    std::thread::sleep(Duration::from_millis(2));
-                }
+                Err(mpsc::error::SendTimeoutError::Closed(_)) => return Err(Closed),
+                Err(mpsc::error::SendTimeoutError::Timeout(back)) => ev = back,
             }
         }
     }
@@ -204,14 +213,28 @@ pub fn spawn_follower(cfg: FollowConfig) -> io::Result<(FollowHandle, mpsc::Rece
     let (tx, rx) = mpsc::channel(cfg.channel_capacity.max(1));
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = stop.clone();
+    // Open the files and read their backlog now, so that following starts exactly when this
+    // function returns (callers may start writing right after).
+    let mut follower = Follower::new(&cfg);
+    let mut initial: Vec<LogEvent> = Vec::new();
+    let _ = follower.start(&mut initial);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
     let thread = std::thread::Builder::new()
         .name("triage502-follow".into())
         .spawn(move || {
             let mut sink = ChannelSink {
                 tx,
                 stop: stop2.clone(),
+                rt,
             };
-            run(cfg, &stop2, &mut sink);
+            for ev in initial {
+                if sink.send(ev).is_err() {
+                    return;
+                }
+            }
+            run(&cfg, follower, &stop2, &mut sink);
         })?;
     Ok((
         FollowHandle {
@@ -222,7 +245,7 @@ pub fn spawn_follower(cfg: FollowConfig) -> io::Result<(FollowHandle, mpsc::Rece
     ))
 }
 
-fn run(cfg: FollowConfig, stop: &AtomicBool, sink: &mut dyn Sink) {
+fn run(cfg: &FollowConfig, mut follower: Follower, stop: &AtomicBool, sink: &mut dyn Sink) {
     let (wake_tx, wake_rx) = std::sync::mpsc::channel::<()>();
     let mut _watcher = None;
     if cfg.use_notify {
@@ -241,10 +264,6 @@ fn run(cfg: FollowConfig, stop: &AtomicBool, sink: &mut dyn Sink) {
             }
             _watcher = Some(w);
         }
-    }
-    let mut follower = Follower::new(&cfg);
-    if follower.start(sink).is_err() {
-        return;
     }
     while !stop.load(Ordering::Relaxed) {
         let progressed = match follower.poll(sink) {
