@@ -501,7 +501,7 @@ impl Tracked {
                 if self.file.is_some() && self.id != Some(id) {
                     // another file at the path: finish the old one first
                     while self.read_available(all, sink)? {}
-                    self.flush(all, sink)?;
+                    self.flush_with(all, true, sink)?;
                     self.file = None;
                     match File::open(&self.path) {
                         Ok(f) => {
@@ -540,7 +540,7 @@ impl Tracked {
             }
         }
         if self.truncated() {
-            self.flush(all, sink)?;
+            self.flush_with(all, true, sink)?;
             if let Some(f) = self.file.as_mut() {
                 let _ = f.seek(SeekFrom::Start(0));
             }
@@ -626,13 +626,29 @@ impl Tracked {
         Ok(read_total > 0)
     }
 
-    fn flush(&mut self, all: bool, sink: &mut dyn Sink) -> Result<(), Closed> {
+    /// Complete the pending entry. With `with_partial`, a last line without its newline is
+    /// taken as complete too (the file is being left: rotated away or truncated).
+    fn flush_with(
+        &mut self,
+        all: bool,
+        with_partial: bool,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Closed> {
         let mut out = Vec::new();
         if let (Some(fmt), Some(asm)) = (self.fmt, self.asm.as_mut()) {
             let lines_known = self.lines_known;
+            if with_partial {
+                self.splitter.finish(|l, cut| {
+                    asm.push_line(l, cut, |raw| keep(fmt, &raw, all, lines_known, &mut out))
+                });
+            }
             asm.flush(|raw| keep(fmt, &raw, all, lines_known, &mut out));
         }
         self.emit(&mut out, sink)
+    }
+
+    fn flush(&mut self, all: bool, sink: &mut dyn Sink) -> Result<(), Closed> {
+        self.flush_with(all, false, sink)
     }
 
     fn emit(&self, out: &mut Vec<Record>, sink: &mut dyn Sink) -> Result<(), Closed> {
@@ -952,5 +968,54 @@ mod tests {
                 ..
             }
         )));
+    }
+
+    #[test]
+    fn docserver_log_is_detected_and_stack_traces_stay_together() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("out.log");
+        std::fs::write(
+            &p,
+            "[2026-11-28T12:00:00.101] [INFO] [localhost] [] [] nodeJS - up\n",
+        )
+        .expect("write");
+        let mut f = Follower::new(&cfg(&p, 10));
+        let mut evs = Vec::new();
+        f.start(&mut evs).expect("start");
+        assert!(evs.is_empty(), "INFO is `other`");
+        append(
+            &p,
+            "[2026-11-28T12:00:17.890] [ERROR] [localhost] [] [] nodeJS - [AMQP] Error: connect ECONNREFUSED 127.0.0.1:5672\n    at TCPConnectWrap.afterConnect (node:net:1555:16)\n",
+        );
+        f.poll(&mut evs).expect("poll");
+        assert_eq!(evs.len(), 1);
+        match &evs[0] {
+            LogEvent::Entry {
+                entry: Record::DocServer(e),
+                ..
+            } => {
+                assert_eq!(e.class, Class::DsRabbitmq);
+                assert_eq!(e.lines, 2);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn partial_last_line_of_a_rotated_file_is_not_lost() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("error.log");
+        std::fs::write(&p, "").expect("create");
+        let mut f = Follower::new(&cfg(&p, 0));
+        let mut evs = Vec::new();
+        f.start(&mut evs).expect("start");
+        let l1 = line(1);
+        append(&p, &l1[..l1.len() - 1]); // no newline yet
+        f.poll(&mut evs).expect("poll");
+        assert!(cids(&evs).is_empty());
+        std::fs::rename(&p, dir.path().join("error.log.1")).expect("rename");
+        std::fs::write(&p, line(2)).expect("recreate");
+        f.poll(&mut evs).expect("poll");
+        assert_eq!(cids(&evs), vec![1, 2]);
     }
 }
