@@ -33,7 +33,7 @@ use super::{Class, EntryAssembler, LogFormat, Record};
 use serde::Serialize;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -338,6 +338,17 @@ fn read_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
     f.read_exact_at(buf, at)
 }
 
+#[cfg(unix)]
+fn pread(f: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    f.read_at(buf, at)
+}
+
+#[cfg(not(unix))]
+fn pread(_f: &File, _buf: &mut [u8], _at: u64) -> io::Result<usize> {
+    Err(io::Error::other("positional reads unsupported"))
+}
+
 #[cfg(not(unix))]
 fn read_at(_f: &File, _buf: &mut [u8], _at: u64) -> io::Result<()> {
     Err(io::Error::other("positional reads unsupported"))
@@ -540,22 +551,7 @@ impl Tracked {
             }
         }
         if self.truncated() {
-            self.flush_with(all, true, sink)?;
-            if let Some(f) = self.file.as_mut() {
-                let _ = f.seek(SeekFrom::Start(0));
-            }
-            self.offset = 0;
-            self.fp.clear();
-            self.splitter.reset();
-            if let Some(a) = self.asm.as_mut() {
-                a.reset();
-            }
-            self.lines_known = true;
-            self.notice(
-                NoticeKind::Truncated,
-                "truncated (copytruncate?); reading it again from its start".into(),
-                sink,
-            )?;
+            self.restart_after_truncation(all, sink)?;
         }
         progressed |= self.read_available(all, sink)?;
         Ok(progressed)
@@ -583,30 +579,58 @@ impl Tracked {
     }
 
     /// Read what is there (bounded per round). Returns whether bytes were read.
+    fn restart_after_truncation(&mut self, all: bool, sink: &mut dyn Sink) -> Result<(), Closed> {
+        self.flush_with(all, true, sink)?;
+        self.offset = 0;
+        self.fp.clear();
+        self.splitter.reset();
+        if let Some(a) = self.asm.as_mut() {
+            a.reset();
+        }
+        self.lines_known = true;
+        self.notice(
+            NoticeKind::Truncated,
+            "truncated (copytruncate?); reading it again from its start".into(),
+            sink,
+        )
+    }
+
+    /// Read what is there (bounded per round). Returns whether bytes were read.
+    ///
+    /// Every read is one positional read starting at the fingerprint (the bytes just before
+    /// the offset): if they changed, the file was truncated — even if it grew again between
+    /// two checks — and reading restarts at 0. Checking and reading in one system call leaves
+    /// no window for a truncation to slip in between.
     fn read_available(&mut self, all: bool, sink: &mut dyn Sink) -> Result<bool, Closed> {
-        let mut buf = vec![0u8; READ_BLOCK];
+        let mut buf = vec![0u8; READ_BLOCK + FP_LEN];
         let mut read_total = 0u64;
         let mut out: Vec<Record> = Vec::new();
         let mut at_eof = false;
         while read_total < MAX_READ_PER_ROUND {
-            let Some(f) = self.file.as_mut() else {
+            let Some(f) = self.file.as_ref() else {
                 return Ok(read_total > 0);
             };
-            let n = match f.read(&mut buf) {
-                Ok(0) => {
-                    at_eof = true;
-                    break;
-                }
+            let fpl = self.fp.len();
+            let n = match pread(f, &mut buf, self.offset - fpl as u64) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
             };
-            let data = &buf[..n];
-            read_total += n as u64;
-            self.offset += n as u64;
-            if n >= FP_LEN {
+            if n < fpl || buf[..fpl] != self.fp[..] {
+                self.restart_after_truncation(all, sink)?;
+                continue;
+            }
+            if n == fpl {
+                at_eof = true;
+                break;
+            }
+            let data = &buf[fpl..n];
+            let got = data.len();
+            read_total += got as u64;
+            self.offset += got as u64;
+            if got >= FP_LEN {
                 self.fp.clear();
-                self.fp.extend_from_slice(&data[n - FP_LEN..]);
+                self.fp.extend_from_slice(&data[got - FP_LEN..]);
             } else {
                 self.fp.extend_from_slice(data);
                 let extra = self.fp.len().saturating_sub(FP_LEN);
