@@ -33,7 +33,7 @@ use super::{Class, EntryAssembler, LogFormat, Record};
 use serde::Serialize;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -145,21 +145,30 @@ impl Sink for Vec<LogEvent> {
 struct ChannelSink {
     tx: mpsc::Sender<LogEvent>,
     stop: Arc<AtomicBool>,
+    /// Small runtime used only to wait for channel capacity (with a timeout, so that a stop
+    /// request is noticed even when nobody reads the channel).
+    rt: tokio::runtime::Runtime,
 }
 
 impl Sink for ChannelSink {
-    fn send(&mut self, mut ev: LogEvent) -> Result<(), Closed> {
+    fn send(&mut self, ev: LogEvent) -> Result<(), Closed> {
+        let mut ev = match self.tx.try_send(ev) {
+            Ok(()) => return Ok(()),
+            Err(mpsc::error::TrySendError::Closed(_)) => return Err(Closed),
+            Err(mpsc::error::TrySendError::Full(back)) => back,
+        };
+        // Backpressure: wait for room; nothing is dropped.
         loop {
-            match self.tx.try_send(ev) {
+            if self.stop.load(Ordering::Relaxed) {
+                return Err(Closed);
+            }
+            let res = self
+                .rt
+                .block_on(self.tx.send_timeout(ev, Duration::from_millis(100)));
+            match res {
                 Ok(()) => return Ok(()),
-                Err(mpsc::error::TrySendError::Closed(_)) => return Err(Closed),
-                Err(mpsc::error::TrySendError::Full(back)) => {
-                    if self.stop.load(Ordering::Relaxed) {
-                        return Err(Closed);
-                    }
-                    ev = back;
-                    std::thread::sleep(Duration::from_millis(2));
-                }
+                Err(mpsc::error::SendTimeoutError::Closed(_)) => return Err(Closed),
+                Err(mpsc::error::SendTimeoutError::Timeout(back)) => ev = back,
             }
         }
     }
@@ -204,14 +213,28 @@ pub fn spawn_follower(cfg: FollowConfig) -> io::Result<(FollowHandle, mpsc::Rece
     let (tx, rx) = mpsc::channel(cfg.channel_capacity.max(1));
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = stop.clone();
+    // Open the files and read their backlog now, so that following starts exactly when this
+    // function returns (callers may start writing right after).
+    let mut follower = Follower::new(&cfg);
+    let mut initial: Vec<LogEvent> = Vec::new();
+    let _ = follower.start(&mut initial);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
     let thread = std::thread::Builder::new()
         .name("triage502-follow".into())
         .spawn(move || {
             let mut sink = ChannelSink {
                 tx,
                 stop: stop2.clone(),
+                rt,
             };
-            run(cfg, &stop2, &mut sink);
+            for ev in initial {
+                if sink.send(ev).is_err() {
+                    return;
+                }
+            }
+            run(&cfg, follower, &stop2, &mut sink);
         })?;
     Ok((
         FollowHandle {
@@ -222,7 +245,7 @@ pub fn spawn_follower(cfg: FollowConfig) -> io::Result<(FollowHandle, mpsc::Rece
     ))
 }
 
-fn run(cfg: FollowConfig, stop: &AtomicBool, sink: &mut dyn Sink) {
+fn run(cfg: &FollowConfig, mut follower: Follower, stop: &AtomicBool, sink: &mut dyn Sink) {
     let (wake_tx, wake_rx) = std::sync::mpsc::channel::<()>();
     let mut _watcher = None;
     if cfg.use_notify {
@@ -241,10 +264,6 @@ fn run(cfg: FollowConfig, stop: &AtomicBool, sink: &mut dyn Sink) {
             }
             _watcher = Some(w);
         }
-    }
-    let mut follower = Follower::new(&cfg);
-    if follower.start(sink).is_err() {
-        return;
     }
     while !stop.load(Ordering::Relaxed) {
         let progressed = match follower.poll(sink) {
@@ -317,6 +336,17 @@ fn file_id(_m: &std::fs::Metadata) -> (u64, u64) {
 fn read_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     f.read_exact_at(buf, at)
+}
+
+#[cfg(unix)]
+fn pread(f: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    f.read_at(buf, at)
+}
+
+#[cfg(not(unix))]
+fn pread(_f: &File, _buf: &mut [u8], _at: u64) -> io::Result<usize> {
+    Err(io::Error::other("positional reads unsupported"))
 }
 
 #[cfg(not(unix))]
@@ -482,7 +512,7 @@ impl Tracked {
                 if self.file.is_some() && self.id != Some(id) {
                     // another file at the path: finish the old one first
                     while self.read_available(all, sink)? {}
-                    self.flush(all, sink)?;
+                    self.flush_with(all, true, sink)?;
                     self.file = None;
                     match File::open(&self.path) {
                         Ok(f) => {
@@ -521,22 +551,7 @@ impl Tracked {
             }
         }
         if self.truncated() {
-            self.flush(all, sink)?;
-            if let Some(f) = self.file.as_mut() {
-                let _ = f.seek(SeekFrom::Start(0));
-            }
-            self.offset = 0;
-            self.fp.clear();
-            self.splitter.reset();
-            if let Some(a) = self.asm.as_mut() {
-                a.reset();
-            }
-            self.lines_known = true;
-            self.notice(
-                NoticeKind::Truncated,
-                "truncated (copytruncate?); reading it again from its start".into(),
-                sink,
-            )?;
+            self.restart_after_truncation(all, sink)?;
         }
         progressed |= self.read_available(all, sink)?;
         Ok(progressed)
@@ -564,30 +579,58 @@ impl Tracked {
     }
 
     /// Read what is there (bounded per round). Returns whether bytes were read.
+    fn restart_after_truncation(&mut self, all: bool, sink: &mut dyn Sink) -> Result<(), Closed> {
+        self.flush_with(all, true, sink)?;
+        self.offset = 0;
+        self.fp.clear();
+        self.splitter.reset();
+        if let Some(a) = self.asm.as_mut() {
+            a.reset();
+        }
+        self.lines_known = true;
+        self.notice(
+            NoticeKind::Truncated,
+            "truncated (copytruncate?); reading it again from its start".into(),
+            sink,
+        )
+    }
+
+    /// Read what is there (bounded per round). Returns whether bytes were read.
+    ///
+    /// Every read is one positional read starting at the fingerprint (the bytes just before
+    /// the offset): if they changed, the file was truncated — even if it grew again between
+    /// two checks — and reading restarts at 0. Checking and reading in one system call leaves
+    /// no window for a truncation to slip in between.
     fn read_available(&mut self, all: bool, sink: &mut dyn Sink) -> Result<bool, Closed> {
-        let mut buf = vec![0u8; READ_BLOCK];
+        let mut buf = vec![0u8; READ_BLOCK + FP_LEN];
         let mut read_total = 0u64;
         let mut out: Vec<Record> = Vec::new();
         let mut at_eof = false;
         while read_total < MAX_READ_PER_ROUND {
-            let Some(f) = self.file.as_mut() else {
+            let Some(f) = self.file.as_ref() else {
                 return Ok(read_total > 0);
             };
-            let n = match f.read(&mut buf) {
-                Ok(0) => {
-                    at_eof = true;
-                    break;
-                }
+            let fpl = self.fp.len();
+            let n = match pread(f, &mut buf, self.offset - fpl as u64) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
             };
-            let data = &buf[..n];
-            read_total += n as u64;
-            self.offset += n as u64;
-            if n >= FP_LEN {
+            if n < fpl || buf[..fpl] != self.fp[..] {
+                self.restart_after_truncation(all, sink)?;
+                continue;
+            }
+            if n == fpl {
+                at_eof = true;
+                break;
+            }
+            let data = &buf[fpl..n];
+            let got = data.len();
+            read_total += got as u64;
+            self.offset += got as u64;
+            if got >= FP_LEN {
                 self.fp.clear();
-                self.fp.extend_from_slice(&data[n - FP_LEN..]);
+                self.fp.extend_from_slice(&data[got - FP_LEN..]);
             } else {
                 self.fp.extend_from_slice(data);
                 let extra = self.fp.len().saturating_sub(FP_LEN);
@@ -607,13 +650,29 @@ impl Tracked {
         Ok(read_total > 0)
     }
 
-    fn flush(&mut self, all: bool, sink: &mut dyn Sink) -> Result<(), Closed> {
+    /// Complete the pending entry. With `with_partial`, a last line without its newline is
+    /// taken as complete too (the file is being left: rotated away or truncated).
+    fn flush_with(
+        &mut self,
+        all: bool,
+        with_partial: bool,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Closed> {
         let mut out = Vec::new();
         if let (Some(fmt), Some(asm)) = (self.fmt, self.asm.as_mut()) {
             let lines_known = self.lines_known;
+            if with_partial {
+                self.splitter.finish(|l, cut| {
+                    asm.push_line(l, cut, |raw| keep(fmt, &raw, all, lines_known, &mut out))
+                });
+            }
             asm.flush(|raw| keep(fmt, &raw, all, lines_known, &mut out));
         }
         self.emit(&mut out, sink)
+    }
+
+    fn flush(&mut self, all: bool, sink: &mut dyn Sink) -> Result<(), Closed> {
+        self.flush_with(all, false, sink)
     }
 
     fn emit(&self, out: &mut Vec<Record>, sink: &mut dyn Sink) -> Result<(), Closed> {
@@ -933,5 +992,54 @@ mod tests {
                 ..
             }
         )));
+    }
+
+    #[test]
+    fn docserver_log_is_detected_and_stack_traces_stay_together() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("out.log");
+        std::fs::write(
+            &p,
+            "[2026-11-28T12:00:00.101] [INFO] [localhost] [] [] nodeJS - up\n",
+        )
+        .expect("write");
+        let mut f = Follower::new(&cfg(&p, 10));
+        let mut evs = Vec::new();
+        f.start(&mut evs).expect("start");
+        assert!(evs.is_empty(), "INFO is `other`");
+        append(
+            &p,
+            "[2026-11-28T12:00:17.890] [ERROR] [localhost] [] [] nodeJS - [AMQP] Error: connect ECONNREFUSED 127.0.0.1:5672\n    at TCPConnectWrap.afterConnect (node:net:1555:16)\n",
+        );
+        f.poll(&mut evs).expect("poll");
+        assert_eq!(evs.len(), 1);
+        match &evs[0] {
+            LogEvent::Entry {
+                entry: Record::DocServer(e),
+                ..
+            } => {
+                assert_eq!(e.class, Class::DsRabbitmq);
+                assert_eq!(e.lines, 2);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn partial_last_line_of_a_rotated_file_is_not_lost() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("error.log");
+        std::fs::write(&p, "").expect("create");
+        let mut f = Follower::new(&cfg(&p, 0));
+        let mut evs = Vec::new();
+        f.start(&mut evs).expect("start");
+        let l1 = line(1);
+        append(&p, &l1[..l1.len() - 1]); // no newline yet
+        f.poll(&mut evs).expect("poll");
+        assert!(cids(&evs).is_empty());
+        std::fs::rename(&p, dir.path().join("error.log.1")).expect("rename");
+        std::fs::write(&p, line(2)).expect("recreate");
+        f.poll(&mut evs).expect("poll");
+        assert_eq!(cids(&evs), vec![1, 2]);
     }
 }

@@ -10,7 +10,7 @@
 //! - [`docserver`]: Document Server `out.log` parser and classifier.
 //! - [`scan`]: streaming scan of plain or gzip files (`logs scan`), with a summary fast path.
 //! - [`follow`]: async multi-file follower surviving rotation (`logs follow`, the console).
-//! - [`r#gen`](mod@r#gen) (file `gen.rs`; `gen` is a reserved word in edition 2024): generator of large realistic nginx error logs with exact expected counts.
+//! - `r#gen` (file `gen.rs`; `gen` is a reserved word in edition 2024): generator of large realistic nginx error logs with exact expected counts.
 //! - [`cli`]: `logs scan` / `logs follow` arguments and entry points for `src/main.rs`.
 //!
 //! Class ids (stable; see [`class::Class`]):

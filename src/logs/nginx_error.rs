@@ -150,11 +150,19 @@ pub fn is_entry_start(l: &[u8]) -> bool {
         && l[20] == b'['
 }
 
-fn parse_num<T: std::str::FromStr>(b: &[u8]) -> Option<T> {
-    if b.is_empty() || b.len() > 19 || !b.iter().all(|c| c.is_ascii_digit()) {
+#[inline]
+fn parse_num<T: TryFrom<u64>>(b: &[u8]) -> Option<T> {
+    if b.is_empty() || b.len() > 19 {
         return None;
     }
-    std::str::from_utf8(b).ok()?.parse().ok()
+    let mut v: u64 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u64::from(c - b'0');
+    }
+    T::try_from(v).ok()
 }
 
 /// Parse the header; `None` if the entry does not start with a date.
