@@ -178,3 +178,43 @@ fn check_formats_and_exit_codes_on_a_closed_port() {
     assert!(v["findings"].is_array());
     drop(l);
 }
+
+#[test]
+fn logs_scan_masks_tokens_and_reads_bad_input() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let log = d.path().join("error.log");
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJjIjoidmVyc2lvbiJ9.c2lnbmF0dXJlLXZhbHVl";
+    std::fs::write(
+        &log,
+        format!(
+            "2026/11/28 12:54:52 [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: x, request: \"GET /download?token={jwt} HTTP/1.1\", upstream: \"http://127.0.0.1:8000/download?token={jwt}\", host: \"x\"\n"
+        )
+        .into_bytes()
+        .into_iter()
+        .chain(b"\xff\xfe garbage line\n".iter().copied())
+        .collect::<Vec<u8>>(),
+    )
+    .expect("write");
+    let o = run(
+        &[
+            "logs",
+            "scan",
+            "--format",
+            "ndjson",
+            log.to_str().expect("utf8"),
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("upstream_refused"), "{out}");
+    assert!(
+        !out.contains(jwt) && !out.contains("eyJjIjoi"),
+        "token printed: {out}"
+    );
+    assert!(out.contains("<jwt redacted>"), "{out}");
+    // A missing file is a clear message and exit 2, not a panic.
+    let o = run(&["logs", "scan", "/nonexistent/error.log"], d.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(!text(&o).contains("panicked"));
+}

@@ -2,9 +2,7 @@
 //! separated by dots) and the configured `onlyoffice.jwt_secret` value.
 
 use crate::config::{Config, Secret};
-
-/// What a JWT is replaced with.
-pub const JWT_MASK: &str = "<jwt redacted>";
+pub use crate::util::{JWT_MASK, mask_jwts};
 
 /// Redacts one configured secret and every JWT-looking token.
 #[derive(Clone, Default)]
@@ -49,57 +47,6 @@ impl Redactor {
     /// Every element redacted.
     pub fn redact_all(&self, v: &[String]) -> Vec<String> {
         v.iter().map(|s| self.redact(s)).collect()
-    }
-}
-
-fn is_b64url(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
-}
-
-/// Replaces every `eyJ<seg>.<seg>.<seg>` (segments of base64url, the last may be empty for
-/// unsigned tokens, `=` padding tolerated) with [`JWT_MASK`].
-pub fn mask_jwts(text: &str) -> String {
-    let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut copied = 0;
-    while i + 3 <= b.len() {
-        let starts = &b[i..i + 3] == b"eyJ" && (i == 0 || !is_b64url(b[i - 1]));
-        if starts && let Some(end) = jwt_end(b, i) {
-            out.push_str(&text[copied..i]);
-            out.push_str(JWT_MASK);
-            i = end;
-            copied = end;
-            continue;
-        }
-        i += 1;
-    }
-    out.push_str(&text[copied..]);
-    out
-}
-
-/// End (exclusive) of a JWT starting at `start`, if one is there.
-fn jwt_end(b: &[u8], start: usize) -> Option<usize> {
-    let mut i = start;
-    let mut segs = 0;
-    loop {
-        let seg_start = i;
-        while i < b.len() && is_b64url(b[i]) {
-            i += 1;
-        }
-        while i < b.len() && b[i] == b'=' {
-            i += 1;
-        }
-        let len = i - seg_start;
-        segs += 1;
-        if segs < 3 {
-            if len < 2 || i >= b.len() || b[i] != b'.' {
-                return None;
-            }
-            i += 1;
-        } else {
-            return Some(i);
-        }
     }
 }
 

@@ -327,7 +327,23 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
             explains: vec![h.name.clone()],
         });
     }
-    let red: std::collections::HashSet<&str> = ctx.red().map(|h| h.name.as_str()).collect();
+    rank(&mut findings, input.hops);
+    let any_bad = input.hops.iter().any(|h| h.state != State::Ok);
+    Diagnosis {
+        all_clear: findings.is_empty() && !any_bad && !input.hops.is_empty(),
+        findings,
+        unchecked: input.unknown.clone(),
+    }
+}
+
+/// Order findings: the one that explains the most red hops first, then severity, then
+/// confidence (ties by id, so the order is stable).
+pub fn rank(findings: &mut [Finding], hops: &[HopResult]) {
+    let red: std::collections::HashSet<&str> = hops
+        .iter()
+        .filter(|h| h.state == State::Fail)
+        .map(|h| h.name.as_str())
+        .collect();
     let score = |f: &Finding| {
         f.explains
             .iter()
@@ -341,12 +357,6 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
             .then(b.confidence.cmp(&a.confidence))
             .then(a.id.cmp(b.id))
     });
-    let any_bad = input.hops.iter().any(|h| h.state != State::Ok);
-    Diagnosis {
-        all_clear: findings.is_empty() && !any_bad && !input.hops.is_empty(),
-        findings,
-        unchecked: input.unknown.clone(),
-    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ pub enum Update {
     },
     /// A fresh host snapshot.
     Host(Box<crate::host::Snapshot>),
+    /// A fresh ONLYOFFICE integration report (JWT on both sides, storage, headers).
+    Integration(Box<crate::onlyoffice::IntegrationReport>),
     /// A note for the timeline (an action, an error of a background task).
     Note {
         /// Severity of the note.
@@ -71,6 +73,8 @@ pub struct HopView {
     pub in_flight: bool,
     /// Since when the hop has had its current state.
     pub since: Option<DateTime<Utc>>,
+    /// When the hop last changed from one state to another (its first result is no change).
+    pub changed_at: Option<DateTime<Utc>>,
 }
 
 /// A timestamped event of the incident timeline.
@@ -111,6 +115,8 @@ pub struct State {
     pub diagnosis: Diagnosis,
     /// The latest host snapshot.
     pub host: Option<Box<crate::host::Snapshot>>,
+    /// The latest integration report.
+    pub integration: Option<Box<crate::onlyoffice::IntegrationReport>>,
 }
 
 /// Recent classified log entries (bounded) and the followers' notices.
@@ -164,6 +170,7 @@ impl State {
                 last: None,
                 in_flight: false,
                 since: None,
+                changed_at: None,
             })
             .collect();
         State {
@@ -178,6 +185,7 @@ impl State {
             logs: LogBook::default(),
             diagnosis: Diagnosis::default(),
             host: None,
+            integration: None,
         }
     }
 
@@ -220,6 +228,11 @@ impl State {
                 self.rediagnose();
                 true
             }
+            Update::Integration(r) => {
+                self.integration = Some(r);
+                self.rediagnose();
+                true
+            }
             Update::Logs(rs) => {
                 let any = !rs.is_empty();
                 for r in rs {
@@ -255,6 +268,9 @@ impl State {
         let at = r.at;
         if prev != Some(r.state) {
             self.hops[i].since = Some(at);
+            if prev.is_some() {
+                self.hops[i].changed_at = Some(at);
+            }
             // The first OK of a hop is not news; every other change is.
             if prev.is_some() || r.state != HopState::Ok {
                 let level = match r.state {
@@ -315,7 +331,7 @@ impl State {
         // Facts taken before the latest hop change may describe the world before the failure
         // (a listener that has just died): until a fresh snapshot arrives, the rules reason
         // without the volatile parts rather than from stale ones.
-        let last_change = self.hops.iter().filter_map(|h| h.since).max();
+        let last_change = self.hops.iter().filter_map(|h| h.changed_at).max();
         if let (Some(snap), Some(change)) = (&self.host, last_change)
             && snap.taken_at < change
         {
@@ -347,12 +363,27 @@ impl State {
 
     /// The guided walkthrough of the current evidence.
     pub fn walkthrough(&self) -> Vec<crate::diagnose::Step> {
-        self.with_input(|i| crate::diagnose::walkthrough(i, &self.diagnosis))
+        let mut steps = self.with_input(|i| crate::diagnose::walkthrough(i, &self.diagnosis));
+        if let (Some(r), Some(step)) = (&self.integration, steps.get_mut(3)) {
+            step.checks.extend(crate::onlyoffice::walkthrough_checks(r));
+            step.verdict = step
+                .checks
+                .iter()
+                .map(|c| c.state)
+                .max()
+                .unwrap_or(step.verdict);
+        }
+        steps
     }
 
     /// Re-run the diagnosis on the current evidence and record findings that appear or clear.
     pub fn rediagnose(&mut self) {
-        let d = self.with_input(diagnose);
+        let mut d = self.with_input(diagnose);
+        if let Some(r) = &self.integration {
+            crate::onlyoffice::merge_into(&mut d, r);
+            let hops = self.results();
+            crate::diagnose::rank(&mut d.findings, &hops);
+        }
         let before: Vec<&str> = self.diagnosis.findings.iter().map(|f| f.id).collect();
         let after: Vec<&str> = d.findings.iter().map(|f| f.id).collect();
         let now = Utc::now();
@@ -578,6 +609,8 @@ pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
                 }
             }
         }
+        let integration = crate::onlyoffice::collect(&cfg, snap.nginx.value()).await;
+        let _ = tx.send(Update::Integration(Box::new(integration))).await;
         // The host snapshot comes last: applying it re-runs the diagnosis on everything.
         let _ = tx.send(Update::Host(Box::new(snap))).await;
     };

@@ -245,7 +245,7 @@ impl DsEntry {
             status,
             code,
             url,
-            message: lossy(message),
+            message: crate::util::mask_jwts(&lossy(message)),
             lines,
             truncated: raw.len() >= MAX_ENTRY_BYTES,
         }

@@ -82,20 +82,22 @@ impl Entry {
         let f = split_fields(rest);
         let class = classify_message(f.message);
         let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        // Tokens in messages and URLs are credentials: never shown.
+        let masked = |b: &[u8]| crate::util::mask_jwts(&String::from_utf8_lossy(b));
         Entry {
             file: None,
             line,
             time: header.and_then(|h| parse_time(h.time)),
             level: header.map(|h| lossy(h.level)).unwrap_or_default(),
             class,
-            upstream: f.upstream.map(lossy),
+            upstream: f.upstream.map(masked),
             server: f.server.map(lossy),
             client: f.client.map(lossy),
-            request: f.request.map(lossy),
+            request: f.request.map(masked),
             host: f.host.map(lossy),
             errno: errno_of(f.message).map(|(n, _)| n),
-            message: lossy(f.message),
-            referrer: f.referrer.map(lossy),
+            message: masked(f.message),
+            referrer: f.referrer.map(masked),
             pid: header.and_then(|h| h.pid),
             tid: header.and_then(|h| h.tid),
             cid: header.and_then(|h| h.cid),
