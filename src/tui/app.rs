@@ -134,8 +134,6 @@ pub struct App {
     pub dialog: Option<Dialog>,
     /// Show times in UTC (tests); else local time.
     pub utc: bool,
-    /// Draw the events pane from the engine timeline (tests) instead of tui-logger.
-    pub events_from_timeline: bool,
     /// A fixed "now" for the title's incident clock (tests); else the real clock.
     pub clock: Option<chrono::DateTime<chrono::Utc>>,
     reprobe: Arc<Notify>,
@@ -173,7 +171,6 @@ impl App {
             paused_at: None,
             dialog: None,
             utc: false,
-            events_from_timeline: false,
             clock: None,
             reprobe,
         }

@@ -163,24 +163,8 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) {
     let _ = terminal.clear();
 }
 
-/// Send timeline events the events pane has not seen to tui-logger.
-fn log_new_events(app: &App, seen: &mut u64) {
-    let tl = &app.state.timeline;
-    let new = (app.state.timeline_total - *seen).min(tl.len() as u64) as usize;
-    for e in tl.iter().skip(tl.len() - new) {
-        match e.level {
-            crate::engine::NoteLevel::Info => log::info!("{}", e.text),
-            crate::engine::NoteLevel::Warn => log::warn!("{}", e.text),
-            crate::engine::NoteLevel::Error => log::error!("{}", e.text),
-        }
-    }
-    *seen = app.state.timeline_total;
-}
-
 async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(1024);
-    let _ = tui_logger::init_logger(log::LevelFilter::Info);
-    tui_logger::set_default_level(log::LevelFilter::Info);
     let reprobe = Arc::new(Notify::new());
     let prober = Arc::new(crate::probe::Prober::new(cfg.clone()));
     let interval = Duration::from_millis(cfg.probe.interval_ms);
@@ -245,13 +229,13 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
 
     let mut lp = Loop { tx, cancel: None };
     let mut app = App::new(cfg.clone(), source, reprobe);
-    let mut seen_events = 0u64;
     let mut dirty = true;
     let mut exit = 0;
+    let mut last_draw = tokio::time::Instant::now() - FRAME;
     loop {
-        if dirty {
-            log_new_events(&app, &mut seen_events);
-            tui_logger::move_events();
+        // Frames are paced: a burst of updates (a probe round, a log flood) becomes one draw
+        // at most every FRAME, which keeps the console cheap at rest and responsive in a flood.
+        if dirty && last_draw.elapsed() >= FRAME {
             if let Err(e) = terminal.draw(|f| ui::draw(f, &app)) {
                 ratatui::restore();
                 eprintln!("triage502: cannot draw: {e}");
@@ -259,13 +243,23 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                 break;
             }
             dirty = false;
+            last_draw = tokio::time::Instant::now();
         }
         let spin = app.spinning();
+        let wake = if dirty {
+            Some(last_draw + FRAME)
+        } else if spin {
+            Some(tokio::time::Instant::now() + SPIN)
+        } else {
+            None
+        };
         let ev = tokio::select! {
             ev = rx.recv() => ev,
-            _ = tokio::time::sleep(Duration::from_millis(120)), if spin => {
-                app.tick();
-                dirty = true;
+            _ = tokio::time::sleep_until(wake.unwrap_or_else(tokio::time::Instant::now)), if wake.is_some() => {
+                if !dirty {
+                    app.tick();
+                    dirty = true;
+                }
                 continue;
             }
         };
@@ -274,7 +268,11 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
             AppEvent::Engine(u) => {
                 let before = app.state.timeline_total;
                 let is_probe = matches!(u, Update::Probe(ProbeEvent::Result(_)));
-                dirty |= app.state.apply(u);
+                // A round starting changes nothing visible until a probe is slow enough for
+                // the spinner (which then marks the screen dirty itself).
+                let quiet = matches!(u, Update::Probe(ProbeEvent::RoundStarted { .. }));
+                let changed = app.state.apply(u);
+                dirty |= changed && !quiet;
                 if is_probe && app.state.timeline_total != before {
                     host_now.notify_one();
                 }
@@ -326,8 +324,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                 }
                 app.on_action_event(ev);
             }
-            AppEvent::Quit(sig) => {
-                log::info!("{sig} received, quitting");
+            AppEvent::Quit(_sig) => {
                 exit = 0;
                 break;
             }
@@ -345,5 +342,11 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     exit
 }
 
-/// How often host facts are refreshed in the console.
-const HOST_EVERY: Duration = Duration::from_secs(5);
+/// How often host facts are refreshed in the console at rest (they are refreshed at once when
+/// a hop changes state). External tools (supervisorctl, nginx -T, nft) cost more than the
+/// whole console at rest, so this is slow on purpose.
+const HOST_EVERY: Duration = Duration::from_secs(60);
+/// The shortest time between two frames.
+const FRAME: Duration = Duration::from_millis(50);
+/// Spinner speed while a probe is slow.
+const SPIN: Duration = Duration::from_millis(150);

@@ -66,7 +66,6 @@ fn app(extra: &str) -> App {
     );
     a.host_name = "office-01".into();
     a.utc = true;
-    a.events_from_timeline = true;
     a.clock = Some(at() + chrono::Duration::seconds(95));
     a.theme = super::theme::Theme::monochrome();
     a

@@ -704,18 +704,6 @@ fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
 
 fn draw_events(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     let b = block(app, Pane::Events, " Events ".into(), wide);
-    if !app.events_from_timeline {
-        let w = tui_logger::TuiLoggerWidget::default()
-            .block(b)
-            .output_separator(' ')
-            .output_target(false)
-            .output_file(false)
-            .output_line(false)
-            .style_error(app.theme.state(HopState::Fail))
-            .style_warn(app.theme.state(HopState::Warn));
-        f.render_widget(w, area);
-        return;
-    }
     let h = area.height.saturating_sub(2) as usize;
     let lines: Vec<Line> = app
         .state
