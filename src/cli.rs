@@ -254,7 +254,9 @@ pub fn run(cli: Cli) -> i32 {
                     return 3;
                 }
             };
-            let state = rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string()));
+            let cfg = Arc::new(cfg);
+            let mut state = rt.block_on(crate::engine::run_once(cfg.clone(), source.to_string()));
+            state.merge_history(crate::report::history(&cfg));
             let text = match format {
                 ReportFormat::Md => crate::report::report_md(&state),
                 ReportFormat::Json => crate::report::report_json(&state),

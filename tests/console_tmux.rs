@@ -266,17 +266,13 @@ fn console_in_tmux_against_the_lab() {
     );
 
     // The audit log has the entry with verification "fixed".
-    let audit = std::fs::read_to_string(audit_path()).unwrap_or_default();
+    let audit = std::fs::read_to_string(lab.dir.join("audit.log")).unwrap_or_default();
     assert!(
         audit
             .lines()
             .any(|l| l.contains("\"restart:docservice\"") && l.contains("\"fixed\"")),
         "audit log lacks the verified restart"
     );
-}
-
-fn audit_path() -> PathBuf {
-    triage502::actions::default_audit_path()
 }
 
 #[test]

@@ -232,45 +232,68 @@ fn black_holed_hop_does_not_sum_timeouts() {
 }
 
 #[test]
-fn report_during_an_incident_has_timeline_and_no_secret() {
+fn report_during_an_incident_has_timeline_actions_and_no_secret() {
     let Some(lab) = Lab::up() else { return };
     let secret = secret_of(&lab.toml());
-    let o = lab.lab(&["break", "jwt-mismatch"]);
-    assert!(o.status.success());
+    let run = |args: &[&str]| {
+        bin()
+            .arg("--config")
+            .arg(lab.toml())
+            .args(args)
+            .output()
+            .expect("run triage502")
+    };
+    // An incident: the service dies, is restarted by the audited action, then JWT breaks.
+    assert!(lab.lab(&["break", "docservice-down"]).status.success());
+    let o = run(&["action", "run", "restart:docservice", "--yes"]);
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(lab.lab(&["break", "jwt-mismatch"]).status.success());
     let out = lab.dir.join("report.md");
-    let o = bin()
-        .arg("--config")
-        .arg(lab.toml())
-        .args(["report", "--format", "md", "--out"])
-        .arg(&out)
-        .output()
-        .expect("report");
+    let o = run(&[
+        "report",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let md = std::fs::read_to_string(&out).expect("report written");
     assert!(md.contains("## Timeline"), "{md}");
-    assert!(md.contains("command"), "{md}");
     assert!(md.contains("jwt_mismatch"), "{md}");
-    assert!(!md.contains(&secret), "the report leaks the secret");
-    let o = bin()
-        .arg("--config")
-        .arg(lab.toml())
-        .args(["report", "--format", "json"])
-        .output()
-        .expect("report json");
-    let text = String::from_utf8_lossy(&o.stdout);
-    assert!(!text.contains(&secret), "the JSON report leaks the secret");
-    let v: Value = serde_json::from_str(&text).expect("json");
+    assert!(
+        md.lines()
+            .any(|l| l.contains("action restart:docservice") && l.contains("fixed")),
+        "the audited action is in the timeline: {md}"
+    );
+    let json = run(&["report", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&json.stdout).expect("json");
     assert!(
         v["timeline"].as_array().is_some_and(|t| !t.is_empty()),
         "{v:#}"
     );
-    let o = bin()
-        .arg("--config")
-        .arg(lab.toml())
-        .args(["config", "show"])
-        .output()
-        .expect("show");
-    assert!(!String::from_utf8_lossy(&o.stdout).contains(&secret));
+    assert!(
+        v["host"].is_object(),
+        "the report has the host snapshot: {v:#}"
+    );
+    // No output of any command, nor the audit log, holds the secret.
+    let outputs = [
+        md,
+        String::from_utf8_lossy(&json.stdout).to_string(),
+        String::from_utf8_lossy(&run(&["check"]).stdout).to_string(),
+        String::from_utf8_lossy(&run(&["check", "--format", "json"]).stdout).to_string(),
+        String::from_utf8_lossy(&run(&["check", "--format", "nagios"]).stdout).to_string(),
+        String::from_utf8_lossy(&run(&["config", "show"]).stdout).to_string(),
+        String::from_utf8_lossy(&run(&["action", "list", "--format", "json"]).stdout).to_string(),
+        std::fs::read_to_string(lab.dir.join("audit.log")).unwrap_or_default(),
+    ];
+    for (i, o) in outputs.iter().enumerate() {
+        assert!(!o.contains(&secret), "output {i} leaks the secret");
+    }
     let _ = lab.lab(&["fix"]);
 }
 

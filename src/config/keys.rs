@@ -30,6 +30,11 @@ pub const COMMANDS: &[(&str, &[&str], &str)] = &[
     ("restart-service", &["R"], "restart the selected service"),
     ("reload-nginx", &["N"], "reload nginx (after nginx -t)"),
     ("reload-firewall", &["F"], "reload the firewall"),
+    (
+        "write-report",
+        &["W"],
+        "write the incident report (Markdown)",
+    ),
 ];
 
 /// Named keys accepted besides single characters.

@@ -51,7 +51,7 @@ impl From<ProbeEvent> for Update {
 }
 
 /// Severity of a note.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum NoteLevel {
     /// Informational.
@@ -78,12 +78,12 @@ pub struct HopView {
 }
 
 /// A timestamped event of the incident timeline.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Event {
     /// When.
     pub at: DateTime<Utc>,
-    /// `hop`, `note`.
-    pub kind: &'static str,
+    /// `hop`, `finding`, `incident`, `log`, `note`, `action`.
+    pub kind: String,
     /// Severity.
     pub level: NoteLevel,
     /// What happened.
@@ -117,6 +117,9 @@ pub struct State {
     pub host: Option<Box<crate::host::Snapshot>>,
     /// The latest integration report.
     pub integration: Option<Box<crate::onlyoffice::IntegrationReport>>,
+    /// Where timeline events are appended (the console's journal, read by `report`).
+    pub journal: Option<std::path::PathBuf>,
+    journal_failed: bool,
 }
 
 /// Recent classified log entries (bounded) and the followers' notices.
@@ -186,19 +189,38 @@ impl State {
             diagnosis: Diagnosis::default(),
             host: None,
             integration: None,
+            journal: None,
+            journal_failed: false,
         }
     }
 
-    fn push(&mut self, kind: &'static str, level: NoteLevel, text: String, at: DateTime<Utc>) {
+    fn push(&mut self, kind: &str, level: NoteLevel, text: String, at: DateTime<Utc>) {
         if self.timeline.len() >= TIMELINE_LIMIT {
             self.timeline.pop_front();
         }
-        self.timeline.push_back(Event {
+        let ev = Event {
             at,
-            kind,
+            kind: kind.to_string(),
             level,
             text,
-        });
+        };
+        if let Some(p) = &self.journal
+            && let Err(e) = append_journal(p, &ev)
+            && !self.journal_failed
+        {
+            // Said once; the console keeps running without its journal.
+            self.journal_failed = true;
+            let note = Event {
+                at,
+                kind: "note".into(),
+                level: NoteLevel::Warn,
+                text: format!("cannot write the timeline journal {}: {e}", p.display()),
+            };
+            self.timeline.push_back(note);
+            self.timeline_total += 1;
+        }
+        self.timeline.push_back(ev);
+        self.timeline_total += 1;
     }
 
     /// Apply one update; true when something visible changed.
@@ -441,6 +463,62 @@ impl State {
     /// Whether an incident is going on.
     pub fn in_incident(&self) -> bool {
         self.incident_start.is_some() && self.recovered_at.is_none()
+    }
+}
+
+/// Append one event as a JSON line (the file is created 0600, its folder 0700).
+fn append_journal(path: &std::path::Path, ev: &Event) -> Result<(), String> {
+    use std::io::Write;
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| crate::util::io_error_text(&e))?;
+    }
+    let mut line = serde_json::to_string(ev).map_err(|e| e.to_string())?;
+    line.push('\n');
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut f| f.write_all(line.as_bytes()))
+        .map_err(|e| crate::util::io_error_text(&e))
+}
+
+/// Events of a journal written at or after `since` (unreadable lines are skipped; a missing
+/// file is an empty history).
+pub fn read_journal(path: &std::path::Path, since: DateTime<Utc>) -> Vec<Event> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<Event>(l).ok())
+        .filter(|e| e.at >= since)
+        .collect()
+}
+
+impl State {
+    /// Put earlier events (the console's journal, the audit log) before this run's own, in
+    /// time order, so a report tells the whole incident.
+    pub fn merge_history(&mut self, mut older: Vec<Event>) {
+        older.extend(self.timeline.drain(..));
+        older.sort_by_key(|e| e.at);
+        older.dedup();
+        let skip = older.len().saturating_sub(TIMELINE_LIMIT);
+        self.timeline = older.into_iter().skip(skip).collect();
+        // The incident start is the first red hop of the history when there is one.
+        if let Some(first_red) = self
+            .timeline
+            .iter()
+            .find(|e| e.kind == "hop" && e.level == NoteLevel::Error)
+            .map(|e| e.at)
+            && self.incident_start.is_none_or(|s| first_red < s)
+        {
+            self.incident_start = Some(first_red);
+        }
     }
 }
 

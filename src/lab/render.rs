@@ -233,7 +233,13 @@ supervisor_config = {sup}
 binary = {nginx_bin}
 config = {nginx_conf}
 prefix = {prefix}
+
+# The lab's recovery actions are audited in the lab folder (with the console's timeline
+# journal beside it), not in the system's /var/log/triage502.
+[actions]
+audit_log = {audit}
 "#,
+        audit = p("audit.log"),
         local_json = p("local.json"),
         secret = tq(secret),
         nginx_error = p("logs/nginx/error.log"),

@@ -239,6 +239,10 @@ pub struct ReportJson<'a> {
     pub recovered_at: Option<String>,
     /// Timestamped events.
     pub timeline: Vec<&'a crate::engine::Event>,
+    /// Host facts of this round.
+    pub host: Option<&'a crate::host::Snapshot>,
+    /// ONLYOFFICE integration checks of this round.
+    pub integration: Option<&'a crate::onlyoffice::IntegrationReport>,
 }
 
 /// The incident report as JSON.
@@ -248,6 +252,8 @@ pub fn report_json(state: &State) -> String {
         incident_start: state.incident_start.map(|t| t.to_rfc3339()),
         recovered_at: state.recovered_at.map(|t| t.to_rfc3339()),
         timeline: state.timeline.iter().collect(),
+        host: state.host.as_deref(),
+        integration: state.integration.as_deref(),
     };
     let mut s =
         serde_json::to_string_pretty(&r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
@@ -325,6 +331,22 @@ pub fn report_md(state: &State) -> String {
             out.push_str(&format!("- {}: {}\n", u.what, md_cell(&u.why)));
         }
     }
+    out.push_str("\n## Actions taken\n\n");
+    let actions: Vec<&crate::engine::Event> = state
+        .timeline
+        .iter()
+        .filter(|e| e.kind == "action" || (e.kind == "note" && e.text.starts_with("action ")))
+        .collect();
+    if actions.is_empty() {
+        out.push_str("None recorded.\n");
+    }
+    for e in actions {
+        out.push_str(&format!(
+            "- {} — {}\n",
+            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+            md_cell(&e.text)
+        ));
+    }
     out.push_str("\n## Timeline\n\n");
     if state.timeline.is_empty() {
         out.push_str("No state changes were recorded.\n");
@@ -336,5 +358,58 @@ pub fn report_md(state: &State) -> String {
             md_cell(&e.text)
         ));
     }
+    if let Some(h) = &state.host {
+        out.push_str("\n## Host snapshot\n\n```\n");
+        out.push_str(&crate::host::render_text(h));
+        out.push_str("```\n");
+    }
+    if let Some(r) = &state.integration {
+        out.push_str("\n## Integration and auth\n\n```\n");
+        out.push_str(&crate::onlyoffice::render_text(r));
+        out.push_str("```\n");
+    }
     out
+}
+
+/// How far back a report looks in the console's journal and the audit log.
+pub const HISTORY_HOURS: i64 = 24;
+
+/// The console's timeline journal: next to the audit log.
+pub fn journal_path(cfg: &crate::config::Config) -> std::path::PathBuf {
+    cfg.actions
+        .audit_log
+        .clone()
+        .unwrap_or_else(crate::actions::default_audit_path)
+        .with_file_name("timeline.ndjson")
+}
+
+/// Earlier events for a report: the console's journal and the actions of the audit log, of
+/// the last [`HISTORY_HOURS`].
+pub fn history(cfg: &crate::config::Config) -> Vec<crate::engine::Event> {
+    let since = chrono::Utc::now() - chrono::Duration::hours(HISTORY_HOURS);
+    let mut ev = crate::engine::read_journal(&journal_path(cfg), since);
+    let audit = cfg
+        .actions
+        .audit_log
+        .clone()
+        .unwrap_or_else(crate::actions::default_audit_path);
+    for r in crate::actions::read_audit(&audit)
+        .into_iter()
+        .filter(|r| r.time >= since)
+    {
+        let level = if r.status == "succeeded" {
+            crate::engine::NoteLevel::Info
+        } else {
+            crate::engine::NoteLevel::Error
+        };
+        ev.push(crate::engine::Event {
+            at: r.time,
+            kind: "action".into(),
+            level,
+            text: r.timeline_text(),
+        });
+    }
+    // Journal lines of actions duplicate the audit's: keep the audit's wording.
+    ev.retain(|e| !(e.kind == "note" && e.text.starts_with("action ")));
+    ev
 }

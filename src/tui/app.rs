@@ -306,6 +306,31 @@ impl App {
         }
     }
 
+    /// Write the incident report next to the console's journal and say where.
+    fn write_report(&mut self) {
+        let dir = crate::report::journal_path(&self.state.cfg)
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_else(|| ".".into());
+        let name = format!("incident-{}.md", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
+        let path = dir.join(name);
+        let text = crate::report::report_md(&self.state);
+        let r = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text));
+        self.dialog = Some(match r {
+            Ok(()) => Dialog::Message {
+                title: " report written ".into(),
+                text: format!(
+                    "{}\n(triage502 report --out FILE writes one from the shell too)",
+                    path.display()
+                ),
+            },
+            Err(e) => Dialog::Message {
+                title: " cannot write the report ".into(),
+                text: format!("{}: {}", path.display(), crate::util::io_error_text(&e)),
+            },
+        });
+    }
+
     /// The action the focused line suggests for a command key.
     fn action_for(&self, cmd: &str) -> Option<String> {
         match cmd {
@@ -469,6 +494,7 @@ impl App {
                 self.sel[Pane::Findings.index()] = 0;
             }
             "probe-now" => self.probe_now(),
+            "write-report" => self.write_report(),
             "run-action" | "restart-service" | "reload-nginx" | "reload-firewall" => {
                 if self.state.cfg.read_only {
                     self.dialog = Some(Dialog::Message {

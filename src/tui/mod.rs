@@ -229,6 +229,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
 
     let mut lp = Loop { tx, cancel: None };
     let mut app = App::new(cfg.clone(), source, reprobe);
+    app.state.journal = Some(crate::report::journal_path(&cfg));
     let mut dirty = true;
     let mut exit = 0;
     let mut last_draw = tokio::time::Instant::now() - FRAME;
