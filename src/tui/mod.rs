@@ -304,6 +304,19 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                 }
             }
             AppEvent::Input(TermEvent::Resize(_, _)) => dirty = true,
+            AppEvent::Input(TermEvent::Mouse(m)) => {
+                // Only with `mouse = true`: the wheel moves in the focused pane.
+                use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
+                let code = match m.kind {
+                    MouseEventKind::ScrollDown => Some(KeyCode::Down),
+                    MouseEventKind::ScrollUp => Some(KeyCode::Up),
+                    _ => None,
+                };
+                if let Some(c) = code {
+                    app.on_key(KeyEvent::new(c, KeyModifiers::NONE));
+                    dirty = true;
+                }
+            }
             AppEvent::Input(_) => {}
             AppEvent::Planned(r) => {
                 dirty = true;
