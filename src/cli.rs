@@ -205,6 +205,16 @@ fn write_out(out: Option<&PathBuf>, text: &str) -> i32 {
     }
 }
 
+/// Load the config and run one round of the engine (for `check` and `report`).
+fn one_round(g: &Global) -> Result<crate::engine::State, i32> {
+    let (cfg, source) = load(g)?;
+    let rt = runtime().map_err(|e| {
+        eprintln!("triage502: {e}");
+        3
+    })?;
+    Ok(rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string())))
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> i32 {
     match cli.cmd {
@@ -216,18 +226,10 @@ pub fn run(cli: Cli) -> i32 {
             crate::tui::run(Arc::new(cfg), source.to_string())
         }
         Some(Command::Check { format }) => {
-            let (cfg, source) = match load(&cli.global) {
-                Ok(x) => x,
+            let state = match one_round(&cli.global) {
+                Ok(s) => s,
                 Err(code) => return code,
             };
-            let rt = match runtime() {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("triage502: {e}");
-                    return 3;
-                }
-            };
-            let state = rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string()));
             let code = crate::report::overall(&state).nagios_code();
             let text = match format {
                 CheckFormat::Text => crate::report::check_text(&state),
@@ -243,19 +245,11 @@ pub fn run(cli: Cli) -> i32 {
             code
         }
         Some(Command::Report { format, out }) => {
-            let (cfg, source) = match load(&cli.global) {
-                Ok(x) => x,
+            let mut state = match one_round(&cli.global) {
+                Ok(s) => s,
                 Err(code) => return code,
             };
-            let rt = match runtime() {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("triage502: {e}");
-                    return 3;
-                }
-            };
-            let cfg = Arc::new(cfg);
-            let mut state = rt.block_on(crate::engine::run_once(cfg.clone(), source.to_string()));
+            let cfg = state.cfg.clone();
             state.merge_history(crate::report::history(&cfg));
             let text = match format {
                 ReportFormat::Md => crate::report::report_md(&state),

@@ -218,3 +218,27 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
         rec_step,
     ]
 }
+
+impl Step {
+    /// The step as plain text: the verdict line, one line per check, where to go next;
+    /// `indent` goes before the check lines.
+    pub fn to_text(&self, indent: &str) -> String {
+        let mut t = format!(
+            "{} {} {}\n",
+            self.verdict.symbol(),
+            self.verdict.word(),
+            self.title
+        );
+        for c in &self.checks {
+            t.push_str(&format!(
+                "{indent}{} {:<7} {} — {}\n",
+                c.state.symbol(),
+                c.state.word(),
+                c.label,
+                c.evidence
+            ));
+        }
+        t.push_str(&format!("{indent}→ {}\n", self.next));
+        t
+    }
+}

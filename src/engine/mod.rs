@@ -585,6 +585,22 @@ pub async fn forward_logs<T: From<Update>>(
     }
 }
 
+/// The ports of the chain's hops (from targets and URLs), sorted, without repeats.
+pub fn chain_ports(cfg: &Config) -> Vec<u16> {
+    let mut ports: Vec<u16> = cfg
+        .hops
+        .iter()
+        .filter_map(|h| match (&h.target, &h.url) {
+            (_, Some(u)) => crate::util::UrlParts::parse(u).ok().map(|p| p.port),
+            (Some(t), None) => crate::util::split_host_port(t).map(|(_, p)| p),
+            _ => None,
+        })
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    ports
+}
+
 /// What the host collectors look at, from the config: its services (with their backend and
 /// names), how to run nginx, and the chain's ports.
 pub fn host_query(cfg: &Config) -> crate::host::HostQuery {
@@ -609,17 +625,7 @@ pub fn host_query(cfg: &Config) -> crate::host::HostQuery {
             q
         })
         .collect();
-    let mut ports: Vec<u16> = cfg
-        .hops
-        .iter()
-        .filter_map(|h| match (&h.target, &h.url) {
-            (_, Some(u)) => crate::util::UrlParts::parse(u).ok().map(|p| p.port),
-            (Some(t), None) => crate::util::split_host_port(t).map(|(_, p)| p),
-            _ => None,
-        })
-        .collect();
-    ports.sort_unstable();
-    ports.dedup();
+    let ports = chain_ports(cfg);
     crate::host::HostQuery {
         services,
         nginx: crate::host::nginx::NginxQuery {

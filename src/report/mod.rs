@@ -120,23 +120,7 @@ pub fn check_text(state: &State) -> String {
     out.push_str(&findings_text(state));
     out.push_str("\nWalkthrough\n");
     for (i, step) in state.walkthrough().iter().enumerate() {
-        out.push_str(&format!(
-            "{}. {} {} {}\n",
-            i + 1,
-            step.verdict.symbol(),
-            step.verdict.word(),
-            step.title
-        ));
-        for c in &step.checks {
-            out.push_str(&format!(
-                "     {} {:<7} {} — {}\n",
-                c.state.symbol(),
-                c.state.word(),
-                c.label,
-                c.evidence
-            ));
-        }
-        out.push_str(&format!("     → {}\n", step.next));
+        out.push_str(&format!("{}. {}", i + 1, step.to_text("     ")));
     }
     out
 }

@@ -581,17 +581,7 @@ fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         );
         return;
     };
-    let chain_ports: Vec<u16> = app
-        .state
-        .cfg
-        .hops
-        .iter()
-        .filter_map(|h| match (&h.target, &h.url) {
-            (_, Some(u)) => crate::util::UrlParts::parse(u).ok().map(|p| p.port),
-            (Some(t), None) => crate::util::split_host_port(t).map(|(_, p)| p),
-            _ => None,
-        })
-        .collect();
+    let chain_ports = crate::engine::chain_ports(&app.state.cfg);
     let mut items: Vec<ListItem> = Vec::new();
     if let Some(m) = snap.memory.value() {
         let pct = if m.total_bytes > 0 {
@@ -848,22 +838,7 @@ pub fn detail_text(app: &App) -> (String, String) {
             let steps = app.state.walkthrough();
             match steps.get(app.selected(Pane::Findings)) {
                 Some(s) => {
-                    let mut t = format!(
-                        "{} {} {}\n\n",
-                        s.verdict.symbol(),
-                        s.verdict.word(),
-                        s.title
-                    );
-                    for c in &s.checks {
-                        t.push_str(&format!(
-                            "{} {:<7} {}\n    {}\n",
-                            c.state.symbol(),
-                            c.state.word(),
-                            c.label,
-                            c.evidence
-                        ));
-                    }
-                    t.push_str(&format!("\n→ {}", s.next));
+                    let t = s.to_text("    ");
                     (format!(" step: {} ", s.title), t)
                 }
                 None => (" step ".into(), String::new()),
