@@ -218,3 +218,67 @@ fn logs_scan_masks_tokens_and_reads_bad_input() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(!text(&o).contains("panicked"));
 }
+
+#[test]
+fn local_json_without_permission_says_so() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0
+        || std::process::Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_err()
+    {
+        eprintln!("skipped: needs root and setpriv (to run the check as nobody)");
+        return;
+    }
+    let d = tempfile::Builder::new()
+        .prefix("t502perm")
+        .tempdir_in("/tmp")
+        .expect("tempdir");
+    std::fs::set_permissions(
+        d.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod dir");
+    let local = d.path().join("local.json");
+    std::fs::write(
+        &local,
+        r#"{"services":{"CoAuthoring":{"secret":{"inbox":{"string":"x"}}}}}"#,
+    )
+    .expect("write");
+    std::fs::set_permissions(&local, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .expect("chmod");
+    let cfg = d.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[[hop]]\nname=\"command\"\nkind=\"docserver-command\"\nurl=\"http://127.0.0.1:1/command\"\n[onlyoffice]\nlocal_json=\"{}\"\ndefault_json=\"/nonexistent\"\n",
+            local.display()
+        ),
+    )
+    .expect("write");
+    std::fs::set_permissions(&cfg, std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .expect("chmod");
+    let o = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_triage502"),
+            "--config",
+        ])
+        .arg(&cfg)
+        .args(["check", "--format", "json"])
+        .env("HOME", "/tmp")
+        .current_dir("/tmp")
+        .output()
+        .expect("run as nobody");
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("json ({e}): {}", text(&o)));
+    let notes = v["hops"][0]["detail"]["notes"].to_string();
+    assert!(
+        notes.contains("permission denied") && notes.contains("run as root"),
+        "{notes}"
+    );
+    assert!(!text(&o).contains("panicked"));
+}
