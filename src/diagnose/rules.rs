@@ -681,11 +681,37 @@ fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
         } else {
             format!("; listening instead: {}", elsewhere.join(", "))
         };
+        let via = m
+            .upstream
+            .as_deref()
+            .map(|u| format!(" (upstream {u})"))
+            .unwrap_or_default();
+        let status = match m.status {
+            TargetStatus::NoListener => "nothing listens there",
+            TargetStatus::OtherAddress => "the port listens on another address only",
+            TargetStatus::UnixSocketMissing => "the socket file does not exist",
+            _ => "not reachable",
+        };
         ev.push(Evidence {
             source: "host:nginx".into(),
             fact: format!(
-                "{} {} → {} ({:?}){tail}",
-                m.location, m.directive, m.endpoint, m.status
+                "server {} location {} {} → {}{via}: {status}{tail}",
+                m.server, m.location, m.directive, m.endpoint
+            ),
+        });
+    }
+    // Where the application really answers: the upstream hops that are green.
+    let real: Vec<String> = c
+        .by_role(Role::Upstream)
+        .filter(|h| h.kind == HopKind::Tcp && h.state == State::Ok)
+        .map(|h| h.target.clone())
+        .collect();
+    if !bad.is_empty() && !real.is_empty() {
+        ev.push(Evidence {
+            source: "probe".into(),
+            fact: format!(
+                "the application answers on {}: point proxy_pass / the upstream there",
+                real.join(", ")
             ),
         });
     }
