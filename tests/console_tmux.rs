@@ -178,6 +178,16 @@ fn console_in_tmux_against_the_lab() {
     let t = Tmux::new("lab");
     t.start_shell();
     let toml = lab.dir.join("lab.toml");
+    let secret = std::fs::read_to_string(&toml)
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.trim()
+                    .strip_prefix("jwt_secret = ")
+                    .map(|v| v.trim_matches('"').to_string())
+            })
+        })
+        .expect("lab.toml has the integrator's secret");
     t.keys(&[
         &format!("{} --config {}; echo EXITED $?", bin(), toml.display()),
         "Enter",
@@ -254,6 +264,25 @@ fn console_in_tmux_against_the_lab() {
     t.cmd(&["resize-window", "-t", "s", "-x", "120", "-y", "40"]);
     t.wait("the chain again", 5, |s| {
         s.contains("Chain") && hop_is(s, "docservice", "✔ OK")
+    });
+
+    // The JWT mismatch on screen: fingerprints, never the secret (also not in the details).
+    assert!(
+        self_lab(&lab.dir, &["break", "jwt-mismatch"])
+            .status
+            .success()
+    );
+    let s = t.wait("the jwt_mismatch finding", 8, |s| {
+        s.contains("jwt_mismatch")
+    });
+    assert!(!s.contains(&secret), "the console shows the secret");
+    t.keys(&["Enter"]);
+    let s = t.wait("the finding's details", 5, |s| s.contains("Evidence:"));
+    assert!(!s.contains(&secret), "the details show the secret");
+    t.keys(&["Escape"]);
+    assert!(self_lab(&lab.dir, &["fix"]).status.success());
+    t.wait("every hop OK after the JWT fix", 8, |s| {
+        hops.iter().all(|h| hop_is(s, h, "✔ OK"))
     });
 
     // q quits; the shell's screen is back.
