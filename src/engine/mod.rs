@@ -5,6 +5,8 @@
 //! no second code path. [`State::apply`] returns whether anything visible changed, so the
 //! console redraws only then.
 
+pub mod access;
+
 use crate::config::{Config, Hop};
 use crate::diagnose::{Diagnosis, HostView, Input, Unchecked, diagnose};
 use crate::probe::scheduler::ProbeEvent;
@@ -35,6 +37,8 @@ pub enum Update {
     Host(Box<crate::host::Snapshot>),
     /// A fresh ONLYOFFICE integration report (JWT on both sides, storage, headers).
     Integration(Box<crate::onlyoffice::IntegrationReport>),
+    /// What clients got, from the access logs.
+    Access(access::AccessSummary),
     /// A note for the timeline (an action, an error of a background task).
     Note {
         /// Severity of the note.
@@ -117,6 +121,8 @@ pub struct State {
     pub host: Option<Box<crate::host::Snapshot>>,
     /// The latest integration report.
     pub integration: Option<Box<crate::onlyoffice::IntegrationReport>>,
+    /// What clients got over the last minutes, from the access logs (when configured).
+    pub access: Option<access::AccessSummary>,
     /// Where timeline events are appended (the console's journal, read by `report`).
     pub journal: Option<std::path::PathBuf>,
     journal_failed: bool,
@@ -189,6 +195,7 @@ impl State {
             diagnosis: Diagnosis::default(),
             host: None,
             integration: None,
+            access: None,
             journal: None,
             journal_failed: false,
         }
@@ -249,6 +256,11 @@ impl State {
                 self.host = Some(snap);
                 self.rediagnose();
                 true
+            }
+            Update::Access(a) => {
+                let changed = self.access.as_ref() != Some(&a);
+                self.access = Some(a);
+                changed
             }
             Update::Integration(r) => {
                 self.integration = Some(r);
@@ -691,6 +703,14 @@ pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
                 if tx.send(u).await.is_err() {
                     return;
                 }
+            }
+        }
+        if !cfg.logs.nginx_access.is_empty() {
+            let files = cfg.logs.nginx_access.clone();
+            if let Ok(a) =
+                tokio::task::spawn_blocking(move || access::AccessWatch::new(files, 5).poll()).await
+            {
+                let _ = tx.send(Update::Access(a)).await;
             }
         }
         let integration = crate::onlyoffice::collect(&cfg, snap.nginx.value()).await;

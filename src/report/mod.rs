@@ -116,6 +116,9 @@ pub fn check_text(state: &State) -> String {
     if results.is_empty() {
         out.push_str("  (no hops configured: add [[hop]] sections to the config)\n");
     }
+    if let Some(a) = &state.access {
+        out.push_str(&format!("\n{}\n", a.line()));
+    }
     out.push('\n');
     out.push_str(&findings_text(state));
     out.push_str("\nWalkthrough\n");
@@ -227,6 +230,8 @@ pub struct ReportJson<'a> {
     pub host: Option<&'a crate::host::Snapshot>,
     /// ONLYOFFICE integration checks of this round.
     pub integration: Option<&'a crate::onlyoffice::IntegrationReport>,
+    /// What clients got, from the access logs.
+    pub access: Option<&'a crate::engine::access::AccessSummary>,
 }
 
 /// The incident report as JSON.
@@ -238,6 +243,7 @@ pub fn report_json(state: &State) -> String {
         timeline: state.timeline.iter().collect(),
         host: state.host.as_deref(),
         integration: state.integration.as_deref(),
+        access: state.access.as_ref(),
     };
     let mut s =
         serde_json::to_string_pretty(&r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
@@ -267,6 +273,9 @@ pub fn report_md(state: &State) -> String {
     }
     if let Some(r) = state.recovered_at {
         out.push_str(&format!("- Recovered: {}\n", r.to_rfc3339()));
+    }
+    if let Some(a) = &state.access {
+        out.push_str(&format!("- Clients: {}\n", a.line()));
     }
     out.push_str("\n## Request chain\n\n| State | Hop | Kind | Target | Time | Reason |\n|---|---|---|---|---|---|\n");
     for r in state.results() {

@@ -195,6 +195,34 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
             }
         })
     };
+    // What clients got, from the access logs: new bytes only, every ACCESS_EVERY.
+    if !cfg.logs.nginx_access.is_empty() {
+        let tx = tx.clone();
+        let files = cfg.logs.nginx_access.clone();
+        tokio::spawn(async move {
+            let mut watch = crate::engine::access::AccessWatch::new(files, 5);
+            loop {
+                let (w, summary) = match tokio::task::spawn_blocking(move || {
+                    let s = watch.poll();
+                    (watch, s)
+                })
+                .await
+                {
+                    Ok(x) => x,
+                    Err(_) => return,
+                };
+                watch = w;
+                if tx
+                    .send(AppEvent::Engine(Update::Access(summary)))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                tokio::time::sleep(ACCESS_EVERY).await;
+            }
+        });
+    }
     let files = crate::engine::log_files(&cfg);
     let _follower = if files.is_empty() {
         None
@@ -360,6 +388,8 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
 /// a hop changes state). External tools (supervisorctl, nginx -T, nft) cost more than the
 /// whole console at rest, so this is slow on purpose.
 const HOST_EVERY: Duration = Duration::from_secs(60);
+/// How often the access logs are looked at (new bytes only).
+const ACCESS_EVERY: Duration = Duration::from_secs(2);
 /// The shortest time between two frames.
 const FRAME: Duration = Duration::from_millis(50);
 /// Spinner speed while a probe is slow.

@@ -452,9 +452,10 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     f.render_widget(b, area);
     let [head, list_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-    let head_text = match &app.filter_input {
-        Some(input) => format!("filter: {input}▏  (Enter apply · Esc cancel · class:ID)"),
-        None => counter_line,
+    let head_text = match (&app.filter_input, &app.state.access) {
+        (Some(input), _) => format!("filter: {input}▏  (Enter apply · Esc cancel · class:ID)"),
+        (None, Some(a)) => format!("{counter_line} │ {}", a.line()),
+        (None, None) => counter_line,
     };
     f.render_widget(Paragraph::new(head_text).style(app.theme.dim()), head);
     let shown_empty = items.is_empty();
