@@ -570,18 +570,47 @@ pub async fn status(q: &ServiceQuery, timeout: Duration) -> ServiceStatus {
 
 /// Reads every service concurrently.
 pub async fn collect(qs: &[ServiceQuery], timeout: Duration) -> Vec<ServiceStatus> {
-    let mut set = tokio::task::JoinSet::new();
-    for (i, q) in qs.iter().cloned().enumerate() {
-        set.spawn(async move { (i, status(&q, timeout).await) });
-    }
-    let mut out: Vec<(usize, ServiceStatus)> = Vec::with_capacity(qs.len());
-    while let Some(r) = set.join_next().await {
-        if let Ok(x) = r {
-            out.push(x);
+    // Services of one supervisord are read with a single `supervisorctl status` (one Python
+    // start instead of one per service: it dominates the cost of a refresh).
+    let mut done: Vec<Option<ServiceStatus>> = vec![None; qs.len()];
+    let mut groups: std::collections::BTreeMap<Option<PathBuf>, Vec<usize>> = Default::default();
+    for (i, q) in qs.iter().enumerate() {
+        if q.backend == Backend::Supervisor {
+            groups
+                .entry(q.supervisor_config.clone())
+                .or_default()
+                .push(i);
         }
     }
-    out.sort_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, s)| s).collect()
+    for (conf, idx) in groups.into_iter().filter(|(_, v)| v.len() > 1) {
+        let argv = supervisorctl_argv(conf.as_deref(), &["status"]);
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        // Exits non-zero when a program is not running: stdout is parsed anyway.
+        if let Ok(out) = cmd::run(&[], &argv, timeout).await {
+            let all = parse_supervisorctl_status(&out.stdout);
+            for i in idx {
+                if let Some(mut s) = all.iter().find(|s| s.unit == qs[i].program()).cloned() {
+                    s.name = qs[i].name.clone();
+                    done[i] = Some(s);
+                }
+            }
+        }
+    }
+    let mut set = tokio::task::JoinSet::new();
+    for (i, q) in qs
+        .iter()
+        .cloned()
+        .enumerate()
+        .filter(|(i, _)| done[*i].is_none())
+    {
+        set.spawn(async move { (i, status(&q, timeout).await) });
+    }
+    while let Some(r) = set.join_next().await {
+        if let Ok((i, s)) = r {
+            done[i] = Some(s);
+        }
+    }
+    done.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
