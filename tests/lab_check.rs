@@ -222,10 +222,12 @@ fn black_holed_hop_does_not_sum_timeouts() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (code, v, took) = lab.check();
     assert_eq!(code, 2);
-    // Three hops wait for the dropped port (tcp 3 s, health 3 s, nginx's own 2 s timeout);
-    // summed they would take 8 s. The round is bounded by the largest hop timeout.
+    // Three hops wait for the dropped port (tcp 3 s, health 3 s, nginx's own 2 s timeout), and
+    // the integration checks ask the command service again: summed that is over 10 s. The
+    // round is bounded by the largest hop timeout (3 s; bench/check.sh measures it, this bound
+    // only catches summing on a loaded CI box).
     assert!(
-        took < Duration::from_secs(6),
+        took < Duration::from_millis(4500),
         "check took {took:?}: probes were summed ({v})"
     );
     let _ = lab.lab(&["fix"]);

@@ -694,7 +694,14 @@ pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
         let q = host_query(&cfg);
         let host = crate::host::collect(&q);
         let round = crate::probe::scheduler::round_streaming(&prober, 1, &tx);
-        let (snap, _) = tokio::join!(host, round);
+        // The integration checks send their own requests (bounded by the probe timeout): they
+        // run beside the round, with the nginx facts read first (nginx -T is quick), so one
+        // black-holed hop costs one timeout in total, never two in a row.
+        let integration = async {
+            let nginx = crate::host::nginx::collect(&q.nginx, q.timeout).await.ok();
+            crate::onlyoffice::collect(&cfg, nginx.as_ref()).await
+        };
+        let (snap, _, integration) = tokio::join!(host, round, integration);
         // The logs are read after the round, so they hold what our own probes just caused
         // (nginx writes its error log before answering).
         let logs_cfg = cfg.clone();
@@ -713,7 +720,6 @@ pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
                 let _ = tx.send(Update::Access(a)).await;
             }
         }
-        let integration = crate::onlyoffice::collect(&cfg, snap.nginx.value()).await;
         let _ = tx.send(Update::Integration(Box::new(integration))).await;
         // The host snapshot comes last: applying it re-runs the diagnosis on everything.
         let _ = tx.send(Update::Host(Box::new(snap))).await;

@@ -177,16 +177,22 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         let tx = tx.clone();
         let q = crate::engine::host_query(&cfg);
         let now = host_now.clone();
+        let icfg = cfg.clone();
         tokio::spawn(async move {
             let sampler = crate::host::HostSampler::new();
             loop {
                 let snap = sampler.collect(&q).await;
-                if tx
-                    .send(AppEvent::Engine(Update::Host(Box::new(snap))))
-                    .await
-                    .is_err()
-                {
-                    return;
+                // The ONLYOFFICE integration checks ride along (same cadence: they may run
+                // occ / docker inspect and send signed requests).
+                let integration = crate::onlyoffice::collect(&icfg, snap.nginx.value()).await;
+                let updates = [
+                    Update::Integration(Box::new(integration)),
+                    Update::Host(Box::new(snap)),
+                ];
+                for u in updates {
+                    if tx.send(AppEvent::Engine(u)).await.is_err() {
+                        return;
+                    }
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(HOST_EVERY) => {}
