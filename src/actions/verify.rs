@@ -92,14 +92,15 @@ impl Verifier for ProbeVerifier {
             };
             let mut sub = (*self.cfg).clone();
             sub.hops.retain(|h| names.contains(&h.name));
-            let sub = Arc::new(sub);
+            // Only the related hops are probed again: host facts, logs and integration checks
+            // are not needed to tell whether the action worked.
+            let prober = crate::probe::Prober::new(Arc::new(sub));
             let deadline = tokio::time::Instant::now() + self.within;
             loop {
-                let state = crate::engine::run_once(sub.clone(), "verification".into()).await;
-                let failing: Vec<String> = state
-                    .hops
-                    .iter()
-                    .filter_map(|h| h.last.as_ref())
+                let failing: Vec<String> = prober
+                    .round()
+                    .await
+                    .into_iter()
                     .filter(|r| r.state == HopState::Fail)
                     .map(|r| format!("{}: {}", r.name, r.reason))
                     .collect();
