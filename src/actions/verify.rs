@@ -1,8 +1,9 @@
 //! Verification after an action: re-probe the hops the action should have healed.
 //!
-//! The console plugs in its own [`Verifier`] (re-probe through the running engine and re-check
-//! the findings); headless `action run` uses [`ProbeVerifier`], which runs probe rounds with
-//! [`crate::engine::run_once`] until the related hops are no longer FAIL or the time is up.
+//! The console and headless `action run` both use [`ProbeVerifier`], which probes the related
+//! hops again (a [`crate::probe::Prober`] round every `pause`) until they are no longer FAIL or
+//! the time is up; the console then re-probes the whole chain, which re-runs the diagnosis.
+//! Another [`Verifier`] can be plugged in through `RunOptions`.
 
 use super::{Action, Verification, VerifyScope};
 use crate::config::Config;
