@@ -446,24 +446,58 @@ pub fn load(src: &dyn Source, main: &Path) -> Result<Config, ParseError> {
         ..Config::default()
     };
     let mut cache: BTreeMap<PathBuf, Vec<Directive>> = BTreeMap::new();
-    cfg.directives = resolve(src, &conf_dir, top, 0, &mut cfg, &mut cache);
+    let mut walk = Walk {
+        stack: vec![main.to_path_buf()],
+        budget: MAX_EXPANDED,
+    };
+    cfg.directives = resolve(src, &conf_dir, top, &mut walk, &mut cfg, &mut cache);
     Ok(cfg)
+}
+
+/// Most directives an include expansion may produce (a real configuration has thousands at
+/// most; a hostile or broken one must not take the box's memory).
+const MAX_EXPANDED: usize = 200_000;
+/// Most warnings kept.
+const MAX_WARNINGS: usize = 100;
+
+/// The include walk: the files being included (to tell a loop) and what may still be expanded.
+struct Walk {
+    stack: Vec<PathBuf>,
+    budget: usize,
+}
+
+fn warn(cfg: &mut Config, w: String) {
+    if cfg.warnings.len() < MAX_WARNINGS {
+        cfg.warnings.push(w);
+    } else if cfg.warnings.len() == MAX_WARNINGS {
+        cfg.warnings.push("more warnings left out".into());
+    }
 }
 
 fn resolve(
     src: &dyn Source,
     conf_dir: &Path,
     dirs: Vec<Directive>,
-    depth: usize,
+    walk: &mut Walk,
     cfg: &mut Config,
     cache: &mut BTreeMap<PathBuf, Vec<Directive>>,
 ) -> Vec<Directive> {
     let mut out = Vec::with_capacity(dirs.len());
     for mut d in dirs {
+        if walk.budget == 0 {
+            warn(
+                cfg,
+                format!(
+                    "{}: configuration too large after includes; the rest is left out",
+                    d.location()
+                ),
+            );
+            break;
+        }
+        walk.budget -= 1;
         if d.name == "include" && d.block.is_none() {
-            if depth > 16 {
-                cfg.warnings
-                    .push(format!("{}: include nested too deep (loop?)", d.location()));
+            if walk.stack.len() > 16 {
+                warn(cfg, format!("{}: include nested too deep", d.location()));
                 continue;
             }
             let arg = PathBuf::from(d.arg0());
@@ -476,20 +510,35 @@ fn resolve(
             if files.is_empty() {
                 let s = pattern.to_string_lossy();
                 if !s.contains(['*', '?', '[']) {
-                    cfg.warnings.push(format!(
-                        "{}: included file {} not found",
-                        d.location(),
-                        pattern.display()
-                    ));
+                    warn(
+                        cfg,
+                        format!(
+                            "{}: included file {} not found",
+                            d.location(),
+                            pattern.display()
+                        ),
+                    );
                 }
                 continue;
             }
             for f in files {
+                if walk.stack.contains(&f) {
+                    // nginx itself recurses until it fails; here a loop is said once per place.
+                    warn(
+                        cfg,
+                        format!(
+                            "{}: {} includes itself (loop), skipped",
+                            d.location(),
+                            f.display()
+                        ),
+                    );
+                    continue;
+                }
                 let parsed = match cache.get(&f) {
                     Some(p) => Some(p.clone()),
                     None => match src.read(&f) {
                         Err(m) => {
-                            cfg.warnings.push(format!("{}: {m}", d.location()));
+                            warn(cfg, format!("{}: {m}", d.location()));
                             None
                         }
                         Ok(text) => match parse_text(&f, &text) {
@@ -498,7 +547,7 @@ fn resolve(
                                 Some(p)
                             }
                             Err(e) => {
-                                cfg.warnings.push(e.to_string());
+                                warn(cfg, e.to_string());
                                 None
                             }
                         },
@@ -508,13 +557,15 @@ fn resolve(
                     if !cfg.files.contains(&f) {
                         cfg.files.push(f.clone());
                     }
-                    out.extend(resolve(src, conf_dir, p, depth + 1, cfg, cache));
+                    walk.stack.push(f.clone());
+                    out.extend(resolve(src, conf_dir, p, walk, cfg, cache));
+                    walk.stack.pop();
                 }
             }
             continue;
         }
         if let Some(children) = d.block.take() {
-            d.block = Some(resolve(src, conf_dir, children, depth, cfg, cache));
+            d.block = Some(resolve(src, conf_dir, children, walk, cfg, cache));
         }
         out.push(d);
     }
@@ -606,5 +657,56 @@ mod tests {
         assert!(!wildmatch("/a/*.conf", "/a/b/x.conf"));
         assert!(wildmatch("/a/?[0-9]", "/a/x7"));
         assert!(!wildmatch("/a/[!x]", "/a/x"));
+    }
+}
+
+#[cfg(test)]
+mod include_loop_tests {
+    use super::*;
+
+    #[test]
+    fn a_file_including_itself_is_a_loop_not_an_explosion() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let main = d.path().join("nginx.conf");
+        let inc = format!("include {};\n", main.display());
+        std::fs::write(
+            &main,
+            format!("events {{}}\n{inc}{inc}{inc}http {{ server {{ listen 8080; }} }}\n"),
+        )
+        .expect("write");
+        let start = std::time::Instant::now();
+        let cfg = load(&DiskSource, &main).expect("loads");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "took {:?}",
+            start.elapsed()
+        );
+        assert!(
+            cfg.warnings.iter().any(|w| w.contains("includes itself")),
+            "{:?}",
+            cfg.warnings
+        );
+        assert!(cfg.warnings.len() <= MAX_WARNINGS + 1);
+        // The real directives are still there once.
+        assert_eq!(
+            cfg.directives.iter().filter(|d| d.name == "http").count(),
+            1
+        );
+
+        // Two files including each other: a loop too.
+        let a = d.path().join("a.conf");
+        let b = d.path().join("b.conf");
+        std::fs::write(
+            &a,
+            format!("include {};\nworker_processes 1;\n", b.display()),
+        )
+        .expect("write");
+        std::fs::write(&b, format!("include {};\n", a.display())).expect("write");
+        let cfg = load(&DiskSource, &a).expect("loads");
+        assert!(
+            cfg.warnings.iter().any(|w| w.contains("includes itself")),
+            "{:?}",
+            cfg.warnings
+        );
     }
 }
