@@ -259,13 +259,22 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::Config { cmd }) => config_cmd(&cli.global, cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
-        Some(Command::Host(args)) => match runtime() {
-            Ok(rt) => rt.block_on(crate::host::cli::run(args)),
-            Err(e) => {
-                eprintln!("triage502: {e}");
-                1
+        Some(Command::Host(args)) => {
+            // The effective config's services, nginx and ports; the flags override them.
+            let (cfg, _) = match load(&cli.global) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            let mut q = crate::engine::host_query(&cfg);
+            crate::host::cli::apply(&args, &mut q);
+            match runtime() {
+                Ok(rt) => rt.block_on(crate::host::cli::run(&q, args.format)),
+                Err(e) => {
+                    eprintln!("triage502: {e}");
+                    1
+                }
             }
-        },
+        }
         Some(Command::Action { cmd }) => match load(&cli.global) {
             Ok((cfg, _)) => crate::actions::cli::run(&cmd, &cfg, cfg.read_only),
             Err(code) => code,

@@ -23,9 +23,6 @@ pub struct HostArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Profile: `onlyoffice` (Document Server services and ports) or `generic` (nginx only).
-    #[arg(long, default_value = "onlyoffice")]
-    pub profile: String,
     /// nginx configuration file (nginx -c).
     #[arg(long)]
     pub nginx_config: Option<PathBuf>,
@@ -43,15 +40,15 @@ pub struct HostArgs {
     pub timeout: u64,
 }
 
-/// Builds the query from the arguments.
-pub fn query(args: &HostArgs) -> HostQuery {
-    let mut q = if args.profile == "generic" {
-        HostQuery::default()
-    } else {
-        HostQuery::onlyoffice()
-    };
-    q.nginx.config = args.nginx_config.clone();
-    q.nginx.prefix = args.nginx_prefix.clone();
+/// Applies the arguments over a query (the top-level CLI builds the query from the effective
+/// configuration: its services, nginx and the chain's ports).
+pub fn apply(args: &HostArgs, q: &mut HostQuery) {
+    if args.nginx_config.is_some() {
+        q.nginx.config = args.nginx_config.clone();
+    }
+    if args.nginx_prefix.is_some() {
+        q.nginx.prefix = args.nginx_prefix.clone();
+    }
     if let Some(c) = &args.supervisor_config {
         for s in &mut q.services {
             s.supervisor_config = Some(c.clone());
@@ -63,13 +60,19 @@ pub fn query(args: &HostArgs) -> HostQuery {
         }
     }
     q.timeout = Duration::from_secs(args.timeout.max(1));
+}
+
+/// The query of the arguments over the ONLYOFFICE defaults.
+pub fn query(args: &HostArgs) -> HostQuery {
+    let mut q = HostQuery::onlyoffice();
+    apply(args, &mut q);
     q
 }
 
-/// Runs `triage502 host`; returns the exit code.
-pub async fn run(args: HostArgs) -> i32 {
-    let snap = collect(&query(&args)).await;
-    match args.format {
+/// Runs `triage502 host` with a query; returns the exit code.
+pub async fn run(q: &HostQuery, format: Format) -> i32 {
+    let snap = collect(q).await;
+    match format {
         Format::Text => {
             print!("{}", render_text(&snap));
             0
@@ -124,7 +127,5 @@ mod tests {
         assert_eq!(q.ports.iter().filter(|p| **p == 8000).count(), 1);
         assert_eq!(q.timeout, Duration::from_secs(5));
         assert!(q.services.iter().any(|s| s.name == "docservice"));
-        let g = Wrap::try_parse_from(["t", "--profile", "generic"]).unwrap();
-        assert_eq!(query(&g.host).services.len(), 1);
     }
 }
