@@ -348,6 +348,24 @@ fn focus_corner(screen: &str) -> Option<(usize, usize)> {
         .find_map(|(r, l)| l.chars().position(|c| c == '╔').map(|c| (r, c)))
 }
 
+/// Send Tab; the time until the focused pane's double border has moved.
+fn tab_latency(t: &Tmux) -> Duration {
+    let before = focus_corner(&t.screen());
+    let s = Instant::now();
+    t.cmd(&["send-keys", "-t", "c", "Tab"]);
+    loop {
+        let now = focus_corner(&t.screen());
+        if now != before && now.is_some() {
+            break;
+        }
+        if s.elapsed() > Duration::from_secs(5) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    s.elapsed()
+}
+
 fn status_kib(pid: u32, key: &str) -> Option<u64> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     s.lines()
@@ -405,6 +423,17 @@ fn console_answers_keys_during_flood() {
         std::thread::sleep(Duration::from_millis(100));
     }
 
+    // The reference: the same key measurement at rest, before the flood.
+    let mut rest: Vec<u128> = Vec::new();
+    for _ in 0..5 {
+        rest.push(tab_latency(&t).as_millis());
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let rest_rss = status_kib(pid, "VmRSS:").unwrap_or(0);
+    eprintln!(
+        "soak console at rest (reference): Tab → border moved in ms: {rest:?}; VmRSS {rest_rss} KiB"
+    );
+
     let secs = soak_secs();
     let rate = soak_rate();
     let errlog = lab.dir.join("logs/nginx/error.log");
@@ -432,20 +461,7 @@ fn console_answers_keys_during_flood() {
         if let Some(k) = status_kib(pid, "VmRSS:") {
             rss.push(k);
         }
-        let before = focus_corner(&t.screen());
-        let s = Instant::now();
-        t.cmd(&["send-keys", "-t", "c", "Tab"]);
-        loop {
-            let now = focus_corner(&t.screen());
-            if now != before && now.is_some() {
-                break;
-            }
-            if s.elapsed() > Duration::from_secs(5) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        lat.push(s.elapsed());
+        lat.push(tab_latency(&t));
         std::thread::sleep(Duration::from_millis(250));
     }
     stop.store(true, Ordering::SeqCst);
