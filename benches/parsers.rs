@@ -10,7 +10,8 @@
 //! - Document Server line: `DsEntry::parse` (parse + classify) of an out.log error line.
 //! - frame render: `tui::ui::draw` on a ratatui `TestBackend` 150×45 with 10 000 log entries
 //!   in the engine's log book (its cap), the error-log pane showing the newest; the same with
-//!   an empty log book as the reference.
+//!   an empty log book as the reference, and with entries stamped now (inside the pane's
+//!   5-minute counter window, as during a flood).
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -125,21 +126,24 @@ fn main() {
         },
     );
 
-    for n in [0, 10_000] {
-        render(n);
+    for (n, fresh) in [(0, false), (10_000, false), (10_000, true)] {
+        render(n, fresh);
     }
 }
 
-fn render(n: u64) {
-    let (mut term, app) = match render_setup(n) {
+/// `fresh`: entries stamped now, so they fall in the pane's 5-minute counter window (as
+/// during a flood); else stamped 2026/11/28 12:54:52 (old, outside the window).
+fn render(n: u64, fresh: bool) {
+    let (mut term, app) = match render_setup(n, fresh) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("frame render: setup failed: {e}");
             return;
         }
     };
+    let age = if fresh { "new" } else { "old" };
     bench(
-        &format!("frame render: ui::draw 150x45, {n} entries"),
+        &format!("frame render: ui::draw 150x45, {n} {age} entries"),
         None,
         || {
             if let Err(e) = term.draw(|f| triage502::tui::ui::draw(f, &app)) {
@@ -150,7 +154,11 @@ fn render(n: u64) {
 }
 
 /// The App with `n` nginx error entries applied, and a 150×45 test terminal.
-fn render_setup(n: u64) -> Result<(Terminal<TestBackend>, triage502::tui::App), String> {
+fn render_setup(
+    n: u64,
+    fresh: bool,
+) -> Result<(Terminal<TestBackend>, triage502::tui::App), String> {
+    let stamp = chrono::Local::now().format("%Y/%m/%d %H:%M:%S").to_string();
     let cfg = triage502::config::parse(CFG, "bench").map_err(|e| e.to_string())?;
     let mut app = triage502::tui::App::new(
         Arc::new(cfg),
@@ -159,9 +167,12 @@ fn render_setup(n: u64) -> Result<(Terminal<TestBackend>, triage502::tui::App), 
     );
     let batch: Vec<Record> = (0..n)
         .map(|i| {
-            let line = ERR
+            let mut line = ERR
                 .replace("*18231", &format!("*{i}"))
                 .replace("output.docx HTTP", &format!("output-{i}.docx HTTP"));
+            if fresh {
+                line = line.replacen("2026/11/28 12:54:52", &stamp, 1);
+            }
             Record::Nginx(Entry::parse(line.as_bytes(), Some(i + 1)))
         })
         .collect();
@@ -175,7 +186,7 @@ fn smoke() {
     assert!(Entry::parse(ERR.as_bytes(), Some(1)).class != triage502::logs::Class::Other);
     let _ = AccessLine::parse(ACCESS.as_bytes(), &AccessFormat::default());
     let _ = DsEntry::parse(DS.as_bytes(), Some(1));
-    let (mut t, app) = render_setup(100).expect("render setup");
+    let (mut t, app) = render_setup(100, true).expect("render setup");
     t.draw(|f| triage502::tui::ui::draw(f, &app)).expect("draw");
     let shown: String = t
         .backend()
