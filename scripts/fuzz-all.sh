@@ -4,7 +4,8 @@
 #   default 600 s each, targets: config nginx_conf nginx_error nginx_access docserver
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); works on the stable toolchain through
 # RUSTC_BOOTSTRAP=1. Logs go to fuzz/target/logs/TARGET.log; a summary line per target is printed
-# ("Done N runs in S second(s)" from libFuzzer, or the crash artifact).
+# ("Done N runs in S second(s)" from libFuzzer, or the crash artifact). The corpus grows in
+# fuzz/corpus/TARGET (not committed); fuzz/seeds/TARGET holds committed starting inputs.
 set -uo pipefail
 cd "$(dirname "$0")/../fuzz"
 SECS=${1:-600}
@@ -17,8 +18,11 @@ mkdir -p "$CARGO_TARGET_DIR/logs"; LOGS=$CARGO_TARGET_DIR/logs
 status=0
 for t in "${TARGETS[@]}"; do
     mkdir -p "corpus/$t"
+    # fuzz/seeds/TARGET (committed, read-only here): realistic inputs to start from
+    seeds=()
+    [ -d "seeds/$t" ] && seeds=("seeds/$t")
     start=$(date +%s)
-    cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 \
+    cargo fuzz run "$t" "corpus/$t" "${seeds[@]}" -- -max_total_time="$SECS" -rss_limit_mb=1024 \
         >"$LOGS/$t.log" 2>&1
     rc=$?
     end=$(date +%s)
