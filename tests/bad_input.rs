@@ -620,3 +620,68 @@ fn signals_leave_no_stray_children() {
         );
     }
 }
+
+/// Regression for a fuzz finding (cargo fuzz target `nginx_conf`, out-of-memory): an nginx
+/// configuration that includes itself more than once. nginx itself crashes on it (`nginx -T`
+/// segfaults), so triage502 falls back to reading the files, and
+/// `host::nginx_conf::resolve` expands every include again up to its depth limit of 16: with
+/// three self-includes that is 3^16 copies, and `triage502 host` aborts on a failed allocation
+/// (measured: 11.8 s, "memory allocation of 1610612736 bytes failed", under a 4 GB address-space
+/// cap). Ignored until the product bounds include loops (a file already on the include path is a
+/// loop: one warning, no expansion); then run it with `cargo test --test bad_input --
+/// --ignored`. The binary runs with a 2 GiB address-space limit so a regression cannot take the
+/// machine's memory.
+#[test]
+#[ignore = "product bug: nginx_conf::resolve expands include loops exponentially (PERFORMANCE.md)"]
+fn nginx_config_including_itself_is_bounded() {
+    use std::os::unix::process::CommandExt;
+    let d = tempfile::tempdir().expect("tempdir");
+    let conf = d.path().join("nginx.conf");
+    let line = format!("include {};\n", conf.display());
+    std::fs::write(&conf, line.repeat(3)).expect("write");
+    let mut c = Command::new(bin());
+    c.args([
+        "host",
+        "--profile",
+        "generic",
+        "--timeout",
+        "3",
+        "--nginx-config",
+    ])
+    .arg(&conf)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    unsafe {
+        c.pre_exec(|| {
+            let lim = libc::rlimit {
+                rlim_cur: 2 << 30,
+                rlim_max: 2 << 30,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let start = Instant::now();
+    let child = c.spawn().expect("spawn host");
+    let o = child.wait_with_output().expect("wait");
+    let took = start.elapsed();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    eprintln!(
+        "host on a self-including nginx.conf: {took:?}, exit {:?}, {} bytes out",
+        o.status.code(),
+        o.stdout.len()
+    );
+    assert!(o.status.success(), "host failed: {:.600}", err);
+    assert!(
+        out.contains("loop"),
+        "the include loop is reported: {out:.600}"
+    );
+    assert!(
+        o.stdout.len() < 64 * 1024,
+        "one warning per loop, not one per expansion"
+    );
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+}
