@@ -366,6 +366,13 @@ fn tab_latency(t: &Tmux) -> Duration {
     s.elapsed()
 }
 
+/// utime + stime of a process, in clock ticks.
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let f: Vec<&str> = s[s.rfind(')')? + 2..].split_whitespace().collect();
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
 fn status_kib(pid: u32, key: &str) -> Option<u64> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     s.lines()
@@ -454,6 +461,7 @@ fn console_answers_keys_during_flood() {
     };
 
     let flood_start = Instant::now();
+    let ticks0 = cpu_ticks(pid);
     let mut lat: Vec<Duration> = Vec::new();
     let mut rss: Vec<u64> = Vec::new();
     std::thread::sleep(Duration::from_millis(300));
@@ -466,6 +474,15 @@ fn console_answers_keys_during_flood() {
     }
     stop.store(true, Ordering::SeqCst);
     let (written, dur) = writer.join().expect("writer");
+    let busy = flood_start.elapsed();
+    let tck = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    if let (Some(a), Some(b)) = (ticks0, cpu_ticks(pid)) {
+        eprintln!(
+            "soak console: CPU during the flood {:.1} % of one core ({} ticks over {busy:.2?})",
+            100.0 * (b - a) as f64 / tck / busy.as_secs_f64(),
+            b - a
+        );
+    }
     std::thread::sleep(Duration::from_millis(500));
     let alive = std::fs::metadata(format!("/proc/{pid}")).is_ok();
     let hwm = status_kib(pid, "VmHWM:").unwrap_or(0);
