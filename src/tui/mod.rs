@@ -163,6 +163,97 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) {
     let _ = terminal.clear();
 }
 
+/// Host facts every HOST_EVERY, and at once when `now` is notified (a hop changed state), so
+/// the diagnosis never reasons about a listener table older than the failure it explains. The
+/// ONLYOFFICE integration checks ride along (same cadence: they may run occ / docker inspect
+/// and send signed requests).
+fn spawn_host_task(
+    cfg: Arc<Config>,
+    tx: mpsc::Sender<AppEvent>,
+    now: Arc<Notify>,
+) -> tokio::task::JoinHandle<()> {
+    let q = crate::engine::host_query(&cfg);
+    tokio::spawn(async move {
+        let sampler = crate::host::HostSampler::new();
+        loop {
+            let snap = sampler.collect(&q).await;
+            let integration = crate::onlyoffice::collect(&cfg, snap.nginx.value()).await;
+            let updates = [
+                Update::Integration(Box::new(integration)),
+                Update::Host(Box::new(snap)),
+            ];
+            for u in updates {
+                if tx.send(AppEvent::Engine(u)).await.is_err() {
+                    return;
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(HOST_EVERY) => {}
+                _ = now.notified() => {}
+            }
+        }
+    })
+}
+
+/// What clients got, from the access logs: new bytes only, every ACCESS_EVERY.
+fn spawn_access_task(cfg: &Config, tx: mpsc::Sender<AppEvent>) {
+    if cfg.logs.nginx_access.is_empty() {
+        return;
+    }
+    let files = cfg.logs.nginx_access.clone();
+    tokio::spawn(async move {
+        let mut watch = crate::engine::access::AccessWatch::new(files, 5);
+        loop {
+            let polled = tokio::task::spawn_blocking(move || {
+                let s = watch.poll();
+                (watch, s)
+            })
+            .await;
+            let Ok((w, summary)) = polled else { return };
+            watch = w;
+            if tx
+                .send(AppEvent::Engine(Update::Access(summary)))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            tokio::time::sleep(ACCESS_EVERY).await;
+        }
+    });
+}
+
+/// Follow the error and Document Server logs; the handle stops the follower when dropped.
+async fn spawn_log_follower(
+    cfg: &Config,
+    tx: mpsc::Sender<AppEvent>,
+) -> Option<crate::logs::follow::FollowHandle> {
+    let files = crate::engine::log_files(cfg);
+    if files.is_empty() {
+        return None;
+    }
+    let fc = crate::logs::follow::FollowConfig {
+        files,
+        backlog: 200,
+        ..Default::default()
+    };
+    match crate::logs::follow::spawn_follower(fc) {
+        Ok((handle, lrx)) => {
+            tokio::spawn(crate::engine::forward_logs(lrx, tx));
+            Some(handle)
+        }
+        Err(e) => {
+            let _ = tx
+                .send(AppEvent::Engine(Update::Note {
+                    level: crate::engine::NoteLevel::Error,
+                    text: format!("cannot follow the logs: {e}"),
+                }))
+                .await;
+            None
+        }
+    }
+}
+
 async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(1024);
     let reprobe = Arc::new(Notify::new());
@@ -170,90 +261,10 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let interval = Duration::from_millis(cfg.probe.interval_ms);
     let sched = crate::probe::scheduler::spawn(prober, interval, tx.clone(), reprobe.clone());
     spawn_signal_task(tx.clone());
-    // Host facts every HOST_EVERY, and at once when a hop changes state, so the diagnosis
-    // never reasons about a listener table older than the failure it explains.
     let host_now = Arc::new(Notify::new());
-    let host_task = {
-        let tx = tx.clone();
-        let q = crate::engine::host_query(&cfg);
-        let now = host_now.clone();
-        let icfg = cfg.clone();
-        tokio::spawn(async move {
-            let sampler = crate::host::HostSampler::new();
-            loop {
-                let snap = sampler.collect(&q).await;
-                // The ONLYOFFICE integration checks ride along (same cadence: they may run
-                // occ / docker inspect and send signed requests).
-                let integration = crate::onlyoffice::collect(&icfg, snap.nginx.value()).await;
-                let updates = [
-                    Update::Integration(Box::new(integration)),
-                    Update::Host(Box::new(snap)),
-                ];
-                for u in updates {
-                    if tx.send(AppEvent::Engine(u)).await.is_err() {
-                        return;
-                    }
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(HOST_EVERY) => {}
-                    _ = now.notified() => {}
-                }
-            }
-        })
-    };
-    // What clients got, from the access logs: new bytes only, every ACCESS_EVERY.
-    if !cfg.logs.nginx_access.is_empty() {
-        let tx = tx.clone();
-        let files = cfg.logs.nginx_access.clone();
-        tokio::spawn(async move {
-            let mut watch = crate::engine::access::AccessWatch::new(files, 5);
-            loop {
-                let (w, summary) = match tokio::task::spawn_blocking(move || {
-                    let s = watch.poll();
-                    (watch, s)
-                })
-                .await
-                {
-                    Ok(x) => x,
-                    Err(_) => return,
-                };
-                watch = w;
-                if tx
-                    .send(AppEvent::Engine(Update::Access(summary)))
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
-                tokio::time::sleep(ACCESS_EVERY).await;
-            }
-        });
-    }
-    let files = crate::engine::log_files(&cfg);
-    let _follower = if files.is_empty() {
-        None
-    } else {
-        let fc = crate::logs::follow::FollowConfig {
-            files,
-            backlog: 200,
-            ..Default::default()
-        };
-        match crate::logs::follow::spawn_follower(fc) {
-            Ok((handle, lrx)) => {
-                tokio::spawn(crate::engine::forward_logs(lrx, tx.clone()));
-                Some(handle)
-            }
-            Err(e) => {
-                let _ = tx
-                    .send(AppEvent::Engine(Update::Note {
-                        level: crate::engine::NoteLevel::Error,
-                        text: format!("cannot follow the logs: {e}"),
-                    }))
-                    .await;
-                None
-            }
-        }
-    };
+    let host_task = spawn_host_task(cfg.clone(), tx.clone(), host_now.clone());
+    spawn_access_task(&cfg, tx.clone());
+    let _follower = spawn_log_follower(&cfg, tx.clone()).await;
 
     let mut terminal = ratatui::init();
     if cfg.mouse {
