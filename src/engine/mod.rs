@@ -156,6 +156,22 @@ impl LogBook {
         self.entries.push_back(r);
     }
 
+    /// Count per class (not `other`) of the entries of the last `secs` seconds, without copying
+    /// them (the console draws this counter every frame).
+    pub fn recent_counts(&self, secs: i64) -> std::collections::BTreeMap<&'static str, usize> {
+        let cutoff = chrono::Local::now().naive_local() - chrono::Duration::seconds(secs);
+        let mut counts = std::collections::BTreeMap::new();
+        for r in &self.entries {
+            if r.time().is_some_and(|t| t < cutoff) {
+                continue;
+            }
+            if r.class() != crate::logs::Class::Other {
+                *counts.entry(r.class().id()).or_default() += 1;
+            }
+        }
+        counts
+    }
+
     /// Entries logged within the last `secs` seconds (local time, as logs are written);
     /// entries without a time count as recent.
     pub fn recent(&self, secs: i64) -> Vec<crate::logs::Record> {

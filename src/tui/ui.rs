@@ -386,13 +386,7 @@ fn class_state(c: crate::logs::Class) -> HopState {
 fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     let view = app.log_view();
     // Per-class counter of the last 5 minutes.
-    let recent = app.state.logs.recent(crate::engine::LOG_WINDOW_SECS);
-    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
-    for r in &recent {
-        if r.class() != crate::logs::Class::Other {
-            *counts.entry(r.class().id()).or_default() += 1;
-        }
-    }
+    let counts = app.state.logs.recent_counts(crate::engine::LOG_WINDOW_SECS);
     let mut counter: Vec<(&str, usize)> = counts.into_iter().collect();
     counter.sort_by_key(|c| std::cmp::Reverse(c.1));
     let counter_line = if counter.is_empty() {
@@ -408,7 +402,19 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         )
     };
     let inner_w = area.width.saturating_sub(2) as usize;
-    let items: Vec<ListItem> = view
+    // Only the rows that fit are built (the view can hold 10 000 entries): the window follows
+    // the selection when the pane is focused, else it shows the newest entries.
+    let rows = area.height.saturating_sub(3).max(1) as usize;
+    let focused_sel =
+        (app.focus == Pane::Logs && !view.is_empty()).then(|| app.selected(Pane::Logs));
+    let start = match focused_sel {
+        Some(sel) => sel
+            .saturating_sub(rows - 1)
+            .min(view.len().saturating_sub(rows)),
+        None => view.len().saturating_sub(rows),
+    };
+    let shown = &view[start..view.len().min(start + rows)];
+    let items: Vec<ListItem> = shown
         .iter()
         .map(|r| {
             let st = class_state(r.class());
@@ -472,8 +478,8 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     let n = all.len();
     all.append(&mut notices);
     let mut st = ListState::default();
-    if app.focus == Pane::Logs && n > 0 && !shown_empty {
-        st.select(Some(app.selected(Pane::Logs)));
+    if let Some(sel) = focused_sel.filter(|_| !shown_empty) {
+        st.select(Some(sel - start));
     } else if n > 0 {
         // Keep the newest entries in view.
         *st.offset_mut() = n.saturating_sub(list_area.height as usize);
