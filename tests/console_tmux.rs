@@ -294,6 +294,14 @@ fn console_in_tmux_against_the_lab() {
         "the console's screen is gone: {s}"
     );
 
+    // The console journaled its timeline next to the audit log, for `report`.
+    let journal = std::fs::read_to_string(lab.dir.join("timeline.ndjson")).unwrap_or_default();
+    assert!(
+        journal.lines().any(|l| l.contains("docservice OK → FAIL")),
+        "the journal has the hop transition"
+    );
+    assert!(!journal.contains(&secret), "the journal holds no secret");
+
     // The audit log has the entry with verification "fixed".
     let audit = std::fs::read_to_string(lab.dir.join("audit.log")).unwrap_or_default();
     assert!(
