@@ -90,8 +90,15 @@ fn listener_evidence(c: &Ctx<'_>, port: u16) -> Option<(bool, Evidence)> {
 
 /// Red hops that go through the proxy or to the upstream's HTTP side (they share the cause of
 /// an upstream failure).
+///
+/// When the proxy itself is red, the hops through it are its to explain (`proxy_down`), not an
+/// upstream cause's: a dead nginx hides whatever is behind it.
 fn dependents<'a>(c: &Ctx<'a>, roles: &[Role]) -> Vec<&'a HopResult> {
-    c.red().filter(|h| roles.contains(&h.role)).collect()
+    let proxy_red = c.by_role(Role::Proxy).any(|h| h.state == State::Fail);
+    c.red()
+        .filter(|h| roles.contains(&h.role))
+        .filter(|h| !(proxy_red && h.role == Role::ViaProxy))
+        .collect()
 }
 
 fn names(hs: &[&HopResult]) -> Vec<String> {
@@ -148,7 +155,11 @@ fn proxy_down(c: &Ctx<'_>) -> Option<Finding> {
         ev.push(s);
     }
     let mut explains = vec![p.name.clone()];
-    explains.extend(names(&dependents(c, &[Role::ViaProxy])));
+    explains.extend(
+        c.red()
+            .filter(|h| h.role == Role::ViaProxy)
+            .map(|h| h.name.clone()),
+    );
     Some(finding(
         "proxy_down",
         format!("nginx does not answer on {}", p.target),
@@ -436,11 +447,7 @@ fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
     explains.extend(names(&deps));
     if !deps.is_empty() {
         // docservice does not listen until its dependencies are up.
-        explains.extend(
-            c.red()
-                .filter(|h| matches!(h.role, Role::Upstream | Role::ViaProxy))
-                .map(|h| h.name.clone()),
-        );
+        explains.extend(names(&dependents(c, &[Role::Upstream, Role::ViaProxy])));
     } else {
         explains.extend(
             c.red()
@@ -538,8 +545,9 @@ fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
     ev.extend(c.log_evidence(&[Class::UpstreamConnectTimeout]));
     let mut explains = vec![hop.name.clone()];
     explains.extend(
-        c.red()
-            .filter(|h| h.name != hop.name && matches!(h.role, Role::ViaProxy | Role::Upstream))
+        dependents(c, &[Role::ViaProxy, Role::Upstream])
+            .into_iter()
+            .filter(|h| h.name != hop.name)
             .map(|h| h.name.clone()),
     );
     Some(finding(
@@ -597,8 +605,9 @@ fn firewall_reject(c: &Ctx<'_>) -> Option<Finding> {
     ev.extend(rules.unwrap_or_default());
     let mut explains = vec![hop.name.clone()];
     explains.extend(
-        c.red()
-            .filter(|h| h.name != hop.name && matches!(h.role, Role::ViaProxy | Role::Upstream))
+        dependents(c, &[Role::ViaProxy, Role::Upstream])
+            .into_iter()
+            .filter(|h| h.name != hop.name)
             .map(|h| h.name.clone()),
     );
     Some(finding(
@@ -879,11 +888,7 @@ fn oom_killed(c: &Ctx<'_>) -> Option<Finding> {
     ev.extend(logs);
     // A kill long ago with a green chain is history; the rule still reports a service
     // currently marked OOM-killed by its manager.
-    let explains: Vec<String> = c
-        .red()
-        .filter(|h| matches!(h.role, Role::Upstream | Role::ViaProxy))
-        .map(|h| h.name.clone())
-        .collect();
+    let explains = names(&dependents(c, &[Role::Upstream, Role::ViaProxy]));
     let svc_action = c
         .input
         .cfg

@@ -744,3 +744,42 @@ fn memory_pressure_thresholds() {
         d.ids()
     );
 }
+
+#[test]
+fn a_dead_proxy_comes_first_even_when_everything_behind_it_is_down() {
+    // A box where nothing runs: nginx, docservice and RabbitMQ all refuse.
+    let c = cfg();
+    let mut h = healthy(&c);
+    for n in [
+        "nginx",
+        "via-nginx",
+        "docservice",
+        "health",
+        "command",
+        "rabbitmq",
+    ] {
+        set(&mut h, n, State::Fail, refused);
+    }
+    let s = sockets(&[]);
+    let d = run(
+        &c,
+        &h,
+        &[],
+        HostView {
+            sockets: Some(&s),
+            ..Default::default()
+        },
+    );
+    assert_eq!(d.findings[0].id, "proxy_down", "{:?}", d.ids());
+    // The upstream causes are still listed, without claiming the hops through the proxy.
+    let dep = d
+        .findings
+        .iter()
+        .find(|f| f.id == "dependency_down")
+        .expect("dependency_down listed");
+    assert!(
+        !dep.explains.contains(&"via-nginx".to_string()),
+        "{:?}",
+        dep.explains
+    );
+}
