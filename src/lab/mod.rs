@@ -450,6 +450,9 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         let p = dir.join(sub);
         std::fs::create_dir_all(&p).with_context(|| format!("cannot create {}", p.display()))?;
     }
+    // Labs brought up at the same time (parallel tests) must not pick the same free port
+    // between picking it and their programs binding it: the whole start holds a lock.
+    let _ports_lock = sys::PortsLock::take();
     let pv = sys::free_ports(3)?;
     let ports = Ports {
         nginx: pv[0],

@@ -124,6 +124,34 @@ pub fn find_program(name: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|d| d.join(name)).find(|c| c.is_file())
 }
 
+/// An exclusive lock (flock) held while a lab picks its ports and starts its programs, so two
+/// labs starting together never pick the same port. Best effort: without the lock file the
+/// lab starts anyway. Released on drop (closing the file).
+pub struct PortsLock {
+    _file: Option<std::fs::File>,
+}
+
+impl PortsLock {
+    /// Take the lock, waiting for another lab's start to finish.
+    pub fn take() -> PortsLock {
+        use std::os::fd::AsRawFd;
+        let path = std::env::temp_dir().join("triage502-lab-ports.lock");
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .ok();
+        if let Some(f) = &f {
+            // SAFETY: flock on a file descriptor we own; it blocks until the lock is ours.
+            unsafe {
+                libc::flock(f.as_raw_fd(), libc::LOCK_EX);
+            }
+        }
+        PortsLock { _file: f }
+    }
+}
+
 /// `n` distinct free ports on 127.0.0.1 (bind port 0 and read it back), all picked while the
 /// others are still held.
 pub fn free_ports(n: usize) -> anyhow::Result<Vec<u16>> {
