@@ -118,7 +118,7 @@ mod tests {
             "--timeout",
             "5",
         ])
-        .unwrap();
+        .expect("test setup");
         assert_eq!(w.host.format, Format::Json);
         let q = query(&w.host);
         assert_eq!(q.nginx.config, Some(PathBuf::from("/etc/nginx/x.conf")));

@@ -155,7 +155,7 @@ mod tests {
 
     #[tokio::test]
     async fn slow_tool_times_out_and_is_killed_with_its_children() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("test setup");
         let pidfile = dir.path().join("child.pid");
         let script = format!("sleep 30 & echo $! > {}; wait", pidfile.display());
         let start = std::time::Instant::now();
@@ -165,10 +165,10 @@ mod tests {
         assert!(e.reason.contains("timed out after 300 ms"), "{e:?}");
         assert!(start.elapsed() < Duration::from_secs(5));
         let pid: i32 = std::fs::read_to_string(&pidfile)
-            .unwrap()
+            .expect("test setup")
             .trim()
             .parse()
-            .unwrap();
+            .expect("test setup");
         std::thread::sleep(Duration::from_millis(100));
         let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
         let gone = state.is_empty()
@@ -187,7 +187,7 @@ mod tests {
             Duration::from_secs(2),
         )
         .await
-        .unwrap();
+        .expect("test setup");
         assert_eq!(o.code, Some(3));
         assert_eq!(o.stdout.trim(), "out");
         assert_eq!(o.first_message(), "err");

@@ -872,7 +872,7 @@ mod tests {
           {"rule":{"family":"inet","table":"f","chain":"in","handle":4,"expr":[{"match":{"op":"!=","left":{"payload":{"protocol":"tcp","field":"dport"}},"right":22}},{"accept":null}]}},
           {"rule":{"family":"inet","table":"f","chain":"in","handle":5,"expr":[{"match":{"op":"==","left":{"ct":{"key":"state"}},"right":"invalid"}},{"drop":null}]}},
           {"rule":{"family":"inet","table":"f","chain":"in","handle":6,"expr":[{"reject":{"type":"icmpx","expr":"port-unreachable"}}]}}]}"#;
-        let (rules, chains, n) = parse_nft_json(json, &[5432, 6005, 22]).unwrap();
+        let (rules, chains, n) = parse_nft_json(json, &[5432, 6005, 22]).expect("test setup");
         assert_eq!(n, 4);
         assert_eq!(chains[0].policy.as_deref(), Some("drop"));
         assert_eq!(rules.len(), 3, "{rules:#?}");

@@ -1080,7 +1080,7 @@ mod tests {
     fn listener(addr: &str, port: u16, v6: bool, pid: i32) -> Listener {
         Listener {
             proto: Proto::Tcp,
-            addr: addr.parse().unwrap(),
+            addr: addr.parse().expect("test setup"),
             port,
             ipv6_socket: v6,
             inode: 1,
@@ -1105,7 +1105,7 @@ mod tests {
               location /h { proxy_pass http://app.internal:80; } } }";
         let cfg = Config {
             main: "/n.conf".into(),
-            directives: nginx_conf::parse_text(Path::new("/n.conf"), text).unwrap(),
+            directives: nginx_conf::parse_text(Path::new("/n.conf"), text).expect("test setup"),
             ..Config::default()
         };
         let facts = analyze(
@@ -1119,7 +1119,7 @@ mod tests {
             listener("10.0.0.5", 8002, false, 12),
         ];
         let m = proxy_target_map(&facts, &socks);
-        let find = |ep: &str| m.iter().find(|x| x.endpoint == ep).unwrap();
+        let find = |ep: &str| m.iter().find(|x| x.endpoint == ep).expect("test setup");
         assert_eq!(find("127.0.0.1:8000").status, TargetStatus::OtherAddress);
         assert_eq!(
             find("127.0.0.1:8000").upstream.as_deref(),
@@ -1144,7 +1144,7 @@ mod tests {
                  location /ws/inner { proxy_pass http://127.0.0.1:3; } } } }";
         let cfg = Config {
             main: "/n.conf".into(),
-            directives: nginx_conf::parse_text(Path::new("/n.conf"), text).unwrap(),
+            directives: nginx_conf::parse_text(Path::new("/n.conf"), text).expect("test setup"),
             ..Config::default()
         };
         let f = analyze(

@@ -577,7 +577,7 @@ mod tests {
     use super::*;
 
     fn p(text: &str) -> Vec<Directive> {
-        parse_text(Path::new("/t.conf"), text).unwrap()
+        parse_text(Path::new("/t.conf"), text).expect("test setup")
     }
 
     #[test]
@@ -619,7 +619,7 @@ mod tests {
             # configuration file /etc/nginx/proxy_params:\nproxy_set_header Host $host;\n";
         let src = DumpSource::parse(dump);
         assert_eq!(src.main(), Some(Path::new("/etc/nginx/nginx.conf")));
-        let cfg = load(&src, Path::new("/etc/nginx/nginx.conf")).unwrap();
+        let cfg = load(&src, Path::new("/etc/nginx/nginx.conf")).expect("test setup");
         let http = &cfg.directives[0];
         let names: Vec<_> = http
             .children()
@@ -637,15 +637,16 @@ mod tests {
 
     #[test]
     fn disk_includes_and_missing_include_warns() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("sites")).unwrap();
+        let dir = tempfile::tempdir().expect("test setup");
+        std::fs::create_dir(dir.path().join("sites")).expect("test setup");
         std::fs::write(
             dir.path().join("nginx.conf"),
             "http { include sites/*; include missing.conf; }",
         )
-        .unwrap();
-        std::fs::write(dir.path().join("sites/one"), "server { listen 8001; }").unwrap();
-        let cfg = load(&DiskSource, &dir.path().join("nginx.conf")).unwrap();
+        .expect("test setup");
+        std::fs::write(dir.path().join("sites/one"), "server { listen 8001; }")
+            .expect("test setup");
+        let cfg = load(&DiskSource, &dir.path().join("nginx.conf")).expect("test setup");
         assert_eq!(cfg.directives[0].children().len(), 1);
         assert_eq!(cfg.warnings.len(), 1);
         assert!(cfg.warnings[0].contains("missing.conf"));

@@ -561,17 +561,20 @@ mod tests {
     fn memory_and_psi_parse() {
         let meminfo = "MemTotal:        4028112 kB\nMemFree:          211112 kB\nMemAvailable:    1014028 kB\nSwapTotal:       2097148 kB\nSwapFree:        1048574 kB\n";
         let psi = "some avg10=1.50 avg60=0.75 avg300=0.10 total=123456\nfull avg10=0.20 avg60=0.00 avg300=0.00 total=1234\n";
-        let m = parse_memory(meminfo, Some(psi)).unwrap();
+        let m = parse_memory(meminfo, Some(psi)).expect("test setup");
         assert_eq!(m.total_bytes, 4028112 * 1024);
         assert_eq!(m.available_bytes, 1014028 * 1024);
         assert_eq!(m.swap_free_bytes, 1048574 * 1024);
-        assert_eq!(m.psi_some.unwrap().avg10, 1.5);
-        assert_eq!(m.psi_full.unwrap().avg10, 0.2);
+        assert_eq!(m.psi_some.expect("test setup").avg10, 1.5);
+        assert_eq!(m.psi_full.expect("test setup").avg10, 0.2);
         assert!((m.available_percent() - 25.17).abs() < 0.1);
         assert!(parse_memory("", None).is_err());
-        assert_eq!(parse_memory(meminfo, None).unwrap().psi_some, None);
+        assert_eq!(
+            parse_memory(meminfo, None).expect("test setup").psi_some,
+            None
+        );
         // And the real box.
-        let real = memory().unwrap();
+        let real = memory().expect("test setup");
         assert!(real.total_bytes > 0 && real.available_bytes <= real.total_bytes);
     }
 
@@ -646,20 +649,20 @@ mod tests {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
-            .unwrap();
+            .expect("test setup");
         let stopped = std::process::Command::new("sleep")
             .arg("30")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
-            .unwrap();
+            .expect("test setup");
         let (busy_pid, stopped_pid) = (busy.id(), stopped.id());
         let _kids = Kids(vec![busy, stopped]);
         // SAFETY: SIGSTOP to our own child.
         unsafe { libc::kill(stopped_pid as i32, libc::SIGSTOP) };
         std::thread::sleep(Duration::from_millis(100));
         let pats = ["while :; do :; done".to_string(), "sleep 30".to_string()];
-        let p = sampler.sample(&pats).unwrap();
+        let p = sampler.sample(&pats).expect("test setup");
         let b = p
             .chain
             .iter()
@@ -680,7 +683,7 @@ mod tests {
         assert!(p.total > 2);
         // A later sample reuses the system: CPU% over the interval since the previous one.
         std::thread::sleep(Duration::from_millis(300));
-        let p2 = sampler.sample(&pats).unwrap();
+        let p2 = sampler.sample(&pats).expect("test setup");
         let b2 = p2
             .chain
             .iter()

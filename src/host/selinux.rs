@@ -83,22 +83,23 @@ mod tests {
 
     #[test]
     fn modes_and_boolean() {
-        let d = tempfile::tempdir().unwrap();
+        let d = tempfile::tempdir().expect("test setup");
         assert_eq!(collect_from(d.path()).mode, Mode::Absent);
-        std::fs::create_dir_all(d.path().join("etc/selinux")).unwrap();
-        std::fs::write(d.path().join("etc/selinux/config"), "SELINUX=disabled\n").unwrap();
+        std::fs::create_dir_all(d.path().join("etc/selinux")).expect("test setup");
+        std::fs::write(d.path().join("etc/selinux/config"), "SELINUX=disabled\n")
+            .expect("test setup");
         let s = collect_from(d.path());
         assert_eq!(s.mode, Mode::Disabled);
         assert!(s.detail.contains("SELINUX=disabled"));
         let fs = d.path().join("sys/fs/selinux");
-        std::fs::create_dir_all(fs.join("booleans")).unwrap();
-        std::fs::write(fs.join("enforce"), "1").unwrap();
-        std::fs::write(fs.join("booleans/httpd_can_network_connect"), "0 0").unwrap();
+        std::fs::create_dir_all(fs.join("booleans")).expect("test setup");
+        std::fs::write(fs.join("enforce"), "1").expect("test setup");
+        std::fs::write(fs.join("booleans/httpd_can_network_connect"), "0 0").expect("test setup");
         let s = collect_from(d.path());
         assert_eq!(s.mode, Mode::Enforcing);
         assert_eq!(s.httpd_can_network_connect, Some(false));
-        std::fs::write(fs.join("enforce"), "0").unwrap();
-        std::fs::write(fs.join("booleans/httpd_can_network_connect"), "1 1").unwrap();
+        std::fs::write(fs.join("enforce"), "0").expect("test setup");
+        std::fs::write(fs.join("booleans/httpd_can_network_connect"), "1 1").expect("test setup");
         let s = collect_from(d.path());
         assert_eq!(s.mode, Mode::Permissive);
         assert_eq!(s.httpd_can_network_connect, Some(true));

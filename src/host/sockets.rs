@@ -261,11 +261,11 @@ mod tests {
 
     #[test]
     fn test_listener_appears_with_own_pid() {
-        let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = tcp.local_addr().unwrap().port();
-        let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        let uport = udp.local_addr().unwrap().port();
-        let s = collect().unwrap();
+        let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("test setup");
+        let port = tcp.local_addr().expect("test setup").port();
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0").expect("test setup");
+        let uport = udp.local_addr().expect("test setup").port();
+        let s = collect().expect("test setup");
         let me = std::process::id() as i32;
         let l = s
             .listeners
@@ -281,7 +281,7 @@ mod tests {
             .expect("udp socket listed");
         assert_eq!(u.pid(), Some(me));
         drop(tcp);
-        let s = collect().unwrap();
+        let s = collect().expect("test setup");
         assert!(
             !s.listeners
                 .iter()
@@ -294,9 +294,12 @@ mod tests {
     #[test]
     #[ignore = "run as an unprivileged child by owners_hidden_without_root_are_explained"]
     fn unprivileged_view() {
-        let port: u16 = std::env::var("T502_PORT").unwrap().parse().unwrap();
+        let port: u16 = std::env::var("T502_PORT")
+            .expect("test setup")
+            .parse()
+            .expect("test setup");
         assert!(!is_root());
-        let s = collect().unwrap();
+        let s = collect().expect("test setup");
         let l = s
             .listeners
             .iter()
@@ -321,9 +324,9 @@ mod tests {
             eprintln!("skipped: needs root and setpriv to look from an unprivileged user");
             return;
         };
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = l.local_addr().unwrap().port();
-        let exe = std::env::current_exe().unwrap();
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("test setup");
+        let port = l.local_addr().expect("test setup").port();
+        let exe = std::env::current_exe().expect("test setup");
         let out = std::process::Command::new(setpriv)
             .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
             .arg(&exe)
@@ -335,7 +338,7 @@ mod tests {
             ])
             .env("T502_PORT", port.to_string())
             .output()
-            .unwrap();
+            .expect("test setup");
         let text = String::from_utf8_lossy(&out.stdout);
         if text.contains("Permission denied")
             || String::from_utf8_lossy(&out.stderr).contains("Permission denied")
@@ -356,8 +359,8 @@ mod tests {
             eprintln!("skipped: no IPv6 loopback");
             return;
         };
-        let port = tcp.local_addr().unwrap().port();
-        let s = collect().unwrap();
+        let port = tcp.local_addr().expect("test setup").port();
+        let s = collect().expect("test setup");
         let l = s.listeners.iter().find(|l| l.port == port).expect("listed");
         assert_eq!(l.addr, IpAddr::V6(Ipv6Addr::LOCALHOST));
         assert!(l.ipv6_socket);
