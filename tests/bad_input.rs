@@ -8,16 +8,15 @@
 //! binary as `nobody` (setpriv) when root, since file modes do not stop root; the signal row
 //! needs tmux, nginx and supervisord (skipped with a message when missing).
 
+mod common;
+
+use common::{Lab, Tmux, bin, have_tmux};
 use std::fs::OpenOptions;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_triage502")
-}
 
 fn run(args: &[&str]) -> Output {
     Command::new(bin())
@@ -417,70 +416,6 @@ fn config_with_wrong_types_names_file_and_line() {
 
 // --- signals: no stray children ----------------------------------------------------------------
 
-fn have_tmux() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn self_lab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(["lab", "--dir"])
-        .arg(dir)
-        .args(args)
-        .env_remove("TRIAGE502_LAB_DIR")
-        .output()
-        .expect("lab command")
-}
-
-struct Lab {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let _ = self_lab(&self.dir, &["down"]);
-    }
-}
-
-struct Tmux {
-    sock: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.sock])
-            .args(args)
-            .output()
-            .expect("tmux")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "s"]).stdout).to_string()
-    }
-
-    fn wait(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            assert!(Instant::now() < end, "timed out waiting for {what}: {s}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-    }
-}
-
 /// (pid, ppid, pgrp) of every process.
 fn procs() -> Vec<(i32, i32, i32)> {
     let Ok(rd) = std::fs::read_dir("/proc") else {
@@ -512,49 +447,28 @@ fn signals_leave_no_stray_children() {
         eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
         return;
     }
-    let tmp = tempfile::Builder::new()
-        .prefix("t502sig")
-        .tempdir_in("/tmp")
-        .expect("tempdir");
-    let dir = tmp.path().to_path_buf();
-    let o = self_lab(&dir, &["up"]);
-    if !o.status.success() {
-        eprintln!(
-            "skipped: lab up failed (nginx and supervisord needed): {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+    let Some(lab) = Lab::up("t502sig") else {
         return;
-    }
-    let lab = Lab { _tmp: tmp, dir };
+    };
     let toml = lab.dir.join("lab.toml");
     for sig in [libc::SIGTERM, libc::SIGHUP] {
-        let t = Tmux {
-            sock: format!("t502-sigkids-{sig}-{}", std::process::id()),
-        };
-        let o = t.cmd(&[
-            "new-session",
-            "-d",
-            "-s",
-            "s",
-            "-x",
-            "150",
-            "-y",
-            "45",
-            "env",
-            "-i",
-            "PATH=/usr/bin:/bin:/usr/sbin:/sbin",
-            "TERM=xterm-256color",
-            "HOME=/tmp",
-            "NO_COLOR=1",
-            "bash",
-            "--norc",
-            "--noprofile",
-        ]);
-        assert!(o.status.success());
-        t.cmd(&[
-            "send-keys",
-            "-t",
-            "s",
+        let t = Tmux::new(&format!("sigkids-{sig}"), "s");
+        t.start(
+            150,
+            45,
+            &[
+                "env",
+                "-i",
+                "PATH=/usr/bin:/bin:/usr/sbin:/sbin",
+                "TERM=xterm-256color",
+                "HOME=/tmp",
+                "NO_COLOR=1",
+                "bash",
+                "--norc",
+                "--noprofile",
+            ],
+        );
+        t.keys(&[
             &format!("{} --config {}; echo EXITED $?", bin(), toml.display()),
             "Enter",
         ]);
@@ -573,13 +487,9 @@ fn signals_leave_no_stray_children() {
         // a hop change starts a host facts refresh at once; signal while it may be running
         let fault = if sig == libc::SIGTERM { "break" } else { "fix" };
         if fault == "break" {
-            assert!(
-                self_lab(&lab.dir, &["break", "docservice-down"])
-                    .status
-                    .success()
-            );
+            assert!(lab.lab(&["break", "docservice-down"]).status.success());
         } else {
-            assert!(self_lab(&lab.dir, &["fix"]).status.success());
+            assert!(lab.lab(&["fix"]).status.success());
         }
         // signal as soon as the console has a child (the refresh's tools), or after 3 s
         let end = Instant::now() + Duration::from_secs(3);

@@ -4,93 +4,20 @@
 //! exits and the terminal is restored; SIGTERM and SIGHUP restore it too.
 //! Needs tmux (installed by scripts/test-all.sh); skipped with a message when it is missing.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+mod common;
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_triage502")
-}
+use common::{Lab, Tmux, bin, have_tmux};
+use std::process::Command;
+use std::time::Instant;
 
-fn have_tmux() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-struct Lab {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-}
-
-impl Lab {
-    fn up() -> Option<Lab> {
-        let tmp = tempfile::Builder::new()
-            .prefix("t502tmx")
-            .tempdir_in("/tmp")
-            .expect("tempdir");
-        let dir = tmp.path().to_path_buf();
-        let o = self_lab(&dir, &["up"]);
-        if !o.status.success() {
-            eprintln!(
-                "skipped: lab up failed: {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-            return None;
-        }
-        Some(Lab { _tmp: tmp, dir })
-    }
-}
-
-fn self_lab(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(["lab", "--dir"])
-        .arg(dir)
-        .args(args)
-        .env_remove("TRIAGE502_LAB_DIR")
-        .output()
-        .expect("lab command")
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let _ = self_lab(&self.dir, &["down"]);
-    }
-}
-
-/// A tmux server of the test's own (its own socket), killed on drop.
-struct Tmux {
-    sock: String,
-}
-
-impl Tmux {
-    fn new(name: &str) -> Tmux {
-        Tmux {
-            sock: format!("t502-{name}-{}", std::process::id()),
-        }
-    }
-
-    fn cmd(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.sock])
-            .args(args)
-            .output()
-            .expect("tmux")
-    }
-
-    /// Start a shell in a 120×40 window; the console is typed into it so the shell shows
-    /// what is left after the console exits.
-    fn start_shell(&self) {
-        let o = self.cmd(&[
-            "new-session",
-            "-d",
-            "-s",
-            "s",
-            "-x",
-            "120",
-            "-y",
-            "40",
+/// A shell in a 120×40 tmux window; the console is typed into it, so the shell shows what is
+/// left after the console exits.
+fn shell(name: &str) -> Tmux {
+    let t = Tmux::new(name, "s");
+    t.start(
+        120,
+        40,
+        &[
             "env",
             "-i",
             "PATH=/usr/bin:/bin:/usr/sbin:/sbin",
@@ -100,54 +27,9 @@ impl Tmux {
             "bash",
             "--norc",
             "--noprofile",
-        ]);
-        assert!(
-            o.status.success(),
-            "tmux: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "s"];
-        args.extend_from_slice(keys);
-        self.cmd(&args);
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "s"]).stdout).to_string()
-    }
-
-    fn alternate_on(&self) -> bool {
-        String::from_utf8_lossy(
-            &self
-                .cmd(&["display-message", "-p", "-t", "s", "#{alternate_on}"])
-                .stdout,
-        )
-        .trim()
-            == "1"
-    }
-
-    /// Wait until the screen satisfies `pred`, up to `secs`.
-    fn wait(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            if Instant::now() > end {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-    }
+        ],
+    );
+    t
 }
 
 /// The chain pane's row of a hop (the left pane only, when panes stand side by side).
@@ -174,20 +56,12 @@ fn console_in_tmux_against_the_lab() {
         eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
         return;
     }
-    let Some(lab) = Lab::up() else { return };
-    let t = Tmux::new("lab");
-    t.start_shell();
+    let Some(lab) = Lab::up("t502tmx") else {
+        return;
+    };
+    let t = shell("lab");
     let toml = lab.dir.join("lab.toml");
-    let secret = std::fs::read_to_string(&toml)
-        .ok()
-        .and_then(|t| {
-            t.lines().find_map(|l| {
-                l.trim()
-                    .strip_prefix("jwt_secret = ")
-                    .map(|v| v.trim_matches('"').to_string())
-            })
-        })
-        .expect("lab.toml has the integrator's secret");
+    let secret = lab.secret();
     t.keys(&[
         &format!("{} --config {}; echo EXITED $?", bin(), toml.display()),
         "Enter",
@@ -206,7 +80,7 @@ fn console_in_tmux_against_the_lab() {
     assert!(t.alternate_on(), "the console uses the alternate screen");
 
     // docservice-down: within two probe intervals (1 s each) plus the draw.
-    let o = self_lab(&lab.dir, &["break", "docservice-down"]);
+    let o = lab.lab(&["break", "docservice-down"]);
     assert!(o.status.success());
     let start = Instant::now();
     t.wait("docservice FAIL", 3, |s| hop_is(s, "docservice", "✖ FAIL"));
@@ -247,13 +121,9 @@ fn console_in_tmux_against_the_lab() {
     });
 
     // Break again and heal with lab fix: OK again.
-    assert!(
-        self_lab(&lab.dir, &["break", "docservice-down"])
-            .status
-            .success()
-    );
+    assert!(lab.lab(&["break", "docservice-down"]).status.success());
     t.wait("docservice FAIL", 6, |s| hop_is(s, "docservice", "✖ FAIL"));
-    assert!(self_lab(&lab.dir, &["fix"]).status.success());
+    assert!(lab.lab(&["fix"]).status.success());
     t.wait("docservice OK after lab fix", 6, |s| {
         hop_is(s, "docservice", "✔ OK")
     });
@@ -267,11 +137,7 @@ fn console_in_tmux_against_the_lab() {
     });
 
     // The JWT mismatch on screen: fingerprints, never the secret (also not in the details).
-    assert!(
-        self_lab(&lab.dir, &["break", "jwt-mismatch"])
-            .status
-            .success()
-    );
+    assert!(lab.lab(&["break", "jwt-mismatch"]).status.success());
     let s = t.wait("the jwt_mismatch finding", 8, |s| {
         s.contains("jwt_mismatch")
     });
@@ -280,7 +146,7 @@ fn console_in_tmux_against_the_lab() {
     let s = t.wait("the finding's details", 5, |s| s.contains("Evidence:"));
     assert!(!s.contains(&secret), "the details show the secret");
     t.keys(&["Escape"]);
-    assert!(self_lab(&lab.dir, &["fix"]).status.success());
+    assert!(lab.lab(&["fix"]).status.success());
     t.wait("every hop OK after the JWT fix", 8, |s| {
         hops.iter().all(|h| hop_is(s, h, "✔ OK"))
     });
@@ -319,8 +185,7 @@ fn signals_restore_the_terminal() {
         return;
     }
     for sig in ["TERM", "HUP"] {
-        let t = Tmux::new(&format!("sig{sig}"));
-        t.start_shell();
+        let t = shell(&format!("sig{sig}"));
         let d = tempfile::tempdir().expect("tempdir");
         let cfg = d.path().join("c.toml");
         std::fs::write(

@@ -3,9 +3,11 @@
 //! hop with its reason, and the expected top finding; `lab fix` → all clear with exit 0.
 //! The firewall faults need root (nftables); without it they are skipped with a message.
 
+mod common;
+
+use common::{Lab, is_root};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn bin() -> Command {
@@ -15,71 +17,23 @@ fn bin() -> Command {
     c
 }
 
-struct Lab {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-}
-
-impl Lab {
-    fn up() -> Option<Lab> {
-        let tmp = tempfile::Builder::new()
-            .prefix("t502chk")
-            .tempdir_in("/tmp")
-            .expect("tempdir");
-        let dir = tmp.path().to_path_buf();
-        let o = bin()
-            .args(["lab", "--dir"])
-            .arg(&dir)
-            .arg("up")
-            .output()
-            .expect("lab up");
-        if !o.status.success() {
-            let t = String::from_utf8_lossy(&o.stderr).to_string();
-            if t.contains("apt-get install") {
-                eprintln!("skipped: {t}");
-                return None;
-            }
-            panic!("lab up failed: {t}{}", String::from_utf8_lossy(&o.stdout));
-        }
-        Some(Lab { _tmp: tmp, dir })
-    }
-
-    fn lab(&self, args: &[&str]) -> Output {
-        bin()
-            .args(["lab", "--dir"])
-            .arg(&self.dir)
-            .args(args)
-            .output()
-            .expect("lab command")
-    }
-
-    fn toml(&self) -> PathBuf {
-        self.dir.join("lab.toml")
-    }
-
-    fn check(&self) -> (i32, Value, Duration) {
-        let start = Instant::now();
-        let o = bin()
-            .arg("--config")
-            .arg(self.toml())
-            .args(["check", "--format", "json"])
-            .output()
-            .expect("check");
-        let took = start.elapsed();
-        let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-            panic!(
-                "check output is not JSON ({e}): {}",
-                String::from_utf8_lossy(&o.stdout)
-            )
-        });
-        (o.status.code().unwrap_or(-1), v, took)
-    }
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let _ = self.lab(&["down"]);
-    }
+/// One `check --format json` round on the lab: exit code, the JSON, the wall time.
+fn check(lab: &Lab) -> (i32, Value, Duration) {
+    let start = Instant::now();
+    let o = bin()
+        .arg("--config")
+        .arg(lab.toml())
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("check");
+    let took = start.elapsed();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&o.stdout)
+        )
+    });
+    (o.status.code().unwrap_or(-1), v, took)
 }
 
 fn hop<'a>(v: &'a Value, name: &str) -> &'a Value {
@@ -104,7 +58,7 @@ fn fault(lab: &Lab, name: &str, hop_name: &str, reason_has: &str, finding: &str)
         "break {name}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let (code, v, _) = lab.check();
+    let (code, v, _) = check(lab);
     assert_eq!(code, 2, "{name}: exit code, output {v:#}");
     let h = hop(&v, hop_name);
     assert_eq!(h["state"], "FAIL", "{name}: {hop_name} should fail: {h:#}");
@@ -125,19 +79,16 @@ fn fault(lab: &Lab, name: &str, hop_name: &str, reason_has: &str, finding: &str)
         "fix after {name}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let (code, v, _) = lab.check();
+    let (code, v, _) = check(lab);
     assert_eq!(code, 0, "after fixing {name}: {v:#}");
-}
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
 }
 
 #[test]
 fn every_fault_gives_its_exit_code_failing_hop_and_top_finding() {
-    let Some(lab) = Lab::up() else { return };
-    let (code, v, _) = lab.check();
+    let Some(lab) = Lab::up("t502chk") else {
+        return;
+    };
+    let (code, v, _) = check(&lab);
     assert_eq!(code, 0, "healthy lab: {v:#}");
     assert_eq!(v["state"], "OK");
     assert_eq!(v["findings"].as_array().map(Vec::len), Some(0), "{v:#}");
@@ -217,10 +168,12 @@ fn black_holed_hop_does_not_sum_timeouts() {
         eprintln!("skipped: needs root (nftables DROP rule)");
         return;
     }
-    let Some(lab) = Lab::up() else { return };
+    let Some(lab) = Lab::up("t502chk") else {
+        return;
+    };
     let o = lab.lab(&["break", "firewall-drop"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let (code, v, took) = lab.check();
+    let (code, v, took) = check(&lab);
     assert_eq!(code, 2);
     // Three hops wait for the dropped port (tcp 3 s, health 3 s, nginx's own 2 s timeout), and
     // the integration checks ask the command service again: summed that is over 10 s. The
@@ -235,8 +188,10 @@ fn black_holed_hop_does_not_sum_timeouts() {
 
 #[test]
 fn report_during_an_incident_has_timeline_actions_and_no_secret() {
-    let Some(lab) = Lab::up() else { return };
-    let secret = secret_of(&lab.toml());
+    let Some(lab) = Lab::up("t502chk") else {
+        return;
+    };
+    let secret = lab.secret();
     let run = |args: &[&str]| {
         bin()
             .arg("--config")
@@ -297,12 +252,4 @@ fn report_during_an_incident_has_timeline_actions_and_no_secret() {
         assert!(!o.contains(&secret), "output {i} leaks the secret");
     }
     let _ = lab.lab(&["fix"]);
-}
-
-fn secret_of(toml: &Path) -> String {
-    let t = std::fs::read_to_string(toml).expect("lab.toml");
-    t.lines()
-        .find_map(|l| l.trim().strip_prefix("jwt_secret = "))
-        .map(|s| s.trim_matches('"').to_string())
-        .expect("lab.toml has jwt_secret")
 }

@@ -3,11 +3,12 @@
 //! self-signed TLS, hang, private address), forwarded headers from an nginx config, and a
 //! grep of every output for the configured secrets.
 
+mod common;
+use common::{Lab, tls_server};
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use triage502::config::{self, Config, IntegrationKind, Secret};
@@ -27,60 +28,9 @@ fn ids(r: &IntegrationReport) -> Vec<&'static str> {
 
 // ---------------------------------------------------------------- (a) the lab
 
-/// A lab started through the real binary; `lab down` on drop.
-struct Lab {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-}
-
-fn lab_cmd(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_triage502"))
-        .arg("lab")
-        .arg("--dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("run triage502 lab")
-}
-
-impl Lab {
-    fn up() -> Lab {
-        let tmp = tempfile::Builder::new()
-            .prefix("t5oo")
-            .tempdir_in("/tmp")
-            .expect("temp dir");
-        let dir = tmp.path().to_path_buf();
-        let lab = Lab { _tmp: tmp, dir };
-        let out = lab_cmd(&lab.dir, &["up"]);
-        assert!(
-            out.status.success(),
-            "lab up failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        lab
-    }
-
-    fn run(&self, args: &[&str]) {
-        let out = lab_cmd(&self.dir, args);
-        assert!(
-            out.status.success(),
-            "lab {args:?} failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let _ = lab_cmd(&self.dir, &["down"]);
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn lab_jwt_mismatch_names_both_fingerprints_and_the_accepted_secret() {
-    let lab = Lab::up();
+    let Some(lab) = Lab::up("t5oo") else { return };
     lab.run(&["break", "jwt-mismatch"]);
     let cfg = config::load_file(&lab.dir.join("lab.toml")).expect("lab.toml");
     let integrator_fp = cfg
@@ -329,36 +279,6 @@ fn hang_server() -> SocketAddr {
         let mut held = Vec::new();
         for s in l.incoming().flatten() {
             held.push(s);
-        }
-    });
-    addr
-}
-
-/// TLS with a fresh self-signed certificate for `localhost`.
-fn tls_server() -> SocketAddr {
-    triage502::probe::init_crypto();
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("cert");
-    let der = cert.cert.der().clone();
-    let key =
-        rustls::pki_types::PrivateKeyDer::try_from(cert.signing_key.serialize_der()).expect("key");
-    let cfg = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(vec![der], key)
-        .expect("server config");
-    let cfg = Arc::new(cfg);
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = l.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        for s in l.incoming().flatten() {
-            let cfg = cfg.clone();
-            std::thread::spawn(move || {
-                let Ok(conn) = rustls::ServerConnection::new(cfg) else {
-                    return;
-                };
-                let mut tls = rustls::StreamOwned::new(conn, s);
-                let mut buf = [0u8; 1024];
-                let _ = tls.read(&mut buf);
-            });
         }
     });
     addr

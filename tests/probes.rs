@@ -2,6 +2,9 @@
 //! behave like nginx / the Document Server on the wire, and a TLS server with a self-signed
 //! certificate.
 
+mod common;
+use common::tls_server;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -323,36 +326,6 @@ async fn unknown_name_fails_with_a_clear_reason() {
     assert!(r.reason.contains("no-such-host.invalid"), "{}", r.reason);
     let r = one("[probe]\ntimeout_ms = 3000\n[[hop]]\nname=\"t\"\nkind=\"tcp\"\ntarget=\"no-such-host.invalid:80\"\n").await;
     assert_eq!(r.state, State::Fail, "{r:?}");
-}
-
-/// A TLS server with a fresh self-signed certificate for `localhost`.
-fn tls_server() -> SocketAddr {
-    triage502::probe::init_crypto();
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("cert");
-    let der = cert.cert.der().clone();
-    let key =
-        rustls::pki_types::PrivateKeyDer::try_from(cert.signing_key.serialize_der()).expect("key");
-    let cfg = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(vec![der], key)
-        .expect("server config");
-    let cfg = Arc::new(cfg);
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = l.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        for s in l.incoming().flatten() {
-            let cfg = cfg.clone();
-            std::thread::spawn(move || {
-                let Ok(conn) = rustls::ServerConnection::new(cfg) else {
-                    return;
-                };
-                let mut tls = rustls::StreamOwned::new(conn, s);
-                let mut buf = [0u8; 1024];
-                let _ = tls.read(&mut buf);
-            });
-        }
-    });
-    addr
 }
 
 #[tokio::test]

@@ -19,18 +19,17 @@
 //! Environment: `SOAK_SECS` (default 3), `SOAK_RATE` lines/s (default 50000).
 //! Needs nginx, supervisord and tmux for the console part (skipped with a message otherwise).
 
+mod common;
+
+use common::{Lab, Tmux, bin, have_tmux};
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_triage502")
-}
 
 fn soak_secs() -> f64 {
     std::env::var("SOAK_SECS")
@@ -267,79 +266,6 @@ fn follow_flood_with_rotations_exactly_once() {
 
 // --- the console during a flood --------------------------------------------------------------
 
-fn have_tmux() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn self_lab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(["lab", "--dir"])
-        .arg(dir)
-        .args(args)
-        .env_remove("TRIAGE502_LAB_DIR")
-        .output()
-        .expect("lab command")
-}
-
-/// The lab in a temp dir; `lab down` on drop.
-struct Lab {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-}
-
-impl Lab {
-    fn up() -> Option<Lab> {
-        let tmp = tempfile::Builder::new()
-            .prefix("t502soak")
-            .tempdir_in("/tmp")
-            .expect("tempdir");
-        let dir = tmp.path().to_path_buf();
-        let o = self_lab(&dir, &["up"]);
-        if !o.status.success() {
-            eprintln!(
-                "skipped: lab up failed (nginx and supervisord needed): {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-            return None;
-        }
-        Some(Lab { _tmp: tmp, dir })
-    }
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let _ = self_lab(&self.dir, &["down"]);
-    }
-}
-
-/// A tmux server on its own socket; killed on drop.
-struct Tmux {
-    sock: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.sock])
-            .args(args)
-            .output()
-            .expect("tmux")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "c"]).stdout).to_string()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-    }
-}
-
 /// Where the focused pane's double border starts (row, column in characters).
 fn focus_corner(screen: &str) -> Option<(usize, usize)> {
     screen
@@ -352,7 +278,7 @@ fn focus_corner(screen: &str) -> Option<(usize, usize)> {
 fn tab_latency(t: &Tmux) -> Duration {
     let before = focus_corner(&t.screen());
     let s = Instant::now();
-    t.cmd(&["send-keys", "-t", "c", "Tab"]);
+    t.keys(&["Tab"]);
     loop {
         let now = focus_corner(&t.screen());
         if now != before && now.is_some() {
@@ -390,32 +316,23 @@ fn console_answers_keys_during_flood() {
         return;
     }
     let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(lab) = Lab::up() else { return };
-    let t = Tmux {
-        sock: format!("t502-soak-{}", std::process::id()),
+    let Some(lab) = Lab::up("t502soak") else {
+        return;
     };
-    let toml = lab.dir.join("lab.toml");
+    let t = Tmux::new("soak", "c");
+    let toml = lab.toml();
     // argv form: the pane's process is the console itself.
-    let o = t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "c",
-        "-x",
-        "150",
-        "-y",
-        "45",
-        "env",
-        "TERM=xterm-256color",
-        "HOME=/tmp",
-        bin(),
-        "--config",
-        toml.to_str().expect("utf8 path"),
-    ]);
-    assert!(
-        o.status.success(),
-        "tmux: {}",
-        String::from_utf8_lossy(&o.stderr)
+    t.start(
+        150,
+        45,
+        &[
+            "env",
+            "TERM=xterm-256color",
+            "HOME=/tmp",
+            bin(),
+            "--config",
+            toml.to_str().expect("utf8 path"),
+        ],
     );
     let pid: u32 =
         String::from_utf8_lossy(&t.cmd(&["display", "-p", "-t", "c", "#{pane_pid}"]).stdout)

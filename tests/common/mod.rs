@@ -1,0 +1,227 @@
+//! Helpers shared by the integration tests: the binary under test, a loopback lab started
+//! through it (`lab down` on drop), a tmux server of the test's own (killed on drop), and a TLS
+//! server with a self-signed certificate. Each test file uses a part of it.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The binary under test.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_triage502")
+}
+
+/// Whether the tests run as root.
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Whether tmux is installed.
+pub fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `triage502 lab --dir DIR ARGS...`.
+pub fn lab_cmd(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(["lab", "--dir"])
+        .arg(dir)
+        .args(args)
+        .env_remove("TRIAGE502_LAB_DIR")
+        .env_remove("TRIAGE502_CONFIG")
+        .output()
+        .expect("run triage502 lab")
+}
+
+/// A lab in a temp folder under /tmp (short paths: the supervisor socket path is limited),
+/// brought up through the binary; `lab down` on drop.
+pub struct Lab {
+    _tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+}
+
+impl Lab {
+    /// Bring a lab up; `None` (with a "skipped" line) when nginx or supervisord is missing, a
+    /// panic for any other failure.
+    pub fn up(prefix: &str) -> Option<Lab> {
+        let tmp = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir_in("/tmp")
+            .expect("tempdir");
+        let dir = tmp.path().to_path_buf();
+        let o = lab_cmd(&dir, &["up"]);
+        if !o.status.success() {
+            let t = String::from_utf8_lossy(&o.stderr).to_string();
+            if t.contains("apt-get install") {
+                eprintln!("skipped: {t}");
+                return None;
+            }
+            panic!("lab up failed: {t}{}", String::from_utf8_lossy(&o.stdout));
+        }
+        Some(Lab { _tmp: tmp, dir })
+    }
+
+    /// `triage502 lab --dir DIR ARGS...`.
+    pub fn lab(&self, args: &[&str]) -> Output {
+        lab_cmd(&self.dir, args)
+    }
+
+    /// The same, asserting success.
+    pub fn run(&self, args: &[&str]) {
+        let o = self.lab(args);
+        assert!(
+            o.status.success(),
+            "lab {args:?} failed: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+
+    /// The lab's config.
+    pub fn toml(&self) -> PathBuf {
+        self.dir.join("lab.toml")
+    }
+
+    /// The integrator's JWT secret written in lab.toml.
+    pub fn secret(&self) -> String {
+        let t = std::fs::read_to_string(self.toml()).expect("lab.toml");
+        t.lines()
+            .find_map(|l| l.trim().strip_prefix("jwt_secret = "))
+            .map(|s| s.trim_matches('"').to_string())
+            .expect("lab.toml has jwt_secret")
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let _ = self.lab(&["down"]);
+    }
+}
+
+/// A tmux server on a socket of the test's own, with one session; killed on drop.
+pub struct Tmux {
+    sock: String,
+    session: &'static str,
+}
+
+impl Tmux {
+    /// A server named after `name` and this process; the session is called `session`.
+    pub fn new(name: &str, session: &'static str) -> Tmux {
+        Tmux {
+            sock: format!("t502-{name}-{}", std::process::id()),
+            session,
+        }
+    }
+
+    /// Run a tmux command on this server.
+    pub fn cmd(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.sock])
+            .args(args)
+            .output()
+            .expect("tmux")
+    }
+
+    /// Start the session, `w`×`h`, running `argv`.
+    pub fn start(&self, w: u16, h: u16, argv: &[&str]) {
+        let (w, h) = (w.to_string(), h.to_string());
+        let mut args = vec!["new-session", "-d", "-s", self.session, "-x", &w, "-y", &h];
+        args.extend_from_slice(argv);
+        let o = self.cmd(&args);
+        assert!(
+            o.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+
+    /// Send keys to the session.
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.session];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    /// The visible screen.
+    pub fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", self.session]).stdout)
+            .to_string()
+    }
+
+    /// Whether the alternate screen is on (a full-screen program owns the terminal).
+    pub fn alternate_on(&self) -> bool {
+        String::from_utf8_lossy(
+            &self
+                .cmd(&[
+                    "display-message",
+                    "-p",
+                    "-t",
+                    self.session,
+                    "#{alternate_on}",
+                ])
+                .stdout,
+        )
+        .trim()
+            == "1"
+    }
+
+    /// Wait until the screen satisfies `pred`, up to `secs`; panics with the screen after.
+    pub fn wait(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > end {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// A TLS server with a fresh self-signed certificate for `localhost`; it reads the request and
+/// closes.
+pub fn tls_server() -> SocketAddr {
+    triage502::probe::init_crypto();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("cert");
+    let der = cert.cert.der().clone();
+    let key =
+        rustls::pki_types::PrivateKeyDer::try_from(cert.signing_key.serialize_der()).expect("key");
+    let cfg = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![der], key)
+        .expect("server config");
+    let cfg = Arc::new(cfg);
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = l.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            let cfg = cfg.clone();
+            std::thread::spawn(move || {
+                let Ok(conn) = rustls::ServerConnection::new(cfg) else {
+                    return;
+                };
+                let mut tls = rustls::StreamOwned::new(conn, s);
+                let mut buf = [0u8; 1024];
+                let _ = tls.read(&mut buf);
+            });
+        }
+    });
+    addr
+}
