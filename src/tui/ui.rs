@@ -204,6 +204,26 @@ fn latency(ms: Option<f64>) -> String {
     }
 }
 
+/// A hop's state (symbol and word, styled), latency and reason; a spinner before its first
+/// result.
+fn hop_cells(app: &App, h: &crate::engine::HopView, spin: &str) -> (Span<'static>, String, String) {
+    match &h.last {
+        Some(r) => (
+            Span::styled(
+                format!("{} {}", r.state.symbol(), r.state.word()),
+                app.theme.state(r.state),
+            ),
+            latency(r.latency_ms),
+            r.reason.clone(),
+        ),
+        None => (
+            Span::raw(format!("{spin} …")),
+            String::new(),
+            "probing…".into(),
+        ),
+    }
+}
+
 fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     let spin = SPINNER[app.spinner % SPINNER.len()];
     if area.width < 60 {
@@ -213,21 +233,7 @@ fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             .hops
             .iter()
             .map(|h| {
-                let (st, lat, reason) = match &h.last {
-                    Some(r) => (
-                        Span::styled(
-                            format!("{} {}", r.state.symbol(), r.state.word()),
-                            app.theme.state(r.state),
-                        ),
-                        latency(r.latency_ms),
-                        r.reason.clone(),
-                    ),
-                    None => (
-                        Span::raw(format!("{spin} …")),
-                        String::new(),
-                        "probing…".into(),
-                    ),
-                };
+                let (st, lat, reason) = hop_cells(app, h, spin);
                 ListItem::new(vec![
                     Line::from(vec![st, Span::raw(format!(" {} {lat}", h.hop.name))]),
                     Line::from(Span::styled(format!("  {reason}"), app.theme.dim())),
@@ -250,21 +256,7 @@ fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .hops
         .iter()
         .map(|h| {
-            let (state_cell, lat, reason) = match &h.last {
-                Some(r) => (
-                    Span::styled(
-                        format!("{} {}", r.state.symbol(), r.state.word()),
-                        app.theme.state(r.state),
-                    ),
-                    latency(r.latency_ms),
-                    r.reason.clone(),
-                ),
-                None => (
-                    Span::raw(format!("{spin} …")),
-                    String::new(),
-                    "probing…".into(),
-                ),
-            };
+            let (state_cell, lat, reason) = hop_cells(app, h, spin);
             let name = if h.in_flight && h.last.is_some() {
                 format!("{} {spin}", h.hop.name)
             } else {
