@@ -117,6 +117,8 @@ pub struct State {
     pub logs: LogBook,
     /// The latest diagnosis.
     pub diagnosis: Diagnosis,
+    /// The walkthrough of the latest diagnosis (derived with it, not on every draw).
+    steps: Vec<crate::diagnose::Step>,
     /// The latest host snapshot.
     pub host: Option<Box<crate::host::Snapshot>>,
     /// The latest integration report.
@@ -209,6 +211,7 @@ impl State {
             recovered_at: None,
             logs: LogBook::default(),
             diagnosis: Diagnosis::default(),
+            steps: Vec::new(),
             host: None,
             integration: None,
             access: None,
@@ -411,8 +414,12 @@ impl State {
         f(&input)
     }
 
-    /// The guided walkthrough of the current evidence.
-    pub fn walkthrough(&self) -> Vec<crate::diagnose::Step> {
+    /// The guided walkthrough of the current evidence (computed with the diagnosis).
+    pub fn walkthrough(&self) -> &[crate::diagnose::Step] {
+        &self.steps
+    }
+
+    fn compute_walkthrough(&self) -> Vec<crate::diagnose::Step> {
         let mut steps = self.with_input(|i| crate::diagnose::walkthrough(i, &self.diagnosis));
         if let (Some(r), Some(step)) = (&self.integration, steps.get_mut(3)) {
             step.checks.extend(crate::onlyoffice::walkthrough_checks(r));
@@ -450,6 +457,7 @@ impl State {
             self.push("finding", level, text, now);
         }
         self.diagnosis = d;
+        self.steps = self.compute_walkthrough();
     }
 
     /// The overall state: the worst of the hops and of the findings.
