@@ -309,8 +309,3 @@ fn timed_out_reason(hop: &Hop, timeout: Duration) -> String {
         ),
     }
 }
-
-/// The worst state of a set of results (OK < WARN < UNKNOWN < FAIL); OK when empty.
-pub fn worst(results: &[HopResult]) -> State {
-    results.iter().map(|r| r.state).max().unwrap_or(State::Ok)
-}
