@@ -103,8 +103,9 @@ fn console_in_tmux_against_the_lab() {
     // The recovery action by key: focus the findings, x, preview, y, result.
     t.keys(&["Tab"]);
     t.keys(&["x"]);
+    // The dialog can be caught half drawn: wait for its title and its last line.
     let s = t.wait("the action preview", 10, |s| {
-        s.contains("Run restart:docservice?")
+        s.contains("Run restart:docservice?") && s.contains("y / Enter: run")
     });
     assert!(
         s.contains("supervisorctl -c"),
