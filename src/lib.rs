@@ -5,6 +5,7 @@
 //! command line: it parses arguments with clap and calls into these modules.
 
 pub mod actions;
+pub mod children;
 pub mod cli;
 pub mod config;
 pub mod diagnose;

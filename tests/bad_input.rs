@@ -432,6 +432,11 @@ fn procs() -> Vec<(i32, i32, i32)> {
         .collect()
 }
 
+fn state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat[stat.rfind(')')? + 2..].chars().next()
+}
+
 fn cmdline(pid: i32) -> String {
     std::fs::read(format!("/proc/{pid}/cmdline"))
         .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
@@ -447,10 +452,29 @@ fn signals_leave_no_stray_children() {
         eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
         return;
     }
+    // Like a container whose PID 1 does not reap (where CI once found a zombie `journalctl`
+    // of the console's): this test process becomes the subreaper of everything it starts,
+    // tmux and so the console included, and never reaps what is orphaned to it. A child the
+    // console leaves unreaped stays visible as a zombie.
+    // SAFETY: prctl(2) with an integer argument; no memory is passed.
+    assert_eq!(
+        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) },
+        0
+    );
     let Some(lab) = Lab::up("t502sig") else {
         return;
     };
     let toml = lab.dir.join("lab.toml");
+    // A hung journalctl (as on a box with a huge or corrupt journal) that started a process
+    // of its own: the refresh is surely still running when the signal comes, and the tool's
+    // child shows whether the tool's whole process group is ended.
+    let slow = lab.dir.join("slow-tools");
+    std::fs::create_dir_all(&slow).expect("mkdir");
+    let jctl = slow.join("journalctl");
+    std::fs::write(&jctl, "#!/bin/sh\nsleep 30 &\nwait\n").expect("write");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&jctl, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!("PATH={}:/usr/bin:/bin:/usr/sbin:/sbin", slow.display());
     for sig in [libc::SIGTERM, libc::SIGHUP] {
         let t = Tmux::new(&format!("sigkids-{sig}"), "s");
         t.start(
@@ -459,7 +483,7 @@ fn signals_leave_no_stray_children() {
             &[
                 "env",
                 "-i",
-                "PATH=/usr/bin:/bin:/usr/sbin:/sbin",
+                &path,
                 "TERM=xterm-256color",
                 "HOME=/tmp",
                 "NO_COLOR=1",
@@ -514,12 +538,18 @@ fn signals_leave_no_stray_children() {
         .trim()
         .to_string();
         assert_eq!(alt, "0", "signal {sig}: the alternate screen was left on");
+        // The console's own children must be gone, reaped by it (a zombie of the console's,
+        // orphaned to an init that does not reap, would stay forever). What those started
+        // must not be running: killed with its tool's process group, it is a zombie of the
+        // subreaper it was orphaned to, whose to reap.
         let stray: Vec<(i32, String)> = procs()
             .into_iter()
             .filter(|(p, pp, pg)| {
-                *pg == console || *pp == console || kids.iter().any(|(k, _)| k == p)
+                let child = *pp == console || kids.iter().any(|(k, _)| k == p);
+                let in_group = *pg == console || kids.iter().any(|(k, _)| k == pg);
+                child || (in_group && state(*p) != Some('Z'))
             })
-            .map(|(p, _, _)| (p, cmdline(p)))
+            .map(|(p, _, _)| (p, format!("{:?} {}", state(p), cmdline(p))))
             .collect();
         eprintln!(
             "signal {sig}: children just before the signal: {kids:?}; left after exit: {stray:?}"

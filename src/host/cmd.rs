@@ -50,7 +50,8 @@ pub fn human_duration(d: Duration) -> String {
 }
 
 /// Runs `prefix + argv` with `LC_ALL=C`, stdin closed, and a timeout. The child is killed when
-/// the timeout fires (kill_on_drop). `prefix` lets a caller run the tool elsewhere, e.g.
+/// the timeout fires, with the processes it started (its own process group, see
+/// [`crate::children::spawn`]). `prefix` lets a caller run the tool elsewhere, e.g.
 /// `["ip", "netns", "exec", "NS"]`.
 pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<Output, Unknown> {
     let full: Vec<&str> = prefix
@@ -70,11 +71,8 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
         .env("SYSTEMD_COLORS", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Own process group, so a timeout can kill the tool's children too.
-        .process_group(0)
-        .kill_on_drop(true);
-    let child = match cmd.spawn() {
+        .stderr(Stdio::piped());
+    let (child, registration) = match crate::children::spawn(&mut cmd) {
         Ok(c) => c,
         Err(e) if e.kind() == ErrorKind::NotFound => {
             return Err(Unknown::new(
@@ -90,13 +88,10 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
         }
         Err(e) => return Err(Unknown::new(format!("cannot run {program}: {e}"), None)),
     };
-    let pid = child.id();
     match tokio::time::timeout(timeout, child.wait_with_output()).await {
+        // The registration, dropped here unreaped, kills the tool's process group.
         Err(_) => {
-            if let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) {
-                // SAFETY: kill(2) on the process group we created for this child.
-                unsafe { libc::kill(-pid, libc::SIGKILL) };
-            }
+            drop(registration);
             Err(Unknown::new(
                 format!("{tool} timed out after {}", human_duration(timeout)),
                 Some(
@@ -106,11 +101,14 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
             ))
         }
         Ok(Err(e)) => Err(Unknown::new(format!("{tool} failed: {e}"), None)),
-        Ok(Ok(out)) => Ok(Output {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }),
+        Ok(Ok(out)) => {
+            registration.reaped();
+            Ok(Output {
+                code: out.status.code(),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            })
+        }
     }
 }
 

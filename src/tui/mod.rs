@@ -389,11 +389,25 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
             }
         }
     }
-    if let Some(c) = lp.cancel.take() {
-        c.cancel();
-    }
     sched.abort();
     host_task.abort();
+    if let Some(c) = lp.cancel.take() {
+        // An action still running is cancelled (its process group gets SIGTERM, then SIGKILL)
+        // and its audit line written before the console goes: wait for its end, bounded.
+        c.cancel();
+        let until = tokio::time::Instant::now() + ACTION_END_WAIT;
+        while let Ok(Some(ev)) = tokio::time::timeout_at(until, rx.recv()).await {
+            if matches!(
+                ev,
+                AppEvent::Action(crate::actions::ActionEvent::Finished(_))
+            ) {
+                break;
+            }
+        }
+    }
+    // Host facts tools still running (the refresh a hop change started) are ended and reaped,
+    // so none outlives the console or lingers as a zombie.
+    crate::children::shutdown(CHILD_GRACE);
     if cfg.mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     }
@@ -409,5 +423,9 @@ const HOST_EVERY: Duration = Duration::from_secs(60);
 const ACCESS_EVERY: Duration = Duration::from_secs(2);
 /// The shortest time between two frames.
 const FRAME: Duration = Duration::from_millis(50);
+/// How long quitting waits for a cancelled action to end and be audited.
+const ACTION_END_WAIT: Duration = Duration::from_secs(5);
+/// How long external tools get between SIGTERM and SIGKILL when the console quits.
+const CHILD_GRACE: Duration = Duration::from_millis(300);
 /// Spinner speed while a probe is slow.
 const SPIN: Duration = Duration::from_millis(150);
