@@ -1,7 +1,7 @@
 //! The real binary in tmux against the lab, as an administrator would drive it: all hops OK;
 //! `lab break docservice-down` → the upstream hop reads FAIL and the finding is listed; the
 //! recovery action by key (preview, confirm, result) heals it; resize to 20×6 and back; `q`
-//! exits and the terminal is restored; SIGTERM and SIGHUP restore it too.
+//! exits and the terminal is restored; SIGTERM and SIGHUP restore it too; Ctrl-Z and `fg`.
 //! Needs tmux (installed by scripts/test-all.sh); skipped with a message when it is missing.
 
 mod common;
@@ -210,6 +210,58 @@ fn signals_restore_the_terminal() {
         });
         assert!(!t.alternate_on(), "SIG{sig}: alternate screen left: {s}");
     }
+}
+
+/// Ctrl-Z gives the shell back (the alternate screen off, the job stopped); `fg` brings the
+/// console back, drawn whole, and it answers keys; `q` then exits with the terminal restored.
+#[test]
+fn ctrl_z_suspends_and_fg_resumes() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
+        return;
+    }
+    let t = shell("suspend");
+    let d = tempfile::tempdir().expect("tempdir");
+    let cfg = d.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
+    )
+    .expect("write");
+    t.keys(&[&format!("{} --config {}", bin(), cfg.display()), "Enter"]);
+    t.wait("the console", 10, |s| s.contains("FAIL    loop"));
+    assert!(t.alternate_on());
+    for round in 0..2 {
+        t.keys(&["C-z"]);
+        let s = t.wait("the job to stop", 5, |s| s.contains("Stopped"));
+        assert!(
+            !t.alternate_on(),
+            "round {round}: alternate screen left on Ctrl-Z: {s}"
+        );
+        t.keys(&["clear", "Enter"]);
+        t.wait("the shell", 5, |s| !s.contains("Stopped"));
+        t.keys(&["fg", "Enter"]);
+        t.wait("the console after fg", 5, |s| {
+            s.contains("FAIL    loop") && s.contains("triage502 ·")
+        });
+        assert!(
+            t.alternate_on(),
+            "round {round}: not back on the alternate screen"
+        );
+        t.keys(&["?"]);
+        t.wait("the help, drawn by a console that reads keys", 5, |s| {
+            s.contains("Keys (any key closes)")
+        });
+        t.keys(&["Escape"]);
+        t.wait("the help closed", 5, |s| {
+            !s.contains("Keys (any key closes)")
+        });
+    }
+    t.keys(&["q"]);
+    t.wait("the console to exit", 5, |s| !s.contains("FAIL    loop"));
+    t.keys(&["echo EXITED $?", "Enter"]);
+    let s = t.wait("the exit code", 5, |s| s.contains("EXITED 0"));
+    assert!(!t.alternate_on(), "alternate screen left: {s}");
 }
 
 /// The pid of the process whose command line contains `needle`.

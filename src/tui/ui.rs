@@ -792,6 +792,9 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     lines.push(Line::from(
         " ctrl-c         quit (or cancel a running action)",
     ));
+    lines.push(Line::from(
+        " ctrl-z         suspend to the shell (fg resumes)",
+    ));
     let r = centered(area, 66, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
