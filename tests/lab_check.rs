@@ -253,3 +253,74 @@ fn report_during_an_incident_has_timeline_actions_and_no_secret() {
     }
     let _ = lab.lab(&["fix"]);
 }
+
+/// The proxy's port from the lab's config (the `nginx` hop's target).
+fn nginx_port(lab: &Lab) -> u16 {
+    let t = std::fs::read_to_string(lab.toml()).expect("lab.toml");
+    let v: toml::Value = toml::from_str(&t).expect("lab.toml parses");
+    v["hop"]
+        .as_array()
+        .and_then(|hops| hops.iter().find(|h| h["name"].as_str() == Some("nginx")))
+        .and_then(|h| h["target"].as_str())
+        .and_then(|t| t.rsplit(':').next())
+        .and_then(|p| p.parse().ok())
+        .expect("the nginx hop's port")
+}
+
+/// A browser's request through nginx; returns the status code nginx answered.
+fn user_request(port: u16) -> u16 {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to nginx");
+    s.write_all(
+        b"GET /healthcheck HTTP/1.1\r\nHost: localhost\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0\r\nConnection: close\r\n\r\n",
+    )
+    .expect("send");
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    resp.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// "How many users actually got a bad gateway": with the Document Server down, three browser
+/// requests and any number of `check` rounds (each probing through nginx) give exactly three
+/// client 502s in the access figures; the checks' own requests are counted apart.
+#[test]
+fn access_figures_count_users_not_our_own_probes() {
+    let Some(lab) = Lab::up("t502acc") else {
+        return;
+    };
+    lab.run(&["break", "docservice-down"]);
+    let port = nginx_port(&lab);
+    for _ in 0..3 {
+        assert_eq!(user_request(port), 502);
+    }
+    let mut last = Value::Null;
+    for _ in 0..2 {
+        let (code, v, _) = check(&lab);
+        assert_eq!(code, 2, "{v:#}");
+        last = v;
+    }
+    let a = &last["access"];
+    assert_eq!(a["total"]["s502"], 3, "only the users' 502s: {a:#}");
+    assert_eq!(a["total"]["requests"], 3, "{a:#}");
+    let own = a["own_probes"].as_u64().unwrap_or(0);
+    assert!(
+        own >= 2,
+        "the first check's probes through nginx are counted apart: {a:#}"
+    );
+    let o = bin()
+        .arg("--config")
+        .arg(lab.toml())
+        .arg("check")
+        .output()
+        .expect("check");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("clients got 3×502 of 3 requests")
+            && text.contains("own probe requests not counted"),
+        "{text}"
+    );
+    lab.run(&["fix"]);
+}

@@ -22,7 +22,7 @@ const READ_LIMIT: u64 = 4 * 1024 * 1024;
 /// Counts of one minute.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct MinuteCounts {
-    /// Requests logged.
+    /// Requests logged (triage502's own probes left out).
     pub requests: u64,
     /// Clients answered 502.
     pub s502: u64,
@@ -41,8 +41,19 @@ pub struct AccessSummary {
     pub total: MinuteCounts,
     /// Bad gateways per upstream address over the window (the first attempt's address).
     pub per_upstream: BTreeMap<String, u64>,
+    /// Requests sent by triage502's own probes (User-Agent `triage502/…`) over the window;
+    /// not in `total`: they are not users.
+    pub own_probes: u64,
     /// Files that could not be read, with why.
     pub problems: Vec<String>,
+}
+
+/// One minute of the window.
+#[derive(Debug, Default)]
+struct Minute {
+    counts: MinuteCounts,
+    per_upstream: BTreeMap<String, u64>,
+    own_probes: u64,
 }
 
 #[derive(Debug, Default)]
@@ -57,7 +68,7 @@ struct FileState {
 pub struct AccessWatch {
     files: Vec<PathBuf>,
     state: BTreeMap<PathBuf, FileState>,
-    minutes: BTreeMap<NaiveDateTime, (MinuteCounts, BTreeMap<String, u64>)>,
+    minutes: BTreeMap<NaiveDateTime, Minute>,
     format: AccessFormat,
     window_minutes: i64,
 }
@@ -84,11 +95,15 @@ impl AccessWatch {
     fn add(&mut self, l: &AccessLine) {
         let Some(t) = l.time else { return };
         let m = self.minutes.entry(minute_of(t)).or_default();
-        m.0.requests += 1;
+        if l.own_probe {
+            m.own_probes += 1;
+            return;
+        }
+        m.counts.requests += 1;
         match l.status {
-            502 => m.0.s502 += 1,
-            503 => m.0.s503 += 1,
-            504 => m.0.s504 += 1,
+            502 => m.counts.s502 += 1,
+            503 => m.counts.s503 += 1,
+            504 => m.counts.s504 += 1,
             _ => return,
         }
         let up = l
@@ -96,7 +111,7 @@ impl AccessWatch {
             .first()
             .cloned()
             .unwrap_or_else(|| "-".into());
-        *m.1.entry(up).or_default() += 1;
+        *m.per_upstream.entry(up).or_default() += 1;
     }
 
     /// Read what was appended since the last call and return the window's summary.
@@ -115,12 +130,14 @@ impl AccessWatch {
             problems,
             ..Default::default()
         };
-        for (c, ups) in self.minutes.values() {
+        for m in self.minutes.values() {
+            let c = &m.counts;
             s.total.requests += c.requests;
             s.total.s502 += c.s502;
             s.total.s503 += c.s503;
             s.total.s504 += c.s504;
-            for (u, n) in ups {
+            s.own_probes += m.own_probes;
+            for (u, n) in &m.per_upstream {
                 *s.per_upstream.entry(u.clone()).or_default() += n;
             }
         }
@@ -211,6 +228,12 @@ impl AccessSummary {
                 .collect();
             s.push_str(&format!(" ({})", top.join(", ")));
         }
+        if self.own_probes > 0 {
+            s.push_str(&format!(
+                "; {} own probe requests not counted",
+                self.own_probes
+            ));
+        }
         for p in &self.problems {
             s.push_str(&format!("; cannot read {p}"));
         }
@@ -253,6 +276,24 @@ mod tests {
         std::fs::write(&p, line(502, "127.0.0.1:8000")).expect("truncate");
         let s = w.poll();
         assert_eq!(s.total.s502, 2, "{s:?}");
+        // triage502's own probes (combined format: the User-Agent is logged) are not users.
+        let own = format!(
+            "127.0.0.1 - - [{}] \"GET /healthcheck HTTP/1.1\" 502 157 \"-\" \"triage502/{}\"\n",
+            chrono::Local::now().format("%d/%b/%Y:%H:%M:%S %z"),
+            env!("CARGO_PKG_VERSION")
+        );
+        f.write_all(own.repeat(3).as_bytes()).expect("write");
+        let s = w.poll();
+        assert_eq!(
+            (s.total.requests, s.total.s502, s.own_probes),
+            (4, 2, 3),
+            "{s:?}"
+        );
+        assert!(
+            s.line().contains("3 own probe requests not counted"),
+            "{}",
+            s.line()
+        );
         // A missing file is a problem, not a panic.
         let mut w = AccessWatch::new(vec![d.path().join("nope.log")], 5);
         assert_eq!(w.poll().problems.len(), 1);

@@ -73,7 +73,8 @@ http {{
 
     log_format upstream '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
                         'us=$upstream_status ua="$upstream_addr" urt=$upstream_response_time '
-                        'uct=$upstream_connect_time uht=$upstream_header_time';
+                        'uct=$upstream_connect_time uht=$upstream_header_time '
+                        'agent="$http_user_agent"';
     access_log {d}/logs/nginx/access.log upstream;
 
     upstream docservice {{

@@ -50,7 +50,13 @@ pub struct AccessLine {
     pub upstream_addr: Vec<String>,
     /// `$upstream_response_time` per attempt, seconds.
     pub upstream_response_time: Vec<Option<f64>>,
+    /// Sent by triage502 itself: its probes' User-Agent `triage502/…` is in the line (the
+    /// `combined` format logs it). Such requests are left out of what clients got.
+    pub own_probe: bool,
 }
+
+/// How a probe of triage502 appears in an access log (the quoted User-Agent's start).
+pub const OWN_USER_AGENT_MARK: &[u8] = b"\"triage502/";
 
 fn find(h: &[u8], n: &[u8]) -> Option<usize> {
     memchr::memmem::find(h, n)
@@ -139,8 +145,10 @@ impl AccessLine {
             upstream_status: Vec::new(),
             upstream_addr: Vec::new(),
             upstream_response_time: Vec::new(),
+            own_probe: false,
         };
         let tail = &rest_trim[3..];
+        out.own_probe = find(tail, OWN_USER_AGENT_MARK).is_some();
         if let Some(v) = fmt.status_keys.iter().find_map(|k| kv(tail, k)) {
             out.upstream_status = attempts(v)
                 .into_iter()
@@ -218,6 +226,7 @@ pub struct AccessStats {
     per_upstream: BTreeMap<String, BadGateway>,
     per_minute: BTreeMap<String, BadGateway>,
     saw_upstream_fields: bool,
+    own_probes: u64,
 }
 
 impl AccessStats {
@@ -244,6 +253,10 @@ impl AccessStats {
             self.unparsed += 1;
             return None;
         };
+        if l.own_probe {
+            self.own_probes += 1;
+            return Some(l);
+        }
         self.requests += 1;
         let client_bad = self.client.add(l.status);
         if client_bad {
@@ -271,9 +284,13 @@ impl AccessStats {
         Some(l)
     }
 
-    /// Lines parsed as requests.
+    /// Lines parsed as requests (triage502's own probes left out).
     pub fn requests(&self) -> u64 {
         self.requests
+    }
+    /// Requests sent by triage502's own probes (User-Agent `triage502/…`), not counted.
+    pub fn own_probes(&self) -> u64 {
+        self.own_probes
     }
     /// Non-empty lines that did not parse.
     pub fn unparsed(&self) -> u64 {
@@ -343,6 +360,16 @@ mod tests {
                 s504: 1
             }
         );
+    }
+
+    #[test]
+    fn own_probes_are_counted_apart() {
+        let mut s = AccessStats::new();
+        let own = b"127.0.0.1 - - [28/Nov/2026:12:55:01 +0000] \"GET /healthcheck HTTP/1.1\" 502 157 \"-\" \"triage502/0.1.0\"";
+        let user = b"10.0.0.7 - - [28/Nov/2026:12:55:02 +0000] \"GET /healthcheck HTTP/1.1\" 502 157 \"-\" \"Mozilla/5.0 (triage502/ in a path is not us)\"";
+        assert!(s.feed(own).is_some_and(|l| l.own_probe));
+        assert!(s.feed(user).is_some_and(|l| !l.own_probe));
+        assert_eq!((s.requests(), s.own_probes(), s.client().s502), (1, 1, 1));
     }
 
     #[test]

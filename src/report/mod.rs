@@ -32,6 +32,9 @@ pub struct CheckJson<'a> {
     pub all_clear: bool,
     /// What could not be checked, with why.
     pub unchecked: &'a [crate::diagnose::Unchecked],
+    /// What clients got over the last minutes, from the access logs (when configured).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<&'a crate::engine::access::AccessSummary>,
 }
 
 /// This box's host name.
@@ -62,6 +65,7 @@ pub fn check_json(state: &State) -> CheckJson<'_> {
         findings: &state.diagnosis.findings,
         all_clear: state.diagnosis.all_clear,
         unchecked: &state.diagnosis.unchecked,
+        access: state.access.as_ref(),
     }
 }
 
