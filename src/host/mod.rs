@@ -333,22 +333,3 @@ impl HostSampler {
 pub async fn collect(q: &HostQuery) -> Snapshot {
     HostSampler::new().collect(q).await
 }
-
-/// Collects a snapshot every `every` and sends it, until the receiver is dropped. The sampler
-/// is reused, so CPU% covers the interval between two snapshots.
-pub fn spawn_refresher(
-    q: HostQuery,
-    every: Duration,
-    tx: tokio::sync::mpsc::Sender<Snapshot>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let sampler = HostSampler::new();
-        loop {
-            let snap = sampler.collect(&q).await;
-            if tx.send(snap).await.is_err() {
-                return;
-            }
-            tokio::time::sleep(every).await;
-        }
-    })
-}
