@@ -1,7 +1,8 @@
 //! The real binary in tmux against the lab, as an administrator would drive it: all hops OK;
 //! `lab break docservice-down` → the upstream hop reads FAIL and the finding is listed; the
 //! recovery action by key (preview, confirm, result) heals it; resize to 20×6 and back; `q`
-//! exits and the terminal is restored; SIGTERM and SIGHUP restore it too; Ctrl-Z and `fg`.
+//! exits and the terminal is restored; SIGTERM, SIGHUP and a panic restore it too; Ctrl-Z
+//! and `fg`.
 //! Needs tmux (installed by scripts/test-all.sh); skipped with a message when it is missing.
 
 mod common;
@@ -262,6 +263,53 @@ fn ctrl_z_suspends_and_fg_resumes() {
     t.keys(&["echo EXITED $?", "Enter"]);
     let s = t.wait("the exit code", 5, |s| s.contains("EXITED 0"));
     assert!(!t.alternate_on(), "alternate screen left: {s}");
+}
+
+/// A panic in the console (forced in a debug build by TRIAGE502_DEBUG_PANIC_AFTER_MS)
+/// restores the terminal before the message is printed: the shell gets its screen back and
+/// the message is readable on it.
+#[test]
+fn a_panic_restores_the_terminal() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
+        return;
+    }
+    let t = shell("panic");
+    let d = tempfile::tempdir().expect("tempdir");
+    let cfg = d.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
+    )
+    .expect("write");
+    t.keys(&[
+        &format!(
+            "TRIAGE502_DEBUG_PANIC_AFTER_MS=1500 {} --config {}; echo EXITED $?",
+            bin(),
+            cfg.display()
+        ),
+        "Enter",
+    ]);
+    t.wait("the console", 10, |s| s.contains("FAIL    loop"));
+    assert!(t.alternate_on());
+    let s = t.wait("the console to exit on the panic", 10, |s| {
+        s.contains("EXITED")
+    });
+    assert!(
+        !t.alternate_on(),
+        "alternate screen left after a panic: {s}"
+    );
+    assert!(s.contains("EXITED 101"), "{s}");
+    assert!(
+        s.contains("deliberate panic"),
+        "the message is on the shell's screen: {s}"
+    );
+    assert!(!s.contains("Chain"), "the console's screen is gone: {s}");
+    // raw mode is off: the shell echoes what is typed, line by line
+    t.keys(&["echo typed-after-panic", "Enter"]);
+    t.wait("a cooked terminal", 5, |s| {
+        s.lines().any(|l| l.trim() == "typed-after-panic")
+    });
 }
 
 /// The pid of the process whose command line contains `needle`.

@@ -278,7 +278,11 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let mut dirty = true;
     let mut exit = 0;
     let mut last_draw = tokio::time::Instant::now() - FRAME;
+    let panic_at = debug_panic_at();
     loop {
+        if panic_at.is_some_and(|t| std::time::Instant::now() >= t) {
+            panic!("deliberate panic ({DEBUG_PANIC_ENV}), to test that the terminal is restored");
+        }
         // Frames are paced: a burst of updates (a probe round, a log flood) becomes one draw
         // at most every FRAME, which keeps the console cheap at rest and responsive in a flood.
         if dirty && last_draw.elapsed() >= FRAME {
@@ -413,6 +417,18 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     }
     ratatui::restore();
     exit
+}
+
+/// Debug builds only: the console panics this many milliseconds after start, so a test can
+/// check that a panic restores the terminal. Release builds ignore it.
+const DEBUG_PANIC_ENV: &str = "TRIAGE502_DEBUG_PANIC_AFTER_MS";
+
+fn debug_panic_at() -> Option<std::time::Instant> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let ms: u64 = std::env::var(DEBUG_PANIC_ENV).ok()?.parse().ok()?;
+    Some(std::time::Instant::now() + Duration::from_millis(ms))
 }
 
 /// How often host facts are refreshed in the console at rest (they are refreshed at once when
