@@ -200,3 +200,23 @@ mod tests {
         assert_eq!(shorten("abc", 4), "abc");
     }
 }
+
+/// `println!` that never panics: a closed terminal or pipe (the SSH session gone, `| head`)
+/// loses the line, nothing else. For output written while something must still be finished
+/// (an action's audit line).
+#[macro_export]
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `eprintln!` that never panics; see [`say!`].
+#[macro_export]
+macro_rules! say_err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}

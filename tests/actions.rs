@@ -794,3 +794,73 @@ async fn needs_root_without_passwordless_sudo_is_refused_with_the_command() {
         s => panic!("{s:?}"),
     }
 }
+
+/// The SSH session drops (SIGHUP) or the box shuts down (SIGTERM) while `action run` waits for
+/// its command, with nobody left reading its output: the command's process group is stopped,
+/// the run is audited as cancelled, the exit code says so, and nothing panics writing to the
+/// closed output.
+#[test]
+fn headless_run_cancelled_by_a_signal_is_audited() {
+    for sig in [libc::SIGHUP, libc::SIGTERM] {
+        let dir = tempfile::tempdir().unwrap();
+        let audit = dir.path().join("audit.log");
+        let marker = dir.path().join("child.pid");
+        let conf = dir.path().join("c.toml");
+        std::fs::write(
+            &conf,
+            format!(
+                "[actions]\naudit_log = {}\n\
+                 [[action]]\nid = \"custom:hang\"\ndescription = \"hangs\"\n\
+                 argv = [\"/bin/sh\", \"-c\", \"sleep 60 & echo $! > {}; echo started; wait\"]\n",
+                toml_str(&audit),
+                marker.display()
+            ),
+        )
+        .unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_triage502"))
+            .arg("--config")
+            .arg(&conf)
+            .args(["action", "run", "custom:hang", "--yes"])
+            .env_remove("TRIAGE502_CONFIG")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn triage502");
+        let end = std::time::Instant::now() + Duration::from_secs(10);
+        let grandchild: i32 = loop {
+            if let Some(p) = std::fs::read_to_string(&marker)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+            {
+                break p;
+            }
+            assert!(std::time::Instant::now() < end, "the action never started");
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        // nobody reads the output any more
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+        let end = std::time::Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                std::time::Instant::now() < end,
+                "signal {sig}: still running"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        assert_eq!(status.code(), Some(2), "signal {sig}: {status:?}");
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(
+            !alive(grandchild),
+            "signal {sig}: the command's child survived"
+        );
+        let recs = actions::read_audit(&audit);
+        assert_eq!(recs.len(), 1, "signal {sig}");
+        assert_eq!(recs[0].status, "cancelled", "signal {sig}");
+    }
+}

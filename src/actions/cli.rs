@@ -3,7 +3,8 @@
 //! `run` prints the preview, asks `y/N` on a terminal (refuses without `--yes` otherwise),
 //! streams the output, verifies by re-probing (see [`super::ProbeVerifier`]) and exits
 //! 0 succeeded (fixed / not verified), 1 succeeded but still failing, 2 failed / timed out /
-//! cancelled, 3 refused or unknown id. Ctrl-C cancels the running command.
+//! cancelled, 3 refused or unknown id. Ctrl-C, SIGTERM and SIGHUP cancel the running command
+//! (its audit line is still written).
 
 use super::{ActionEvent, ProbeVerifier, RunOptions, Stream};
 use crate::config::Config;
@@ -140,22 +141,36 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
     }
     opts.verifier = Some(Arc::new(ProbeVerifier::new(Arc::new(cfg.clone()))));
     let (canceller, token) = super::cancel_pair();
-    let ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("cancelling…");
-            canceller.cancel();
-        }
+    // Ctrl-C, SIGTERM and SIGHUP (the SSH session gone) cancel the command, so the run ends
+    // as it must: its process group stopped, its audit line written. From here on nothing
+    // printed may panic on a closed terminal (say!).
+    let signals = tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        let name = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = hup.recv() => "SIGHUP",
+            _ = int.recv() => "SIGINT",
+        };
+        crate::say_err!("{name}: cancelling…");
+        canceller.cancel();
     });
     let (tx, mut rx) = tokio::sync::mpsc::channel::<ActionEvent>(256);
     let printer = tokio::spawn(async move {
         while let Some(e) = rx.recv().await {
             match e {
                 ActionEvent::StepStarted { argv, purpose, .. } => {
-                    println!("→ {}   ({purpose})", super::command_line(&argv));
+                    crate::say!("→ {}   ({purpose})", super::command_line(&argv));
                 }
                 ActionEvent::Output { stream, line } => match stream {
-                    Stream::Stdout => println!("  │ {line}"),
-                    Stream::Stderr => println!("  ┃ {line}"),
+                    Stream::Stdout => crate::say!("  │ {line}"),
+                    Stream::Stderr => crate::say!("  ┃ {line}"),
                 },
                 ActionEvent::StepFinished {
                     exit_code,
@@ -163,17 +178,17 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
                     ..
                 } => {
                     let code = exit_code.map_or("signal".to_string(), |c| c.to_string());
-                    println!("  exit {code} after {} ms", duration.as_millis());
+                    crate::say!("  exit {code} after {} ms", duration.as_millis());
                 }
-                ActionEvent::Verifying { .. } => println!("verifying: re-probing the hops…"),
+                ActionEvent::Verifying { .. } => crate::say!("verifying: re-probing the hops…"),
                 ActionEvent::Finished(_) => {}
             }
         }
     });
     let out = super::run(&action, &opts, tx, token).await;
     let _ = printer.await;
-    ctrl_c.abort();
-    println!(
+    signals.abort();
+    crate::say!(
         "{}: {} in {} ms; {}",
         out.id,
         out.status.describe(),
@@ -181,8 +196,8 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
         out.verification.describe()
     );
     match &out.audit {
-        Ok(p) => println!("audit: {}", p.display()),
-        Err(e) => eprintln!("triage502: {e}"),
+        Ok(p) => crate::say!("audit: {}", p.display()),
+        Err(e) => crate::say_err!("triage502: {e}"),
     }
     out.exit_code()
 }
