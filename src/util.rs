@@ -165,6 +165,26 @@ fn jwt_end(b: &[u8], start: usize) -> Option<usize> {
     }
 }
 
+/// `println!` that never panics: a closed terminal or pipe (the SSH session gone, `| head`)
+/// loses the line, nothing else. For output written while something must still be finished
+/// (an action's audit line).
+#[macro_export]
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `eprintln!` that never panics; see [`say!`].
+#[macro_export]
+macro_rules! say_err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,24 +219,4 @@ mod tests {
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten("abc", 4), "abc");
     }
-}
-
-/// `println!` that never panics: a closed terminal or pipe (the SSH session gone, `| head`)
-/// loses the line, nothing else. For output written while something must still be finished
-/// (an action's audit line).
-#[macro_export]
-macro_rules! say {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($t)*);
-    }};
-}
-
-/// `eprintln!` that never panics; see [`say!`].
-#[macro_export]
-macro_rules! say_err {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($t)*);
-    }};
 }
