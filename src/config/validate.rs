@@ -82,20 +82,109 @@ fn hint_for(msg: &str) -> Option<String> {
     None
 }
 
+fn problem_of(e: &toml::de::Error, text: &str) -> Problem {
+    let msg = e.message().trim().to_string();
+    Problem {
+        line: e.span().map(|s| line_of(text, s.start)),
+        hint: hint_for(&msg),
+        message: msg,
+    }
+}
+
+/// Most schema errors reported from one file.
+const MAX_SCHEMA_PROBLEMS: usize = 20;
+
 /// Validate config text; an empty list means it is usable.
+///
+/// Schema errors (unknown keys, wrong types) are all reported, not only the first: serde stops
+/// at the first, so the offending `key = value` line is commented out (the line count kept, so
+/// later lines keep their numbers) and the text parsed again, as long as what is left still
+/// parses as TOML. A required key commented out that way takes its table with it (its error
+/// is already reported). An error that is not on a one-line `key = value` (a missing field, a
+/// bad table) ends the collection. At most [`MAX_SCHEMA_PROBLEMS`], in file order.
 pub fn check_text(text: &str) -> Vec<Problem> {
-    let cfg: Config = match toml::from_str(text) {
-        Ok(c) => c,
-        Err(e) => {
-            let msg = e.message().trim().to_string();
-            return vec![Problem {
-                line: e.span().map(|s| line_of(text, s.start)),
-                hint: hint_for(&msg),
-                message: msg,
-            }];
+    if let Err(e) = text.parse::<toml::Table>() {
+        return vec![problem_of(&e, text)];
+    }
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    let mut work = text.to_string();
+    // Each pass comments out at least one line, so this ends; the bound is a second guard.
+    for _ in 0..text.lines().count() + 1 {
+        let e = match toml::from_str::<Config>(&work) {
+            Ok(cfg) if problems.is_empty() => return semantic(&cfg, text),
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let p = problem_of(&e, &work);
+        // A required key commented out by this loop is not a problem of the file: its table
+        // (already reported) is commented out whole, and the collection goes on.
+        let consequence = p.message.starts_with("missing field")
+            && backquoted(&p.message)
+                .first()
+                .is_some_and(|f| removed.iter().any(|r| r == f));
+        if consequence {
+            match e.span().and_then(|s| without_table(&work, s.start)) {
+                Some(next) => {
+                    work = next;
+                    continue;
+                }
+                None => break,
+            }
         }
-    };
-    semantic(&cfg, text)
+        problems.push(p);
+        if problems.len() >= MAX_SCHEMA_PROBLEMS {
+            break;
+        }
+        let Some((next, key)) = e.span().and_then(|s| without_key_line(&work, s.start)) else {
+            break;
+        };
+        removed.push(key);
+        work = next;
+    }
+    // In file order (serde meets the tables in its own order).
+    problems.sort_by_key(|p| p.line);
+    problems
+}
+
+/// `text` with the table around `offset` (its `[header]` line to the next header) commented
+/// out, when what is left still parses as TOML.
+fn without_table(text: &str, offset: usize) -> Option<String> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let is_header = |st: usize| text[st..].trim_start().starts_with('[');
+    let header = *starts.iter().rfind(|&&st| st <= offset && is_header(st))?;
+    let end = starts
+        .iter()
+        .copied()
+        .find(|&st| st > header && st < text.len() && is_header(st))
+        .unwrap_or(text.len());
+    let block: String = text[header..end]
+        .split_inclusive('\n')
+        .map(|l| format!("# {l}"))
+        .collect();
+    let out = format!("{}{block}{}", &text[..header], &text[end..]);
+    out.parse::<toml::Table>().is_ok().then_some(out)
+}
+
+/// `text` with the `key = value` line at `offset` commented out, and the key, when that line
+/// holds a whole key-value pair (what is left still parses as TOML); `None` otherwise.
+fn without_key_line(text: &str, offset: usize) -> Option<(String, String)> {
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = text[start..end].trim_start();
+    if line.starts_with('[') || line.starts_with('#') {
+        return None;
+    }
+    let (key, _) = line.split_once('=')?;
+    let key = key
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_string();
+    let out = format!("{}# {}{}", &text[..start], &text[start..end], &text[end..]);
+    out.parse::<toml::Table>().is_ok().then_some((out, key))
 }
 
 fn line_of_hop(text: &str, name: &str) -> Option<usize> {
@@ -249,6 +338,18 @@ mod tests {
         assert_eq!(p[0].line, Some(3));
         assert!(p[0].message.contains("intervl_ms"), "{p:?}");
         assert_eq!(p[0].hint.as_deref(), Some("did you mean `interval_ms`?"));
+    }
+
+    #[test]
+    fn every_schema_error_is_reported_with_its_line() {
+        let text = "profile = \"x\"\nthem = \"dark\"\n[probe]\ninterval_ms = \"fast\"\ntimeout_ms = 3000\n\n[[hop]]\nname = 7\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\ntimeout_ms = -5\n";
+        let p = check_text(text);
+        let lines: Vec<_> = p.iter().map(|x| x.line).collect();
+        assert_eq!(lines, [Some(2), Some(4), Some(8), Some(11)], "{p:#?}");
+        assert_eq!(p[0].hint.as_deref(), Some("did you mean `theme`?"));
+        assert!(p[1].message.contains("u64"), "{p:#?}");
+        // `name` commented out by the collection is not reported as missing on top
+        assert!(!p.iter().any(|x| x.message.contains("missing")), "{p:#?}");
     }
 
     #[test]
