@@ -2,7 +2,7 @@
 //! `lab break docservice-down` → the upstream hop reads FAIL and the finding is listed; the
 //! recovery action by key (preview, confirm, result) heals it; resize to 20×6 and back; `q`
 //! exits and the terminal is restored; SIGTERM, SIGHUP and a panic restore it too; Ctrl-Z
-//! and `fg`.
+//! and `fg`; a terminal that vanishes (SSH hangup) ends the console cleanly.
 //! Needs tmux (installed by scripts/test-all.sh); skipped with a message when it is missing.
 
 mod common;
@@ -310,6 +310,57 @@ fn a_panic_restores_the_terminal() {
     t.wait("a cooked terminal", 5, |s| {
         s.lines().any(|l| l.trim() == "typed-after-panic")
     });
+}
+
+/// The SSH session drops: the terminal disappears under the console (tmux kills the pane's
+/// pty; SIGHUP and failing writes). The console exits on its own, orderly: exit code 0 or 1,
+/// not an abort from a panic inside the panic hook (ratatui's restore prints with eprintln!,
+/// which panics on a dead terminal: exit 134 before the fix), and no tool of its left running.
+#[test]
+fn a_vanished_terminal_ends_the_console_cleanly() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
+        return;
+    }
+    let d = tempfile::tempdir().expect("tempdir");
+    let cfg = d.path().join("gone.toml");
+    std::fs::write(
+        &cfg,
+        "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
+    )
+    .expect("write");
+    let rc = d.path().join("rc");
+    let t = Tmux::new("gone", "s");
+    // The shell ignores SIGHUP so that it outlives the pty and records the exit code.
+    let script = format!(
+        "trap '' HUP; {} --config {}; echo $? > {}",
+        bin(),
+        cfg.display(),
+        rc.display()
+    );
+    t.start(100, 30, &["bash", "--norc", "--noprofile", "-c", &script]);
+    t.wait("the console", 10, |s| s.contains("FAIL    loop"));
+    let pid = pid_of(&cfg.display().to_string()).expect("the console's pid");
+    t.cmd(&["kill-server"]);
+    let end = Instant::now() + std::time::Duration::from_secs(10);
+    let code = loop {
+        if let Ok(c) = std::fs::read_to_string(&rc) {
+            break c.trim().to_string();
+        }
+        assert!(
+            Instant::now() < end,
+            "the console did not exit after its terminal vanished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(
+        code == "0" || code == "1",
+        "exit code {code} (134: aborted by a panic)"
+    );
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "the console is still there"
+    );
 }
 
 /// The pid of the process whose command line contains `needle`.

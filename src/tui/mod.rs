@@ -4,7 +4,8 @@
 //! input thread, and SIGTERM/SIGHUP/SIGINT. The loop applies engine updates to the
 //! [`State`](crate::engine::State) and redraws only when something changed, a key arrived, or a
 //! spinner is turning (only while probes are in flight). The terminal is restored on quit,
-//! panic (ratatui's hook) and on the signals.
+//! panic (our hook, see `take_terminal`) and on the signals, and a terminal that is gone
+//! (SSH hangup) makes no panic.
 
 mod app;
 #[cfg(test)]
@@ -150,9 +151,37 @@ impl Loop {
     }
 }
 
+/// Takes the terminal: a panic hook that gives it back first, raw mode, the alternate screen,
+/// the mouse when configured. Unlike `ratatui::init`, nothing here or in
+/// [`give_back_terminal`] panics or prints when the terminal is gone (an SSH hangup): a
+/// failed `eprintln!` inside a panic hook aborts the process, skipping the orderly exit.
+fn take_terminal(mouse: bool) -> std::io::Result<ratatui::DefaultTerminal> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        give_back_terminal();
+        previous(info);
+    }));
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    }
+    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+}
+
+/// Gives the terminal back to the shell: mouse reporting off, raw mode off, the main screen,
+/// the cursor shown. Errors are ignored: a terminal that is gone needs nothing back.
+fn give_back_terminal() {
+    use crossterm::{cursor, event, execute, terminal};
+    let mut out = std::io::stdout();
+    let _ = execute!(out, event::DisableMouseCapture);
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+}
+
 /// Leave the terminal to the shell while stopped (Ctrl-Z), and take it back on `fg`.
-fn suspend(terminal: &mut ratatui::DefaultTerminal) {
-    ratatui::restore();
+fn suspend(terminal: &mut ratatui::DefaultTerminal, mouse: bool) {
+    give_back_terminal();
     // SAFETY: raising SIGTSTP on ourselves has no preconditions; the default action stops the
     // process until SIGCONT.
     unsafe {
@@ -160,6 +189,10 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) {
     }
     let _ = crossterm::terminal::enable_raw_mode();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen);
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    }
+    let _ = terminal.hide_cursor();
     let _ = terminal.clear();
 }
 
@@ -266,10 +299,17 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     spawn_access_task(&cfg, tx.clone());
     let _follower = spawn_log_follower(&cfg, tx.clone()).await;
 
-    let mut terminal = ratatui::init();
-    if cfg.mouse {
-        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
-    }
+    let mut terminal = match take_terminal(cfg.mouse) {
+        Ok(t) => t,
+        Err(e) => {
+            give_back_terminal();
+            crate::say_err!("triage502: cannot take the terminal: {e}");
+            sched.abort();
+            host_task.abort();
+            crate::children::shutdown(CHILD_GRACE);
+            return 1;
+        }
+    };
     spawn_input_thread(tx.clone());
 
     let mut lp = Loop { tx, cancel: None };
@@ -287,8 +327,8 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         // at most every FRAME, which keeps the console cheap at rest and responsive in a flood.
         if dirty && last_draw.elapsed() >= FRAME {
             if let Err(e) = terminal.draw(|f| ui::draw(f, &app)) {
-                ratatui::restore();
-                eprintln!("triage502: cannot draw: {e}");
+                give_back_terminal();
+                crate::say_err!("triage502: cannot draw: {e}");
                 exit = 1;
                 break;
             }
@@ -349,7 +389,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                             app.dialog = None;
                         }
                     }
-                    app::Flow::Suspend => suspend(&mut terminal),
+                    app::Flow::Suspend => suspend(&mut terminal, cfg.mouse),
                 }
             }
             AppEvent::Input(TermEvent::Resize(_, _)) => dirty = true,
@@ -412,10 +452,12 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     // Host facts tools still running (the refresh a hop change started) are ended and reaped,
     // so none outlives the console or lingers as a zombie.
     crate::children::shutdown(CHILD_GRACE);
-    if cfg.mouse {
-        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    give_back_terminal();
+    // A Terminal dropped while it believes the cursor hidden prints to stderr (a panic when the
+    // terminal is gone); the cursor is shown already, so tell it, or skip its drop.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
     }
-    ratatui::restore();
     exit
 }
 
