@@ -173,7 +173,7 @@ fn load(g: &Global) -> Result<(config::Config, config::Source), i32> {
             Ok((c, s))
         }
         Err(e) => {
-            eprintln!("triage502: invalid configuration\n{e}");
+            crate::say_err!("triage502: invalid configuration\n{e}");
             Err(3)
         }
     }
@@ -183,11 +183,11 @@ fn write_out(out: Option<&PathBuf>, text: &str) -> i32 {
     match out {
         Some(p) => match std::fs::write(p, text) {
             Ok(()) => {
-                eprintln!("written: {}", p.display());
+                crate::say_err!("written: {}", p.display());
                 0
             }
             Err(e) => {
-                eprintln!(
+                crate::say_err!(
                     "triage502: cannot write {}: {}",
                     p.display(),
                     crate::util::io_error_text(&e)
@@ -209,7 +209,7 @@ fn write_out(out: Option<&PathBuf>, text: &str) -> i32 {
 fn one_round(g: &Global) -> Result<crate::engine::State, i32> {
     let (cfg, source) = load(g)?;
     let rt = runtime().map_err(|e| {
-        eprintln!("triage502: {e}");
+        crate::say_err!("triage502: {e}");
         3
     })?;
     Ok(rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string())))
@@ -270,7 +270,7 @@ pub fn run(cli: Cli) -> i32 {
             match runtime() {
                 Ok(rt) => rt.block_on(crate::host::cli::run(&q, args.format)),
                 Err(e) => {
-                    eprintln!("triage502: {e}");
+                    crate::say_err!("triage502: {e}");
                     1
                 }
             }
@@ -291,20 +291,23 @@ pub fn run(cli: Cli) -> i32 {
         }) => match runtime() {
             Ok(rt) => rt.block_on(crate::logs::cli::run_follow(&a)),
             Err(e) => {
-                eprintln!("triage502: {e}");
+                crate::say_err!("triage502: {e}");
                 1
             }
         },
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "triage502", &mut std::io::stdout());
+            // Into a buffer: clap_complete panics on a failed write (a closed pipe).
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "triage502", &mut buf);
+            let _ = std::io::stdout().write_all(&buf);
             0
         }
         Some(Command::Man) => {
             let man = clap_mangen::Man::new(Cli::command());
             let mut buf = Vec::new();
             if let Err(e) = man.render(&mut buf) {
-                eprintln!("triage502: cannot render the man page: {e}");
+                crate::say_err!("triage502: cannot render the man page: {e}");
                 return 3;
             }
             write_out(None, &String::from_utf8_lossy(&buf))
@@ -323,7 +326,7 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
             match f {
                 Ok(mut f) => match f.write_all(config::INIT_TEMPLATE.as_bytes()) {
                     Ok(()) => {
-                        println!(
+                        crate::say!(
                             "written: {} (check it with: triage502 --config {} config check)",
                             path.display(),
                             path.display()
@@ -331,19 +334,19 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
                         0
                     }
                     Err(e) => {
-                        eprintln!("triage502: cannot write {}: {e}", path.display());
+                        crate::say_err!("triage502: cannot write {}: {e}", path.display());
                         1
                     }
                 },
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    eprintln!(
+                    crate::say_err!(
                         "triage502: {} exists already; not overwriting it",
                         path.display()
                     );
                     1
                 }
                 Err(e) => {
-                    eprintln!(
+                    crate::say_err!(
                         "triage502: cannot create {}: {}",
                         path.display(),
                         crate::util::io_error_text(&e)
@@ -354,15 +357,15 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
         }
         ConfigCommand::Show => match load(g) {
             Ok((c, s)) => {
-                println!("# effective configuration from {s} (secrets masked)");
-                print!("{}", c.to_masked_toml());
+                crate::say!("# effective configuration from {s} (secrets masked)");
+                crate::say!("{}", c.to_masked_toml().trim_end_matches('\n'));
                 0
             }
             Err(code) => code,
         },
         ConfigCommand::Check => match config::load(&g.selector()) {
             Ok((c, s)) => {
-                println!(
+                crate::say!(
                     "✔ OK  {s}: valid ({} hops, {} services)",
                     c.hops.len(),
                     c.services.len()
@@ -370,7 +373,7 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
                 0
             }
             Err(e) => {
-                eprintln!("{e}");
+                crate::say_err!("{e}");
                 1
             }
         },

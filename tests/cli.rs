@@ -282,3 +282,53 @@ fn local_json_without_permission_says_so() {
     );
     assert!(!text(&o).contains("panicked"));
 }
+
+/// `triage502 host | head -1`, `config show | less` quit early, an SSH session gone: output
+/// into a pipe nobody reads any more is lost, never a panic (Rust's println! panics on EPIPE;
+/// `host`, `config show` and `completions` did).
+#[test]
+fn output_into_a_closed_pipe_is_no_panic() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let cfg = d.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
+    )
+    .expect("write");
+    let c = cfg.to_str().expect("utf8");
+    let log = d.path().join("error.log");
+    std::fs::write(
+        &log,
+        "2026/11/28 12:00:00 [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8000/\", host: \"x\"\n".repeat(50),
+    )
+    .expect("write");
+    let l = log.to_str().expect("utf8");
+    for args in [
+        &["logs", "scan", l][..],
+        &["logs", "scan", l, "--format", "ndjson"],
+        &["--config", c, "host"],
+        &["--config", c, "host", "--format", "json"],
+        &["--config", c, "config", "show"],
+        &["--config", c, "config", "check"],
+        &["--config", c, "check"],
+        &["--config", c, "check", "--format", "json"],
+        &["--config", c, "check", "--format", "nagios"],
+        &["--config", c, "report"],
+        &["--config", c, "action", "list"],
+        &["completions", "bash"],
+        &["man"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let o = bin()
+            .args(args)
+            .current_dir(d.path())
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("run triage502");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(o.status.code(), Some(101), "{args:?}: {err}");
+    }
+}

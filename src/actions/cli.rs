@@ -51,7 +51,7 @@ pub fn run(cmd: &ActionCommand, cfg: &Config, read_only: bool) -> i32 {
             {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("triage502: cannot start the async runtime: {e}");
+                    crate::say_err!("triage502: cannot start the async runtime: {e}");
                     return 3;
                 }
             };
@@ -106,7 +106,10 @@ fn list(cfg: &Config, format: ListFormat) -> i32 {
 
 /// Asks `Run it? [y/N]` on the terminal.
 fn confirm() -> bool {
-    eprint!("Run it? [y/N] ");
+    {
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), "Run it? [y/N] ");
+    }
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     if std::io::stdin().read_line(&mut answer).is_err() {
@@ -119,15 +122,15 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
     let action = match super::plan(cfg, id).await {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("triage502: {e}");
+            crate::say_err!("triage502: {e}");
             return 3;
         }
     };
     let mut opts = RunOptions::from_config(cfg, read_only);
-    println!("{}", action.preview().trim_end());
+    crate::say!("{}", action.preview().trim_end());
     if !opts.read_only && !yes {
         if !std::io::stdin().is_terminal() {
-            eprintln!(
+            crate::say_err!(
                 "triage502: not running {id}: standard input is not a terminal, so it cannot be \
                  confirmed; pass --yes to run it without asking"
             );
@@ -135,7 +138,7 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
         }
         let ok = tokio::task::spawn_blocking(confirm).await.unwrap_or(false);
         if !ok {
-            eprintln!("not run.");
+            crate::say_err!("not run.");
             return 3;
         }
     }

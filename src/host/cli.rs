@@ -74,16 +74,16 @@ pub async fn run(q: &HostQuery, format: Format) -> i32 {
     let snap = collect(q).await;
     match format {
         Format::Text => {
-            print!("{}", render_text(&snap));
+            crate::say!("{}", render_text(&snap).trim_end_matches('\n'));
             0
         }
         Format::Json => match serde_json::to_string_pretty(&snap) {
             Ok(j) => {
-                println!("{j}");
+                crate::say!("{j}");
                 0
             }
             Err(e) => {
-                eprintln!("cannot serialize the snapshot: {e}");
+                crate::say_err!("cannot serialize the snapshot: {e}");
                 3
             }
         },

@@ -61,7 +61,7 @@ pub fn run(args: &LabArgs) -> i32 {
             let exe = match exe.clone().map(Ok).unwrap_or_else(std::env::current_exe) {
                 Ok(e) => e,
                 Err(e) => {
-                    eprintln!("triage502 lab up: cannot find this executable: {e}");
+                    crate::say_err!("triage502 lab up: cannot find this executable: {e}");
                     return 1;
                 }
             };
@@ -71,15 +71,15 @@ pub fn run(args: &LabArgs) -> i32 {
             }) {
                 Ok(o) => {
                     if o.already_up {
-                        println!("lab already up at {} (left unchanged)", dir.display());
+                        crate::say!("lab already up at {} (left unchanged)", dir.display());
                     } else {
-                        println!("lab up");
+                        crate::say!("lab up");
                     }
-                    print!("{}", super::summary(&o.state));
+                    crate::say!("{}", super::summary(&o.state).trim_end_matches('\n'));
                     0
                 }
                 Err(e) => {
-                    eprintln!("triage502 lab up: {e:#}");
+                    crate::say_err!("triage502 lab up: {e:#}");
                     1
                 }
             }
@@ -87,31 +87,31 @@ pub fn run(args: &LabArgs) -> i32 {
         LabCommand::Down => match super::down(&dir) {
             Ok(r) => {
                 if r.shutdown_requested {
-                    println!("supervisord shut down");
+                    crate::say!("supervisord shut down");
                 } else {
-                    println!("supervisord was not running");
+                    crate::say!("supervisord was not running");
                 }
                 if !r.killed.is_empty() {
-                    println!("killed leftover processes: {:?}", r.killed);
+                    crate::say!("killed leftover processes: {:?}", r.killed);
                 }
                 if r.firewall_removed {
-                    println!("removed the lab's nftables table");
+                    crate::say!("removed the lab's nftables table");
                 }
-                println!("lab down; logs kept in {}", r.logs.display());
+                crate::say!("lab down; logs kept in {}", r.logs.display());
                 0
             }
             Err(e) => {
-                eprintln!("triage502 lab down: {e:#}");
+                crate::say_err!("triage502 lab down: {e:#}");
                 1
             }
         },
         LabCommand::Status => match super::status(&dir) {
             Ok(s) => {
-                print!("{}", s.render());
+                crate::say!("{}", s.render().trim_end_matches('\n'));
                 if s.healthy() { 0 } else { 1 }
             }
             Err(e) => {
-                eprintln!("triage502 lab status: {e:#}");
+                crate::say_err!("triage502 lab status: {e:#}");
                 1
             }
         },
@@ -119,22 +119,22 @@ pub fn run(args: &LabArgs) -> i32 {
             let f = match Fault::parse(fault) {
                 Ok(f) => f,
                 Err(e) => {
-                    eprintln!("triage502 lab break: {e:#}");
+                    crate::say_err!("triage502 lab break: {e:#}");
                     for f in Fault::ALL {
-                        eprintln!("  {:<20} {}", f.name(), f.describe());
+                        crate::say_err!("  {:<20} {}", f.name(), f.describe());
                     }
                     return 2;
                 }
             };
             match super::break_fault(&dir, f) {
                 Ok(st) => {
-                    println!("fault {} injected: {}", f.name(), f.describe());
+                    crate::say!("fault {} injected: {}", f.name(), f.describe());
                     let all: Vec<_> = st.faults.iter().map(|f| f.name()).collect();
-                    println!("active faults: {}", all.join(", "));
+                    crate::say!("active faults: {}", all.join(", "));
                     0
                 }
                 Err(e) => {
-                    eprintln!("triage502 lab break {}: {e:#}", f.name());
+                    crate::say_err!("triage502 lab break {}: {e:#}", f.name());
                     1
                 }
             }
@@ -142,22 +142,22 @@ pub fn run(args: &LabArgs) -> i32 {
         LabCommand::Fix => match super::fix(&dir) {
             Ok(healed) => {
                 if healed.is_empty() {
-                    println!("no recorded faults; lab checked and healthy");
+                    crate::say!("no recorded faults; lab checked and healthy");
                 } else {
                     let n: Vec<_> = healed.iter().map(|f| f.name()).collect();
-                    println!("healed: {}", n.join(", "));
+                    crate::say!("healed: {}", n.join(", "));
                 }
                 0
             }
             Err(e) => {
-                eprintln!("triage502 lab fix: {e:#}");
+                crate::say_err!("triage502 lab fix: {e:#}");
                 1
             }
         },
         LabCommand::Standin { dir, port } => match super::standin::serve(dir, *port) {
             Ok(()) => 0,
             Err(e) => {
-                eprintln!("triage502 lab standin: {e:#}");
+                crate::say_err!("triage502 lab standin: {e:#}");
                 1
             }
         },

@@ -259,7 +259,7 @@ pub async fn run_follow(args: &FollowArgs) -> i32 {
     let (handle, mut rx) = match spawn_follower(cfg) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("triage502: logs follow: {e}");
+            crate::say_err!("triage502: logs follow: {e}");
             return 2;
         }
     };
@@ -267,7 +267,7 @@ pub async fn run_follow(args: &FollowArgs) -> i32 {
     let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("triage502: logs follow: cannot watch SIGTERM: {e}");
+            crate::say_err!("triage502: logs follow: cannot watch SIGTERM: {e}");
             return 2;
         }
     };
@@ -280,7 +280,7 @@ pub async fn run_follow(args: &FollowArgs) -> i32 {
             ev = rx.recv() => {
                 let Some(ev) = ev else { break 0 };
                 if let LogEvent::Notice { path, kind, message } = &ev {
-                    eprintln!("triage502: {}: {kind}: {message}", display_name(path));
+                    crate::say_err!("triage502: {}: {kind}: {message}", display_name(path));
                     continue;
                 }
                 if let Some(line) = render_event(&ev, args.format) {

@@ -55,7 +55,7 @@ impl From<ProbeEvent> for AppEvent {
 /// Open the console; returns the exit code.
 pub fn run(cfg: Arc<Config>, source: String) -> i32 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!(
+        crate::say_err!(
             "triage502: the console needs a terminal (stdin/stdout is not a TTY).\n  For scripts and monitoring use: triage502 check [--format text|json|nagios]"
         );
         return 1;
@@ -67,7 +67,7 @@ pub fn run(cfg: Arc<Config>, source: String) -> i32 {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("triage502: cannot start the async runtime: {e}");
+            crate::say_err!("triage502: cannot start the async runtime: {e}");
             return 1;
         }
     };
