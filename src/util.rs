@@ -165,6 +165,24 @@ fn jwt_end(b: &[u8], start: usize) -> Option<usize> {
     }
 }
 
+/// Waits for the first of SIGTERM, SIGHUP (the SSH session gone) and SIGINT, and returns its
+/// name. Never returns when the signals cannot be watched.
+pub async fn stop_signal() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = hup.recv() => "SIGHUP",
+        _ = int.recv() => "SIGINT",
+    }
+}
+
 /// `println!` that never panics: a closed terminal or pipe (the SSH session gone, `| head`)
 /// loses the line, nothing else. For output written while something must still be finished
 /// (an action's audit line).

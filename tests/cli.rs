@@ -1,6 +1,9 @@
 //! The command line as a user meets it: config commands, bad input, completions, man page,
 //! and the console refusing to start without a terminal.
 
+mod common;
+
+use common::one_hop_config;
 use std::process::{Command, Output};
 
 fn bin() -> Command {
@@ -288,13 +291,7 @@ fn local_json_without_permission_says_so() {
 /// `host`, `config show` and `completions` did).
 #[test]
 fn output_into_a_closed_pipe_is_no_panic() {
-    let d = tempfile::tempdir().expect("tempdir");
-    let cfg = d.path().join("c.toml");
-    std::fs::write(
-        &cfg,
-        "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
-    )
-    .expect("write");
+    let (d, cfg) = one_hop_config();
     let c = cfg.to_str().expect("utf8");
     let log = d.path().join("error.log");
     std::fs::write(

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Lab, Tmux, bin, have_tmux};
+use common::{Lab, Tmux, bin, have_tmux, one_hop_config};
 use std::process::Command;
 use std::time::Instant;
 
@@ -188,13 +188,7 @@ fn signals_restore_the_terminal() {
     }
     for sig in ["TERM", "HUP"] {
         let t = shell(&format!("sig{sig}"));
-        let d = tempfile::tempdir().expect("tempdir");
-        let cfg = d.path().join("c.toml");
-        std::fs::write(
-            &cfg,
-            "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
-        )
-        .expect("write");
+        let (_d, cfg) = one_hop_config();
         t.keys(&[
             &format!("{} --config {}; echo EXITED $?", bin(), cfg.display()),
             "Enter",
@@ -222,13 +216,7 @@ fn ctrl_z_suspends_and_fg_resumes() {
         return;
     }
     let t = shell("suspend");
-    let d = tempfile::tempdir().expect("tempdir");
-    let cfg = d.path().join("c.toml");
-    std::fs::write(
-        &cfg,
-        "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
-    )
-    .expect("write");
+    let (_d, cfg) = one_hop_config();
     t.keys(&[&format!("{} --config {}", bin(), cfg.display()), "Enter"]);
     t.wait("the console", 10, |s| s.contains("FAIL    loop"));
     assert!(t.alternate_on());
@@ -275,13 +263,7 @@ fn a_panic_restores_the_terminal() {
         return;
     }
     let t = shell("panic");
-    let d = tempfile::tempdir().expect("tempdir");
-    let cfg = d.path().join("c.toml");
-    std::fs::write(
-        &cfg,
-        "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
-    )
-    .expect("write");
+    let (_d, cfg) = one_hop_config();
     t.keys(&[
         &format!(
             "TRIAGE502_DEBUG_PANIC_AFTER_MS=1500 {} --config {}; echo EXITED $?",
@@ -322,13 +304,7 @@ fn a_vanished_terminal_ends_the_console_cleanly() {
         eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
         return;
     }
-    let d = tempfile::tempdir().expect("tempdir");
-    let cfg = d.path().join("gone.toml");
-    std::fs::write(
-        &cfg,
-        "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
-    )
-    .expect("write");
+    let (d, cfg) = one_hop_config();
     let rc = d.path().join("rc");
     let t = Tmux::new("gone", "s");
     // The shell ignores SIGHUP so that it outlives the pty and records the exit code.

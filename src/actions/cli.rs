@@ -148,19 +148,7 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
     // as it must: its process group stopped, its audit line written. From here on nothing
     // printed may panic on a closed terminal (say!).
     let signals = tokio::spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-            signal(SignalKind::interrupt()),
-        ) else {
-            return;
-        };
-        let name = tokio::select! {
-            _ = term.recv() => "SIGTERM",
-            _ = hup.recv() => "SIGHUP",
-            _ = int.recv() => "SIGINT",
-        };
+        let name = crate::util::stop_signal().await;
         crate::say_err!("{name}: cancelling…");
         canceller.cancel();
     });

@@ -9,7 +9,7 @@
 //! (or a gzip stream was corrupt) but at least one was; 2 nothing could be read, or a usage
 //! error (bad `--since`). The output pipe closing early (`| head`) is not an error.
 //!
-//! `logs follow` runs until SIGINT/SIGTERM (exit 0), prints one line per entry on stdout and
+//! `logs follow` runs until SIGINT/SIGTERM/SIGHUP (exit 0), prints one line per entry on stdout and
 //! flushes after each, and writes notices (missing file, permission denied, rotation) to
 //! stderr. Exit 2 if it cannot start (no files, no runtime facilities).
 
@@ -248,7 +248,8 @@ pub fn render_event(ev: &LogEvent, format: FollowFormat) -> Option<String> {
     }
 }
 
-/// Run `logs follow` until SIGINT or SIGTERM. Returns the exit code.
+/// Run `logs follow` until SIGINT, SIGTERM or SIGHUP, or stdout is closed. Returns the exit
+/// code.
 pub async fn run_follow(args: &FollowArgs) -> i32 {
     let cfg = FollowConfig {
         files: args.files.clone(),
@@ -263,19 +264,9 @@ pub async fn run_follow(args: &FollowArgs) -> i32 {
             return 2;
         }
     };
-    #[cfg(unix)]
-    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(e) => {
-            crate::say_err!("triage502: logs follow: cannot watch SIGTERM: {e}");
-            return 2;
-        }
-    };
+    let stop = crate::util::stop_signal();
+    tokio::pin!(stop);
     let code = loop {
-        #[cfg(unix)]
-        let term_fut = term.recv();
-        #[cfg(not(unix))]
-        let term_fut = std::future::pending::<Option<()>>();
         tokio::select! {
             ev = rx.recv() => {
                 let Some(ev) = ev else { break 0 };
@@ -290,8 +281,7 @@ pub async fn run_follow(args: &FollowArgs) -> i32 {
                     }
                 }
             }
-            _ = tokio::signal::ctrl_c() => break 0,
-            _ = term_fut => break 0,
+            _ = &mut stop => break 0,
         }
     };
     drop(rx);

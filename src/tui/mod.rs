@@ -97,20 +97,8 @@ fn spawn_input_thread(tx: mpsc::Sender<AppEvent>) {
 }
 
 fn spawn_signal_task(tx: mpsc::Sender<AppEvent>) {
-    use tokio::signal::unix::{SignalKind, signal};
     tokio::spawn(async move {
-        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-            signal(SignalKind::interrupt()),
-        ) else {
-            return;
-        };
-        let name = tokio::select! {
-            _ = term.recv() => "SIGTERM",
-            _ = hup.recv() => "SIGHUP",
-            _ = int.recv() => "SIGINT",
-        };
+        let name = crate::util::stop_signal().await;
         let _ = tx.send(AppEvent::Quit(name)).await;
     });
 }

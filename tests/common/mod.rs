@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: the binary under test, a loopback lab started
 //! through it (`lab down` on drop), a tmux server of the test's own (killed on drop), and a TLS
-//! server with a self-signed certificate. Each test file uses a part of it.
+//! server with a self-signed certificate, a one-hop config. Each test file uses a part of it.
 #![allow(dead_code)]
 
 use std::io::Read;
@@ -224,4 +224,17 @@ pub fn tls_server() -> SocketAddr {
         }
     });
     addr
+}
+
+/// A config of one hop that always fails (TCP to the discard port, where nothing listens), in
+/// a temp folder of its own: for tests of the console or the CLI that need no lab.
+pub fn one_hop_config() -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().expect("tempdir");
+    let cfg = d.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
+    )
+    .expect("write");
+    (d, cfg)
 }
