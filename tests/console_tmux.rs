@@ -2,7 +2,8 @@
 //! `lab break docservice-down` → the upstream hop reads FAIL and the finding is listed; the
 //! recovery action by key (preview, confirm, result) heals it; resize to 20×6 and back; `q`
 //! exits and the terminal is restored; SIGTERM, SIGHUP and a panic restore it too; Ctrl-Z
-//! and `fg`; a terminal that vanishes (SSH hangup) ends the console cleanly.
+//! and `fg`; a terminal that vanishes (SSH hangup) ends the console cleanly; SIGTERM during
+//! an action cancels and audits it.
 //! Needs tmux (installed by scripts/test-all.sh); skipped with a message when it is missing.
 
 mod common;
@@ -337,6 +338,104 @@ fn a_vanished_terminal_ends_the_console_cleanly() {
         !std::path::Path::new(&format!("/proc/{pid}")).exists(),
         "the console is still there"
     );
+}
+
+/// SIGTERM while an action runs in the console (a `docker restart` that hangs, as with a
+/// wedged daemon; `docker` here is a script on PATH that starts a child and sleeps): the
+/// terminal comes back at once, the action is cancelled with its process group, and its audit
+/// line is written (status `cancelled`) before the console exits.
+#[test]
+fn sigterm_during_an_action_cancels_and_audits_it() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
+        return;
+    }
+    if !common::is_root() {
+        eprintln!("skipped: needs root (docker actions need root; without it they are refused)");
+        return;
+    }
+    let d = tempfile::tempdir().expect("tempdir");
+    let tools = d.path().join("tools");
+    std::fs::create_dir_all(&tools).expect("mkdir");
+    let marker = d.path().join("sleep.pid");
+    let docker = tools.join("docker");
+    std::fs::write(
+        &docker,
+        format!(
+            "#!/bin/sh\ncase \"$1\" in\n  restart) echo restarting; sleep 60 & echo $! > {}; wait;;\n  *) exit 1;;\nesac\n",
+            marker.display()
+        ),
+    )
+    .expect("write");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let audit = d.path().join("audit.log");
+    let cfg = d.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[actions]\naudit_log = \"{}\"\n\n[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\nservice = \"web\"\n\n[[service]]\nname = \"web\"\nbackend = \"docker\"\n",
+            audit.display()
+        ),
+    )
+    .expect("write");
+    let t = Tmux::new("actsig", "s");
+    let path = format!("PATH={}:/usr/bin:/bin:/usr/sbin:/sbin", tools.display());
+    t.start(
+        120,
+        40,
+        &[
+            "env",
+            "-i",
+            &path,
+            "TERM=xterm-256color",
+            "HOME=/tmp",
+            "NO_COLOR=1",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ],
+    );
+    t.keys(&[
+        &format!("{} --config {}; echo EXITED $?", bin(), cfg.display()),
+        "Enter",
+    ]);
+    t.wait("the console", 10, |s| s.contains("FAIL    loop"));
+    t.keys(&["R"]);
+    t.wait("the action preview", 10, |s| {
+        s.contains("Run restart:web?") && s.contains("y / Enter: run")
+    });
+    t.keys(&["y"]);
+    t.wait("the action running", 10, |s| s.contains("restarting"));
+    let end = Instant::now() + std::time::Duration::from_secs(5);
+    let sleeper: i32 = loop {
+        if let Some(p) = std::fs::read_to_string(&marker)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+        {
+            break p;
+        }
+        assert!(Instant::now() < end, "the action's child never started");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let pid = pid_of(&cfg.display().to_string()).expect("the console's pid");
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let s = t.wait("the console to exit", 10, |s| s.contains("EXITED"));
+    assert!(!t.alternate_on(), "alternate screen left: {s}");
+    assert!(s.contains("stopping the running action"), "{s}");
+    let audit = std::fs::read_to_string(&audit).unwrap_or_default();
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains("\"restart:web\"") && l.contains("\"cancelled\"")),
+        "the cancelled run is audited: {audit}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let state = std::fs::read_to_string(format!("/proc/{sleeper}/stat")).unwrap_or_default();
+    let running = state
+        .rsplit_once(')')
+        .is_some_and(|(_, r)| matches!(r.trim_start().chars().next(), Some('S' | 'R')));
+    assert!(!running, "the action's own child was stopped: {state}");
 }
 
 /// The pid of the process whose command line contains `needle`.

@@ -423,9 +423,17 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     }
     sched.abort();
     host_task.abort();
+    // The terminal goes back to the shell first: what follows can take seconds.
+    give_back_terminal();
+    // A Terminal dropped while it believes the cursor hidden prints to stderr (a panic when the
+    // terminal is gone); the cursor is shown already, so tell it, or skip its drop.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
     if let Some(c) = lp.cancel.take() {
         // An action still running is cancelled (its process group gets SIGTERM, then SIGKILL)
         // and its audit line written before the console goes: wait for its end, bounded.
+        crate::say_err!("triage502: stopping the running action and writing its audit line…");
         c.cancel();
         let until = tokio::time::Instant::now() + ACTION_END_WAIT;
         while let Ok(Some(ev)) = tokio::time::timeout_at(until, rx.recv()).await {
@@ -440,12 +448,6 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     // Host facts tools still running (the refresh a hop change started) are ended and reaped,
     // so none outlives the console or lingers as a zombie.
     crate::children::shutdown(CHILD_GRACE);
-    give_back_terminal();
-    // A Terminal dropped while it believes the cursor hidden prints to stderr (a panic when the
-    // terminal is gone); the cursor is shown already, so tell it, or skip its drop.
-    if terminal.show_cursor().is_err() {
-        std::mem::forget(terminal);
-    }
     exit
 }
 
