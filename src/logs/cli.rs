@@ -9,9 +9,10 @@
 //! (or a gzip stream was corrupt) but at least one was; 2 nothing could be read, or a usage
 //! error (bad `--since`). The output pipe closing early (`| head`) is not an error.
 //!
-//! `logs follow` runs until SIGINT/SIGTERM/SIGHUP (exit 0), prints one line per entry on stdout and
-//! flushes after each, and writes notices (missing file, permission denied, rotation) to
-//! stderr. Exit 2 if it cannot start (no files, no runtime facilities).
+//! `logs follow` runs until SIGINT/SIGTERM/SIGHUP or its output is closed (exit 0), prints one
+//! line per entry on stdout and flushes after each, and writes notices (missing file,
+//! permission denied, rotation) to stderr. Exit 2 if it cannot start (no files, no runtime
+//! facilities).
 
 use super::Record;
 use super::follow::{FollowConfig, LogEvent, spawn_follower};
