@@ -26,43 +26,52 @@ fn register() -> std::sync::MutexGuard<'static, Register> {
     REGISTER.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A started command's place in the register. Call [`Registration::reaped`] once the child
-/// has been waited for. Dropped without it (the task running the command was aborted, or a
-/// timeout gave up on it), it kills the command's whole process group at once — tokio's
-/// `kill_on_drop` only kills the command itself, not what it started — and the pid stays in
-/// the register so [`shutdown`] reaps it; entries no longer a child of ours (reaped meanwhile
-/// by tokio) are pruned.
+/// A started command: the tokio [`Child`](tokio::process::Child) (through `Deref`) and its
+/// place in the register. Dropped after the child was waited for, it leaves the register.
+/// Dropped while the child still runs (the task running it was aborted, a timeout gave up on
+/// it), it first kills the command's whole process group — tokio's `kill_on_drop` only kills
+/// the command itself, not what it started — while the pid is surely still ours (not reaped),
+/// and stays in the register so [`shutdown`] reaps it (unless tokio does first; entries no
+/// longer a child of ours are pruned).
 #[derive(Debug)]
-#[must_use = "call reaped() once the child was waited for"]
-pub struct Registration(Option<i32>);
+pub struct Tracked {
+    child: tokio::process::Child,
+    pid: Option<i32>,
+}
 
-impl Registration {
-    /// The child has been waited for: take it out of the register.
-    pub fn reaped(mut self) {
-        if let Some(pid) = self.0.take() {
-            register().pids.retain(|&p| p != pid);
-        }
+impl std::ops::Deref for Tracked {
+    type Target = tokio::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.child
     }
 }
 
-impl Drop for Registration {
+impl std::ops::DerefMut for Tracked {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.child
+    }
+}
+
+impl Drop for Tracked {
     fn drop(&mut self) {
-        let Some(pid) = self.0 else { return };
-        // Only while registered: after `shutdown` (or a prune) the pid may be reaped already.
-        if register().pids.contains(&pid) {
+        let Some(pid) = self.pid else { return };
+        match self.child.try_wait() {
+            // Waited for (now or before): nothing to end, nothing left to reap.
+            Ok(Some(_)) => register().pids.retain(|&p| p != pid),
             // SAFETY: kill(2) on the process group this child leads (`spawn` sets
-            // process_group(0)). The pid was our child at the last prune, and a group id is
-            // not reused while the group has members.
-            unsafe { libc::kill(-pid, libc::SIGKILL) };
+            // process_group(0)); the child is not reaped, so the group id is still ours.
+            Ok(None) => unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            },
+            // Reaped elsewhere already: the pid is no longer ours; the next prune drops it.
+            Err(_) => {}
         }
     }
 }
 
 /// Starts `cmd` in a process group of its own (`process_group(0)`, `kill_on_drop`) and
 /// registers it. Fails once [`shutdown`] has run.
-pub fn spawn(
-    cmd: &mut tokio::process::Command,
-) -> std::io::Result<(tokio::process::Child, Registration)> {
+pub fn spawn(cmd: &mut tokio::process::Command) -> std::io::Result<Tracked> {
     let mut reg = register();
     if reg.closed {
         return Err(std::io::Error::other("triage502 is exiting"));
@@ -73,7 +82,7 @@ pub fn spawn(
     if let Some(p) = pid {
         reg.pids.push(p);
     }
-    Ok((child, Registration(pid)))
+    Ok(Tracked { child, pid })
 }
 
 /// True when `pid` exists and its parent is this process (running, or a zombie not yet
@@ -99,7 +108,9 @@ pub fn running() -> usize {
 
 /// Ends every registered command and reaps it: SIGTERM to its process group, up to `grace`
 /// for all of them to exit, then SIGKILL. Returns the number of commands it had to end.
-/// Nothing can be started afterwards.
+/// Nothing can be started afterwards. Call it when no task still owns a [`Tracked`] (abort
+/// and await them first): a `Tracked` dropped after its pid was reaped here would have tokio
+/// signal a pid that is no longer ours.
 pub fn shutdown(grace: Duration) -> usize {
     let mut reg = register();
     reg.closed = true;

@@ -443,7 +443,7 @@ async fn run_command(argv: &[String], io: &mut Io<'_>, lines: &mut Vec<String>) 
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let (mut child, registration) = match crate::children::spawn(&mut cmd) {
+    let mut child = match crate::children::spawn(&mut cmd) {
         Ok(c) => c,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ended::NotStarted(format!("{program} not installed (not found in PATH)"));
@@ -479,10 +479,6 @@ async fn run_command(argv: &[String], io: &mut Io<'_>, lines: &mut Vec<String>) 
             },
         }
     };
-    // Waited for (exited, or ended by kill): out of the register of children to reap at exit.
-    if matches!(child.try_wait(), Ok(Some(_))) {
-        registration.reaped();
-    }
     // The rest of the output; bounded, since a daemon the command started may keep the pipe open.
     let drain_until = Instant::now() + Duration::from_millis(500);
     while let Ok(Some((s, l))) = tokio::time::timeout_at(drain_until, lrx.recv()).await {

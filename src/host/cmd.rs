@@ -72,7 +72,7 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let (child, registration) = match crate::children::spawn(&mut cmd) {
+    let mut child = match crate::children::spawn(&mut cmd) {
         Ok(c) => c,
         Err(e) if e.kind() == ErrorKind::NotFound => {
             return Err(Unknown::new(
@@ -88,28 +88,31 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
         }
         Err(e) => return Err(Unknown::new(format!("cannot run {program}: {e}"), None)),
     };
-    match tokio::time::timeout(timeout, child.wait_with_output()).await {
-        // The registration, dropped here unreaped, kills the tool's process group.
-        Err(_) => {
-            drop(registration);
-            Err(Unknown::new(
-                format!("{tool} timed out after {}", human_duration(timeout)),
-                Some(
-                    "the tool hangs or the box is overloaded; try again or raise the timeout"
-                        .into(),
-                ),
-            ))
-        }
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    let waited = async { tokio::try_join!(child.wait(), read_all(stdout), read_all(stderr)) };
+    match tokio::time::timeout(timeout, waited).await {
+        // `child`, dropped unreaped on return, kills the tool's process group.
+        Err(_) => Err(Unknown::new(
+            format!("{tool} timed out after {}", human_duration(timeout)),
+            Some("the tool hangs or the box is overloaded; try again or raise the timeout".into()),
+        )),
         Ok(Err(e)) => Err(Unknown::new(format!("{tool} failed: {e}"), None)),
-        Ok(Ok(out)) => {
-            registration.reaped();
-            Ok(Output {
-                code: out.status.code(),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            })
-        }
+        Ok(Ok((status, stdout, stderr))) => Ok(Output {
+            code: status.code(),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }),
     }
+}
+
+/// All of a child's pipe (empty when there is none).
+async fn read_all<R: tokio::io::AsyncRead + Unpin>(r: Option<R>) -> std::io::Result<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut v = Vec::new();
+    if let Some(mut r) = r {
+        r.read_to_end(&mut v).await?;
+    }
+    Ok(v)
 }
 
 /// True when `name` is an executable file somewhere in `PATH` (or an existing path when it
