@@ -165,22 +165,22 @@ fn jwt_end(b: &[u8], start: usize) -> Option<usize> {
     }
 }
 
-/// Waits for the first of SIGTERM, SIGHUP (the SSH session gone) and SIGINT, and returns its
-/// name. Never returns when the signals cannot be watched.
-pub async fn stop_signal() -> &'static str {
+/// Starts watching SIGTERM, SIGHUP (the SSH session gone) and SIGINT at once, and returns a
+/// future that resolves to the name of the first that arrives. Watching starts here, not at
+/// the first poll, so a signal right after this call is not missed (its default action would
+/// kill the process). Needs a tokio runtime; fails when the signals cannot be watched.
+pub fn stop_signal() -> std::io::Result<impl std::future::Future<Output = &'static str>> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = hup.recv() => "SIGHUP",
-        _ = int.recv() => "SIGINT",
-    }
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = hup.recv() => "SIGHUP",
+            _ = int.recv() => "SIGINT",
+        }
+    })
 }
 
 /// `println!` that never panics: a closed terminal or pipe (the SSH session gone, `| head`)

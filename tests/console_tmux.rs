@@ -263,6 +263,10 @@ fn a_panic_restores_the_terminal() {
         eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
         return;
     }
+    if !cfg!(debug_assertions) {
+        eprintln!("skipped: release build (the panic switch exists in debug builds only)");
+        return;
+    }
     let t = shell("panic");
     let (_d, cfg) = one_hop_config();
     t.keys(&[

@@ -147,8 +147,15 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
     // Ctrl-C, SIGTERM and SIGHUP (the SSH session gone) cancel the command, so the run ends
     // as it must: its process group stopped, its audit line written. From here on nothing
     // printed may panic on a closed terminal (say!).
+    let stop = match crate::util::stop_signal() {
+        Ok(s) => s,
+        Err(e) => {
+            crate::say_err!("triage502: not running {id}: cannot watch signals to cancel it: {e}");
+            return 3;
+        }
+    };
     let signals = tokio::spawn(async move {
-        let name = crate::util::stop_signal().await;
+        let name = stop.await;
         crate::say_err!("{name}: cancelling…");
         canceller.cancel();
     });

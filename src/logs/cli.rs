@@ -265,7 +265,13 @@ pub async fn run_follow(args: &FollowArgs) -> i32 {
             return 2;
         }
     };
-    let stop = crate::util::stop_signal();
+    let stop = match crate::util::stop_signal() {
+        Ok(s) => s,
+        Err(e) => {
+            crate::say_err!("triage502: logs follow: cannot watch SIGTERM/SIGHUP/SIGINT: {e}");
+            return 2;
+        }
+    };
     tokio::pin!(stop);
     let code = loop {
         tokio::select! {

@@ -71,7 +71,12 @@ pub fn run(cfg: Arc<Config>, source: String) -> i32 {
             return 1;
         }
     };
-    rt.block_on(console(cfg, source))
+    let code = rt.block_on(console(cfg, source));
+    // The process exits now. The runtime is not dropped: a task that still owns a child (a
+    // planning probe, an action past its wait) would, dropped, have tokio signal a pid that
+    // `children::shutdown` has already reaped — perhaps another process's by now.
+    std::mem::forget(rt);
+    code
 }
 
 fn spawn_input_thread(tx: mpsc::Sender<AppEvent>) {
@@ -97,17 +102,30 @@ fn spawn_input_thread(tx: mpsc::Sender<AppEvent>) {
 }
 
 fn spawn_signal_task(tx: mpsc::Sender<AppEvent>) {
+    let stop = match crate::util::stop_signal() {
+        Ok(s) => s,
+        Err(e) => {
+            let note = Update::Note {
+                level: crate::engine::NoteLevel::Error,
+                text: format!("cannot watch SIGTERM/SIGHUP: {e}; quit with q"),
+            };
+            let _ = tx.try_send(AppEvent::Engine(note));
+            return;
+        }
+    };
     tokio::spawn(async move {
-        let name = crate::util::stop_signal().await;
+        let name = stop.await;
         let _ = tx.send(AppEvent::Quit(name)).await;
     });
 }
 
 /// Everything the console loop needs besides the app: the channel to hand to background
-/// tasks, the running action's canceller.
+/// tasks, the running action's canceller (taken when it is used), and whether an action runs
+/// (until its `Finished`, also after a cancel, so quitting still waits for its audit line).
 struct Loop {
     tx: mpsc::Sender<AppEvent>,
     cancel: Option<crate::actions::Canceller>,
+    action_running: bool,
 }
 
 impl Loop {
@@ -124,6 +142,7 @@ impl Loop {
         opts.verifier = Some(Arc::new(crate::actions::ProbeVerifier::new(cfg.clone())));
         let (canceller, token) = crate::actions::cancel_pair();
         self.cancel = Some(canceller);
+        self.action_running = true;
         let (etx, mut erx) = mpsc::channel(256);
         let tx = self.tx.clone();
         tokio::spawn(async move {
@@ -149,18 +168,49 @@ fn take_terminal(mouse: bool) -> std::io::Result<ratatui::DefaultTerminal> {
         give_back_terminal();
         previous(info);
     }));
+    enter_terminal(mouse)?;
+    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+}
+
+/// Raw mode, the alternate screen, the mouse when configured; marks the terminal taken.
+fn enter_terminal(mouse: bool) -> std::io::Result<()> {
+    TERMINAL_TAKEN.store(true, std::sync::atomic::Ordering::SeqCst);
     crossterm::terminal::enable_raw_mode()?;
     crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
     if mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     }
-    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+    Ok(())
 }
 
-/// Gives the terminal back to the shell: mouse reporting off, raw mode off, the main screen,
-/// the cursor shown. Errors are ignored: a terminal that is gone needs nothing back.
+/// The console's terminal. Dropping it — at quit, or unwinding from a panic — gives the
+/// terminal back; a ratatui `Terminal` dropped while it believes the cursor hidden prints to
+/// stderr (a panic when the terminal is gone, an abort while unwinding), so it is told the
+/// cursor is shown, or not dropped at all.
+struct Screen(std::mem::ManuallyDrop<ratatui::DefaultTerminal>);
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        give_back_terminal();
+        if self.0.show_cursor().is_ok() {
+            // SAFETY: dropped once, here; the field is not used afterwards.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.0) };
+        }
+    }
+}
+
+/// Whether the console holds the terminal (raw mode, alternate screen). Giving it back twice
+/// would not be harmless: leaving the alternate screen again restores the cursor saved on
+/// entering it, so the shell's prompt would overwrite what was printed since (a panic message).
+static TERMINAL_TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Gives the terminal back to the shell, once: mouse reporting off, raw mode off, the main
+/// screen, the cursor shown. Errors are ignored: a terminal that is gone needs nothing back.
 fn give_back_terminal() {
     use crossterm::{cursor, event, execute, terminal};
+    if !TERMINAL_TAKEN.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
     let mut out = std::io::stdout();
     let _ = execute!(out, event::DisableMouseCapture);
     let _ = terminal::disable_raw_mode();
@@ -175,11 +225,7 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal, mouse: bool) {
     unsafe {
         libc::raise(libc::SIGTSTP);
     }
-    let _ = crossterm::terminal::enable_raw_mode();
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen);
-    if mouse {
-        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
-    }
+    let _ = enter_terminal(mouse);
     let _ = terminal.hide_cursor();
     let _ = terminal.clear();
 }
@@ -287,8 +333,8 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     spawn_access_task(&cfg, tx.clone());
     let _follower = spawn_log_follower(&cfg, tx.clone()).await;
 
-    let mut terminal = match take_terminal(cfg.mouse) {
-        Ok(t) => t,
+    let mut screen = match take_terminal(cfg.mouse) {
+        Ok(t) => Screen(std::mem::ManuallyDrop::new(t)),
         Err(e) => {
             give_back_terminal();
             crate::say_err!("triage502: cannot take the terminal: {e}");
@@ -300,7 +346,11 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     };
     spawn_input_thread(tx.clone());
 
-    let mut lp = Loop { tx, cancel: None };
+    let mut lp = Loop {
+        tx,
+        cancel: None,
+        action_running: false,
+    };
     let mut app = App::new(cfg.clone(), source, reprobe);
     app.state.journal = Some(crate::report::journal_path(&cfg));
     let mut dirty = true;
@@ -314,7 +364,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         // Frames are paced: a burst of updates (a probe round, a log flood) becomes one draw
         // at most every FRAME, which keeps the console cheap at rest and responsive in a flood.
         if dirty && last_draw.elapsed() >= FRAME {
-            if let Err(e) = terminal.draw(|f| ui::draw(f, &app)) {
+            if let Err(e) = screen.0.draw(|f| ui::draw(f, &app)) {
                 give_back_terminal();
                 crate::say_err!("triage502: cannot draw: {e}");
                 exit = 1;
@@ -377,7 +427,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                             app.dialog = None;
                         }
                     }
-                    app::Flow::Suspend => suspend(&mut terminal, cfg.mouse),
+                    app::Flow::Suspend => suspend(&mut screen.0, cfg.mouse),
                 }
             }
             AppEvent::Input(TermEvent::Resize(_, _)) => dirty = true,
@@ -412,6 +462,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                 dirty = true;
                 if matches!(ev, crate::actions::ActionEvent::Finished(_)) {
                     lp.cancel = None;
+                    lp.action_running = false;
                 }
                 app.on_action_event(ev);
             }
@@ -421,20 +472,23 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
             }
         }
     }
+    // The terminal goes back to the shell first: what follows can take seconds.
+    drop(screen);
+    // The periodic tasks are stopped and awaited, so the tools they ran are ended (their
+    // groups killed) while their pids are surely ours, before `shutdown` reaps them.
     sched.abort();
     host_task.abort();
-    // The terminal goes back to the shell first: what follows can take seconds.
-    give_back_terminal();
-    // A Terminal dropped while it believes the cursor hidden prints to stderr (a panic when the
-    // terminal is gone); the cursor is shown already, so tell it, or skip its drop.
-    if terminal.show_cursor().is_err() {
-        std::mem::forget(terminal);
-    }
-    if let Some(c) = lp.cancel.take() {
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        let _ = tokio::join!(sched, host_task);
+    })
+    .await;
+    if lp.action_running {
         // An action still running is cancelled (its process group gets SIGTERM, then SIGKILL)
         // and its audit line written before the console goes: wait for its end, bounded.
         crate::say_err!("triage502: stopping the running action and writing its audit line…");
-        c.cancel();
+        if let Some(c) = lp.cancel.take() {
+            c.cancel();
+        }
         let until = tokio::time::Instant::now() + ACTION_END_WAIT;
         while let Ok(Some(ev)) = tokio::time::timeout_at(until, rx.recv()).await {
             if matches!(
