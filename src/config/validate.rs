@@ -107,7 +107,8 @@ pub fn check_text(text: &str) -> Vec<Problem> {
         return vec![problem_of(&e, text)];
     }
     let mut problems: Vec<Problem> = Vec::new();
-    let mut removed: Vec<String> = Vec::new();
+    // (the table's header offset, the key) of each line commented out
+    let mut removed: Vec<(usize, String)> = Vec::new();
     let mut work = text.to_string();
     // Each pass comments out at least one line, so this ends; the bound is a second guard.
     for _ in 0..text.lines().count() + 1 {
@@ -119,10 +120,11 @@ pub fn check_text(text: &str) -> Vec<Problem> {
         let p = problem_of(&e, &work);
         // A required key commented out by this loop is not a problem of the file: its table
         // (already reported) is commented out whole, and the collection goes on.
+        let table = e.span().map(|s| header_of(&work, s.start));
         let consequence = p.message.starts_with("missing field")
             && backquoted(&p.message)
                 .first()
-                .is_some_and(|f| removed.iter().any(|r| r == f));
+                .is_some_and(|f| removed.iter().any(|(t, k)| Some(*t) == table && k == f));
         if consequence {
             match e.span().and_then(|s| without_table(&work, s.start)) {
                 Some(next) => {
@@ -139,7 +141,7 @@ pub fn check_text(text: &str) -> Vec<Problem> {
         let Some((next, key)) = e.span().and_then(|s| without_key_line(&work, s.start)) else {
             break;
         };
-        removed.push(key);
+        removed.push((e.span().map_or(0, |s| header_of(&work, s.start)), key));
         work = next;
     }
     // In file order (serde meets the tables in its own order).
@@ -147,13 +149,34 @@ pub fn check_text(text: &str) -> Vec<Problem> {
     problems
 }
 
+/// Offsets of the starts of `text`'s lines.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts
+}
+
+fn is_header(text: &str, line_start: usize) -> bool {
+    text[line_start..].trim_start().starts_with('[')
+}
+
+/// Offset of the `[header]` line of the table `offset` is in (0: the top level).
+fn header_of(text: &str, offset: usize) -> usize {
+    line_starts(text)
+        .into_iter()
+        .rfind(|&st| st <= offset && is_header(text, st))
+        .unwrap_or(0)
+}
+
 /// `text` with the table around `offset` (its `[header]` line to the next header) commented
 /// out, when what is left still parses as TOML.
 fn without_table(text: &str, offset: usize) -> Option<String> {
-    let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-    let is_header = |st: usize| text[st..].trim_start().starts_with('[');
-    let header = *starts.iter().rfind(|&&st| st <= offset && is_header(st))?;
+    let starts = line_starts(text);
+    let header = header_of(text, offset);
+    if !is_header(text, header) {
+        return None;
+    }
+    let is_header = |st: usize| is_header(text, st);
     let end = starts
         .iter()
         .copied()
@@ -350,6 +373,16 @@ mod tests {
         assert!(p[1].message.contains("u64"), "{p:#?}");
         // `name` commented out by the collection is not reported as missing on top
         assert!(!p.iter().any(|x| x.message.contains("missing")), "{p:#?}");
+    }
+
+    #[test]
+    fn a_real_missing_field_is_not_taken_for_a_consequence() {
+        // hop 1's `name` is wrong (and commented out by the collection); hop 2 really lacks one
+        let text = "[[hop]]\nname = 7\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n[[hop]]\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n";
+        let p = check_text(text);
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert_eq!(p[0].line, Some(2), "{p:#?}");
+        assert!(p[1].message.contains("missing field `name`"), "{p:#?}");
     }
 
     #[test]
