@@ -50,13 +50,21 @@ pub struct AccessLine {
     pub upstream_addr: Vec<String>,
     /// `$upstream_response_time` per attempt, seconds.
     pub upstream_response_time: Vec<Option<f64>>,
-    /// Sent by triage502 itself: its probes' User-Agent `triage502/…` is in the line (the
-    /// `combined` format logs it). Such requests are left out of what clients got.
+    /// Sent by triage502 itself: the line's last quoted field — the User-Agent in `combined`
+    /// and in formats that end with it — starts with `triage502/`. Such requests are left out
+    /// of what clients got (a client could pose as one; the probes' requests are not users).
     pub own_probe: bool,
 }
 
-/// How a probe of triage502 appears in an access log (the quoted User-Agent's start).
-pub const OWN_USER_AGENT_MARK: &[u8] = b"\"triage502/";
+/// The start of the User-Agent triage502's probes send (`triage502/VERSION`).
+pub const OWN_USER_AGENT: &[u8] = b"triage502/";
+
+/// The content of the last `"..."` of a line.
+fn last_quoted(line: &[u8]) -> Option<&[u8]> {
+    let end = memchr::memrchr(b'"', line)?;
+    let start = memchr::memrchr(b'"', &line[..end])?;
+    Some(&line[start + 1..end])
+}
 
 fn find(h: &[u8], n: &[u8]) -> Option<usize> {
     memchr::memmem::find(h, n)
@@ -148,7 +156,7 @@ impl AccessLine {
             own_probe: false,
         };
         let tail = &rest_trim[3..];
-        out.own_probe = find(tail, OWN_USER_AGENT_MARK).is_some();
+        out.own_probe = last_quoted(tail).is_some_and(|ua| ua.starts_with(OWN_USER_AGENT));
         if let Some(v) = fmt.status_keys.iter().find_map(|k| kv(tail, k)) {
             out.upstream_status = attempts(v)
                 .into_iter()
@@ -366,10 +374,12 @@ mod tests {
     fn own_probes_are_counted_apart() {
         let mut s = AccessStats::new();
         let own = b"127.0.0.1 - - [28/Nov/2026:12:55:01 +0000] \"GET /healthcheck HTTP/1.1\" 502 157 \"-\" \"triage502/0.1.0\"";
-        let user = b"10.0.0.7 - - [28/Nov/2026:12:55:02 +0000] \"GET /healthcheck HTTP/1.1\" 502 157 \"-\" \"Mozilla/5.0 (triage502/ in a path is not us)\"";
+        let user = b"10.0.0.7 - - [28/Nov/2026:12:55:02 +0000] \"GET /healthcheck HTTP/1.1\" 502 157 \"-\" \"Mozilla/5.0 (triage502/ in a comment is not us)\"";
+        let referred = b"10.0.0.8 - - [28/Nov/2026:12:55:03 +0000] \"GET /x HTTP/1.1\" 502 157 \"triage502/docs\" \"curl/8.5.0\"";
         assert!(s.feed(own).is_some_and(|l| l.own_probe));
         assert!(s.feed(user).is_some_and(|l| !l.own_probe));
-        assert_eq!((s.requests(), s.own_probes(), s.client().s502), (1, 1, 1));
+        assert!(s.feed(referred).is_some_and(|l| !l.own_probe));
+        assert_eq!((s.requests(), s.own_probes(), s.client().s502), (2, 1, 2));
     }
 
     #[test]
