@@ -195,9 +195,11 @@ pub fn http_get(port: u16, path: &str, timeout: Duration) -> anyhow::Result<(u16
         .with_context(|| format!("connect to 127.0.0.1:{port}"))?;
     s.set_read_timeout(Some(timeout))?;
     s.set_write_timeout(Some(timeout))?;
+    // triage502's own User-Agent: the lab's checks are not users in the access figures.
     write!(
         s,
-        "GET {path} HTTP/1.0\r\nHost: localhost\r\nUser-Agent: triage502-lab\r\n\r\n"
+        "GET {path} HTTP/1.0\r\nHost: localhost\r\nUser-Agent: triage502/{} lab\r\n\r\n",
+        env!("CARGO_PKG_VERSION")
     )?;
     let mut buf = Vec::new();
     s.take(1024 * 1024)
