@@ -3,7 +3,7 @@
 //! recovery action by key (preview, confirm, result) heals it; resize to 20×6 and back; `q`
 //! exits and the terminal is restored; SIGTERM, SIGHUP and a panic restore it too; Ctrl-Z
 //! and `fg`; a terminal that vanishes (SSH hangup) ends the console cleanly; SIGTERM during
-//! an action cancels and audits it.
+//! an action cancels and audits it; the mouse wheel moves the selection (`mouse = true`).
 //! Needs tmux (installed by scripts/test-all.sh); skipped with a message when it is missing.
 
 mod common;
@@ -440,6 +440,43 @@ fn sigterm_during_an_action_cancels_and_audits_it() {
         .rsplit_once(')')
         .is_some_and(|(_, r)| matches!(r.trim_start().chars().next(), Some('S' | 'R')));
     assert!(!running, "the action's own child was stopped: {state}");
+}
+
+/// `mouse = true`: the wheel moves the selection in the focused pane. The terminal's SGR mouse
+/// reports (what a terminal sends for the wheel once mouse capture is on) are typed into the
+/// pane; Enter then opens the details of the selected hop.
+#[test]
+fn mouse_wheel_moves_the_selection() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
+        return;
+    }
+    let d = tempfile::tempdir().expect("tempdir");
+    let cfg = d.path().join("mouse.toml");
+    let hops: String = ["alpha", "bravo", "charlie"]
+        .iter()
+        .map(|n| format!("[[hop]]\nname = \"{n}\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n"))
+        .collect();
+    std::fs::write(&cfg, format!("mouse = true\n{hops}")).expect("write");
+    let t = shell("mouse");
+    t.keys(&[&format!("{} --config {}", bin(), cfg.display()), "Enter"]);
+    t.wait("the console", 10, |s| s.contains("FAIL    charlie"));
+    const WHEEL_DOWN: &str = "\x1b[<65;10;5M";
+    const WHEEL_UP: &str = "\x1b[<64;10;5M";
+    for (wheel, want) in [
+        (&[WHEEL_DOWN, WHEEL_DOWN][..], "hop charlie —"),
+        (&[WHEEL_UP][..], "hop bravo —"),
+    ] {
+        for w in wheel {
+            t.cmd(&["send-keys", "-t", "s", "-l", w]);
+        }
+        t.keys(&["Enter"]);
+        t.wait(want, 5, |s| s.contains(want));
+        t.keys(&["Escape"]);
+        t.wait("the details closed", 5, |s| !s.contains(want));
+    }
+    t.keys(&["q"]);
+    t.wait("the console to exit", 5, |s| !s.contains("FAIL    charlie"));
 }
 
 /// The pid of the process whose command line contains `needle`.
