@@ -469,29 +469,10 @@ fn signals_leave_no_stray_children() {
     // of its own: the refresh is surely still running when the signal comes, and the tool's
     // child shows whether the tool's whole process group is ended.
     let slow = lab.dir.join("slow-tools");
-    std::fs::create_dir_all(&slow).expect("mkdir");
-    let jctl = slow.join("journalctl");
-    std::fs::write(&jctl, "#!/bin/sh\nsleep 30 &\nwait\n").expect("write");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&jctl, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let path = format!("PATH={}:/usr/bin:/bin:/usr/sbin:/sbin", slow.display());
+    common::tool_script(&slow, "journalctl", "sleep 30 &\nwait\n");
     for sig in [libc::SIGTERM, libc::SIGHUP] {
         let t = Tmux::new(&format!("sigkids-{sig}"), "s");
-        t.start(
-            150,
-            45,
-            &[
-                "env",
-                "-i",
-                &path,
-                "TERM=xterm-256color",
-                "HOME=/tmp",
-                "NO_COLOR=1",
-                "bash",
-                "--norc",
-                "--noprofile",
-            ],
-        );
+        t.start_shell(150, 45, Some(&slow));
         t.keys(&[
             &format!("{} --config {}; echo EXITED $?", bin(), toml.display()),
             "Enter",

@@ -16,21 +16,7 @@ use std::time::Instant;
 /// left after the console exits.
 fn shell(name: &str) -> Tmux {
     let t = Tmux::new(name, "s");
-    t.start(
-        120,
-        40,
-        &[
-            "env",
-            "-i",
-            "PATH=/usr/bin:/bin:/usr/sbin:/sbin",
-            "TERM=xterm-256color",
-            "HOME=/tmp",
-            "NO_COLOR=1",
-            "bash",
-            "--norc",
-            "--noprofile",
-        ],
-    );
+    t.start_shell(120, 40, None);
     t
 }
 
@@ -360,19 +346,15 @@ fn sigterm_during_an_action_cancels_and_audits_it() {
     }
     let d = tempfile::tempdir().expect("tempdir");
     let tools = d.path().join("tools");
-    std::fs::create_dir_all(&tools).expect("mkdir");
     let marker = d.path().join("sleep.pid");
-    let docker = tools.join("docker");
-    std::fs::write(
-        &docker,
-        format!(
-            "#!/bin/sh\ncase \"$1\" in\n  restart) echo restarting; sleep 60 & echo $! > {}; wait;;\n  *) exit 1;;\nesac\n",
+    common::tool_script(
+        &tools,
+        "docker",
+        &format!(
+            "case \"$1\" in\n  restart) echo restarting; sleep 60 & echo $! > {}; wait;;\n  *) exit 1;;\nesac\n",
             marker.display()
         ),
-    )
-    .expect("write");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    );
     let audit = d.path().join("audit.log");
     let cfg = d.path().join("c.toml");
     std::fs::write(
@@ -384,22 +366,7 @@ fn sigterm_during_an_action_cancels_and_audits_it() {
     )
     .expect("write");
     let t = Tmux::new("actsig", "s");
-    let path = format!("PATH={}:/usr/bin:/bin:/usr/sbin:/sbin", tools.display());
-    t.start(
-        120,
-        40,
-        &[
-            "env",
-            "-i",
-            &path,
-            "TERM=xterm-256color",
-            "HOME=/tmp",
-            "NO_COLOR=1",
-            "bash",
-            "--norc",
-            "--noprofile",
-        ],
-    );
+    t.start_shell(120, 40, Some(&tools));
     t.keys(&[
         &format!("{} --config {}; echo EXITED $?", bin(), cfg.display()),
         "Enter",

@@ -143,6 +143,31 @@ impl Tmux {
         );
     }
 
+    /// Start a clean shell (`env -i`, `NO_COLOR`, bash without rc files), `w`×`h`; `tools`,
+    /// when given, comes first in its PATH (stand-ins for tools that hang).
+    pub fn start_shell(&self, w: u16, h: u16, tools: Option<&Path>) {
+        let mut path = String::from("PATH=");
+        if let Some(t) = tools {
+            path.push_str(&format!("{}:", t.display()));
+        }
+        path.push_str("/usr/bin:/bin:/usr/sbin:/sbin");
+        self.start(
+            w,
+            h,
+            &[
+                "env",
+                "-i",
+                &path,
+                "TERM=xterm-256color",
+                "HOME=/tmp",
+                "NO_COLOR=1",
+                "bash",
+                "--norc",
+                "--noprofile",
+            ],
+        );
+    }
+
     /// Send keys to the session.
     pub fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", self.session];
@@ -237,4 +262,15 @@ pub fn one_hop_config() -> (tempfile::TempDir, PathBuf) {
     )
     .expect("write");
     (d, cfg)
+}
+
+/// An executable shell script `name` in `dir` (created when missing): a stand-in for a tool,
+/// put first in a shell's PATH with [`Tmux::start_shell`].
+pub fn tool_script(dir: &Path, name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let p = dir.join(name);
+    std::fs::write(&p, format!("#!/bin/sh\n{body}")).expect("write");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    p
 }
