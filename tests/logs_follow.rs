@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::Receiver;
 use triage502::logs::Record;
 use triage502::logs::cli::{FollowFormat, render_event};
-use triage502::logs::follow::{FollowConfig, LogEvent, NoticeKind, spawn_follower};
+use triage502::logs::follow::{FollowConfig, FollowHandle, LogEvent, NoticeKind, spawn_follower};
 
 fn line(n: u64) -> String {
     format!(
@@ -87,6 +87,32 @@ fn assert_exactly_once(got: &[u64], range: std::ops::RangeInclusive<u64>) {
     assert_eq!(sorted, want);
 }
 
+/// Waits for entries 1..=n (30 s at most) and for the writer, then 600 ms more so that
+/// anything late or doubled shows; stops the follower, checks that each entry came exactly
+/// once, and returns the notices seen.
+async fn all_exactly_once(
+    rx: &mut Receiver<LogEvent>,
+    writer: std::thread::JoinHandle<()>,
+    handle: FollowHandle,
+    n: u64,
+) -> Vec<NoticeKind> {
+    let (mut got, mut notices) = (Vec::new(), Vec::new());
+    let want = usize::try_from(n).expect("small n");
+    collect(rx, &mut got, &mut notices, want, Duration::from_secs(30)).await;
+    writer.join().expect("writer");
+    collect(
+        rx,
+        &mut got,
+        &mut notices,
+        want + 1,
+        Duration::from_millis(600),
+    )
+    .await;
+    handle.stop();
+    assert_exactly_once(&got, 1..=n);
+    notices
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rename_create_rotation_during_writes() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -114,27 +140,7 @@ async fn rename_create_rotation_during_writes() {
             }
         }
     });
-    let (mut got, mut notices) = (Vec::new(), Vec::new());
-    collect(
-        &mut rx,
-        &mut got,
-        &mut notices,
-        3000,
-        Duration::from_secs(30),
-    )
-    .await;
-    writer.join().expect("writer");
-    // anything late or doubled would show up now
-    collect(
-        &mut rx,
-        &mut got,
-        &mut notices,
-        3001,
-        Duration::from_millis(600),
-    )
-    .await;
-    handle.stop();
-    assert_exactly_once(&got, 1..=3000);
+    let notices = all_exactly_once(&mut rx, writer, handle, 3000).await;
     assert!(notices.contains(&NoticeKind::Rotated), "{notices:?}");
 }
 
@@ -219,26 +225,7 @@ async fn delete_and_recreate_during_writes() {
             }
         }
     });
-    let (mut got, mut notices) = (Vec::new(), Vec::new());
-    collect(
-        &mut rx,
-        &mut got,
-        &mut notices,
-        2000,
-        Duration::from_secs(30),
-    )
-    .await;
-    writer.join().expect("writer");
-    collect(
-        &mut rx,
-        &mut got,
-        &mut notices,
-        2001,
-        Duration::from_millis(600),
-    )
-    .await;
-    handle.stop();
-    assert_exactly_once(&got, 1..=2000);
+    let notices = all_exactly_once(&mut rx, writer, handle, 2000).await;
     assert!(notices.contains(&NoticeKind::Missing), "{notices:?}");
 }
 
