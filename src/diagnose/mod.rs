@@ -213,6 +213,11 @@ impl<'a> Ctx<'a> {
         self.input.hops.iter().filter(move |h| h.role == role)
     }
 
+    /// Results of the hops that satisfy `pred`, in chain order.
+    pub fn hops_where(&self, pred: impl Fn(&HopResult) -> bool) -> Vec<&'a HopResult> {
+        self.input.hops.iter().filter(|h| pred(h)).collect()
+    }
+
     /// The red (FAIL) hops.
     pub fn red(&self) -> impl Iterator<Item = &'a HopResult> + 'a {
         self.input.hops.iter().filter(|h| h.state == State::Fail)

@@ -409,12 +409,7 @@ fn service_hung(c: &Ctx<'_>) -> Option<Finding> {
 }
 
 fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
-    let health_false: Vec<&HopResult> = c
-        .input
-        .hops
-        .iter()
-        .filter(|h| h.detail.health == Some(false))
-        .collect();
+    let health_false: Vec<&HopResult> = c.hops_where(|h| h.detail.health == Some(false));
     let deps: Vec<&HopResult> = c
         .by_role(Role::Dependency)
         .filter(|h| h.state == State::Fail)
@@ -970,12 +965,7 @@ fn memory_pressure(c: &Ctx<'_>) -> Option<Finding> {
 }
 
 fn jwt_mismatch(c: &Ctx<'_>) -> Option<Finding> {
-    let rejected: Vec<&HopResult> = c
-        .input
-        .hops
-        .iter()
-        .filter(|h| h.detail.ds_error == Some(6))
-        .collect();
+    let rejected: Vec<&HopResult> = c.hops_where(|h| h.detail.ds_error == Some(6));
     let jwt_classes = [
         Class::DsJwtInvalidSignature,
         Class::DsJwtMalformed,
@@ -1021,18 +1011,9 @@ fn jwt_mismatch(c: &Ctx<'_>) -> Option<Finding> {
 }
 
 fn clock_skew(c: &Ctx<'_>) -> Option<Finding> {
-    let expired: Vec<&HopResult> = c
-        .input
-        .hops
-        .iter()
-        .filter(|h| h.detail.ds_error == Some(7))
-        .collect();
-    let skewed: Vec<&HopResult> = c
-        .input
-        .hops
-        .iter()
-        .filter(|h| h.detail.date_skew_secs.is_some_and(|s| s.abs() > 120))
-        .collect();
+    let expired: Vec<&HopResult> = c.hops_where(|h| h.detail.ds_error == Some(7));
+    let skewed: Vec<&HopResult> =
+        c.hops_where(|h| h.detail.date_skew_secs.is_some_and(|s| s.abs() > 120));
     let logs = c.log_evidence(&[Class::DsJwtExpired]);
     if expired.is_empty() && skewed.is_empty() && logs.is_none() {
         return None;
@@ -1103,15 +1084,10 @@ fn dns_failure(c: &Ctx<'_>) -> Option<Finding> {
 }
 
 fn tls_problem(c: &Ctx<'_>) -> Option<Finding> {
-    let bad: Vec<&HopResult> = c
-        .input
-        .hops
-        .iter()
-        .filter(|h| {
-            (h.kind == HopKind::Tls && h.state != State::Ok)
-                || (h.state == State::Fail && matches!(h.detail.error, Some(NetError::Tls)))
-        })
-        .collect();
+    let bad: Vec<&HopResult> = c.hops_where(|h| {
+        (h.kind == HopKind::Tls && h.state != State::Ok)
+            || (h.state == State::Fail && matches!(h.detail.error, Some(NetError::Tls)))
+    });
     let logs = c.log_evidence(&[Class::UpstreamTls, Class::DsStorageCert]);
     if bad.is_empty() && logs.is_none() {
         return None;
