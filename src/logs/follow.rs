@@ -806,6 +806,13 @@ mod tests {
         )
     }
 
+    /// How many notices of this kind were sent.
+    fn notices(evs: &[LogEvent], kind: NoticeKind) -> usize {
+        evs.iter()
+            .filter(|e| matches!(e, LogEvent::Notice { kind: k, .. } if *k == kind))
+            .count()
+    }
+
     fn cids(evs: &[LogEvent]) -> Vec<u64> {
         evs.iter()
             .filter_map(|e| match e {
@@ -910,13 +917,7 @@ mod tests {
             append(&p, &line(i));
         }
         f.poll(&mut evs).expect("poll");
-        assert!(evs.iter().any(|e| matches!(
-            e,
-            LogEvent::Notice {
-                kind: NoticeKind::Truncated,
-                ..
-            }
-        )));
+        assert!(notices(&evs, NoticeKind::Truncated) > 0);
         assert_eq!(cids(&evs), (100..=130).collect::<Vec<_>>());
         // line numbers are known again after a restart from 0
         let first = evs.iter().find_map(|e| match e {
@@ -941,24 +942,12 @@ mod tests {
         std::fs::rename(&p, dir.path().join("error.log.1")).expect("rename");
         old.write_all(line(2).as_bytes()).expect("write old"); // nginx before USR1
         f.poll(&mut evs).expect("poll");
-        assert!(evs.iter().any(|e| matches!(
-            e,
-            LogEvent::Notice {
-                kind: NoticeKind::Missing,
-                ..
-            }
-        )));
+        assert!(notices(&evs, NoticeKind::Missing) > 0);
         old.write_all(line(3).as_bytes()).expect("write old");
         std::fs::write(&p, line(4)).expect("recreate");
         f.poll(&mut evs).expect("poll");
         assert_eq!(cids(&evs), vec![2, 3, 4]);
-        assert!(evs.iter().any(|e| matches!(
-            e,
-            LogEvent::Notice {
-                kind: NoticeKind::Rotated,
-                ..
-            }
-        )));
+        assert!(notices(&evs, NoticeKind::Rotated) > 0);
     }
 
     #[test]
@@ -969,29 +958,12 @@ mod tests {
         let mut evs = Vec::new();
         f.start(&mut evs).expect("start");
         f.poll(&mut evs).expect("poll");
-        let missing = evs
-            .iter()
-            .filter(|e| {
-                matches!(
-                    e,
-                    LogEvent::Notice {
-                        kind: NoticeKind::Missing,
-                        ..
-                    }
-                )
-            })
-            .count();
+        let missing = notices(&evs, NoticeKind::Missing);
         assert_eq!(missing, 1, "said once, not on every poll");
         std::fs::write(&p, format!("{}{}", line(1), line(2))).expect("create");
         f.poll(&mut evs).expect("poll");
         assert_eq!(cids(&evs), vec![1, 2]);
-        assert!(evs.iter().any(|e| matches!(
-            e,
-            LogEvent::Notice {
-                kind: NoticeKind::Appeared,
-                ..
-            }
-        )));
+        assert!(notices(&evs, NoticeKind::Appeared) > 0);
     }
 
     #[test]
