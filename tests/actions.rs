@@ -4,6 +4,9 @@
 //! kills, the audit log has its fields and no secret, and `reload:firewall` with nftables
 //! restores traffic in a network namespace (root only).
 
+mod common;
+
+use common::{Supervisord, alive, is_root, reap_or_kill, tool};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -19,17 +22,6 @@ use triage502::config::{self, Config};
 
 /// Actions are one at a time per process: the tests take turns.
 static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
-
-fn tool(name: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
-        .unwrap_or(false)
-}
 
 fn cfg(text: &str) -> Config {
     config::parse(text, "test").unwrap_or_else(|e| panic!("test config: {e}"))
@@ -65,16 +57,6 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-fn alive(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            !s.rsplit_once(')')
-                .map(|(_, r)| r.trim_start().starts_with('Z'))
-                .unwrap_or(true)
-        })
-        .unwrap_or(false)
 }
 
 fn toml_str(p: &Path) -> String {
@@ -187,14 +169,7 @@ impl Drop for Nginx {
             .stderr(Stdio::null())
             .status();
         if let Some(pid) = pid {
-            let deadline = Instant::now() + Duration::from_secs(3);
-            while alive(pid) && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if alive(pid) {
-                // SAFETY: kill(2) on the master our test started.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
-            }
+            reap_or_kill(pid, Duration::from_secs(3));
         }
     }
 }
@@ -294,36 +269,6 @@ async fn reload_nginx_is_refused_on_broken_config_and_reloads_a_good_one() {
     );
 }
 
-/// A supervisord of the test's own; shut down (and killed if needed) on drop.
-struct Supervisord {
-    conf: PathBuf,
-    pidfile: PathBuf,
-}
-
-impl Drop for Supervisord {
-    fn drop(&mut self) {
-        let pid: Option<i32> = std::fs::read_to_string(&self.pidfile)
-            .ok()
-            .and_then(|s| s.trim().parse().ok());
-        let _ = Command::new("supervisorctl")
-            .arg("-c")
-            .arg(&self.conf)
-            .arg("shutdown")
-            .stdout(Stdio::null())
-            .status();
-        if let Some(pid) = pid {
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while alive(pid) && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if alive(pid) {
-                // SAFETY: kill(2) on the pid our supervisord wrote.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
-            }
-        }
-    }
-}
-
 fn supervisor_status(conf: &Path, program: &str) -> (String, Option<u32>) {
     let out = Command::new("supervisorctl")
         .arg("-c")
@@ -349,32 +294,14 @@ async fn restart_through_a_real_supervisord_is_verified_fixed() {
     let d = dir.path();
     let p = d.display();
     let port = free_port();
-    let conf = d.join("supervisord.conf");
-    let user = if is_root() { "user=root\n" } else { "" };
-    std::fs::write(
-        &conf,
-        format!(
-            "[unix_http_server]\nfile={p}/s.sock\n\n\
-             [supervisord]\nlogfile={p}/supervisord.log\npidfile={p}/supervisord.pid\nchildlogdir={p}\n{user}\n\
-             [rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n\
-             [supervisorctl]\nserverurl=unix://{p}/s.sock\n\n\
-             [program:docservice]\ncommand=python3 -m http.server {port} --bind 127.0.0.1 --directory {p}\nstartsecs=0\nautorestart=false\nstopsignal=KILL\n\n\
+    let guard = Supervisord::start(
+        d,
+        &format!(
+            "[program:docservice]\ncommand=python3 -m http.server {port} --bind 127.0.0.1 --directory {p}\nstartsecs=0\nautorestart=false\nstopsignal=KILL\n\n\
              [program:sleeper]\ncommand=sleep 1000\nstartsecs=0\nautorestart=false\n"
         ),
-    )
-    .unwrap();
-    let guard = Supervisord {
-        conf: conf.clone(),
-        pidfile: d.join("supervisord.pid"),
-    };
-    assert!(
-        Command::new("supervisord")
-            .arg("-c")
-            .arg(&conf)
-            .status()
-            .unwrap()
-            .success()
     );
+    let conf = guard.conf.clone();
     let deadline = Instant::now() + Duration::from_secs(10);
     let old_pid = loop {
         let (st, pid) = supervisor_status(&conf, "docservice");

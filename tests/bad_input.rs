@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{Lab, Tmux, bin, have_tmux};
+use common::{Lab, Tmux, bin, have_tmux, proc_state};
 use std::fs::OpenOptions;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -432,11 +432,6 @@ fn procs() -> Vec<(i32, i32, i32)> {
         .collect()
 }
 
-fn state(pid: i32) -> Option<char> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    stat[stat.rfind(')')? + 2..].chars().next()
-}
-
 fn cmdline(pid: i32) -> String {
     std::fs::read(format!("/proc/{pid}/cmdline"))
         .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
@@ -528,9 +523,9 @@ fn signals_leave_no_stray_children() {
             .filter(|(p, pp, pg)| {
                 let child = *pp == console || kids.iter().any(|(k, _)| k == p);
                 let in_group = *pg == console || kids.iter().any(|(k, _)| k == pg);
-                child || (in_group && state(*p) != Some('Z'))
+                child || (in_group && proc_state(*p) != Some('Z'))
             })
-            .map(|(p, _, _)| (p, format!("{:?} {}", state(p), cmdline(p))))
+            .map(|(p, _, _)| (p, format!("{:?} {}", proc_state(p), cmdline(p))))
             .collect();
         eprintln!(
             "signal {sig}: children just before the signal: {kids:?}; left after exit: {stray:?}"

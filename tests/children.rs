@@ -1,18 +1,12 @@
 //! The register of external commands (`triage502::children`) on its own, in its own process:
 //! `shutdown` closes the register for the whole process, which other tests must not see.
 
+mod common;
+
+use common::{alive, proc_state};
 use std::time::Duration;
 use triage502::children::{running, shutdown, spawn};
 use triage502::host::cmd;
-
-fn state(pid: i32) -> Option<char> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    stat[stat.rfind(')')? + 2..].chars().next()
-}
-
-fn alive(pid: i32) -> bool {
-    matches!(state(pid), Some('S' | 'R' | 'D'))
-}
 
 /// Not running (gone, or a zombie) within 5 s: signals take a moment to land.
 fn stops(pid: i32) -> bool {
@@ -113,28 +107,28 @@ fn aborted_tools_lose_their_group_and_shutdown_reaps_everything() {
     let (aborted, shell) = (aborted[0], shell[0]);
     for p in [aborted, shell] {
         // killed; a zombie of ours unless tokio happened to reap it before the runtime stopped
-        assert!(stops(p), "{p}: {:?}", state(p));
+        assert!(stops(p), "{p}: {:?}", proc_state(p));
     }
     assert!(
         stops(grandchild),
         "the aborted tool's own child was killed with its group: {:?}",
-        state(grandchild)
+        proc_state(grandchild)
     );
     assert!(alive(held_pid) && alive(held_grandchild));
     let unreaped = [aborted, shell, held_pid]
         .iter()
-        .filter(|p| state(**p).is_some())
+        .filter(|p| proc_state(**p).is_some())
         .count();
     assert_eq!(running(), unreaped);
 
     assert_eq!(shutdown(Duration::from_millis(300)), unreaped);
     for p in [aborted, shell, held_pid] {
-        assert_eq!(state(p), None, "{p} was reaped");
+        assert_eq!(proc_state(p), None, "{p} was reaped");
     }
     assert!(
         stops(held_grandchild),
         "the held tool's own child got the signal with its group: {:?}",
-        state(held_grandchild)
+        proc_state(held_grandchild)
     );
     // As the console does after `shutdown` (it exits without dropping its runtime): a
     // `Tracked` dropped now would have tokio signal a pid that is no longer ours.

@@ -402,11 +402,9 @@ fn sigterm_during_an_action_cancels_and_audits_it() {
         "the cancelled run is audited: {audit}"
     );
     std::thread::sleep(std::time::Duration::from_millis(100));
-    let state = std::fs::read_to_string(format!("/proc/{sleeper}/stat")).unwrap_or_default();
-    let running = state
-        .rsplit_once(')')
-        .is_some_and(|(_, r)| matches!(r.trim_start().chars().next(), Some('S' | 'R')));
-    assert!(!running, "the action's own child was stopped: {state}");
+    let state = common::proc_state(sleeper);
+    let running = matches!(state, Some('S' | 'R'));
+    assert!(!running, "the action's own child was stopped: {state:?}");
 }
 
 /// `mouse = true`: the wheel moves the selection in the focused pane. The terminal's SGR mouse

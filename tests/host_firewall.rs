@@ -2,6 +2,9 @@
 //! run inside the namespace through its command prefix, finds the DROP and REJECT rules on the
 //! upstream ports. Needs root and nft; skipped otherwise.
 
+mod common;
+
+use common::tool;
 use std::process::Command;
 use std::time::Duration;
 
@@ -13,15 +16,6 @@ impl Drop for Netns {
     fn drop(&mut self) {
         let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
     }
-}
-
-fn tool(name: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
-        .unwrap_or(false)
-        || ["/usr/sbin", "/sbin"]
-            .iter()
-            .any(|d| std::path::Path::new(d).join(name).is_file())
 }
 
 fn nft_in(ns: &str, script: &str) {

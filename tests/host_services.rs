@@ -1,8 +1,10 @@
 //! Service backends: recorded systemd and docker outputs parse; supervisor is read from a real
 //! supervisord started by the test (the lab's stand-in Document Server programs `ds:*`).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use common::{Supervisord, alive, tool};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use triage502::host::services::{
@@ -108,59 +110,6 @@ fn docker_recorded_outputs_parse() {
     assert!(parse_docker_inspect("ds", c, "not json").is_err());
 }
 
-/// A supervisord of the test's own; shut down (and killed if needed) on drop.
-struct Supervisord {
-    conf: PathBuf,
-    pidfile: PathBuf,
-    extra_pids: Vec<u32>,
-}
-
-fn alive(pid: u32) -> bool {
-    // A zombie counts as gone.
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            !s.rsplit_once(')')
-                .map(|(_, r)| r.trim_start().starts_with('Z'))
-                .unwrap_or(true)
-        })
-        .unwrap_or(false)
-}
-
-impl Drop for Supervisord {
-    fn drop(&mut self) {
-        let pid: Option<u32> = std::fs::read_to_string(&self.pidfile)
-            .ok()
-            .and_then(|s| s.trim().parse().ok());
-        let _ = Command::new("supervisorctl")
-            .arg("-c")
-            .arg(&self.conf)
-            .arg("shutdown")
-            .output();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        if let Some(pid) = pid {
-            while alive(pid) && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if alive(pid) {
-                // SAFETY: kill(2) on the pid our supervisord wrote.
-                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-            }
-        }
-        for p in &self.extra_pids {
-            if alive(*p) {
-                // SAFETY: kill(2) on a program pid our supervisord started.
-                unsafe { libc::kill(*p as i32, libc::SIGKILL) };
-            }
-        }
-    }
-}
-
-fn tool(name: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
-        .unwrap_or(false)
-}
-
 #[tokio::test]
 async fn supervisor_states_from_real_supervisord() {
     if !tool("supervisord") || !tool("supervisorctl") {
@@ -168,45 +117,14 @@ async fn supervisor_states_from_real_supervisord() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let conf = d.join("supervisord.conf");
-    let sock = d.join("s.sock");
-    let p = d.display();
-    std::fs::write(
-        &conf,
-        format!(
-            "[unix_http_server]\nfile={p}/s.sock\n\n\
-             [supervisord]\nlogfile={p}/supervisord.log\npidfile={p}/supervisord.pid\nchildlogdir={p}\n\
-             user=root\nnodaemon=false\n\n\
-             [rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n\
-             [supervisorctl]\nserverurl=unix://{p}/s.sock\n\n\
-             [program:docservice]\ncommand=sleep 1000\nstartsecs=0\nautorestart=false\n\n\
-             [program:converter]\ncommand=/bin/false\nstartsecs=1\nstartretries=0\nautorestart=false\n\n\
-             [program:metrics]\ncommand=sleep 1000\nautostart=false\n\n\
-             [group:ds]\nprograms=docservice,converter,metrics\n"
-        )
-        .replace("user=root\n", if unsafe { libc::geteuid() } == 0 { "user=root\n" } else { "" }),
-    )
-    .unwrap();
-    let mut guard = Supervisord {
-        conf: conf.clone(),
-        pidfile: d.join("supervisord.pid"),
-        extra_pids: vec![],
-    };
-    let st = Command::new("supervisord")
-        .arg("-c")
-        .arg(&conf)
-        .status()
-        .unwrap();
-    assert!(st.success(), "supervisord failed to start");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !sock.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "supervisord socket did not appear"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut guard = Supervisord::start(
+        dir.path(),
+        "[program:docservice]\ncommand=sleep 1000\nstartsecs=0\nautorestart=false\n\n\
+         [program:converter]\ncommand=/bin/false\nstartsecs=1\nstartretries=0\nautorestart=false\n\n\
+         [program:metrics]\ncommand=sleep 1000\nautostart=false\n\n\
+         [group:ds]\nprograms=docservice,converter,metrics\n",
+    );
+    let conf = guard.conf.clone();
     let q = |prog: &str| ServiceQuery {
         backend: Backend::Supervisor,
         supervisor_config: Some(conf.clone()),
@@ -233,7 +151,7 @@ async fn supervisor_states_from_real_supervisord() {
     assert_eq!(ds.name, "docservice");
     assert_eq!(ds.state, ServiceState::Active, "{ds:?}");
     let pid = ds.pid.expect("running program has a pid");
-    guard.extra_pids.push(pid);
+    guard.extra_pids.push(pid as i32);
     let cmdline = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap();
     assert!(
         cmdline.starts_with("sleep"),
@@ -259,5 +177,5 @@ async fn supervisor_states_from_real_supervisord() {
     let s = services::status(&q("docservice"), t).await;
     assert_eq!(s.state, ServiceState::Unknown);
     assert!(s.hint.is_some() || !s.detail.is_empty(), "{s:?}");
-    assert!(!alive(pid), "program stopped with supervisord");
+    assert!(!alive(pid as i32), "program stopped with supervisord");
 }

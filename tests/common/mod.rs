@@ -274,3 +274,104 @@ pub fn tool_script(dir: &Path, name: &str, body: &str) -> PathBuf {
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     p
 }
+
+/// Whether `name` is an executable in PATH (or in /usr/sbin, /sbin, which a user's PATH may
+/// lack).
+pub fn tool(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+        .unwrap_or(false)
+        || ["/usr/sbin", "/sbin"]
+            .iter()
+            .any(|d| Path::new(d).join(name).is_file())
+}
+
+/// The state letter of `pid` from /proc (`R`, `S`, `D`, `Z`, …); `None` when it is gone.
+pub fn proc_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat[stat.rfind(')')? + 2..].chars().next()
+}
+
+/// Whether `pid` runs (a zombie counts as gone).
+pub fn alive(pid: i32) -> bool {
+    proc_state(pid).is_some_and(|c| c != 'Z')
+}
+
+/// Waits up to `within` for `pid` to go (after asking it to), then kills it.
+pub fn reap_or_kill(pid: i32, within: Duration) {
+    let deadline = Instant::now() + within;
+    while alive(pid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if alive(pid) {
+        // SAFETY: kill(2) on a pid the test started (or its daemon wrote).
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+}
+
+/// A supervisord of the test's own in `dir` (socket, pid file, logs there), running the given
+/// `[program:…]` sections; shut down on drop, and killed (with `extra_pids`) if it lingers.
+pub struct Supervisord {
+    pub conf: PathBuf,
+    pub pidfile: PathBuf,
+    pub extra_pids: Vec<i32>,
+}
+
+impl Supervisord {
+    /// Writes `dir/supervisord.conf` with `programs` appended, starts supervisord and waits
+    /// (10 s at most) for its socket.
+    pub fn start(dir: &Path, programs: &str) -> Supervisord {
+        let p = dir.display();
+        let user = if is_root() { "user=root\n" } else { "" };
+        let conf = dir.join("supervisord.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "[unix_http_server]\nfile={p}/s.sock\n\n\
+                 [supervisord]\nlogfile={p}/supervisord.log\npidfile={p}/supervisord.pid\nchildlogdir={p}\n{user}\n\
+                 [rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n\
+                 [supervisorctl]\nserverurl=unix://{p}/s.sock\n\n{programs}"
+            ),
+        )
+        .expect("write supervisord.conf");
+        let guard = Supervisord {
+            conf: conf.clone(),
+            pidfile: dir.join("supervisord.pid"),
+            extra_pids: Vec::new(),
+        };
+        let st = Command::new("supervisord")
+            .arg("-c")
+            .arg(&conf)
+            .status()
+            .expect("run supervisord");
+        assert!(st.success(), "supervisord failed to start");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !dir.join("s.sock").exists() {
+            assert!(
+                Instant::now() < deadline,
+                "supervisord socket did not appear"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        guard
+    }
+}
+
+impl Drop for Supervisord {
+    fn drop(&mut self) {
+        let pid: Option<i32> = std::fs::read_to_string(&self.pidfile)
+            .ok()
+            .and_then(|s| s.trim().parse().ok());
+        let _ = Command::new("supervisorctl")
+            .arg("-c")
+            .arg(&self.conf)
+            .arg("shutdown")
+            .output();
+        if let Some(pid) = pid {
+            reap_or_kill(pid, Duration::from_secs(5));
+        }
+        for &p in &self.extra_pids {
+            reap_or_kill(p, Duration::ZERO);
+        }
+    }
+}
