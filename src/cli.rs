@@ -153,14 +153,6 @@ pub fn main() -> i32 {
     run(cli)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
-}
-
 fn load(g: &Global) -> Result<(config::Config, config::Source), i32> {
     match config::load(&g.selector()) {
         Ok((mut c, s)) => {
@@ -208,7 +200,7 @@ fn write_out(out: Option<&PathBuf>, text: &str) -> i32 {
 /// Load the config and run one round of the engine (for `check` and `report`).
 fn one_round(g: &Global) -> Result<crate::engine::State, i32> {
     let (cfg, source) = load(g)?;
-    let rt = runtime().map_err(|e| {
+    let rt = crate::util::runtime().map_err(|e| {
         crate::say_err!("triage502: {e}");
         3
     })?;
@@ -267,7 +259,7 @@ pub fn run(cli: Cli) -> i32 {
             };
             let mut q = crate::engine::host_query(&cfg);
             crate::host::cli::apply(&args, &mut q);
-            match runtime() {
+            match crate::util::runtime() {
                 Ok(rt) => rt.block_on(crate::host::cli::run(&q, args.format)),
                 Err(e) => {
                     crate::say_err!("triage502: {e}");
@@ -288,7 +280,7 @@ pub fn run(cli: Cli) -> i32 {
         ),
         Some(Command::Logs {
             cmd: LogsCommand::Follow(a),
-        }) => match runtime() {
+        }) => match crate::util::runtime() {
             Ok(rt) => rt.block_on(crate::logs::cli::run_follow(&a)),
             Err(e) => {
                 crate::say_err!("triage502: {e}");

@@ -165,6 +165,16 @@ fn jwt_end(b: &[u8], start: usize) -> Option<usize> {
     }
 }
 
+/// The tokio runtime every command uses: two worker threads (the box may be sick; triage502
+/// stays small), all drivers. The error is a sentence for the user.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
 /// Starts watching SIGTERM, SIGHUP (the SSH session gone) and SIGINT at once, and returns a
 /// future that resolves to the name of the first that arrives. Watching starts here, not at
 /// the first poll, so a signal right after this call is not missed (its default action would

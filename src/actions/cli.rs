@@ -44,14 +44,10 @@ pub fn run(cmd: &ActionCommand, cfg: &Config, read_only: bool) -> i32 {
     match cmd {
         ActionCommand::List { format } => list(cfg, *format),
         ActionCommand::Run { id, yes } => {
-            let rt = match tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-            {
+            let rt = match crate::util::runtime() {
                 Ok(r) => r,
                 Err(e) => {
-                    crate::say_err!("triage502: cannot start the async runtime: {e}");
+                    crate::say_err!("triage502: {e}");
                     return 3;
                 }
             };

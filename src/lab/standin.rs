@@ -158,11 +158,7 @@ struct Ctx {
 /// Run the stand-in on `127.0.0.1:port` with lab folder `dir` until the process is killed.
 /// Builds its own tokio runtime (sync entry for the CLI).
 pub fn serve(dir: &Path, port: u16) -> anyhow::Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot build the tokio runtime for the stand-in")?;
+    let rt = crate::util::runtime().map_err(|e| anyhow::anyhow!("stand-in: {e}"))?;
     rt.block_on(serve_async(dir.to_path_buf(), port))
 }
 

@@ -60,14 +60,10 @@ pub fn run(cfg: Arc<Config>, source: String) -> i32 {
         );
         return 1;
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match crate::util::runtime() {
         Ok(r) => r,
         Err(e) => {
-            crate::say_err!("triage502: cannot start the async runtime: {e}");
+            crate::say_err!("triage502: {e}");
             return 1;
         }
     };
