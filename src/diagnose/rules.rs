@@ -514,11 +514,28 @@ fn blocking_rules(c: &Ctx<'_>, port: u16, drop: bool) -> Option<Vec<Evidence>> {
     )
 }
 
+/// The first upstream, proxy or dependency hop whose TCP connect failed with `err`: where a
+/// firewall rule would show.
+fn firewalled_hop<'a>(c: &Ctx<'a>, err: NetError) -> Option<&'a HopResult> {
+    c.input.hops.iter().find(|h| {
+        is_tcp_fail(h, err) && matches!(h.role, Role::Upstream | Role::Proxy | Role::Dependency)
+    })
+}
+
+/// `hop`'s name, then the hops that go through it (via-proxy and upstream), once each.
+fn with_dependents(c: &Ctx<'_>, hop: &HopResult) -> Vec<String> {
+    let mut explains = vec![hop.name.clone()];
+    explains.extend(
+        dependents(c, &[Role::ViaProxy, Role::Upstream])
+            .into_iter()
+            .filter(|h| h.name != hop.name)
+            .map(|h| h.name.clone()),
+    );
+    explains
+}
+
 fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
-    let hop = c.input.hops.iter().find(|h| {
-        is_tcp_fail(h, NetError::Timeout)
-            && matches!(h.role, Role::Upstream | Role::Proxy | Role::Dependency)
-    })?;
+    let hop = firewalled_hop(c, NetError::Timeout)?;
     let port = port_of(hop)?;
     let listener = listener_evidence(c, port);
     let rules = blocking_rules(c, port, true);
@@ -538,13 +555,7 @@ fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
     ev.extend(listener.map(|(_, e)| e));
     ev.extend(rules.unwrap_or_default());
     ev.extend(c.log_evidence(&[Class::UpstreamConnectTimeout]));
-    let mut explains = vec![hop.name.clone()];
-    explains.extend(
-        dependents(c, &[Role::ViaProxy, Role::Upstream])
-            .into_iter()
-            .filter(|h| h.name != hop.name)
-            .map(|h| h.name.clone()),
-    );
+    let explains = with_dependents(c, hop);
     Some(finding(
         "firewall_drop",
         format!(
@@ -566,10 +577,7 @@ fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
 }
 
 fn firewall_reject(c: &Ctx<'_>) -> Option<Finding> {
-    let hop = c.input.hops.iter().find(|h| {
-        is_tcp_fail(h, NetError::Refused)
-            && matches!(h.role, Role::Upstream | Role::Proxy | Role::Dependency)
-    })?;
+    let hop = firewalled_hop(c, NetError::Refused)?;
     let port = port_of(hop)?;
     let (listening, lev) = listener_evidence(c, port)?;
     if !listening {
@@ -598,13 +606,7 @@ fn firewall_reject(c: &Ctx<'_>) -> Option<Finding> {
     };
     let mut ev = vec![probe_evidence(hop), lev];
     ev.extend(rules.unwrap_or_default());
-    let mut explains = vec![hop.name.clone()];
-    explains.extend(
-        dependents(c, &[Role::ViaProxy, Role::Upstream])
-            .into_iter()
-            .filter(|h| h.name != hop.name)
-            .map(|h| h.name.clone()),
-    );
+    let explains = with_dependents(c, hop);
     Some(finding(
         "firewall_reject",
         format!(
