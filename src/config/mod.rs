@@ -540,17 +540,9 @@ pub fn load_file(path: &Path) -> Result<Config, LoadError> {
 
 /// Parse and validate config text; `source` names it in messages.
 pub fn parse(text: &str, source: &str) -> Result<Config, LoadError> {
-    let problems = check_text(text);
-    if !problems.is_empty() {
-        return Err(LoadError {
-            source: source.to_string(),
-            problems,
-        });
-    }
-    // check_text parsed it already; a second parse cannot fail differently.
-    toml::from_str(text).map_err(|e| LoadError {
+    validate::validated(text).map_err(|problems| LoadError {
         source: source.to_string(),
-        problems: vec![Problem::plain(e.message().to_string(), None)],
+        problems,
     })
 }
 

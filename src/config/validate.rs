@@ -103,9 +103,38 @@ const MAX_SCHEMA_PROBLEMS: usize = 20;
 /// is already reported). An error that is not on a one-line `key = value` (a missing field, a
 /// bad table) ends the collection. At most [`MAX_SCHEMA_PROBLEMS`], in file order.
 pub fn check_text(text: &str) -> Vec<Problem> {
-    if let Err(e) = text.parse::<toml::Table>() {
-        return vec![problem_of(&e, text)];
+    match validated(text) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems,
     }
+}
+
+/// The config when `text` is usable, else every problem (see [`check_text`]). The text is
+/// parsed once when it is valid.
+pub fn validated(text: &str) -> Result<Config, Vec<Problem>> {
+    let first = match toml::from_str::<Config>(text) {
+        Ok(cfg) => {
+            let problems = semantic(&cfg, text);
+            return if problems.is_empty() {
+                Ok(cfg)
+            } else {
+                Err(problems)
+            };
+        }
+        Err(e) => e,
+    };
+    if text.parse::<toml::Table>().is_err() {
+        return Err(vec![problem_of(&first, text)]);
+    }
+    let problems = schema_problems(text);
+    if problems.is_empty() {
+        return Err(vec![problem_of(&first, text)]);
+    }
+    Err(problems)
+}
+
+/// Every schema error of a text that is valid TOML but not a valid config.
+fn schema_problems(text: &str) -> Vec<Problem> {
     let mut problems: Vec<Problem> = Vec::new();
     // (the table's header offset, the key) of each line commented out
     let mut removed: Vec<(usize, String)> = Vec::new();
@@ -113,7 +142,6 @@ pub fn check_text(text: &str) -> Vec<Problem> {
     // Each pass comments out at least one line, so this ends; the bound is a second guard.
     for _ in 0..text.lines().count() + 1 {
         let e = match toml::from_str::<Config>(&work) {
-            Ok(cfg) if problems.is_empty() => return semantic(&cfg, text),
             Ok(_) => break,
             Err(e) => e,
         };
