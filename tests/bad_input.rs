@@ -468,10 +468,7 @@ fn signals_leave_no_stray_children() {
     for sig in [libc::SIGTERM, libc::SIGHUP] {
         let t = Tmux::new(&format!("sigkids-{sig}"), "s");
         t.start_shell(150, 45, Some(&slow));
-        t.keys(&[
-            &format!("{} --config {}; echo EXITED $?", bin(), toml.display()),
-            "Enter",
-        ]);
+        t.run(&format!("{} --config {}", bin(), toml.display()));
         t.wait("the chain", 20, |s| s.contains("✔ OK      dns"));
         let shell: i32 =
             String::from_utf8_lossy(&t.cmd(&["display", "-p", "-t", "s", "#{pane_pid}"]).stdout)
@@ -505,7 +502,8 @@ fn signals_leave_no_stray_children() {
             std::thread::sleep(Duration::from_millis(1));
         };
         assert_eq!(unsafe { libc::kill(console, sig) }, 0);
-        t.wait("the console to exit", 10, |s| s.contains("EXITED"));
+        let (s, code) = t.wait_exit("the console to exit", 10);
+        assert_eq!(code, 0, "{s}");
         std::thread::sleep(Duration::from_millis(300));
         let alt = String::from_utf8_lossy(
             &t.cmd(&["display", "-p", "-t", "s", "#{alternate_on}"])

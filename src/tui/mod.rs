@@ -75,13 +75,21 @@ pub fn run(cfg: Arc<Config>, source: String) -> i32 {
     code
 }
 
+/// Reads the terminal's input while the console has the terminal. Once it is given back (the
+/// console is quitting: stopping an action can take seconds; or Ctrl-Z), the thread stops
+/// reading, so what the user types then reaches the shell instead of the console. Only a read
+/// already waiting when the terminal is given back (for at most [`INPUT_POLL`]) can take a key.
 fn spawn_input_thread(tx: mpsc::Sender<AppEvent>) {
     std::thread::spawn(move || {
         loop {
             if tx.is_closed() {
                 return;
             }
-            match event::poll(Duration::from_millis(250)) {
+            if !TERMINAL_TAKEN.load(std::sync::atomic::Ordering::SeqCst) {
+                std::thread::sleep(INPUT_POLL / 5);
+                continue;
+            }
+            match event::poll(INPUT_POLL) {
                 Ok(true) => match event::read() {
                     Ok(ev) => {
                         if tx.blocking_send(AppEvent::Input(ev)).is_err() {
@@ -525,5 +533,7 @@ const FRAME: Duration = Duration::from_millis(50);
 const ACTION_END_WAIT: Duration = Duration::from_secs(5);
 /// How long external tools get between SIGTERM and SIGKILL when the console quits.
 const CHILD_GRACE: Duration = Duration::from_millis(300);
+/// The longest wait for terminal input before the input thread looks whether it should stop.
+const INPUT_POLL: Duration = Duration::from_millis(100);
 /// Spinner speed while a probe is slow.
 const SPIN: Duration = Duration::from_millis(150);

@@ -168,6 +168,22 @@ impl Tmux {
         );
     }
 
+    /// Types `cmdline` into the shell with `; echo EXITED $?` after it, so that
+    /// [`Tmux::wait_exit`] sees the command end.
+    pub fn run(&self, cmdline: &str) {
+        self.keys(&[&format!("{cmdline}; echo EXITED $?"), "Enter"]);
+    }
+
+    /// Waits up to `secs` for the line the shell prints when the command given to
+    /// [`Tmux::run`] has ended, and returns the screen and the exit code. The typed command
+    /// line (`echo EXITED $?`, on screen as soon as the console leaves the alternate screen)
+    /// does not count: only `EXITED` followed by a number does.
+    pub fn wait_exit(&self, what: &str, secs: u64) -> (String, i32) {
+        let s = self.wait(what, secs, |s| exit_code(s).is_some());
+        let code = exit_code(&s).expect("matched above");
+        (s, code)
+    }
+
     /// Send keys to the session.
     pub fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", self.session];
@@ -218,6 +234,15 @@ impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.cmd(&["kill-server"]);
     }
+}
+
+/// The code in the first `EXITED <number>` line on `screen` (see [`Tmux::run`]).
+pub fn exit_code(screen: &str) -> Option<i32> {
+    screen.match_indices("EXITED ").find_map(|(i, m)| {
+        let rest = &screen[i + m.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    })
 }
 
 /// A TLS server with a fresh self-signed certificate for `localhost`; it reads the request and
