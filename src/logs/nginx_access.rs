@@ -50,9 +50,10 @@ pub struct AccessLine {
     pub upstream_addr: Vec<String>,
     /// `$upstream_response_time` per attempt, seconds.
     pub upstream_response_time: Vec<Option<f64>>,
-    /// Sent by triage502 itself: the line's last quoted field — the User-Agent in `combined`
-    /// and in formats that end with it — starts with `triage502/`. Such requests are left out
-    /// of what clients got (a client could pose as one; the probes' requests are not users).
+    /// Sent by triage502 itself: the User-Agent starts with `triage502/` (found where
+    /// `combined` puts it, as `agent="..."`, or as the last quoted field; see
+    /// [`user_agent_candidates`]). Such requests are left out of what clients got (a client
+    /// could pose as one; the probes' requests are not users).
     pub own_probe: bool,
 }
 
@@ -64,6 +65,31 @@ fn last_quoted(line: &[u8]) -> Option<&[u8]> {
     let end = memchr::memrchr(b'"', line)?;
     let start = memchr::memrchr(b'"', &line[..end])?;
     Some(&line[start + 1..end])
+}
+
+/// Keys a custom format may give the User-Agent (`agent="$http_user_agent"`).
+const USER_AGENT_KEYS: [&str; 3] = ["agent", "user_agent", "http_user_agent"];
+
+/// The places a format puts `$http_user_agent`, in what follows `$status`: the second quoted
+/// field when the line goes on like `combined` (`$body_bytes_sent "$http_referer"
+/// "$http_user_agent"`, also with more fields after it, as in nginx's `upstream_time`
+/// example), a `key="..."` of [`USER_AGENT_KEYS`], or the last quoted field.
+fn user_agent_candidates(tail: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let combined = (|| {
+        let t = tail.trim_ascii_start();
+        let bytes = t
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == b'-')
+            .count();
+        let t = t[bytes..].strip_prefix(b" \"")?;
+        let referer_end = memchr::memchr(b'"', t)?;
+        let t = t[referer_end + 1..].strip_prefix(b" \"")?;
+        Some(&t[..memchr::memchr(b'"', t)?])
+    })();
+    combined
+        .into_iter()
+        .chain(USER_AGENT_KEYS.iter().filter_map(|k| kv(tail, k)))
+        .chain(last_quoted(tail))
 }
 
 fn find(h: &[u8], n: &[u8]) -> Option<usize> {
@@ -156,7 +182,8 @@ impl AccessLine {
             own_probe: false,
         };
         let tail = &rest_trim[3..];
-        out.own_probe = last_quoted(tail).is_some_and(|ua| ua.starts_with(OWN_USER_AGENT));
+        out.own_probe = find(tail, OWN_USER_AGENT).is_some()
+            && user_agent_candidates(tail).any(|ua| ua.starts_with(OWN_USER_AGENT));
         if let Some(v) = fmt.status_keys.iter().find_map(|k| kv(tail, k)) {
             out.upstream_status = attempts(v)
                 .into_iter()
@@ -380,6 +407,38 @@ mod tests {
         assert!(s.feed(user).is_some_and(|l| !l.own_probe));
         assert!(s.feed(referred).is_some_and(|l| !l.own_probe));
         assert_eq!((s.requests(), s.own_probes(), s.client().s502), (2, 1, 2));
+    }
+
+    #[test]
+    fn own_probes_are_found_where_formats_put_the_user_agent() {
+        let fmt = AccessFormat::default();
+        let own = |line: &str| {
+            AccessLine::parse(line.as_bytes(), &fmt)
+                .expect("parses")
+                .own_probe
+        };
+        let head =
+            "127.0.0.1 - - [28/Nov/2026:12:55:01 +0000] \"GET /healthcheck HTTP/1.1\" 502 157";
+        // nginx's `upstream_time` example: combined, then quoted timings.
+        let timings = " rt=0.001 uct=\"0.000\" uht=\"-\" urt=\"0.001\"";
+        assert!(own(&format!("{head} \"-\" \"triage502/0.1.0\"{timings}")));
+        assert!(!own(&format!("{head} \"-\" \"curl/8.5.0\"{timings}")));
+        assert!(!own(&format!(
+            "{head} \"triage502/docs\" \"curl/8.5.0\"{timings}"
+        )));
+        // combined with X-Forwarded-For after the User-Agent.
+        assert!(own(&format!(
+            "{head} \"-\" \"triage502/0.1.0 lab\" \"10.0.0.1\""
+        )));
+        // a key of its own, anywhere.
+        assert!(own(&format!(
+            "{head} agent=\"triage502/0.1.0\" us=502 urt=0.001"
+        )));
+        assert!(!own(&format!(
+            "{head} agent=\"curl/8.5.0\" us=502 urt=0.001"
+        )));
+        // nothing after the bytes (the `common` shape): no User-Agent at all.
+        assert!(!own(head));
     }
 
     #[test]
