@@ -147,12 +147,16 @@ pub fn bindings(
     }
 }
 
-/// The keys bound to a command, for the help overlay and the key bar.
+/// The keys bound to a command, for the help overlay and the key bar: single characters
+/// first (`j` before `down`, `k` before `up`), then by name.
 pub fn keys_of<'a>(map: &'a BTreeMap<String, &'static str>, cmd: &str) -> Vec<&'a str> {
-    map.iter()
+    let mut ks: Vec<&str> = map
+        .iter()
         .filter(|(_, c)| **c == cmd)
         .map(|(k, _)| k.as_str())
-        .collect()
+        .collect();
+    ks.sort_by_key(|k| (k.chars().count() > 1, *k));
+    ks
 }
 
 #[cfg(test)]
@@ -164,7 +168,8 @@ mod tests {
         let m = bindings(&BTreeMap::new()).expect("defaults are valid");
         assert_eq!(m.get("q"), Some(&"quit"));
         assert_eq!(m.get("G"), Some(&"bottom"));
-        assert_eq!(keys_of(&m, "down"), vec!["down", "j"]);
+        assert_eq!(keys_of(&m, "down"), vec!["j", "down"]);
+        assert_eq!(keys_of(&m, "up"), vec!["k", "up"]);
     }
 
     #[test]

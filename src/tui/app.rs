@@ -134,7 +134,7 @@ pub struct App {
     pub dialog: Option<Dialog>,
     /// Show times in UTC (tests); else local time.
     pub utc: bool,
-    /// A fixed "now" for the title's incident clock (tests); else the real clock.
+    /// A fixed "now" for the clocks drawn (tests); else the real clock. See [`App::now`].
     pub clock: Option<chrono::DateTime<chrono::Utc>>,
     reprobe: Arc<Notify>,
 }
@@ -143,6 +143,11 @@ pub struct App {
 const DIALOG_LINES: usize = 200;
 
 impl App {
+    /// Now, for what the panes count from it (the incident clock, services' uptimes).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.unwrap_or_else(chrono::Utc::now)
+    }
+
     /// A new console for a config.
     pub fn new(cfg: Arc<Config>, source: String, reprobe: Arc<Notify>) -> Self {
         let (keys, keys_error) = match keys::bindings(&cfg.keys) {

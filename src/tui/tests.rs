@@ -327,3 +327,155 @@ fn rebound_keys_drive_the_help_and_duplicates_fall_back() {
     );
     assert_eq!(a.keys.get("p"), Some(&"pause"));
 }
+
+/// Host facts as the broken chain's box would have them: nginx running, ds-docservice failed
+/// after restarts, nothing on :8000, one OOM kill; firewall unknown (no root).
+fn host_facts(a: &mut App) {
+    use crate::host::process::{Memory, OomKill, OomReport, ProcInfo, Processes, Psi};
+    use crate::host::services::{Answered, ServiceState, ServiceStatus};
+    use crate::host::sockets::{Listener, Owner, Proto, Sockets};
+    use crate::host::{Part, Snapshot, Status, Unknown};
+    fn known<T>(v: T) -> Part<T> {
+        Part {
+            at: at(),
+            status: Status::Known(v),
+        }
+    }
+    fn unknown<T>(why: &str) -> Part<T> {
+        Part {
+            at: at(),
+            status: Status::Unknown {
+                reason: why.into(),
+                hint: Some("needs root: run with sudo".into()),
+            },
+        }
+    }
+    let svc = |name: &str, state, sub: &str, pid, up, restarts| ServiceStatus {
+        name: name.into(),
+        backend: Answered::Systemd,
+        unit: format!("{name}.service"),
+        state,
+        sub_state: Some(sub.into()),
+        pid,
+        since: None,
+        uptime_secs: up,
+        restarts,
+        exit_code: None,
+        health: None,
+        oom_killed: None,
+        detail: String::new(),
+        hint: None,
+        raw: String::new(),
+    };
+    let listener = |port, pid, name: &str| Listener {
+        proto: Proto::Tcp,
+        addr: "0.0.0.0".parse().expect("ip"),
+        port,
+        ipv6_socket: false,
+        inode: u64::from(port),
+        uid: 0,
+        owner: Owner::Process {
+            pid,
+            name: name.into(),
+            shared_with: vec![],
+        },
+    };
+    let proc = |pid, name: &str, role: &str, cpu, rss_mib: u64| ProcInfo {
+        pid,
+        ppid: Some(1),
+        name: name.into(),
+        role: Some(role.into()),
+        cmdline: name.into(),
+        cpu_percent: cpu,
+        rss_bytes: rss_mib << 20,
+        started_at: None,
+        state: 'S',
+    };
+    let snap = Snapshot {
+        taken_at: at(),
+        sockets: known(Sockets {
+            listeners: vec![
+                listener(80, 812, "nginx"),
+                listener(5432, 640, "postgres"),
+                listener(5672, 701, "beam.smp"),
+            ],
+            hidden_owners: 0,
+            unreadable_processes: 0,
+        }),
+        processes: known(Processes {
+            chain: vec![
+                proc(812, "nginx", "nginx master", 0.0, 6),
+                proc(640, "postgres", "postgres", 0.3, 48),
+                proc(701, "beam.smp", "rabbitmq", 1.2, 112),
+            ],
+            top_cpu: vec![],
+            top_rss: vec![],
+            total: 143,
+        }),
+        memory: known(Memory {
+            total_bytes: 8 << 30,
+            available_bytes: 1 << 30,
+            swap_total_bytes: 0,
+            swap_free_bytes: 0,
+            psi_some: Some(Psi {
+                avg10: 4.2,
+                avg60: 2.0,
+                avg300: 0.5,
+            }),
+            psi_full: None,
+        }),
+        oom: known(OomReport {
+            source: "journalctl -k".into(),
+            window: "last 24 h".into(),
+            kills: vec![OomKill {
+                time: Some("2026-11-28T02:58:40+0000".into()),
+                pid: 903,
+                process: "docservice".into(),
+                cgroup: Some("/system.slice/ds-docservice.service".into()),
+                line: "Out of memory: Killed process 903 (docservice)".into(),
+            }],
+        }),
+        services: known(vec![
+            svc(
+                "nginx",
+                ServiceState::Active,
+                "running",
+                Some(812),
+                Some(86_400 * 3 + 3_600),
+                Some(0),
+            ),
+            svc(
+                "ds-docservice",
+                ServiceState::Failed,
+                "failed",
+                None,
+                None,
+                Some(5),
+            ),
+        ]),
+        firewall: unknown("nft list ruleset: permission denied"),
+        selinux: Part::unknown(Unknown::new("SELinux absent", None)),
+        nginx: unknown("nginx -T: permission denied"),
+        targets: unknown("needs nginx's configuration"),
+    };
+    a.state.apply(Update::Host(Box::new(snap)));
+    // The findings the facts raised are stamped with the real clock: fix it for the snapshot.
+    for ev in a.state.timeline.iter_mut() {
+        ev.at = at();
+    }
+}
+
+/// The host panes (services, ports & processes) with facts in them: wide, and as tabs. The
+/// services' uptime goes on counting from the refresh (95 s before the drawn "now").
+#[test]
+fn host_panes_snapshots() {
+    let mut a = app("");
+    broken(&mut a);
+    host_facts(&mut a);
+    insta::assert_snapshot!("host_120x40", draw(&a, 120, 40));
+    for (pane, name) in [(Pane::Services, "services"), (Pane::Ports, "ports")] {
+        a.focus = pane;
+        insta::assert_snapshot!(format!("host_{name}_tab_80x24"), draw(&a, 80, 24));
+        insta::assert_snapshot!(format!("host_{name}_tab_40x15"), draw(&a, 40, 15));
+    }
+}

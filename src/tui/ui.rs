@@ -181,7 +181,7 @@ fn draw_title(f: &mut Frame, app: &App, area: Rect) {
         ));
     }
     if let Some(start) = s.incident_start {
-        let now = app.clock.unwrap_or_else(chrono::Utc::now);
+        let now = app.now();
         spans.push(Span::raw(match s.recovered_at {
             Some(r) => format!(
                 " · recovered in {}",
@@ -515,7 +515,10 @@ fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         );
         return;
     };
-    let rows: Vec<Row> = svcs
+    // Uptimes are as of the services' last refresh (every minute at rest): they go on counting.
+    let since_refresh = (app.now() - snap.services.at).num_seconds().max(0);
+    // One row of cells per service; the state cell carries its symbol and word.
+    let (states, cells): (Vec<HopState>, Vec<[String; 7]>) = svcs
         .iter()
         .map(|s| {
             let st = match s.state {
@@ -528,47 +531,94 @@ fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 S::Exited { code: Some(c) } => format!("exited {c}"),
                 other => format!("{other:?}").to_lowercase(),
             };
-            Row::new(vec![
-                Cell::from(Span::styled(
-                    format!("{} {}", st.symbol(), word),
-                    app.theme.state(st),
-                )),
-                Cell::from(s.name.clone()),
-                Cell::from(s.sub_state.clone().unwrap_or_default()),
-                Cell::from(s.pid.map(|p| p.to_string()).unwrap_or_else(|| "—".into())),
-                Cell::from(
-                    s.uptime_secs
-                        .map(|u| crate::engine::human_duration(u as i64))
-                        .unwrap_or_default(),
-                ),
-                Cell::from(s.restarts.map(|r| format!("{r}↻")).unwrap_or_default()),
-                Cell::from(format!("{:?}", s.backend).to_lowercase()),
-            ])
+            let cells = [
+                format!("{} {}", st.symbol(), word),
+                s.name.clone(),
+                s.sub_state.clone().unwrap_or_default(),
+                s.pid.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
+                s.uptime_secs
+                    .map(|u| crate::engine::human_duration(u as i64 + since_refresh))
+                    .unwrap_or_default(),
+                s.restarts.map(|r| format!("{r}↻")).unwrap_or_default(),
+                format!("{:?}", s.backend).to_lowercase(),
+            ];
+            (st, cells)
+        })
+        .unzip();
+    const HEADERS: [&str; 7] = ["STATE", "SERVICE", "SUB", "PID", "UP", "↻", "BACKEND"];
+    let inner = area.width.saturating_sub(2);
+    let shown = fit_columns(&HEADERS, &cells, &SERVICE_COLUMN_DROP_ORDER, inner);
+    let widths: Vec<Constraint> = shown
+        .iter()
+        .map(|&(i, w)| {
+            if i == 1 {
+                // The name takes what is left, at least what it needs.
+                Constraint::Min(w)
+            } else {
+                Constraint::Length(w)
+            }
+        })
+        .collect();
+    let rows: Vec<Row> = cells
+        .iter()
+        .zip(&states)
+        .map(|(c, st)| {
+            Row::new(shown.iter().map(|&(i, _)| {
+                if i == 0 {
+                    Cell::from(Span::styled(c[0].clone(), app.theme.state(*st)))
+                } else {
+                    Cell::from(c[i].clone())
+                }
+            }))
         })
         .collect();
     let mut st = TableState::default();
     if app.focus == Pane::Services && !svcs.is_empty() {
         st.select(Some(app.selected(Pane::Services)));
     }
-    let t = Table::new(
-        rows,
-        [
-            Constraint::Length(13),
-            Constraint::Length(16),
-            Constraint::Length(10),
-            Constraint::Length(7),
-            Constraint::Length(8),
-            Constraint::Length(4),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(
-        Row::new(["STATE", "SERVICE", "SUB", "PID", "UP", "", "BACKEND"])
-            .style(Style::default().add_modifier(Modifier::BOLD)),
-    )
-    .row_highlight_style(app.theme.selected())
-    .block(b);
+    let t = Table::new(rows, widths)
+        .header(
+            Row::new(shown.iter().map(|&(i, _)| HEADERS[i]))
+                .style(Style::default().add_modifier(Modifier::BOLD)),
+        )
+        .row_highlight_style(app.theme.selected())
+        .block(b);
     f.render_stateful_widget(t, area, &mut st);
+}
+
+/// The services table's columns in the order they are left out when the pane is too narrow
+/// for all: backend, sub-state, restarts, uptime, pid. State and name always stay.
+const SERVICE_COLUMN_DROP_ORDER: [usize; 5] = [6, 2, 5, 4, 3];
+
+/// Which columns of a table fit in `width` and how wide each is (its widest cell or header):
+/// columns are left out in `drop_order` until the rest, with one space between columns, fits.
+/// Returns `(column index, width)` in column order.
+fn fit_columns<const N: usize>(
+    headers: &[&str; N],
+    rows: &[[String; N]],
+    drop_order: &[usize],
+    width: u16,
+) -> Vec<(usize, u16)> {
+    let w = |i: usize| -> u16 {
+        rows.iter()
+            .map(|r| r[i].as_str())
+            .chain([headers[i]])
+            .map(|c| Span::raw(c).width())
+            .max()
+            .unwrap_or(0)
+            .min(u16::MAX as usize) as u16
+    };
+    let mut cols: Vec<(usize, u16)> = (0..N).map(|i| (i, w(i))).collect();
+    let need = |cols: &[(usize, u16)]| {
+        cols.iter().map(|c| c.1).sum::<u16>() + cols.len().saturating_sub(1) as u16
+    };
+    for d in drop_order {
+        if need(&cols) <= width {
+            break;
+        }
+        cols.retain(|c| c.0 != *d);
+    }
+    cols
 }
 
 fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
