@@ -200,8 +200,10 @@ impl App {
         self.reprobe.notify_one();
     }
 
-    /// The error-log entries shown: classified (not `other`), filtered, up to the pause point.
-    pub fn log_view(&self) -> Vec<&Record> {
+    /// The error-log pane's rows: the entries shown (classified, not `other`; filtered; up to
+    /// the pause point), consecutive ones that say the same thing as one row (see
+    /// [`LogRow`]).
+    pub fn log_view(&self) -> Vec<LogRow<'_>> {
         let entries = &self.state.logs.entries;
         let limit = match self.paused_at {
             Some(at) => {
@@ -212,14 +214,25 @@ impl App {
         };
         let f = self.filter.trim();
         let class = f.strip_prefix("class:").map(str::trim);
-        entries
-            .iter()
-            .take(limit)
-            .filter(|r| match class {
-                Some(c) => r.class().id() == c,
-                None => r.class() != Class::Other && (f.is_empty() || matches_text(r, f)),
-            })
-            .collect()
+        let text = f.to_lowercase();
+        let mut rows: Vec<LogRow<'_>> = Vec::new();
+        for r in entries.iter().take(limit).filter(|r| match class {
+            Some(c) => r.class().id() == c,
+            None => r.class() != Class::Other && (text.is_empty() || matches_text(r, &text)),
+        }) {
+            match rows.last_mut() {
+                Some(row) if same_failure(row.last, r) => {
+                    row.last = r;
+                    row.count += 1;
+                }
+                _ => rows.push(LogRow {
+                    first: r,
+                    last: r,
+                    count: 1,
+                }),
+            }
+        }
+        rows
     }
 
     /// How many lines a pane has (for selection bounds).
@@ -530,9 +543,45 @@ impl App {
     }
 }
 
+/// One row of the error-log pane: `count` consecutive entries that say the same thing (same
+/// class, message, and for nginx the same upstream and request; clients and times differ),
+/// from `first` to `last`. A failing upstream under load logs one line per request: a wall
+/// of identical lines would hide the one that differs.
+#[derive(Debug, Clone, Copy)]
+pub struct LogRow<'a> {
+    /// The oldest entry of the row.
+    pub first: &'a Record,
+    /// The newest entry of the row (its time is shown).
+    pub last: &'a Record,
+    /// How many entries the row stands for.
+    pub count: usize,
+}
+
+/// Whether two entries report the same failure (see [`LogRow`]).
+fn same_failure(a: &Record, b: &Record) -> bool {
+    a.class() == b.class()
+        && a.message() == b.message()
+        && match (a, b) {
+            (Record::Nginx(x), Record::Nginx(y)) => {
+                x.upstream == y.upstream && x.request == y.request
+            }
+            (Record::DocServer(_), Record::DocServer(_)) => true,
+            _ => false,
+        }
+}
+
+/// Whether an entry matches a lowercase filter text: its message, class, and for nginx its
+/// upstream and request.
 fn matches_text(r: &Record, f: &str) -> bool {
-    let f = f.to_lowercase();
-    r.message().to_lowercase().contains(&f) || r.class().id().contains(&f)
+    let has = |s: &str| s.to_lowercase().contains(f);
+    has(r.message())
+        || r.class().id().contains(f)
+        || match r {
+            Record::Nginx(e) => {
+                e.upstream.as_deref().is_some_and(has) || e.request.as_deref().is_some_and(has)
+            }
+            Record::DocServer(_) => false,
+        }
 }
 
 /// The binding-table name of a terminal key (see `config::keys::normalize`).

@@ -479,3 +479,47 @@ fn host_panes_snapshots() {
         insta::assert_snapshot!(format!("host_{name}_tab_40x15"), draw(&a, 40, 15));
     }
 }
+
+/// Consecutive entries reporting the same failure (clients and times differ) are one row with
+/// a count; a different upstream breaks the run. The text filter also matches the upstream.
+#[test]
+fn repeated_failures_are_one_row() {
+    let mut a = app("");
+    healthy(&mut a);
+    let line = |sec: u32, client: &str, port: u16| {
+        let raw = format!(
+            "2026/11/28 02:59:{sec:02} [error] 12#12: *{sec} connect() failed (111: Connection refused) while connecting to upstream, client: {client}, server: office, request: \"GET /healthcheck HTTP/1.1\", upstream: \"http://127.0.0.1:{port}/healthcheck\", host: \"office\""
+        );
+        crate::logs::Record::Nginx(crate::logs::nginx_error::Entry::parse(
+            raw.as_bytes(),
+            Some(u64::from(sec)),
+        ))
+    };
+    a.state.apply(Update::Logs(vec![
+        line(1, "10.0.0.1", 8000),
+        line(2, "10.0.0.2", 8000),
+        line(3, "10.0.0.3", 8000),
+        line(4, "10.0.0.4", 8001),
+        line(5, "10.0.0.5", 8000),
+    ]));
+    let counts: Vec<usize> = a.log_view().iter().map(|r| r.count).collect();
+    assert_eq!(counts, vec![3, 1, 1]);
+    let s = draw(&a, 120, 40);
+    assert!(s.contains("Error log (5 shown)"), "{s}");
+    assert!(
+        s.contains("02:59:03 ✖ upstream_refused ×3 127.0.0.1:8000 ← GET /healthcheck"),
+        "{s}"
+    );
+    a.focus = Pane::Logs;
+    a.on_key(key('g'));
+    a.on_key(code(KeyCode::Enter));
+    let (_, text) = ui::detail_text(&a);
+    assert!(
+        text.starts_with("3 entries like this one, 02:59:01 – 02:59:03"),
+        "{text}"
+    );
+    a.on_key(code(KeyCode::Esc));
+    a.filter = "127.0.0.1:8001".into();
+    let counts: Vec<usize> = a.log_view().iter().map(|r| r.count).collect();
+    assert_eq!(counts, vec![1]);
+}

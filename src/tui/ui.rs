@@ -406,19 +406,32 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         None => view.len().saturating_sub(rows),
     };
     let shown = &view[start..view.len().min(start + rows)];
+    // The class column is as wide as the longest class shown.
+    let class_w = shown
+        .iter()
+        .map(|row| row.last.class().id().len())
+        .max()
+        .unwrap_or(0);
     let items: Vec<ListItem> = shown
         .iter()
-        .map(|r| {
+        .map(|row| {
+            let r = row.last;
             let st = class_state(r.class());
             let time = r
                 .time()
                 .map(|t| t.format("%H:%M:%S").to_string())
                 .unwrap_or_else(|| "--:--:--".into());
-            let text = crate::util::shorten(r.message(), inner_w.saturating_sub(38).max(10));
+            // time, space, symbol, space, class, space
+            let used = 9 + 2 + class_w + 1;
+            let mut text = log_row_text(r);
+            if row.count > 1 {
+                text = format!("×{} {text}", row.count);
+            }
+            let text = crate::util::shorten(&text, inner_w.saturating_sub(used).max(10));
             ListItem::new(Line::from(vec![
                 Span::raw(format!("{time} ")),
                 Span::styled(
-                    format!("{} {:<24}", st.symbol(), r.class().id()),
+                    format!("{} {:<class_w$}", st.symbol(), r.class().id()),
                     app.theme.state(st),
                 ),
                 Span::raw(format!(" {text}")),
@@ -437,7 +450,8 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             ]))
         })
         .collect();
-    let mut title = format!(" Error log ({} shown", view.len());
+    let entries: usize = view.iter().map(|row| row.count).sum();
+    let mut title = format!(" Error log ({entries} shown");
     if !app.filter.is_empty() {
         title.push_str(&format!(", filter {:?}", app.filter));
     }
@@ -481,6 +495,34 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         list_area,
         &mut st,
     );
+}
+
+/// What an error-log row shows after its class, most telling first: for nginx, the upstream
+/// the attempt went to and the request (`127.0.0.1:8000 ← GET /healthcheck`), then the
+/// message. The class already says what happened; a cut row keeps where and for what.
+fn log_row_text(r: &crate::logs::Record) -> String {
+    let crate::logs::Record::Nginx(e) = r else {
+        return r.message().to_string();
+    };
+    let upstream = e.upstream.as_deref().map(|u| {
+        let u = u.split_once("://").map_or(u, |(_, rest)| rest);
+        // A unix socket (`unix:/run/x.sock:/path`) is shown whole; a host:port without its path.
+        if u.starts_with("unix:") {
+            u
+        } else {
+            u.split('/').next().unwrap_or(u)
+        }
+    });
+    let request = e.request.as_deref().map(|q| {
+        q.rsplit_once(" HTTP/")
+            .map_or(q, |(method_path, _)| method_path)
+    });
+    match (upstream, request) {
+        (Some(u), Some(q)) => format!("{u} ← {q} · {}", e.message),
+        (Some(u), None) => format!("{u} · {}", e.message),
+        (None, Some(q)) => format!("{q} · {}", e.message),
+        (None, None) => e.message.clone(),
+    }
 }
 
 fn unknown_line<'a>(app: &App, what: &str, why: Option<String>) -> ListItem<'a> {
@@ -929,11 +971,27 @@ pub fn detail_text(app: &App) -> (String, String) {
         Pane::Logs => {
             let view = app.log_view();
             match view.get(app.selected(Pane::Logs)) {
-                Some(r) => {
+                Some(row) => {
+                    let r = row.last;
                     let c = r.class();
                     let info = c.info();
+                    let times = if row.count > 1 {
+                        let at = |r: &crate::logs::Record| {
+                            r.time()
+                                .map(|t| t.format("%H:%M:%S").to_string())
+                                .unwrap_or_else(|| "--:--:--".into())
+                        };
+                        format!(
+                            "{} entries like this one, {} – {} (the newest below)\n\n",
+                            row.count,
+                            at(row.first),
+                            at(row.last)
+                        )
+                    } else {
+                        String::new()
+                    };
                     let t = format!(
-                        "{}\n\nclass: {} (client gets {})\n\nWhat happened: {}\n\nUsual causes: {}\n\nNext check: {}\n\nEntry:\n{}",
+                        "{times}{}\n\nclass: {} (client gets {})\n\nWhat happened: {}\n\nUsual causes: {}\n\nNext check: {}\n\nEntry:\n{}",
                         r.to_text(),
                         c.id(),
                         info.client_gets,
