@@ -71,6 +71,18 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The peer the attempt went to: the `upstream` field without its scheme and URI —
+    /// `127.0.0.1:8000` of `http://127.0.0.1:8000/healthcheck`, `unix:/run/ds.sock` of
+    /// `http://unix:/run/ds.sock:/healthcheck`.
+    pub fn upstream_peer(&self) -> Option<&str> {
+        let u = self.upstream.as_deref()?;
+        let u = u.split_once("://").map_or(u, |(_, rest)| rest);
+        Some(match u.strip_prefix("unix:") {
+            Some(path) => &u[..5 + path.find(':').unwrap_or(path.len())],
+            None => u.split('/').next().unwrap_or(u),
+        })
+    }
+
     /// Parse a complete raw entry (its physical lines joined with `\n`).
     pub fn parse(raw: &[u8], line: Option<u64>) -> Entry {
         let lines = 1 + memchr::memchr_iter(b'\n', raw).count() as u32;
@@ -726,6 +738,7 @@ mod tests {
         let fcgi = &entries[15];
         assert_eq!(fcgi.lines, 4);
         assert_eq!(fcgi.upstream.as_deref(), Some("fastcgi://127.0.0.1:9009"));
+        assert_eq!(fcgi.upstream_peer(), Some("127.0.0.1:9009"));
         assert!(fcgi.message.contains("Stack trace:\n#0 {main}"));
         assert_eq!(fcgi.cid, Some(37));
     }
@@ -793,6 +806,31 @@ mod tests {
         }
         assert_eq!(json["class"], "upstream_refused");
         assert_eq!(json["time"], "2026-11-28T12:54:52");
+    }
+
+    #[test]
+    fn upstream_peer_drops_scheme_and_uri() {
+        let peer = |u: &str| {
+            let raw = format!(
+                "2026/11/28 12:00:00 [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"{u}\", host: \"x\""
+            );
+            Entry::parse(raw.as_bytes(), None)
+                .upstream_peer()
+                .map(str::to_string)
+        };
+        assert_eq!(
+            peer("http://127.0.0.1:8000/healthcheck").as_deref(),
+            Some("127.0.0.1:8000")
+        );
+        assert_eq!(peer("http://[::1]:8000/").as_deref(), Some("[::1]:8000"));
+        assert_eq!(
+            peer("http://unix:/run/ds.sock:/healthcheck").as_deref(),
+            Some("unix:/run/ds.sock")
+        );
+        assert_eq!(
+            peer("fastcgi://unix:/run/php/php8.2-fpm.sock:").as_deref(),
+            Some("unix:/run/php/php8.2-fpm.sock")
+        );
     }
 
     #[test]

@@ -221,15 +221,8 @@ impl App {
             None => r.class() != Class::Other && (text.is_empty() || matches_text(r, &text)),
         }) {
             match rows.last_mut() {
-                Some(row) if same_failure(row.last, r) => {
-                    row.last = r;
-                    row.count += 1;
-                }
-                _ => rows.push(LogRow {
-                    first: r,
-                    last: r,
-                    count: 1,
-                }),
+                Some(row) if same_failure(row.last, r) => row.add(r),
+                _ => rows.push(LogRow::new(r)),
             }
         }
         rows
@@ -543,11 +536,11 @@ impl App {
     }
 }
 
-/// One row of the error-log pane: `count` consecutive entries that say the same thing (same
-/// class, message, and for nginx the same upstream and request; clients and times differ),
-/// from `first` to `last`. A failing upstream under load logs one line per request: a wall
-/// of identical lines would hide the one that differs.
-#[derive(Debug, Clone, Copy)]
+/// One row of the error-log pane: `count` consecutive entries that report the same failure
+/// (same class and message, and for nginx the same upstream peer; requests, clients and
+/// times differ), from `first` to `last`. A failing upstream under load logs one line per request:
+/// a wall of such lines would hide the one that differs.
+#[derive(Debug, Clone)]
 pub struct LogRow<'a> {
     /// The oldest entry of the row.
     pub first: &'a Record,
@@ -555,6 +548,42 @@ pub struct LogRow<'a> {
     pub last: &'a Record,
     /// How many entries the row stands for.
     pub count: usize,
+    /// The first [`LogRow::REQUESTS`] distinct requests of its nginx entries, oldest first.
+    pub requests: Vec<&'a str>,
+    /// Whether its entries had more distinct requests than those.
+    pub more_requests: bool,
+}
+
+impl<'a> LogRow<'a> {
+    /// Distinct requests kept per row.
+    pub const REQUESTS: usize = 3;
+
+    fn new(r: &'a Record) -> Self {
+        let mut row = LogRow {
+            first: r,
+            last: r,
+            count: 0,
+            requests: Vec::new(),
+            more_requests: false,
+        };
+        row.add(r);
+        row
+    }
+
+    fn add(&mut self, r: &'a Record) {
+        self.last = r;
+        self.count += 1;
+        if let Record::Nginx(e) = r
+            && let Some(q) = e.request.as_deref()
+            && !self.requests.contains(&q)
+        {
+            if self.requests.len() < Self::REQUESTS {
+                self.requests.push(q);
+            } else {
+                self.more_requests = true;
+            }
+        }
+    }
 }
 
 /// Whether two entries report the same failure (see [`LogRow`]).
@@ -562,9 +591,7 @@ fn same_failure(a: &Record, b: &Record) -> bool {
     a.class() == b.class()
         && a.message() == b.message()
         && match (a, b) {
-            (Record::Nginx(x), Record::Nginx(y)) => {
-                x.upstream == y.upstream && x.request == y.request
-            }
+            (Record::Nginx(x), Record::Nginx(y)) => x.upstream_peer() == y.upstream_peer(),
             (Record::DocServer(_), Record::DocServer(_)) => true,
             _ => false,
         }

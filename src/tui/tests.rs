@@ -480,15 +480,16 @@ fn host_panes_snapshots() {
     }
 }
 
-/// Consecutive entries reporting the same failure (clients and times differ) are one row with
-/// a count; a different upstream breaks the run. The text filter also matches the upstream.
+/// Consecutive entries reporting the same failure (same upstream; requests, clients and
+/// times differ) are one row with a count and their requests; a different upstream breaks the
+/// run. The text filter also matches the upstream.
 #[test]
 fn repeated_failures_are_one_row() {
     let mut a = app("");
     healthy(&mut a);
-    let line = |sec: u32, client: &str, port: u16| {
+    let line = |sec: u32, request: &str, port: u16| {
         let raw = format!(
-            "2026/11/28 02:59:{sec:02} [error] 12#12: *{sec} connect() failed (111: Connection refused) while connecting to upstream, client: {client}, server: office, request: \"GET /healthcheck HTTP/1.1\", upstream: \"http://127.0.0.1:{port}/healthcheck\", host: \"office\""
+            "2026/11/28 02:59:{sec:02} [error] 12#12: *{sec} connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.{sec}, server: office, request: \"{request} HTTP/1.1\", upstream: \"http://127.0.0.1:{port}/x{sec}\", host: \"office\""
         );
         crate::logs::Record::Nginx(crate::logs::nginx_error::Entry::parse(
             raw.as_bytes(),
@@ -496,18 +497,29 @@ fn repeated_failures_are_one_row() {
         ))
     };
     a.state.apply(Update::Logs(vec![
-        line(1, "10.0.0.1", 8000),
-        line(2, "10.0.0.2", 8000),
-        line(3, "10.0.0.3", 8000),
-        line(4, "10.0.0.4", 8001),
-        line(5, "10.0.0.5", 8000),
+        line(1, "GET /healthcheck", 8000),
+        line(2, "POST /coauthoring/CommandService.ashx", 8000),
+        line(3, "GET /healthcheck", 8000),
+        line(4, "GET /healthcheck", 8001),
+        line(5, "GET /a", 8000),
+        line(6, "GET /b", 8000),
+        line(7, "GET /c", 8000),
+        line(8, "GET /d", 8000),
     ]));
     let counts: Vec<usize> = a.log_view().iter().map(|r| r.count).collect();
-    assert_eq!(counts, vec![3, 1, 1]);
-    let s = draw(&a, 120, 40);
-    assert!(s.contains("Error log (5 shown)"), "{s}");
+    assert_eq!(counts, vec![3, 1, 4]);
+    let s = draw(&a, 150, 40);
+    assert!(s.contains("Error log (8 shown)"), "{s}");
     assert!(
-        s.contains("02:59:03 ✖ upstream_refused ×3 127.0.0.1:8000 ← GET /healthcheck"),
+        s.contains(
+            "02:59:03 ✖ upstream_refused ×3 127.0.0.1:8000 ← GET /healthcheck, POST /coauthoring/"
+        ),
+        "{s}"
+    );
+    assert!(
+        s.contains(
+            "02:59:08 ✖ upstream_refused ×4 127.0.0.1:8000 ← GET /a, GET /b, GET /c, … · connect("
+        ),
         "{s}"
     );
     a.focus = Pane::Logs;
@@ -515,7 +527,7 @@ fn repeated_failures_are_one_row() {
     a.on_key(code(KeyCode::Enter));
     let (_, text) = ui::detail_text(&a);
     assert!(
-        text.starts_with("3 entries like this one, 02:59:01 – 02:59:03"),
+        text.starts_with("3 entries like this one, 02:59:01 – 02:59:03 (the newest below)\nrequests: GET /healthcheck HTTP/1.1 · POST /coauthoring/CommandService.ashx HTTP/1.1\n"),
         "{text}"
     );
     a.on_key(code(KeyCode::Esc));

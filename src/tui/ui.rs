@@ -423,11 +423,8 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 .unwrap_or_else(|| "--:--:--".into());
             // time, space, symbol, space, class, space
             let used = 9 + 2 + class_w + 1;
-            let mut text = log_row_text(r);
-            if row.count > 1 {
-                text = format!("×{} {text}", row.count);
-            }
-            let text = crate::util::shorten(&text, inner_w.saturating_sub(used).max(10));
+            let text =
+                crate::util::shorten(&log_row_text(row), inner_w.saturating_sub(used).max(10));
             ListItem::new(Line::from(vec![
                 Span::raw(format!("{time} ")),
                 Span::styled(
@@ -497,31 +494,42 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     );
 }
 
-/// What an error-log row shows after its class, most telling first: for nginx, the upstream
-/// the attempt went to and the request (`127.0.0.1:8000 ← GET /healthcheck`), then the
-/// message. The class already says what happened; a cut row keeps where and for what.
-fn log_row_text(r: &crate::logs::Record) -> String {
-    let crate::logs::Record::Nginx(e) = r else {
-        return r.message().to_string();
+/// What an error-log row shows after its class, most telling first: how many entries it
+/// stands for, for nginx the upstream the attempts went to and the requests
+/// (`×37 127.0.0.1:8000 ← GET /healthcheck, POST /coauthoring/CommandService.ashx`), then
+/// the message. The class already says what happened; a cut row keeps where and for what.
+fn log_row_text(row: &super::app::LogRow<'_>) -> String {
+    let count = if row.count > 1 {
+        format!("×{} ", row.count)
+    } else {
+        String::new()
     };
-    let upstream = e.upstream.as_deref().map(|u| {
-        let u = u.split_once("://").map_or(u, |(_, rest)| rest);
-        // A unix socket (`unix:/run/x.sock:/path`) is shown whole; a host:port without its path.
-        if u.starts_with("unix:") {
-            u
-        } else {
-            u.split('/').next().unwrap_or(u)
+    let r = row.last;
+    let crate::logs::Record::Nginx(e) = r else {
+        return format!("{count}{}", r.message());
+    };
+    let mut place: Vec<String> = Vec::new();
+    if let Some(u) = e.upstream_peer() {
+        place.push(u.to_string());
+    }
+    if !row.requests.is_empty() {
+        let mut requests: Vec<&str> = row
+            .requests
+            .iter()
+            .map(|q| {
+                q.rsplit_once(" HTTP/")
+                    .map_or(*q, |(method_path, _)| method_path)
+            })
+            .collect();
+        if row.more_requests {
+            requests.push("…");
         }
-    });
-    let request = e.request.as_deref().map(|q| {
-        q.rsplit_once(" HTTP/")
-            .map_or(q, |(method_path, _)| method_path)
-    });
-    match (upstream, request) {
-        (Some(u), Some(q)) => format!("{u} ← {q} · {}", e.message),
-        (Some(u), None) => format!("{u} · {}", e.message),
-        (None, Some(q)) => format!("{q} · {}", e.message),
-        (None, None) => e.message.clone(),
+        place.push(format!("← {}", requests.join(", ")));
+    }
+    if place.is_empty() {
+        format!("{count}{}", e.message)
+    } else {
+        format!("{count}{} · {}", place.join(" "), e.message)
     }
 }
 
@@ -981,8 +989,21 @@ pub fn detail_text(app: &App) -> (String, String) {
                                 .map(|t| t.format("%H:%M:%S").to_string())
                                 .unwrap_or_else(|| "--:--:--".into())
                         };
+                        let requests = if row.requests.len() > 1 {
+                            format!(
+                                "\nrequests: {}{}",
+                                row.requests.join(" · "),
+                                if row.more_requests {
+                                    " · and others"
+                                } else {
+                                    ""
+                                }
+                            )
+                        } else {
+                            String::new()
+                        };
                         format!(
-                            "{} entries like this one, {} – {} (the newest below)\n\n",
+                            "{} entries like this one, {} – {} (the newest below){requests}\n\n",
                             row.count,
                             at(row.first),
                             at(row.last)
