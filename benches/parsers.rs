@@ -9,7 +9,8 @@
 //! - access line: `AccessLine::parse` of a combined-format line with upstream variables.
 //! - Document Server line: `DsEntry::parse` (parse + classify) of an out.log error line.
 //! - frame render: `tui::ui::draw` on a ratatui `TestBackend` 150×45 with 10 000 log entries
-//!   in the engine's log book (its cap), the error-log pane showing the newest; the same with
+//!   in the engine's log book (its cap), each its own row (two upstream peers taking turns),
+//!   the error-log pane showing the newest; the same with
 //!   an empty log book as the reference, and with entries stamped now (inside the pane's
 //!   5-minute counter window, as during a flood).
 
@@ -167,9 +168,12 @@ fn render_setup(
     );
     let batch: Vec<Record> = (0..n)
         .map(|i| {
+            // Two upstream peers taking turns: no two neighbours make one row, so the pane
+            // has as many rows as entries (its worst case).
             let mut line = ERR
                 .replace("*18231", &format!("*{i}"))
-                .replace("output.docx HTTP", &format!("output-{i}.docx HTTP"));
+                .replace("output.docx HTTP", &format!("output-{i}.docx HTTP"))
+                .replace("127.0.0.1:8000", &format!("127.0.0.1:{}", 8000 + i % 2));
             if fresh {
                 line = line.replacen("2026/11/28 12:54:52", &stamp, 1);
             }

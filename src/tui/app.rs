@@ -220,9 +220,13 @@ impl App {
             Some(c) => r.class().id() == c,
             None => r.class() != Class::Other && (text.is_empty() || matches_text(r, &text)),
         }) {
+            let peer = match r {
+                Record::Nginx(e) => e.upstream_peer(),
+                Record::DocServer(_) => None,
+            };
             match rows.last_mut() {
-                Some(row) if same_failure(row.last, r) => row.add(r),
-                _ => rows.push(LogRow::new(r)),
+                Some(row) if row.takes(r, peer) => row.add(r),
+                _ => rows.push(LogRow::new(r, peer)),
             }
         }
         rows
@@ -548,26 +552,42 @@ pub struct LogRow<'a> {
     pub last: &'a Record,
     /// How many entries the row stands for.
     pub count: usize,
-    /// The first [`LogRow::REQUESTS`] distinct requests of its nginx entries, oldest first.
-    pub requests: Vec<&'a str>,
+    /// The first [`LogRow::REQUESTS`] distinct requests of its nginx entries (see
+    /// [`LogRow::requests`]); an array, as a row is built per entry on every frame.
+    requests: [&'a str; LogRow::REQUESTS],
+    n_requests: usize,
     /// Whether its entries had more distinct requests than those.
     pub more_requests: bool,
+    /// The upstream peer of its nginx entries.
+    peer: Option<&'a str>,
 }
 
 impl<'a> LogRow<'a> {
     /// Distinct requests kept per row.
     pub const REQUESTS: usize = 3;
 
-    fn new(r: &'a Record) -> Self {
+    fn new(r: &'a Record, peer: Option<&'a str>) -> Self {
         let mut row = LogRow {
             first: r,
             last: r,
             count: 0,
-            requests: Vec::new(),
+            requests: [""; LogRow::REQUESTS],
+            n_requests: 0,
             more_requests: false,
+            peer,
         };
         row.add(r);
         row
+    }
+
+    /// Whether `r` (whose upstream peer is `peer`) reports the same failure as this row: same
+    /// class, peer and message (cheapest comparison first: a row is built per entry on every
+    /// frame).
+    fn takes(&self, r: &Record, peer: Option<&str>) -> bool {
+        self.last.class() == r.class()
+            && self.peer == peer
+            && std::mem::discriminant(self.last) == std::mem::discriminant(r)
+            && self.last.message() == r.message()
     }
 
     fn add(&mut self, r: &'a Record) {
@@ -575,26 +595,21 @@ impl<'a> LogRow<'a> {
         self.count += 1;
         if let Record::Nginx(e) = r
             && let Some(q) = e.request.as_deref()
-            && !self.requests.contains(&q)
+            && !self.requests().contains(&q)
         {
-            if self.requests.len() < Self::REQUESTS {
-                self.requests.push(q);
+            if self.n_requests < Self::REQUESTS {
+                self.requests[self.n_requests] = q;
+                self.n_requests += 1;
             } else {
                 self.more_requests = true;
             }
         }
     }
-}
 
-/// Whether two entries report the same failure (see [`LogRow`]).
-fn same_failure(a: &Record, b: &Record) -> bool {
-    a.class() == b.class()
-        && a.message() == b.message()
-        && match (a, b) {
-            (Record::Nginx(x), Record::Nginx(y)) => x.upstream_peer() == y.upstream_peer(),
-            (Record::DocServer(_), Record::DocServer(_)) => true,
-            _ => false,
-        }
+    /// The first distinct requests of its nginx entries, oldest first.
+    pub fn requests(&self) -> &[&'a str] {
+        &self.requests[..self.n_requests]
+    }
 }
 
 /// Whether an entry matches a lowercase filter text: its message, class, and for nginx its

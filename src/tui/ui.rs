@@ -512,9 +512,9 @@ fn log_row_text(row: &super::app::LogRow<'_>) -> String {
     if let Some(u) = e.upstream_peer() {
         place.push(u.to_string());
     }
-    if !row.requests.is_empty() {
+    if !row.requests().is_empty() {
         let mut requests: Vec<&str> = row
-            .requests
+            .requests()
             .iter()
             .map(|q| {
                 q.rsplit_once(" HTTP/")
@@ -989,10 +989,10 @@ pub fn detail_text(app: &App) -> (String, String) {
                                 .map(|t| t.format("%H:%M:%S").to_string())
                                 .unwrap_or_else(|| "--:--:--".into())
                         };
-                        let requests = if row.requests.len() > 1 {
+                        let requests = if row.requests().len() > 1 {
                             format!(
                                 "\nrequests: {}{}",
-                                row.requests.join(" · "),
+                                row.requests().join(" · "),
                                 if row.more_requests {
                                     " · and others"
                                 } else {
