@@ -542,8 +542,9 @@ impl App {
 
 /// One row of the error-log pane: `count` consecutive entries that report the same failure
 /// (same class and message, and for nginx the same upstream peer; requests, clients and
-/// times differ), from `first` to `last`. A failing upstream under load logs one line per request:
-/// a wall of such lines would hide the one that differs.
+/// times differ), from `first` to `last` — syslog's "last message repeated N times". A
+/// failing upstream under load logs one line per request: a wall of such lines would hide
+/// the one that differs.
 #[derive(Debug, Clone)]
 pub struct LogRow<'a> {
     /// The oldest entry of the row.
