@@ -535,3 +535,27 @@ fn repeated_failures_are_one_row() {
     let counts: Vec<usize> = a.log_view().iter().map(|r| r.count).collect();
     assert_eq!(counts, vec![1]);
 }
+
+#[test]
+fn wrap_fills_lines_cuts_long_words_and_marks_what_is_left() {
+    let w = |t: &str, first, rest, max| ui::wrap(t, first, rest, max);
+    assert_eq!(w("a bb ccc dddd", 6, 6, 3), vec!["a bb", "ccc", "dddd"]);
+    assert_eq!(w("a bb ccc dddd", 4, 9, 3), vec!["a bb", "ccc dddd"]);
+    assert_eq!(w("a bb ccc dddd", 6, 6, 2), vec!["a bb", "ccc…"]);
+    assert_eq!(w("abcdefghij", 4, 4, 3), vec!["abcd", "efgh", "ij"]);
+    assert_eq!(w("abcdefghij", 4, 4, 2), vec!["abcd", "efg…"]);
+    assert_eq!(w("", 4, 4, 2), vec![""]);
+    assert_eq!(w("  spaced   out  ", 20, 20, 2), vec!["spaced out"]);
+    for (first, rest, max) in [(1, 1, 1), (3, 7, 2), (10, 2, 4), (0, 0, 3)] {
+        let text = "The Document Server answers 502 because docservice is down: nothing listens";
+        let lines = w(text, first, rest, max);
+        assert!(lines.len() <= max.max(1), "{lines:?}");
+        for (i, l) in lines.iter().enumerate() {
+            let limit = if i == 0 { first } else { rest }.max(1);
+            assert!(
+                l.chars().count() <= limit,
+                "{first}/{rest}/{max}: {lines:?}"
+            );
+        }
+    }
+}

@@ -330,7 +330,25 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 Span::raw("All clear: every hop answers, no root cause found."),
             ])));
         }
+        // Titles and the first evidence wrap (a narrow pane cut the cause mid-word), within
+        // a few lines so several findings still fit.
+        let width = area.width.saturating_sub(2) as usize;
         for (i, fnd) in d.findings.iter().enumerate() {
+            let head = format!(
+                "{} {:<4} {}. ",
+                fnd.severity.symbol(),
+                fnd.severity.word(),
+                i + 1
+            );
+            let used = head.chars().count() + fnd.id.len() + 1;
+            let title = format!("({:?}) {}", fnd.confidence, fnd.title);
+            let mut title = wrap(
+                &title,
+                width.saturating_sub(used),
+                width.saturating_sub(3),
+                3,
+            )
+            .into_iter();
             let mut lines = vec![Line::from(vec![
                 Span::styled(
                     format!("{} {:<4}", fnd.severity.symbol(), fnd.severity.word()),
@@ -338,13 +356,18 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 ),
                 Span::raw(format!(" {}. ", i + 1)),
                 Span::styled(fnd.id, app.theme.accent()),
-                Span::raw(format!(" ({:?}) {}", fnd.confidence, fnd.title)),
+                Span::raw(format!(" {}", title.next().unwrap_or_default())),
             ])];
+            lines.extend(title.map(|l| Line::from(format!("   {l}"))));
             if let Some(e) = fnd.evidence.first() {
-                lines.push(Line::from(Span::styled(
-                    format!("   · {}", e.fact),
-                    app.theme.dim(),
-                )));
+                let w = width.saturating_sub(5);
+                for (n, l) in wrap(&e.fact, w, w, 2).into_iter().enumerate() {
+                    let lead = if n == 0 { "   · " } else { "     " };
+                    lines.push(Line::from(Span::styled(
+                        format!("{lead}{l}"),
+                        app.theme.dim(),
+                    )));
+                }
             }
             if let Some(a) = &fnd.action {
                 lines.push(Line::from(format!("   x: {a}")));
@@ -366,6 +389,56 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .highlight_style(app.theme.selected())
         .block(block(app, Pane::Findings, title, wide));
     f.render_stateful_widget(list, area, &mut st);
+}
+
+/// Word-wraps `text` into at most `max_lines` lines: the first up to `first` characters
+/// wide, the others up to `rest`. A word longer than a line is cut; when text is left over
+/// after the last line, that line ends with `…`.
+pub(super) fn wrap(text: &str, first: usize, rest: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut width = first.max(1);
+    for word in text.split_whitespace() {
+        let mut word = word;
+        loop {
+            let len = line.chars().count();
+            let sep = usize::from(len > 0);
+            if len + sep + word.chars().count() <= width {
+                if sep == 1 {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                break;
+            }
+            if len == 0 {
+                // Longer than a whole line: the piece that fits goes on this one.
+                let cut = word
+                    .char_indices()
+                    .nth(width)
+                    .map_or(word.len(), |(b, _)| b);
+                line.push_str(&word[..cut]);
+                word = &word[cut..];
+            }
+            if lines.len() + 1 == max_lines.max(1) {
+                // The last line, and text is left: it ends with `…`.
+                if line.chars().count() >= width {
+                    line.pop();
+                }
+                line.push('…');
+                lines.push(line);
+                return lines;
+            }
+            lines.push(std::mem::take(&mut line));
+            width = rest.max(1);
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn class_state(c: crate::logs::Class) -> HopState {
