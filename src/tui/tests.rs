@@ -209,6 +209,11 @@ fn broken_chain_with_findings_snapshots() {
     // Narrow terminals show one pane: the findings tab.
     a.focus = Pane::Findings;
     insta::assert_snapshot!("broken_findings_tab_80x24", draw(&a, 80, 24));
+    // w: the guided walkthrough in its place.
+    a.on_key(key('w'));
+    assert!(a.walkthrough);
+    insta::assert_snapshot!("broken_walkthrough_tab_80x24", draw(&a, 80, 24));
+    insta::assert_snapshot!("broken_walkthrough_120x40", draw(&a, 120, 40));
 }
 
 #[test]

@@ -306,19 +306,37 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     let d = &app.state.diagnosis;
     let mut items: Vec<ListItem> = Vec::new();
     let title;
+    // Titles and next steps wrap (a narrow pane cut them mid-word), within a few lines so
+    // several entries still fit.
+    let width = area.width.saturating_sub(2) as usize;
     if app.walkthrough {
         title = " Walkthrough (w: findings) ".to_string();
         for (i, s) in app.state.walkthrough().iter().enumerate() {
-            items.push(ListItem::new(vec![
-                Line::from(vec![
-                    Span::styled(
-                        format!("{} {:<7}", s.verdict.symbol(), s.verdict.word()),
-                        app.theme.state(s.verdict),
-                    ),
-                    Span::styled(format!(" {}. {}", i + 1, s.title), app.theme.accent()),
-                ]),
-                Line::from(format!("   → {}", s.next)),
-            ]));
+            let head = format!("{} {:<7} {}. ", s.verdict.symbol(), s.verdict.word(), i + 1);
+            let mut step = wrap(
+                s.title,
+                width.saturating_sub(head.chars().count()),
+                width.saturating_sub(3),
+                2,
+            )
+            .into_iter();
+            let mut lines = vec![Line::from(vec![
+                Span::styled(
+                    format!("{} {:<7}", s.verdict.symbol(), s.verdict.word()),
+                    app.theme.state(s.verdict),
+                ),
+                Span::styled(
+                    format!(" {}. {}", i + 1, step.next().unwrap_or_default()),
+                    app.theme.accent(),
+                ),
+            ])];
+            lines.extend(step.map(|l| Line::styled(format!("   {l}"), app.theme.accent())));
+            let w = width.saturating_sub(5);
+            for (n, l) in wrap(&s.next, w, w, 2).into_iter().enumerate() {
+                let lead = if n == 0 { "   → " } else { "     " };
+                lines.push(Line::from(format!("{lead}{l}")));
+            }
+            items.push(ListItem::new(lines));
         }
     } else {
         title = format!(" Findings ({}) — w: walkthrough ", d.findings.len());
@@ -330,9 +348,6 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 Span::raw("All clear: every hop answers, no root cause found."),
             ])));
         }
-        // Titles and the first evidence wrap (a narrow pane cut the cause mid-word), within
-        // a few lines so several findings still fit.
-        let width = area.width.saturating_sub(2) as usize;
         for (i, fnd) in d.findings.iter().enumerate() {
             let head = format!(
                 "{} {:<4} {}. ",
