@@ -184,6 +184,10 @@ impl<'a> HostView<'a> {
     }
 }
 
+/// How long a class of log entries must have been silent while other upstream failures went
+/// on before it counts as superseded ([`Ctx::log_superseded`]).
+pub const SUPERSEDED_AFTER_SECS: i64 = 30;
+
 /// Everything one diagnosis reads.
 pub struct Input<'a> {
     /// The configuration (hops, services).
@@ -230,6 +234,28 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|r| classes.contains(&r.class()))
             .count()
+    }
+
+    /// Whether these classes' entries stopped while other upstream failures (classes whose
+    /// client gets 502/504) went on: the newest entry of another such class is more than
+    /// [`SUPERSEDED_AFTER_SECS`] newer than the newest of these. Such entries are history: a
+    /// failure that followed and now answers the clients' requests differently took over
+    /// (a buffer problem, fixed, then the service went down). Unknown times never supersede.
+    pub fn log_superseded(&self, classes: &[Class]) -> bool {
+        let newest = |pred: &dyn Fn(Class) -> bool| {
+            self.input
+                .logs
+                .iter()
+                .filter(|r| pred(r.class()))
+                .filter_map(Record::time)
+                .max()
+        };
+        let Some(ours) = newest(&|c| classes.contains(&c)) else {
+            return false;
+        };
+        let others =
+            newest(&|c| !classes.contains(&c) && matches!(c.info().client_gets, "502" | "504"));
+        others.is_some_and(|t| (t - ours).num_seconds() > SUPERSEDED_AFTER_SECS)
     }
 
     /// Evidence lines for log entries of these classes: a count and the latest example.

@@ -671,7 +671,8 @@ fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
         Class::PermissionDenied,
         Class::UpstreamTls,
     ];
-    if c.log_count(&other_causes) > 0 && bad.is_empty() {
+    let current = |cl: &Class| c.log_count(&[*cl]) > 0 && !c.log_superseded(&[*cl]);
+    if bad.is_empty() && other_causes.iter().any(current) {
         return None;
     }
     let mut ev: Vec<Evidence> = via502.iter().map(|h| probe_evidence(h)).collect();
@@ -742,6 +743,11 @@ fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
 
 fn selinux_denies(c: &Ctx<'_>) -> Option<Finding> {
     use crate::host::selinux::Mode;
+    // Denials that stopped while other upstream failures went on (the boolean was set, then
+    // something else broke) are history.
+    if c.log_superseded(&[Class::PermissionDenied]) {
+        return None;
+    }
     let lev = c.log_evidence(&[Class::PermissionDenied])?;
     let mut ev = vec![lev];
     let mut confidence = Confidence::Medium;
@@ -784,6 +790,11 @@ fn selinux_denies(c: &Ctx<'_>) -> Option<Finding> {
 }
 
 fn header_buffer_too_small(c: &Ctx<'_>) -> Option<Finding> {
+    // Headers too big, then (buffers raised, or not) the upstream failing otherwise: the
+    // 502s are no longer this.
+    if c.log_superseded(&[Class::HeaderTooBig]) {
+        return None;
+    }
     let lev = c.log_evidence(&[Class::HeaderTooBig])?;
     let mut ev = vec![lev];
     if let Some(n) = c.input.host.nginx {

@@ -127,7 +127,11 @@ fn svc(name: &str, state: ServiceState) -> ServiceStatus {
 }
 
 fn log(class: crate::logs::Class, msg: &str) -> Record {
-    let line = format!("2026/11/28 12:54:52 [error] 1#1: *1 {msg}, client: 127.0.0.1, server: x");
+    log_at("12:54:52", class, msg)
+}
+
+fn log_at(time: &str, class: crate::logs::Class, msg: &str) -> Record {
+    let line = format!("2026/11/28 {time} [error] 1#1: *1 {msg}, client: 127.0.0.1, server: x");
     let mut e = Entry::parse(line.as_bytes(), Some(7));
     e.file = Some("/var/log/nginx/error.log".into());
     assert_eq!(e.class, class, "fixture message classifies as expected");
@@ -782,4 +786,64 @@ fn a_dead_proxy_comes_first_even_when_everything_behind_it_is_down() {
         "{:?}",
         dep.explains
     );
+}
+
+/// Header-too-big entries that stopped while refusals went on are history: the 502s are the
+/// refusals' now. Both still coming: the buffer finding stays.
+#[test]
+fn a_log_class_superseded_by_another_failure_is_history() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "via-nginx", State::Fail, gw(502));
+    let big = "upstream sent too big header while reading response header from upstream";
+    let refused = "connect() failed (111: Connection refused) while connecting to upstream";
+    let logs = vec![
+        log_at("12:50:00", Class::HeaderTooBig, big),
+        log_at("12:50:10", Class::HeaderTooBig, big),
+        log_at("12:53:00", Class::UpstreamRefused, refused),
+        log_at("12:54:00", Class::UpstreamRefused, refused),
+    ];
+    let d = run(&c, &h, &logs, HostView::default());
+    assert!(
+        !d.ids().contains(&"header_buffer_too_small"),
+        "{:?}",
+        d.ids()
+    );
+    // Within the grace (30 s) the buffer finding stays, as it does when both go on.
+    let logs = vec![
+        log_at("12:50:00", Class::HeaderTooBig, big),
+        log_at("12:50:20", Class::UpstreamRefused, refused),
+    ];
+    let d = run(&c, &h, &logs, HostView::default());
+    assert!(
+        d.ids().contains(&"header_buffer_too_small"),
+        "{:?}",
+        d.ids()
+    );
+    let logs = vec![
+        log_at("12:50:00", Class::UpstreamRefused, refused),
+        log_at("12:54:00", Class::HeaderTooBig, big),
+        log_at("12:54:01", Class::UpstreamRefused, refused),
+    ];
+    let d = run(&c, &h, &logs, HostView::default());
+    assert!(
+        d.ids().contains(&"header_buffer_too_small"),
+        "{:?}",
+        d.ids()
+    );
+    // The same for SELinux denials: the boolean set, then the service refusing.
+    let denied =
+        "connect() to 127.0.0.1:8000 failed (13: Permission denied) while connecting to upstream";
+    let stale = vec![
+        log_at("12:50:00", Class::PermissionDenied, denied),
+        log_at("12:54:00", Class::UpstreamRefused, refused),
+    ];
+    let d = run(&c, &h, &stale, HostView::default());
+    assert!(!d.ids().contains(&"selinux_denies"), "{:?}", d.ids());
+    let going_on = vec![
+        log_at("12:50:00", Class::UpstreamRefused, refused),
+        log_at("12:54:00", Class::PermissionDenied, denied),
+    ];
+    let d = run(&c, &h, &going_on, HostView::default());
+    assert!(d.ids().contains(&"selinux_denies"), "{:?}", d.ids());
 }
