@@ -127,15 +127,22 @@ fn main() {
         },
     );
 
-    for (n, fresh) in [(0, false), (10_000, false), (10_000, true)] {
-        render(n, fresh);
+    for (n, fresh, filter) in [
+        (0, false, None),
+        (10_000, false, None),
+        (10_000, true, None),
+        (10_000, false, Some("DOCX")),
+    ] {
+        render(n, fresh, filter);
     }
 }
 
 /// `fresh`: entries stamped now, so they fall in the pane's 5-minute counter window (as
 /// during a flood); else stamped 2026/11/28 12:54:52 (old, outside the window).
-fn render(n: u64, fresh: bool) {
-    let (mut term, app) = match render_setup(n, fresh) {
+/// `filter`: the error-log pane focused, with this text filter (it matches every entry, in
+/// another case than written).
+fn render(n: u64, fresh: bool, filter: Option<&str>) {
+    let (mut term, mut app) = match render_setup(n, fresh) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("frame render: setup failed: {e}");
@@ -143,8 +150,14 @@ fn render(n: u64, fresh: bool) {
         }
     };
     let age = if fresh { "new" } else { "old" };
+    let mut how = String::new();
+    if let Some(f) = filter {
+        app.focus = triage502::tui::Pane::Logs;
+        app.filter = f.to_string();
+        how = format!(", log pane focused, filter {f:?}");
+    }
     bench(
-        &format!("frame render: ui::draw 150x45, {n} {age} entries"),
+        &format!("frame render: ui::draw 150x45, {n} {age} entries{how}"),
         None,
         || {
             if let Err(e) = term.draw(|f| triage502::tui::ui::draw(f, &app)) {

@@ -138,9 +138,13 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
     }
     let svc_next = if svc.iter().any(|c| c.state == State::Fail) {
         "A service is not running: see recovery (step 5).".into()
+    } else if input.cfg.services.is_empty() {
+        "No services configured ([[service]] in the config): check the application's process \
+         by hand, then step 4."
+            .into()
     } else if svc.is_empty() || svc.iter().any(|c| c.state == State::Unknown) {
         "Service state unknown (not collected yet, or not readable): check by hand \
-         (systemctl status), then step 4."
+         (systemctl / supervisorctl / docker), then step 4."
             .into()
     } else {
         "Services run: look at integration and auth (step 4).".into()

@@ -51,8 +51,8 @@ pub struct AccessLine {
     /// `$upstream_response_time` per attempt, seconds.
     pub upstream_response_time: Vec<Option<f64>>,
     /// Sent by triage502 itself: the User-Agent starts with `triage502/` (found where
-    /// `combined` puts it, as `agent="..."`, or as the last quoted field; see
-    /// [`user_agent_candidates`]). Such requests are left out of what clients got (a client
+    /// `combined` puts it, else as `agent="..."` or the last quoted field; see
+    /// [`user_agent`]). Such requests are left out of what clients got (a client
     /// could pose as one; the probes' requests are not users).
     pub own_probe: bool,
 }
@@ -70,11 +70,12 @@ fn last_quoted(line: &[u8]) -> Option<&[u8]> {
 /// Keys a custom format may give the User-Agent (`agent="$http_user_agent"`).
 const USER_AGENT_KEYS: [&str; 3] = ["agent", "user_agent", "http_user_agent"];
 
-/// The places a format puts `$http_user_agent`, in what follows `$status`: the second quoted
+/// Where a format puts `$http_user_agent`, in what follows `$status`: the second quoted
 /// field when the line goes on like `combined` (`$body_bytes_sent "$http_referer"
-/// "$http_user_agent"`, also with more fields after it, as in nginx's `upstream_time`
-/// example), a `key="..."` of [`USER_AGENT_KEYS`], or the last quoted field.
-fn user_agent_candidates(tail: &[u8]) -> impl Iterator<Item = &[u8]> {
+/// "$http_user_agent"`, also with more fields after it, as in `main` and nginx's
+/// `upstream_time` example); only when it does not, a `key="..."` of [`USER_AGENT_KEYS`] or
+/// else the last quoted field (in `main` that is X-Forwarded-For, which a client sets).
+fn user_agent(tail: &[u8]) -> Option<&[u8]> {
     let combined = (|| {
         let t = tail.trim_ascii_start();
         let bytes = t
@@ -87,9 +88,8 @@ fn user_agent_candidates(tail: &[u8]) -> impl Iterator<Item = &[u8]> {
         Some(&t[..memchr::memchr(b'"', t)?])
     })();
     combined
-        .into_iter()
-        .chain(USER_AGENT_KEYS.iter().filter_map(|k| kv(tail, k)))
-        .chain(last_quoted(tail))
+        .or_else(|| USER_AGENT_KEYS.iter().find_map(|k| kv(tail, k)))
+        .or_else(|| last_quoted(tail))
 }
 
 fn find(h: &[u8], n: &[u8]) -> Option<usize> {
@@ -183,7 +183,7 @@ impl AccessLine {
         };
         let tail = &rest_trim[3..];
         out.own_probe = find(tail, OWN_USER_AGENT).is_some()
-            && user_agent_candidates(tail).any(|ua| ua.starts_with(OWN_USER_AGENT));
+            && user_agent(tail).is_some_and(|ua| ua.starts_with(OWN_USER_AGENT));
         if let Some(v) = fmt.status_keys.iter().find_map(|k| kv(tail, k)) {
             out.upstream_status = attempts(v)
                 .into_iter()
@@ -426,9 +426,13 @@ mod tests {
         assert!(!own(&format!(
             "{head} \"triage502/docs\" \"curl/8.5.0\"{timings}"
         )));
-        // combined with X-Forwarded-For after the User-Agent.
+        // `main`: combined with X-Forwarded-For after the User-Agent; a client setting that
+        // header to look like a probe is still a client.
         assert!(own(&format!(
             "{head} \"-\" \"triage502/0.1.0 lab\" \"10.0.0.1\""
+        )));
+        assert!(!own(&format!(
+            "{head} \"-\" \"curl/8.5.0\" \"triage502/1\""
         )));
         // a key of its own, anywhere.
         assert!(own(&format!(

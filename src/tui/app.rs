@@ -201,7 +201,7 @@ impl App {
     }
 
     /// The error-log pane's rows: the entries shown (classified, not `other`; filtered; up to
-    /// the pause point), consecutive ones that say the same thing as one row (see
+    /// the pause point), neighbours among them that say the same thing as one row (see
     /// [`LogRow`]).
     pub fn log_view(&self) -> Vec<LogRow<'_>> {
         let entries = &self.state.logs.entries;
@@ -252,7 +252,12 @@ impl App {
 
     /// The selected line of a pane, clamped.
     pub fn selected(&self, p: Pane) -> usize {
-        let n = self.pane_len(p);
+        self.selected_of(p, self.pane_len(p))
+    }
+
+    /// The selected line of a pane that has `n` lines (known to the caller: the error log's
+    /// rows are not built twice per frame).
+    pub fn selected_of(&self, p: Pane, n: usize) -> usize {
         if p == Pane::Logs && self.log_follow {
             return n.saturating_sub(1);
         }
@@ -540,10 +545,11 @@ impl App {
     }
 }
 
-/// One row of the error-log pane: `count` consecutive entries that report the same failure
-/// (same class and message, and for nginx the same upstream peer; requests, clients and
-/// times differ), from `first` to `last` — syslog's "last message repeated N times". A
-/// failing upstream under load logs one line per request: a wall of such lines would hide
+/// One row of the error-log pane: `count` entries, neighbours among those shown (a filter
+/// applies first), that report the same failure (same class and message, and for nginx the
+/// same upstream peer; requests, clients and times differ) with no gap over
+/// [`LogRow::GAP_SECS`], from `first` to `last` — syslog's "last message repeated N times".
+/// A failing upstream under load logs one line per request: a wall of such lines would hide
 /// the one that differs.
 #[derive(Debug, Clone)]
 pub struct LogRow<'a> {
@@ -566,6 +572,8 @@ pub struct LogRow<'a> {
 impl<'a> LogRow<'a> {
     /// Distinct requests kept per row.
     pub const REQUESTS: usize = 3;
+    /// Longest silence between two entries of one row, in seconds.
+    pub const GAP_SECS: i64 = 60;
 
     fn new(r: &'a Record, peer: Option<&'a str>) -> Self {
         let mut row = LogRow {
@@ -581,14 +589,19 @@ impl<'a> LogRow<'a> {
         row
     }
 
-    /// Whether `r` (whose upstream peer is `peer`) reports the same failure as this row: same
-    /// class, peer and message (cheapest comparison first: a row is built per entry on every
-    /// frame).
+    /// Whether `r` (whose upstream peer is `peer`) continues this row: the same failure
+    /// (class, peer and message; cheapest comparison first, as a row is built per entry on
+    /// every frame) within [`LogRow::GAP_SECS`] of the row's newest entry — an outage that
+    /// comes back an hour later is a row of its own.
     fn takes(&self, r: &Record, peer: Option<&str>) -> bool {
         self.last.class() == r.class()
             && self.peer == peer
             && std::mem::discriminant(self.last) == std::mem::discriminant(r)
             && self.last.message() == r.message()
+            && match (self.last.time(), r.time()) {
+                (Some(a), Some(b)) => (b - a).num_seconds().abs() <= Self::GAP_SECS,
+                _ => true,
+            }
     }
 
     fn add(&mut self, r: &'a Record) {
@@ -613,10 +626,27 @@ impl<'a> LogRow<'a> {
     }
 }
 
+/// Whether `hay` contains the lowercase `needle`, ignoring case; without allocating when the
+/// needle is ASCII (the filter runs over every entry on every frame).
+pub(super) fn contains_lowercase(hay: &str, needle: &str) -> bool {
+    if !needle.is_ascii() {
+        return hay.to_lowercase().contains(needle);
+    }
+    let (n, h) = (needle.as_bytes(), hay.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    // Candidates by the first byte in either case (memchr), then the rest compared.
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), h).any(|i| {
+        h.get(i..i + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
+}
+
 /// Whether an entry matches a lowercase filter text: its message, class, and for nginx its
 /// upstream and request.
 fn matches_text(r: &Record, f: &str) -> bool {
-    let has = |s: &str| s.to_lowercase().contains(f);
+    let has = |s: &str| contains_lowercase(s, f);
     has(r.message())
         || r.class().id().contains(f)
         || match r {

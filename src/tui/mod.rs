@@ -77,8 +77,10 @@ pub fn run(cfg: Arc<Config>, source: String) -> i32 {
 
 /// Reads the terminal's input while the console has the terminal. Once it is given back (the
 /// console is quitting: stopping an action can take seconds; or Ctrl-Z), the thread stops
-/// reading, so what the user types then reaches the shell instead of the console. Only a read
-/// already waiting when the terminal is given back (for at most [`INPUT_POLL`]) can take a key.
+/// reading, so what the user types then reaches the shell instead of the console. Not covered:
+/// a wait for input already under way when the terminal is given back (at most
+/// [`INPUT_POLL`]) can still take what is typed then (in the restored cooked mode, a whole
+/// line), and keys typed between `q` and the console acting on it are the console's.
 fn spawn_input_thread(tx: mpsc::Sender<AppEvent>) {
     std::thread::spawn(move || {
         loop {

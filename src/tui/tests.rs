@@ -543,24 +543,72 @@ fn repeated_failures_are_one_row() {
 
 #[test]
 fn wrap_fills_lines_cuts_long_words_and_marks_what_is_left() {
+    use unicode_width::UnicodeWidthStr;
     let w = |t: &str, first, rest, max| ui::wrap(t, first, rest, max);
     assert_eq!(w("a bb ccc dddd", 6, 6, 3), vec!["a bb", "ccc", "dddd"]);
     assert_eq!(w("a bb ccc dddd", 4, 9, 3), vec!["a bb", "ccc dddd"]);
-    assert_eq!(w("a bb ccc dddd", 6, 6, 2), vec!["a bb", "ccc…"]);
+    assert_eq!(w("a bb ccc dddd", 6, 6, 2), vec!["a bb", "ccc …"]);
+    assert_eq!(w("a bb ccc dddd", 6, 4, 2), vec!["a bb", "ccc…"]);
     assert_eq!(w("abcdefghij", 4, 4, 3), vec!["abcd", "efgh", "ij"]);
     assert_eq!(w("abcdefghij", 4, 4, 2), vec!["abcd", "efg…"]);
     assert_eq!(w("", 4, 4, 2), vec![""]);
     assert_eq!(w("  spaced   out  ", 20, 20, 2), vec!["spaced out"]);
-    for (first, rest, max) in [(1, 1, 1), (3, 7, 2), (10, 2, 4), (0, 0, 3)] {
-        let text = "The Document Server answers 502 because docservice is down: nothing listens";
-        let lines = w(text, first, rest, max);
-        assert!(lines.len() <= max.max(1), "{lines:?}");
-        for (i, l) in lines.iter().enumerate() {
-            let limit = if i == 0 { first } else { rest }.max(1);
-            assert!(
-                l.chars().count() <= limit,
-                "{first}/{rest}/{max}: {lines:?}"
-            );
+    // Wide characters take two columns.
+    assert_eq!(
+        w("文書サーバー 停止", 8, 8, 3),
+        vec!["文書サー", "バー", "停止"]
+    );
+    let texts = [
+        "The Document Server answers 502 because docservice is down: nothing listens",
+        "文書サーバーが応答しません 🚨🚨 nginx → docservice",
+        "x",
+    ];
+    for text in texts {
+        for (first, rest, max) in [(1, 1, 1), (3, 7, 2), (10, 2, 4), (0, 0, 3), (2, 2, 9)] {
+            let lines = w(text, first, rest, max);
+            assert!(lines.len() <= max.max(1), "{lines:?}");
+            for (i, l) in lines.iter().enumerate() {
+                // A single wide character may not fit a line of width 1; nothing else overflows.
+                let limit = if i == 0 { first } else { rest }.max(1);
+                assert!(
+                    l.width() <= limit || l.chars().count() == 1,
+                    "{first}/{rest}/{max}: {lines:?}"
+                );
+            }
         }
     }
+}
+
+#[test]
+fn the_filter_ignores_case_without_lowercasing_every_entry() {
+    use super::app::contains_lowercase as has;
+    assert!(has("Connection REFUSED by 127.0.0.1", "refused"));
+    assert!(has("x", ""));
+    assert!(has("GET /Cache/Files", "/cache/f"));
+    assert!(!has("GET /cache", "/caches"));
+    assert!(!has("", "a"));
+    assert!(has("Überprüfung fehlgeschlagen", "überprüfung"));
+    assert!(has("文書 サーバー refused", "refused"));
+    assert!(!has("refuse", "refused"));
+}
+
+/// The same failure an hour later is an outage of its own: a row of its own.
+#[test]
+fn a_repeat_after_a_long_silence_starts_a_new_row() {
+    let mut a = app("");
+    healthy(&mut a);
+    let at = |time: &str| {
+        let raw = format!(
+            "2026/11/28 {time} [error] 12#12: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: office, request: \"GET /healthcheck HTTP/1.1\", upstream: \"http://127.0.0.1:8000/healthcheck\", host: \"office\""
+        );
+        crate::logs::Record::Nginx(crate::logs::nginx_error::Entry::parse(raw.as_bytes(), None))
+    };
+    a.state.apply(Update::Logs(vec![
+        at("03:59:00"),
+        at("03:59:30"),
+        at("04:00:30"),
+        at("05:59:00"),
+    ]));
+    let counts: Vec<usize> = a.log_view().iter().map(|r| r.count).collect();
+    assert_eq!(counts, vec![3, 1]);
 }

@@ -406,19 +406,22 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     f.render_stateful_widget(list, area, &mut st);
 }
 
-/// Word-wraps `text` into at most `max_lines` lines: the first up to `first` characters
-/// wide, the others up to `rest`. A word longer than a line is cut; when text is left over
-/// after the last line, that line ends with `…`.
+/// Word-wraps `text` into at most `max_lines` lines: the first up to `first` columns wide,
+/// the others up to `rest` (display columns: CJK and emoji take two). A word longer than a
+/// line is cut; when text is left over after the last line, that line ends with ` …` (or
+/// `…` in place of its last characters when there is no room).
 pub(super) fn wrap(text: &str, first: usize, rest: usize, max_lines: usize) -> Vec<String> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let cw = |c: char| c.width().unwrap_or(0);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     let mut width = first.max(1);
     for word in text.split_whitespace() {
         let mut word = word;
         loop {
-            let len = line.chars().count();
+            let len = line.width();
             let sep = usize::from(len > 0);
-            if len + sep + word.chars().count() <= width {
+            if len + sep + word.width() <= width {
                 if sep == 1 {
                     line.push(' ');
                 }
@@ -426,20 +429,28 @@ pub(super) fn wrap(text: &str, first: usize, rest: usize, max_lines: usize) -> V
                 break;
             }
             if len == 0 {
-                // Longer than a whole line: the piece that fits goes on this one.
-                let cut = word
-                    .char_indices()
-                    .nth(width)
-                    .map_or(word.len(), |(b, _)| b);
+                // Longer than a whole line: the piece that fits goes on this one (at least
+                // one character, so a line narrower than a wide character still moves on).
+                let mut used = 0;
+                let mut cut = 0;
+                for (b, c) in word.char_indices() {
+                    if used + cw(c) > width && b > 0 {
+                        break;
+                    }
+                    used += cw(c);
+                    cut = b + c.len_utf8();
+                }
                 line.push_str(&word[..cut]);
                 word = &word[cut..];
             }
             if lines.len() + 1 == max_lines.max(1) {
-                // The last line, and text is left: it ends with `…`.
-                if line.chars().count() >= width {
-                    line.pop();
+                // The last line, and text is left: say so.
+                if line.width() + 2 <= width {
+                    line.push_str(" …");
+                } else {
+                    while line.width() + 1 > width && line.pop().is_some() {}
+                    line.push('…');
                 }
-                line.push('…');
                 lines.push(line);
                 return lines;
             }
@@ -485,8 +496,8 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     // Only the rows that fit are built (the view can hold 10 000 entries): the window follows
     // the selection when the pane is focused, else it shows the newest entries.
     let rows = area.height.saturating_sub(3).max(1) as usize;
-    let focused_sel =
-        (app.focus == Pane::Logs && !view.is_empty()).then(|| app.selected(Pane::Logs));
+    let focused_sel = (app.focus == Pane::Logs && !view.is_empty())
+        .then(|| app.selected_of(Pane::Logs, view.len()));
     let start = match focused_sel {
         Some(sel) => sel
             .saturating_sub(rows - 1)
@@ -494,8 +505,9 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         None => view.len().saturating_sub(rows),
     };
     let shown = &view[start..view.len().min(start + rows)];
-    // The class column is as wide as the longest class shown.
-    let class_w = shown
+    // The class column is as wide as the longest class in the view (not only on screen, so
+    // the messages do not move sideways while scrolling).
+    let class_w = view
         .iter()
         .map(|row| row.last.class().id().len())
         .max()
@@ -633,7 +645,22 @@ fn unknown_line<'a>(app: &App, what: &str, why: Option<String>) -> ListItem<'a> 
 
 fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     use crate::host::services::ServiceState as S;
-    let b = block(app, Pane::Services, " Services ".into(), wide);
+    // Facts are refreshed every HOST_EVERY: older ones (a refresh that hangs) say their age.
+    let age = app
+        .state
+        .host
+        .as_ref()
+        .map(|h| (app.now() - h.services.at).num_seconds())
+        .unwrap_or(0);
+    let title = if age > super::HOST_EVERY.as_secs() as i64 + 30 {
+        format!(
+            " Services (as of {} ago) ",
+            crate::engine::human_duration(age)
+        )
+    } else {
+        " Services ".to_string()
+    };
+    let b = block(app, Pane::Services, title, wide);
     let Some(snap) = &app.state.host else {
         f.render_widget(
             List::new(vec![ListItem::new("collecting host facts…")]).block(b),
@@ -748,10 +775,10 @@ fn fit_columns<const N: usize>(
     };
     let mut cols: Vec<(usize, u16)> = (0..N).map(|i| (i, w(i))).collect();
     let need = |cols: &[(usize, u16)]| {
-        cols.iter().map(|c| c.1).sum::<u16>() + cols.len().saturating_sub(1) as u16
+        cols.iter().map(|c| u32::from(c.1)).sum::<u32>() + cols.len().saturating_sub(1) as u32
     };
     for d in drop_order {
-        if need(&cols) <= width {
+        if need(&cols) <= u32::from(width) {
             break;
         }
         cols.retain(|c| c.0 != *d);
@@ -1066,7 +1093,7 @@ pub fn detail_text(app: &App) -> (String, String) {
         },
         Pane::Logs => {
             let view = app.log_view();
-            match view.get(app.selected(Pane::Logs)) {
+            match view.get(app.selected_of(Pane::Logs, view.len())) {
                 Some(row) => {
                     let r = row.last;
                     let c = r.class();
