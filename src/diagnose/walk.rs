@@ -114,17 +114,10 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
     // 3. Service state.
     let mut svc: Vec<StepCheck> = Vec::new();
     if let Some(ss) = input.host.services {
-        use crate::host::services::ServiceState as S;
         for s in ss {
-            let state = match s.state {
-                S::Active => State::Ok,
-                S::Activating | S::Deactivating => State::Warn,
-                S::Unknown => State::Unknown,
-                _ => State::Fail,
-            };
             svc.push(StepCheck {
                 label: format!("{} ({:?})", s.name, s.backend),
-                state,
+                state: s.state.verdict(),
                 evidence: format!("{:?} {}", s.state, s.detail),
             });
         }

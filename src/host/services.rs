@@ -109,6 +109,18 @@ impl ServiceState {
         matches!(self, ServiceState::Active)
     }
 
+    /// The state as a verdict (what the console and the walkthrough show): running OK,
+    /// starting or stopping WARN, unknown UNKNOWN, anything else FAIL.
+    pub fn verdict(&self) -> crate::probe::State {
+        use crate::probe::State;
+        match self {
+            ServiceState::Active => State::Ok,
+            ServiceState::Activating | ServiceState::Deactivating => State::Warn,
+            ServiceState::Unknown => State::Unknown,
+            _ => State::Fail,
+        }
+    }
+
     /// Short word for text output.
     pub fn word(&self) -> String {
         match self {

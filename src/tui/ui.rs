@@ -315,7 +315,7 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             let head = format!("{} {:<7} {}. ", s.verdict.symbol(), s.verdict.word(), i + 1);
             let mut step = wrap(
                 s.title,
-                width.saturating_sub(head.chars().count()),
+                width.saturating_sub(unicode_width::UnicodeWidthStr::width(head.as_str())),
                 width.saturating_sub(3),
                 2,
             )
@@ -331,11 +331,7 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 ),
             ])];
             lines.extend(step.map(|l| Line::styled(format!("   {l}"), app.theme.accent())));
-            let w = width.saturating_sub(5);
-            for (n, l) in wrap(&s.next, w, w, 2).into_iter().enumerate() {
-                let lead = if n == 0 { "   → " } else { "     " };
-                lines.push(Line::from(format!("{lead}{l}")));
-            }
+            lines.extend(bullet(&s.next, "→", width, Style::default()));
             items.push(ListItem::new(lines));
         }
     } else {
@@ -355,7 +351,7 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 fnd.severity.word(),
                 i + 1
             );
-            let used = head.chars().count() + fnd.id.len() + 1;
+            let used = unicode_width::UnicodeWidthStr::width(head.as_str()) + fnd.id.len() + 1;
             let title = format!("({:?}) {}", fnd.confidence, fnd.title);
             let mut title = wrap(
                 &title,
@@ -375,14 +371,7 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             ])];
             lines.extend(title.map(|l| Line::from(format!("   {l}"))));
             if let Some(e) = fnd.evidence.first() {
-                let w = width.saturating_sub(5);
-                for (n, l) in wrap(&e.fact, w, w, 2).into_iter().enumerate() {
-                    let lead = if n == 0 { "   · " } else { "     " };
-                    lines.push(Line::from(Span::styled(
-                        format!("{lead}{l}"),
-                        app.theme.dim(),
-                    )));
-                }
+                lines.extend(bullet(&e.fact, "·", width, app.theme.dim()));
             }
             if let Some(a) = &fnd.action {
                 lines.push(Line::from(format!("   x: {a}")));
@@ -404,6 +393,24 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .highlight_style(app.theme.selected())
         .block(block(app, Pane::Findings, title, wide));
     f.render_stateful_widget(list, area, &mut st);
+}
+
+/// `text` under a finding or a walkthrough step: `   MARK text`, wrapped to two lines of
+/// `width`, the second indented under the first.
+fn bullet(text: &str, mark: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    let w = width.saturating_sub(5);
+    wrap(text, w, w, 2)
+        .into_iter()
+        .enumerate()
+        .map(|(n, l)| {
+            let lead = if n == 0 {
+                format!("   {mark} ")
+            } else {
+                "     ".to_string()
+            };
+            Line::styled(format!("{lead}{l}"), style)
+        })
+        .collect()
 }
 
 /// Word-wraps `text` into at most `max_lines` lines: the first up to `first` columns wide,
@@ -644,7 +651,6 @@ fn unknown_line<'a>(app: &App, what: &str, why: Option<String>) -> ListItem<'a> 
 }
 
 fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
-    use crate::host::services::ServiceState as S;
     // Facts are refreshed every HOST_EVERY: older ones (a refresh that hangs) say their age.
     let age = app
         .state
@@ -686,18 +692,9 @@ fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     let (states, cells): (Vec<HopState>, Vec<[String; 7]>) = svcs
         .iter()
         .map(|s| {
-            let st = match s.state {
-                S::Active => HopState::Ok,
-                S::Activating | S::Deactivating => HopState::Warn,
-                S::Unknown => HopState::Unknown,
-                _ => HopState::Fail,
-            };
-            let word = match &s.state {
-                S::Exited { code: Some(c) } => format!("exited {c}"),
-                other => format!("{other:?}").to_lowercase(),
-            };
+            let st = s.state.verdict();
             let cells = [
-                format!("{} {}", st.symbol(), word),
+                format!("{} {}", st.symbol(), s.state.word()),
                 s.name.clone(),
                 s.sub_state.clone().unwrap_or_default(),
                 s.pid.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
