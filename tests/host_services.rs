@@ -162,6 +162,37 @@ async fn supervisor_states_from_real_supervisord() {
     assert_eq!(all[2].state, ServiceState::Unknown);
     assert!(all[2].detail.contains("no such"), "{:?}", all[2].detail);
 
+    // supervisord's socket (XML-RPC, no Python process) and supervisorctl say the same.
+    use triage502::host::supervisor_rpc;
+    let sock = supervisor_rpc::socket_of(Some(&conf)).expect("the config's socket");
+    let rpc = supervisor_rpc::all_process_info(&sock, t)
+        .await
+        .expect("supervisord answers on its socket");
+    let out = std::process::Command::new("supervisorctl")
+        .arg("-c")
+        .arg(&conf)
+        .arg("status")
+        .output()
+        .expect("supervisorctl");
+    let ctl = services::parse_supervisorctl_status(&String::from_utf8_lossy(&out.stdout));
+    let key = |v: &[services::ServiceStatus]| {
+        let mut k: Vec<_> = v
+            .iter()
+            .map(|s| (s.unit.clone(), s.state.clone(), s.pid, s.sub_state.clone()))
+            .collect();
+        k.sort_by(|a, b| a.0.cmp(&b.0));
+        k
+    };
+    assert_eq!(key(&rpc), key(&ctl));
+    assert_eq!(rpc.len(), 3, "{rpc:?}");
+    let up = |v: &[services::ServiceStatus]| {
+        v.iter()
+            .find(|s| s.unit == "ds:docservice")
+            .and_then(|s| s.uptime_secs)
+    };
+    let (a, b) = (up(&rpc).expect("uptime"), up(&ctl).expect("uptime"));
+    assert!(a.abs_diff(b) <= 2, "uptimes {a} / {b}");
+
     // Auto detection finds supervisor here (no systemd in this box) when given the config.
     if !services::systemd_present() {
         let auto = ServiceQuery {

@@ -16,6 +16,7 @@ pub mod render;
 pub mod selinux;
 pub mod services;
 pub mod sockets;
+pub mod supervisor_rpc;
 
 use std::future::Future;
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! Service state behind one interface with three backends — systemd (`systemctl show`),
-//! supervisor (`supervisorctl status`) and docker (`docker inspect`) — auto-detected per service.
+//! supervisor (XML-RPC on supervisord's socket, see [`super::supervisor_rpc`], else
+//! `supervisorctl status`) and docker (`docker inspect`) — auto-detected per service.
 //!
 //! The parsers are plain functions over the tools' text so they can be tested on recorded
 //! outputs (`tests/fixtures/host/`); the collectors only run the tools with a timeout.
@@ -325,6 +326,22 @@ fn parse_uptime(s: &str) -> Option<u64> {
     Some(days * 86400 + h * 3600 + m * 60 + sec)
 }
 
+/// The common state of a supervisor state name (`RUNNING`, `BACKOFF`, …); `None` for a word
+/// that is not one.
+pub fn supervisor_state(statename: &str) -> Option<ServiceState> {
+    Some(match statename {
+        "RUNNING" => ServiceState::Active,
+        "STARTING" => ServiceState::Activating,
+        "STOPPING" => ServiceState::Deactivating,
+        "BACKOFF" => ServiceState::Restarting,
+        "STOPPED" => ServiceState::Inactive,
+        "EXITED" => ServiceState::Exited { code: None },
+        "FATAL" => ServiceState::Failed,
+        "UNKNOWN" => ServiceState::Unknown,
+        _ => return None,
+    })
+}
+
 /// Parses `supervisorctl status` output into one status per line (names as printed, e.g.
 /// `ds:docservice`). Error lines (`ERROR (no such process)`) are skipped.
 pub fn parse_supervisorctl_status(text: &str) -> Vec<ServiceStatus> {
@@ -335,16 +352,8 @@ pub fn parse_supervisorctl_status(text: &str) -> Vec<ServiceStatus> {
             continue;
         };
         let name = name.trim_end_matches(':');
-        let common = match state {
-            "RUNNING" => ServiceState::Active,
-            "STARTING" => ServiceState::Activating,
-            "STOPPING" => ServiceState::Deactivating,
-            "BACKOFF" => ServiceState::Restarting,
-            "STOPPED" => ServiceState::Inactive,
-            "EXITED" => ServiceState::Exited { code: None },
-            "FATAL" => ServiceState::Failed,
-            "UNKNOWN" => ServiceState::Unknown,
-            _ => continue,
+        let Some(common) = supervisor_state(state) else {
+            continue;
         };
         // Description: everything after the state column.
         let desc = line
@@ -396,8 +405,33 @@ fn supervisorctl_argv<'a>(conf: Option<&'a Path>, args: &[&'a str]) -> Vec<Strin
     v
 }
 
+/// Every program of the supervisord `conf` configures, by XML-RPC on its socket when it has
+/// one that needs no password ([`super::supervisor_rpc`]: no Python process), else with one
+/// `supervisorctl status`. `None` when neither answered.
+async fn supervisor_all(conf: Option<&Path>, timeout: Duration) -> Option<Vec<ServiceStatus>> {
+    if let Some(sock) = super::supervisor_rpc::socket_of(conf)
+        && let Ok(all) = super::supervisor_rpc::all_process_info(&sock, timeout).await
+    {
+        return Some(all);
+    }
+    let argv = supervisorctl_argv(conf, &["status"]);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    // Exits non-zero when a program is not running: stdout is parsed anyway.
+    let out = cmd::run(&[], &argv, timeout).await.ok()?;
+    let all = parse_supervisorctl_status(&out.stdout);
+    (!all.is_empty()).then_some(all)
+}
+
 async fn supervisor(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Unknown> {
     let program = q.program();
+    // The socket first: one request instead of a Python process.
+    if let Some(sock) = super::supervisor_rpc::socket_of(q.supervisor_config.as_deref())
+        && let Ok(all) = super::supervisor_rpc::all_process_info(&sock, timeout).await
+        && let Some(mut s) = all.into_iter().find(|s| s.unit == program)
+    {
+        s.name = q.name.clone();
+        return Ok(s);
+    }
     let argv = supervisorctl_argv(q.supervisor_config.as_deref(), &["status", program]);
     let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
     // supervisorctl exits non-zero when the program is not running: parse stdout anyway.
@@ -543,7 +577,8 @@ pub async fn status(q: &ServiceQuery, timeout: Duration) -> ServiceStatus {
                 why.push("no systemd".into());
             }
             if found.is_none() {
-                if cmd::in_path("supervisorctl") {
+                let socket = || super::supervisor_rpc::socket_of(q.supervisor_config.as_deref());
+                if cmd::in_path("supervisorctl") || socket().is_some() {
                     match supervisor(q, timeout).await {
                         Ok(s) => found = Some(s),
                         Err(u) => {
@@ -582,8 +617,8 @@ pub async fn status(q: &ServiceQuery, timeout: Duration) -> ServiceStatus {
 
 /// Reads every service concurrently.
 pub async fn collect(qs: &[ServiceQuery], timeout: Duration) -> Vec<ServiceStatus> {
-    // Services of one supervisord are read with a single `supervisorctl status` (one Python
-    // start instead of one per service: it dominates the cost of a refresh).
+    // Services of one supervisord are read with one request to it (XML-RPC on its socket, or a
+    // single `supervisorctl status`: one Python start instead of one per service).
     let mut done: Vec<Option<ServiceStatus>> = vec![None; qs.len()];
     let mut groups: std::collections::BTreeMap<Option<PathBuf>, Vec<usize>> = Default::default();
     for (i, q) in qs.iter().enumerate() {
@@ -595,11 +630,7 @@ pub async fn collect(qs: &[ServiceQuery], timeout: Duration) -> Vec<ServiceStatu
         }
     }
     for (conf, idx) in groups.into_iter().filter(|(_, v)| v.len() > 1) {
-        let argv = supervisorctl_argv(conf.as_deref(), &["status"]);
-        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-        // Exits non-zero when a program is not running: stdout is parsed anyway.
-        if let Ok(out) = cmd::run(&[], &argv, timeout).await {
-            let all = parse_supervisorctl_status(&out.stdout);
+        if let Some(all) = supervisor_all(conf.as_deref(), timeout).await {
             for i in idx {
                 if let Some(mut s) = all.iter().find(|s| s.unit == qs[i].program()).cloned() {
                     s.name = qs[i].name.clone();
