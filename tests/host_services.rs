@@ -165,9 +165,10 @@ async fn supervisor_states_from_real_supervisord() {
     // supervisord's socket (XML-RPC, no Python process) and supervisorctl say the same.
     use triage502::host::supervisor_rpc;
     let sock = supervisor_rpc::socket_of(Some(&conf)).expect("the config's socket");
-    let rpc = supervisor_rpc::all_process_info(&sock, t)
-        .await
-        .expect("supervisord answers on its socket");
+    let supervisor_rpc::Answer::Programs(rpc) = supervisor_rpc::all_process_info(&sock, t).await
+    else {
+        panic!("supervisord answers on its socket");
+    };
     let out = std::process::Command::new("supervisorctl")
         .arg("-c")
         .arg(&conf)
@@ -209,4 +210,46 @@ async fn supervisor_states_from_real_supervisord() {
     assert_eq!(s.state, ServiceState::Unknown);
     assert!(s.hint.is_some() || !s.detail.is_empty(), "{s:?}");
     assert!(!alive(pid as i32), "program stopped with supervisord");
+}
+
+/// A supervisord that accepts on its socket but never answers (hung): its programs are
+/// explained unknowns after one timeout, not asked again one by one or through supervisorctl.
+#[tokio::test]
+async fn a_hung_supervisord_is_asked_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("s.sock");
+    let listener = tokio::net::UnixListener::bind(&sock).unwrap();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((c, _)) = listener.accept().await {
+            open.push(c);
+        }
+    });
+    let conf = dir.path().join("supervisord.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[unix_http_server]\nfile={}\n\n[supervisorctl]\nserverurl=unix://{}\n",
+            sock.display(),
+            sock.display()
+        ),
+    )
+    .unwrap();
+    let q = |prog: &str| ServiceQuery {
+        backend: Backend::Supervisor,
+        supervisor_config: Some(conf.clone()),
+        supervisor_program: Some(prog.to_string()),
+        ..ServiceQuery::auto(prog)
+    };
+    let all = services::collect(
+        &[q("docservice"), q("converter")],
+        Duration::from_millis(500),
+    )
+    .await;
+    assert_eq!(all.len(), 2);
+    for s in &all {
+        assert_eq!(s.state, ServiceState::Unknown, "{s:?}");
+        assert!(s.detail.contains("no answer within"), "{s:?}");
+    }
+    held.abort();
 }

@@ -407,30 +407,41 @@ fn supervisorctl_argv<'a>(conf: Option<&'a Path>, args: &[&'a str]) -> Vec<Strin
 
 /// Every program of the supervisord `conf` configures, by XML-RPC on its socket when it has
 /// one that needs no password ([`super::supervisor_rpc`]: no Python process), else with one
-/// `supervisorctl status`. `None` when neither answered.
-async fn supervisor_all(conf: Option<&Path>, timeout: Duration) -> Option<Vec<ServiceStatus>> {
-    if let Some(sock) = super::supervisor_rpc::socket_of(conf)
-        && let Ok(all) = super::supervisor_rpc::all_process_info(&sock, timeout).await
-    {
-        return Some(all);
+/// `supervisorctl status` (empty when that fails too). Err when supervisord hangs: asking
+/// again, per program or by supervisorctl, would hang as well.
+async fn supervisor_all(
+    conf: Option<&Path>,
+    timeout: Duration,
+) -> Result<Vec<ServiceStatus>, Unknown> {
+    use super::supervisor_rpc::{Answer, ask};
+    match ask(conf, timeout).await {
+        Answer::Programs(all) => return Ok(all),
+        Answer::Hung(u) => return Err(u),
+        Answer::Unavailable(_) => {}
     }
     let argv = supervisorctl_argv(conf, &["status"]);
     let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
     // Exits non-zero when a program is not running: stdout is parsed anyway.
-    let out = cmd::run(&[], &argv, timeout).await.ok()?;
-    let all = parse_supervisorctl_status(&out.stdout);
-    (!all.is_empty()).then_some(all)
+    Ok(match cmd::run(&[], &argv, timeout).await {
+        Ok(out) => parse_supervisorctl_status(&out.stdout),
+        Err(_) => Vec::new(),
+    })
 }
 
 async fn supervisor(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Unknown> {
+    use super::supervisor_rpc::{Answer, ask};
     let program = q.program();
-    // The socket first: one request instead of a Python process.
-    if let Some(sock) = super::supervisor_rpc::socket_of(q.supervisor_config.as_deref())
-        && let Ok(all) = super::supervisor_rpc::all_process_info(&sock, timeout).await
-        && let Some(mut s) = all.into_iter().find(|s| s.unit == program)
-    {
-        s.name = q.name.clone();
-        return Ok(s);
+    // The socket first: one request instead of a Python process. A program it does not know
+    // is left to supervisorctl, whose message says so.
+    match ask(q.supervisor_config.as_deref(), timeout).await {
+        Answer::Programs(all) => {
+            if let Some(mut s) = all.into_iter().find(|s| s.unit == program) {
+                s.name = q.name.clone();
+                return Ok(s);
+            }
+        }
+        Answer::Hung(u) => return Err(u),
+        Answer::Unavailable(_) => {}
     }
     let argv = supervisorctl_argv(q.supervisor_config.as_deref(), &["status", program]);
     let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
@@ -630,11 +641,20 @@ pub async fn collect(qs: &[ServiceQuery], timeout: Duration) -> Vec<ServiceStatu
         }
     }
     for (conf, idx) in groups.into_iter().filter(|(_, v)| v.len() > 1) {
-        if let Some(all) = supervisor_all(conf.as_deref(), timeout).await {
-            for i in idx {
-                if let Some(mut s) = all.iter().find(|s| s.unit == qs[i].program()).cloned() {
-                    s.name = qs[i].name.clone();
-                    done[i] = Some(s);
+        match supervisor_all(conf.as_deref(), timeout).await {
+            Ok(all) => {
+                for i in idx {
+                    if let Some(mut s) = all.iter().find(|s| s.unit == qs[i].program()).cloned() {
+                        s.name = qs[i].name.clone();
+                        done[i] = Some(s);
+                    }
+                }
+            }
+            // A hung supervisord: its programs are unknown, not asked again one by one.
+            Err(u) => {
+                for i in idx {
+                    let q = &qs[i];
+                    done[i] = Some(ServiceStatus::unknown(q, q.program(), u.clone()));
                 }
             }
         }

@@ -63,11 +63,32 @@ pub fn socket_in(text: &str, here: &Path) -> Option<PathBuf> {
     file.filter(|f| !f.is_empty()).map(PathBuf::from)
 }
 
+/// What supervisord's socket said.
+#[derive(Debug)]
+pub enum Answer {
+    /// Every program's status.
+    Programs(Vec<ServiceStatus>),
+    /// It accepted the request but did not answer in time: supervisord hangs, and asking it
+    /// again (by supervisorctl too) would hang as well.
+    Hung(Unknown),
+    /// No usable socket (none configured, a password wanted, not reachable) or an answer that
+    /// is not one: supervisorctl may still do.
+    Unavailable(Unknown),
+}
+
+/// Asks the supervisord that `conf` (or the default config) configures, on its socket.
+pub async fn ask(conf: Option<&Path>, timeout: Duration) -> Answer {
+    let Some(sock) = socket_of(conf) else {
+        return Answer::Unavailable(Unknown::new(
+            "no supervisord socket without a password in its config",
+            None,
+        ));
+    };
+    all_process_info(&sock, timeout).await
+}
+
 /// Every program's status from the supervisord listening on `sock`.
-pub async fn all_process_info(
-    sock: &Path,
-    timeout: Duration,
-) -> Result<Vec<ServiceStatus>, Unknown> {
+pub async fn all_process_info(sock: &Path, timeout: Duration) -> Answer {
     let fail =
         |what: String| Unknown::new(format!("supervisord at {}: {what}", sock.display()), None);
     let body = "<?xml version=\"1.0\"?><methodCall><methodName>supervisor.getAllProcessInfo\
@@ -84,19 +105,28 @@ pub async fn all_process_info(
         s.take(MAX_ANSWER).read_to_end(&mut answer).await?;
         Ok::<_, std::io::Error>(answer)
     };
-    let answer = tokio::time::timeout(timeout, exchange)
-        .await
-        .map_err(|_| fail(format!("no answer within {timeout:?}")))?
-        .map_err(|e| fail(crate::util::io_error_text(&e)))?;
+    let answer = match tokio::time::timeout(timeout, exchange).await {
+        Err(_) => {
+            return Answer::Hung(fail(format!(
+                "no answer within {}",
+                super::cmd::human_duration(timeout)
+            )));
+        }
+        Ok(Err(e)) => return Answer::Unavailable(fail(crate::util::io_error_text(&e))),
+        Ok(Ok(a)) => a,
+    };
     let answer = String::from_utf8_lossy(&answer);
-    let (head, xml) = answer
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| fail("not an HTTP answer".into()))?;
+    let Some((head, xml)) = answer.split_once("\r\n\r\n") else {
+        return Answer::Unavailable(fail("not an HTTP answer".into()));
+    };
     let status = head.lines().next().unwrap_or("");
     if status.split_whitespace().nth(1) != Some("200") {
-        return Err(fail(format!("answered {status:?}")));
+        return Answer::Unavailable(fail(format!("answered {status:?}")));
     }
-    parse_all_process_info(xml).map_err(fail)
+    match parse_all_process_info(xml) {
+        Ok(v) => Answer::Programs(v),
+        Err(e) => Answer::Unavailable(fail(e)),
+    }
 }
 
 /// The programs in a `getAllProcessInfo` answer, named as supervisorctl prints them
