@@ -22,7 +22,7 @@ pub enum Backend {
     Auto,
     /// `systemctl show UNIT`.
     Systemd,
-    /// `supervisorctl status PROGRAM`.
+    /// supervisord: XML-RPC on its socket, else `supervisorctl status PROGRAM`.
     Supervisor,
     /// `docker inspect CONTAINER`.
     Docker,
@@ -407,8 +407,8 @@ fn supervisorctl_argv<'a>(conf: Option<&'a Path>, args: &[&'a str]) -> Vec<Strin
 
 /// Every program of the supervisord `conf` configures, by XML-RPC on its socket when it has
 /// one that needs no password ([`super::supervisor_rpc`]: no Python process), else with one
-/// `supervisorctl status` (empty when that fails too). Err when supervisord hangs: asking
-/// again, per program or by supervisorctl, would hang as well.
+/// `supervisorctl status`. Err when neither gave the list: asking again per program would
+/// fail the same way (a hung or stopped supervisord, a socket this user may not open).
 async fn supervisor_all(
     conf: Option<&Path>,
     timeout: Duration,
@@ -416,45 +416,39 @@ async fn supervisor_all(
     use super::supervisor_rpc::{Answer, ask};
     match ask(conf, timeout).await {
         Answer::Programs(all) => return Ok(all),
-        Answer::Hung(u) => return Err(u),
+        Answer::Final(u) => return Err(u),
         Answer::Unavailable(_) => {}
     }
     let argv = supervisorctl_argv(conf, &["status"]);
     let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
     // Exits non-zero when a program is not running: stdout is parsed anyway.
-    Ok(match cmd::run(&[], &argv, timeout).await {
-        Ok(out) => parse_supervisorctl_status(&out.stdout),
-        Err(_) => Vec::new(),
-    })
+    let out = cmd::run(&[], &argv, timeout).await?;
+    let all = parse_supervisorctl_status(&out.stdout);
+    if all.is_empty() {
+        return Err(supervisorctl_failure("status", &out));
+    }
+    Ok(all)
 }
 
-async fn supervisor(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Unknown> {
-    use super::supervisor_rpc::{Answer, ask};
-    let program = q.program();
-    // The socket first: one request instead of a Python process. A program it does not know
-    // is left to supervisorctl, whose message says so.
-    match ask(q.supervisor_config.as_deref(), timeout).await {
-        Answer::Programs(all) => {
-            if let Some(mut s) = all.into_iter().find(|s| s.unit == program) {
-                s.name = q.name.clone();
-                return Ok(s);
+/// A program that supervisord's full list (socket or supervisorctl) does not have.
+fn no_such_program(program: &str, all: &[ServiceStatus]) -> Unknown {
+    let names: Vec<&str> = all.iter().map(|s| s.unit.as_str()).collect();
+    Unknown::new(
+        format!(
+            "supervisord has no such program {program} (it has: {})",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
             }
-        }
-        Answer::Hung(u) => return Err(u),
-        Answer::Unavailable(_) => {}
-    }
-    let argv = supervisorctl_argv(q.supervisor_config.as_deref(), &["status", program]);
-    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-    // supervisorctl exits non-zero when the program is not running: parse stdout anyway.
-    let out = cmd::run(&[], &argv, timeout).await?;
+        ),
+        Some("set the service's supervisor_program (group:name as supervisorctl prints it)".into()),
+    )
+}
+
+/// Why `supervisorctl ARGS` printed no status line: its first line of output, with a hint.
+fn supervisorctl_failure(args: &str, out: &cmd::Output) -> Unknown {
     let all = format!("{}\n{}", out.stdout, out.stderr);
-    if let Some(mut s) = parse_supervisorctl_status(&out.stdout)
-        .into_iter()
-        .find(|s| s.unit == program)
-    {
-        s.name = q.name.clone();
-        return Ok(s);
-    }
     let msg = all
         .lines()
         .map(str::trim)
@@ -468,10 +462,38 @@ async fn supervisor(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus
     } else {
         None
     };
-    Err(Unknown::new(
-        format!("supervisorctl status {program}: {msg}"),
-        hint,
-    ))
+    Unknown::new(format!("supervisorctl {args}: {msg}"), hint)
+}
+
+async fn supervisor(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Unknown> {
+    use super::supervisor_rpc::{Answer, ask};
+    let program = q.program();
+    // The socket first: one request instead of a Python process.
+    match ask(q.supervisor_config.as_deref(), timeout).await {
+        Answer::Programs(all) => {
+            return match all.iter().find(|s| s.unit == program) {
+                Some(s) => Ok(ServiceStatus {
+                    name: q.name.clone(),
+                    ..s.clone()
+                }),
+                None => Err(no_such_program(program, &all)),
+            };
+        }
+        Answer::Final(u) => return Err(u),
+        Answer::Unavailable(_) => {}
+    }
+    let argv = supervisorctl_argv(q.supervisor_config.as_deref(), &["status", program]);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    // supervisorctl exits non-zero when the program is not running: parse stdout anyway.
+    let out = cmd::run(&[], &argv, timeout).await?;
+    if let Some(mut s) = parse_supervisorctl_status(&out.stdout)
+        .into_iter()
+        .find(|s| s.unit == program)
+    {
+        s.name = q.name.clone();
+        return Ok(s);
+    }
+    Err(supervisorctl_failure(&format!("status {program}"), &out))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -644,13 +666,22 @@ pub async fn collect(qs: &[ServiceQuery], timeout: Duration) -> Vec<ServiceStatu
         match supervisor_all(conf.as_deref(), timeout).await {
             Ok(all) => {
                 for i in idx {
-                    if let Some(mut s) = all.iter().find(|s| s.unit == qs[i].program()).cloned() {
-                        s.name = qs[i].name.clone();
-                        done[i] = Some(s);
-                    }
+                    let q = &qs[i];
+                    done[i] = Some(match all.iter().find(|s| s.unit == q.program()) {
+                        Some(s) => ServiceStatus {
+                            name: q.name.clone(),
+                            ..s.clone()
+                        },
+                        None => ServiceStatus::unknown(
+                            q,
+                            q.program(),
+                            no_such_program(q.program(), &all),
+                        ),
+                    });
                 }
             }
-            // A hung supervisord: its programs are unknown, not asked again one by one.
+            // No list (supervisord hangs or is stopped, the socket is not ours to open): its
+            // programs are unknown for that reason, not asked again one by one.
             Err(u) => {
                 for i in idx {
                     let q = &qs[i];

@@ -3,28 +3,32 @@
 //! process costing about 100 ms of CPU per call, most of a host-facts refresh's cost on a box
 //! run by supervisor (ONLYOFFICE's Docker image is one).
 //!
-//! The socket is the `file=` of the config's `[unix_http_server]` section. A server that asks
-//! for a password (`username=` in that section), a socket that cannot be reached, or an answer
-//! that does not parse makes the caller fall back to `supervisorctl`, which knows all of that.
+//! The socket is the one supervisorctl would use: `[supervisorctl] serverurl=unix://…`, else
+//! `[unix_http_server] file=`. The caller falls back to `supervisorctl` when there is no such
+//! socket (an `http://` server URL, expansions other than `%(here)s` / `%(ENV_X)s`), when the
+//! server wants a password, or when the socket cannot be reached or the answer is not one. A
+//! server that accepts and then does not answer, or a socket this user may not open, is final:
+//! supervisorctl would hang or be refused the same way.
 
 use super::Unknown;
-use super::services::{Answered, ServiceStatus, supervisor_state};
+use super::services::{Answered, ServiceState, ServiceStatus, supervisor_state};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// Where supervisorctl looks for the config when none is given (after paths relative to the
-/// working directory and its own executable, which a monitoring tool should not depend on).
-const DEFAULT_CONFIGS: [&str; 2] = ["/etc/supervisor/supervisord.conf", "/etc/supervisord.conf"];
+/// Where supervisorctl looks for the config when none is given, in its order (after paths
+/// relative to the working directory and its own executable, which a monitoring tool should
+/// not depend on).
+const DEFAULT_CONFIGS: [&str; 2] = ["/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
 
-/// The most of an answer read (a few KiB per program).
+/// The most of an answer read (about 1.3 KiB per program).
 const MAX_ANSWER: u64 = 4 << 20;
 
 /// The unix socket of the supervisord that `conf` (or the default config) configures; `None`
 /// when there is none, it is not readable, or the server wants a password.
 pub fn socket_of(conf: Option<&Path>) -> Option<PathBuf> {
     let conf: PathBuf = match conf {
-        Some(c) => c.to_path_buf(),
+        Some(c) => std::path::absolute(c).ok()?,
         None => DEFAULT_CONFIGS
             .iter()
             .map(PathBuf::from)
@@ -35,32 +39,87 @@ pub fn socket_of(conf: Option<&Path>) -> Option<PathBuf> {
     socket_in(&text, here)
 }
 
-/// The `[unix_http_server]` socket of a supervisord config's text; `%(here)s` is the config's
-/// folder. `None` without the section or with a `username=` (password required).
-pub fn socket_in(text: &str, here: &Path) -> Option<PathBuf> {
-    let mut in_section = false;
-    let mut file = None;
+/// The settings of a supervisord config as supervisor's own parser reads them: `[section]`
+/// lines, `key = value` or `key: value` (keys lowercased), whole-line comments starting with
+/// `;` or `#`, inline comments starting with whitespace and then `;` or `#`.
+fn settings(text: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut section = String::new();
     for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_section = line == "[unix_http_server]";
+        let t = line.trim();
+        if t.is_empty() || t.starts_with(';') || t.starts_with('#') {
             continue;
         }
-        if !in_section || line.starts_with(';') || line.starts_with('#') {
+        if let Some(name) = t.strip_prefix('[') {
+            section = name.split(']').next().unwrap_or("").to_string();
             continue;
         }
-        let Some((k, v)) = line.split_once('=') else {
+        let Some(at) = t.find(['=', ':']) else {
             continue;
         };
-        // An inline comment starts with " ;".
-        let v = v.split(" ;").next().unwrap_or(v).trim();
-        match k.trim() {
-            "file" => file = Some(v.replace("%(here)s", &here.to_string_lossy())),
-            "username" if !v.is_empty() => return None,
-            _ => {}
+        let (k, v) = (&t[..at], &t[at + 1..]);
+        let mut value = v;
+        for (i, c) in v.char_indices() {
+            if (c == ';' || c == '#') && v[..i].ends_with(char::is_whitespace) {
+                value = &v[..i];
+                break;
+            }
+        }
+        out.push((
+            section.clone(),
+            k.trim().to_lowercase(),
+            value.trim().to_string(),
+        ));
+    }
+    out
+}
+
+/// `%(here)s`, `%(ENV_NAME)s` and `%%` expanded; `None` for anything else (or an unset
+/// variable): the caller then leaves it to supervisorctl.
+fn expand(v: &str, here: &Path) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = v;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(r) = rest.strip_prefix("%%") {
+            out.push('%');
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("%(here)s") {
+            out.push_str(&here.to_string_lossy());
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("%(ENV_") {
+            let (name, r) = r.split_once(")s")?;
+            out.push_str(&std::env::var(name).ok()?);
+            rest = r;
+        } else {
+            return None;
         }
     }
-    file.filter(|f| !f.is_empty()).map(PathBuf::from)
+    out.push_str(rest);
+    Some(out)
+}
+
+/// The unix socket a supervisord config's text points supervisorctl at; `%(here)s` is the
+/// config's folder. `None` without one, with a relative path, or when the server wants a
+/// password (`username=` in `[unix_http_server]`).
+pub fn socket_in(text: &str, here: &Path) -> Option<PathBuf> {
+    let all = settings(text);
+    let get = |section: &str, key: &str| {
+        all.iter()
+            .find(|(s, k, _)| s == section && k == key)
+            .map(|(_, _, v)| v.as_str())
+    };
+    if get("unix_http_server", "username").is_some_and(|u| !u.is_empty()) {
+        return None;
+    }
+    let path = match get("supervisorctl", "serverurl") {
+        // supervisorctl's own setting; an http:// server is not a unix socket.
+        Some(url) => url.strip_prefix("unix://")?,
+        None => get("unix_http_server", "file")?,
+    };
+    let path = PathBuf::from(expand(path, here)?);
+    path.is_absolute().then_some(path)
 }
 
 /// What supervisord's socket said.
@@ -68,9 +127,10 @@ pub fn socket_in(text: &str, here: &Path) -> Option<PathBuf> {
 pub enum Answer {
     /// Every program's status.
     Programs(Vec<ServiceStatus>),
-    /// It accepted the request but did not answer in time: supervisord hangs, and asking it
-    /// again (by supervisorctl too) would hang as well.
-    Hung(Unknown),
+    /// Asking again, by supervisorctl too, would fail the same way: supervisord accepted the
+    /// request and did not answer in time (or its queue of waiting connections is full: it
+    /// hangs), or this user may not open its socket.
+    Final(Unknown),
     /// No usable socket (none configured, a password wanted, not reachable) or an answer that
     /// is not one: supervisorctl may still do.
     Unavailable(Unknown),
@@ -105,12 +165,20 @@ pub async fn all_process_info(sock: &Path, timeout: Duration) -> Answer {
         s.take(MAX_ANSWER).read_to_end(&mut answer).await?;
         Ok::<_, std::io::Error>(answer)
     };
+    let hung = || {
+        Answer::Final(fail(format!(
+            "no answer within {}",
+            super::cmd::human_duration(timeout)
+        )))
+    };
     let answer = match tokio::time::timeout(timeout, exchange).await {
-        Err(_) => {
-            return Answer::Hung(fail(format!(
-                "no answer within {}",
-                super::cmd::human_duration(timeout)
-            )));
+        Err(_) => return hung(),
+        // A full accept queue: earlier requests are still waiting for it.
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => return hung(),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            let mut u = fail(crate::util::io_error_text(&e));
+            u.hint = Some("needs root: run with sudo".into());
+            return Answer::Final(u);
         }
         Ok(Err(e)) => return Answer::Unavailable(fail(crate::util::io_error_text(&e))),
         Ok(Ok(a)) => a,
@@ -140,10 +208,18 @@ pub fn parse_all_process_info(xml: &str) -> Result<Vec<ServiceStatus>, String> {
     let mut reading: Option<String> = None;
     let mut key = String::new();
     let mut value = String::new();
+    let mut complete = false;
     loop {
         match reader.read_event() {
             Err(e) => return Err(format!("answer does not parse: {e}")),
-            Ok(Event::Eof) => break,
+            Ok(Event::Eof) => {
+                // An answer cut short (MAX_ANSWER, a dropped connection) is not a full list.
+                return if complete {
+                    Ok(out)
+                } else {
+                    Err("answer cut short".into())
+                };
+            }
             Ok(Event::Empty(e)) if e.name().as_ref() == b"fault" => {
                 return Err("supervisord answered with a fault".into());
             }
@@ -164,13 +240,24 @@ pub fn parse_all_process_info(xml: &str) -> Result<Vec<ServiceStatus>, String> {
                         value.clear();
                         reading = Some(tag);
                     }
-                    "name" | "string" | "int" | "i4" | "boolean" => reading = Some(tag),
+                    "name" => reading = Some(tag),
+                    // A typed value: only its own text counts (not the space before it).
+                    "string" | "int" | "i4" | "boolean" => {
+                        value.clear();
+                        reading = Some(tag);
+                    }
                     "fault" => return Err("supervisord answered with a fault".into()),
                     _ => reading = None,
                 }
             }
             // Text comes in pieces: plain runs, and entity references (`&amp;`, `&#38;`).
             Ok(Event::Text(t)) => {
+                let text = t
+                    .decode()
+                    .map_err(|e| format!("answer does not parse: {e}"))?;
+                push_text(reading.as_deref(), &text, &mut key, &mut value);
+            }
+            Ok(Event::CData(t)) => {
                 let text = t
                     .decode()
                     .map_err(|e| format!("answer does not parse: {e}"))?;
@@ -192,12 +279,12 @@ pub fn parse_all_process_info(xml: &str) -> Result<Vec<ServiceStatus>, String> {
                 b"name" | b"value" | b"string" | b"int" | b"i4" | b"boolean" => reading = None,
                 b"member" => fields.push((std::mem::take(&mut key), std::mem::take(&mut value))),
                 b"struct" => out.push(status_of(&fields)?),
+                b"methodResponse" => complete = true,
                 _ => {}
             },
             Ok(_) => {}
         }
     }
-    Ok(out)
 }
 
 /// Text read inside a member's `<name>` goes to its key, inside its value to the value.
@@ -226,7 +313,16 @@ fn status_of(fields: &[(String, String)]) -> Result<ServiceStatus, String> {
         format!("{group}:{name}")
     };
     let statename = get("statename").unwrap_or("UNKNOWN");
-    let state = supervisor_state(statename).ok_or_else(|| format!("unknown state {statename}"))?;
+    let exit_code = if statename == "EXITED" {
+        int("exitstatus").and_then(|c| i32::try_from(c).ok())
+    } else {
+        None
+    };
+    let state = match supervisor_state(statename) {
+        Some(ServiceState::Exited { .. }) => ServiceState::Exited { code: exit_code },
+        Some(s) => s,
+        None => return Err(format!("unknown state {statename}")),
+    };
     let running = statename == "RUNNING";
     let description = get("description").unwrap_or("").to_string();
     Ok(ServiceStatus {
@@ -240,15 +336,13 @@ fn status_of(fields: &[(String, String)]) -> Result<ServiceStatus, String> {
             .and_then(|p| u32::try_from(p).ok()),
         since: None,
         uptime_secs: match (running, int("start"), int("now")) {
-            (true, Some(start), Some(now)) if now >= start => Some((now - start) as u64),
+            (true, Some(start), Some(now)) => {
+                now.checked_sub(start).and_then(|u| u64::try_from(u).ok())
+            }
             _ => None,
         },
         restarts: None,
-        exit_code: if statename == "EXITED" {
-            int("exitstatus").and_then(|c| i32::try_from(c).ok())
-        } else {
-            None
-        },
+        exit_code,
         health: None,
         oom_killed: None,
         raw: format!("{unit} {statename} {description}")
@@ -262,14 +356,53 @@ fn status_of(fields: &[(String, String)]) -> Result<ServiceStatus, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::services::ServiceState;
 
     #[test]
     fn socket_from_the_config() {
-        let conf = "[supervisord]\nlogfile=x\n\n[unix_http_server]\nfile=%(here)s/s.sock ; the socket\nchmod=0700\n\n[supervisorctl]\nserverurl=unix:///elsewhere\n";
+        let conf = "[supervisord]\nlogfile=x\n\n[unix_http_server]\nfile=%(here)s/s.sock ; the socket\nchmod=0700\n";
         assert_eq!(
             socket_in(conf, Path::new("/etc/supervisor")),
             Some(PathBuf::from("/etc/supervisor/s.sock"))
+        );
+        // supervisorctl's own setting wins; `key: value`, `#` comments, keys in any case.
+        let both = "[unix_http_server]\nfile=/run/server.sock\n[supervisorctl]\nServerURL: unix:///run/ctl.sock\t# ctl\n";
+        assert_eq!(
+            socket_in(both, Path::new("/")),
+            Some(PathBuf::from("/run/ctl.sock"))
+        );
+        let inet = "[unix_http_server]\nfile=/run/s.sock\n[supervisorctl]\nserverurl=http://127.0.0.1:9001\n";
+        assert_eq!(socket_in(inet, Path::new("/")), None);
+        // SAFETY: tests in this module do not read this variable concurrently.
+        unsafe { std::env::set_var("T502_SUPERVISOR_RUN", "/run/sv") };
+        let env = "[unix_http_server] ; the server\nfile = %(ENV_T502_SUPERVISOR_RUN)s/s%%.sock\n";
+        assert_eq!(
+            socket_in(env, Path::new("/")),
+            Some(PathBuf::from("/run/sv/s%.sock"))
+        );
+        assert_eq!(
+            socket_in(
+                "[unix_http_server]\nfile=%(ENV_T502_UNSET_X)s/s\n",
+                Path::new("/")
+            ),
+            None
+        );
+        assert_eq!(
+            socket_in("[unix_http_server]\nfile=run/s.sock\n", Path::new("/")),
+            None
+        );
+        assert_eq!(
+            socket_in(
+                "[unix_http_server]\nfile=/a/%(program_name)s\n",
+                Path::new("/")
+            ),
+            None
+        );
+        assert_eq!(
+            socket_in(
+                "[unix_http_server]\nfile=/run/s.sock\nusername=\n",
+                Path::new("/")
+            ),
+            Some(PathBuf::from("/run/s.sock"))
         );
         let locked = "[unix_http_server]\nfile=/run/s.sock\nusername=admin\npassword=x\n";
         assert_eq!(socket_in(locked, Path::new("/")), None);
@@ -323,13 +456,29 @@ mod tests {
         assert_eq!(s[0].state, ServiceState::Active);
         assert_eq!((s[0].pid, s[0].uptime_secs), (Some(4242), Some(3723)));
         assert_eq!(s[0].detail, "pid 4242, uptime 1:02:03 & more");
-        assert_eq!(s[1].state, ServiceState::Exited { code: None });
+        assert_eq!(s[1].state, ServiceState::Exited { code: Some(3) });
         assert_eq!((s[1].pid, s[1].exit_code), (None, Some(3)));
         assert_eq!(s[2].state, ServiceState::Failed);
         assert!(parse_all_process_info("<methodResponse><fault/></methodResponse>").is_err());
-        assert!(
-            parse_all_process_info("<methodResponse><params><struct><member><name>x")
-                .is_ok_and(|v| v.is_empty())
+        // Cut short: not a full list.
+        assert!(parse_all_process_info("<methodResponse><params><struct><member><name>x").is_err());
+        let cut = &xml[..xml.len() - 30];
+        assert!(parse_all_process_info(cut).is_err());
+        // Space before a typed value, CDATA, an overflowing start time.
+        let odd = format!(
+            "<methodResponse><params><param><value><array><data>{}</data></array></value></param></params></methodResponse>",
+            program(&[
+                ("name", "\n  <string><![CDATA[web]]></string>"),
+                ("statename", "\n <string>RUNNING</string>"),
+                ("start", "<int>-9223372036854775808</int>"),
+                ("now", "<int>9223372036854775807</int>"),
+            ])
         );
+        let s = parse_all_process_info(&odd).expect("parses");
+        assert_eq!(
+            (s[0].unit.as_str(), &s[0].state),
+            ("web", &ServiceState::Active)
+        );
+        assert_eq!(s[0].uptime_secs, None);
     }
 }
