@@ -152,11 +152,32 @@ impl PortsLock {
     }
 }
 
-/// `n` distinct free ports on 127.0.0.1 (bind port 0 and read it back), all picked while the
-/// others are still held.
+/// `n` distinct free ports on 127.0.0.1, all picked while the others are still held, from
+/// below the kernel's ephemeral range (`ip_local_port_range`) when it leaves room: a port
+/// there is never handed out by a `bind(0)` or an outgoing connection, so once a lab program
+/// stops (nginx-down) or never binds (the spare port of wrong-upstream-port), no test server
+/// or client of another program can take it and answer in its place. Falls back to `bind(0)`.
 pub fn free_ports(n: usize) -> anyhow::Result<Vec<u16>> {
-    let mut held = Vec::new();
-    for _ in 0..n {
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    const FLOOR: u16 = 10_000;
+    let mut held: Vec<TcpListener> = Vec::new();
+    if low > FLOOR + 1000 {
+        let span = u32::from(low - FLOOR);
+        for _ in 0..n * 50 {
+            if held.len() == n {
+                break;
+            }
+            let r = u32::from_str_radix(&random_hex(4)?, 16).unwrap_or(0);
+            let port = FLOOR + (r % span) as u16;
+            if let Ok(l) = TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
+                held.push(l);
+            }
+        }
+    }
+    while held.len() < n {
         held.push(
             TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
                 .context("cannot bind 127.0.0.1:0 to pick a free port")?,
@@ -409,5 +430,15 @@ mod tests {
         let p = free_ports(3).expect("ports");
         assert_eq!(p.iter().collect::<BTreeSet<_>>().len(), 3);
         assert!(!port_accepts(p[0], Duration::from_millis(200)));
+        // Below the ephemeral range, where bind(0) never lands.
+        let low: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+            .ok()
+            .and_then(|t| t.split_whitespace().next()?.parse().ok())
+            .unwrap_or(32768);
+        if low > 11_000 {
+            assert!(p.iter().all(|&x| (10_000..low).contains(&x)), "{p:?}");
+            let ephemeral = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+            assert!(ephemeral.local_addr().expect("addr").port() >= low);
+        }
     }
 }
