@@ -108,21 +108,8 @@ fn sockets(ports: &[u16]) -> Sockets {
 
 fn svc(name: &str, state: ServiceState) -> ServiceStatus {
     ServiceStatus {
-        name: name.into(),
-        backend: Answered::Systemd,
-        unit: name.into(),
         pid: matches!(state, ServiceState::Active).then_some(4242),
-        state,
-        sub_state: None,
-        since: None,
-        uptime_secs: None,
-        restarts: None,
-        exit_code: None,
-        health: None,
-        oom_killed: None,
-        detail: String::new(),
-        hint: None,
-        raw: String::new(),
+        ..ServiceStatus::new(name, name, Answered::Systemd, state)
     }
 }
 

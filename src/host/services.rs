@@ -188,12 +188,14 @@ pub struct ServiceStatus {
 }
 
 impl ServiceStatus {
-    fn unknown(q: &ServiceQuery, unit: &str, u: Unknown) -> Self {
+    /// A status with only its name (display name and unit), backend and state; everything
+    /// else empty, for the backends and tests to fill in (`..ServiceStatus::new(…)`).
+    pub fn new(name: &str, unit: &str, backend: Answered, state: ServiceState) -> Self {
         Self {
-            name: q.name.clone(),
-            backend: Answered::None,
+            name: name.into(),
+            backend,
             unit: unit.into(),
-            state: ServiceState::Unknown,
+            state,
             sub_state: None,
             pid: None,
             since: None,
@@ -202,9 +204,17 @@ impl ServiceStatus {
             exit_code: None,
             health: None,
             oom_killed: None,
+            detail: String::new(),
+            hint: None,
+            raw: String::new(),
+        }
+    }
+
+    fn unknown(q: &ServiceQuery, unit: &str, u: Unknown) -> Self {
+        Self {
             detail: u.reason,
             hint: u.hint,
-            raw: String::new(),
+            ..Self::new(&q.name, unit, Answered::None, ServiceState::Unknown)
         }
     }
 }
@@ -374,21 +384,12 @@ pub fn parse_supervisorctl_status(text: &str) -> Vec<ServiceStatus> {
             (None, None)
         };
         out.push(ServiceStatus {
-            name: name.into(),
-            backend: Answered::Supervisor,
-            unit: name.into(),
-            state: common,
             sub_state: Some(state.into()),
             pid,
-            since: None,
             uptime_secs: uptime,
-            restarts: None,
-            exit_code: None,
-            health: None,
-            oom_killed: None,
             detail: desc,
-            hint: None,
             raw: line.trim().into(),
+            ..ServiceStatus::new(name, name, Answered::Supervisor, common)
         });
     }
     out

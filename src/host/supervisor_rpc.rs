@@ -326,30 +326,22 @@ fn status_of(fields: &[(String, String)]) -> Result<ServiceStatus, String> {
     let running = statename == "RUNNING";
     let description = get("description").unwrap_or("").to_string();
     Ok(ServiceStatus {
-        name: unit.clone(),
-        backend: Answered::Supervisor,
-        unit: unit.clone(),
-        state,
         sub_state: Some(statename.to_string()),
         pid: int("pid")
             .filter(|p| *p > 0)
             .and_then(|p| u32::try_from(p).ok()),
-        since: None,
         uptime_secs: match (running, int("start"), int("now")) {
             (true, Some(start), Some(now)) => {
                 now.checked_sub(start).and_then(|u| u64::try_from(u).ok())
             }
             _ => None,
         },
-        restarts: None,
         exit_code,
-        health: None,
-        oom_killed: None,
         raw: format!("{unit} {statename} {description}")
             .trim()
             .to_string(),
         detail: description,
-        hint: None,
+        ..ServiceStatus::new(&unit, &unit, Answered::Supervisor, state)
     })
 }
 

@@ -356,21 +356,11 @@ fn host_facts(a: &mut App) {
         }
     }
     let svc = |name: &str, state, sub: &str, pid, up, restarts| ServiceStatus {
-        name: name.into(),
-        backend: Answered::Systemd,
-        unit: format!("{name}.service"),
-        state,
         sub_state: Some(sub.into()),
         pid,
-        since: None,
         uptime_secs: up,
         restarts,
-        exit_code: None,
-        health: None,
-        oom_killed: None,
-        detail: String::new(),
-        hint: None,
-        raw: String::new(),
+        ..ServiceStatus::new(name, &format!("{name}.service"), Answered::Systemd, state)
     };
     let listener = |port, pid, name: &str| Listener {
         proto: Proto::Tcp,
