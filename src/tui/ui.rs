@@ -312,25 +312,14 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     if app.walkthrough {
         title = " Walkthrough (w: findings) ".to_string();
         for (i, s) in app.state.walkthrough().iter().enumerate() {
-            let head = format!("{} {:<7} {}. ", s.verdict.symbol(), s.verdict.word(), i + 1);
-            let mut step = wrap(
-                s.title,
-                width.saturating_sub(unicode_width::UnicodeWidthStr::width(head.as_str())),
-                width.saturating_sub(3),
-                2,
-            )
-            .into_iter();
-            let mut lines = vec![Line::from(vec![
+            let head = vec![
                 Span::styled(
                     format!("{} {:<7}", s.verdict.symbol(), s.verdict.word()),
                     app.theme.state(s.verdict),
                 ),
-                Span::styled(
-                    format!(" {}. {}", i + 1, step.next().unwrap_or_default()),
-                    app.theme.accent(),
-                ),
-            ])];
-            lines.extend(step.map(|l| Line::styled(format!("   {l}"), app.theme.accent())));
+                Span::styled(format!(" {}. ", i + 1), app.theme.accent()),
+            ];
+            let mut lines = headed(head, s.title, width, 2, app.theme.accent());
             lines.extend(bullet(&s.next, "→", width, Style::default()));
             items.push(ListItem::new(lines));
         }
@@ -345,31 +334,17 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             ])));
         }
         for (i, fnd) in d.findings.iter().enumerate() {
-            let head = format!(
-                "{} {:<4} {}. ",
-                fnd.severity.symbol(),
-                fnd.severity.word(),
-                i + 1
-            );
-            let used = unicode_width::UnicodeWidthStr::width(head.as_str()) + fnd.id.len() + 1;
-            let title = format!("({:?}) {}", fnd.confidence, fnd.title);
-            let mut title = wrap(
-                &title,
-                width.saturating_sub(used),
-                width.saturating_sub(3),
-                3,
-            )
-            .into_iter();
-            let mut lines = vec![Line::from(vec![
+            let head = vec![
                 Span::styled(
                     format!("{} {:<4}", fnd.severity.symbol(), fnd.severity.word()),
                     app.theme.state(fnd.severity),
                 ),
                 Span::raw(format!(" {}. ", i + 1)),
                 Span::styled(fnd.id, app.theme.accent()),
-                Span::raw(format!(" {}", title.next().unwrap_or_default())),
-            ])];
-            lines.extend(title.map(|l| Line::from(format!("   {l}"))));
+                Span::raw(" "),
+            ];
+            let title = format!("({:?}) {}", fnd.confidence, fnd.title);
+            let mut lines = headed(head, &title, width, 3, Style::default());
             if let Some(e) = fnd.evidence.first() {
                 lines.extend(bullet(&e.fact, "·", width, app.theme.dim()));
             }
@@ -393,6 +368,29 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .highlight_style(app.theme.selected())
         .block(block(app, Pane::Findings, title, wide));
     f.render_stateful_widget(list, area, &mut st);
+}
+
+/// `head` (spans: a state, a number, an id) followed by `text` wrapped to at most `max_lines`
+/// lines of `width`, the later ones indented by three columns; the text drawn in `style`.
+fn headed(
+    mut head: Vec<Span<'static>>,
+    text: &str,
+    width: usize,
+    max_lines: usize,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let used = Line::from(head.clone()).width();
+    let mut pieces = wrap(
+        text,
+        width.saturating_sub(used),
+        width.saturating_sub(3),
+        max_lines,
+    )
+    .into_iter();
+    head.push(Span::styled(pieces.next().unwrap_or_default(), style));
+    let mut lines = vec![Line::from(head)];
+    lines.extend(pieces.map(|l| Line::styled(format!("   {l}"), style)));
+    lines
 }
 
 /// `text` under a finding or a walkthrough step: `   MARK text`, wrapped to two lines of
