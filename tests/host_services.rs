@@ -253,3 +253,42 @@ async fn a_hung_supervisord_is_asked_once() {
     }
     held.abort();
 }
+
+/// A supervisord that is not running (its socket missing): the socket fails, the one
+/// `supervisorctl status` for the group fails, and that answer is final for every program of
+/// the group — explained, with the hint, not asked again program by program.
+#[tokio::test]
+async fn a_stopped_supervisord_is_explained_once_for_its_programs() {
+    if !tool("supervisorctl") {
+        eprintln!("skipped: supervisorctl not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("gone.sock");
+    let conf = dir.path().join("supervisord.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[unix_http_server]\nfile={0}\n\n[supervisorctl]\nserverurl=unix://{0}\n",
+            sock.display()
+        ),
+    )
+    .unwrap();
+    let q = |prog: &str| ServiceQuery {
+        backend: Backend::Supervisor,
+        supervisor_config: Some(conf.clone()),
+        supervisor_program: Some(prog.to_string()),
+        ..ServiceQuery::auto(prog)
+    };
+    let all = services::collect(&[q("docservice"), q("converter")], Duration::from_secs(5)).await;
+    assert_eq!(all.len(), 2);
+    for s in &all {
+        assert_eq!(s.state, ServiceState::Unknown, "{s:?}");
+        // The group's one supervisorctl call ("status"), not a per-program "status NAME".
+        assert!(s.detail.starts_with("supervisorctl status:"), "{s:?}");
+        assert!(
+            s.hint.as_deref().is_some_and(|h| h.contains("not running")),
+            "{s:?}"
+        );
+    }
+}
