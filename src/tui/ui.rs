@@ -522,10 +522,7 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .map(|row| {
             let r = row.last;
             let st = class_state(r.class());
-            let time = r
-                .time()
-                .map(|t| t.format("%H:%M:%S").to_string())
-                .unwrap_or_else(|| "--:--:--".into());
+            let time = clock(r);
             // time, space, symbol, space, class, space
             let used = 9 + 2 + class_w + 1;
             let text =
@@ -597,6 +594,13 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         list_area,
         &mut st,
     );
+}
+
+/// A log entry's time of day as logged (`--:--:--` when it has none).
+fn clock(r: &crate::logs::Record) -> String {
+    r.time()
+        .map(|t| t.format("%H:%M:%S").to_string())
+        .unwrap_or_else(|| "--:--:--".into())
 }
 
 /// What an error-log row shows after its class, most telling first: how many entries it
@@ -1094,11 +1098,6 @@ pub fn detail_text(app: &App) -> (String, String) {
                     let c = r.class();
                     let info = c.info();
                     let times = if row.count > 1 {
-                        let at = |r: &crate::logs::Record| {
-                            r.time()
-                                .map(|t| t.format("%H:%M:%S").to_string())
-                                .unwrap_or_else(|| "--:--:--".into())
-                        };
                         let requests = if row.requests().len() > 1 {
                             format!(
                                 "\nrequests: {}{}",
@@ -1115,8 +1114,8 @@ pub fn detail_text(app: &App) -> (String, String) {
                         format!(
                             "{} entries like this one, {} – {} (the newest below){requests}\n\n",
                             row.count,
-                            at(row.first),
-                            at(row.last)
+                            clock(row.first),
+                            clock(row.last)
                         )
                     } else {
                         String::new()
