@@ -654,11 +654,12 @@ fn unknown_line<'a>(app: &App, what: &str, why: Option<String>) -> ListItem<'a> 
 
 fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     // Facts are refreshed every HOST_EVERY: older ones (a refresh that hangs) say their age.
+    // Uptimes are as of that refresh too: they go on counting from it.
     let age = app
         .state
         .host
         .as_ref()
-        .map(|h| (app.now() - h.services.at).num_seconds())
+        .map(|h| (app.now() - h.services.at).num_seconds().max(0))
         .unwrap_or(0);
     let title = if age > super::HOST_EVERY.as_secs() as i64 + 30 {
         format!(
@@ -688,8 +689,6 @@ fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         );
         return;
     };
-    // Uptimes are as of the services' last refresh (every minute at rest): they go on counting.
-    let since_refresh = (app.now() - snap.services.at).num_seconds().max(0);
     // One row of cells per service; the state cell carries its symbol and word.
     let (states, cells): (Vec<HopState>, Vec<[String; 7]>) = svcs
         .iter()
@@ -701,7 +700,7 @@ fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 s.sub_state.clone().unwrap_or_default(),
                 s.pid.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
                 s.uptime_secs
-                    .map(|u| crate::engine::human_duration(u as i64 + since_refresh))
+                    .map(|u| crate::engine::human_duration(u as i64 + age))
                     .unwrap_or_default(),
                 s.restarts.map(|r| format!("{r}↻")).unwrap_or_default(),
                 format!("{:?}", s.backend).to_lowercase(),
