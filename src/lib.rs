@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnose;
 pub mod engine;
+pub mod fsafe;
 pub mod host;
 pub mod lab;
 pub mod logs;
