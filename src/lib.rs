@@ -13,6 +13,7 @@ pub mod engine;
 pub mod fsafe;
 pub mod host;
 pub mod lab;
+pub mod limits;
 pub mod logs;
 pub mod onlyoffice;
 pub mod probe;

@@ -149,14 +149,16 @@ async fn send(
         version: None,
     };
     let fut = async {
-        let resp = req.body(body.to_string()).timeout(timeout).send().await?;
+        let mut resp = req.body(body.to_string()).timeout(timeout).send().await?;
         let status = resp.status().as_u16();
         let date = resp
             .headers()
             .get("date")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let text = resp.text().await?;
+        let (bytes, _) =
+            crate::probe::body_capped(&mut resp, crate::limits::COMMAND_BODY_BYTES).await?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         Ok::<_, reqwest::Error>((status, date, text))
     };
     let (status, date, text) =
@@ -449,4 +451,59 @@ pub async fn check(
         }
     }
     cc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    /// A command service that answers 200 and then streams a body without end: the probe
+    /// reads at most its cap, so the server can send only the cap plus what the sockets'
+    /// buffers hold before the probe lets go. Before the cap, the probe read until its
+    /// timeout (hundreds of MB).
+    #[tokio::test]
+    async fn an_endless_answer_is_read_up_to_the_cap() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let sent = Arc::new(AtomicU64::new(0));
+        let counter = sent.clone();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut req = [0u8; 4096];
+            let _ = s.read(&mut req).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n";
+            if s.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let chunk = vec![b'x'; 64 * 1024];
+            while s.write_all(&chunk).await.is_ok() {
+                counter.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            }
+        });
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let url = format!("http://{addr}/coauthoring/CommandService.ashx");
+        let a = send(
+            &client,
+            &url,
+            None,
+            None,
+            "Authorization",
+            Duration::from_secs(2),
+        )
+        .await;
+        // Give the server a moment to notice the closed connection, then count.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let n = sent.load(Ordering::Relaxed);
+        assert!(
+            n < 32 << 20,
+            "the server sent {n} bytes: the answer was not cut at the cap"
+        );
+        assert!(matches!(
+            a.outcome,
+            TokenOutcome::OtherError | TokenOutcome::NoAnswer
+        ));
+    }
 }

@@ -11,7 +11,29 @@ use crate::config::Hop;
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::time::{Duration, Instant};
 
-const BODY_LIMIT: usize = 64 * 1024;
+use crate::limits::HTTP_BODY_BYTES as BODY_LIMIT;
+
+/// Reads a response body up to `max` bytes and stops there (the rest is never read, so a
+/// server that streams an endless body costs `max` bytes, not memory without end). The flag
+/// says whether the body was cut.
+pub async fn body_capped(
+    resp: &mut reqwest::Response,
+    max: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(c) = resp.chunk().await? {
+        let room = max - body.len();
+        if c.len() >= room {
+            body.extend_from_slice(&c[..room]);
+            return Ok((
+                body,
+                c.len() > room || resp.chunk().await.ok().flatten().is_some(),
+            ));
+        }
+        body.extend_from_slice(&c);
+    }
+    Ok((body, false))
+}
 
 /// Reusable HTTP clients (verifying, and not verifying for `insecure` hops).
 pub(super) struct Clients {
@@ -185,20 +207,9 @@ impl Clients {
             .map_err(|e| failed(&e, url, timeout))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let mut body = Vec::new();
-        loop {
-            match resp.chunk().await {
-                Ok(Some(c)) => {
-                    body.extend_from_slice(&c);
-                    if body.len() >= BODY_LIMIT {
-                        body.truncate(BODY_LIMIT);
-                        break;
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => return Err(failed(&e, url, timeout)),
-            }
-        }
+        let (body, _) = body_capped(&mut resp, BODY_LIMIT)
+            .await
+            .map_err(|e| failed(&e, url, timeout))?;
         Ok(Answer {
             status,
             headers,

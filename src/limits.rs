@@ -1,0 +1,12 @@
+//! Every bound on what triage502 reads from others, in one place.
+//!
+//! triage502 runs on sick boxes and reads what others wrote: servers' answers, log lines,
+//! config files, tools' output. Each reader stops at a cap named here (or, for caps that
+//! belong to one parser, named beside it and listed here), so no answer, file or line can
+//! make it grow without end. New readers (watch, fleet) take their cap from this module.
+
+/// Body of a probe's HTTP answer (healthcheck, info, app pages): enough for any error page.
+pub const HTTP_BODY_BYTES: usize = 64 * 1024;
+
+/// Body of the command service's answer (`{"error":0,"version":…}` is a few dozen bytes).
+pub const COMMAND_BODY_BYTES: usize = 64 * 1024;
