@@ -10,3 +10,12 @@ pub const HTTP_BODY_BYTES: usize = 64 * 1024;
 
 /// Body of the command service's answer (`{"error":0,"version":…}` is a few dozen bytes).
 pub const COMMAND_BODY_BYTES: usize = 64 * 1024;
+
+/// Bytes of log entries the console keeps in its log book (besides [`crate::engine::LOG_LIMIT`]
+/// entries): a flood of 60 KB lines cannot take it past this.
+pub const LOG_BOOK_BYTES: usize = 8 << 20;
+
+/// Bytes of each text field (message, request, host …) an entry keeps in the log book; the
+/// parser's own cap is [`crate::logs::nginx_error::MAX_ENTRY_BYTES`]. Longer fields end in `…`
+/// and the entry is marked truncated.
+pub const STORED_FIELD_BYTES: usize = 4096;

@@ -45,10 +45,13 @@ fn soak_rate() -> u64 {
         .unwrap_or(50_000)
 }
 
-/// A real nginx error line, numbered in the connection number and the request path.
+/// A real nginx error line, numbered in the connection number and the request path, stamped
+/// with the current time (a fixed old stamp would fall outside the window the console counts,
+/// and the flood would cost it less than a real one).
 fn line(n: u64, path: &str) -> String {
     format!(
-        "2026/11/28 12:00:00 [error] 4711#4711: *{n} connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"GET /{path}/{n} HTTP/1.1\", upstream: \"http://127.0.0.1:8000/{path}/{n}\", host: \"127.0.0.1\"\n"
+        "{} [error] 4711#4711: *{n} connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"GET /{path}/{n} HTTP/1.1\", upstream: \"http://127.0.0.1:8000/{path}/{n}\", host: \"127.0.0.1\"\n",
+        chrono::Local::now().format("%Y/%m/%d %H:%M:%S")
     )
 }
 
@@ -425,4 +428,102 @@ fn console_answers_keys_during_flood() {
         "memory not bounded: VmRSS max {max_rss} KiB, VmHWM {hwm} KiB"
     );
     assert!(screen.contains("Error log ("), "{screen}");
+}
+
+/// Bytes the process `pid` has read so far (`rchar` of /proc/PID/io: every read and pread).
+fn rchar(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("rchar:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// 2,000 Document Server lines of 60 KB each (120 MB, every one a classified download error
+/// of the last minutes) into the lab's docservice log while the console follows it: the
+/// console reads them all and its memory stays under 64 MiB. Before the log book was bounded
+/// in bytes, it kept every entry whole and each diagnosis copied them all (1.2 GB for
+/// 12,000 such lines).
+#[test]
+fn console_memory_is_bounded_by_bytes_for_long_lines() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
+        return;
+    }
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(lab) = Lab::up("t502long") else {
+        return;
+    };
+    let t = Tmux::new("soaklong", "c");
+    let toml = lab.toml();
+    t.start(
+        150,
+        45,
+        &[
+            "env",
+            "TERM=xterm-256color",
+            "HOME=/tmp",
+            bin(),
+            "--config",
+            toml.to_str().expect("utf8 path"),
+        ],
+    );
+    let pid: u32 =
+        String::from_utf8_lossy(&t.cmd(&["display", "-p", "-t", "c", "#{pane_pid}"]).stdout)
+            .trim()
+            .parse()
+            .expect("pane pid");
+    let end = Instant::now() + Duration::from_secs(20);
+    while !t.screen().contains("✔ OK      command") {
+        assert!(Instant::now() < end, "console never ready: {}", t.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = lab.dir.join("logs/docservice/out.log");
+    let pad = "x".repeat(60_000);
+    let read0 = rchar(pid).expect("rchar");
+    let mut f = append(&out);
+    let mut written = 0u64;
+    for n in 0..2_000 {
+        let l = format!(
+            "[{}] [ERROR] [localhost] [doc{n}] [user] nodeJS - error downloadFile:url=http://storage.example/f{n}?{pad};attempt=1;code:null;connect:null Error: Error response: statusCode:403\n",
+            chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%.3f")
+        );
+        f.write_all(l.as_bytes()).expect("write");
+        written += l.len() as u64;
+    }
+    drop(f);
+    let end = Instant::now() + Duration::from_secs(60);
+    let mut rss = Vec::new();
+    loop {
+        if let Some(k) = status_kib(pid, "VmRSS:") {
+            rss.push(k);
+        }
+        let pos = rchar(pid).unwrap_or(0).saturating_sub(read0);
+        if pos >= written {
+            break;
+        }
+        assert!(
+            Instant::now() < end,
+            "the console read {pos} of {written} bytes in 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // A few diagnoses over the whole book.
+    std::thread::sleep(Duration::from_secs(2));
+    let hwm = status_kib(pid, "VmHWM:").unwrap_or(0);
+    let screen = t.screen();
+    eprintln!(
+        "long lines: {written} bytes read; VmRSS max {:.1} MiB over {} samples; VmHWM {:.1} MiB",
+        rss.iter().max().copied().unwrap_or(0) as f64 / 1024.0,
+        rss.len(),
+        hwm as f64 / 1024.0
+    );
+    assert!(
+        std::fs::metadata(format!("/proc/{pid}")).is_ok(),
+        "the console died: {screen}"
+    );
+    assert!(
+        hwm > 0 && hwm < 64 * 1024,
+        "memory not bounded by bytes: VmHWM {hwm} KiB"
+    );
 }

@@ -194,12 +194,56 @@ pub struct Input<'a> {
     pub cfg: &'a Config,
     /// Latest probe results.
     pub hops: &'a [HopResult],
-    /// Classified log entries of the recent window.
-    pub logs: &'a [Record],
+    /// Classified log entries of the recent window (borrowed from the log book, not copied).
+    pub logs: LogView<'a>,
     /// Host facts.
     pub host: HostView<'a>,
     /// What could not be read (logs, host parts), with why.
     pub unknown: Vec<Unchecked>,
+}
+
+/// The log entries a diagnosis reads, borrowed where they are kept: the log book's ring (two
+/// slices) and the start of the window. Building one copies nothing, whatever the entries'
+/// size (each diagnosis used to clone every recent entry).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogView<'a> {
+    parts: [&'a [Record]; 2],
+    cutoff: Option<chrono::NaiveDateTime>,
+}
+
+impl<'a> LogView<'a> {
+    /// Every entry of a slice.
+    pub fn new(entries: &'a [Record]) -> Self {
+        LogView {
+            parts: [entries, &[]],
+            cutoff: None,
+        }
+    }
+
+    /// The entries of a ring logged at or after `cutoff` (entries without a time count as
+    /// recent).
+    pub fn since(
+        entries: &'a std::collections::VecDeque<Record>,
+        cutoff: chrono::NaiveDateTime,
+    ) -> Self {
+        let (a, b) = entries.as_slices();
+        LogView {
+            parts: [a, b],
+            cutoff: Some(cutoff),
+        }
+    }
+
+    /// The entries in the view, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &'a Record> + 'a {
+        let cutoff = self.cutoff;
+        let [a, b] = self.parts;
+        a.iter()
+            .chain(b.iter())
+            .filter(move |r| match (cutoff, r.time()) {
+                (Some(c), Some(t)) => t >= c,
+                _ => true,
+            })
+    }
 }
 
 /// Precomputed lookups shared by the rules.

@@ -129,7 +129,7 @@ fn run(c: &Config, hops: &[HopResult], logs: &[Record], host: HostView<'_>) -> D
     diagnose(&Input {
         cfg: c,
         hops,
-        logs,
+        logs: super::LogView::new(logs),
         host,
         unknown: vec![],
     })
@@ -490,7 +490,7 @@ fn walkthrough_has_five_steps_with_verdicts() {
     let input = Input {
         cfg: &c,
         hops: &h,
-        logs: &[],
+        logs: super::LogView::default(),
         host: HostView::default(),
         unknown: vec![Unchecked {
             what: "host:services".into(),

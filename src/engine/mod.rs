@@ -139,22 +139,32 @@ pub struct LogBook {
     pub dropped: u64,
     /// Entries received in total.
     pub received: u64,
+    /// Bytes the entries hold ([`crate::logs::Record::footprint`]), at most [`LOG_BOOK_BYTES`].
+    pub bytes: usize,
     /// Latest notice per file (missing, permission denied, ...).
     pub notices: std::collections::BTreeMap<String, String>,
 }
 
 /// How many log entries the engine keeps.
 pub const LOG_LIMIT: usize = 10_000;
+pub use crate::limits::{LOG_BOOK_BYTES, STORED_FIELD_BYTES};
 /// The window of log entries the diagnosis reads.
 pub const LOG_WINDOW_SECS: i64 = 300;
 
 impl LogBook {
-    fn push(&mut self, r: crate::logs::Record) {
-        if self.entries.len() >= LOG_LIMIT {
-            self.entries.pop_front();
+    fn push(&mut self, mut r: crate::logs::Record) {
+        r.shrink(STORED_FIELD_BYTES);
+        let size = r.footprint();
+        while !self.entries.is_empty()
+            && (self.entries.len() >= LOG_LIMIT || self.bytes + size > LOG_BOOK_BYTES)
+        {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes = self.bytes.saturating_sub(old.footprint());
+            }
             self.dropped += 1;
         }
         self.received += 1;
+        self.bytes += size;
         self.entries.push_back(r);
     }
 
@@ -175,14 +185,10 @@ impl LogBook {
     }
 
     /// Entries logged within the last `secs` seconds (local time, as logs are written);
-    /// entries without a time count as recent.
-    pub fn recent(&self, secs: i64) -> Vec<crate::logs::Record> {
+    /// entries without a time count as recent. Borrowed, not copied.
+    pub fn recent(&self, secs: i64) -> crate::diagnose::LogView<'_> {
         let cutoff = chrono::Local::now().naive_local() - chrono::Duration::seconds(secs);
-        self.entries
-            .iter()
-            .filter(|r| r.time().is_none_or(|t| t >= cutoff))
-            .cloned()
-            .collect()
+        crate::diagnose::LogView::since(&self.entries, cutoff)
     }
 }
 
@@ -407,7 +413,7 @@ impl State {
         let input = Input {
             cfg: &self.cfg,
             hops: &hops,
-            logs: &logs,
+            logs,
             host,
             unknown,
         };
@@ -762,6 +768,32 @@ mod tests {
     use super::*;
     use crate::config::{HopKind, Role};
     use crate::probe::Detail;
+
+    #[test]
+    fn log_book_is_bounded_in_bytes_and_entries_are_shrunk() {
+        let mut book = LogBook::default();
+        let long = "é".repeat(30_000); // 60 KB, two bytes a character
+        for n in 0..300 {
+            let raw = format!(
+                "[2026-12-03T10:00:00.000] [ERROR] [localhost] [doc{n}] [u] nodeJS - error downloadFile:url=http://s/{long};attempt=1;code:null"
+            );
+            book.push(crate::logs::Record::DocServer(
+                crate::logs::docserver::DsEntry::parse(raw.as_bytes(), None),
+            ));
+        }
+        assert_eq!(book.received, 300);
+        assert!(book.bytes <= LOG_BOOK_BYTES, "{} bytes kept", book.bytes);
+        let sum: usize = book.entries.iter().map(|r| r.footprint()).sum();
+        assert_eq!(sum, book.bytes, "the byte count drifts from the entries");
+        assert!(book.dropped > 0 && book.entries.len() as u64 + book.dropped == 300);
+        let last = book.entries.back().expect("an entry");
+        assert!(last.message().len() <= STORED_FIELD_BYTES);
+        assert!(last.message().ends_with('…'));
+        let crate::logs::Record::DocServer(e) = last else {
+            panic!("kind")
+        };
+        assert!(e.truncated);
+    }
 
     fn cfg() -> Arc<Config> {
         let c = crate::config::parse(

@@ -234,4 +234,93 @@ impl Record {
         }
         s
     }
+
+    /// Cuts every text field to at most `max` bytes (at a character boundary, marked `…`) and
+    /// sets `truncated` when something was cut: what a long-lived store (the console's log
+    /// book) keeps of an entry whose line may be 64 KiB.
+    pub fn shrink(&mut self, max: usize) {
+        let mut cut = false;
+        let mut fit = |s: &mut String| {
+            if s.len() > max {
+                let mut end = max.saturating_sub('…'.len_utf8());
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                s.truncate(end);
+                s.push('…');
+                cut = true;
+            }
+        };
+        match self {
+            Record::Nginx(e) => {
+                for f in [
+                    &mut e.file,
+                    &mut e.upstream,
+                    &mut e.server,
+                    &mut e.client,
+                    &mut e.request,
+                    &mut e.host,
+                    &mut e.referrer,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    fit(f);
+                }
+                fit(&mut e.level);
+                fit(&mut e.message);
+                e.truncated |= cut;
+            }
+            Record::DocServer(e) => {
+                for f in [
+                    &mut e.file,
+                    &mut e.tenant,
+                    &mut e.doc_id,
+                    &mut e.user_id,
+                    &mut e.code,
+                    &mut e.url,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    fit(f);
+                }
+                fit(&mut e.level);
+                fit(&mut e.message);
+                e.truncated |= cut;
+            }
+        }
+    }
+
+    /// Bytes the entry holds: its own size plus its texts' capacity (what a store accounts).
+    pub fn footprint(&self) -> usize {
+        let opt = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
+        std::mem::size_of::<Record>()
+            + match self {
+                Record::Nginx(e) => {
+                    [
+                        &e.file,
+                        &e.upstream,
+                        &e.server,
+                        &e.client,
+                        &e.request,
+                        &e.host,
+                        &e.referrer,
+                    ]
+                    .into_iter()
+                    .map(opt)
+                    .sum::<usize>()
+                        + e.level.capacity()
+                        + e.message.capacity()
+                }
+                Record::DocServer(e) => {
+                    [&e.file, &e.tenant, &e.doc_id, &e.user_id, &e.code, &e.url]
+                        .into_iter()
+                        .map(opt)
+                        .sum::<usize>()
+                        + e.level.capacity()
+                        + e.message.capacity()
+                }
+            }
+    }
 }
