@@ -294,6 +294,24 @@ impl std::fmt::Display for ReadError {
     }
 }
 
+impl From<ReadError> for io::Error {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Io(e) => e,
+            other => io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{other} (not opened: reading it could block or never end)"),
+            ),
+        }
+    }
+}
+
+/// Opens a log or data file for reading (symlinks followed, as logs often are): a FIFO, socket
+/// or device is refused with an error that says so, instead of blocking until a writer shows up.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    open_read(path, true).map_err(io::Error::from)
+}
+
 /// The kind of a non-regular file, for messages.
 pub fn kind_name(md: &Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt as _;

@@ -167,12 +167,38 @@ fn jwt_end(b: &[u8], start: usize) -> Option<usize> {
 
 /// The tokio runtime every command uses: two worker threads (the box may be sick; triage502
 /// stays small), all drivers. The error is a sentence for the user.
-pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub fn runtime() -> Result<Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
+        .map(|rt| Runtime(Some(rt)))
         .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// A tokio runtime that does not wait for its blocking threads when dropped.
+///
+/// A name lookup (getaddrinfo, which tokio runs on a blocking thread) cannot be cancelled:
+/// with a resolver that never answers it takes `timeout × attempts` of resolv.conf (150 s with
+/// `timeout:30 attempts:5`), long after the probe that asked gave up at its own timeout. A
+/// plain runtime waits for such threads on drop, so `check` ended only then. Everything that
+/// matters is awaited inside `block_on`; what is still running at the drop is abandoned (the
+/// threads end with the process).
+pub struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl std::ops::Deref for Runtime {
+    type Target = tokio::runtime::Runtime;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect("runtime present until drop")
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 /// Starts watching SIGTERM, SIGHUP (the SSH session gone) and SIGINT at once, and returns a

@@ -145,7 +145,7 @@ impl AccessWatch {
     }
 
     fn read_new(&mut self, path: &PathBuf) -> Result<(), String> {
-        let mut f = std::fs::File::open(path).map_err(|e| crate::util::io_error_text(&e))?;
+        let mut f = crate::fsafe::open_regular(path).map_err(|e| crate::util::io_error_text(&e))?;
         let md = f.metadata().map_err(|e| e.to_string())?;
         let st = self.state.entry(path.clone()).or_default();
         let size = md.len();

@@ -690,7 +690,7 @@ pub fn read_log_tails(cfg: &Config) -> Vec<Update> {
     let mut out = Vec::new();
     for path in log_files(cfg) {
         let shown = path.display().to_string();
-        let f = match std::fs::File::open(&path) {
+        let f = match crate::fsafe::open_regular(&path) {
             Ok(f) => f,
             Err(e) => {
                 let hint = crate::util::io_error_hint(&e)

@@ -454,7 +454,7 @@ impl Tracked {
         max: u64,
         sink: &mut dyn Sink,
     ) -> Result<(), Closed> {
-        let opened = File::open(&self.path).and_then(|f| {
+        let opened = crate::fsafe::open_regular(&self.path).and_then(|f| {
             let m = f.metadata()?;
             Ok((f, m))
         });
@@ -514,7 +514,7 @@ impl Tracked {
                     while self.read_available(all, sink)? {}
                     self.flush_with(all, true, sink)?;
                     self.file = None;
-                    match File::open(&self.path) {
+                    match crate::fsafe::open_regular(&self.path) {
                         Ok(f) => {
                             let m = f.metadata().unwrap_or(meta);
                             self.attach(f, &m, 0, true);
@@ -531,7 +531,7 @@ impl Tracked {
                     }
                     progressed = true;
                 } else if self.file.is_none() {
-                    match File::open(&self.path) {
+                    match crate::fsafe::open_regular(&self.path) {
                         Ok(f) => {
                             let m = f.metadata().unwrap_or(meta);
                             let kind = if self.had_file {

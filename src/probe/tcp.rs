@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// Connect to `target`.
 pub(super) async fn probe(target: &str, timeout: Duration) -> Outcome {
-    let addrs = match resolve(target).await {
+    let addrs = match resolve(target, timeout).await {
         Ok(a) => a,
         Err(o) => return o,
     };
@@ -55,15 +55,32 @@ pub(super) async fn probe(target: &str, timeout: Duration) -> Outcome {
     last.unwrap_or_else(|| Outcome::new(State::Unknown, format!("{target}: nothing to connect to")))
 }
 
-/// Resolve `host:port`, or an outcome explaining why not.
-pub(super) async fn resolve(target: &str) -> Result<Vec<std::net::SocketAddr>, Outcome> {
+/// Resolve `host:port` within (a little less than) the hop's `timeout`, or an outcome
+/// explaining why not. A resolver that does not answer is a DNS failure, said before the
+/// hop's own timeout can blame the connect ("firewall DROP?") for it.
+pub(super) async fn resolve(
+    target: &str,
+    timeout: Duration,
+) -> Result<Vec<std::net::SocketAddr>, Outcome> {
     let Some((host, port)) = crate::util::split_host_port(target) else {
         return Err(Outcome::new(
             State::Unknown,
             format!("target '{target}' is not host:port"),
         ));
     };
-    match tokio::net::lookup_host((host.as_str(), port)).await {
+    let bound = timeout.saturating_sub(Duration::from_millis(50));
+    let lookup = tokio::net::lookup_host((host.as_str(), port));
+    let Ok(answer) = tokio::time::timeout(bound, lookup).await else {
+        return Err(Outcome::new(
+            State::Fail,
+            format!(
+                "cannot resolve {host}: no answer from the resolver within {:.1} s (check the nameservers in /etc/resolv.conf)",
+                bound.as_secs_f64()
+            ),
+        )
+        .with(|d| d.error = Some(NetError::Dns)));
+    };
+    match answer {
         Ok(a) => {
             let v: Vec<_> = a.collect();
             if v.is_empty() {

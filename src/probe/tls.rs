@@ -137,7 +137,7 @@ impl TlsProber {
             Ok(i) => i.clone(),
             Err(e) => return Outcome::new(State::Unknown, e.clone()),
         };
-        let addrs = match super::tcp::resolve(target).await {
+        let addrs = match super::tcp::resolve(target, timeout).await {
             Ok(a) => a,
             Err(o) => return o,
         };
