@@ -168,6 +168,60 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), String> {
     check_private_dir(dir)
 }
 
+/// Checks that no other user can swap `dir` for a folder of theirs: every folder above it (as
+/// given and after symlinks) belongs to root or to us and is writable by nobody else unless it
+/// is sticky (like `/tmp`), and a symlink on the way belongs to root or to us. `dir` itself is
+/// not checked (see [`check_private_dir`]).
+pub fn check_parents(dir: &Path) -> Result<(), String> {
+    let me = euid();
+    let shown = dir.display();
+    let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    // Symlinks among the folders as given: whoever owns one can point it elsewhere.
+    for a in parent.ancestors() {
+        if let Ok(md) = std::fs::symlink_metadata(a)
+            && md.file_type().is_symlink()
+            && !owner_ok(&md, me)
+        {
+            return Err(format!(
+                "'{shown}': the symlink '{}' on its path belongs to {}, who could point it elsewhere",
+                a.display(),
+                user_name(md.uid())
+            ));
+        }
+    }
+    // Folders still missing are created by the caller (mode 0700); check from the deepest one
+    // that exists.
+    let existing = parent
+        .ancestors()
+        .find(|a| a.as_os_str().is_empty() || std::fs::symlink_metadata(a).is_ok())
+        .filter(|a| !a.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let real = std::fs::canonicalize(existing)
+        .map_err(|e| format!("'{shown}': {}", crate::util::io_error_text(&e)))?;
+    for a in real.ancestors() {
+        let md = std::fs::metadata(a)
+            .map_err(|e| format!("'{}': {}", a.display(), crate::util::io_error_text(&e)))?;
+        if !owner_ok(&md, me) {
+            return Err(format!(
+                "'{shown}': its folder '{}' belongs to {}, who could replace it",
+                a.display(),
+                user_name(md.uid())
+            ));
+        }
+        if writable_by_others(&md) && md.mode() & S_ISVTX == 0 {
+            return Err(format!(
+                "'{shown}': its folder '{}' is writable by group or others (mode {:o}) and not \
+                 sticky; another user could replace it",
+                a.display(),
+                md.mode() & 0o7777
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// How [`open_write`] opens a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteMode {
@@ -422,6 +476,22 @@ mod tests {
         ensure_private_dir(&sub).unwrap();
         let md = std::fs::metadata(&sub).unwrap();
         assert_eq!(md.mode() & 0o777, 0o700);
+    }
+
+    #[test]
+    fn parents_rules() {
+        let d = tempfile::tempdir().unwrap();
+        chmod(d.path(), 0o755);
+        let lab = d.path().join("a/lab");
+        check_parents(&lab).unwrap(); // "a" is missing: made private by the caller
+        std::fs::create_dir(d.path().join("a")).unwrap();
+        check_parents(&lab).unwrap();
+        chmod(&d.path().join("a"), 0o777);
+        assert!(check_parents(&lab).unwrap_err().contains("not sticky"));
+        chmod(&d.path().join("a"), 0o1777);
+        check_parents(&lab).unwrap();
+        chmod(&d.path().join("a"), 0o755);
+        check_parents(Path::new("/tmp/x")).unwrap();
     }
 
     #[test]

@@ -92,10 +92,13 @@ pub fn run(args: &LabArgs) -> i32 {
                     crate::say!("supervisord was not running");
                 }
                 if !r.killed.is_empty() {
-                    crate::say!("killed leftover processes: {:?}", r.killed);
+                    crate::say!("stopped the lab's leftover processes: {:?}", r.killed);
                 }
                 if r.firewall_removed {
                     crate::say!("removed the lab's nftables table");
+                }
+                for n in &r.notes {
+                    crate::say_err!("note: {n}");
                 }
                 crate::say!("lab down; logs kept in {}", r.logs.display());
                 0

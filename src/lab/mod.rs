@@ -19,6 +19,16 @@
 //! and brought up afresh. `lab down` stops everything it started, by pid, removes the lab's
 //! firewall table and `lab.json`, and keeps configs and logs.
 //!
+//! The default folder lives in a shared `/tmp`, so nothing in a folder is trusted before the
+//! folder is: every subcommand first checks that it is ours alone (not a symlink, owned by the
+//! caller, writable by nobody else, in folders nobody else can swap it from), and refuses
+//! otherwise. Inside, files are read and written without following symlinks
+//! ([`crate::fsafe`]); programs (nginx, supervisord, supervisorctl, nft) are found on `PATH`
+//! every time, never taken from a file of the folder; supervisord is the process `lab up`
+//! started (pid and start time recorded in lab.json) and supervisorctl talks to it on the
+//! socket in the folder; `lab down` stops only the recorded processes (still the same ones)
+//! and their descendants.
+//!
 //! Faults ([`Fault`]) are injected by [`break_fault`] and all healed by [`fix`].
 
 pub mod cli;
@@ -32,6 +42,7 @@ use anyhow::{Context as _, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use sys::ProcId;
 
 /// Debian packages that provide what the lab runs.
 pub const INSTALL_HINT: &str = "apt-get install nginx-light supervisor";
@@ -165,15 +176,25 @@ impl Fault {
     }
 }
 
-/// Pids of the lab's processes (as last seen).
+/// The lab's processes (pid and start time): supervisord as started by `lab up`, nginx's master
+/// and the stand-in as last seen.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Pids {
     /// supervisord.
-    pub supervisord: Option<u32>,
+    pub supervisord: Option<ProcId>,
     /// nginx master.
-    pub nginx: Option<u32>,
+    pub nginx: Option<ProcId>,
     /// The stand-in.
-    pub docservice: Option<u32>,
+    pub docservice: Option<ProcId>,
+}
+
+impl Pids {
+    fn all(&self) -> Vec<ProcId> {
+        [self.supervisord, self.nginx, self.docservice]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// `DIR/lab.json`: what `lab up` started and which faults are active. No secret, only its
@@ -188,13 +209,12 @@ pub struct LabState {
     pub ds_port: u16,
     /// A port with nothing listening (target of `wrong-upstream-port`).
     pub spare_port: u16,
-    /// Fingerprint (first 8 hex digits of SHA-256) of the integrator's secret in lab.toml.
+    /// Fingerprint of the integrator's secret in lab.toml, as
+    /// [`crate::config::Secret::fingerprint`] shows it.
     pub secret_fingerprint: String,
-    /// The stand-in program.
+    /// The stand-in program (for information: nothing is ever run from this field).
     pub exe: PathBuf,
-    /// nginx binary.
-    pub nginx_binary: PathBuf,
-    /// Pids as last seen.
+    /// The processes the lab started.
     pub pids: Pids,
     /// Active faults.
     pub faults: Vec<Fault>,
@@ -223,16 +243,31 @@ pub fn state_path(dir: &Path) -> PathBuf {
     dir.join("lab.json")
 }
 
-/// Read `lab.json`; `Ok(None)` when it does not exist.
+/// Read `lab.json` of a lab folder that passes the folder check; `Ok(None)` when it does not
+/// exist.
 pub fn read_state(dir: &Path) -> anyhow::Result<Option<LabState>> {
+    check_dir(dir)?;
+    load_state(dir)
+}
+
+/// Read `lab.json` (no symlink followed) of a checked folder.
+fn load_state(dir: &Path) -> anyhow::Result<Option<LabState>> {
     let p = state_path(dir);
-    match std::fs::read(&p) {
-        Ok(b) => serde_json::from_slice(&b)
-            .map(Some)
-            .with_context(|| format!("{} is not a lab state file", p.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", p.display())),
-    }
+    let Some(text) = sys::read_text(&p)? else {
+        return Ok(None);
+    };
+    let mut st: LabState = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not a lab state file of this version of triage502; `triage502 lab down` \
+             removes it (a lab started by an older version is stopped by hand: \
+             supervisorctl -c {}/supervisord.conf shutdown)",
+            p.display(),
+            dir.display()
+        )
+    })?;
+    // The folder is where the file was found, whatever the file says.
+    st.dir = dir.to_path_buf();
+    Ok(Some(st))
 }
 
 fn write_state(st: &LabState) -> anyhow::Result<()> {
@@ -259,22 +294,32 @@ fn check_dir(dir: &Path) -> anyhow::Result<()> {
     if s.len() > 80 {
         bail!("lab folder '{s}' is too long for a unix socket path (max 80 characters)");
     }
-    // An existing folder must be a real folder of ours (the default lives in a shared /tmp).
-    if let Ok(md) = std::fs::symlink_metadata(dir) {
-        use std::os::unix::fs::MetadataExt as _;
-        if !md.is_dir() {
-            bail!("lab folder '{s}' exists and is not a folder (a symlink or a file)");
+    // An existing folder must be a real folder of ours alone, in folders nobody else can swap
+    // it from (the default lives in a shared /tmp, where anyone can make it first).
+    crate::fsafe::check_parents(dir)
+        .and_then(|()| crate::fsafe::check_private_dir(dir))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "refusing the lab folder: {e}; nothing in it was read or run (--dir picks another folder)"
+            )
+        })
+}
+
+/// Whether the (checked) lab folder exists.
+fn dir_exists(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir).is_ok()
+}
+
+/// A program found on PATH (or the usual sbin folders) that may run as us: it and its folders
+/// belong to root or to us and nobody else can write them ([`crate::fsafe::check_trusted`]).
+fn trusted_program(name: &str) -> anyhow::Result<Option<PathBuf>> {
+    match sys::find_program(name) {
+        Some(p) => {
+            crate::fsafe::check_trusted(&p, "program").map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(Some(p))
         }
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let me = unsafe { libc::geteuid() };
-        if md.uid() != me {
-            bail!(
-                "lab folder '{s}' belongs to uid {}, not to you (uid {me}); pick another with --dir",
-                md.uid()
-            );
-        }
+        None => Ok(None),
     }
-    Ok(())
 }
 
 /// The binaries the lab needs: nginx, supervisord, supervisorctl.
@@ -284,11 +329,16 @@ struct Tools {
     supervisord: PathBuf,
 }
 
+/// The lab's programs, found again on each call (never read from the lab folder).
 fn tools() -> anyhow::Result<Tools> {
+    let nginx = match trusted_program(NGINX_BINARY)? {
+        Some(p) => Some(p),
+        None => trusted_program("nginx")?,
+    };
     tools_from(
-        sys::find_program(NGINX_BINARY).or_else(|| sys::find_program("nginx")),
-        sys::find_program("supervisord"),
-        sys::find_program("supervisorctl"),
+        nginx,
+        trusted_program("supervisord")?,
+        trusted_program("supervisorctl")?,
     )
 }
 
@@ -314,26 +364,64 @@ fn tools_from(
 }
 
 fn ctl_path() -> anyhow::Result<PathBuf> {
-    sys::find_program("supervisorctl")
+    trusted_program("supervisorctl")?
         .with_context(|| format!("supervisorctl not found - install with: {INSTALL_HINT}"))
 }
 
-/// Run `supervisorctl -c DIR/supervisord.conf ARGS...`.
-fn supervisorctl(dir: &Path, args: &[&str]) -> anyhow::Result<sys::Output> {
+/// The lab's supervisord socket.
+fn socket_path(dir: &Path) -> PathBuf {
+    dir.join("supervisor.sock")
+}
+
+/// Whether `path` is a socket or a regular file (not a symlink) of ours.
+fn own_entry(path: &Path, socket: bool) -> bool {
+    use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _};
+    std::fs::symlink_metadata(path).is_ok_and(|md| {
+        let t = md.file_type();
+        md.uid() == crate::fsafe::euid() && if socket { t.is_socket() } else { t.is_file() }
+    })
+}
+
+/// The lab's supervisord when it still runs: the very process `lab up` started.
+fn live_supervisord(st: &LabState) -> Option<ProcId> {
+    st.pids.supervisord.filter(sys::same_process)
+}
+
+/// Run `supervisorctl -c DIR/supervisord.conf -s unix://DIR/supervisor.sock ARGS...`, only
+/// while `sup` (the supervisord the lab started) runs and the socket is ours: the server is
+/// named on the command line, never taken from a config file.
+fn supervisorctl(dir: &Path, sup: &ProcId, args: &[&str]) -> anyhow::Result<sys::Output> {
+    if !sys::same_process(sup) {
+        bail!(
+            "the lab's supervisord (pid {}) is not running any more",
+            sup.pid
+        );
+    }
+    let sock = socket_path(dir);
+    let conf = dir.join("supervisord.conf");
+    if !own_entry(&sock, true) || !own_entry(&conf, false) {
+        bail!(
+            "{} is not the lab's supervisord socket (or {} is not its config): not a socket/file of yours",
+            sock.display(),
+            conf.display()
+        );
+    }
     let mut argv = vec![
         "-c".to_string(),
-        dir.join("supervisord.conf").display().to_string(),
+        conf.display().to_string(),
+        "-s".to_string(),
+        format!("unix://{}", sock.display()),
     ];
     argv.extend(args.iter().map(|s| s.to_string()));
     sys::run(&ctl_path()?, &argv, CMD_TIMEOUT)
 }
 
 /// Run supervisorctl and fail with its output when it exits non-zero.
-fn supervisorctl_ok(dir: &Path, args: &[&str]) -> anyhow::Result<sys::Output> {
-    let o = supervisorctl(dir, args)?;
+fn supervisorctl_ok(dir: &Path, sup: &ProcId, args: &[&str]) -> anyhow::Result<sys::Output> {
+    let o = supervisorctl(dir, sup, args)?;
     if !o.ok() {
         bail!(
-            "`supervisorctl -c {}/supervisord.conf {}` failed (exit {:?}): {}",
+            "`supervisorctl -s unix://{}/supervisor.sock {}` failed (exit {:?}): {}",
             dir.display(),
             args.join(" "),
             o.code,
@@ -355,11 +443,11 @@ pub struct ProgramState {
 }
 
 /// `supervisorctl status` parsed; `None` when supervisord does not answer.
-fn program_states(dir: &Path) -> Option<Vec<ProgramState>> {
-    if !dir.join("supervisor.sock").exists() {
+fn program_states(dir: &Path, sup: &ProcId) -> Option<Vec<ProgramState>> {
+    if !own_entry(&socket_path(dir), true) {
         return None;
     }
-    let o = supervisorctl(dir, &["status"]).ok()?;
+    let o = supervisorctl(dir, sup, &["status"]).ok()?;
     let v = parse_status(&o.stdout);
     if v.is_empty() { None } else { Some(v) }
 }
@@ -382,28 +470,30 @@ fn parse_status(text: &str) -> Vec<ProgramState> {
         .collect()
 }
 
-fn supervisord_pid(dir: &Path) -> Option<u32> {
-    std::fs::read_to_string(dir.join("supervisord.pid"))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-        .filter(|&p| sys::pid_alive(p))
-}
-
+/// Record the programs' processes as supervisord reports them now (kept as they were when
+/// supervisord does not answer). supervisord's own record is the one `lab up` made.
 fn refresh_pids(st: &mut LabState) {
-    let progs = program_states(&st.dir).unwrap_or_default();
-    let pid_of = |n: &str| progs.iter().find(|p| p.name == n).and_then(|p| p.pid);
-    st.pids = Pids {
-        supervisord: supervisord_pid(&st.dir),
-        nginx: pid_of("nginx"),
-        docservice: pid_of("docservice"),
+    let Some(sup) = live_supervisord(st) else {
+        return;
     };
+    let Some(progs) = program_states(&st.dir, &sup) else {
+        return;
+    };
+    let id_of = |n: &str| {
+        progs
+            .iter()
+            .find(|p| p.name == n)
+            .and_then(|p| p.pid)
+            .and_then(sys::proc_id)
+    };
+    st.pids.nginx = id_of("nginx");
+    st.pids.docservice = id_of("docservice");
 }
 
-/// Whether the lab in `dir` is up: lab.json exists and its supervisord is alive.
+/// Whether the lab in `dir` is up: the folder passes the check, lab.json exists and the
+/// supervisord it records still runs.
 pub fn is_up(dir: &Path) -> bool {
-    matches!(read_state(dir), Ok(Some(_))) && supervisord_pid(dir).is_some()
+    matches!(read_state(dir), Ok(Some(ref st)) if live_supervisord(st).is_some())
 }
 
 /// What [`up`] did.
@@ -427,8 +517,11 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
             opts.exe.display()
         );
     }
-    if let Some(mut st) = read_state(dir)? {
-        if supervisord_pid(dir).is_some() {
+    // supervisord runs the stand-in as us for as long as the lab is up.
+    crate::fsafe::check_trusted(&opts.exe, "stand-in program")
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(mut st) = load_state(dir)? {
+        if live_supervisord(&st).is_some() {
             refresh_pids(&mut st);
             return Ok(UpOutcome {
                 state: st,
@@ -438,21 +531,25 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         // Stale: supervisord is gone; clean leftovers before starting afresh.
         down(dir)?;
     }
+    crate::fsafe::ensure_private_dir(dir)
+        .map_err(|e| anyhow::anyhow!("refusing the lab folder: {e}"))?;
     for sub in [
+        "logs",
         "logs/nginx",
         "logs/docservice",
+        "tmp",
         "tmp/client_body",
         "tmp/proxy",
         "tmp/fastcgi",
         "tmp/uwsgi",
         "tmp/scgi",
     ] {
-        let p = dir.join(sub);
-        std::fs::create_dir_all(&p).with_context(|| format!("cannot create {}", p.display()))?;
+        crate::fsafe::ensure_private_dir(&dir.join(sub)).map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     // Labs brought up at the same time (parallel tests) must not pick the same free port
-    // between picking it and their programs binding it: the whole start holds a lock.
-    let _ports_lock = sys::PortsLock::take();
+    // between picking it and their programs binding it: the whole start holds a lock, in a
+    // folder of ours only, waited for a bounded time.
+    let _ports_lock = sys::PortsLock::take(&sys::ports_lock_path()?, sys::ports_lock_wait())?;
     let pv = sys::free_ports(3)?;
     let ports = Ports {
         nginx: pv[0],
@@ -484,33 +581,49 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         spare_port: ports.spare,
         secret_fingerprint: crate::config::Secret::new(secret.clone()).fingerprint(),
         exe: opts.exe.clone(),
-        nginx_binary: tools.nginx.clone(),
         pids: Pids::default(),
         faults: Vec::new(),
         started_at: chrono::Local::now().to_rfc3339(),
     };
     write_state(&st)?;
-    if let Err(e) = start_supervisord(dir, &tools.supervisord) {
-        let _ = down(dir);
-        return Err(e);
-    }
+    let sup = match start_supervisord(dir, &tools.supervisord) {
+        Ok(sup) => sup,
+        Err(e) => {
+            let _ = down(dir);
+            return Err(e);
+        }
+    };
+    // Recorded at once: a failed start below is cleaned up by `down`, which stops only this.
+    st.pids.supervisord = Some(sup);
+    write_state(&st)?;
     let ready = sys::wait_until(UP_TIMEOUT, || {
-        let progs = program_states(dir).unwrap_or_default();
+        if !sys::same_process(&sup) {
+            return true;
+        }
+        let progs = program_states(dir, &sup).unwrap_or_default();
         let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");
         running("docservice")
             && running("nginx")
             && sys::port_accepts(ports.ds, Duration::from_millis(200))
             && sys::port_accepts(ports.nginx, Duration::from_millis(200))
-    });
+    }) && sys::same_process(&sup);
     if !ready {
-        let progs = program_states(dir)
-            .map(|v| {
-                v.iter()
-                    .map(|p| format!("{} {}", p.name, p.state))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_else(|| "supervisord does not answer".into());
+        let progs = if sys::same_process(&sup) {
+            program_states(dir, &sup)
+                .map(|v| {
+                    v.iter()
+                        .map(|p| format!("{} {}", p.name, p.state))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|| "supervisord does not answer".into())
+        } else {
+            let out = sys::read_text(&dir.join("logs/supervisord.stdout"))
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            format!("supervisord exited: {}", out.trim())
+        };
         let _ = down(dir);
         bail!(
             "the lab did not come up within {} s ({progs}); see {}/logs/ (supervisord.log, nginx/error.log, docservice/supervisor.log)",
@@ -549,47 +662,53 @@ fn nginx_test(dir: &Path, nginx: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn start_supervisord(dir: &Path, supervisord: &Path) -> anyhow::Result<()> {
-    // supervisord daemonizes; its output goes to a file so no pipe is held by the daemon.
+/// Start `supervisord -n -c DIR/supervisord.conf` in a session of its own and return its
+/// identity (pid and start time). It stays in the foreground (`-n`), so its pid is the one we
+/// spawned: no pid file is trusted. A thread reaps it when it exits while we still run.
+fn start_supervisord(dir: &Path, supervisord: &Path) -> anyhow::Result<ProcId> {
+    use std::os::unix::process::CommandExt as _;
+    // Its output goes to a file so no pipe is held by the long-running process.
     let out_path = dir.join("logs/supervisord.stdout");
-    let out = std::fs::File::create(&out_path)
-        .with_context(|| format!("cannot create {}", out_path.display()))?;
+    let out = crate::fsafe::open_write(&out_path, crate::fsafe::WriteMode::Truncate, 0o600)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let err = out
         .try_clone()
         .with_context(|| format!("cannot reopen {}", out_path.display()))?;
     let conf = dir.join("supervisord.conf");
-    let mut child = std::process::Command::new(supervisord)
+    let mut cmd = std::process::Command::new(supervisord);
+    cmd.arg("-n")
         .arg("-c")
         .arg(&conf)
         .stdin(std::process::Stdio::null())
         .stdout(out)
-        .stderr(err)
+        .stderr(err);
+    // SAFETY: setsid is async-signal-safe; it detaches supervisord from our terminal and
+    // process group, as the daemonizing fork did.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let mut child = cmd
         .spawn()
         .with_context(|| format!("cannot run {}", supervisord.display()))?;
-    let mut status = None;
-    sys::wait_until(CMD_TIMEOUT, || {
-        status = child.try_wait().ok().flatten();
-        status.is_some()
-    });
-    let Some(status) = status else {
-        let _ = child.kill();
-        let _ = child.wait();
+    let id = sys::proc_id(child.id());
+    let Some(id) = id else {
+        let status = child.wait().ok();
+        let text = sys::read_text(&out_path).ok().flatten().unwrap_or_default();
         bail!(
-            "`{} -c {}` did not return",
-            supervisord.display(),
-            conf.display()
-        );
-    };
-    if !status.success() {
-        let text = std::fs::read_to_string(&out_path).unwrap_or_default();
-        bail!(
-            "`{} -c {}` failed ({status}): {}",
+            "`{} -n -c {}` exited at once ({}): {}",
             supervisord.display(),
             conf.display(),
+            status.map(|s| s.to_string()).unwrap_or_default(),
             text.trim()
         );
-    }
-    Ok(())
+    };
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(id)
 }
 
 /// A short human summary of a running lab.
@@ -601,7 +720,7 @@ pub fn summary(st: &LabState) -> String {
          docservice   127.0.0.1:{} (stand-in, pid {})\n\
          spare port   127.0.0.1:{} (nothing listens)\n\
          supervisord  pid {} (supervisorctl -c {d}/supervisord.conf status)\n\
-         jwt secret   sha256:{} (in {d}/lab.toml and {d}/local.json)\n\
+         jwt secret   {} (in {d}/lab.toml and {d}/local.json)\n\
          logs         {d}/logs/\n\
          open the console:  triage502 --config {d}/lab.toml\n\
          inject a fault:    triage502 lab break FAULT   (heal: triage502 lab fix)\n",
@@ -615,8 +734,8 @@ pub fn summary(st: &LabState) -> String {
     )
 }
 
-fn show_pid(p: Option<u32>) -> String {
-    p.map(|p| p.to_string()).unwrap_or_else(|| "-".into())
+fn show_pid(p: Option<ProcId>) -> String {
+    p.map(|p| p.pid.to_string()).unwrap_or_else(|| "-".into())
 }
 
 /// What [`down`] did.
@@ -632,45 +751,53 @@ pub struct DownReport {
     pub firewall_removed: bool,
     /// Where the logs are kept.
     pub logs: PathBuf,
+    /// Things the operator should know (an unreadable lab.json: nothing was stopped).
+    pub notes: Vec<String>,
 }
 
-/// `lab down`: `supervisorctl shutdown`, wait, kill every leftover process of the lab folder
-/// by pid (recorded pids, processes whose command line names the folder, their children),
-/// remove the lab's firewall table and lab.json. Keeps configs and logs. Safe to repeat.
+/// `lab down`: `supervisorctl shutdown` to the supervisord `lab up` started, wait, then kill
+/// what is left of the processes recorded in lab.json (each only while it is still the same
+/// process: pid and start time) and of their descendants; nothing is picked by name or command
+/// line. Removes the lab's firewall table and lab.json; keeps configs and logs. Safe to repeat.
 pub fn down(dir: &Path) -> anyhow::Result<DownReport> {
-    let st = read_state(dir).ok().flatten();
+    check_dir(dir)?;
     let mut report = DownReport {
         logs: dir.join("logs"),
         ..DownReport::default()
     };
-    let sup_pid = supervisord_pid(dir);
-    if sup_pid.is_some() && dir.join("supervisor.sock").exists() {
-        if let Ok(o) = supervisorctl(dir, &["shutdown"]) {
-            report.shutdown_requested = o.ok();
+    if !dir_exists(dir) {
+        return Ok(report);
+    }
+    let st = match load_state(dir) {
+        Ok(st) => st,
+        Err(e) => {
+            report.notes.push(format!(
+                "{e:#}; no recorded process was stopped (stop any left by hand)"
+            ));
+            None
         }
-        if let Some(p) = sup_pid {
-            sys::wait_until(Duration::from_secs(15), || !sys::pid_alive(p));
+    };
+    if let Some(st) = &st {
+        let roots = st.pids.all();
+        // The tree before the shutdown: supervisord's programs are its children only while
+        // it runs.
+        let before = sys::tree_of(&roots);
+        if let Some(sup) = live_supervisord(st) {
+            if let Ok(o) = supervisorctl(dir, &sup, &["shutdown"]) {
+                report.shutdown_requested = o.ok();
+            }
+            sys::wait_until(Duration::from_secs(15), || !sys::same_process(&sup));
         }
-    }
-    let mut recorded: Vec<u32> = Vec::new();
-    if let Some(st) = &st {
-        recorded.extend(
-            [st.pids.supervisord, st.pids.nginx, st.pids.docservice]
-                .into_iter()
-                .flatten(),
-        );
-    }
-    recorded.extend(sup_pid);
-    let left = sys::lab_processes(dir, &recorded);
-    if !left.is_empty() {
-        report.killed = left.iter().copied().collect();
-        report.survivors = sys::kill_all(&left, Duration::from_secs(3));
-    }
-    if let Some(st) = &st {
+        let mut left = sys::tree_of(&roots);
+        left.extend(before.into_iter().filter(sys::same_process));
+        if !left.is_empty() {
+            report.killed = left.iter().map(|p| p.pid).collect();
+            report.survivors = sys::kill_all(&left, Duration::from_secs(3));
+        }
         report.firewall_removed = firewall_remove(&st.firewall_table())?;
     }
     let sp = state_path(dir);
-    if sp.exists() {
+    if std::fs::symlink_metadata(&sp).is_ok() {
         std::fs::remove_file(&sp).with_context(|| format!("cannot remove {}", sp.display()))?;
     }
     if !report.survivors.is_empty() {
@@ -723,7 +850,7 @@ impl Status {
                 "{:<12} {:<9} pid {}\n",
                 c.name,
                 c.state,
-                show_pid(c.pid)
+                c.pid.map(|p| p.to_string()).unwrap_or_else(|| "-".into())
             ));
         }
         if self.faults.is_empty() {
@@ -738,13 +865,16 @@ impl Status {
 
 /// `lab status`: supervisord, nginx, docservice with state and pid, and the active faults.
 pub fn status(dir: &Path) -> anyhow::Result<Status> {
-    let st = read_state(dir)?;
-    let sup = supervisord_pid(dir);
-    let progs = if sup.is_some() {
-        program_states(dir).unwrap_or_default()
+    check_dir(dir)?;
+    let st = if dir_exists(dir) {
+        load_state(dir)?
     } else {
-        Vec::new()
+        None
     };
+    let sup = st.as_ref().and_then(live_supervisord);
+    let progs = sup
+        .and_then(|sup| program_states(dir, &sup))
+        .unwrap_or_default();
     let prog = |n: &'static str| {
         let p = progs.iter().find(|p| p.name == n);
         Component {
@@ -757,7 +887,7 @@ pub fn status(dir: &Path) -> anyhow::Result<Status> {
         Component {
             name: "supervisord",
             state: if sup.is_some() { "RUNNING" } else { "DOWN" }.into(),
-            pid: sup,
+            pid: sup.map(|p| p.pid),
         },
         prog("nginx"),
         prog("docservice"),
@@ -770,24 +900,31 @@ pub fn status(dir: &Path) -> anyhow::Result<Status> {
     })
 }
 
-fn require_up(dir: &Path) -> anyhow::Result<LabState> {
-    let st = read_state(dir)?.with_context(|| {
+/// The lab's state and its running supervisord, after the folder check.
+fn require_up(dir: &Path) -> anyhow::Result<(LabState, ProcId)> {
+    check_dir(dir)?;
+    let st = if dir_exists(dir) {
+        load_state(dir)?
+    } else {
+        None
+    };
+    let st = st.with_context(|| {
         format!(
             "no lab at {} (no lab.json); start it with: triage502 lab up",
             dir.display()
         )
     })?;
-    if supervisord_pid(dir).is_none() {
+    let Some(sup) = live_supervisord(&st) else {
         bail!(
             "the lab at {} is not running (supervisord is gone); run: triage502 lab down && triage502 lab up",
             dir.display()
         );
-    }
-    Ok(st)
+    };
+    Ok((st, sup))
 }
 
-fn nft_path() -> Option<PathBuf> {
-    sys::find_program("nft")
+fn nft_path() -> anyhow::Result<Option<PathBuf>> {
+    trusted_program("nft")
 }
 
 fn firewall_table_exists(nft: &Path, table: &str) -> bool {
@@ -800,7 +937,7 @@ fn firewall_remove(table: &str) -> anyhow::Result<bool> {
     if !crate::util::is_root() {
         return Ok(false);
     }
-    let Some(nft) = nft_path() else {
+    let Some(nft) = nft_path()? else {
         return Ok(false);
     };
     if !firewall_table_exists(&nft, table) {
@@ -818,7 +955,7 @@ fn firewall_add(st: &LabState, reject: bool) -> anyhow::Result<()> {
     if !crate::util::is_root() {
         bail!("firewall faults need root (nftables rules); run as root, e.g. with sudo");
     }
-    let nft = nft_path()
+    let nft = nft_path()?
         .with_context(|| "firewall faults need nft - install with: apt-get install nftables")?;
     let table = st.firewall_table();
     firewall_remove(&table)?;
@@ -832,8 +969,8 @@ fn firewall_add(st: &LabState, reject: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn program_running(dir: &Path, name: &str) -> bool {
-    program_states(dir)
+fn program_running(dir: &Path, sup: &ProcId, name: &str) -> bool {
+    program_states(dir, sup)
         .unwrap_or_default()
         .iter()
         .any(|p| p.name == name && p.state == "RUNNING")
@@ -841,7 +978,12 @@ fn program_running(dir: &Path, name: &str) -> bool {
 
 /// Write nginx.conf with `upstream_port`, test it, and reload a running nginx; then wait
 /// (bounded) until nginx answers /healthcheck with a 502 (wrong port) or not (fixed).
-fn set_upstream(st: &LabState, upstream_port: u16, nginx_running: bool) -> anyhow::Result<bool> {
+fn set_upstream(
+    st: &LabState,
+    sup: &ProcId,
+    upstream_port: u16,
+    nginx_running: bool,
+) -> anyhow::Result<bool> {
     let path = st.dir.join("nginx.conf");
     let want = render::nginx_conf(
         &st.dir,
@@ -849,13 +991,14 @@ fn set_upstream(st: &LabState, upstream_port: u16, nginx_running: bool) -> anyho
         upstream_port,
         crate::util::is_root(),
     );
-    if std::fs::read_to_string(&path).ok().as_deref() == Some(want.as_str()) {
+    if sys::read_text(&path)?.as_deref() == Some(want.as_str()) {
         return Ok(false);
     }
     sys::write_file(&path, &want)?;
-    nginx_test(&st.dir, &st.nginx_binary)?;
+    // nginx is found again, never taken from lab.json.
+    nginx_test(&st.dir, &tools()?.nginx)?;
     if nginx_running {
-        supervisorctl_ok(&st.dir, &["signal", "HUP", "nginx"])?;
+        supervisorctl_ok(&st.dir, sup, &["signal", "HUP", "nginx"])?;
     }
     Ok(true)
 }
@@ -872,7 +1015,9 @@ fn settle_nginx(st: &LabState, want_502: bool) {
 
 fn integrator_secret(dir: &Path) -> anyhow::Result<String> {
     let p = dir.join("lab.toml");
-    let cfg = crate::config::load_file(&p).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let text = sys::read_text(&p)?.with_context(|| format!("{} is missing", p.display()))?;
+    let cfg = crate::config::parse(&text, &p.display().to_string())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     cfg.onlyoffice
         .jwt_secret
         .map(|s| s.expose().to_string())
@@ -882,16 +1027,16 @@ fn integrator_secret(dir: &Path) -> anyhow::Result<String> {
 /// `lab break FAULT`: inject one fault and record it in lab.json. Mode faults (hang,
 /// big-headers, health-false) replace each other, as do the two firewall faults.
 pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
-    let mut st = require_up(dir)?;
+    let (mut st, sup) = require_up(dir)?;
     match fault {
         Fault::DocserviceDown => {
-            supervisorctl_ok(dir, &["stop", "docservice"])?;
+            supervisorctl_ok(dir, &sup, &["stop", "docservice"])?;
             sys::wait_until(Duration::from_secs(5), || {
                 !sys::port_accepts(st.ds_port, Duration::from_millis(200))
             });
         }
         Fault::NginxDown => {
-            supervisorctl_ok(dir, &["stop", "nginx"])?;
+            supervisorctl_ok(dir, &sup, &["stop", "nginx"])?;
             sys::wait_until(Duration::from_secs(5), || {
                 !sys::port_accepts(st.nginx_port, Duration::from_millis(200))
             });
@@ -902,8 +1047,8 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
             st.faults.retain(|f| f.mode().is_none());
         }
         Fault::WrongUpstreamPort => {
-            let running = program_running(dir, "nginx");
-            if set_upstream(&st, st.spare_port, running)? && running {
+            let running = program_running(dir, &sup, "nginx");
+            if set_upstream(&st, &sup, st.spare_port, running)? && running {
                 settle_nginx(&st, true);
             }
         }
@@ -929,26 +1074,22 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
 /// both programs started; then wait (bounded) until nginx answers /healthcheck `true`.
 /// Returns the faults that were recorded as active.
 pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
-    let mut st = require_up(dir)?;
+    let (mut st, sup) = require_up(dir)?;
     let healed = std::mem::take(&mut st.faults);
     firewall_remove(&st.firewall_table())?;
     sys::write_file(&standin::mode_path(dir), "healthy\n")?;
     let secret = integrator_secret(dir)?;
     let local = render::local_json(&secret);
-    if std::fs::read_to_string(dir.join("local.json"))
-        .ok()
-        .as_deref()
-        != Some(local.as_str())
-    {
+    if sys::read_text(&dir.join("local.json"))?.as_deref() != Some(local.as_str()) {
         sys::write_private(&dir.join("local.json"), &local)?;
     }
-    let progs = program_states(dir).unwrap_or_default();
+    let progs = program_states(dir, &sup).unwrap_or_default();
     let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");
-    set_upstream(&st, st.ds_port, running("nginx"))?;
+    set_upstream(&st, &sup, st.ds_port, running("nginx"))?;
     let mut start = vec!["start"];
     start.extend(["docservice", "nginx"].into_iter().filter(|n| !running(n)));
     if start.len() > 1 {
-        supervisorctl_ok(dir, &start)?;
+        supervisorctl_ok(dir, &sup, &start)?;
     }
     let ok = sys::wait_until(UP_TIMEOUT, || {
         matches!(

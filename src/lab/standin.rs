@@ -91,11 +91,20 @@ pub fn log_path(dir: &Path) -> PathBuf {
     dir.join("logs/docservice/out.log")
 }
 
-/// Read the mode file; a missing or unreadable file means `healthy`.
-pub fn read_mode(dir: &Path) -> Mode {
-    std::fs::read_to_string(mode_path(dir))
+/// Largest `local.json` / mode file read.
+const MAX_FILE: u64 = 1024 * 1024;
+
+/// Read a file of the lab folder without following a symlink or blocking on a FIFO.
+fn read_lab_file(path: &Path) -> Option<Vec<u8>> {
+    crate::fsafe::read_capped(path, MAX_FILE, false)
         .ok()
-        .and_then(|s| Mode::parse(&s))
+        .map(|(b, _)| b)
+}
+
+/// Read the mode file; a missing or unreadable file (or a symlink) means `healthy`.
+pub fn read_mode(dir: &Path) -> Mode {
+    read_lab_file(&mode_path(dir))
+        .and_then(|b| Mode::parse(&String::from_utf8_lossy(&b)))
         .unwrap_or(Mode::Healthy)
 }
 
@@ -108,8 +117,7 @@ struct JwtSettings {
 }
 
 fn read_jwt_settings(dir: &Path) -> JwtSettings {
-    let v: Value = std::fs::read(dir.join("local.json"))
-        .ok()
+    let v: Value = read_lab_file(&dir.join("local.json"))
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or(Value::Null);
     let ca = &v["services"]["CoAuthoring"];
@@ -138,11 +146,10 @@ impl DsLog {
     fn line(&self, level: &str, msg: &str) {
         let ts = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%.3f");
         let text = format!("[{ts}] [{level}] [localhost] [docId] [userId] nodeJS - {msg}\n");
-        // Logging is best effort: a full disk must not take the stand-in down.
-        if let Ok(mut f) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
+        // Logging is best effort: a full disk must not take the stand-in down. Never through
+        // a symlink or into a file that is not ours.
+        if let Ok(mut f) =
+            crate::fsafe::open_write(&self.path, crate::fsafe::WriteMode::Append, 0o644)
         {
             let _ = f.write_all(text.as_bytes());
         }
@@ -162,14 +169,17 @@ pub fn serve(dir: &Path, port: u16) -> anyhow::Result<()> {
     rt.block_on(serve_async(dir.to_path_buf(), port))
 }
 
-/// Async body of [`serve`]: bind, log the startup line, serve forever.
+/// Async body of [`serve`]: check the folder is ours alone, bind, log the startup line, serve
+/// forever.
 pub async fn serve_async(dir: PathBuf, port: u16) -> anyhow::Result<()> {
+    crate::fsafe::check_private_dir(&dir)
+        .map_err(|e| anyhow::anyhow!("stand-in: refusing the lab folder: {e}"))?;
     let log = DsLog {
         path: log_path(&dir),
     };
-    if let Some(parent) = log.path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+    for sub in ["logs", "logs/docservice"] {
+        crate::fsafe::ensure_private_dir(&dir.join(sub))
+            .map_err(|e| anyhow::anyhow!("stand-in: {e}"))?;
     }
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await

@@ -1,6 +1,7 @@
 //! Process and system helpers for the lab: run a command (argv, never a shell) with a bounded
-//! wait, find binaries, pick free loopback ports, wait for ports, a tiny blocking HTTP GET, and
-//! the `/proc` scan that finds and kills every process belonging to a lab folder.
+//! wait, find binaries, pick free loopback ports under a lock, wait for ports, a tiny blocking
+//! HTTP GET, the identity of the processes the lab started (pid + start time) and the killing
+//! of exactly those and their descendants, and no-follow reads and writes of the lab's files.
 
 use anyhow::{Context as _, bail};
 use std::collections::{BTreeSet, HashMap};
@@ -124,31 +125,77 @@ pub fn find_program(name: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|d| d.join(name)).find(|c| c.is_file())
 }
 
+/// How long `lab up` waits for another lab's start to release the ports lock (overridable in
+/// milliseconds with `TRIAGE502_LAB_LOCK_WAIT_MS`, for tests and slow boxes).
+pub const PORTS_LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// The bound of the ports-lock wait: [`PORTS_LOCK_WAIT`] or `TRIAGE502_LAB_LOCK_WAIT_MS`.
+pub fn ports_lock_wait() -> Duration {
+    std::env::var("TRIAGE502_LAB_LOCK_WAIT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(PORTS_LOCK_WAIT)
+}
+
+/// Where the ports lock lives: in a folder only this user can write, so that nobody else can
+/// hold it or plant a symlink there. As root `/run/triage502`; otherwise `$XDG_RUNTIME_DIR`
+/// when it is a private folder of ours; else `${TMPDIR:-/tmp}/triage502-<uid>`, created with
+/// mode 0700 (and refused when someone else made it first).
+pub fn ports_lock_path() -> anyhow::Result<PathBuf> {
+    const NAME: &str = "triage502-lab-ports.lock";
+    let me = crate::fsafe::euid();
+    let dir = if me == 0 {
+        PathBuf::from("/run/triage502")
+    } else if let Some(x) = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|x| x.is_absolute() && x.is_dir() && crate::fsafe::check_private_dir(x).is_ok())
+    {
+        return Ok(x.join(NAME));
+    } else {
+        std::env::temp_dir().join(format!("triage502-{me}"))
+    };
+    crate::fsafe::check_parents(&dir)
+        .and_then(|()| crate::fsafe::ensure_private_dir(&dir))
+        .map_err(|e| anyhow::anyhow!("folder of the lab's ports lock: {e}"))?;
+    Ok(dir.join(NAME))
+}
+
 /// An exclusive lock (flock) held while a lab picks its ports and starts its programs, so two
-/// labs starting together never pick the same port. Best effort: without the lock file the
-/// lab starts anyway. Released on drop (closing the file).
+/// labs starting together never pick the same port. Released on drop (closing the file).
 pub struct PortsLock {
-    _file: Option<std::fs::File>,
+    _file: std::fs::File,
 }
 
 impl PortsLock {
-    /// Take the lock, waiting for another lab's start to finish.
-    pub fn take() -> PortsLock {
+    /// Take the lock at `path` (opened without following a symlink, see
+    /// [`crate::fsafe::open_write`]), waiting at most `wait` for another lab's start to finish.
+    pub fn take(path: &Path, wait: Duration) -> anyhow::Result<PortsLock> {
         use std::os::fd::AsRawFd;
-        let path = std::env::temp_dir().join("triage502-lab-ports.lock");
-        let f = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .ok();
-        if let Some(f) = &f {
-            // SAFETY: flock on a file descriptor we own; it blocks until the lock is ours.
-            unsafe {
-                libc::flock(f.as_raw_fd(), libc::LOCK_EX);
+        let f = crate::fsafe::open_write(path, crate::fsafe::WriteMode::Append, 0o600)
+            .map_err(|e| anyhow::anyhow!("ports lock: {e}"))?;
+        let deadline = Instant::now() + wait;
+        loop {
+            // SAFETY: flock on a file descriptor we own; LOCK_NB makes it return at once.
+            let r = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+            if r == 0 {
+                return Ok(PortsLock { _file: f });
             }
+            let err = std::io::Error::last_os_error();
+            if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
+                bail!("cannot lock {}: {err}", path.display());
+            }
+            if Instant::now() >= deadline {
+                bail!(
+                    "another lab start has held the ports lock {} for more than {} s; \
+                     wait for it to finish (or find the holder with `fuser -v {}`) and retry",
+                    path.display(),
+                    wait.as_secs_f64(),
+                    path.display()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
-        PortsLock { _file: f }
     }
 }
 
@@ -239,51 +286,55 @@ pub fn http_get(port: u16, path: &str, timeout: Duration) -> anyhow::Result<(u16
     Ok((status, body))
 }
 
-/// Whether a process exists and is not a zombie.
-pub fn pid_alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(s) => proc_state(&s) != Some('Z'),
-        Err(_) => false,
+/// One process, told apart from a later one that reuses its pid by its start time (field 22
+/// of `/proc/PID/stat`, clock ticks since boot).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub struct ProcId {
+    /// The pid.
+    pub pid: u32,
+    /// Start time from `/proc/PID/stat`.
+    pub start: u64,
+}
+
+fn proc_stat(pid: u32) -> Option<procfs::process::Stat> {
+    let p = procfs::process::Process::new(i32::try_from(pid).ok()?).ok()?;
+    p.stat().ok()
+}
+
+/// The identity of a live (not zombie) process that runs as this user, when there is one.
+pub fn proc_id(pid: u32) -> Option<ProcId> {
+    if pid <= 1 {
+        return None;
     }
+    let p = procfs::process::Process::new(i32::try_from(pid).ok()?).ok()?;
+    let st = p.stat().ok()?;
+    if st.state == 'Z' || p.uid().ok()? != crate::fsafe::euid() {
+        return None;
+    }
+    Some(ProcId {
+        pid,
+        start: st.starttime,
+    })
 }
 
-fn proc_state(stat: &str) -> Option<char> {
-    let after = stat.rsplit_once(')')?.1;
-    after.split_whitespace().next()?.chars().next()
+/// Whether `id` is still the same process (pid alive, same start time, running as us).
+pub fn same_process(id: &ProcId) -> bool {
+    proc_id(id.pid).is_some_and(|now| now == *id)
 }
 
-fn proc_ppid(stat: &str) -> Option<u32> {
-    let after = stat.rsplit_once(')')?.1;
-    after.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// The command line of a process (NULs turned into spaces), if readable.
-pub fn cmdline(pid: u32) -> Option<String> {
-    let b = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-    Some(
-        String::from_utf8_lossy(&b)
-            .replace('\0', " ")
-            .trim()
-            .to_string(),
-    )
-}
-
-fn all_pids() -> Vec<u32> {
-    let Ok(rd) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    rd.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-        .collect()
+/// Whether a process exists and is not a zombie.
+#[cfg(test)]
+pub fn pid_alive(pid: u32) -> bool {
+    proc_stat(pid).is_some_and(|s| s.state != 'Z')
 }
 
 fn ancestors_of_self() -> BTreeSet<u32> {
     let mut set = BTreeSet::new();
     let mut pid = std::process::id();
     while pid > 1 && set.insert(pid) {
-        match std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .ok()
-            .and_then(|s| proc_ppid(&s))
-        {
+        match proc_stat(pid).and_then(|s| u32::try_from(s.ppid).ok()) {
             Some(p) => pid = p,
             None => break,
         }
@@ -291,81 +342,105 @@ fn ancestors_of_self() -> BTreeSet<u32> {
     set
 }
 
-/// Every live process that belongs to the lab in `dir`: its command line mentions `dir`, or it
-/// is one of `extra` (pids recorded in lab.json that still mention the folder), plus all their
-/// descendants (nginx workers do not mention the folder). Never this process or its ancestors.
-pub fn lab_processes(dir: &Path, extra: &[u32]) -> BTreeSet<u32> {
-    let needle = dir.display().to_string();
+/// The processes of `roots` that are still the same processes (see [`same_process`]), plus all
+/// their live descendants (nginx's workers, supervisord's programs). Nothing else: no process
+/// is picked by its name or command line. Never this process or its ancestors.
+pub fn tree_of(roots: &[ProcId]) -> BTreeSet<ProcId> {
     let me = ancestors_of_self();
-    let mut parent: HashMap<u32, u32> = HashMap::new();
-    let mut found = BTreeSet::new();
-    for pid in all_pids() {
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        if proc_state(&stat) == Some('Z') {
-            continue;
-        }
-        if let Some(pp) = proc_ppid(&stat) {
-            parent.insert(pid, pp);
-        }
-        if me.contains(&pid) {
-            continue;
-        }
-        let mentions = cmdline(pid).is_some_and(|c| c.contains(&needle));
-        if mentions {
-            found.insert(pid);
-        }
+    let mut found: BTreeSet<ProcId> = roots
+        .iter()
+        .filter(|r| !me.contains(&r.pid) && same_process(r))
+        .copied()
+        .collect();
+    if found.is_empty() {
+        return found;
     }
-    for &p in extra {
-        if !me.contains(&p) && pid_alive(p) && cmdline(p).is_some_and(|c| c.contains(&needle)) {
-            found.insert(p);
-        }
-    }
-    // Descendants, to a fixed point.
-    loop {
-        let before = found.len();
-        for (&child, &pp) in &parent {
-            if found.contains(&pp) && !me.contains(&child) {
-                found.insert(child);
+    let mut children: HashMap<u32, Vec<ProcId>> = HashMap::new();
+    if let Ok(all) = procfs::process::all_processes() {
+        for p in all.flatten() {
+            let Ok(st) = p.stat() else { continue };
+            let (Ok(pid), Ok(ppid)) = (u32::try_from(st.pid), u32::try_from(st.ppid)) else {
+                continue;
+            };
+            if st.state == 'Z' || me.contains(&pid) {
+                continue;
             }
+            children.entry(ppid).or_default().push(ProcId {
+                pid,
+                start: st.starttime,
+            });
         }
-        if found.len() == before {
-            break;
+    }
+    let mut todo: Vec<u32> = found.iter().map(|p| p.pid).collect();
+    while let Some(pid) = todo.pop() {
+        for c in children.get(&pid).into_iter().flatten() {
+            if found.insert(*c) {
+                todo.push(c.pid);
+            }
         }
     }
     found
 }
 
-/// Send `sig` to `pid` (errors such as "no such process" are ignored).
-pub fn signal(pid: u32, sig: i32) {
-    let Ok(p) = libc::pid_t::try_from(pid) else {
+/// Send `sig` to the process `id` if it is still that process: through a pidfd opened before
+/// its start time is checked, so a pid reused in between is never signalled. Errors (it has
+/// gone) are ignored.
+pub fn signal(id: &ProcId, sig: i32) {
+    let Ok(p) = libc::pid_t::try_from(id.pid) else {
         return;
     };
     if p <= 1 {
         return;
     }
-    // SAFETY: kill(2) with a positive pid has no memory-safety preconditions.
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, p, 0) };
+    if fd < 0 {
+        // No pidfd (old kernel): check, then kill; the window is a few microseconds.
+        if same_process(id) {
+            // SAFETY: kill(2) with a positive pid has no memory-safety preconditions.
+            unsafe {
+                libc::kill(p, sig);
+            }
+        }
+        return;
+    }
+    let fd = fd as libc::c_int;
+    if same_process(id) {
+        // SAFETY: a pidfd we own, a signal number, no siginfo, no flags.
+        unsafe {
+            libc::syscall(
+                libc::SYS_pidfd_send_signal,
+                fd,
+                sig,
+                std::ptr::null::<libc::siginfo_t>(),
+                0,
+            );
+        }
+    }
+    // SAFETY: closing the descriptor pidfd_open gave us.
     unsafe {
-        libc::kill(p, sig);
+        libc::close(fd);
     }
 }
 
-/// TERM every pid, wait up to `grace`, KILL what is left, wait up to 2 s more. Returns the
+/// TERM every process, wait up to `grace`, KILL what is left, wait up to 2 s more. Returns the
 /// pids that are still alive afterwards (should be empty).
-pub fn kill_all(pids: &BTreeSet<u32>, grace: Duration) -> Vec<u32> {
-    for &p in pids {
+pub fn kill_all(procs: &BTreeSet<ProcId>, grace: Duration) -> Vec<u32> {
+    for p in procs {
         signal(p, libc::SIGTERM);
     }
-    wait_until(grace, || pids.iter().all(|&p| !pid_alive(p)));
-    let left: Vec<u32> = pids.iter().copied().filter(|&p| pid_alive(p)).collect();
-    for &p in &left {
+    wait_until(grace, || procs.iter().all(|p| !same_process(p)));
+    let left: Vec<ProcId> = procs.iter().copied().filter(same_process).collect();
+    for p in &left {
         signal(p, libc::SIGKILL);
     }
     wait_until(Duration::from_secs(2), || {
-        left.iter().all(|&p| !pid_alive(p))
+        left.iter().all(|p| !same_process(p))
     });
-    left.into_iter().filter(|&p| pid_alive(p)).collect()
+    left.into_iter()
+        .filter(same_process)
+        .map(|p| p.pid)
+        .collect()
 }
 
 /// A random hex string of `bytes` random bytes from `/dev/urandom`.
@@ -377,23 +452,41 @@ pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
-/// Write a file readable by its owner only (it may hold a secret).
-pub fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+/// Write a file of the lab: created or replaced in place without following a symlink, refused
+/// when it is not ours or has other hard links ([`crate::fsafe::open_write`]), mode `mode`.
+pub fn write_file_mode(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
+    let mut f = crate::fsafe::open_write(path, crate::fsafe::WriteMode::Truncate, mode)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     f.write_all(text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Write a file (normal permissions).
+/// Write a file readable by its owner only (it may hold a secret); see [`write_file_mode`].
+pub fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    write_file_mode(path, text, 0o600)
+}
+
+/// Write a file of the lab (mode 0644); see [`write_file_mode`].
 pub fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    write_file_mode(path, text, 0o644)
+}
+
+/// Largest file of the lab folder read back (configs, lab.json).
+const MAX_READ: u64 = 1024 * 1024;
+
+/// Read a file of the lab without following a symlink and without blocking on a FIFO;
+/// `Ok(None)` when it does not exist.
+pub fn read_text(path: &Path) -> anyhow::Result<Option<String>> {
+    match crate::fsafe::read_capped(path, MAX_READ, false) {
+        Ok((b, false)) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
+        Ok((_, true)) => bail!(
+            "{} is larger than {} bytes; not a file the lab wrote",
+            path.display(),
+            MAX_READ
+        ),
+        Err(crate::fsafe::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => bail!("refusing to read {}: {e}", path.display()),
+    }
 }
 
 #[cfg(test)]
@@ -401,10 +494,60 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stat_fields_parse_with_spaces_in_comm() {
-        let s = "123 (a b) c) S 45 123 123 0 -1";
-        assert_eq!(proc_state(s), Some('S'));
-        assert_eq!(proc_ppid(s), Some(45));
+    fn proc_ids_tell_a_reused_pid_apart() {
+        let me = proc_id(std::process::id()).expect("this process");
+        assert!(same_process(&me));
+        let other = ProcId {
+            start: me.start + 1,
+            ..me
+        };
+        assert!(!same_process(&other));
+        assert!(proc_id(1).is_none(), "init is never a lab process");
+        // This process and its ancestors are never in a tree.
+        assert!(tree_of(&[me]).is_empty());
+    }
+
+    #[test]
+    fn a_tree_is_the_recorded_process_and_its_children_only() {
+        let mut parent = Command::new("/bin/sh")
+            .args(["-c", "sleep 30 & sleep 30 & wait"])
+            .spawn()
+            .expect("sh");
+        let mut decoy = Command::new("/bin/sleep").arg("30").spawn().expect("decoy");
+        let root = proc_id(parent.id()).expect("sh id");
+        assert!(wait_until(Duration::from_secs(5), || tree_of(&[root])
+            .len()
+            == 3));
+        let tree = tree_of(&[root]);
+        assert!(tree.iter().all(|p| p.pid != decoy.id()));
+        assert!(kill_all(&tree, Duration::from_secs(3)).is_empty());
+        let _ = parent.wait();
+        assert!(pid_alive(decoy.id()), "the decoy was not in the tree");
+        let _ = decoy.kill();
+        let _ = decoy.wait();
+    }
+
+    #[test]
+    fn ports_lock_waits_a_bounded_time() {
+        let d = tempfile::tempdir().expect("tmp");
+        let path = d.path().join("ports.lock");
+        let held = PortsLock::take(&path, Duration::from_secs(1)).expect("first");
+        let t = Instant::now();
+        let e = PortsLock::take(&path, Duration::from_millis(300))
+            .err()
+            .expect("held elsewhere")
+            .to_string();
+        assert!(t.elapsed() < Duration::from_secs(3));
+        assert!(e.contains("ports lock") && e.contains("ports.lock"), "{e}");
+        drop(held);
+        PortsLock::take(&path, Duration::from_millis(300)).expect("free again");
+        let link = d.path().join("link.lock");
+        std::os::unix::fs::symlink(&path, &link).expect("symlink");
+        let e = PortsLock::take(&link, Duration::from_millis(300))
+            .err()
+            .expect("symlink refused")
+            .to_string();
+        assert!(e.contains("symlink"), "{e}");
     }
 
     #[test]
