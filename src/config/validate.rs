@@ -511,6 +511,21 @@ mod tests {
     }
 
     #[test]
+    fn service_names_that_could_be_options_are_refused() {
+        for ok in ["nginx", "ds:docservice", "getty@tty1.service", "a_b-c+d.e"] {
+            assert!(check_service_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "--help", "-Hroot@evil", "a b", "a;b", "a/b", "é"] {
+            assert!(check_service_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_service_name(&"a".repeat(MAX_SERVICE_NAME)).is_ok());
+        assert!(check_service_name(&"a".repeat(MAX_SERVICE_NAME + 1)).is_err());
+        let p = check_text("[[service]]\nname = 'x'\nunit = '-p'\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].line, Some(3), "{p:?}");
+    }
+
+    #[test]
     fn unknown_hop_kind_suggests() {
         let p = check_text("[[hop]]\nname = \"a\"\nkind = \"htp\"\nurl = \"http://x/\"\n");
         assert_eq!(p.len(), 1, "{p:?}");

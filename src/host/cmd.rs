@@ -503,6 +503,81 @@ mod tests {
         assert!(gone, "grandchild sleep {pid} still alive: {state}");
     }
 
+    #[test]
+    fn interpreters_and_their_scripts() {
+        assert_eq!(interpreter("php8.2"), Some("php"));
+        assert_eq!(interpreter("python3.11"), Some("python"));
+        assert_eq!(interpreter("bash"), Some("bash"));
+        assert_eq!(interpreter("phpize"), None);
+        assert_eq!(interpreter("nginx"), None);
+        assert_eq!(script_of("php", &["occ", "x"]), Ok(Script::File(0)));
+        assert_eq!(
+            script_of("php", &["-d", "memory_limit=1G", "-f", "occ"]),
+            Ok(Script::File(3))
+        );
+        assert_eq!(script_of("php", &["-r", "echo 1;"]), Ok(Script::Inline));
+        assert_eq!(script_of("sh", &["-ec", "true"]), Ok(Script::Inline));
+        assert_eq!(script_of("sh", &["-e", "run.sh"]), Ok(Script::File(1)));
+        assert_eq!(script_of("python", &["-c", "1"]), Ok(Script::Inline));
+        assert!(script_of("python", &["-m", "http.server"]).is_err());
+        assert_eq!(script_of("perl", &["--", "x.pl"]), Ok(Script::File(1)));
+        assert_eq!(script_of("bash", &[]), Ok(Script::Nothing));
+    }
+
+    #[test]
+    fn wrappers_say_where_the_program_starts_and_as_whom() {
+        let nobody = crate::fsafe::uid_of("nobody");
+        assert_eq!(
+            wrapper("runuser", &["-u", "nobody", "--", "php", "occ"]),
+            Some((3, nobody))
+        );
+        assert_eq!(
+            wrapper("sudo", &["-n", "--", "systemctl", "restart"]),
+            Some((2, Some(0)))
+        );
+        assert_eq!(wrapper("sudo", &["-unobody", "id"]), Some((1, nobody)));
+        assert_eq!(
+            wrapper("ip", &["netns", "exec", "ns1", "nft"]),
+            Some((3, None))
+        );
+        assert_eq!(wrapper("env", &["A=1", "-u", "B", "prog"]), Some((3, None)));
+        assert_eq!(
+            wrapper("setpriv", &["--reuid=65534", "id"]),
+            Some((1, Some(65534)))
+        );
+        assert_eq!(wrapper("systemctl", &["show"]), None);
+    }
+
+    #[tokio::test]
+    async fn a_group_writable_program_is_refused_and_not_run() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let d = tempfile::tempdir().expect("test setup");
+        let marker = d.path().join("ran");
+        let prog = d.path().join("prog");
+        std::fs::write(&prog, format!("#!/bin/sh\ntouch {}\n", marker.display()))
+            .expect("test setup");
+        std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o775))
+            .expect("test setup");
+        let p = prog.to_str().expect("utf8");
+        let e = run(&[], &[p], Duration::from_secs(2)).await.unwrap_err();
+        assert!(e.reason.contains("refusing program"), "{e:?}");
+        assert!(e.reason.contains("writable by group or others"), "{e:?}");
+        // Through sh as its script, and behind env: the same.
+        let e = run(&[], &["sh", p], Duration::from_secs(2))
+            .await
+            .unwrap_err();
+        assert!(e.reason.contains("refusing script"), "{e:?}");
+        let e = run(&[], &["env", "A=1", p], Duration::from_secs(2))
+            .await
+            .unwrap_err();
+        assert!(e.reason.contains("refusing program"), "{e:?}");
+        assert!(!marker.exists());
+        std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755))
+            .expect("test setup");
+        let o = run(&[], &[p], Duration::from_secs(2)).await.expect("runs");
+        assert!(o.success() && marker.exists());
+    }
+
     #[tokio::test]
     async fn non_zero_exit_keeps_output() {
         let o = run(
