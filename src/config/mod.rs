@@ -304,8 +304,10 @@ pub struct Integration {
     pub kind: IntegrationKind,
     /// Nextcloud's (or ownCloud's) `config.php`, read for its `'onlyoffice' => [...]` array.
     pub nextcloud_config: PathBuf,
-    /// argv prefix that runs `occ`, e.g. `["sudo","-u","www-data","php","/var/www/nextcloud/occ"]`;
-    /// when set, `occ config:app:get onlyoffice KEY` fills what `config.php` does not set.
+    /// argv prefix that runs `occ`, e.g. `["php","/var/www/nextcloud/occ"]`; when set,
+    /// `occ config:app:get onlyoffice KEY` fills what `config.php` does not set. It runs as the
+    /// owner of `nextcloud_config` (`runuser -u OWNER --` when triage502 is root; a leading
+    /// `sudo -u USER` here is dropped), or not at all.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub occ: Vec<String>,
     /// Seafile's `seahub_settings.py`.
