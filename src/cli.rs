@@ -24,8 +24,10 @@ pub struct Cli {
 /// Options that select and adjust the configuration.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct Global {
-    /// Config file (else $TRIAGE502_CONFIG, ./triage502.toml, ~/.config/triage502/config.toml,
-    /// /etc/triage502/config.toml, then the embedded onlyoffice profile).
+    /// Config file (else $TRIAGE502_CONFIG, $XDG_CONFIG_HOME/triage502/config.toml or
+    /// ~/.config/triage502/config.toml, /etc/triage502/config.toml, then the embedded onlyoffice
+    /// profile; never the current folder). It must belong to root or you and be writable by
+    /// nobody else.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Embedded profile: onlyoffice, or generic (needs --proxy-url and --app-url).
@@ -103,7 +105,8 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum ConfigCommand {
-    /// Write a commented config (to FILE, default ./triage502.toml; never overwrites).
+    /// Write a commented config (to FILE, default ~/.config/triage502/config.toml, or
+    /// /etc/triage502/config.toml as root; never overwrites).
     Init {
         /// Where to write.
         #[arg(value_name = "FILE")]
@@ -154,6 +157,14 @@ pub fn main() -> i32 {
 }
 
 fn load(g: &Global) -> Result<(config::Config, config::Source), i32> {
+    load_quiet(g).map_err(|e| {
+        crate::say_err!("triage502: invalid configuration\n{e}");
+        3
+    })
+}
+
+/// The effective config with the command line's overrides, or why it is unusable.
+fn load_quiet(g: &Global) -> Result<(config::Config, config::Source), config::LoadError> {
     match config::load(&g.selector()) {
         Ok((mut c, s)) => {
             if g.read_only {
@@ -164,26 +175,29 @@ fn load(g: &Global) -> Result<(config::Config, config::Source), i32> {
             }
             Ok((c, s))
         }
-        Err(e) => {
-            crate::say_err!("triage502: invalid configuration\n{e}");
-            Err(3)
-        }
+        Err(e) => Err(e),
     }
 }
 
 fn write_out(out: Option<&PathBuf>, text: &str) -> i32 {
     match out {
-        Some(p) => match std::fs::write(p, text) {
+        // No planted symlink followed, 0600, not in a folder another user can write.
+        Some(p) => match crate::fsafe::open_write(p, crate::fsafe::WriteMode::Truncate, 0o600)
+            .and_then(|mut f| {
+                f.write_all(text.as_bytes()).map_err(|e| {
+                    format!(
+                        "cannot write '{}': {}",
+                        p.display(),
+                        crate::util::io_error_text(&e)
+                    )
+                })
+            }) {
             Ok(()) => {
                 crate::say_err!("written: {}", p.display());
                 0
             }
             Err(e) => {
-                crate::say_err!(
-                    "triage502: cannot write {}: {}",
-                    p.display(),
-                    crate::util::io_error_text(&e)
-                );
+                crate::say_err!("triage502: {e}");
                 3
             }
         },
@@ -218,6 +232,22 @@ pub fn run(cli: Cli) -> i32 {
             crate::tui::run(Arc::new(cfg), source.to_string())
         }
         Some(Command::Check { format }) => {
+            // An unusable config is UNKNOWN (3); monitoring reads the first line of stdout.
+            if format == CheckFormat::Nagios
+                && let Err(e) = load_quiet(&cli.global)
+            {
+                crate::say_err!("triage502: invalid configuration\n{e}");
+                let first = e.to_string();
+                let first = first.lines().next().unwrap_or("unusable configuration");
+                write_out(
+                    None,
+                    &format!(
+                        "TRIAGE502 UNKNOWN - invalid configuration: {}\n",
+                        crate::util::shorten(first, 300)
+                    ),
+                );
+                return 3;
+            }
             let state = match one_round(&cli.global) {
                 Ok(s) => s,
                 Err(code) => return code,
@@ -310,39 +340,52 @@ pub fn run(cli: Cli) -> i32 {
 fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
     match cmd {
         ConfigCommand::Init { path } => {
-            let path = path.unwrap_or_else(|| PathBuf::from("triage502.toml"));
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path);
-            match f {
-                Ok(mut f) => match f.write_all(config::INIT_TEMPLATE.as_bytes()) {
-                    Ok(()) => {
-                        crate::say!(
-                            "written: {} (check it with: triage502 --config {} config check)",
-                            path.display(),
-                            path.display()
+            let (path, default) = match path {
+                Some(p) => (p, false),
+                None => match config::init_path() {
+                    Some(p) => (p, true),
+                    None => {
+                        crate::say_err!(
+                            "triage502: no $XDG_CONFIG_HOME or $HOME to put the config in; \
+                             name the file: triage502 config init FILE"
                         );
-                        0
-                    }
-                    Err(e) => {
-                        crate::say_err!("triage502: cannot write {}: {e}", path.display());
-                        1
+                        return 1;
                     }
                 },
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    crate::say_err!(
-                        "triage502: {} exists already; not overwriting it",
+            };
+            if default
+                && let Some(dir) = path.parent()
+                && !dir.exists()
+            {
+                // The default place's folder (and ~/.config when missing), created 0700.
+                if let Err(e) = crate::fsafe::ensure_private_dir(dir) {
+                    crate::say_err!("triage502: {e}");
+                    return 1;
+                }
+            }
+            // A new file only, no symlink followed, 0600, not in a folder another user can write.
+            let written =
+                crate::fsafe::open_write(&path, crate::fsafe::WriteMode::CreateNew, 0o600)
+                    .and_then(|mut f| {
+                        f.write_all(config::INIT_TEMPLATE.as_bytes()).map_err(|e| {
+                            format!(
+                                "cannot write '{}': {}",
+                                path.display(),
+                                crate::util::io_error_text(&e)
+                            )
+                        })
+                    });
+            match written {
+                Ok(()) => {
+                    crate::say!(
+                        "written: {} (check it with: triage502 --config {} config check)",
+                        path.display(),
                         path.display()
                     );
-                    1
+                    0
                 }
                 Err(e) => {
-                    crate::say_err!(
-                        "triage502: cannot create {}: {}",
-                        path.display(),
-                        crate::util::io_error_text(&e)
-                    );
+                    crate::say_err!("triage502: {e}");
                     1
                 }
             }

@@ -45,6 +45,34 @@ pub fn user_name(uid: u32) -> String {
     }
 }
 
+/// The login name of a uid (from `/etc/passwd`), for `runuser -u NAME`.
+pub fn login_name(uid: u32) -> Option<String> {
+    passwd_entries().find_map(|(name, u)| (u == uid).then_some(name))
+}
+
+/// The uid of a login name (from `/etc/passwd`), or of a `#N` / numeric form.
+pub fn uid_of(name: &str) -> Option<u32> {
+    if let Some(n) = name.strip_prefix('#') {
+        return n.parse().ok();
+    }
+    passwd_entries()
+        .find_map(|(n, u)| (n == name).then_some(u))
+        .or_else(|| name.parse().ok())
+}
+
+fn passwd_entries() -> impl Iterator<Item = (String, u32)> {
+    let text = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    text.lines()
+        .filter_map(|l| {
+            let mut f = l.split(':');
+            let name = f.next()?.to_string();
+            let _pw = f.next()?;
+            Some((name, f.next()?.parse::<u32>().ok()?))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
 const S_IWGRP: u32 = 0o020;
 const S_IWOTH: u32 = 0o002;
 const S_ISVTX: u32 = 0o1000;
@@ -62,25 +90,35 @@ fn writable_by_others(md: &Metadata) -> bool {
 /// writable by others is sticky (so its entries cannot be replaced). `what` names the file in
 /// the message ("config file", "program").
 pub fn check_trusted(path: &Path, what: &str) -> Result<(), String> {
-    let me = euid();
+    check_trusted_as(path, what, euid())
+}
+
+/// [`check_trusted`] for a program that will run as `me` rather than as this process (e.g.
+/// under `runuser -u www-data`): root or `me` may own the file and its folders.
+pub fn check_trusted_as(path: &Path, what: &str, me: u32) -> Result<(), String> {
     let shown = path.display();
     let real = std::fs::canonicalize(path)
         .map_err(|e| format!("{what} '{shown}': {}", crate::util::io_error_text(&e)))?;
     let md = std::fs::metadata(&real)
         .map_err(|e| format!("{what} '{shown}': {}", crate::util::io_error_text(&e)))?;
     if !owner_ok(&md, me) {
+        let allowed = if me == 0 {
+            "root".to_string()
+        } else {
+            format!("root or {}", user_name(me))
+        };
         return Err(format!(
-            "refusing {what} '{shown}': it belongs to {}, not to root or {}; \
+            "refusing {what} '{shown}': it belongs to {}, not to {allowed}; \
              anyone who owns it could make triage502 run their commands as {}",
             user_name(md.uid()),
-            user_name(me),
             user_name(me),
         ));
     }
     if writable_by_others(&md) {
         return Err(format!(
-            "refusing {what} '{shown}': it is writable by group or others (mode {:o}); \
-             run `chmod go-w {}`",
+            "refusing {what} '{shown}': it belongs to {} but is writable by group or others \
+             (mode {:o}); run `chmod go-w {}`",
+            user_name(md.uid()),
             md.mode() & 0o7777,
             real.display()
         ));
@@ -220,6 +258,25 @@ pub fn check_parents(dir: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Creates the missing folders of `dir` with mode 0700 (existing ones are left as they are;
+/// [`open_write`] then judges the file's own folder). The error is a sentence.
+pub fn create_missing_dirs(dir: &Path) -> Result<(), String> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| {
+            format!(
+                "cannot create '{}': {}",
+                dir.display(),
+                crate::util::io_error_text(&e)
+            )
+        })
 }
 
 /// How [`open_write`] opens a file.

@@ -791,3 +791,70 @@ fn headless_run_cancelled_by_a_signal_is_audited() {
         assert_eq!(recs[0].status, "cancelled", "signal {sig}");
     }
 }
+
+/// The catalogue's systemctl and docker steps put `--` before the unit or container name, so
+/// a name is never read as an option.
+#[test]
+fn service_steps_put_dashdash_before_names() {
+    let c = cfg("[[service]]\nname = \"nginx\"\nbackend = \"systemd\"\n\
+         [[service]]\nname = \"oo\"\nbackend = \"docker\"\nunit = \"onlyoffice\"\n");
+    let facts = HostFacts {
+        systemd: false,
+        supervisorctl: false,
+        docker: false,
+        firewall: None,
+        selinux: false,
+    };
+    let cat = actions::catalogue_with(&c, &facts);
+    let argv = |id: &str| {
+        cat.iter()
+            .find(|a| a.id == id)
+            .map(|a| a.steps[0].argv.clone())
+            .unwrap_or_else(|| panic!("no {id}"))
+    };
+    assert_eq!(
+        argv("restart:nginx"),
+        ["systemctl", "restart", "--", "nginx"]
+    );
+    assert_eq!(argv("stop:nginx"), ["systemctl", "stop", "--", "nginx"]);
+    assert_eq!(argv("reload:nginx"), ["systemctl", "reload", "--", "nginx"]);
+    assert_eq!(argv("start:oo"), ["docker", "start", "--", "onlyoffice"]);
+    assert_eq!(
+        argv("restart:oo"),
+        ["docker", "restart", "--", "onlyoffice"]
+    );
+}
+
+/// A custom action whose program belongs to another user (nobody) is not run: the outcome
+/// says why, with the owner.
+#[tokio::test]
+async fn an_action_program_another_user_owns_is_not_run() {
+    use std::os::unix::fs::PermissionsExt;
+    if !is_root() {
+        eprintln!("skipped: needs root (to make the program belong to nobody)");
+        return;
+    }
+    let _l = LOCK.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    let prog = dir.path().join("flush.sh");
+    std::fs::write(&prog, format!("#!/bin/sh\ntouch {}\n", toml_str(&marker))).unwrap();
+    std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::chown(&prog, Some(65534), Some(65534)).unwrap();
+    let c = cfg(&format!(
+        "[actions]\naudit_log = {}\n[[action]]\nid = \"custom:flush\"\ndescription = \"f\"\nargv = [{}]\n",
+        toml_str(&dir.path().join("audit.log")),
+        toml_str(&prog)
+    ));
+    let action = actions::find(&c, "custom:flush").expect("custom action");
+    let (out, _) = run(&action, &RunOptions::from_config(&c, false)).await;
+    assert!(!marker.exists(), "the program ran: {out:?}");
+    match &out.status {
+        RunStatus::Failed { why, .. } => assert!(
+            why.contains(&format!("refusing program '{}'", prog.display()))
+                && why.contains("nobody (uid 65534)"),
+            "{why}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}

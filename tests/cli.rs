@@ -32,12 +32,20 @@ fn text(o: &Output) -> String {
 #[test]
 fn config_init_then_check_then_show_masks_secret() {
     let d = tempfile::tempdir().expect("tempdir");
-    let o = run(&["config", "init"], d.path());
+    // A FILE always (as root, `config init` alone writes /etc/triage502/config.toml).
+    let o = run(&["config", "init", "triage502.toml"], d.path());
     assert!(o.status.success(), "{}", text(&o));
-    let again = run(&["config", "init"], d.path());
+    let mode = std::fs::metadata(d.path().join("triage502.toml"))
+        .expect("written")
+        .permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+        0o600
+    );
+    let again = run(&["config", "init", "triage502.toml"], d.path());
     assert!(!again.status.success(), "init must not overwrite");
     assert!(text(&again).contains("exists already"));
-    let o = run(&["config", "check"], d.path());
+    let o = run(&["--config", "triage502.toml", "config", "check"], d.path());
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("triage502.toml: valid"), "{}", text(&o));
 

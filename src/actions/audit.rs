@@ -1,12 +1,12 @@
 //! The audit log: one JSON line per action run (refusals included), appended with `O_APPEND`
-//! to `[actions] audit_log` or the default location; directories are created `0700`, the file
-//! `0600`. Lines are redacted before they are written (see [`super::redact`]).
+//! to `[actions] audit_log` or the default location; missing directories are created `0700`,
+//! the file `0600`, through [`crate::fsafe::open_write`] (no symlink followed, refused in a
+//! folder another user can write). Lines are redacted before they are written (see [`super::redact`]).
 
 use super::{ActionOutcome, Verification};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// One line of the audit log.
@@ -104,31 +104,11 @@ pub fn default_audit_path() -> PathBuf {
 pub fn append(path: &Path, rec: &AuditRecord) -> Result<(), String> {
     let mut line = serde_json::to_string(rec).map_err(|e| format!("cannot encode: {e}"))?;
     line.push('\n');
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| {
-                format!(
-                    "cannot create {}: {}",
-                    dir.display(),
-                    crate::util::io_error_text(&e)
-                )
-            })?;
+    if let Some(dir) = path.parent() {
+        crate::fsafe::create_missing_dirs(dir)?;
     }
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| {
-            format!(
-                "cannot open {}: {}",
-                path.display(),
-                crate::util::io_error_text(&e)
-            )
-        })?;
+    // No planted symlink or hard link followed, not in a folder another user can write.
+    let mut f = crate::fsafe::open_write(path, crate::fsafe::WriteMode::Append, 0o600)?;
     // One write of the whole line: O_APPEND keeps concurrent writers' lines whole.
     f.write_all(line.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))

@@ -189,11 +189,16 @@ fn docker_needs_root() -> bool {
     !writable(Path::new("/var/run/docker.sock"))
 }
 
+/// The unit/program/container names go after `--` for systemctl and docker, so a name is
+/// never read as an option. supervisorctl takes no `--` (see
+/// `host::services::supervisorctl_argv`): its names are checked instead
+/// ([`crate::config::check_service_name`], when the config is loaded and again in
+/// [`catalogue_with`]).
 fn service_step(s: &Service, b: Concrete, verb: &str) -> Step {
     let u = unit(s);
     match b {
         Concrete::Systemd => Step::new(
-            &["systemctl", verb, u],
+            &["systemctl", verb, "--", u],
             true,
             format!("systemctl {verb} the unit"),
         ),
@@ -203,11 +208,17 @@ fn service_step(s: &Service, b: Concrete, verb: &str) -> Step {
             purpose: format!("supervisorctl {verb} the program"),
         },
         Concrete::Docker => Step::new(
-            &["docker", verb, u],
+            &["docker", verb, "--", u],
             docker_needs_root(),
             format!("docker {verb} the container"),
         ),
     }
+}
+
+/// Whether a service's name and unit may be given to a service manager.
+fn names_ok(s: &Service) -> bool {
+    crate::config::check_service_name(&s.name).is_ok()
+        && crate::config::check_service_name(unit(s)).is_ok()
 }
 
 fn service_action(s: &Service, b: Concrete, verb: &str, note: String) -> Action {
@@ -297,7 +308,7 @@ fn nginx_service(cfg: &Config) -> Option<&Service> {
 fn reload_nginx(cfg: &Config, manager: Option<(&Service, Concrete)>, note: String) -> Action {
     let step = match manager {
         Some((s, Concrete::Systemd)) => Step::new(
-            &["systemctl", "reload", unit(s)],
+            &["systemctl", "reload", "--", unit(s)],
             true,
             "systemctl reload: nginx re-reads its configuration",
         ),
@@ -307,7 +318,7 @@ fn reload_nginx(cfg: &Config, manager: Option<(&Service, Concrete)>, note: Strin
             purpose: "SIGHUP through supervisor: nginx re-reads its configuration".into(),
         },
         Some((s, Concrete::Docker)) => Step::new(
-            &["docker", "kill", "--signal", "HUP", unit(s)],
+            &["docker", "kill", "--signal", "HUP", "--", unit(s)],
             docker_needs_root(),
             "SIGHUP to the container: nginx re-reads its configuration",
         ),
@@ -505,13 +516,14 @@ pub fn catalogue(cfg: &Config) -> Vec<Action> {
 /// The catalogue for given host facts (pure; used by tests and by [`catalogue`]).
 pub fn catalogue_with(cfg: &Config, facts: &HostFacts) -> Vec<Action> {
     let mut v = Vec::new();
-    for s in &cfg.services {
+    // A loaded config's names are valid; a name that is not gets no action at all.
+    for s in cfg.services.iter().filter(|s| names_ok(s)) {
         let (b, note) = provisional(s, facts);
         for verb in ["restart", "start", "stop"] {
             v.push(service_action(s, b, verb, note.clone()));
         }
     }
-    v.push(match nginx_service(cfg) {
+    v.push(match nginx_service(cfg).filter(|s| names_ok(s)) {
         Some(s) if s.backend != Backend::Auto || facts.systemd => {
             let (b, note) = provisional(s, facts);
             reload_nginx(cfg, Some((s, b)), note)
@@ -703,16 +715,19 @@ mod tests {
         };
         assert_eq!(
             argv("restart:ds").as_deref(),
-            Some("systemctl restart ds-docservice")
+            Some("systemctl restart -- ds-docservice")
         );
         assert_eq!(
             argv("restart:docservice").as_deref(),
             Some("supervisorctl -c /etc/s.conf restart ds:docservice")
         );
-        assert_eq!(argv("stop:oo").as_deref(), Some("docker stop onlyoffice"));
+        assert_eq!(
+            argv("stop:oo").as_deref(),
+            Some("docker stop -- onlyoffice")
+        );
         assert_eq!(
             argv("start:ds").as_deref(),
-            Some("systemctl start ds-docservice")
+            Some("systemctl start -- ds-docservice")
         );
         let stop = cat.iter().find(|a| a.id == "stop:ds").expect("stop");
         assert_eq!(stop.verify, VerifyScope::Nothing);
@@ -763,7 +778,7 @@ mod tests {
             .into_iter()
             .find(|a| a.id == "reload:nginx")
             .expect("reload");
-        assert_eq!(a.steps[0].argv.join(" "), "systemctl reload nginx");
+        assert_eq!(a.steps[0].argv.join(" "), "systemctl reload -- nginx");
     }
 
     #[test]

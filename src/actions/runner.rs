@@ -435,12 +435,16 @@ pub(crate) fn root_refusal(action: &Action, redactor: &Redactor, why: &str) -> S
 
 /// Runs one argv, streaming its lines, until it exits, the deadline passes or cancel is asked.
 async fn run_command(argv: &[String], io: &mut Io<'_>, lines: &mut Vec<String>) -> Ended {
-    let Some((program, args)) = argv.split_first() else {
+    let Some(program) = argv.first() else {
         return Ended::NotStarted("empty command line".into());
     };
-    let mut cmd = tokio::process::Command::new(program);
-    cmd.args(args)
-        .stdin(Stdio::null())
+    // The shared runner's checks: the program (and an interpreter's script) must be one only
+    // root or the user it runs as can change.
+    let mut cmd = match crate::host::cmd::command(argv) {
+        Ok(c) => c,
+        Err(u) => return Ended::NotStarted(u.to_string()),
+    };
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = match crate::children::spawn(&mut cmd) {

@@ -1,17 +1,24 @@
 //! Configuration: the TOML schema, the embedded profiles (`onlyoffice`, `generic`), discovery
 //! of the config file, validation with file/line/hint, and masking of secrets.
 //!
-//! Discovery order: `--config FILE`, `$TRIAGE502_CONFIG`, `./triage502.toml`,
+//! Discovery order: `--config FILE`, `$TRIAGE502_CONFIG`,
 //! `$XDG_CONFIG_HOME/triage502/config.toml` (or `~/.config/...`), `/etc/triage502/config.toml`;
 //! with none, the embedded `onlyoffice` profile. Every field has a default, so an empty file is
 //! a valid config.
+//!
+//! The current folder is never searched: a config names programs triage502 runs (`[nginx]
+//! binary`, `[integration] occ`, custom actions), and an admin running it as root from a
+//! folder another user owns (`/var/www/nextcloud`) would run that user's programs as root.
+//! For the same reason every config file, however it was found, must belong to root or to the
+//! effective user and be writable by nobody else, its folders likewise
+//! ([`crate::fsafe::check_trusted`]); another is refused, naming the file and its owner.
 
 pub mod keys;
 mod secret;
 mod validate;
 
 pub use secret::Secret;
-pub use validate::{Problem, check_text};
+pub use validate::{Problem, check_service_name, check_text};
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -297,8 +304,10 @@ pub struct Integration {
     pub kind: IntegrationKind,
     /// Nextcloud's (or ownCloud's) `config.php`, read for its `'onlyoffice' => [...]` array.
     pub nextcloud_config: PathBuf,
-    /// argv prefix that runs `occ`, e.g. `["sudo","-u","www-data","php","/var/www/nextcloud/occ"]`;
-    /// when set, `occ config:app:get onlyoffice KEY` fills what `config.php` does not set.
+    /// argv prefix that runs `occ`, e.g. `["php","/var/www/nextcloud/occ"]`; when set,
+    /// `occ config:app:get onlyoffice KEY` fills what `config.php` does not set. It runs as the
+    /// owner of `nextcloud_config` (`runuser -u OWNER --` when triage502 is root; a leading
+    /// `sudo -u USER` here is dropped), or not at all.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub occ: Vec<String>,
     /// Seafile's `seahub_settings.py`.
@@ -474,14 +483,32 @@ pub fn candidates() -> Vec<PathBuf> {
     if let Some(p) = std::env::var_os("TRIAGE502_CONFIG").filter(|p| !p.is_empty()) {
         v.push(PathBuf::from(p));
     }
-    v.push(PathBuf::from("triage502.toml"));
-    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|p| !p.is_empty()) {
-        v.push(Path::new(&x).join("triage502/config.toml"));
-    } else if let Some(h) = std::env::var_os("HOME").filter(|p| !p.is_empty()) {
-        v.push(Path::new(&h).join(".config/triage502/config.toml"));
-    }
-    v.push(PathBuf::from("/etc/triage502/config.toml"));
+    v.extend(user_path());
+    v.push(PathBuf::from(SYSTEM_PATH));
     v
+}
+
+/// The system-wide config file.
+pub const SYSTEM_PATH: &str = "/etc/triage502/config.toml";
+
+/// The user's config file: `$XDG_CONFIG_HOME/triage502/config.toml`, else
+/// `~/.config/triage502/config.toml`; `None` without either (never the current folder).
+pub fn user_path() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|p| !p.is_empty()) {
+        return Some(Path::new(&x).join("triage502/config.toml"));
+    }
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| Path::new(&h).join(".config/triage502/config.toml"))
+}
+
+/// Where `config init` writes without a FILE: [`SYSTEM_PATH`] as root, else [`user_path`].
+pub fn init_path() -> Option<PathBuf> {
+    if crate::util::is_root() {
+        Some(PathBuf::from(SYSTEM_PATH))
+    } else {
+        user_path()
+    }
 }
 
 /// Load the effective config following the discovery order.
@@ -518,6 +545,21 @@ pub fn load(sel: &Selector) -> Result<(Config, Source), LoadError> {
 /// Read and validate one file.
 pub fn load_file(path: &Path) -> Result<Config, LoadError> {
     let source = path.display().to_string();
+    // A config decides what triage502 runs: only root or the effective user may control it.
+    // (A missing file is left to the read below, for its usual message.)
+    if path.exists() {
+        crate::fsafe::check_trusted(path, "config file").map_err(|e| LoadError {
+            source: source.clone(),
+            problems: vec![Problem::plain(
+                e,
+                Some(
+                    "a config names programs triage502 runs; make it belong to root (or to \
+                     you) and writable by nobody else, or point --config at one that is"
+                        .into(),
+                ),
+            )],
+        })?;
+    }
     let bytes = std::fs::read(path).map_err(|e| LoadError {
         source: source.clone(),
         problems: vec![Problem::plain(

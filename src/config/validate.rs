@@ -239,12 +239,73 @@ fn without_key_line(text: &str, offset: usize) -> Option<(String, String)> {
 }
 
 fn line_of_hop(text: &str, name: &str) -> Option<usize> {
-    let pat = format!("\"{name}\"");
-    text.find(&pat).map(|o| line_of(text, o))
+    [format!("\"{name}\""), format!("'{name}'")]
+        .iter()
+        .find_map(|pat| text.find(pat.as_str()))
+        .map(|o| line_of(text, o))
 }
+
+/// Longest service, unit, program or container name accepted.
+pub const MAX_SERVICE_NAME: usize = 200;
+
+/// Checks a service, systemd unit, supervisor program or docker container name before it is
+/// given to `systemctl`, `supervisorctl` or `docker`: letters, digits and `@ . _ - : +`, not
+/// starting with `-` (it would be read as an option), at most [`MAX_SERVICE_NAME`] bytes.
+/// Used when a config is loaded and before any name (from the config, the command line or
+/// discovery) reaches a service manager.
+pub fn check_service_name(name: &str) -> Result<(), String> {
+    let shown = crate::util::shorten(&name.escape_debug().to_string(), 60);
+    if name.is_empty() {
+        return Err("empty service name".into());
+    }
+    if name.starts_with('-') {
+        return Err(format!(
+            "service name '{shown}' starts with '-': a service manager would read it as an option"
+        ));
+    }
+    if name.len() > MAX_SERVICE_NAME {
+        return Err(format!(
+            "service name '{shown}' is longer than {MAX_SERVICE_NAME} characters"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "@._-:+".contains(*c)))
+    {
+        return Err(format!(
+            "service name '{shown}' holds '{}', which is not allowed",
+            c.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+/// The hint for a name [`check_service_name`] refuses.
+const SERVICE_NAME_HINT: &str = "use letters, digits and @ . _ - : + only, not starting with '-' (e.g. ds-docservice, ds:converter)";
 
 fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
     let mut out = Vec::new();
+    for s in &cfg.services {
+        for (what, name) in [("name", Some(&s.name)), ("unit", s.unit.as_ref())] {
+            let Some(name) = name else { continue };
+            if let Err(e) = check_service_name(name) {
+                out.push(Problem {
+                    line: line_of_hop(text, name),
+                    message: format!("[[service]] {what}: {e}"),
+                    hint: Some(SERVICE_NAME_HINT.into()),
+                });
+            }
+        }
+    }
+    if let Some(c) = &cfg.integration.docker_container
+        && let Err(e) = check_service_name(c)
+    {
+        out.push(Problem {
+            line: line_of_hop(text, c),
+            message: format!("[integration] docker_container: {e}"),
+            hint: Some(SERVICE_NAME_HINT.into()),
+        });
+    }
     let mut seen = std::collections::HashSet::new();
     for h in &cfg.hops {
         let line = line_of_hop(text, &h.name);
@@ -447,6 +508,21 @@ mod tests {
                 .any(|x| x.hint.as_deref() == Some("did you mean `nginx`?")),
             "{p:?}"
         );
+    }
+
+    #[test]
+    fn service_names_that_could_be_options_are_refused() {
+        for ok in ["nginx", "ds:docservice", "getty@tty1.service", "a_b-c+d.e"] {
+            assert!(check_service_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "--help", "-Hroot@evil", "a b", "a;b", "a/b", "é"] {
+            assert!(check_service_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_service_name(&"a".repeat(MAX_SERVICE_NAME)).is_ok());
+        assert!(check_service_name(&"a".repeat(MAX_SERVICE_NAME + 1)).is_err());
+        let p = check_text("[[service]]\nname = 'x'\nunit = '-p'\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].line, Some(3), "{p:?}");
     }
 
     #[test]

@@ -508,25 +508,17 @@ impl State {
     }
 }
 
-/// Append one event as a JSON line (the file is created 0600, its folder 0700).
+/// Append one event as a JSON line (the file is created 0600, missing folders 0700; no
+/// symlink followed, refused in a folder another user can write: [`crate::fsafe::open_write`]).
 fn append_journal(path: &std::path::Path, ev: &Event) -> Result<(), String> {
     use std::io::Write;
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| crate::util::io_error_text(&e))?;
+    if let Some(dir) = path.parent() {
+        crate::fsafe::create_missing_dirs(dir)?;
     }
     let mut line = serde_json::to_string(ev).map_err(|e| e.to_string())?;
     line.push('\n');
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
-        .and_then(|mut f| f.write_all(line.as_bytes()))
+    crate::fsafe::open_write(path, crate::fsafe::WriteMode::Append, 0o600)?
+        .write_all(line.as_bytes())
         .map_err(|e| crate::util::io_error_text(&e))
 }
 

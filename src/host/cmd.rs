@@ -59,14 +59,13 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
         .map(String::as_str)
         .chain(argv.iter().copied())
         .collect();
-    let Some((program, args)) = full.split_first() else {
+    let Some(&program) = full.first() else {
         return Err(Unknown::new("empty command line", None));
     };
     // The tool the operator cares about is the first of argv, not the prefix.
     let tool = argv.first().copied().unwrap_or(program);
-    let mut cmd = tokio::process::Command::new(program);
-    cmd.args(args)
-        .env("LC_ALL", "C")
+    let mut cmd = command(&full)?;
+    cmd.env("LC_ALL", "C")
         .env("SYSTEMD_PAGER", "")
         .env("SYSTEMD_COLORS", "0")
         .stdin(Stdio::null())
@@ -102,6 +101,330 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
             stdout: String::from_utf8_lossy(&stdout).into_owned(),
             stderr: String::from_utf8_lossy(&stderr).into_owned(),
         }),
+    }
+}
+
+/// The one way triage502 builds a command that runs an external program (used by [`run`] and
+/// by the action runner): the program is looked up in `PATH` here, and it — with, through the
+/// wrappers `sudo`, `runuser`, `setpriv`, `env`, `nice` and `ip netns exec`, the program they
+/// start, and for an interpreter (`php`, `python3`, `sh`, `bash`, `node`, `perl` …) the script it
+/// runs — must be one that only root or the user it runs as can change
+/// ([`crate::fsafe::check_trusted_as`]). A config, a running process or discovery may have
+/// named it: triage502 runs as root on boxes where other users own files, and a program they
+/// can replace would run their code as root. The command starts the absolute paths that were
+/// checked (argv[0] keeps the name as given).
+pub fn command<S: AsRef<str>>(argv: &[S]) -> Result<tokio::process::Command, Unknown> {
+    let argv: Vec<&str> = argv.iter().map(AsRef::as_ref).collect();
+    let resolved = vet(&argv)?;
+    let Some((program, args)) = resolved.split_first() else {
+        return Err(Unknown::new("empty command line", None));
+    };
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.arg0(argv[0]).args(args);
+    Ok(cmd)
+}
+
+/// The folders sudo and runuser search (sudo's default `secure_path`), after `PATH`, for a
+/// program they start.
+const SECURE_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The executable file `name` names: itself when it holds a slash, else the first executable
+/// `name` in `PATH` (then in `extra`).
+pub fn resolve(name: &str, extra: Option<&str>) -> Option<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let is_exec = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false)
+    };
+    if name.is_empty() {
+        return None;
+    }
+    if name.contains('/') {
+        let p = std::path::PathBuf::from(name);
+        return is_exec(&p).then_some(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/sbin:/usr/bin:/sbin:/bin".into());
+    std::env::split_paths(&path)
+        .chain(extra.into_iter().flat_map(|e| std::env::split_paths(e)))
+        .map(|d| {
+            // An empty PATH entry is the current folder.
+            if d.as_os_str().is_empty() {
+                std::path::PathBuf::from(".").join(name)
+            } else {
+                d.join(name)
+            }
+        })
+        .find(|p| is_exec(p))
+}
+
+/// The interpreter `base` (a program's file name) is, if any: `php8.2`, `python3.11` count.
+fn interpreter(base: &str) -> Option<&'static str> {
+    const KNOWN: [&str; 10] = [
+        "php", "python", "sh", "bash", "dash", "zsh", "ksh", "node", "nodejs", "perl",
+    ];
+    KNOWN.into_iter().find(|i| {
+        base.strip_prefix(i).is_some_and(|rest| {
+            rest.is_empty()
+                || rest == "-cli"
+                || rest.chars().all(|c| c.is_ascii_digit() || c == '.')
+        })
+    })
+}
+
+/// What an interpreter runs: a script file (its index in `args`), code on its command line
+/// (`sh -c`, `php -r`: written by whoever wrote the argv, already trusted), or nothing (it
+/// reads its closed stdin).
+#[derive(Debug, PartialEq, Eq)]
+enum Script {
+    File(usize),
+    Inline,
+    Nothing,
+}
+
+/// The script of `interp ARGS…` (see [`Script`]); an error for a form that runs code found
+/// elsewhere (`python -m`, `php -f` without a file …).
+fn script_of(interp: &str, args: &[&str]) -> Result<Script, String> {
+    // (options whose value is the next argument, options that take code inline, options whose
+    // value is the script)
+    let (valued, inline, file): (&[&str], &[&str], &[&str]) = match interp {
+        "php" => (
+            &["-c", "-d", "-z", "-t", "-S"],
+            &["-r", "-R", "-B", "-E"],
+            &["-f", "-F"],
+        ),
+        "python" => (&["-W", "-X", "--check-hash-based-pycs"], &["-c"], &[]),
+        "perl" => (&["-I", "-M", "-m", "-C", "-0", "-x"], &["-e", "-E"], &[]),
+        "node" | "nodejs" => (
+            &[
+                "-r",
+                "--require",
+                "--import",
+                "--loader",
+                "--experimental-loader",
+            ],
+            &["-e", "--eval", "-p", "--print"],
+            &[],
+        ),
+        // sh, bash, dash, zsh, ksh
+        _ => (
+            &["-o", "+o", "-O", "+O", "--rcfile", "--init-file"],
+            &[],
+            &[],
+        ),
+    };
+    let shell = !matches!(interp, "php" | "python" | "perl" | "node" | "nodejs");
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if a == "--" {
+            return Ok(if i + 1 < args.len() {
+                Script::File(i + 1)
+            } else {
+                Script::Nothing
+            });
+        }
+        if a == "-" {
+            return Ok(Script::Nothing);
+        }
+        if !(a.starts_with('-') || (shell && a.starts_with('+'))) {
+            return Ok(Script::File(i));
+        }
+        if inline.contains(&a) || (shell && !a.starts_with("--") && a.contains('c')) {
+            return Ok(Script::Inline);
+        }
+        if interp == "python" && (a == "-m" || (a.starts_with("-m") && !a.starts_with("--"))) {
+            return Err(format!(
+                "{interp} {a} runs a module looked up through sys.path (the current folder first)"
+            ));
+        }
+        if file.contains(&a) {
+            return if i + 1 < args.len() {
+                Ok(Script::File(i + 1))
+            } else {
+                Err(format!("{interp} {a} without a file"))
+            };
+        }
+        if valued.contains(&a) {
+            i += 1;
+        }
+        i += 1;
+    }
+    Ok(Script::Nothing)
+}
+
+/// How many leading arguments of a wrapper (`sudo`, `runuser`, …) belong to it, and the user
+/// the wrapped program runs as (`None`: the same as the wrapper). `None` for a program that is
+/// not a wrapper.
+fn wrapper(base: &str, args: &[&str]) -> Option<(usize, Option<u32>)> {
+    // (options whose value is the next argument, options naming the user)
+    let (valued, user): (&[&str], &[&str]) = match base {
+        "sudo" => (
+            &[
+                "-u",
+                "--user",
+                "-g",
+                "--group",
+                "-C",
+                "--close-from",
+                "-D",
+                "--chdir",
+                "-h",
+                "--host",
+                "-p",
+                "--prompt",
+                "-r",
+                "--role",
+                "-t",
+                "--type",
+                "-T",
+                "--command-timeout",
+                "-U",
+                "--other-user",
+            ],
+            &["-u", "--user"],
+        ),
+        "runuser" => (
+            &[
+                "-u",
+                "--user",
+                "-g",
+                "--group",
+                "-G",
+                "--supp-group",
+                "-w",
+                "--whitelist-environment",
+                "-s",
+                "--shell",
+            ],
+            &["-u", "--user"],
+        ),
+        "env" => (
+            &["-u", "--unset", "-C", "--chdir", "-S", "--split-string"],
+            &[],
+        ),
+        "nice" => (&["-n", "--adjustment"], &[]),
+        "setpriv" => (&[], &[]),
+        "ip" => {
+            return (args.len() >= 3 && args[0] == "netns" && args[1] == "exec")
+                .then_some((3, None));
+        }
+        _ => return None,
+    };
+    // sudo/runuser run the program as root unless told otherwise.
+    let mut runs_as = matches!(base, "sudo" | "runuser").then_some(0);
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        if base == "env" && !a.starts_with('-') && a.contains('=') {
+            i += 1;
+            continue;
+        }
+        if !a.starts_with('-') {
+            break;
+        }
+        let (opt, attached) = match a.split_once('=') {
+            Some((o, v)) if a.starts_with("--") => (o, Some(v)),
+            _ => (a, None),
+        };
+        let value = if let Some(v) = attached {
+            Some(v.to_string())
+        } else if valued.contains(&opt) {
+            i += 1;
+            args.get(i).map(|v| v.to_string())
+        } else if base == "sudo" || base == "runuser" {
+            // -uNAME
+            opt.strip_prefix("-u")
+                .filter(|v| !v.is_empty() && !opt.starts_with("--"))
+                .map(str::to_string)
+        } else {
+            None
+        };
+        if base == "env" && (opt == "-S" || opt == "--split-string" || opt.starts_with("-S")) {
+            // The program is inside one string: refuse rather than guess how env splits it.
+            return Some((usize::MAX, None));
+        }
+        if base == "setpriv" && opt == "--reuid" {
+            runs_as = Some(value.as_deref().and_then(crate::fsafe::uid_of).unwrap_or(0));
+        }
+        if (user.contains(&opt)
+            || (opt.starts_with("-u") && !opt.starts_with("--") && base != "env"))
+            && let Some(v) = value
+        {
+            // An unknown user is checked as root (the strictest).
+            runs_as = Some(crate::fsafe::uid_of(&v).unwrap_or(0));
+        }
+        i += 1;
+    }
+    Some((i, runs_as))
+}
+
+/// Checks every program and script of `argv` (see [`command`]) and returns the argv with each
+/// program replaced by the absolute path that was checked.
+fn vet(argv: &[&str]) -> Result<Vec<String>, Unknown> {
+    let mut out: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+    let mut at = 0;
+    let mut runs_as = crate::fsafe::euid();
+    let mut wrapped = false;
+    let refuse = |why: String| {
+        Unknown::new(
+            why,
+            Some(
+                "triage502 runs only programs and scripts that root (or the user they run as) \
+                 owns and nobody else can write: fix the owner and mode (chown root:, chmod \
+                 go-w), or name another program"
+                    .into(),
+            ),
+        )
+    };
+    loop {
+        let Some(&name) = argv.get(at) else {
+            return Err(Unknown::new("empty command line", None));
+        };
+        let Some(path) = resolve(name, wrapped.then_some(SECURE_PATH)) else {
+            return Err(Unknown::new(
+                format!("{name} not installed (not found in PATH)"),
+                None,
+            ));
+        };
+        crate::fsafe::check_trusted_as(&path, "program", runs_as).map_err(refuse)?;
+        out[at] = path.to_string_lossy().into_owned();
+        let base = path
+            .file_name()
+            .map(|b| b.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let args = &argv[at + 1..];
+        if let Some(interp) = interpreter(&base) {
+            match script_of(interp, args) {
+                Ok(Script::File(i)) => {
+                    let script = std::path::Path::new(args[i]);
+                    crate::fsafe::check_trusted_as(script, "script", runs_as)
+                        .map_err(|e| refuse(format!("{e} (run by {name})")))?;
+                }
+                Ok(Script::Inline | Script::Nothing) => {}
+                Err(why) => return Err(refuse(format!("refusing `{name}`: {why}"))),
+            }
+            return Ok(out);
+        }
+        match wrapper(&base, args) {
+            Some((usize::MAX, _)) => {
+                return Err(refuse(format!(
+                    "refusing `{name} -S`: the program it starts is hidden in one string"
+                )));
+            }
+            Some((n, user)) if at + 1 + n < argv.len() => {
+                if let Some(u) = user {
+                    runs_as = u;
+                }
+                at += 1 + n;
+                wrapped = true;
+            }
+            _ => return Ok(out),
+        }
     }
 }
 
@@ -178,6 +501,81 @@ mod tests {
                 .map(|(_, r)| r.trim_start().starts_with('Z'))
                 .unwrap_or(true);
         assert!(gone, "grandchild sleep {pid} still alive: {state}");
+    }
+
+    #[test]
+    fn interpreters_and_their_scripts() {
+        assert_eq!(interpreter("php8.2"), Some("php"));
+        assert_eq!(interpreter("python3.11"), Some("python"));
+        assert_eq!(interpreter("bash"), Some("bash"));
+        assert_eq!(interpreter("phpize"), None);
+        assert_eq!(interpreter("nginx"), None);
+        assert_eq!(script_of("php", &["occ", "x"]), Ok(Script::File(0)));
+        assert_eq!(
+            script_of("php", &["-d", "memory_limit=1G", "-f", "occ"]),
+            Ok(Script::File(3))
+        );
+        assert_eq!(script_of("php", &["-r", "echo 1;"]), Ok(Script::Inline));
+        assert_eq!(script_of("sh", &["-ec", "true"]), Ok(Script::Inline));
+        assert_eq!(script_of("sh", &["-e", "run.sh"]), Ok(Script::File(1)));
+        assert_eq!(script_of("python", &["-c", "1"]), Ok(Script::Inline));
+        assert!(script_of("python", &["-m", "http.server"]).is_err());
+        assert_eq!(script_of("perl", &["--", "x.pl"]), Ok(Script::File(1)));
+        assert_eq!(script_of("bash", &[]), Ok(Script::Nothing));
+    }
+
+    #[test]
+    fn wrappers_say_where_the_program_starts_and_as_whom() {
+        let nobody = crate::fsafe::uid_of("nobody");
+        assert_eq!(
+            wrapper("runuser", &["-u", "nobody", "--", "php", "occ"]),
+            Some((3, nobody))
+        );
+        assert_eq!(
+            wrapper("sudo", &["-n", "--", "systemctl", "restart"]),
+            Some((2, Some(0)))
+        );
+        assert_eq!(wrapper("sudo", &["-unobody", "id"]), Some((1, nobody)));
+        assert_eq!(
+            wrapper("ip", &["netns", "exec", "ns1", "nft"]),
+            Some((3, None))
+        );
+        assert_eq!(wrapper("env", &["A=1", "-u", "B", "prog"]), Some((3, None)));
+        assert_eq!(
+            wrapper("setpriv", &["--reuid=65534", "id"]),
+            Some((1, Some(65534)))
+        );
+        assert_eq!(wrapper("systemctl", &["show"]), None);
+    }
+
+    #[tokio::test]
+    async fn a_group_writable_program_is_refused_and_not_run() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let d = tempfile::tempdir().expect("test setup");
+        let marker = d.path().join("ran");
+        let prog = d.path().join("prog");
+        std::fs::write(&prog, format!("#!/bin/sh\ntouch {}\n", marker.display()))
+            .expect("test setup");
+        std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o775))
+            .expect("test setup");
+        let p = prog.to_str().expect("utf8");
+        let e = run(&[], &[p], Duration::from_secs(2)).await.unwrap_err();
+        assert!(e.reason.contains("refusing program"), "{e:?}");
+        assert!(e.reason.contains("writable by group or others"), "{e:?}");
+        // Through sh as its script, and behind env: the same.
+        let e = run(&[], &["sh", p], Duration::from_secs(2))
+            .await
+            .unwrap_err();
+        assert!(e.reason.contains("refusing script"), "{e:?}");
+        let e = run(&[], &["env", "A=1", p], Duration::from_secs(2))
+            .await
+            .unwrap_err();
+        assert!(e.reason.contains("refusing program"), "{e:?}");
+        assert!(!marker.exists());
+        std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755))
+            .expect("test setup");
+        let o = run(&[], &[p], Duration::from_secs(2)).await.expect("runs");
+        assert!(o.success() && marker.exists());
     }
 
     #[tokio::test]

@@ -286,21 +286,35 @@ pub fn parse_systemctl_show(name: &str, unit: &str, text: &str) -> Result<Servic
     })
 }
 
+/// A name from the config, the command line or discovery, checked before a service manager
+/// sees it (see [`crate::config::check_service_name`]).
+fn checked_name(name: &str) -> Result<&str, Unknown> {
+    crate::config::check_service_name(name).map_err(|e| {
+        Unknown::new(
+            format!("not asking the service manager: {e}"),
+            Some("fix the service's name or unit in the config".into()),
+        )
+    })?;
+    Ok(name)
+}
+
+/// `systemctl show --no-pager -p PROPERTIES -- UNIT` argv: the unit after `--`, so it is never
+/// read as an option.
+pub fn systemctl_show_argv(unit: &str) -> Vec<&str> {
+    vec![
+        "systemctl",
+        "show",
+        "--no-pager",
+        "-p",
+        SYSTEMD_PROPERTIES,
+        "--",
+        unit,
+    ]
+}
+
 async fn systemd(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Unknown> {
-    let unit = q.unit();
-    let out = cmd::run(
-        &[],
-        &[
-            "systemctl",
-            "show",
-            unit,
-            "--no-pager",
-            "-p",
-            SYSTEMD_PROPERTIES,
-        ],
-        timeout,
-    )
-    .await?;
+    let unit = checked_name(q.unit())?;
+    let out = cmd::run(&[], &systemctl_show_argv(unit), timeout).await?;
     if !out.success() && out.stdout.trim().is_empty() {
         let m = out.first_message();
         let hint = cmd::looks_like_permission(&m).then(|| "needs root: run with sudo".into());
@@ -395,7 +409,10 @@ pub fn parse_supervisorctl_status(text: &str) -> Vec<ServiceStatus> {
     out
 }
 
-/// `supervisorctl [-c CONF] ARGS…` argv.
+/// `supervisorctl [-c CONF] ARGS…` argv. supervisorctl takes no `--`: its options end at the
+/// action word (Python getopt stops at the first non-option) and the words after the action
+/// are joined and split again by the action, so a `--` would be taken for a program name. The
+/// program names given here are checked with [`checked_name`] instead.
 fn supervisorctl_argv<'a>(conf: Option<&'a Path>, args: &[&'a str]) -> Vec<String> {
     let mut v = vec!["supervisorctl".to_string()];
     if let Some(c) = conf {
@@ -468,7 +485,7 @@ fn supervisorctl_failure(args: &str, out: &cmd::Output) -> Unknown {
 
 async fn supervisor(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Unknown> {
     use super::supervisor_rpc::{Answer, ask};
-    let program = q.program();
+    let program = checked_name(q.program())?;
     // The socket first: one request instead of a Python process.
     match ask(q.supervisor_config.as_deref(), timeout).await {
         Answer::Programs(all) => {
@@ -565,14 +582,14 @@ pub fn parse_docker_inspect(
     })
 }
 
+/// `docker inspect --type container -- NAME` argv: the name after `--`.
+pub fn docker_inspect_argv(container: &str) -> Vec<&str> {
+    vec!["docker", "inspect", "--type", "container", "--", container]
+}
+
 async fn docker(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Unknown> {
-    let c = q.container();
-    let out = cmd::run(
-        &[],
-        &["docker", "inspect", "--type", "container", c],
-        timeout,
-    )
-    .await?;
+    let c = checked_name(q.container())?;
+    let out = cmd::run(&[], &docker_inspect_argv(c), timeout).await?;
     if !out.success() {
         let m = out.first_message();
         let hint = if cmd::looks_like_permission(&m) {

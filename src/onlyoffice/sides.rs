@@ -250,7 +250,15 @@ pub async fn read_docserver(
     let file_problems = t.problems;
     if let Some(name) = &cfg.integration.docker_container {
         let source = format!("docker inspect {name}");
-        match crate::host::cmd::run(&[], &["docker", "inspect", name], timeout).await {
+        let argv = ["docker", "inspect", "--", name];
+        let checked = crate::config::check_service_name(name).map_err(|e| {
+            crate::host::Unknown::new(format!("not running docker inspect: {e}"), None)
+        });
+        let ran = match checked {
+            Ok(()) => crate::host::cmd::run(&[], &argv, timeout).await,
+            Err(u) => Err(u),
+        };
+        match ran {
             Ok(out) if out.success() => match docker_env(&out.stdout) {
                 Ok(env) => apply_docker_env(&mut ds, &env, &source),
                 Err(e) => unknown.push(Unchecked {
@@ -406,6 +414,80 @@ pub fn apply_seahub_settings(side: &mut IntegratorSide, text: &str, source: &str
     notes
 }
 
+/// The argv prefix that runs `occ` as the owner of Nextcloud's `config.php`, from `[integration]
+/// occ` (`["php", "/var/www/nextcloud/occ"]`; a leading `sudo -u USER` / `runuser -u USER --`
+/// is dropped: triage502 picks the user itself):
+///
+/// - we are that owner: the command as it is;
+/// - we are root and the owner is not: `runuser -u OWNER -- COMMAND` (never occ as root, which
+///   would run the www-data-writable Nextcloud code as root);
+/// - otherwise: not at all, with the reason.
+///
+/// The shared runner then checks the programs and the script for the user they run as
+/// ([`crate::host::cmd::command`]).
+pub fn occ_command(occ: &[String], nextcloud_config: &Path) -> Result<Vec<String>, String> {
+    use std::os::unix::fs::MetadataExt as _;
+    let rest = strip_user_switch(occ);
+    if rest.is_empty() {
+        return Err("[integration] occ names no command".into());
+    }
+    let owner = std::fs::metadata(nextcloud_config)
+        .map_err(|e| {
+            format!(
+                "not running occ: cannot tell whom it must run as (the owner of '{}'): {}",
+                nextcloud_config.display(),
+                crate::util::io_error_text(&e)
+            )
+        })?
+        .uid();
+    let me = crate::fsafe::euid();
+    if owner == me {
+        return Ok(rest.to_vec());
+    }
+    if me != 0 {
+        return Err(format!(
+            "not running occ: it must run as the owner of '{}', {}, and triage502 runs as {}; \
+             run triage502 as root or as that user",
+            nextcloud_config.display(),
+            crate::fsafe::user_name(owner),
+            crate::fsafe::user_name(me)
+        ));
+    }
+    let name = crate::fsafe::login_name(owner).ok_or_else(|| {
+        format!(
+            "not running occ: the owner of '{}' (uid {owner}) has no name in /etc/passwd for runuser",
+            nextcloud_config.display()
+        )
+    })?;
+    let mut v: Vec<String> = ["runuser", "-u", &name, "--"].map(String::from).to_vec();
+    v.extend(rest.iter().cloned());
+    Ok(v)
+}
+
+/// `occ` without a leading `sudo …` / `runuser …` that switches the user.
+fn strip_user_switch(occ: &[String]) -> &[String] {
+    let is_switch = occ.first().is_some_and(|p| {
+        let base = Path::new(p)
+            .file_name()
+            .and_then(|b| b.to_str())
+            .unwrap_or("");
+        base == "sudo" || base == "runuser"
+    });
+    if !is_switch {
+        return occ;
+    }
+    let mut i = 1;
+    while let Some(a) = occ.get(i) {
+        match a.as_str() {
+            "--" => return &occ[i + 1..],
+            "-u" | "--user" | "-g" | "--group" => i += 2,
+            a if a.starts_with('-') => i += 1,
+            _ => return &occ[i..],
+        }
+    }
+    &[]
+}
+
 async fn occ_get(
     prefix: &[String],
     key: &str,
@@ -454,8 +536,22 @@ pub async fn read_integrator(
                     });
                 }
             }
-            if !ig.occ.is_empty() {
-                let futs = NEXTCLOUD_KEYS.iter().map(|k| occ_get(&ig.occ, k, timeout));
+            let occ = if ig.occ.is_empty() {
+                None
+            } else {
+                match occ_command(&ig.occ, &ig.nextcloud_config) {
+                    Ok(v) => Some(v),
+                    Err(why) => {
+                        unknown.push(Unchecked {
+                            what: "integration:occ".into(),
+                            why,
+                        });
+                        None
+                    }
+                }
+            };
+            if let Some(occ) = occ {
+                let futs = NEXTCLOUD_KEYS.iter().map(|k| occ_get(&occ, k, timeout));
                 let answers = futures_util::future::join_all(futs).await;
                 let mut used = false;
                 let mut errors = Vec::new();

@@ -335,7 +335,16 @@ impl App {
         let name = format!("incident-{}.md", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
         let path = dir.join(name);
         let text = crate::report::report_md(&self.state);
-        let r = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text));
+        // 0600, no symlink followed, refused in a folder another user can write.
+        let r = crate::fsafe::create_missing_dirs(&dir)
+            .and_then(|()| {
+                crate::fsafe::open_write(&path, crate::fsafe::WriteMode::Truncate, 0o600)
+            })
+            .and_then(|mut f| {
+                use std::io::Write as _;
+                f.write_all(text.as_bytes())
+                    .map_err(|e| crate::util::io_error_text(&e))
+            });
         self.dialog = Some(match r {
             Ok(()) => Dialog::Message {
                 title: " report written ".into(),
@@ -346,7 +355,7 @@ impl App {
             },
             Err(e) => Dialog::Message {
                 title: " cannot write the report ".into(),
-                text: format!("{}: {}", path.display(), crate::util::io_error_text(&e)),
+                text: format!("{}: {e}", path.display()),
             },
         });
     }
