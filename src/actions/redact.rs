@@ -88,7 +88,7 @@ mod tests {
         let r = Redactor::from_config(&cfg);
         let out = r.redact("secret is s3cr3t-Value-42!");
         assert!(!out.contains("s3cr3t-Value-42"), "{out}");
-        assert!(out.contains("<secret sha256:"), "{out}");
+        assert!(out.contains("<secret hmac:"), "{out}");
         assert_eq!(Redactor::default().redact("abc"), "abc");
     }
 }

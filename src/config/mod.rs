@@ -7,7 +7,7 @@
 //! a valid config.
 
 pub mod keys;
-mod secret;
+pub mod secret;
 mod validate;
 
 pub use secret::Secret;
