@@ -205,7 +205,8 @@ enum KeyRead {
 fn read_key(path: &Path) -> Result<[u8; KEY_LEN], KeyRead> {
     use crate::fsafe::ReadError;
     let shown = path.display();
-    let refused = |why: String| KeyRead::Refused(format!("fingerprint key '{shown}' refused: {why}"));
+    let refused =
+        |why: String| KeyRead::Refused(format!("fingerprint key '{shown}' refused: {why}"));
     let mut f = match crate::fsafe::open_read(path, false) {
         Ok(f) => f,
         Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -229,10 +230,7 @@ fn read_key(path: &Path) -> Result<[u8; KEY_LEN], KeyRead> {
         )));
     }
     if md.len() != KEY_LEN as u64 {
-        return Err(refused(format!(
-            "it has {} bytes, not {KEY_LEN}",
-            md.len()
-        )));
+        return Err(refused(format!("it has {} bytes, not {KEY_LEN}", md.len())));
     }
     let mut k = [0u8; KEY_LEN];
     f.read_exact(&mut k).map_err(|e| refused(e.to_string()))?;
@@ -292,7 +290,11 @@ mod tests {
         let k2 = [8u8; KEY_LEN];
         let a = fingerprint_with(&k1, "abcde");
         assert_eq!(a, fingerprint_with(&k1, "abcde"), "same key, same secret");
-        assert_ne!(a, fingerprint_with(&k2, "abcde"), "another key, another fingerprint");
+        assert_ne!(
+            a,
+            fingerprint_with(&k2, "abcde"),
+            "another key, another fingerprint"
+        );
         assert_ne!(a, fingerprint_with(&k1, "abcdf"));
         // `hmac:` and 16 hex digits; no length anywhere.
         let hex = a.strip_prefix("hmac:").expect("prefix");
@@ -365,8 +367,7 @@ mod tests {
         assert!(e.contains("mode 644"), "{e}");
         // Not ours (only root can give a file away).
         if crate::fsafe::euid() == 0 {
-            std::fs::set_permissions(&link, std::fs::Permissions::from_mode(0o600))
-                .expect("chmod");
+            std::fs::set_permissions(&link, std::fs::Permissions::from_mode(0o600)).expect("chmod");
             std::os::unix::fs::chown(&link, Some(65534), None).expect("chown");
             let e = load_or_create_key(&link).expect_err("owner refused");
             assert!(e.contains("belongs to"), "{e}");
