@@ -118,7 +118,12 @@ pub fn escape_json(s: &str) -> Cow<'_, str> {
     // pretty printer's newlines); anything else unsafe can only be inside a string, where a \u
     // escape stands for the same character.
     let raw = |c: char| c as u32 >= 0x7f && is_unsafe(c);
-    if !s.chars().any(raw) {
+    let clean = if s.is_ascii() {
+        !s.as_bytes().contains(&0x7f)
+    } else {
+        !s.chars().any(raw)
+    };
+    if clean {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -135,20 +140,18 @@ pub fn escape_json(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn redact(s: &str) -> String {
-    crate::actions::redact::known().redact(s)
-}
-
 /// One value for one line of output: secrets and JWTs masked, every unsafe character shown
 /// (`\n` as `\n`).
 pub fn field(s: &str) -> String {
-    escape_field(&redact(s)).into_owned()
+    let r = crate::actions::redact::known();
+    escape_field(&r.redact_cow(s)).into_owned()
 }
 
 /// A whole text output: secrets and JWTs masked, lines and tabs kept, every other unsafe
 /// character shown.
 pub fn text(s: &str) -> String {
-    escape_text(&redact(s)).into_owned()
+    let r = crate::actions::redact::known();
+    escape_text(&r.redact_cow(s)).into_owned()
 }
 
 /// A value as one line of JSON: secrets and JWTs masked in every string, unsafe characters
@@ -164,7 +167,10 @@ pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
 
 fn finish_json(r: serde_json::Result<String>) -> String {
     match r {
-        Ok(s) => escape_json(&redact(&s)).into_owned(),
+        Ok(s) => {
+            let r = crate::actions::redact::known();
+            escape_json(&r.redact_cow(&s)).into_owned()
+        }
         Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
     }
 }

@@ -135,16 +135,14 @@ pub fn mask_jwts(text: &str) -> String {
 /// Where the JWTs of [`mask_jwts`] are in `text` (byte ranges, in order, not overlapping).
 pub fn jwt_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let b = text.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i + 3 <= b.len() {
-        let starts = &b[i..i + 3] == b"eyJ" && (i == 0 || !is_b64url(b[i - 1]));
-        if starts && let Some(end) = jwt_end(b, i) {
-            found.push(i..end);
-            i = end;
+    let mut found: Vec<std::ops::Range<usize>> = Vec::new();
+    for i in memchr::memmem::find_iter(b, b"eyJ") {
+        if found.last().is_some_and(|r| i < r.end) || (i > 0 && is_b64url(b[i - 1])) {
             continue;
         }
-        i += 1;
+        if let Some(end) = jwt_end(b, i) {
+            found.push(i..end);
+        }
     }
     found
 }

@@ -107,6 +107,11 @@ impl Redactor {
     /// The text with every known secret and every JWT masked. Overlapping matches are masked
     /// as one (nothing of either is left).
     pub fn redact(&self, text: &str) -> String {
+        self.redact_cow(text).into_owned()
+    }
+
+    /// [`Redactor::redact`], borrowing when there is nothing to mask.
+    pub fn redact_cow<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
         let mut hits: Vec<(usize, usize, &str)> = crate::util::jwt_ranges(text)
             .into_iter()
             .map(|r| (r.start, r.end, JWT_MASK))
@@ -120,7 +125,7 @@ impl Redactor {
             }
         }
         if hits.is_empty() {
-            return text.to_string();
+            return std::borrow::Cow::Borrowed(text);
         }
         // Leftmost first, longest first at one place; an overlapping match extends the one
         // before it.
@@ -147,7 +152,7 @@ impl Redactor {
             copied = e;
         }
         out.push_str(&text[copied..]);
-        out
+        std::borrow::Cow::Owned(out)
     }
 
     /// Every element redacted.
@@ -391,7 +396,10 @@ mod tests {
         .expect("config parses");
         learn_config(&cfg);
         let out = known().redact("Docker-Env-Secret-66 Seahub-Py-Secret-77");
-        assert!(!out.contains("Docker-Env") && !out.contains("Seahub-Py"), "{out}");
+        assert!(
+            !out.contains("Docker-Env") && !out.contains("Seahub-Py"),
+            "{out}"
+        );
     }
 
     #[test]
