@@ -167,6 +167,8 @@ fn load(g: &Global) -> Result<(config::Config, config::Source), i32> {
 fn load_quiet(g: &Global) -> Result<(config::Config, config::Source), config::LoadError> {
     match config::load(&g.selector()) {
         Ok((mut c, s)) => {
+            // Every secret of the config and of the files it names is masked in every output.
+            crate::actions::redact::learn_config(&c);
             if g.read_only {
                 c.read_only = true;
             }
@@ -255,12 +257,7 @@ pub fn run(cli: Cli) -> i32 {
             let code = crate::report::overall(&state).nagios_code();
             let text = match format {
                 CheckFormat::Text => crate::report::check_text(&state),
-                CheckFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(&crate::report::check_json(&state))
-                        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-                    s.push('\n');
-                    s
-                }
+                CheckFormat::Json => crate::report::check_json_text(&state),
                 CheckFormat::Nagios => crate::report::check_nagios(&state) + "\n",
             };
             write_out(None, &text);
@@ -393,7 +390,8 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
         ConfigCommand::Show => match load(g) {
             Ok((c, s)) => {
                 crate::say!("# effective configuration from {s} (secrets masked)");
-                crate::say!("{}", c.to_masked_toml().trim_end_matches('\n'));
+                let shown = crate::sanitize::text(&c.to_masked_toml());
+                crate::say!("{}", shown.trim_end_matches('\n'));
                 0
             }
             Err(code) => code,

@@ -18,5 +18,6 @@ pub mod logs;
 pub mod onlyoffice;
 pub mod probe;
 pub mod report;
+pub mod sanitize;
 pub mod tui;
 pub mod util;

@@ -121,23 +121,30 @@ fn is_b64url(b: u8) -> bool {
 /// Replaces every `eyJ<seg>.<seg>.<seg>` (segments of base64url, the last may be empty for
 /// unsigned tokens, `=` padding tolerated) with [`JWT_MASK`].
 pub fn mask_jwts(text: &str) -> String {
-    let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
     let mut copied = 0;
-    while i + 3 <= b.len() {
-        let starts = &b[i..i + 3] == b"eyJ" && (i == 0 || !is_b64url(b[i - 1]));
-        if starts && let Some(end) = jwt_end(b, i) {
-            out.push_str(&text[copied..i]);
-            out.push_str(JWT_MASK);
-            i = end;
-            copied = end;
-            continue;
-        }
-        i += 1;
+    for r in jwt_ranges(text) {
+        out.push_str(&text[copied..r.start]);
+        out.push_str(JWT_MASK);
+        copied = r.end;
     }
     out.push_str(&text[copied..]);
     out
+}
+
+/// Where the JWTs of [`mask_jwts`] are in `text` (byte ranges, in order, not overlapping).
+pub fn jwt_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let mut found: Vec<std::ops::Range<usize>> = Vec::new();
+    for i in memchr::memmem::find_iter(b, b"eyJ") {
+        if found.last().is_some_and(|r| i < r.end) || (i > 0 && is_b64url(b[i - 1])) {
+            continue;
+        }
+        if let Some(end) = jwt_end(b, i) {
+            found.push(i..end);
+        }
+    }
+    found
 }
 
 /// End (exclusive) of a JWT starting at `start`, if one is there.

@@ -58,7 +58,7 @@ fn config_init_then_check_then_show_masks_secret() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(!text(&o).contains("TopSecretValue42"), "{}", text(&o));
     assert!(
-        text(&o).contains("jwt_secret = \"<secret sha256:"),
+        text(&o).contains("jwt_secret = \"<secret hmac:"),
         "{}",
         text(&o)
     );

@@ -1,7 +1,9 @@
 //! The audit log: one JSON line per action run (refusals included), appended with `O_APPEND`
 //! to `[actions] audit_log` or the default location; missing directories are created `0700`,
 //! the file `0600`, through [`crate::fsafe::open_write`] (no symlink followed, refused in a
-//! folder another user can write). Lines are redacted before they are written (see [`super::redact`]).
+//! folder another user can write). Lines are redacted before they are written (see
+//! [`super::redact`]): every string field, with every secret the process knows and every JWT
+//! masked.
 
 use super::{ActionOutcome, Verification};
 use chrono::{DateTime, Utc};
@@ -102,7 +104,10 @@ pub fn default_audit_path() -> PathBuf {
 
 /// Appends one record as a JSON line. The error is a sentence for the operator.
 pub fn append(path: &Path, rec: &AuditRecord) -> Result<(), String> {
-    let mut line = serde_json::to_string(rec).map_err(|e| format!("cannot encode: {e}"))?;
+    // Every string of the record redacted with everything the process knows (the runner
+    // redacted with the secrets known when it started; a secret learned since is masked too),
+    // and characters a terminal would act on escaped (`tail -f audit.log` is read on one).
+    let mut line = crate::sanitize::json(rec);
     line.push('\n');
     if let Some(dir) = path.parent() {
         crate::fsafe::create_missing_dirs(dir)?;

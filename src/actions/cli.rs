@@ -5,9 +5,15 @@
 //! 0 succeeded (fixed / not verified), 1 succeeded but still failing, 2 failed / timed out /
 //! cancelled, 3 refused or unknown id. Ctrl-C, SIGTERM and SIGHUP cancel the running command
 //! (its audit line is still written).
+//!
+//! Everything printed goes through [`crate::sanitize`]: every secret the program knows (the
+//! config's, the files it names, the container's environment and `occ`, learned before the
+//! preview) and every JWT is masked in the list, the preview, the output and the summary, and
+//! characters a terminal would act on are shown instead.
 
 use super::{ActionEvent, ProbeVerifier, RunOptions, Stream};
 use crate::config::Config;
+use crate::sanitize::{field, text};
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
@@ -68,7 +74,7 @@ fn list(cfg: &Config, format: ListFormat) -> i32 {
                     j
                 })
                 .collect();
-            let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "[]".into());
+            let mut s = crate::sanitize::json_pretty(&v);
             s.push('\n');
             s
         }
@@ -81,17 +87,17 @@ fn list(cfg: &Config, format: ListFormat) -> i32 {
                 let cmds: Vec<String> = a.steps.iter().map(|st| st.command_line()).collect();
                 s.push_str(&format!(
                     "{:<36} {:<5} {}\n{:<42} {}\n",
-                    a.id,
+                    field(&a.id),
                     if a.needs_root() { "root" } else { "" },
-                    a.title,
+                    field(&a.title),
                     "",
-                    cmds.join(" && ")
+                    field(&cmds.join(" && "))
                 ));
             }
             if cat.is_empty() {
                 s.push_str("no actions: add [[service]] or [[action]] entries to the config\n");
             }
-            s
+            text(&s)
         }
     };
     let mut so = std::io::stdout().lock();
@@ -118,12 +124,16 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
     let action = match super::plan(cfg, id).await {
         Ok(a) => a,
         Err(e) => {
-            crate::say_err!("triage502: {e}");
+            crate::say_err!("triage502: {}", field(&e.to_string()));
             return 3;
         }
     };
+    // What only commands tell (the container's JWT_SECRET, occ's jwt_secret) is learned before
+    // anything of the action is shown.
+    super::redact::learn_commands(cfg, std::time::Duration::from_millis(cfg.probe.timeout_ms))
+        .await;
     let mut opts = RunOptions::from_config(cfg, read_only);
-    crate::say!("{}", action.preview().trim_end());
+    crate::say!("{}", text(action.preview().trim_end()));
     if !opts.read_only && !yes {
         if !std::io::stdin().is_terminal() {
             crate::say_err!(
@@ -160,11 +170,15 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
         while let Some(e) = rx.recv().await {
             match e {
                 ActionEvent::StepStarted { argv, purpose, .. } => {
-                    crate::say!("→ {}   ({purpose})", super::command_line(&argv));
+                    crate::say!(
+                        "→ {}   ({})",
+                        field(&super::command_line(&argv)),
+                        field(&purpose)
+                    );
                 }
                 ActionEvent::Output { stream, line } => match stream {
-                    Stream::Stdout => crate::say!("  │ {line}"),
-                    Stream::Stderr => crate::say!("  ┃ {line}"),
+                    Stream::Stdout => crate::say!("  │ {}", field(&line)),
+                    Stream::Stderr => crate::say!("  ┃ {}", field(&line)),
                 },
                 ActionEvent::StepFinished {
                     exit_code,
@@ -183,15 +197,18 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
     let _ = printer.await;
     signals.abort();
     crate::say!(
-        "{}: {} in {} ms; {}",
-        out.id,
-        out.status.describe(),
-        out.duration_ms,
-        out.verification.describe()
+        "{}",
+        text(&format!(
+            "{}: {} in {} ms; {}",
+            out.id,
+            out.status.describe(),
+            out.duration_ms,
+            out.verification.describe()
+        ))
     );
     match &out.audit {
-        Ok(p) => crate::say!("audit: {}", p.display()),
-        Err(e) => crate::say_err!("triage502: {e}"),
+        Ok(p) => crate::say!("audit: {}", field(&p.display().to_string())),
+        Err(e) => crate::say_err!("triage502: {}", text(e)),
     }
     out.exit_code()
 }

@@ -14,7 +14,7 @@
 //! ([`crate::fsafe::check_trusted`]); another is refused, naming the file and its owner.
 
 pub mod keys;
-mod secret;
+pub mod secret;
 mod validate;
 
 pub use secret::Secret;

@@ -77,16 +77,11 @@ pub async fn run(q: &HostQuery, format: Format) -> i32 {
             crate::say!("{}", render_text(&snap).trim_end_matches('\n'));
             0
         }
-        Format::Json => match serde_json::to_string_pretty(&snap) {
-            Ok(j) => {
-                crate::say!("{j}");
-                0
-            }
-            Err(e) => {
-                crate::say_err!("cannot serialize the snapshot: {e}");
-                3
-            }
-        },
+        // Redacted, and escaped so the JSON is safe on a terminal (see crate::sanitize).
+        Format::Json => {
+            crate::say!("{}", crate::sanitize::json_pretty(&snap));
+            0
+        }
     }
 }
 

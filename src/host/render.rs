@@ -1,5 +1,9 @@
 //! Plain-text view of a host [`Snapshot`] for `report`, `triage502 host` and debugging:
 //! symbols plus words (never colour), one section per part, unknown parts explained.
+//!
+//! Process names and command lines, service messages and nginx/firewall output are written by
+//! others: each value goes through [`one`] (one line, controls and bidi characters shown, secrets
+//! and JWTs masked) and the whole text through [`crate::sanitize::text`].
 
 use std::fmt::Write;
 
@@ -21,11 +25,16 @@ fn gib(b: u64) -> String {
     }
 }
 
+/// One value on one line (see [`crate::sanitize::field`]).
+fn one(s: &str) -> String {
+    crate::sanitize::field(s)
+}
+
 fn unknown<T>(out: &mut String, title: &str, p: &Part<T>) -> bool {
     if let Status::Unknown { reason, hint } = &p.status {
-        let _ = write!(out, "{UNK} {title}: unknown — {reason}");
+        let _ = write!(out, "{UNK} {title}: unknown — {}", one(reason));
         if let Some(h) = hint {
-            let _ = write!(out, " ({h})");
+            let _ = write!(out, " ({})", one(h));
         }
         out.push('\n');
         true
@@ -62,27 +71,29 @@ pub fn render_text(s: &Snapshot) -> String {
             let via = t
                 .upstream
                 .as_ref()
-                .map(|u| format!(" (upstream {u})"))
+                .map(|u| format!(" (upstream {})", one(u)))
                 .unwrap_or_default();
             let who = t
                 .listeners
                 .iter()
                 .map(|l| match (&l.process, l.pid) {
-                    (Some(n), Some(p)) => format!("{} {n}[{p}]", l.endpoint),
-                    _ => format!("{} owner unknown", l.endpoint),
+                    (Some(n), Some(p)) => format!("{} {}[{p}]", one(&l.endpoint), one(n)),
+                    _ => format!("{} owner unknown", one(&l.endpoint)),
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = write!(
                 o,
                 "  {sym} {word:<14} {} {} → {}{via}",
-                t.server, t.location, t.endpoint
+                one(&t.server),
+                one(&t.location),
+                one(&t.endpoint)
             );
             if !who.is_empty() {
                 let _ = write!(o, " — {who}");
             }
             if let Some(n) = &t.note {
-                let _ = write!(o, " — {n}");
+                let _ = write!(o, " — {}", one(n));
             }
             o.push('\n');
         }
@@ -105,9 +116,9 @@ pub fn render_text(s: &Snapshot) -> String {
             } else {
                 BAD
             };
-            let _ = write!(o, "  {sym} {:<12} {:<16}", v.state.word(), v.name);
+            let _ = write!(o, "  {sym} {:<12} {:<16}", v.state.word(), one(&v.name));
             if v.backend != super::services::Answered::None {
-                let _ = write!(o, " [{:?} {}]", v.backend, v.unit);
+                let _ = write!(o, " [{:?} {}]", v.backend, one(&v.unit));
             }
             if let Some(p) = v.pid {
                 let _ = write!(o, " pid {p}");
@@ -116,10 +127,10 @@ pub fn render_text(s: &Snapshot) -> String {
                 let _ = write!(o, " restarts {r}");
             }
             if !v.detail.is_empty() {
-                let _ = write!(o, " — {}", v.detail);
+                let _ = write!(o, " — {}", one(&v.detail));
             }
             if let Some(h) = &v.hint {
-                let _ = write!(o, " ({h})");
+                let _ = write!(o, " ({})", one(h));
             }
             o.push('\n');
         }
@@ -143,18 +154,18 @@ pub fn render_text(s: &Snapshot) -> String {
                     shared_with,
                 } => {
                     if shared_with.is_empty() {
-                        format!("{name}[{pid}]")
+                        format!("{}[{pid}]", one(name))
                     } else {
-                        format!("{name}[{pid}] +{} more", shared_with.len())
+                        format!("{}[{pid}] +{} more", one(name), shared_with.len())
                     }
                 }
-                super::Owner::Unknown { reason } => format!("owner unknown: {reason}"),
+                super::Owner::Unknown { reason } => format!("owner unknown: {}", one(reason)),
             };
             let proto = match l.proto {
                 super::Proto::Tcp => "tcp",
                 super::Proto::Udp => "udp",
             };
-            let _ = writeln!(o, "  {proto} {:<28} {owner}", l.endpoint());
+            let _ = writeln!(o, "  {proto} {:<28} {owner}", one(&l.endpoint()));
         }
     }
 
@@ -178,11 +189,11 @@ pub fn render_text(s: &Snapshot) -> String {
             let _ = writeln!(
                 o,
                 "  {:<14} pid {:<7} {:>5.1}% cpu {:>9} rss{state}  {}",
-                x.role.as_deref().unwrap_or(&x.name),
+                one(x.role.as_deref().unwrap_or(&x.name)),
                 x.pid,
                 x.cpu_percent,
                 gib(x.rss_bytes),
-                x.cmdline
+                one(&x.cmdline)
             );
         };
         for x in &p.chain {
@@ -227,8 +238,8 @@ pub fn render_text(s: &Snapshot) -> String {
         let _ = writeln!(
             o,
             "{sym} OOM kills ({}, {}): {}",
-            r.source,
-            r.window,
+            one(&r.source.to_string()),
+            one(&r.window.to_string()),
             if r.kills.is_empty() {
                 "none".to_string()
             } else {
@@ -239,12 +250,12 @@ pub fn render_text(s: &Snapshot) -> String {
             let _ = writeln!(
                 o,
                 "  {} killed {}[{}]{}",
-                k.time.as_deref().unwrap_or("?"),
-                k.process,
+                one(k.time.as_deref().unwrap_or("?")),
+                one(&k.process),
                 k.pid,
                 k.cgroup
                     .as_ref()
-                    .map(|c| format!(" in {c}"))
+                    .map(|c| format!(" in {}", one(c)))
                     .unwrap_or_default()
             );
         }
@@ -263,8 +274,8 @@ pub fn render_text(s: &Snapshot) -> String {
                     BackendState::Inactive => "inactive".into(),
                     BackendState::Absent => "absent".into(),
                     BackendState::Unknown { reason, hint } => match hint {
-                        Some(h) => format!("unknown: {reason} ({h})"),
-                        None => format!("unknown: {reason}"),
+                        Some(h) => format!("unknown: {} ({})", one(reason), one(h)),
+                        None => format!("unknown: {}", one(reason)),
                     },
                 };
                 format!("{:?} {st}", b.kind).to_lowercase()
@@ -277,7 +288,7 @@ pub fn render_text(s: &Snapshot) -> String {
                 Verdict::Accept => (OK, "accept".to_string()),
                 Verdict::Drop => (BAD, "drop".into()),
                 Verdict::Reject { .. } => (BAD, "reject".into()),
-                Verdict::Other { name } => (WARN, name.to_lowercase()),
+                Verdict::Other { name } => (WARN, one(&name.to_lowercase())),
             };
             let ports = if r.all_ports {
                 "all ports".to_string()
@@ -292,14 +303,14 @@ pub fn render_text(s: &Snapshot) -> String {
                 o,
                 "  {sym} {v:<7} port {ports:<12} {:?} {} {} {}{} — {}",
                 r.backend,
-                r.family,
-                r.table,
-                r.chain,
+                one(&r.family.to_string()),
+                one(&r.table),
+                one(&r.chain),
                 r.hook
                     .as_ref()
-                    .map(|h| format!(" (hook {h})"))
+                    .map(|h| format!(" (hook {})", one(h)))
                     .unwrap_or_default(),
-                r.text
+                one(&r.text)
             );
         }
         for c in f
@@ -310,7 +321,10 @@ pub fn render_text(s: &Snapshot) -> String {
             let _ = writeln!(
                 o,
                 "  {WARN} policy drop: {:?} {} {} {}",
-                c.backend, c.family, c.table, c.name
+                c.backend,
+                one(&c.family.to_string()),
+                one(&c.table),
+                one(&c.name)
             );
         }
     }
@@ -330,7 +344,7 @@ pub fn render_text(s: &Snapshot) -> String {
         } else {
             OK
         };
-        let _ = writeln!(o, "{sym} SELinux: {:?}{b} ({})", x.mode, x.detail);
+        let _ = writeln!(o, "{sym} SELinux: {:?}{b} ({})", x.mode, one(&x.detail));
     }
 
     o.push('\n');
@@ -343,10 +357,13 @@ pub fn render_text(s: &Snapshot) -> String {
                 format!("{WARN} nginx -t ok with {} warnings", warnings.len())
             }
             NginxTest::Failed { message, hint, .. } => format!(
-                "{BAD} nginx -t failed: {message}{}",
-                hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
+                "{BAD} nginx -t failed: {}{}",
+                one(message),
+                hint.as_ref()
+                    .map(|h| format!(" ({})", one(h)))
+                    .unwrap_or_default()
             ),
-            NginxTest::NotRun { reason } => format!("{UNK} nginx -t not run: {reason}"),
+            NginxTest::NotRun { reason } => format!("{UNK} nginx -t not run: {}", one(reason)),
         };
         let _ = writeln!(
             o,
@@ -354,27 +371,27 @@ pub fn render_text(s: &Snapshot) -> String {
             n.servers.len(),
             n.upstreams.len(),
             n.origin,
-            n.main_config.display()
+            one(&n.main_config.display().to_string())
         );
         let _ = writeln!(o, "  {test}");
         for w in &n.warnings {
-            let _ = writeln!(o, "  {WARN} {w}");
+            let _ = writeln!(o, "  {WARN} {}", one(&w.to_string()));
         }
         for (srv, loc) in n.proxied_locations() {
             let st = &loc.settings;
             let _ = writeln!(
                 o,
                 "  {} {} — buffer {} ({:?}), buffers {}, connect {} read {} send {}",
-                srv.label(),
-                loc.path,
-                st.buffer_size.value,
+                one(&srv.label()),
+                one(&loc.path),
+                one(&st.buffer_size.value.to_string()),
                 st.buffer_size.from,
-                st.buffers.value,
-                st.connect_timeout.value,
-                st.read_timeout.value,
-                st.send_timeout.value
+                one(&st.buffers.value.to_string()),
+                one(&st.connect_timeout.value.to_string()),
+                one(&st.read_timeout.value.to_string()),
+                one(&st.send_timeout.value.to_string())
             );
         }
     }
-    o
+    crate::sanitize::text(&o)
 }

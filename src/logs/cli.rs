@@ -13,6 +13,12 @@
 //! line per entry on stdout and flushes after each, and writes notices (missing file,
 //! permission denied, rotation) to stderr. Exit 2 if it cannot start (no files, no runtime
 //! facilities).
+//!
+//! Log lines are written by others (request URIs, Host headers, tokens): every entry leaves
+//! through [`crate::sanitize`] — a text line through `field` (one line per entry: control and
+//! bidi characters shown as `\x1b`, `\u202e`, a newline inside a field as `\n`), an ndjson
+//! object through `json` (every string field, `url` included, with JWTs and known secrets
+//! masked). Notices on stderr likewise.
 
 use super::Record;
 use super::follow::{FollowConfig, LogEvent, spawn_follower};
@@ -151,7 +157,12 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
             match open_log(path) {
                 Ok(r) => r,
                 Err(e) => {
-                    let _ = writeln!(err, "triage502: {name}: {}", describe_io(&e));
+                    let _ = writeln!(
+                        err,
+                        "triage502: {}: {}",
+                        crate::sanitize::field(&name),
+                        describe_io(&e)
+                    );
                     failed += 1;
                     continue;
                 }
@@ -164,10 +175,8 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
                 let r = scan_entries(&mut reader, opts, |mut rec: Record| {
                     rec.set_file(Some(name.clone()));
                     let res = match args.format {
-                        ScanFormat::Ndjson => serde_json::to_writer(&mut out, &rec)
-                            .map_err(io::Error::other)
-                            .and_then(|()| out.write_all(b"\n")),
-                        _ => writeln!(out, "{}", rec.to_text()),
+                        ScanFormat::Ndjson => writeln!(out, "{}", crate::sanitize::json(&rec)),
+                        _ => writeln!(out, "{}", text_line(&rec)),
                     };
                     match res {
                         Ok(()) => true,
@@ -191,7 +200,12 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
         match res {
             Ok(()) => ok += 1,
             Err(e) => {
-                let _ = writeln!(err, "triage502: {name}: {}", describe_io(&e));
+                let _ = writeln!(
+                    err,
+                    "triage502: {}: {}",
+                    crate::sanitize::field(&name),
+                    describe_io(&e)
+                );
                 failed += 1;
             }
         }
@@ -201,9 +215,7 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
     }
     if args.format == ScanFormat::Summary && ok > 0 {
         let map = total.to_map();
-        let res = serde_json::to_writer(&mut out, &map)
-            .map_err(io::Error::other)
-            .and_then(|()| out.write_all(b"\n"));
+        let res = writeln!(out, "{}", crate::sanitize::json(&map));
         if let Err(e) = res
             && !is_broken_pipe(&e)
         {
@@ -234,6 +246,11 @@ fn describe_io(e: &io::Error) -> String {
     }
 }
 
+/// One entry as one line of text, safe for a terminal (see the module doc).
+pub fn text_line(rec: &Record) -> String {
+    crate::sanitize::field(&rec.to_text())
+}
+
 /// Render one follow event as an output line (`None`: not for stdout).
 pub fn render_event(ev: &LogEvent, format: FollowFormat) -> Option<String> {
     match ev {
@@ -241,8 +258,8 @@ pub fn render_event(ev: &LogEvent, format: FollowFormat) -> Option<String> {
             let mut rec = entry.clone();
             rec.set_file(Some(display_name(source)));
             Some(match format {
-                FollowFormat::Ndjson => serde_json::to_string(&rec).ok()?,
-                FollowFormat::Text => rec.to_text(),
+                FollowFormat::Ndjson => crate::sanitize::json(&rec),
+                FollowFormat::Text => text_line(&rec),
             })
         }
         LogEvent::Notice { .. } => None,
@@ -278,7 +295,11 @@ pub async fn run_follow(args: &FollowArgs) -> i32 {
             ev = rx.recv() => {
                 let Some(ev) = ev else { break 0 };
                 if let LogEvent::Notice { path, kind, message } = &ev {
-                    crate::say_err!("triage502: {}: {kind}: {message}", display_name(path));
+                    crate::say_err!(
+                        "triage502: {}: {kind}: {}",
+                        crate::sanitize::field(&display_name(path)),
+                        crate::sanitize::field(message)
+                    );
                     continue;
                 }
                 if let Some(line) = render_event(&ev, args.format) {

@@ -1,9 +1,26 @@
 //! Plain-text rendering of an [`IntegrationReport`]: symbols and words (✔ OK, ▲ WARN,
 //! ? UNKNOWN, ✖ FAIL), no colour, secrets only as fingerprints.
+//!
+//! URLs, server answers and settings read from the integrator's files are written by others:
+//! every line goes through [`crate::sanitize::field`] (one line whatever its values hold,
+//! controls and bidi characters shown, secrets and JWTs masked).
 
 use super::IntegrationReport;
 use crate::probe::State;
-use std::fmt::Write;
+
+/// Appends one line: `format!` of the rest, shown on one line (see [`crate::sanitize::field`]);
+/// leading newlines (a blank line before a heading) are kept.
+macro_rules! put {
+    ($o:expr, $($t:tt)*) => {{
+        let l = format!($($t)*);
+        let body = l.trim_start_matches('\n');
+        for _ in 0..(l.len() - body.len()) {
+            $o.push('\n');
+        }
+        $o.push_str(&crate::sanitize::field(body));
+        $o.push('\n');
+    }};
+}
 
 fn mark(s: State) -> String {
     format!("{} {:<7}", s.symbol(), s.word())
@@ -13,8 +30,8 @@ fn mark(s: State) -> String {
 pub fn render_text(r: &IntegrationReport) -> String {
     let mut o = String::new();
     let ig = &r.integrator;
-    let _ = writeln!(o, "ONLYOFFICE integration ({})", ig.name);
-    let _ = writeln!(
+    put!(o, "ONLYOFFICE integration ({})", ig.name);
+    put!(
         o,
         "  Document Server settings from: {}",
         if r.docserver.sources.is_empty() {
@@ -23,7 +40,7 @@ pub fn render_text(r: &IntegrationReport) -> String {
             r.docserver.sources.join(", ")
         }
     );
-    let _ = writeln!(
+    put!(
         o,
         "  {} settings from: {}",
         ig.possessive(),
@@ -33,9 +50,9 @@ pub fn render_text(r: &IntegrationReport) -> String {
             ig.sources.join(", ")
         }
     );
-    let _ = writeln!(o, "\nJWT (Document Server / {}):", ig.name);
+    put!(o, "\nJWT (Document Server / {}):", ig.name);
     for c in &r.comparison {
-        let _ = writeln!(
+        put!(
             o,
             "  {} {:<14} {} / {} — {}",
             mark(c.state),
@@ -45,7 +62,7 @@ pub fn render_text(r: &IntegrationReport) -> String {
             c.note
         );
     }
-    let _ = writeln!(
+    put!(
         o,
         "\nCommand service{}:",
         r.command
@@ -55,7 +72,7 @@ pub fn render_text(r: &IntegrationReport) -> String {
             .unwrap_or_default()
     );
     for p in &r.command.probes {
-        let _ = writeln!(
+        put!(
             o,
             "    signed by {:<10} fp {:<8}  {}",
             p.signed_by,
@@ -63,50 +80,52 @@ pub fn render_text(r: &IntegrationReport) -> String {
             p.detail
         );
     }
-    let _ = writeln!(o, "  {} {}", mark(r.command.state), r.command.verdict);
+    put!(o, "  {} {}", mark(r.command.state), r.command.verdict);
     if let Some(s) = r.command.date_skew_secs {
         let st = if s.abs() > super::findings::SKEW_LIMIT_SECS {
             State::Fail
         } else {
             State::Ok
         };
-        let _ = writeln!(
+        put!(
             o,
             "  {} clock skew {s} s (Document Server Date header vs this box)",
             mark(st)
         );
     }
-    let _ = writeln!(o, "\nStorage and callbacks:");
+    put!(o, "\nStorage and callbacks:");
     if r.storage.is_empty() {
-        let _ = writeln!(o, "  {} no storage URL known", mark(State::Unknown));
+        put!(o, "  {} no storage URL known", mark(State::Unknown));
     }
     for c in &r.storage {
-        let _ = writeln!(o, "  {} {} — {}", mark(c.state), c.url, c.reason);
+        put!(o, "  {} {} — {}", mark(c.state), c.url, c.reason);
         if !c.addresses.is_empty() {
-            let _ = writeln!(o, "      resolves to {}", c.addresses.join(", "));
+            put!(o, "      resolves to {}", c.addresses.join(", "));
         }
     }
     if let Some(p) = &r.preflight {
-        let _ = writeln!(
+        put!(
             o,
             "  CORS preflight {} (Origin {}): {}",
-            p.url, p.origin, p.reason
+            p.url,
+            p.origin,
+            p.reason
         );
         for (k, v) in &p.allow {
-            let _ = writeln!(o, "      {k}: {v}");
+            put!(o, "      {k}: {v}");
         }
     }
-    let _ = writeln!(o, "\nForwarded headers (ports {:?}):", r.docservice_ports);
+    put!(o, "\nForwarded headers (ports {:?}):", r.docservice_ports);
     match &r.headers {
         None => {
-            let _ = writeln!(
+            put!(
                 o,
                 "  {} nginx configuration not available",
                 mark(State::Unknown)
             );
         }
         Some(hs) if hs.is_empty() => {
-            let _ = writeln!(
+            put!(
                 o,
                 "  {} no location proxies to the Document Server",
                 mark(State::Unknown)
@@ -115,7 +134,7 @@ pub fn render_text(r: &IntegrationReport) -> String {
         Some(hs) => {
             for h in hs {
                 if h.missing.is_empty() {
-                    let _ = writeln!(
+                    put!(
                         o,
                         "  {} {} {} ({}): all passed",
                         mark(State::Ok),
@@ -124,7 +143,7 @@ pub fn render_text(r: &IntegrationReport) -> String {
                         h.at
                     );
                 } else {
-                    let _ = writeln!(
+                    put!(
                         o,
                         "  {} {} {} ({}): missing {}",
                         mark(State::Warn),
@@ -138,7 +157,7 @@ pub fn render_text(r: &IntegrationReport) -> String {
         }
     }
     if let Some(m) = &r.mixed_content {
-        let _ = writeln!(
+        put!(
             o,
             "  {} mixed content: {} uses {}",
             mark(State::Fail),
@@ -147,16 +166,16 @@ pub fn render_text(r: &IntegrationReport) -> String {
         );
     }
     if !r.unknown.is_empty() {
-        let _ = writeln!(o, "\nNot checked:");
+        put!(o, "\nNot checked:");
         for u in &r.unknown {
-            let _ = writeln!(o, "  {} {}: {}", mark(State::Unknown), u.what, u.why);
+            put!(o, "  {} {}: {}", mark(State::Unknown), u.what, u.why);
         }
     }
     let f = super::findings(r);
     if !f.is_empty() {
-        let _ = writeln!(o, "\nFindings:");
+        put!(o, "\nFindings:");
         for x in &f {
-            let _ = writeln!(o, "  {} {}: {}", mark(x.severity), x.id, x.title);
+            put!(o, "  {} {}: {}", mark(x.severity), x.id, x.title);
         }
     }
     o

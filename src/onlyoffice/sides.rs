@@ -100,6 +100,8 @@ impl IntegratorSide {
     }
 
     fn set_secret(&mut self, s: &str, source: &str) {
+        // Masked in every output, also when another source's secret wins.
+        crate::actions::redact::learn(&Secret::new(s));
         if self.secret.is_none() && !s.is_empty() {
             let sec = Secret::new(s);
             self.fingerprint = Some(sec.fingerprint());
@@ -206,6 +208,7 @@ pub fn apply_docker_env(ds: &mut DsSide, env: &BTreeMap<String, String>, source:
     }
     if let Some(s) = env.get("JWT_SECRET").filter(|s| !s.is_empty()) {
         let sec = Secret::new(s.as_str());
+        crate::actions::redact::learn(&sec);
         ds.fingerprint = Some(sec.fingerprint());
         ds.secret = Some(sec);
         used = true;
@@ -238,6 +241,9 @@ pub async fn read_docserver(
         header: t.header,
         ..DsSide::default()
     };
+    if let Some(sec) = &ds.secret {
+        crate::actions::redact::learn(sec);
+    }
     let merged = merged_ds_json(cfg);
     let co = merged.pointer("/services/CoAuthoring");
     let get = |p: &str| co.and_then(|c| c.pointer(p)).and_then(Value::as_bool);

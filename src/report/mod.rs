@@ -2,9 +2,16 @@
 //! JSON object, and as one Nagios status line with perfdata.
 //!
 //! The JSON schema (version 1) is documented in the README; tests and monitoring rely on it.
+//!
+//! Every output leaves through [`crate::sanitize`]: values that come from outside (hop
+//! reasons, evidence, log text, timeline entries) through `field` (one line each: a `\n`
+//! inside is shown as `\n`), each whole text through `text`, JSON through `json_pretty`; all
+//! of them mask every known secret and every JWT. The state's secrets (config, the Document
+//! Server's and the integrator's files, the container's environment) are learned first.
 
 use crate::engine::State;
 use crate::probe::{HopResult, State as HopState};
+use crate::sanitize::field;
 use serde::Serialize;
 
 /// The `check --format json` object.
@@ -50,7 +57,29 @@ pub fn overall(state: &State) -> HopState {
     state.overall()
 }
 
-/// Build the JSON object.
+/// Teach the redactor every secret of this state: the config's, those of the files it names,
+/// and both sides' as the round read them (the container's `JWT_SECRET`, `occ`).
+fn learn_secrets(state: &State) {
+    crate::actions::redact::learn_config(&state.cfg);
+    if let Some(i) = &state.integration {
+        for s in [&i.docserver.secret, &i.integrator.secret]
+            .into_iter()
+            .flatten()
+        {
+            crate::actions::redact::learn(s);
+        }
+    }
+}
+
+/// `check --format json`: the [`check_json`] object, redacted and escaped, with a newline.
+pub fn check_json_text(state: &State) -> String {
+    learn_secrets(state);
+    let mut s = crate::sanitize::json_pretty(&check_json(state));
+    s.push('\n');
+    s
+}
+
+/// Build the JSON object (serialize it with [`check_json_text`], which redacts).
 pub fn check_json(state: &State) -> CheckJson<'_> {
     let overall = overall(state);
     CheckJson {
@@ -79,6 +108,7 @@ fn latency(r: &HopResult) -> String {
 
 /// The text table.
 pub fn check_text(state: &State) -> String {
+    learn_secrets(state);
     let results = state.results();
     let name_w = results
         .iter()
@@ -111,29 +141,52 @@ pub fn check_text(state: &State) -> String {
             "{} {:<7} {:<name_w$}  {:<kind_w$}  {:>8}  {}\n",
             r.state.symbol(),
             r.state.word(),
-            r.name,
+            field(&r.name),
             r.kind.as_str(),
             latency(r),
-            r.reason
+            field(&r.reason)
         ));
     }
     if results.is_empty() {
         out.push_str("  (no hops configured: add [[hop]] sections to the config)\n");
     }
     if let Some(a) = &state.access {
-        out.push_str(&format!("\n{}\n", a.line()));
+        out.push_str(&format!("\n{}\n", field(&a.line())));
     }
     out.push('\n');
     out.push_str(&findings_text(state));
     out.push_str("\nWalkthrough\n");
     for (i, step) in state.walkthrough().iter().enumerate() {
-        out.push_str(&format!("{}. {}", i + 1, step.to_text("     ")));
+        out.push_str(&format!("{}. {}", i + 1, step_text(step, "     ")));
     }
-    out
+    crate::sanitize::text(&out)
+}
+
+/// A walkthrough step as [`crate::diagnose::Step::to_text`] writes it, each value on its
+/// own line whatever it holds.
+fn step_text(s: &crate::diagnose::Step, indent: &str) -> String {
+    let mut t = format!(
+        "{} {} {}\n",
+        s.verdict.symbol(),
+        s.verdict.word(),
+        field(s.title)
+    );
+    for c in &s.checks {
+        t.push_str(&format!(
+            "{indent}{} {:<7} {} — {}\n",
+            c.state.symbol(),
+            c.state.word(),
+            field(&c.label),
+            field(&c.evidence)
+        ));
+    }
+    t.push_str(&format!("{indent}→ {}\n", field(&s.next)));
+    t
 }
 
 /// The ranked findings (or "all clear") and what could not be checked, as text.
 pub fn findings_text(state: &State) -> String {
+    learn_secrets(state);
     let d = &state.diagnosis;
     let mut out = String::new();
     if d.all_clear {
@@ -151,30 +204,36 @@ pub fn findings_text(state: &State) -> String {
             f.severity.word(),
             f.id,
             f.confidence,
-            f.title
+            field(&f.title)
         ));
         for e in &f.evidence {
-            out.push_str(&format!("     · [{}] {}\n", e.source, e.fact));
+            out.push_str(&format!(
+                "     · [{}] {}\n",
+                field(&e.source),
+                field(&e.fact)
+            ));
         }
-        out.push_str(&format!("     why: {}\n", f.explanation));
+        out.push_str(&format!("     why: {}\n", field(&f.explanation)));
         for n in &f.next_steps {
-            out.push_str(&format!("     next: {n}\n"));
+            out.push_str(&format!("     next: {}\n", field(n)));
         }
         if let Some(a) = &f.action {
-            out.push_str(&format!("     action: {a}\n"));
+            out.push_str(&format!("     action: {}\n", field(a)));
         }
     }
     for u in &d.unchecked {
         out.push_str(&format!(
             "? UNKNOWN could not check {}: {}\n",
-            u.what, u.why
+            field(&u.what),
+            field(&u.why)
         ));
     }
-    out
+    crate::sanitize::text(&out)
 }
 
 /// One Nagios status line with perfdata.
 pub fn check_nagios(state: &State) -> String {
+    learn_secrets(state);
     let results = state.results();
     let overall = overall(state);
     let failing: Vec<String> = results
@@ -204,12 +263,13 @@ pub fn check_nagios(state: &State) -> String {
             format!("'{}'={v}s;;{timeout:.1};0", perf_label(&r.name))
         })
         .collect();
-    format!(
+    // One line, whatever the reasons hold.
+    field(&format!(
         "TRIAGE502 {} - {} | {}",
         overall.nagios_word(),
         summary.replace('|', "/"),
         perf.join(" ")
-    )
+    ))
 }
 
 fn perf_label(s: &str) -> String {
@@ -240,6 +300,7 @@ pub struct ReportJson<'a> {
 
 /// The incident report as JSON.
 pub fn report_json(state: &State) -> String {
+    learn_secrets(state);
     let r = ReportJson {
         check: check_json(state),
         incident_start: state.incident_start.map(|t| t.to_rfc3339()),
@@ -249,26 +310,36 @@ pub fn report_json(state: &State) -> String {
         integration: state.integration.as_deref(),
         access: state.access.as_ref(),
     };
-    let mut s =
-        serde_json::to_string_pretty(&r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut s = crate::sanitize::json_pretty(&r);
     s.push('\n');
     s
 }
 
+/// A value in a Markdown line or table cell: on one line (see [`field`]), `|` escaped.
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    field(s).replace('|', "\\|")
+}
+
+/// `text` in a fenced block whose fence is longer than any run of backticks inside it.
+fn md_block(text: &str) -> String {
+    let mut fence = "```".to_string();
+    while text.contains(fence.as_str()) {
+        fence.push('`');
+    }
+    format!("{fence}\n{text}{fence}\n")
 }
 
 /// The incident report as Markdown.
 pub fn report_md(state: &State) -> String {
+    learn_secrets(state);
     let overall = overall(state);
     let mut out = String::new();
     out.push_str(&format!("# Incident report — {}\n\n", host_name()));
     out.push_str(&format!(
         "- Written: {}\n- Profile: {} ({})\n- Overall: {} {}\n",
         chrono::Utc::now().to_rfc3339(),
-        state.cfg.profile,
-        state.source,
+        md_cell(&state.cfg.profile),
+        md_cell(&state.source),
         overall.symbol(),
         overall.word()
     ));
@@ -279,7 +350,7 @@ pub fn report_md(state: &State) -> String {
         out.push_str(&format!("- Recovered: {}\n", r.to_rfc3339()));
     }
     if let Some(a) = &state.access {
-        out.push_str(&format!("- Clients: {}\n", a.line()));
+        out.push_str(&format!("- Clients: {}\n", md_cell(&a.line())));
     }
     out.push_str("\n## Request chain\n\n| State | Hop | Kind | Target | Time | Reason |\n|---|---|---|---|---|---|\n");
     for r in state.results() {
@@ -310,11 +381,18 @@ pub fn report_md(state: &State) -> String {
             f.confidence
         ));
         if let Some(a) = &f.action {
-            out.push_str(&format!("- Recovery action: `{a}`\n"));
+            out.push_str(&format!("- Recovery action: `{}`\n", md_cell(a)));
         }
-        out.push_str(&format!("- Why: {}\n- Evidence:\n", f.explanation));
+        out.push_str(&format!(
+            "- Why: {}\n- Evidence:\n",
+            md_cell(&f.explanation)
+        ));
         for e in &f.evidence {
-            out.push_str(&format!("  - `{}` {}\n", e.source, md_cell(&e.fact)));
+            out.push_str(&format!(
+                "  - `{}` {}\n",
+                md_cell(&e.source),
+                md_cell(&e.fact)
+            ));
         }
         out.push_str("- Next steps:\n");
         for n in &f.next_steps {
@@ -325,7 +403,7 @@ pub fn report_md(state: &State) -> String {
     if !d.unchecked.is_empty() {
         out.push_str("\n## Not checked\n\n");
         for u in &d.unchecked {
-            out.push_str(&format!("- {}: {}\n", u.what, md_cell(&u.why)));
+            out.push_str(&format!("- {}: {}\n", md_cell(&u.what), md_cell(&u.why)));
         }
     }
     out.push_str("\n## Actions taken\n\n");
@@ -356,16 +434,14 @@ pub fn report_md(state: &State) -> String {
         ));
     }
     if let Some(h) = &state.host {
-        out.push_str("\n## Host snapshot\n\n```\n");
-        out.push_str(&crate::host::render_text(h));
-        out.push_str("```\n");
+        out.push_str("\n## Host snapshot\n\n");
+        out.push_str(&md_block(&crate::host::render_text(h)));
     }
     if let Some(r) = &state.integration {
-        out.push_str("\n## Integration and auth\n\n```\n");
-        out.push_str(&crate::onlyoffice::render_text(r));
-        out.push_str("```\n");
+        out.push_str("\n## Integration and auth\n\n");
+        out.push_str(&md_block(&crate::onlyoffice::render_text(r)));
     }
-    out
+    crate::sanitize::text(&out)
 }
 
 /// How far back a report looks in the console's journal and the audit log.

@@ -1,6 +1,13 @@
 //! Drawing, from `&App` only. Wide terminals show the panes together; narrow ones show one pane
 //! under a tab bar; below the minimum size a one-line message says what is needed. Status is
 //! always a symbol and a word; colour (from the theme) only adds to it.
+//!
+//! What the engine hands over comes partly from others (log lines, server answers, process
+//! names, command output). ratatui drops C0/C1 controls but draws format characters such as
+//! the bidi override U+202E; so every such string is passed through [`one`] (one line, unsafe
+//! characters shown as `\u202e`, secrets and JWTs masked) or [`many`] (the same, lines kept)
+//! before it becomes a span, and [`draw`] finally scrubs the buffer of anything unsafe that
+//! came another way.
 
 use super::app::{App, Dialog, Pane};
 use crate::config::keys;
@@ -23,6 +30,31 @@ const WIDE_W: u16 = 110;
 const WIDE_H: u16 = 30;
 
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// A value from outside as one line of the console (see [`crate::sanitize::field`]).
+fn one(s: &str) -> String {
+    crate::sanitize::field(s)
+}
+
+/// A text from outside for a paragraph: lines kept, the rest as in [`one`].
+fn many(s: &str) -> String {
+    crate::sanitize::text(s)
+}
+
+/// The last guard: no cell of the frame holds a character a terminal would act on or that
+/// reorders text (a format character reaching a cell another way than through [`one`]).
+fn scrub(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        let sym = cell.symbol();
+        if sym.chars().any(crate::sanitize::is_unsafe) {
+            let kept: String = sym
+                .chars()
+                .filter(|c| !crate::sanitize::is_unsafe(*c))
+                .collect();
+            cell.set_symbol(if kept.is_empty() { "�" } else { &kept });
+        }
+    }
+}
 
 /// Draw the whole screen.
 pub fn draw(f: &mut Frame, app: &App) {
@@ -57,6 +89,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     if app.help {
         draw_help(f, app, area);
     }
+    scrub(f.buffer_mut());
 }
 
 fn draw_wide(f: &mut Frame, app: &App, area: Rect) {
@@ -163,8 +196,8 @@ fn draw_title(f: &mut Frame, app: &App, area: Rect) {
         ),
         Span::raw(format!(
             " triage502 · {} · {} · every {:.1} s",
-            app.host_name,
-            s.cfg.profile,
+            one(&app.host_name),
+            one(&s.cfg.profile),
             s.cfg.probe.interval_ms as f64 / 1000.0
         )),
     ];
@@ -214,7 +247,7 @@ fn hop_cells(app: &App, h: &crate::engine::HopView, spin: &str) -> (Span<'static
                 app.theme.state(r.state),
             ),
             latency(r.latency_ms),
-            r.reason.clone(),
+            one(&r.reason),
         ),
         None => (
             Span::raw(format!("{spin} …")),
@@ -235,7 +268,7 @@ fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             .map(|h| {
                 let (st, lat, reason) = hop_cells(app, h, spin);
                 ListItem::new(vec![
-                    Line::from(vec![st, Span::raw(format!(" {} {lat}", h.hop.name))]),
+                    Line::from(vec![st, Span::raw(format!(" {} {lat}", one(&h.hop.name)))]),
                     Line::from(Span::styled(format!("  {reason}"), app.theme.dim())),
                 ])
             })
@@ -258,13 +291,16 @@ fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .map(|h| {
             let (state_cell, lat, reason) = hop_cells(app, h, spin);
             let name = if h.in_flight && h.last.is_some() {
-                format!("{} {spin}", h.hop.name)
+                format!("{} {spin}", one(&h.hop.name))
             } else {
-                h.hop.name.clone()
+                one(&h.hop.name)
             };
             let mut cells = vec![Cell::from(state_cell), Cell::from(name)];
             if !narrow {
-                cells.push(Cell::from(crate::util::shorten(h.hop.display_target(), 30)));
+                cells.push(Cell::from(crate::util::shorten(
+                    &one(h.hop.display_target()),
+                    30,
+                )));
             }
             cells.push(Cell::from(lat));
             cells.push(Cell::from(reason));
@@ -319,8 +355,8 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 ),
                 Span::styled(format!(" {}. ", i + 1), app.theme.accent()),
             ];
-            let mut lines = headed(head, s.title, width, 2, app.theme.accent());
-            lines.extend(bullet(&s.next, "→", width, Style::default()));
+            let mut lines = headed(head, &one(s.title), width, 2, app.theme.accent());
+            lines.extend(bullet(&one(&s.next), "→", width, Style::default()));
             items.push(ListItem::new(lines));
         }
     } else {
@@ -343,20 +379,20 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 Span::styled(fnd.id, app.theme.accent()),
                 Span::raw(" "),
             ];
-            let title = format!("({:?}) {}", fnd.confidence, fnd.title);
+            let title = format!("({:?}) {}", fnd.confidence, one(&fnd.title));
             let mut lines = headed(head, &title, width, 3, Style::default());
             if let Some(e) = fnd.evidence.first() {
-                lines.extend(bullet(&e.fact, "·", width, app.theme.dim()));
+                lines.extend(bullet(&one(&e.fact), "·", width, app.theme.dim()));
             }
             if let Some(a) = &fnd.action {
-                lines.push(Line::from(format!("   x: {a}")));
+                lines.push(Line::from(format!("   x: {}", one(a))));
             }
             items.push(ListItem::new(lines));
         }
         for u in &d.unchecked {
             items.push(ListItem::new(Line::from(vec![
                 Span::styled("? UNKNOWN ", app.theme.state(HopState::Unknown)),
-                Span::raw(format!("{}: {}", u.what, u.why)),
+                Span::raw(format!("{}: {}", one(&u.what), one(&u.why))),
             ])));
         }
     }
@@ -525,8 +561,10 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             let time = clock(r);
             // time, space, symbol, space, class, space
             let used = 9 + 2 + class_w + 1;
-            let text =
-                crate::util::shorten(&log_row_text(row), inner_w.saturating_sub(used).max(10));
+            let text = crate::util::shorten(
+                &one(&log_row_text(row)),
+                inner_w.saturating_sub(used).max(10),
+            );
             ListItem::new(Line::from(vec![
                 Span::raw(format!("{time} ")),
                 Span::styled(
@@ -545,14 +583,14 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .map(|(p, t)| {
             ListItem::new(Line::from(vec![
                 Span::styled("? ", app.theme.state(HopState::Unknown)),
-                Span::raw(format!("{p}: {t}")),
+                Span::raw(one(&format!("{p}: {t}"))),
             ]))
         })
         .collect();
     let entries: usize = view.iter().map(|row| row.count).sum();
     let mut title = format!(" Error log ({entries} shown");
     if !app.filter.is_empty() {
-        title.push_str(&format!(", filter {:?}", app.filter));
+        title.push_str(&format!(", filter {}", one(&format!("{:?}", app.filter))));
     }
     if app.paused_at.is_some() {
         title.push_str(", PAUSED");
@@ -564,8 +602,11 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     let [head, list_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
     let head_text = match (&app.filter_input, &app.state.access) {
-        (Some(input), _) => format!("filter: {input}▏  (Enter apply · Esc cancel · class:ID)"),
-        (None, Some(a)) => format!("{counter_line} │ {}", a.line()),
+        (Some(input), _) => format!(
+            "filter: {}▏  (Enter apply · Esc cancel · class:ID)",
+            one(input)
+        ),
+        (None, Some(a)) => format!("{counter_line} │ {}", one(&a.line())),
         (None, None) => counter_line,
     };
     f.render_widget(Paragraph::new(head_text).style(app.theme.dim()), head);
@@ -645,10 +686,10 @@ fn log_row_text(row: &super::app::LogRow<'_>) -> String {
 fn unknown_line<'a>(app: &App, what: &str, why: Option<String>) -> ListItem<'a> {
     ListItem::new(Line::from(vec![
         Span::styled("? UNKNOWN ", app.theme.state(HopState::Unknown)),
-        Span::raw(format!(
+        Span::raw(one(&format!(
             "{what}: {}",
             why.unwrap_or_else(|| "not collected yet".into())
-        )),
+        ))),
     ]))
 }
 
@@ -696,8 +737,8 @@ fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             let st = s.state.verdict();
             let cells = [
                 format!("{} {}", st.symbol(), s.state.word()),
-                s.name.clone(),
-                s.sub_state.clone().unwrap_or_default(),
+                one(&s.name),
+                one(s.sub_state.as_deref().unwrap_or_default()),
                 s.pid.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
                 s.uptime_secs
                     .map(|u| crate::engine::human_duration(u as i64 + age))
@@ -829,12 +870,12 @@ fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             for k in o.kills.iter().rev().take(3) {
                 items.push(ListItem::new(Line::from(vec![
                     Span::styled("✖ OOM  ", app.theme.state(HopState::Fail)),
-                    Span::raw(format!(
+                    Span::raw(one(&format!(
                         "{} killed {} (pid {})",
                         k.time.clone().unwrap_or_default(),
                         k.process,
                         k.pid
-                    )),
+                    ))),
                 ])));
             }
         }
@@ -850,8 +891,10 @@ fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             {
                 let mark = chain_ports.contains(&l.port);
                 let owner = match &l.owner {
-                    crate::host::Owner::Process { pid, name, .. } => format!("{name} ({pid})"),
-                    crate::host::Owner::Unknown { reason } => format!("? {reason}"),
+                    crate::host::Owner::Process { pid, name, .. } => {
+                        format!("{} ({pid})", one(name))
+                    }
+                    crate::host::Owner::Unknown { reason } => format!("? {}", one(reason)),
                 };
                 let line = format!(
                     "{} {:<22} {owner}",
@@ -883,11 +926,11 @@ fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             items.push(ListItem::new(format!(
                 "  {:<7} {:<14} {:>5.1}% {:>6} MiB {} {}",
                 pr.pid,
-                crate::util::shorten(&pr.name, 14),
+                crate::util::shorten(&one(&pr.name), 14),
                 pr.cpu_percent,
                 pr.rss_bytes >> 20,
                 pr.state,
-                pr.role.clone().unwrap_or_default()
+                one(pr.role.as_deref().unwrap_or_default())
             )));
         }
     }
@@ -913,7 +956,7 @@ fn draw_events(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .iter()
         .rev()
         .take(h)
-        .map(|e| Line::from(format!("{} {}", time_fmt(app, e.at), e.text)))
+        .map(|e| Line::from(format!("{} {}", time_fmt(app, e.at), one(&e.text))))
         .collect();
     let body = if lines.is_empty() {
         vec![Line::from("no state changes yet")]
@@ -1100,7 +1143,7 @@ pub fn detail_text(app: &App) -> (String, String) {
                         let requests = if row.requests().len() > 1 {
                             format!(
                                 "\nrequests: {}{}",
-                                row.requests().join(" · "),
+                                one(&row.requests().join(" · ")),
                                 if row.more_requests {
                                     " · and others"
                                 } else {
@@ -1121,7 +1164,7 @@ pub fn detail_text(app: &App) -> (String, String) {
                     };
                     let t = format!(
                         "{times}{}\n\nclass: {} (client gets {})\n\nWhat happened: {}\n\nUsual causes: {}\n\nNext check: {}\n\nEntry:\n{}",
-                        r.to_text(),
+                        one(&r.to_text()),
                         c.id(),
                         info.client_gets,
                         info.explanation,
@@ -1161,6 +1204,7 @@ pub fn detail_text(app: &App) -> (String, String) {
 
 fn draw_detail(f: &mut Frame, app: &App, area: Rect) {
     let (title, text) = detail_text(app);
+    let (title, text) = (one(&title), many(&text));
     let r = centered(
         area,
         area.width.saturating_sub(6).max(30),
@@ -1212,6 +1256,8 @@ fn draw_dialog(f: &mut Frame, app: &App, d: &Dialog, area: Rect) {
         ),
         Dialog::Message { title, text } => (title.clone(), format!("{text}\n\n(any key closes)")),
     };
+    // The preview shows argv that may hold secrets; output lines come from the commands.
+    let (title, text) = (one(&title), many(&text));
     let r = centered(
         area,
         area.width.saturating_sub(8).clamp(30, 100),
@@ -1230,4 +1276,111 @@ fn draw_dialog(f: &mut Frame, app: &App, d: &Dialog, area: Rect) {
         ),
         r,
     );
+}
+
+#[cfg(test)]
+mod sanitise_tests {
+    use super::*;
+    use crate::engine::Update;
+    use crate::probe::scheduler::ProbeEvent;
+    use crate::probe::{Detail, HopResult, State};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use std::sync::Arc;
+
+    const NASTY: &str = "X\x1b]52;c;ZXZpbA==\x07\x1b[2J\r\u{202e}evil\u{9b}31m\u{2066}Y";
+
+    fn frame(a: &App, w: u16, h: u16) -> ratatui::buffer::Buffer {
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+        t.draw(|f| draw(f, a)).expect("draw");
+        t.backend().buffer().clone()
+    }
+
+    fn assert_clean(b: &ratatui::buffer::Buffer, what: &str) {
+        let shown: String = b.content.iter().map(|c| c.symbol()).collect();
+        for c in &b.content {
+            assert!(
+                !c.symbol().chars().any(crate::sanitize::is_unsafe),
+                "{what}: {:?} reached the buffer:\n{shown}",
+                c.symbol()
+            );
+        }
+    }
+
+    #[test]
+    fn bidi_overrides_and_controls_never_reach_the_buffer() {
+        let cfg = crate::config::parse(
+            "[[hop]]\nname = \"app\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:8000\"\n\
+             [logs]\nnginx_error = [\"/var/log/nginx/error.log\"]\n",
+            "t",
+        )
+        .expect("config");
+        let mut a = App::new(
+            Arc::new(cfg),
+            "t".into(),
+            Arc::new(tokio::sync::Notify::new()),
+        );
+        a.utc = true;
+        a.host_name = format!("box{NASTY}");
+        let h = &a.state.hops[0];
+        let r = HopResult {
+            name: "app".into(),
+            kind: h.hop.kind,
+            role: h.hop.role,
+            target: h.hop.display_target().into(),
+            state: State::Fail,
+            latency_ms: Some(3.0),
+            reason: format!("server said {NASTY}"),
+            detail: Detail::default(),
+            at: chrono::Utc::now(),
+        };
+        a.state
+            .apply(Update::Probe(ProbeEvent::RoundStarted { seq: 1 }));
+        a.state
+            .apply(Update::Probe(ProbeEvent::Result(Box::new(r))));
+        a.state
+            .apply(Update::Probe(ProbeEvent::RoundFinished { seq: 1 }));
+        let raw = format!(
+            "2026/11/28 02:59:01 [error] 12#12: *1 connect() failed (111: Connection refused) while connecting to upstream {NASTY}, client: 10.0.0.1, server: office, request: \"GET /{NASTY} HTTP/1.1\", upstream: \"http://127.0.0.1:8000/\", host: \"office\""
+        );
+        a.state.apply(Update::Logs(vec![crate::logs::Record::Nginx(
+            crate::logs::nginx_error::Entry::parse(raw.as_bytes(), Some(1)),
+        )]));
+        a.state.apply(Update::Note {
+            level: crate::engine::NoteLevel::Warn,
+            text: format!("note {NASTY}"),
+        });
+        for (w, h) in [(150, 45), (80, 24)] {
+            let b = frame(&a, w, h);
+            assert_clean(&b, "panes");
+            let shown: String = b.content.iter().map(|c| c.symbol()).collect();
+            assert!(shown.contains("\\u202e"), "shown visibly:\n{shown}");
+        }
+        // The details of a log row and a dialog with hostile text.
+        a.focus = Pane::Logs;
+        a.detail = Some(0);
+        assert_clean(&frame(&a, 150, 45), "log details");
+        a.detail = None;
+        a.dialog = Some(Dialog::Message {
+            title: format!(" t{NASTY} "),
+            text: format!("line one {NASTY}\nline two"),
+        });
+        let b = frame(&a, 150, 45);
+        assert_clean(&b, "dialog");
+        a.dialog = Some(Dialog::Running {
+            id: "custom:x".into(),
+            lines: vec![format!("  │ out {NASTY}")],
+        });
+        assert_clean(&frame(&a, 150, 45), "running dialog");
+    }
+
+    #[test]
+    fn scrub_catches_what_bypasses_the_helpers() {
+        let mut b = ratatui::buffer::Buffer::empty(Rect::new(0, 0, 4, 1));
+        b.content[0].set_symbol("a\u{202e}");
+        b.content[1].set_symbol("\u{2067}");
+        scrub(&mut b);
+        assert_eq!(b.content[0].symbol(), "a");
+        assert_eq!(b.content[1].symbol(), "�");
+    }
 }
