@@ -696,8 +696,14 @@ pub fn read_log_tails(cfg: &Config) -> Vec<Update> {
             }
         };
         let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-        let (mut records, _, _) =
-            crate::logs::follow::read_backlog(&f, len, TAIL_ENTRIES, false, 16 << 20, None);
+        let (mut records, _, _) = crate::logs::follow::read_backlog(
+            &f,
+            len,
+            TAIL_ENTRIES,
+            false,
+            crate::limits::LOG_TAIL_BYTES,
+            None,
+        );
         for r in &mut records {
             r.set_file(Some(shown.clone()));
         }

@@ -428,12 +428,18 @@ fn vet(argv: &[&str]) -> Result<Vec<String>, Unknown> {
     }
 }
 
-/// All of a child's pipe (empty when there is none).
+/// A child's pipe up to [`crate::limits::TOOL_OUTPUT_BYTES`] (empty when there is none); the
+/// rest is read and thrown away, so the tool is not blocked on a full pipe and memory stays
+/// bounded whatever it prints (`nginx -T` of a box with thousands of vhosts, a looping tool).
 async fn read_all<R: tokio::io::AsyncRead + Unpin>(r: Option<R>) -> std::io::Result<Vec<u8>> {
     use tokio::io::AsyncReadExt;
     let mut v = Vec::new();
     if let Some(mut r) = r {
-        r.read_to_end(&mut v).await?;
+        (&mut r)
+            .take(crate::limits::TOOL_OUTPUT_BYTES)
+            .read_to_end(&mut v)
+            .await?;
+        tokio::io::copy(&mut r, &mut tokio::io::sink()).await?;
     }
     Ok(v)
 }
