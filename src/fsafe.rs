@@ -136,23 +136,32 @@ pub fn check_trusted_as(path: &Path, what: &str, me: u32) -> Result<(), String> 
         let Ok(dmd) = std::fs::metadata(&dir) else {
             continue;
         };
-        if !owner_ok(&dmd, me) {
-            return Err(format!(
-                "refusing {what} '{shown}': its folder '{}' belongs to {}, who could replace it",
-                dir.display(),
-                user_name(dmd.uid())
-            ));
-        }
-        if writable_by_others(&dmd) && dmd.mode() & S_ISVTX == 0 {
-            return Err(format!(
-                "refusing {what} '{shown}': its folder '{}' is writable by group or others \
-                 (mode {:o}), who could replace it",
-                dir.display(),
-                dmd.mode() & 0o7777
-            ));
+        if let Some(p) = folder_problem(&dir, &dmd, me) {
+            return Err(format!("refusing {what} '{shown}': {p}"));
         }
     }
     Ok(())
+}
+
+/// Why another user could replace the entries of folder `dir` (metadata `md`): it belongs to
+/// neither root nor `me`, or group/others may write it and it is not sticky. `None` when safe.
+fn folder_problem(dir: &Path, md: &Metadata, me: u32) -> Option<String> {
+    if !owner_ok(md, me) {
+        return Some(format!(
+            "its folder '{}' belongs to {}, who could replace it",
+            dir.display(),
+            user_name(md.uid())
+        ));
+    }
+    if writable_by_others(md) && md.mode() & S_ISVTX == 0 {
+        return Some(format!(
+            "its folder '{}' is writable by group or others (mode {:o}) and not sticky; \
+             another user could replace it",
+            dir.display(),
+            md.mode() & 0o7777
+        ));
+    }
+    None
 }
 
 /// Checks that `dir` is a folder of ours alone: not a symlink, owned by us, not writable by
@@ -241,20 +250,8 @@ pub fn check_parents(dir: &Path) -> Result<(), String> {
     for a in real.ancestors() {
         let md = std::fs::metadata(a)
             .map_err(|e| format!("'{}': {}", a.display(), crate::util::io_error_text(&e)))?;
-        if !owner_ok(&md, me) {
-            return Err(format!(
-                "'{shown}': its folder '{}' belongs to {}, who could replace it",
-                a.display(),
-                user_name(md.uid())
-            ));
-        }
-        if writable_by_others(&md) && md.mode() & S_ISVTX == 0 {
-            return Err(format!(
-                "'{shown}': its folder '{}' is writable by group or others (mode {:o}) and not \
-                 sticky; another user could replace it",
-                a.display(),
-                md.mode() & 0o7777
-            ));
+        if let Some(p) = folder_problem(a, &md, me) {
+            return Err(format!("'{shown}': {p}"));
         }
     }
     Ok(())
@@ -307,21 +304,12 @@ pub fn open_write(path: &Path, how: WriteMode, mode: u32) -> Result<File, String
             crate::util::io_error_text(&e)
         )
     })?;
-    let sticky = dmd.mode() & S_ISVTX != 0;
-    if writable_by_others(&dmd) && !sticky {
-        return Err(format!(
-            "refusing to write '{shown}': its folder '{}' is writable by group or others \
-             (mode {:o}) and not sticky; another user could swap the file",
-            dir.display(),
-            dmd.mode() & 0o7777
-        ));
-    }
-    if !owner_ok(&dmd, me) && !sticky {
-        return Err(format!(
-            "refusing to write '{shown}': its folder '{}' belongs to {}, who could swap the file",
-            dir.display(),
-            user_name(dmd.uid())
-        ));
+    // In a sticky folder (like /tmp) nobody else can replace our entry: the file itself is
+    // checked after opening.
+    if dmd.mode() & S_ISVTX == 0
+        && let Some(p) = folder_problem(&dir, &dmd, me)
+    {
+        return Err(format!("refusing to write '{shown}': {p}"));
     }
     let mut opts = OpenOptions::new();
     opts.write(true)

@@ -312,19 +312,11 @@ fn status_kib(pid: u32, key: &str) -> Option<u64> {
         .ok()
 }
 
-#[test]
-fn console_answers_keys_during_flood() {
-    if !have_tmux() {
-        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
-        return;
-    }
-    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(lab) = Lab::up("t502soak") else {
-        return;
-    };
-    let t = Tmux::new("soak", "c");
+/// The console on the lab in tmux (150×45, argv form: the pane's process is the console
+/// itself), once its chain is green; with its pid.
+fn console_on(lab: &Lab, name: &str) -> (Tmux, u32) {
+    let t = Tmux::new(name, "c");
     let toml = lab.toml();
-    // argv form: the pane's process is the console itself.
     t.start(
         150,
         45,
@@ -349,6 +341,20 @@ fn console_answers_keys_during_flood() {
         assert!(Instant::now() < end, "console never ready: {}", t.screen());
         std::thread::sleep(Duration::from_millis(100));
     }
+    (t, pid)
+}
+
+#[test]
+fn console_answers_keys_during_flood() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
+        return;
+    }
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(lab) = Lab::up("t502soak") else {
+        return;
+    };
+    let (t, pid) = console_on(&lab, "soak");
 
     // The reference: the same key measurement at rest, before the flood.
     let mut rest: Vec<u128> = Vec::new();
@@ -454,30 +460,7 @@ fn console_memory_is_bounded_by_bytes_for_long_lines() {
     let Some(lab) = Lab::up("t502long") else {
         return;
     };
-    let t = Tmux::new("soaklong", "c");
-    let toml = lab.toml();
-    t.start(
-        150,
-        45,
-        &[
-            "env",
-            "TERM=xterm-256color",
-            "HOME=/tmp",
-            bin(),
-            "--config",
-            toml.to_str().expect("utf8 path"),
-        ],
-    );
-    let pid: u32 =
-        String::from_utf8_lossy(&t.cmd(&["display", "-p", "-t", "c", "#{pane_pid}"]).stdout)
-            .trim()
-            .parse()
-            .expect("pane pid");
-    let end = Instant::now() + Duration::from_secs(20);
-    while !t.screen().contains("✔ OK      command") {
-        assert!(Instant::now() < end, "console never ready: {}", t.screen());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let (t, pid) = console_on(&lab, "soaklong");
     let out = lab.dir.join("logs/docservice/out.log");
     let pad = "x".repeat(60_000);
     let read0 = rchar(pid).expect("rchar");
