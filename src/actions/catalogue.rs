@@ -268,6 +268,7 @@ fn service_action(s: &Service, b: Concrete, verb: &str, note: String) -> Action 
         fixes,
         verify,
         note: Some(format!("{note}; {} {}", b.word(), unit(s))),
+        danger: None,
     }
 }
 
@@ -347,6 +348,7 @@ fn reload_nginx(cfg: &Config, manager: Option<(&Service, Concrete)>, note: Strin
         ],
         verify: VerifyScope::AllHops,
         note: Some(note),
+        danger: None,
     }
 }
 
@@ -405,6 +407,7 @@ fn reload_firewall(cfg: &Config, fw: Firewall) -> Action {
         ],
         verify: VerifyScope::AllHops,
         note: Some(format!("firewall: {}", fw.word())),
+        danger: None,
     }
 }
 
@@ -461,6 +464,7 @@ fn open_port(port: u16, fw: Firewall) -> Option<Action> {
         ],
         verify: VerifyScope::AllHops,
         note: Some(format!("firewall: {}", fw.word())),
+        danger: None,
     })
 }
 
@@ -505,6 +509,7 @@ fn selinux_action() -> Action {
         fixes: vec![finding::SELINUX_DENIES.into()],
         verify: VerifyScope::AllHops,
         note: None,
+        danger: None,
     }
 }
 
@@ -559,6 +564,7 @@ pub fn catalogue_with(cfg: &Config, facts: &HostFacts) -> Vec<Action> {
             fixes: c.fixes.clone(),
             verify: VerifyScope::AllHops,
             note: None,
+            danger: None,
         });
     }
     v
@@ -609,13 +615,16 @@ pub async fn plan(cfg: &Config, id: &str) -> Result<Action, String> {
     let timeout = Duration::from_secs(5);
     if let Some((verb, name)) = id.split_once(':')
         && matches!(verb, "restart" | "start" | "stop")
-        && let Some(s) = cfg
-            .services
-            .iter()
-            .find(|s| s.name == name && s.backend == Backend::Auto)
+        && let Some(s) = cfg.services.iter().find(|s| s.name == name)
     {
-        let (b, note) = detect(s, &facts, timeout).await;
+        let (b, note) = detect(s, &facts, timeout)
+            .await
+            .map_err(|why| format!("not planning {id}: {why}"))?;
         action = service_action(s, b, verb, note);
+    } else if id == "reload:firewall"
+        && let Some(fw) = facts.firewall
+    {
+        action.danger = super::danger::firewall_reload(cfg, fw, timeout).await;
     } else if id == "reload:nginx"
         && let Some(s) = nginx_service(cfg).filter(|s| s.backend == Backend::Auto)
     {
@@ -639,6 +648,12 @@ fn query(s: &Service) -> ServiceQuery {
     let u = unit(s);
     ServiceQuery {
         supervisor_config: s.supervisor_config.clone(),
+        backend: match s.backend {
+            Backend::Auto => services::Backend::Auto,
+            Backend::Systemd => services::Backend::Systemd,
+            Backend::Supervisor => services::Backend::Supervisor,
+            Backend::Docker => services::Backend::Docker,
+        },
         ..ServiceQuery::named(&s.name, u, u, Some(u))
     }
 }
@@ -654,23 +669,47 @@ async fn asked(s: &Service, timeout: Duration) -> Result<Concrete, String> {
     }
 }
 
-async fn detect(s: &Service, facts: &HostFacts, timeout: Duration) -> (Concrete, String) {
+/// The backend of a service action: the manager that knows the service (asked with the
+/// configured backend, or each in turn for `auto`). When none answers, there is nothing to
+/// run the action with: refused up front, naming what was looked for, rather than a command
+/// that fails. A manager that would not answer for lack of permission keeps the provisional
+/// choice: the runner then says the action needs root.
+async fn detect(s: &Service, facts: &HostFacts, timeout: Duration) -> Result<(Concrete, String), String> {
     match asked(s, timeout).await {
-        Ok(b) => (
+        Ok(b) => Ok((
             b,
-            format!("backend auto → {} (it knows {})", b.word(), unit(s)),
-        ),
-        Err(why) => {
+            format!("backend {} → {} (it knows {})", backend_word(s.backend), b.word(), unit(s)),
+        )),
+        Err(why) if crate::host::cmd::looks_like_permission(&why) => {
             let (b, _) = provisional(s, facts);
-            (
+            Ok((
                 b,
                 format!(
-                    "backend auto: no manager knows {} ({why}); trying {}",
-                    unit(s),
+                    "backend {}: the managers could not be asked ({why}); trying {}",
+                    backend_word(s.backend),
                     b.word()
                 ),
-            )
+            ))
         }
+        Err(why) => Err(format!(
+            "no service manager here knows {} (looked for {}: {why})",
+            unit(s),
+            match s.backend {
+                Backend::Auto => "systemd, supervisord and docker",
+                Backend::Systemd => "systemd, as configured",
+                Backend::Supervisor => "supervisord, as configured",
+                Backend::Docker => "docker, as configured",
+            }
+        )),
+    }
+}
+
+fn backend_word(b: Backend) -> &'static str {
+    match b {
+        Backend::Auto => "auto",
+        Backend::Systemd => "systemd",
+        Backend::Supervisor => "supervisor",
+        Backend::Docker => "docker",
     }
 }
 

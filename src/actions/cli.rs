@@ -106,6 +106,23 @@ fn list(cfg: &Config, format: ListFormat) -> i32 {
     0
 }
 
+/// Asks for the word `delete` before an action with a danger (the plain confirmation follows).
+fn confirm_danger() -> bool {
+    {
+        use std::io::Write as _;
+        let _ = write!(
+            std::io::stderr(),
+            "This deletes what is listed under DANGER. Type 'delete' to accept: "
+        );
+    }
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    answer.trim() == "delete"
+}
+
 /// Asks `Run it? [y/N]` on the terminal.
 fn confirm() -> bool {
     {
@@ -134,6 +151,28 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
         .await;
     let mut opts = RunOptions::from_config(cfg, read_only);
     crate::say!("{}", text(action.preview().trim_end()));
+    if let Some(d) = &action.danger
+        && !opts.read_only
+    {
+        if yes {
+            crate::say_err!(
+                "triage502: not running {id} with --yes: {}. It needs a second, explicit \
+                 confirmation: run it without --yes on a terminal, or load the rules by hand",
+                field(d)
+            );
+            return 3;
+        }
+        if std::io::stdin().is_terminal() {
+            let ok = tokio::task::spawn_blocking(confirm_danger)
+                .await
+                .unwrap_or(false);
+            if !ok {
+                crate::say_err!("not run.");
+                return 3;
+            }
+            opts.accept_danger = true;
+        }
+    }
     if !opts.read_only && !yes {
         if !std::io::stdin().is_terminal() {
             crate::say_err!(

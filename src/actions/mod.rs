@@ -17,6 +17,7 @@
 pub mod audit;
 mod catalogue;
 pub mod cli;
+pub mod danger;
 pub mod redact;
 mod runner;
 mod verify;
@@ -111,6 +112,11 @@ pub struct Action {
     pub verify: VerifyScope,
     /// How the plan was chosen (`backend auto → supervisor`, `firewall: nftables`), for the preview.
     pub note: Option<String>,
+    /// What it would destroy beyond what it means to fix (live firewall tables a reload
+    /// deletes), found by [`plan`]. Such an action runs only after a second, explicit
+    /// confirmation ([`RunOptions::accept_danger`]); `action run --yes` refuses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub danger: Option<String>,
 }
 
 impl Action {
@@ -130,6 +136,9 @@ impl Action {
         }
         if let Some(n) = &self.note {
             s.push_str(&format!("plan: {n}\n"));
+        }
+        if let Some(d) = &self.danger {
+            s.push_str(&format!("DANGER: {d}\n"));
         }
         if let Some(p) = &self.precheck {
             s.push_str(&format!(

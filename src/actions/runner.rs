@@ -44,6 +44,9 @@ pub struct RunOptions {
     pub redactor: Redactor,
     /// Re-probes after a success; `None`: the outcome stays "not verified".
     pub verifier: Option<Arc<dyn Verifier>>,
+    /// The caller confirmed the action's [`Action::danger`] a second time, explicitly. An
+    /// action with a danger is refused without it.
+    pub accept_danger: bool,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -71,6 +74,7 @@ impl RunOptions {
             audit_log: super::catalogue::audit_path(cfg),
             redactor: Redactor::from_config(cfg),
             verifier: None,
+            accept_danger: false,
         }
     }
 }
@@ -227,6 +231,12 @@ pub async fn run(
                  actions are disabled"
                     .to_string(),
             )
+        } else if let Some(d) = action.danger.as_deref().filter(|_| !opts.accept_danger) {
+            Err(format!(
+                "{d}. Not run without a second, explicit confirmation (the console asks it; \
+                 `action run --yes` never gives it): load the rules by hand once you have \
+                 checked what would be lost"
+            ))
         } else {
             Busy::acquire(&action.id).map_err(|other| {
                 format!("another action is running ({other}); wait for it to finish")
@@ -582,6 +592,7 @@ mod tests {
             fixes: vec![],
             verify: VerifyScope::AllHops,
             note: None,
+            danger: None,
         };
         let why = root_refusal(
             &a,

@@ -93,7 +93,18 @@ pub struct Diagnosis {
     pub unchecked: Vec<Unchecked>,
 }
 
+/// Findings that say the configured chain is not on this box. While one holds, the chain's
+/// red hops are no outage: the findings that explain only those hops are moot and dropped, the
+/// premise ranks first, and the verdict is UNKNOWN ([`Diagnosis::premise`]).
+pub const PREMISES: &[&str] = &["docserver_not_found"];
+
 impl Diagnosis {
+    /// The premise finding that holds, if any (see [`PREMISES`]): the round's verdict is then
+    /// UNKNOWN whatever the hops say.
+    pub fn premise(&self) -> Option<&Finding> {
+        self.findings.iter().find(|f| PREMISES.contains(&f.id))
+    }
+
     /// The worst severity of the findings (OK when none).
     pub fn worst(&self) -> State {
         self.findings
@@ -153,6 +164,13 @@ impl<'a> HostView<'a> {
         note("memory", s.memory.unknown_reason());
         note("oom", s.oom.unknown_reason());
         note("processes", s.processes.unknown_reason());
+        if let Some(host::nginx::NginxTest::NotRun { reason }) = s.nginx.value().map(|n| &n.test)
+        {
+            unknown.push(Unchecked {
+                what: "host:nginx -t".into(),
+                why: reason.clone(),
+            });
+        }
         if let Some(ss) = s.services.value() {
             for x in ss
                 .iter()
@@ -402,7 +420,8 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
             explains: vec![h.name.clone()],
         });
     }
-    rank(&mut findings, input.hops);
+    drop_impossible_actions(&mut findings, input.host.services);
+    settle(&mut findings, input.hops);
     let any_bad = input.hops.iter().any(|h| h.state != State::Ok);
     Diagnosis {
         all_clear: findings.is_empty() && !any_bad && !input.hops.is_empty(),
@@ -411,8 +430,98 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
     }
 }
 
+/// A finding that, while present, is the cause of another: the consequence is a symptom.
+struct Consequence {
+    cause: &'static str,
+    consequence: &'static str,
+    /// What the consequence's first next step says instead of its action.
+    first: &'static str,
+}
+
+/// Causes and their consequences. While both hold, the cause also explains the consequence's
+/// hops (so it ranks above it), and the consequence offers no action: it would fail until the
+/// cause is fixed (a restart of nginx fails while its configuration fails `nginx -t`).
+const CONSEQUENCES: &[Consequence] = &[Consequence {
+    cause: "proxy_config_invalid",
+    consequence: "proxy_down",
+    first: "Fix nginx's configuration first (see proxy_config_invalid): nginx does not start \
+            while `nginx -t` fails, so a restart now would fail too.",
+}];
+
+/// The last steps of every diagnosis, also after findings from elsewhere were added (the
+/// integration checks): causes over their consequences, premises over what they make moot,
+/// then [`rank`]. Idempotent.
+pub fn settle(findings: &mut Vec<Finding>, hops: &[HopResult]) {
+    apply_consequences(findings);
+    if let Some(p) = findings.iter().find(|f| PREMISES.contains(&f.id)) {
+        let moot: std::collections::HashSet<String> = p.explains.iter().cloned().collect();
+        findings.retain(|f| {
+            PREMISES.contains(&f.id)
+                || f.explains.is_empty()
+                || !f.explains.iter().all(|h| moot.contains(h))
+        });
+    }
+    rank(findings, hops);
+}
+
+fn apply_consequences(findings: &mut [Finding]) {
+    for c in CONSEQUENCES {
+        let (Some(ci), Some(qi)) = (
+            findings.iter().position(|f| f.id == c.cause),
+            findings.iter().position(|f| f.id == c.consequence),
+        ) else {
+            continue;
+        };
+        let theirs = findings[qi].explains.clone();
+        let q = &mut findings[qi];
+        q.action = None;
+        if q.next_steps.first().map(String::as_str) != Some(c.first) {
+            q.next_steps.insert(0, c.first.to_string());
+        }
+        let cause = &mut findings[ci];
+        for h in theirs {
+            if !cause.explains.contains(&h) {
+                cause.explains.push(h);
+            }
+        }
+    }
+}
+
+/// Offer a service action only where it can work: `restart:S`/`start:S` needs a service
+/// manager that knows S. When the host's service facts say none does (not for lack of
+/// permission: the runner then says "needs root"), the action is dropped and the finding
+/// says which managers were asked.
+fn drop_impossible_actions(
+    findings: &mut [Finding],
+    services: Option<&[host::services::ServiceStatus]>,
+) {
+    let Some(ss) = services else {
+        return;
+    };
+    for f in findings {
+        let Some((verb, name)) = f.action.as_deref().and_then(|a| a.split_once(':')) else {
+            continue;
+        };
+        if !matches!(verb, "restart" | "start") {
+            continue;
+        }
+        let Some(s) = ss.iter().find(|s| s.name == name) else {
+            continue;
+        };
+        if s.backend == host::services::Answered::None
+            && !host::cmd::looks_like_permission(&s.detail)
+        {
+            f.next_steps.push(format!(
+                "No {verb} offered: no service manager here knows {name} ({}).",
+                s.detail
+            ));
+            f.action = None;
+        }
+    }
+}
+
 /// Order findings: the one that explains the most red hops first, then severity, then
-/// confidence (ties by id, so the order is stable).
+/// confidence (ties by id, so the order is stable); a cause always before its consequence.
 pub fn rank(findings: &mut [Finding], hops: &[HopResult]) {
     let red: std::collections::HashSet<&str> = hops
         .iter()
@@ -426,12 +535,23 @@ pub fn rank(findings: &mut [Finding], hops: &[HopResult]) {
             .count()
     };
     findings.sort_by(|a, b| {
-        score(b)
-            .cmp(&score(a))
+        let premise = |f: &Finding| PREMISES.contains(&f.id);
+        premise(b)
+            .cmp(&premise(a))
+            .then(score(b).cmp(&score(a)))
             .then(b.severity.cmp(&a.severity))
             .then(b.confidence.cmp(&a.confidence))
             .then(a.id.cmp(b.id))
     });
+    for c in CONSEQUENCES {
+        if let (Some(ci), Some(qi)) = (
+            findings.iter().position(|f| f.id == c.cause),
+            findings.iter().position(|f| f.id == c.consequence),
+        ) && qi < ci
+        {
+            findings[qi..=ci].rotate_right(1);
+        }
+    }
 }
 
 #[cfg(test)]

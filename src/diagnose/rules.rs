@@ -12,6 +12,7 @@ type Rule = fn(&Ctx<'_>) -> Option<Finding>;
 
 /// Every rule, in no particular order (ranking happens afterwards).
 pub(super) const ALL: &[Rule] = &[
+    docserver_not_found,
     proxy_down,
     proxy_config_invalid,
     service_down,
@@ -35,8 +36,33 @@ fn port_of(h: &HopResult) -> Option<u16> {
     crate::util::split_host_port(&h.target).map(|(_, p)| p)
 }
 
+/// Whether a hop failed at the TCP layer with this error: a TCP or TLS hop's connect (a TLS
+/// hop connects before it shakes hands), or any hop's refused connection. An HTTP hop's
+/// timeout may be a read timeout (a hung service), so it does not count here. A hop that
+/// fails below its own layer is evidence for that lower layer's findings only.
 fn is_tcp_fail(h: &HopResult, e: NetError) -> bool {
-    h.kind == HopKind::Tcp && h.state == State::Fail && h.detail.error == Some(e)
+    h.state == State::Fail
+        && h.detail.error == Some(e)
+        && match h.kind {
+            HopKind::Tcp | HopKind::Tls => true,
+            HopKind::Dns => false,
+            _ => e == NetError::Refused,
+        }
+}
+
+/// Whether a hop's failure happened below TLS (name resolution, connect): then it says
+/// nothing about certificates or handshakes.
+fn failed_below_tls(h: &HopResult) -> bool {
+    matches!(
+        h.detail.error,
+        Some(
+            NetError::Dns
+                | NetError::Refused
+                | NetError::Timeout
+                | NetError::Unreachable
+                | NetError::PermissionDenied
+        )
+    )
 }
 
 fn service_is_down(s: &ServiceState) -> bool {
@@ -157,7 +183,11 @@ fn proxy_down(c: &Ctx<'_>) -> Option<Finding> {
     let mut explains = vec![p.name.clone()];
     explains.extend(
         c.red()
-            .filter(|h| h.role == Role::ViaProxy)
+            .filter(|h| {
+                h.name != p.name
+                    && (h.role == Role::ViaProxy
+                        || (h.role == Role::Proxy && is_tcp_fail(h, NetError::Refused)))
+            })
             .map(|h| h.name.clone()),
     );
     Some(finding(
@@ -1098,7 +1128,7 @@ fn dns_failure(c: &Ctx<'_>) -> Option<Finding> {
 
 fn tls_problem(c: &Ctx<'_>) -> Option<Finding> {
     let bad: Vec<&HopResult> = c.hops_where(|h| {
-        (h.kind == HopKind::Tls && h.state != State::Ok)
+        (h.kind == HopKind::Tls && h.state != State::Ok && !failed_below_tls(h))
             || (h.state == State::Fail && matches!(h.detail.error, Some(NetError::Tls)))
     });
     let logs = c.log_evidence(&[Class::UpstreamTls, Class::DsStorageCert]);
@@ -1129,5 +1159,122 @@ fn tls_problem(c: &Ctx<'_>) -> Option<Finding> {
         bad.iter().filter(|h| h.state == State::Fail).map(|h| h.name.clone()).collect(),
     );
     f.severity = severity;
+    Some(f)
+}
+
+/// Ports the upstream hops (the application behind nginx) connect to.
+fn upstream_ports(c: &Ctx<'_>) -> Vec<u16> {
+    let mut v = Vec::new();
+    for h in c.input.cfg.hops.iter().filter(|h| h.role == Role::Upstream) {
+        let port = if h.kind.uses_url() {
+            h.url
+                .as_deref()
+                .and_then(|u| crate::util::UrlParts::parse(u).ok())
+                .map(|u| u.port)
+        } else {
+            h.target
+                .as_deref()
+                .and_then(crate::util::split_host_port)
+                .map(|(_, p)| p)
+        };
+        if let Some(p) = port.filter(|p| !v.contains(p)) {
+            v.push(p);
+        }
+    }
+    v
+}
+
+/// The configured chain is an ONLYOFFICE one, and nothing of a Document Server is on this box:
+/// no local.json, nothing listening on the upstream ports, no service manager that knows its
+/// services, no docservice/converter process. Then the red hops are not an outage but a
+/// profile that does not fit the box (see `PREMISES` in the module above). Every fact must be
+/// known: one unknown part (no permission, a tool missing) and this finding stays silent.
+fn docserver_not_found(c: &Ctx<'_>) -> Option<Finding> {
+    use crate::host::services::Answered;
+    let cfg = c.input.cfg;
+    let ds_chain = cfg
+        .hops
+        .iter()
+        .any(|h| matches!(h.kind, HopKind::DocserverHealth | HopKind::DocserverCommand));
+    if !ds_chain || c.red().next().is_none() {
+        return None;
+    }
+    let local = &cfg.onlyoffice.local_json;
+    match std::fs::symlink_metadata(local) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        _ => return None,
+    }
+    let mut ev = vec![Evidence {
+        source: "host:files".into(),
+        fact: format!("no {} (the Document Server's settings)", local.display()),
+    }];
+    let ports = upstream_ports(c);
+    if ports.is_empty() {
+        return None;
+    }
+    for p in &ports {
+        match listener_evidence(c, *p) {
+            Some((false, e)) => ev.push(e),
+            _ => return None,
+        }
+    }
+    let mut ds_services: Vec<String> = Vec::new();
+    for s in cfg
+        .hops
+        .iter()
+        .filter(|h| h.role == Role::Upstream)
+        .filter_map(|h| h.service.clone())
+    {
+        if !ds_services.contains(&s) {
+            ds_services.push(s);
+        }
+    }
+    for name in &ds_services {
+        let s = c.service(name)?;
+        if s.backend != Answered::None || crate::host::cmd::looks_like_permission(&s.detail) {
+            return None;
+        }
+        ev.push(Evidence {
+            source: "host:services".into(),
+            fact: format!("no service manager knows {name} ({})", s.detail),
+        });
+    }
+    if let Some(p) = c.input.host.processes {
+        if p.chain
+            .iter()
+            .any(|x| matches!(x.role.as_deref(), Some("docservice" | "converter")))
+        {
+            return None;
+        }
+        ev.push(Evidence {
+            source: "host:processes".into(),
+            fact: format!(
+                "no Document Server process (docservice, converter) among {} processes",
+                p.total
+            ),
+        });
+    }
+    let mut f = finding(
+        "docserver_not_found",
+        "No ONLYOFFICE Document Server found on this box".into(),
+        if c.input.host.processes.is_some() {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        ev,
+        "The chain being checked is an ONLYOFFICE Document Server behind nginx (the built-in profile, or this config), but nothing of a Document Server is here: its red hops describe a chain this box does not have, not an outage. Point the tool at the chain this box serves.",
+        vec![
+            "Another application behind nginx: triage502 --profile generic --proxy-url URL --app-url URL (or `check` with the same options).".into(),
+            "A Document Server elsewhere (another host, a container, other ports): `triage502 config init FILE`, edit its hops and services, then run with --config FILE.".into(),
+            "Its settings in another place: set [onlyoffice] local_json in the config.".into(),
+        ],
+        None,
+        c.red()
+            .filter(|h| matches!(h.role, Role::Upstream | Role::ViaProxy | Role::Dependency))
+            .map(|h| h.name.clone())
+            .collect(),
+    );
+    f.severity = State::Warn;
     Some(f)
 }

@@ -445,7 +445,7 @@ impl State {
         if let Some(r) = &self.integration {
             crate::onlyoffice::merge_into(&mut d, r);
             let hops = self.results();
-            crate::diagnose::rank(&mut d.findings, &hops);
+            crate::diagnose::settle(&mut d.findings, &hops);
         }
         let before: Vec<&str> = self.diagnosis.findings.iter().map(|f| f.id).collect();
         let after: Vec<&str> = d.findings.iter().map(|f| f.id).collect();
@@ -468,7 +468,8 @@ impl State {
 
     /// The overall state: the worst of the hops and of the findings.
     pub fn overall(&self) -> HopState {
-        if self.hops.is_empty() {
+        // No hops yet, or a chain that is not on this box: nothing to judge.
+        if self.hops.is_empty() || self.diagnosis.premise().is_some() {
             return HopState::Unknown;
         }
         self.worst().max(self.diagnosis.worst())

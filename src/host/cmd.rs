@@ -460,6 +460,10 @@ pub fn in_path(name: &str) -> bool {
     std::env::split_paths(&path).any(|d| is_exec(&d.join(name)))
 }
 
+/// The words that start every "could not check for lack of permission" reason, so the
+/// console, `check` and the report say it the same way (and tests can look for it).
+pub const NEEDS_ROOT: &str = "needs root";
+
 /// True when the message looks like a permission problem (used to add the sudo hint).
 pub fn looks_like_permission(msg: &str) -> bool {
     let m = msg.to_ascii_lowercase();

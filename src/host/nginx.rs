@@ -51,6 +51,9 @@ pub enum ConfigOrigin {
     NginxDashT,
     /// The files on disk (nginx could not run or its test failed).
     Files,
+    /// Neither: the test failed and the files could not be read either; only the test's
+    /// verdict is known (servers and upstreams are empty).
+    TestOnly,
 }
 
 /// The result of nginx's own configuration test.
@@ -612,8 +615,14 @@ fn upstream(d: &Directive) -> Upstream {
     }
 }
 
-/// Parses nginx's test message (stderr of `nginx -t`/`-T`).
+/// Parses nginx's test message (stderr of `nginx -t`/`-T`) run by this process.
 pub fn parse_test_output(ok: bool, stderr: &str) -> NginxTest {
+    parse_test_output_as(ok, stderr, crate::fsafe::euid() == 0)
+}
+
+/// [`parse_test_output`] for a test run as root or not: a failure that is only a permission
+/// problem of a non-root run is [`NginxTest::NotRun`] ("needs root"), not a broken config.
+pub fn parse_test_output_as(ok: bool, stderr: &str, root: bool) -> NginxTest {
     let lines: Vec<&str> = stderr
         .lines()
         .map(str::trim)
@@ -646,6 +655,13 @@ pub fn parse_test_output(ok: bool, stderr: &str) -> NginxTest {
         },
         None => (None, None),
     };
+    // A test that fails only because this user may not open nginx's files (its pid file, logs,
+    // certificates) says nothing about the configuration: as root it may well pass.
+    if !root && cmd::looks_like_permission(&msg) {
+        return NginxTest::NotRun {
+            reason: format!("{}: {msg}", cmd::NEEDS_ROOT),
+        };
+    }
     let hint = cmd::looks_like_permission(stderr)
         .then(|| "needs root to open some files: run with sudo".to_string());
     NginxTest::Failed {
@@ -707,6 +723,17 @@ pub async fn collect(q: &NginxQuery, timeout: Duration) -> Result<NginxFacts, Un
             .map_err(|e| Unknown::new(format!("config reader failed: {e}"), None))?;
     match loaded {
         Ok(cfg) => Ok(analyze(&cfg, ConfigOrigin::Files, test)),
+        // A failed test is a fact even when the files cannot be analysed (a syntax error
+        // usually stops both): keep it, so the diagnosis can name the broken file and line.
+        Err(e) if matches!(test, NginxTest::Failed { .. }) => Ok(NginxFacts {
+            origin: ConfigOrigin::TestOnly,
+            main_config: main,
+            files: Vec::new(),
+            test,
+            servers: Vec::new(),
+            upstreams: Vec::new(),
+            warnings: vec![format!("configuration files not analysed: {e}")],
+        }),
         Err(e) => {
             let hint = if e.message.contains("permission denied") {
                 Some("needs root: run with sudo".into())
@@ -1199,10 +1226,31 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let t = parse_test_output(
-            false,
-            "nginx: [alert] could not open error log file: open() \"/var/log/nginx/error.log\" failed (13: Permission denied)\n",
-        );
+        let denied = "nginx: [alert] could not open error log file: open() \"/var/log/nginx/error.log\" failed (13: Permission denied)\n";
+        let t = parse_test_output_as(false, denied, true);
         assert!(matches!(t, NginxTest::Failed { hint: Some(_), .. }));
+        // Not root: the same failure says nothing about the configuration.
+        match parse_test_output_as(false, denied, false) {
+            NginxTest::NotRun { reason } => {
+                assert!(reason.starts_with("needs root: "), "{reason}");
+                assert!(reason.contains("Permission denied"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A real error beside a permission complaint is still the config's fault.
+        let both = "nginx: [alert] could not open error log file: open() \"/var/log/nginx/error.log\" failed (13: Permission denied)\n\
+                    nginx: [emerg] unknown directive \"proxy_pas\" in /etc/nginx/conf.d/ds.conf:12\n";
+        assert!(matches!(
+            parse_test_output_as(false, both, false),
+            NginxTest::Failed { line: Some(12), .. }
+        ));
+        // The pid file of a running nginx as a non-root user (the issue's case).
+        let pid = "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n\
+                   nginx: [emerg] open() \"/run/nginx.pid\" failed (13: Permission denied)\n\
+                   nginx: configuration file /etc/nginx/nginx.conf test failed\n";
+        assert!(matches!(
+            parse_test_output_as(false, pid, false),
+            NginxTest::NotRun { .. }
+        ));
     }
 }

@@ -241,11 +241,15 @@ pub fn check_nagios(state: &State) -> String {
         .filter(|r| r.state != HopState::Ok)
         .map(|r| format!("{} {}: {}", r.name, r.state.word(), r.reason))
         .collect();
-    let summary = if failing.is_empty() {
+    let mut summary = if failing.is_empty() {
         format!("all {} hops OK", results.len())
     } else {
         failing.join("; ")
     };
+    // The top finding first: what a monitoring screen shows is the cause, then the hops.
+    if let Some(f) = state.diagnosis.findings.first() {
+        summary = format!("{}: {} — {summary}", f.id, f.title);
+    }
     let perf: Vec<String> = results
         .iter()
         .map(|r| {
