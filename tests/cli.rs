@@ -176,7 +176,10 @@ fn check_formats_and_exit_codes_on_a_closed_port() {
     assert_eq!(o.status.code(), Some(2));
     let t = String::from_utf8_lossy(&o.stdout).to_string();
     // The top finding first (a hop no rule explains: hop_failing), then the failing hops.
-    assert!(t.starts_with("TRIAGE502 CRITICAL - hop_failing: down fails"), "{t}");
+    assert!(
+        t.starts_with("TRIAGE502 CRITICAL - hop_failing: down fails"),
+        "{t}"
+    );
     assert!(t.contains(" — down FAIL: connection refused"), "{t}");
     assert!(t.contains("| 'up'="), "{t}");
     let o = run(&["--config", p, "check", "--format", "json"], d.path());

@@ -674,11 +674,20 @@ async fn asked(s: &Service, timeout: Duration) -> Result<Concrete, String> {
 /// run the action with: refused up front, naming what was looked for, rather than a command
 /// that fails. A manager that would not answer for lack of permission keeps the provisional
 /// choice: the runner then says the action needs root.
-async fn detect(s: &Service, facts: &HostFacts, timeout: Duration) -> Result<(Concrete, String), String> {
+async fn detect(
+    s: &Service,
+    facts: &HostFacts,
+    timeout: Duration,
+) -> Result<(Concrete, String), String> {
     match asked(s, timeout).await {
         Ok(b) => Ok((
             b,
-            format!("backend {} → {} (it knows {})", backend_word(s.backend), b.word(), unit(s)),
+            format!(
+                "backend {} → {} (it knows {})",
+                backend_word(s.backend),
+                b.word(),
+                unit(s)
+            ),
         )),
         Err(why) if crate::host::cmd::looks_like_permission(&why) => {
             let (b, _) = provisional(s, facts);

@@ -164,8 +164,7 @@ impl<'a> HostView<'a> {
         note("memory", s.memory.unknown_reason());
         note("oom", s.oom.unknown_reason());
         note("processes", s.processes.unknown_reason());
-        if let Some(host::nginx::NginxTest::NotRun { reason }) = s.nginx.value().map(|n| &n.test)
-        {
+        if let Some(host::nginx::NginxTest::NotRun { reason }) = s.nginx.value().map(|n| &n.test) {
             unknown.push(Unchecked {
                 what: "host:nginx -t".into(),
                 why: reason.clone(),

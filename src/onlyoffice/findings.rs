@@ -37,11 +37,13 @@ fn command_hop(r: &IntegrationReport) -> Vec<String> {
 
 fn jwt_mismatch(r: &IntegrationReport) -> Option<Finding> {
     let secret = r.comparison.iter().find(|c| c.what == "secret")?;
+    // A token signed with a secret and rejected. An unsigned probe rejected only says that
+    // JWT is on (what a healthy Document Server does), never a mismatch.
     let rejected = r
         .command
         .probes
         .iter()
-        .any(|p| p.outcome == TokenOutcome::Rejected);
+        .any(|p| p.outcome == TokenOutcome::Rejected && p.signed_by != "none");
     let differ = secret.state == State::Fail;
     let header_differs = r
         .comparison

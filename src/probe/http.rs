@@ -91,6 +91,22 @@ impl Answer {
     }
 }
 
+/// Whether an error chain is a failed name lookup (getaddrinfo's messages, hyper's "dns
+/// error"): the request never reached a connect, so it is evidence for DNS only.
+fn is_dns_error(chain: &str) -> bool {
+    let c = chain.to_ascii_lowercase();
+    [
+        "dns error",
+        "failed to lookup address",
+        "name or service not known",
+        "no address associated",
+        "temporary failure in name resolution",
+        "name has no usable address",
+    ]
+    .iter()
+    .any(|m| c.contains(m))
+}
+
 /// Why an HTTP request failed, as an outcome.
 fn failed(e: &reqwest::Error, url: &str, timeout: Duration) -> Outcome {
     let io = find_io_error(e);
@@ -104,6 +120,11 @@ fn failed(e: &reqwest::Error, url: &str, timeout: Duration) -> Outcome {
                 "no answer from {url} within {:.1} s (service hung, overloaded, or packets dropped)",
                 timeout.as_secs_f64()
             ),
+        )
+    } else if e.is_connect() && is_dns_error(&chain) {
+        (
+            NetError::Dns,
+            format!("cannot resolve the name of {who}: {chain}"),
         )
     } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("TLS") {
         (NetError::Tls, format!("TLS with {url} failed: {chain}"))
