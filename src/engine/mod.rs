@@ -127,6 +127,9 @@ pub struct State {
     pub access: Option<access::AccessSummary>,
     /// Where timeline events are appended (the console's journal, read by `report`).
     pub journal: Option<std::path::PathBuf>,
+    /// Findings announced on the timeline (by [`timeline_key`]): a finding is announced when
+    /// its evidence is final, and "cleared" only when it was announced.
+    announced: Vec<String>,
     journal_failed: bool,
 }
 
@@ -223,6 +226,7 @@ impl State {
             access: None,
             journal: None,
             journal_failed: false,
+            announced: Vec::new(),
         }
     }
 
@@ -379,6 +383,13 @@ impl State {
         }
     }
 
+    /// Whether the host snapshot predates the latest change of a hop: a refresh is under way
+    /// and the facts may describe the world before the change.
+    pub fn host_is_stale(&self) -> bool {
+        let last_change = self.hops.iter().filter_map(|h| h.changed_at).max();
+        matches!((&self.host, last_change), (Some(snap), Some(change)) if snap.taken_at < change)
+    }
+
     /// Build the diagnosis input from the current state and hand it to `f`.
     pub fn with_input<R>(&self, f: impl FnOnce(&Input<'_>) -> R) -> R {
         let hops = self.results();
@@ -390,10 +401,7 @@ impl State {
         // Facts taken before the latest hop change may describe the world before the failure
         // (a listener that has just died): until a fresh snapshot arrives, the rules reason
         // without the volatile parts rather than from stale ones.
-        let last_change = self.hops.iter().filter_map(|h| h.changed_at).max();
-        if let (Some(snap), Some(change)) = (&self.host, last_change)
-            && snap.taken_at < change
-        {
+        if self.host_is_stale() {
             host = HostView {
                 nginx: host.nginx,
                 selinux: host.selinux,
@@ -447,17 +455,31 @@ impl State {
             let hops = self.results();
             crate::diagnose::settle(&mut d.findings, &hops);
         }
-        let before: Vec<&str> = self.diagnosis.findings.iter().map(|f| f.id).collect();
-        let after: Vec<&str> = d.findings.iter().map(|f| f.id).collect();
+        // A finding is announced when its evidence is final. The fallback for a red hop no
+        // rule explains (`hop_failing`) is provisional while a round is in flight or the host
+        // facts are being refreshed after a change: the same round usually replaces it with
+        // the real cause, and announcing it would fill the timeline with noise.
+        let provisional =
+            self.host_is_stale() || self.hops.iter().any(|h| h.in_flight) || self.host.is_none();
         let now = Utc::now();
         let mut events = Vec::new();
-        for f in &d.findings {
-            if !before.contains(&f.id) {
-                events.push((NoteLevel::Error, format!("finding {}: {}", f.id, f.title)));
+        let after: Vec<String> = d.findings.iter().map(timeline_key).collect();
+        for (f, key) in d.findings.iter().zip(&after) {
+            if self.announced.contains(key) || (provisional && f.id == HOP_FAILING) {
+                continue;
             }
+            events.push((NoteLevel::Error, format!("finding {}: {}", f.id, f.title)));
+            self.announced.push(key.clone());
         }
-        for id in before.iter().filter(|id| !after.contains(id)) {
-            events.push((NoteLevel::Info, format!("finding {id} cleared")));
+        let gone: Vec<String> = self
+            .announced
+            .iter()
+            .filter(|k| !after.contains(k))
+            .cloned()
+            .collect();
+        for key in gone {
+            self.announced.retain(|k| k != &key);
+            events.push((NoteLevel::Info, format!("finding {key} cleared")));
         }
         for (level, text) in events {
             self.push("finding", level, text, now);
@@ -506,6 +528,18 @@ impl State {
     /// Whether an incident is going on.
     pub fn in_incident(&self) -> bool {
         self.incident_start.is_some() && self.recovered_at.is_none()
+    }
+}
+
+/// The id of the fallback finding for a red hop no rule explains.
+const HOP_FAILING: &str = "hop_failing";
+
+/// A finding's identity on the timeline: its id, and for `hop_failing` (one per hop) the hop.
+fn timeline_key(f: &crate::diagnose::Finding) -> String {
+    if f.id == HOP_FAILING {
+        format!("{} {}", f.id, f.explains.join(","))
+    } else {
+        f.id.to_string()
     }
 }
 
@@ -817,6 +851,24 @@ mod tests {
         })))
     }
 
+    /// A host snapshot, taken now, in which every part is unknown.
+    fn empty_snapshot() -> crate::host::Snapshot {
+        use crate::host::{Part, Unknown};
+        let u = || Unknown::new("not collected in this test", None);
+        crate::host::Snapshot {
+            taken_at: Utc::now(),
+            sockets: Part::unknown(u()),
+            processes: Part::unknown(u()),
+            memory: Part::unknown(u()),
+            oom: Part::unknown(u()),
+            services: Part::unknown(u()),
+            firewall: Part::unknown(u()),
+            selinux: Part::unknown(u()),
+            nginx: Part::unknown(u()),
+            targets: Part::unknown(u()),
+        }
+    }
+
     #[test]
     fn transitions_make_timeline_and_incident() {
         let mut s = State::new(cfg(), "t".into());
@@ -831,18 +883,30 @@ mod tests {
             s.timeline
         );
         assert!(!s.in_incident());
+        s.apply(Update::Host(Box::new(empty_snapshot())));
         s.apply(res("a", HopState::Fail));
         s.apply(Update::Probe(ProbeEvent::RoundFinished { seq: 2 }));
         let hops: Vec<&Event> = s.timeline.iter().filter(|e| e.kind == "hop").collect();
         assert_eq!(hops.len(), 1, "{:?}", s.timeline);
         assert!(hops[0].text.contains("a OK → FAIL"), "{:?}", s.timeline);
-        assert!(
+        let announced = |s: &State| {
             s.timeline
                 .iter()
-                .any(|e| e.kind == "finding" && e.text.contains("hop_failing")),
-            "a finding appeared: {:?}",
+                .filter(|e| e.kind == "finding" && e.text.contains("hop_failing"))
+                .count()
+        };
+        // The host facts predate the change: the fallback finding is shown, not announced.
+        assert_eq!(s.diagnosis.ids(), ["hop_failing"]);
+        assert_eq!(announced(&s), 0, "provisional: {:?}", s.timeline);
+        s.apply(Update::Host(Box::new(empty_snapshot())));
+        assert_eq!(
+            announced(&s),
+            1,
+            "final once fresh facts are in: {:?}",
             s.timeline
         );
+        s.apply(Update::Probe(ProbeEvent::RoundFinished { seq: 2 }));
+        assert_eq!(announced(&s), 1, "announced once: {:?}", s.timeline);
         assert!(s.in_incident());
         assert_eq!(s.worst(), HopState::Fail);
         s.apply(res("a", HopState::Ok));
