@@ -21,3 +21,4 @@ pub mod report;
 pub mod sanitize;
 pub mod tui;
 pub mod util;
+pub mod verdict;

@@ -10,6 +10,8 @@
 mod rules;
 mod walk;
 
+pub use crate::verdict::Unchecked;
+
 pub use walk::{Step, StepCheck, walkthrough};
 
 use crate::config::{Config, Hop, Role};
@@ -71,15 +73,6 @@ pub struct Finding {
     pub action: Option<String>,
     /// Hops whose red state this finding explains.
     pub explains: Vec<String>,
-}
-
-/// Something that could not be checked.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Unchecked {
-    /// What (`host:firewall`, `log:/var/log/nginx/error.log`).
-    pub what: String,
-    /// Why not, and what to do.
-    pub why: String,
 }
 
 /// The result of a diagnosis.

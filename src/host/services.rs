@@ -112,8 +112,8 @@ impl ServiceState {
 
     /// The state as a verdict (what the console and the walkthrough show): running OK,
     /// starting or stopping WARN, unknown UNKNOWN, anything else FAIL.
-    pub fn verdict(&self) -> crate::probe::State {
-        use crate::probe::State;
+    pub fn verdict(&self) -> crate::verdict::State {
+        use crate::verdict::State;
         match self {
             ServiceState::Active => State::Ok,
             ServiceState::Activating | ServiceState::Deactivating => State::Warn,

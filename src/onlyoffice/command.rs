@@ -4,7 +4,7 @@
 
 use super::sides::{DsSide, IntegratorSide};
 use crate::config::{Config, HopKind, Secret};
-use crate::probe::State;
+use crate::verdict::State;
 use crate::probe::jwt::sign;
 use serde::Serialize;
 use std::time::Duration;

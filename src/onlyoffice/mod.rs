@@ -53,7 +53,7 @@ pub use sides::{CompareItem, DsSide, IntegratorSide};
 pub use storage::{Preflight, StorageCheck, StorageIssue};
 
 use crate::config::{Config, IntegrationKind};
-use crate::diagnose::Unchecked;
+use crate::verdict::Unchecked;
 use crate::host::nginx::NginxFacts;
 use serde::Serialize;
 use std::time::Duration;

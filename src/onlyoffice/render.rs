@@ -6,7 +6,7 @@
 //! controls and bidi characters shown, secrets and JWTs masked).
 
 use super::IntegrationReport;
-use crate::probe::State;
+use crate::verdict::State;
 
 /// Appends one line: `format!` of the rest, shown on one line (see [`crate::sanitize::field`]);
 /// leading newlines (a blank line before a heading) are kept.

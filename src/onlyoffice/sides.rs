@@ -6,8 +6,8 @@
 
 use super::{php, pyset};
 use crate::config::{Config, IntegrationKind, Secret};
-use crate::diagnose::Unchecked;
-use crate::probe::State;
+use crate::verdict::Unchecked;
+use crate::verdict::State;
 use crate::probe::jwt::DsTokenSettings;
 use serde::Serialize;
 use serde_json::Value;

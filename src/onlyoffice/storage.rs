@@ -5,7 +5,7 @@
 //! untrusted ones unless `rejectUnauthorized` is false); names resolving to private addresses
 //! are flagged when the Document Server's request filter would block them.
 
-use crate::probe::State;
+use crate::verdict::State;
 use serde::Serialize;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
