@@ -68,4 +68,3 @@ pub struct Unchecked {
     /// Why not, and what to do.
     pub why: String,
 }
-

@@ -23,7 +23,10 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn ids(r: &IntegrationReport) -> Vec<&'static str> {
-    onlyoffice::findings(r).iter().map(|f| f.id).collect()
+    triage502::diagnose::integration_findings(r)
+        .iter()
+        .map(|f| f.id)
+        .collect()
 }
 
 // ---------------------------------------------------------------- (a) the lab
@@ -54,7 +57,7 @@ async fn lab_jwt_mismatch_names_both_fingerprints_and_the_accepted_secret() {
         "{v}"
     );
     assert!(v.contains(&ds_fp) && v.contains(&integrator_fp), "{v}");
-    let f = onlyoffice::findings(&r);
+    let f = triage502::diagnose::integration_findings(&r);
     let jwt = f
         .iter()
         .find(|f| f.id == "jwt_mismatch")
@@ -70,8 +73,9 @@ async fn lab_jwt_mismatch_names_both_fingerprints_and_the_accepted_secret() {
         text.contains("verdict: accepts the Document Server's own secret"),
         "{text}"
     );
+    // The fact room renders facts (the findings are the diagnosis'): the verdict is there.
     let rendered = onlyoffice::render_text(&r);
-    assert!(rendered.contains("jwt_mismatch"), "{rendered}");
+    assert!(rendered.contains("rejects the integrator's"), "{rendered}");
 
     lab.run(&["fix"]);
     let r = onlyoffice::collect(&cfg, None).await;
@@ -311,7 +315,7 @@ async fn storage_redirect_self_signed_and_hang_each_give_their_finding() {
         "{:?}",
         start.elapsed()
     );
-    let f = onlyoffice::findings(&r);
+    let f = triage502::diagnose::integration_findings(&r);
     let get = |id: &str| {
         f.iter()
             .find(|x| x.id == id)
@@ -372,7 +376,11 @@ async fn private_address_is_blocked_unless_allowed_and_preflight_is_reported() {
     );
     cfg.integration.allow_private_ip = true;
     let r = onlyoffice::collect(&cfg, None).await;
-    assert!(onlyoffice::findings(&r).is_empty(), "{:?}", ids(&r));
+    assert!(
+        triage502::diagnose::integration_findings(&r).is_empty(),
+        "{:?}",
+        ids(&r)
+    );
     assert_eq!(r.storage[0].state, triage502::probe::State::Ok);
 }
 
@@ -438,7 +446,7 @@ async fn missing_forwarded_headers_and_mixed_content_are_found() {
     cfg.integration.integrator_url = Some("https://cloud.example.org".into());
     cfg.integration.document_server_url = Some("http://office.example.org/".into());
     let r = onlyoffice::collect(&cfg, Some(&f)).await;
-    let all = onlyoffice::findings(&r);
+    let all = triage502::diagnose::integration_findings(&r);
     let fh = all
         .iter()
         .find(|x| x.id == "forwarded_headers_missing")
@@ -451,7 +459,7 @@ async fn missing_forwarded_headers_and_mixed_content_are_found() {
         fh.evidence
     );
     assert!(all.iter().any(|x| x.id == "mixed_content"), "{:?}", ids(&r));
-    let steps = onlyoffice::walkthrough_checks(&r);
+    let steps = triage502::diagnose::integration_checks(&r);
     assert!(steps.iter().any(|s| s.label == "mixed content"));
     assert!(
         steps
@@ -557,13 +565,15 @@ allow_private_ip = false
     );
     assert!(ids(&r).contains(&"jwt_mismatch"));
     assert!(ids(&r).contains(&"clock_skew"), "{:?}", ids(&r));
-    let mut d2 = triage502::diagnose::Diagnosis::default();
-    onlyoffice::merge_into(&mut d2, &r);
+    let d2 = triage502::diagnose::Diagnosis {
+        findings: triage502::diagnose::integration_findings(&r),
+        ..Default::default()
+    };
     let outputs = [
         onlyoffice::render_text(&r),
         serde_json::to_string_pretty(&r).expect("json"),
-        serde_json::to_string_pretty(&onlyoffice::findings(&r)).expect("json"),
-        serde_json::to_string_pretty(&onlyoffice::walkthrough_checks(&r)).expect("json"),
+        serde_json::to_string_pretty(&triage502::diagnose::integration_findings(&r)).expect("json"),
+        serde_json::to_string_pretty(&triage502::diagnose::integration_checks(&r)).expect("json"),
         serde_json::to_string_pretty(&d2).expect("json"),
         format!("{r:?}"),
         cfg.to_masked_toml(),

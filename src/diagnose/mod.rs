@@ -208,6 +208,9 @@ pub struct Input<'a> {
     pub logs: LogView<'a>,
     /// Host facts.
     pub host: HostView<'a>,
+    /// The ONLYOFFICE integration report (both JWT sides, the command service probed with
+    /// each secret, storage, headers), when one was collected.
+    pub integration: Option<&'a crate::onlyoffice::IntegrationReport>,
     /// What could not be read (logs, host parts), with why.
     pub unknown: Vec<Unchecked>,
 }
@@ -376,16 +379,11 @@ pub(crate) fn probe_evidence(h: &HopResult) -> Evidence {
 /// Run every rule and rank the findings.
 pub fn diagnose(input: &Input<'_>) -> Diagnosis {
     let ctx = Ctx { input };
-    let any_red = ctx.red().next().is_some();
     let mut findings: Vec<Finding> = rules::ALL
         .iter()
         .filter_map(|r| r(&ctx))
-        // A finding resting on log lines alone that explains no red hop is history, not the
-        // outage at hand: the error log pane still shows those lines.
-        .filter(|f| {
-            f.evidence.iter().any(Evidence::is_symptom)
-                || (any_red && f.explains.iter().any(|e| ctx.red().any(|h| &h.name == e)))
-        })
+        .filter(|f| rules::is_current(&ctx, f))
+        .chain(rules::INTEGRATION.iter().filter_map(|r| r(&ctx)))
         .collect();
     // Red hops no rule explains still get a finding: nothing red goes unexplained.
     let explained: std::collections::HashSet<&str> = findings
@@ -415,10 +413,16 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
     drop_impossible_actions(&mut findings, input.host.services);
     settle(&mut findings, input.hops);
     let any_bad = input.hops.iter().any(|h| h.state != State::Ok);
+    let mut unchecked = input.unknown.clone();
+    for u in input.integration.iter().flat_map(|r| &r.unknown) {
+        if !unchecked.contains(u) {
+            unchecked.push(u.clone());
+        }
+    }
     Diagnosis {
         all_clear: findings.is_empty() && !any_bad && !input.hops.is_empty(),
         findings,
-        unchecked: input.unknown.clone(),
+        unchecked,
     }
 }
 
@@ -510,6 +514,31 @@ fn drop_impossible_actions(
             f.action = None;
         }
     }
+}
+
+/// The findings of an integration report alone (no hops, no logs, no host facts): what the
+/// integration checks find by themselves.
+pub fn integration_findings(report: &crate::onlyoffice::IntegrationReport) -> Vec<Finding> {
+    let cfg = Config::default();
+    let input = Input {
+        cfg: &cfg,
+        hops: &[],
+        logs: LogView::default(),
+        host: HostView::default(),
+        integration: Some(report),
+        unknown: Vec::new(),
+    };
+    let ctx = Ctx { input: &input };
+    rules::INTEGRATION
+        .iter()
+        .chain(std::iter::once(&rules::ALL_TLS))
+        .filter_map(|r| r(&ctx))
+        .collect()
+}
+
+/// The walkthrough checks of an integration report (its "integration and auth" step).
+pub fn integration_checks(report: &crate::onlyoffice::IntegrationReport) -> Vec<StepCheck> {
+    rules::integration_checks(report)
 }
 
 /// Order findings: the one that explains the most red hops first, then severity, then

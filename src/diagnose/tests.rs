@@ -131,6 +131,7 @@ fn run(c: &Config, hops: &[HopResult], logs: &[Record], host: HostView<'_>) -> D
         hops,
         logs: super::LogView::new(logs),
         host,
+        integration: None,
         unknown: vec![],
     })
 }
@@ -492,6 +493,7 @@ fn walkthrough_has_five_steps_with_verdicts() {
         hops: &h,
         logs: super::LogView::default(),
         host: HostView::default(),
+        integration: None,
         unknown: vec![Unchecked {
             what: "host:services".into(),
             why: "systemctl not found".into(),

@@ -166,6 +166,12 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
                     evidence: f.title.clone(),
                 }),
         )
+        .chain(
+            input
+                .integration
+                .into_iter()
+                .flat_map(super::rules::integration_checks),
+        )
         .collect();
     let auth_next = "Then apply the recovery (step 5).".to_string();
 

@@ -423,6 +423,7 @@ impl State {
             hops: &hops,
             logs,
             host,
+            integration: self.integration.as_deref(),
             unknown,
         };
         f(&input)
@@ -434,27 +435,12 @@ impl State {
     }
 
     fn compute_walkthrough(&self) -> Vec<crate::diagnose::Step> {
-        let mut steps = self.with_input(|i| crate::diagnose::walkthrough(i, &self.diagnosis));
-        if let (Some(r), Some(step)) = (&self.integration, steps.get_mut(3)) {
-            step.checks.extend(crate::onlyoffice::walkthrough_checks(r));
-            step.verdict = step
-                .checks
-                .iter()
-                .map(|c| c.state)
-                .max()
-                .unwrap_or(step.verdict);
-        }
-        steps
+        self.with_input(|i| crate::diagnose::walkthrough(i, &self.diagnosis))
     }
 
     /// Re-run the diagnosis on the current evidence and record findings that appear or clear.
     pub fn rediagnose(&mut self) {
-        let mut d = self.with_input(diagnose);
-        if let Some(r) = &self.integration {
-            crate::onlyoffice::merge_into(&mut d, r);
-            let hops = self.results();
-            crate::diagnose::settle(&mut d.findings, &hops);
-        }
+        let d = self.with_input(diagnose);
         // A finding is announced when its evidence is final. The fallback for a red hop no
         // rule explains (`hop_failing`) is provisional while a round is in flight or the host
         // facts are being refreshed after a change: the same round usually replaces it with

@@ -5,6 +5,9 @@
 use super::sides::{DsSide, IntegratorSide};
 use crate::config::{Config, HopKind, Secret};
 use crate::verdict::State;
+
+/// Skew (seconds) beyond which tokens may be seen as expired or not yet valid.
+pub const SKEW_LIMIT_SECS: i64 = 120;
 use crate::probe::jwt::sign;
 use serde::Serialize;
 use std::time::Duration;

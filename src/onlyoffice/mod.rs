@@ -13,23 +13,15 @@
 //! - **Forwarded headers and mixed content** ([`headers`]) from the parsed nginx config.
 //!
 //! [`collect`] gathers everything into an [`IntegrationReport`] (serializable, no secret in
-//! it: secrets live only in `#[serde(skip)]` fields); [`findings`] turns it into diagnosis
-//! findings, [`walkthrough_checks`] into the walkthrough's "integration and auth" checks, and
-//! [`render_text`] into plain text. [`merge_into`] adds the findings to a diagnosis.
-//!
-//! # Wiring (engine)
+//! it: secrets live only in `#[serde(skip)]` fields), and [`render_text`] shows it as plain
+//! text. This is a fact room: the findings and the walkthrough's "integration and auth" checks
+//! are written by the diagnosis, which takes the report as one more input
+//! (`diagnose::Input::integration`).
 //!
 //! `collect` is slower than one probe round (it may run `occ` and `docker inspect`, and it
-//! sends one or two signed command-service requests), so run it once per `check`/`report`
-//! round and in the console on a slower cadence (e.g. every 30 s, or on demand), after the
-//! host facts so the nginx facts can be passed in. Then:
-//!
-//! ```ignore
-//! let report = onlyoffice::collect(&cfg, host.nginx.as_ref()).await;
-//! let mut d = diagnose::diagnose(&input);
-//! onlyoffice::merge_into(&mut d, &report);      // same ids merge evidence, new ids append
-//! // walkthrough step 4 ("integration and auth"): append onlyoffice::walkthrough_checks(&report)
-//! ```
+//! sends one or two signed command-service requests), so the engine runs it once per
+//! `check`/`report` round and in the console with the host facts, after them so the nginx
+//! facts can be passed in.
 //!
 //! Evidence sources: `integration:docserver-config`, `integration:docker`,
 //! `integration:nextcloud-config`, `integration:occ`, `integration:seahub-settings`,
@@ -37,7 +29,6 @@
 //! `integration:storage`, `host:nginx`.
 
 pub mod command;
-mod findings;
 pub mod headers;
 pub mod php;
 pub mod pyset;
@@ -45,16 +36,15 @@ mod render;
 pub mod sides;
 pub mod storage;
 
-pub use command::{CommandCheck, TokenOutcome, TokenProbe};
-pub use findings::{findings, merge_into, walkthrough_checks};
+pub use command::{CommandCheck, SKEW_LIMIT_SECS, TokenOutcome, TokenProbe};
 pub use headers::{MixedContent, ProxyHeaderCheck};
 pub use render::render_text;
 pub use sides::{CompareItem, DsSide, IntegratorSide};
 pub use storage::{Preflight, StorageCheck, StorageIssue};
 
 use crate::config::{Config, IntegrationKind};
-use crate::verdict::Unchecked;
 use crate::host::nginx::NginxFacts;
+use crate::verdict::Unchecked;
 use serde::Serialize;
 use std::time::Duration;
 

@@ -82,7 +82,7 @@ pub fn render_text(r: &IntegrationReport) -> String {
     }
     put!(o, "  {} {}", mark(r.command.state), r.command.verdict);
     if let Some(s) = r.command.date_skew_secs {
-        let st = if s.abs() > super::findings::SKEW_LIMIT_SECS {
+        let st = if s.abs() > super::SKEW_LIMIT_SECS {
             State::Fail
         } else {
             State::Ok
@@ -169,13 +169,6 @@ pub fn render_text(r: &IntegrationReport) -> String {
         put!(o, "\nNot checked:");
         for u in &r.unknown {
             put!(o, "  {} {}: {}", mark(State::Unknown), u.what, u.why);
-        }
-    }
-    let f = super::findings(r);
-    if !f.is_empty() {
-        put!(o, "\nFindings:");
-        for x in &f {
-            put!(o, "  {} {}: {}", mark(x.severity), x.id, x.title);
         }
     }
     o

@@ -6,9 +6,9 @@
 
 use super::{php, pyset};
 use crate::config::{Config, IntegrationKind, Secret};
-use crate::verdict::Unchecked;
-use crate::verdict::State;
 use crate::probe::jwt::DsTokenSettings;
+use crate::verdict::State;
+use crate::verdict::Unchecked;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;

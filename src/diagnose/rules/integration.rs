@@ -1,16 +1,181 @@
-//! Findings and walkthrough checks from an [`IntegrationReport`]: `jwt_mismatch`,
-//! `clock_skew`, `tls_problem`, `storage_unreachable`, `callback_redirect`,
-//! `private_ip_blocked`, `forwarded_headers_missing`, `mixed_content`. Every finding carries
-//! its evidence with a source (`integration:...`, `host:nginx`), and never a secret.
+//! Rules about the ONLYOFFICE integration: the two JWT sides, clocks, storage and callback
+//! URLs, forwarded headers, mixed content. Each reads the integration report (when one was
+//! collected) together with what the probes and logs say about the same cause.
 
-use super::IntegrationReport;
-use super::command::TokenOutcome;
-use super::storage::StorageIssue;
-use crate::diagnose::{Confidence, Diagnosis, Evidence, Finding, StepCheck};
-use crate::probe::State;
+use super::*;
+use crate::diagnose::StepCheck;
+use crate::onlyoffice::{IntegrationReport, SKEW_LIMIT_SECS, StorageIssue, TokenOutcome};
 
-/// Skew (seconds) beyond which tokens may be seen as expired or not yet valid.
-pub const SKEW_LIMIT_SECS: i64 = 120;
+/// The integration report, when one was collected.
+fn report<'a>(c: &Ctx<'a>) -> Option<&'a IntegrationReport> {
+    c.input.integration
+}
+
+/// One finding from two views of the same cause: the second's evidence, next steps and
+/// explained hops join the first's, with the higher confidence and severity.
+pub(super) fn combine(a: Option<Finding>, b: Option<Finding>) -> Option<Finding> {
+    match (a, b) {
+        (Some(mut a), Some(b)) => {
+            for e in b.evidence {
+                if !a.evidence.contains(&e) {
+                    a.evidence.push(e);
+                }
+            }
+            for s in b.next_steps {
+                if !a.next_steps.contains(&s) {
+                    a.next_steps.push(s);
+                }
+            }
+            for h in b.explains {
+                if !a.explains.contains(&h) {
+                    a.explains.push(h);
+                }
+            }
+            a.confidence = a.confidence.max(b.confidence);
+            a.severity = a.severity.max(b.severity);
+            a.action = a.action.or(b.action);
+            Some(a)
+        }
+        (a, b) => a.or(b),
+    }
+}
+
+/// The JWT secrets or settings of the two sides differ, or the Document Server rejects a
+/// signed token: from the command hop and the logs, and from the integration report.
+pub(super) fn jwt_mismatch(c: &Ctx<'_>) -> Option<Finding> {
+    combine(
+        jwt_from_hops(c).filter(|f| is_current(c, f)),
+        report(c).and_then(jwt_from_report),
+    )
+}
+
+/// Tokens are seen as expired because the clocks disagree: from the probes and logs, and
+/// from the integration report.
+pub(super) fn clock_skew(c: &Ctx<'_>) -> Option<Finding> {
+    combine(
+        clock_from_hops(c).filter(|f| is_current(c, f)),
+        report(c).and_then(clock_from_report),
+    )
+}
+
+/// Storage or callback URLs answer with a redirect.
+pub(super) fn callback_redirect(c: &Ctx<'_>) -> Option<Finding> {
+    storage_finding(report(c)?, "callback_redirect")
+}
+
+/// The storage's certificate is not trusted (part of `tls_problem`).
+pub(super) fn storage_tls(c: &Ctx<'_>) -> Option<Finding> {
+    storage_finding(report(c)?, "tls_problem")
+}
+
+/// A storage URL resolves to an address the Document Server's filter blocks.
+pub(super) fn private_ip_blocked(c: &Ctx<'_>) -> Option<Finding> {
+    storage_finding(report(c)?, "private_ip_blocked")
+}
+
+/// The storage cannot be reached.
+pub(super) fn storage_unreachable(c: &Ctx<'_>) -> Option<Finding> {
+    storage_finding(report(c)?, "storage_unreachable")
+}
+
+/// nginx does not pass the headers the Document Server needs.
+pub(super) fn forwarded_headers_missing(c: &Ctx<'_>) -> Option<Finding> {
+    forwarded(report(c)?)
+}
+
+/// An https integrator points browsers at an http Document Server.
+pub(super) fn mixed_content(c: &Ctx<'_>) -> Option<Finding> {
+    mixed(report(c)?)
+}
+
+fn storage_finding(r: &IntegrationReport, id: &str) -> Option<Finding> {
+    storage_findings(r).into_iter().find(|f| f.id == id)
+}
+
+/// jwt_mismatch from the probes and logs: the command hop answered error 6, checkJwt lines.
+fn jwt_from_hops(c: &Ctx<'_>) -> Option<Finding> {
+    let rejected: Vec<&HopResult> = c.hops_where(|h| h.detail.ds_error == Some(6));
+    let jwt_classes = [
+        Class::DsJwtInvalidSignature,
+        Class::DsJwtMalformed,
+        Class::DsJwtMissing,
+        Class::DsJwtInvalid,
+    ];
+    let logs = c.log_evidence(&jwt_classes);
+    if rejected.is_empty() && logs.is_none() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = rejected.iter().map(|h| probe_evidence(h)).collect();
+    for h in &rejected {
+        if let Some(j) = &h.detail.jwt {
+            let ds = j
+                .docserver_fingerprint
+                .as_deref()
+                .map(|f| format!("; the Document Server's local.json secret has fingerprint {f}"))
+                .unwrap_or_else(|| "; the Document Server's secret could not be read".into());
+            ev.push(Evidence {
+                source: format!("probe:{}", h.name),
+                fact: format!(
+                    "token signed with the {} secret, fingerprint {}{ds}",
+                    j.source,
+                    j.fingerprint.as_deref().unwrap_or("none")
+                ),
+            });
+        }
+    }
+    ev.extend(logs);
+    Some(finding(
+        "jwt_mismatch",
+        "The JWT secrets of the Document Server and the integrator differ".into(),
+        if rejected.is_empty() { Confidence::Medium } else { Confidence::High },
+        ev,
+        "The Document Server rejects tokens that are not signed with its own secret (command service error 6, checkJwt errors): editors fail to open with 'Document Server is not available' or download errors.",
+        vec![
+            "Compare services.CoAuthoring.secret.inbox.string in /etc/onlyoffice/documentserver/local.json with the integrator's secret (Nextcloud: occ config:app:get onlyoffice jwt_secret).".into(),
+            "Set the same secret on both sides, then restart ds-docservice (and ds-converter).".into(),
+        ],
+        None,
+        names(&rejected),
+    ))
+}
+
+/// clock_skew from the probes and logs: error 7, a Date header far from this clock.
+fn clock_from_hops(c: &Ctx<'_>) -> Option<Finding> {
+    let expired: Vec<&HopResult> = c.hops_where(|h| h.detail.ds_error == Some(7));
+    let skewed: Vec<&HopResult> =
+        c.hops_where(|h| h.detail.date_skew_secs.is_some_and(|s| s.abs() > 120));
+    let logs = c.log_evidence(&[Class::DsJwtExpired]);
+    if expired.is_empty() && skewed.is_empty() && logs.is_none() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = expired.iter().map(|h| probe_evidence(h)).collect();
+    for h in &skewed {
+        ev.push(Evidence {
+            source: format!("probe:{}", h.name),
+            fact: format!(
+                "the server's Date header is {} s off this box's clock",
+                h.detail.date_skew_secs.unwrap_or(0)
+            ),
+        });
+    }
+    ev.extend(logs);
+    let mut explains = names(&expired);
+    explains.extend(names(&skewed));
+    Some(finding(
+        "clock_skew",
+        "Clocks disagree: tokens are seen as expired".into(),
+        if !expired.is_empty() && !skewed.is_empty() {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        ev,
+        "JWTs carry issue and expiry times; when the Document Server's and the integrator's clocks differ by minutes, valid tokens are rejected as expired (error 7).",
+        vec!["Check timedatectl / chronyc tracking on both machines and enable NTP.".into()],
+        None,
+        explains,
+    ))
+}
 
 fn ev(source: impl Into<String>, fact: impl Into<String>) -> Evidence {
     Evidence {
@@ -35,7 +200,7 @@ fn command_hop(r: &IntegrationReport) -> Vec<String> {
     r.command.hop.iter().cloned().collect()
 }
 
-fn jwt_mismatch(r: &IntegrationReport) -> Option<Finding> {
+fn jwt_from_report(r: &IntegrationReport) -> Option<Finding> {
     let secret = r.comparison.iter().find(|c| c.what == "secret")?;
     // A token signed with a secret and rejected. An unsigned probe rejected only says that
     // JWT is on (what a healthy Document Server does), never a mismatch.
@@ -148,7 +313,7 @@ fn jwt_mismatch(r: &IntegrationReport) -> Option<Finding> {
     })
 }
 
-fn clock_skew(r: &IntegrationReport) -> Option<Finding> {
+fn clock_from_report(r: &IntegrationReport) -> Option<Finding> {
     let skew = r.command.date_skew_secs;
     let expired = r
         .command
@@ -379,52 +544,8 @@ fn mixed(r: &IntegrationReport) -> Option<Finding> {
     })
 }
 
-/// The findings of an integration report.
-pub fn findings(report: &IntegrationReport) -> Vec<Finding> {
-    let mut v = Vec::new();
-    v.extend(jwt_mismatch(report));
-    v.extend(clock_skew(report));
-    v.extend(storage_findings(report));
-    v.extend(forwarded(report));
-    v.extend(mixed(report));
-    v
-}
-
-/// Add the integration findings to a diagnosis: a finding whose id is already there (e.g.
-/// `jwt_mismatch` from the probes and logs) gets the new evidence and the higher confidence
-/// and severity; others are appended. Unknown entries go to `unchecked`. `all_clear` is
-/// cleared when a finding was added.
-pub fn merge_into(d: &mut Diagnosis, report: &IntegrationReport) {
-    for f in findings(report) {
-        if let Some(old) = d.findings.iter_mut().find(|o| o.id == f.id) {
-            for e in f.evidence {
-                if !old.evidence.contains(&e) {
-                    old.evidence.push(e);
-                }
-            }
-            old.confidence = old.confidence.max(f.confidence);
-            old.severity = old.severity.max(f.severity);
-            for s in f.next_steps {
-                if !old.next_steps.contains(&s) {
-                    old.next_steps.push(s);
-                }
-            }
-        } else {
-            d.findings.push(f);
-        }
-    }
-    for u in &report.unknown {
-        if !d.unchecked.contains(u) {
-            d.unchecked.push(u.clone());
-        }
-    }
-    if !d.findings.is_empty() {
-        d.all_clear = false;
-    }
-}
-
-/// Checks for the walkthrough's "integration and auth" step.
-pub fn walkthrough_checks(report: &IntegrationReport) -> Vec<StepCheck> {
+/// The checks of the integration report, for the walkthrough's "integration and auth" step.
+pub(in crate::diagnose) fn checks(report: &IntegrationReport) -> Vec<StepCheck> {
     let mut v = Vec::new();
     for c in &report.comparison {
         v.push(StepCheck {

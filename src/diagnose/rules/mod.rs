@@ -1,0 +1,190 @@
+//! The diagnosis rules, one function per finding id. Each reads the shared [`Ctx`] and returns a
+//! finding only when it has evidence; near-misses (the pattern is incomplete) return `None`.
+
+mod host;
+mod integration;
+mod network;
+mod proxy;
+mod service;
+
+use super::{Confidence, Ctx, Evidence, Finding, probe_evidence};
+use crate::config::{HopKind, Role};
+use crate::host::nginx::{NginxTest, TargetStatus};
+use crate::host::services::ServiceState;
+use crate::logs::Class;
+use crate::probe::{HopResult, NetError, State};
+type Rule = fn(&Ctx<'_>) -> Option<Finding>;
+
+pub(super) use integration::checks as integration_checks;
+
+/// The TLS rule, which also reads the report's storage checks.
+pub(super) const ALL_TLS: Rule = network::tls_problem;
+
+/// Every rule about the chain, in no particular order (ranking happens afterwards). A finding
+/// of these that rests on history alone is dropped ([`is_current`]).
+pub(super) const ALL: &[Rule] = &[
+    service::docserver_not_found,
+    proxy::proxy_down,
+    proxy::proxy_config_invalid,
+    service::service_down,
+    service::service_starting,
+    service::service_hung,
+    service::dependency_down,
+    network::firewall_drop,
+    network::firewall_reject,
+    proxy::proxy_target_mismatch,
+    network::selinux_denies,
+    proxy::header_buffer_too_small,
+    host::oom_killed,
+    network::dns_failure,
+    network::tls_problem,
+    host::memory_pressure,
+];
+
+/// The rules that read the ONLYOFFICE integration report: its checks ran just now, so what
+/// they find is current (the parts they take from logs are filtered inside).
+pub(super) const INTEGRATION: &[Rule] = &[
+    integration::jwt_mismatch,
+    integration::clock_skew,
+    integration::callback_redirect,
+    integration::private_ip_blocked,
+    integration::storage_unreachable,
+    integration::forwarded_headers_missing,
+    integration::mixed_content,
+];
+
+/// Whether a finding is about now: some evidence is a current symptom, or it explains a red
+/// hop. A finding resting on log lines alone that explains no red hop is history, not the
+/// outage at hand (the error log pane still shows those lines).
+pub(super) fn is_current(c: &Ctx<'_>, f: &Finding) -> bool {
+    f.evidence.iter().any(Evidence::is_symptom)
+        || f.explains.iter().any(|e| c.red().any(|h| &h.name == e))
+}
+
+fn port_of(h: &HopResult) -> Option<u16> {
+    crate::util::split_host_port(&h.target).map(|(_, p)| p)
+}
+
+/// Whether a hop failed at the TCP layer with this error: a TCP or TLS hop's connect (a TLS
+/// hop connects before it shakes hands), or any hop's refused connection. An HTTP hop's
+/// timeout may be a read timeout (a hung service), so it does not count here. A hop that
+/// fails below its own layer is evidence for that lower layer's findings only.
+fn is_tcp_fail(h: &HopResult, e: NetError) -> bool {
+    h.state == State::Fail
+        && h.detail.error == Some(e)
+        && match h.kind {
+            HopKind::Tcp | HopKind::Tls => true,
+            HopKind::Dns => false,
+            _ => e == NetError::Refused,
+        }
+}
+
+/// Whether a hop's failure happened below TLS (name resolution, connect): then it says
+/// nothing about certificates or handshakes.
+fn failed_below_tls(h: &HopResult) -> bool {
+    matches!(
+        h.detail.error,
+        Some(
+            NetError::Dns
+                | NetError::Refused
+                | NetError::Timeout
+                | NetError::Unreachable
+                | NetError::PermissionDenied
+        )
+    )
+}
+
+fn service_is_down(s: &ServiceState) -> bool {
+    matches!(
+        s,
+        ServiceState::Inactive
+            | ServiceState::Failed
+            | ServiceState::Exited { .. }
+            | ServiceState::Restarting
+    )
+}
+
+fn service_evidence(c: &Ctx<'_>, name: &str) -> Option<Evidence> {
+    let s = c.service(name)?;
+    let pid = s.pid.map(|p| format!(", pid {p}")).unwrap_or_default();
+    let restarts = s
+        .restarts
+        .map(|r| format!(", {r} restarts"))
+        .unwrap_or_default();
+    Some(Evidence {
+        source: "host:services".into(),
+        fact: format!("{} is {:?}{pid}{restarts} ({})", s.name, s.state, s.detail),
+    })
+}
+
+fn listener_evidence(c: &Ctx<'_>, port: u16) -> Option<(bool, Evidence)> {
+    let ls = c.listeners_on(port)?;
+    let fact = if ls.is_empty() {
+        format!("nothing listens on TCP port {port}")
+    } else {
+        let who: Vec<String> = ls
+            .iter()
+            .map(|l| {
+                let owner = match &l.owner {
+                    crate::host::Owner::Process { pid, name, .. } => format!("{name} (pid {pid})"),
+                    crate::host::Owner::Unknown { reason } => format!("owner unknown: {reason}"),
+                };
+                format!("{}:{} by {owner}", l.addr, l.port)
+            })
+            .collect();
+        format!("listening: {}", who.join(", "))
+    };
+    Some((
+        !ls.is_empty(),
+        Evidence {
+            source: "host:sockets".into(),
+            fact,
+        },
+    ))
+}
+
+/// Red hops that go through the proxy or to the upstream's HTTP side (they share the cause of
+/// an upstream failure).
+///
+/// When the proxy itself is red, the hops through it are its to explain (`proxy_down`), not an
+/// upstream cause's: a dead nginx hides whatever is behind it.
+fn dependents<'a>(c: &Ctx<'a>, roles: &[Role]) -> Vec<&'a HopResult> {
+    let proxy_red = c.by_role(Role::Proxy).any(|h| h.state == State::Fail);
+    c.red()
+        .filter(|h| roles.contains(&h.role))
+        .filter(|h| !(proxy_red && h.role == Role::ViaProxy))
+        .collect()
+}
+
+fn names(hs: &[&HopResult]) -> Vec<String> {
+    hs.iter().map(|h| h.name.clone()).collect()
+}
+
+fn service_of(c: &Ctx<'_>, h: &HopResult) -> Option<String> {
+    c.hop_cfg(&h.name).and_then(|x| x.service.clone())
+}
+
+// A constructor: each argument is one field of `Finding`, named at the call site by position.
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    id: &'static str,
+    title: String,
+    confidence: Confidence,
+    evidence: Vec<Evidence>,
+    explanation: &str,
+    next_steps: Vec<String>,
+    action: Option<String>,
+    explains: Vec<String>,
+) -> Finding {
+    Finding {
+        id,
+        title,
+        severity: State::Fail,
+        confidence,
+        evidence,
+        explanation: explanation.to_string(),
+        next_steps,
+        action,
+        explains,
+    }
+}

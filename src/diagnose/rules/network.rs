@@ -1,0 +1,276 @@
+//! Rules about the network between the hops: firewall DROP/REJECT rules, SELinux denying
+//! nginx's connect, names that do not resolve, TLS that fails.
+
+use super::*;
+
+/// The firewall's blocking rules on a port: `None` when the firewall is unknown, else the
+/// rules (possibly none) with the wanted verdict.
+fn blocking_rules(c: &Ctx<'_>, port: u16, drop: bool) -> Option<Vec<Evidence>> {
+    use crate::host::firewall::Verdict;
+    let fw = c.input.host.firewall?;
+    Some(
+        fw.rules
+            .iter()
+            .filter(|r| r.all_ports || r.ports.contains(&port))
+            .filter(|r| match r.verdict {
+                Verdict::Drop => drop,
+                Verdict::Reject { .. } => !drop,
+                _ => false,
+            })
+            .map(|r| Evidence {
+                source: "host:firewall".into(),
+                fact: format!(
+                    "{:?} {} {} chain {}{}: {}",
+                    r.backend,
+                    r.family,
+                    r.table,
+                    r.chain,
+                    r.hook
+                        .as_deref()
+                        .map(|h| format!(" (hook {h})"))
+                        .unwrap_or_default(),
+                    r.text
+                ),
+            })
+            .collect(),
+    )
+}
+
+/// The first upstream, proxy or dependency hop whose TCP connect failed with `err`: where a
+/// firewall rule would show.
+fn firewalled_hop<'a>(c: &Ctx<'a>, err: NetError) -> Option<&'a HopResult> {
+    c.input.hops.iter().find(|h| {
+        is_tcp_fail(h, err) && matches!(h.role, Role::Upstream | Role::Proxy | Role::Dependency)
+    })
+}
+
+/// `hop`'s name, then the hops that go through it (via-proxy and upstream), once each.
+fn with_dependents(c: &Ctx<'_>, hop: &HopResult) -> Vec<String> {
+    let mut explains = vec![hop.name.clone()];
+    explains.extend(
+        dependents(c, &[Role::ViaProxy, Role::Upstream])
+            .into_iter()
+            .filter(|h| h.name != hop.name)
+            .map(|h| h.name.clone()),
+    );
+    explains
+}
+
+pub(super) fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
+    let hop = firewalled_hop(c, NetError::Timeout)?;
+    let port = port_of(hop)?;
+    let listener = listener_evidence(c, port);
+    let rules = blocking_rules(c, port, true);
+    if listener.as_ref().is_some_and(|(l, _)| !l) {
+        return None;
+    }
+    if rules.as_ref().is_some_and(Vec::is_empty) || (listener.is_none() && rules.is_none()) {
+        // The firewall was read and has no DROP for this port, or nothing is known at all.
+        return None;
+    }
+    let confidence = if listener.is_some() && rules.as_ref().is_some_and(|r| !r.is_empty()) {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut ev = vec![probe_evidence(hop)];
+    ev.extend(listener.map(|(_, e)| e));
+    ev.extend(rules.unwrap_or_default());
+    ev.extend(c.log_evidence(&[Class::UpstreamConnectTimeout]));
+    let explains = with_dependents(c, hop);
+    Some(finding(
+        "firewall_drop",
+        format!(
+            "A firewall drops connections to {} (the port is open)",
+            hop.target
+        ),
+        confidence,
+        ev,
+        "The service listens on the port, yet a connect gets no answer at all: packets are dropped on the way, typically by a firewall DROP rule. nginx then answers 504 after proxy_connect_timeout.",
+        vec![
+            format!(
+                "List the firewall rules for port {port}: nft list ruleset | grep {port}; iptables -S | grep {port}; firewall-cmd --list-all."
+            ),
+            "Remove the DROP rule or reload the firewall from its saved configuration.".into(),
+        ],
+        Some("reload:firewall".into()),
+        explains,
+    ))
+}
+
+pub(super) fn firewall_reject(c: &Ctx<'_>) -> Option<Finding> {
+    let hop = firewalled_hop(c, NetError::Refused)?;
+    let port = port_of(hop)?;
+    let (listening, lev) = listener_evidence(c, port)?;
+    if !listening {
+        return None;
+    }
+    // A listener on another address only is a bind mismatch, not a firewall.
+    let (host, _) = crate::util::split_host_port(&hop.target)?;
+    let ls = c.listeners_on(port)?;
+    let covers = |a: &std::net::IpAddr| match host.parse::<std::net::IpAddr>() {
+        Ok(t) => *a == t || (a.is_unspecified() && a.is_ipv4() == t.is_ipv4()),
+        Err(_) => true,
+    };
+    if !ls.iter().any(|l| covers(&l.addr)) {
+        return None;
+    }
+    let rules = blocking_rules(c, port, false);
+    if rules.as_ref().is_some_and(Vec::is_empty) {
+        // The firewall was read and rejects nothing on this port: the listener table is
+        // probably older than the failure.
+        return None;
+    }
+    let confidence = if rules.is_some() {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut ev = vec![probe_evidence(hop), lev];
+    ev.extend(rules.unwrap_or_default());
+    let explains = with_dependents(c, hop);
+    Some(finding(
+        "firewall_reject",
+        format!(
+            "A firewall rejects connections to {} (the port is open)",
+            hop.target
+        ),
+        confidence,
+        ev,
+        "The service listens on exactly this address, yet connects are refused: a REJECT rule answers in its place.",
+        vec![
+            format!(
+                "List the firewall rules for port {port} (nft list ruleset, iptables -S, firewall-cmd --list-all)."
+            ),
+            "Remove the REJECT rule or reload the firewall from its saved configuration.".into(),
+        ],
+        Some("reload:firewall".into()),
+        explains,
+    ))
+}
+
+pub(super) fn selinux_denies(c: &Ctx<'_>) -> Option<Finding> {
+    use crate::host::selinux::Mode;
+    // Denials that stopped while other upstream failures went on (the boolean was set, then
+    // something else broke) are history.
+    if c.log_superseded(&[Class::PermissionDenied]) {
+        return None;
+    }
+    let lev = c.log_evidence(&[Class::PermissionDenied])?;
+    let mut ev = vec![lev];
+    let mut confidence = Confidence::Medium;
+    if let Some(se) = c.input.host.selinux {
+        if se.mode != Mode::Enforcing {
+            // Without an enforcing SELinux the denial comes from file modes, not from it.
+            return None;
+        }
+        ev.push(Evidence {
+            source: "host:selinux".into(),
+            fact: format!(
+                "SELinux enforcing, httpd_can_network_connect {}",
+                match se.httpd_can_network_connect {
+                    Some(true) => "on",
+                    Some(false) => "off",
+                    None => "unknown",
+                }
+            ),
+        });
+        if se.httpd_can_network_connect == Some(false) {
+            confidence = Confidence::High;
+        }
+    }
+    Some(finding(
+        "selinux_denies",
+        "SELinux forbids nginx to connect upstream".into(),
+        confidence,
+        ev,
+        "connect() fails with 13: Permission denied: with SELinux enforcing, nginx (httpd_t) may not open network connections unless httpd_can_network_connect is on.",
+        vec![
+            "getenforce; getsebool httpd_can_network_connect; ausearch -m avc -ts recent".into(),
+            "setsebool -P httpd_can_network_connect 1 (or label the port: semanage port -a -t http_port_t -p tcp PORT).".into(),
+        ],
+        Some("selinux:httpd_can_network_connect".into()),
+        dependents(c, &[Role::ViaProxy])
+            .iter()
+            .map(|h| h.name.clone())
+            .collect(),
+    ))
+}
+
+pub(super) fn dns_failure(c: &Ctx<'_>) -> Option<Finding> {
+    let failed: Vec<&HopResult> = c
+        .red()
+        .filter(|h| h.kind == HopKind::Dns || h.detail.error == Some(NetError::Dns))
+        .collect();
+    let logs = c.log_evidence(&[Class::DnsFailure]);
+    if failed.is_empty() && logs.is_none() {
+        return None;
+    }
+    if failed.is_empty() && c.red().next().is_none() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = failed.iter().map(|h| probe_evidence(h)).collect();
+    ev.extend(logs);
+    Some(finding(
+        "dns_failure",
+        match failed.first() {
+            Some(h) => format!("Name resolution fails for {}", h.target),
+            None => "nginx cannot resolve an upstream name".into(),
+        },
+        if failed.is_empty() {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        },
+        ev,
+        "A name in the chain does not resolve: clients cannot find the proxy, or nginx cannot find its upstream (it needs a `resolver` directive for names in variables).",
+        vec![
+            "getent hosts NAME; cat /etc/resolv.conf; check the DNS record.".into(),
+            "For proxy_pass with variables, nginx needs `resolver` in its configuration.".into(),
+        ],
+        None,
+        names(&failed),
+    ))
+}
+
+/// TLS fails at a hop (or its certificate is about to expire), or the Document Server does
+/// not trust the storage's certificate.
+pub(super) fn tls_problem(c: &Ctx<'_>) -> Option<Finding> {
+    integration::combine(tls_from_hops(c), integration::storage_tls(c))
+}
+
+fn tls_from_hops(c: &Ctx<'_>) -> Option<Finding> {
+    let bad: Vec<&HopResult> = c.hops_where(|h| {
+        (h.kind == HopKind::Tls && h.state != State::Ok && !failed_below_tls(h))
+            || (h.state == State::Fail && matches!(h.detail.error, Some(NetError::Tls)))
+    });
+    let logs = c.log_evidence(&[Class::UpstreamTls, Class::DsStorageCert]);
+    if bad.is_empty() && logs.is_none() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = bad.iter().map(|h| probe_evidence(h)).collect();
+    ev.extend(logs);
+    let severity = if bad.iter().any(|h| h.state == State::Fail) || bad.is_empty() {
+        State::Fail
+    } else {
+        State::Warn
+    };
+    let mut f = finding(
+        "tls_problem",
+        match bad.first() {
+            Some(h) => format!("TLS problem at {}: {}", h.target, crate::util::shorten(&h.reason, 80)),
+            None => "TLS handshakes to an upstream fail".into(),
+        },
+        if bad.is_empty() { Confidence::Medium } else { Confidence::High },
+        ev,
+        "An expired, wrong-name or untrusted certificate, or https spoken to a plain-HTTP port, breaks the connection before any request is made.",
+        vec![
+            "openssl s_client -connect HOST:PORT -servername NAME to see the certificate.".into(),
+            "Renew or replace the certificate; for https→http mistakes fix the scheme in proxy_pass or the URL.".into(),
+        ],
+        None,
+        bad.iter().filter(|h| h.state == State::Fail).map(|h| h.name.clone()).collect(),
+    );
+    f.severity = severity;
+    Some(f)
+}

@@ -1,0 +1,252 @@
+//! Rules about nginx itself: down, a configuration that fails `nginx -t`, proxy targets that
+//! point where nothing listens, response headers too big for its buffers.
+
+use super::*;
+
+pub(super) fn proxy_down(c: &Ctx<'_>) -> Option<Finding> {
+    let p = c
+        .by_role(Role::Proxy)
+        .find(|h| is_tcp_fail(h, NetError::Refused))?;
+    let mut ev = vec![probe_evidence(p)];
+    let svc = service_of(c, p);
+    let mut conf = Confidence::Medium;
+    if let Some(port) = port_of(p)
+        && let Some((present, e)) = listener_evidence(c, port)
+    {
+        if present {
+            // Something listens but refuses: that is a REJECT rule, not a dead proxy.
+            return None;
+        }
+        ev.push(e);
+        conf = Confidence::High;
+    }
+    if let Some(s) = svc.as_deref().and_then(|s| service_evidence(c, s)) {
+        ev.push(s);
+    }
+    let mut explains = vec![p.name.clone()];
+    explains.extend(
+        c.red()
+            .filter(|h| {
+                h.name != p.name
+                    && (h.role == Role::ViaProxy
+                        || (h.role == Role::Proxy && is_tcp_fail(h, NetError::Refused)))
+            })
+            .map(|h| h.name.clone()),
+    );
+    Some(finding(
+        "proxy_down",
+        format!("nginx does not answer on {}", p.target),
+        conf,
+        ev,
+        "Nothing accepts connections on the proxy's port, so every request fails before it reaches the application.",
+        vec![
+            "Start or restart nginx; if it does not stay up, run `nginx -t` for the configuration error.".into(),
+            "Look at the end of nginx's error log for [emerg] lines (port already in use, missing certificate).".into(),
+        ],
+        Some(format!("restart:{}", svc.unwrap_or_else(|| "nginx".into()))),
+        explains,
+    ))
+}
+
+pub(super) fn proxy_config_invalid(c: &Ctx<'_>) -> Option<Finding> {
+    let n = c.input.host.nginx?;
+    let NginxTest::Failed {
+        message,
+        file,
+        line,
+        hint,
+    } = &n.test
+    else {
+        return None;
+    };
+    let at = match (file, line) {
+        (Some(f), Some(l)) => format!(" at {}:{l}", f.display()),
+        (Some(f), None) => format!(" in {}", f.display()),
+        _ => String::new(),
+    };
+    let mut steps = vec![format!(
+        "Fix the error{at}, then run `nginx -t` again before reloading."
+    )];
+    if let Some(h) = hint {
+        steps.push(h.clone());
+    }
+    steps.push("Until it is fixed, a reload or restart of nginx will fail (a running nginx keeps the old config).".into());
+    Some(finding(
+        "proxy_config_invalid",
+        format!(
+            "nginx configuration test fails: {}",
+            crate::util::shorten(message, 100)
+        ),
+        Confidence::High,
+        vec![Evidence {
+            source: "host:nginx -t".into(),
+            fact: format!("{message}{at}"),
+        }],
+        "nginx refuses to load a configuration that fails its test: the next reload or restart will not take it.",
+        steps,
+        None,
+        c.by_role(Role::Proxy)
+            .filter(|h| h.state == State::Fail)
+            .map(|h| h.name.clone())
+            .collect(),
+    ))
+}
+
+pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
+    let via502: Vec<&HopResult> = c
+        .red()
+        .filter(|h| h.role == Role::ViaProxy && h.detail.http_status == Some(502))
+        .collect();
+    if via502.is_empty() {
+        return None;
+    }
+    let upstream_ok = c
+        .by_role(Role::Upstream)
+        .filter(|h| h.kind != HopKind::Tcp)
+        .any(|h| h.state == State::Ok);
+    let bad: Vec<&crate::host::nginx::TargetMapping> = c
+        .input
+        .host
+        .targets
+        .map(|t| {
+            t.iter()
+                .filter(|m| {
+                    matches!(
+                        m.status,
+                        TargetStatus::NoListener
+                            | TargetStatus::OtherAddress
+                            | TargetStatus::UnixSocketMissing
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if bad.is_empty() && !(upstream_ok && c.input.host.targets.is_none()) {
+        return None;
+    }
+    if !upstream_ok && !bad.is_empty() && c.by_role(Role::Upstream).any(|h| h.state == State::Fail)
+    {
+        // The application itself is down: service_down explains it better.
+        return None;
+    }
+    // Other 502 causes in the log explain it better when the mapping shows nothing wrong.
+    let other_causes = [
+        Class::HeaderTooBig,
+        Class::InvalidResponse,
+        Class::PermissionDenied,
+        Class::UpstreamTls,
+    ];
+    let current = |cl: &Class| c.log_count(&[*cl]) > 0 && !c.log_superseded(&[*cl]);
+    if bad.is_empty() && other_causes.iter().any(current) {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = via502.iter().map(|h| probe_evidence(h)).collect();
+    ev.extend(
+        c.by_role(Role::Upstream)
+            .filter(|h| h.state == State::Ok)
+            .map(probe_evidence),
+    );
+    for m in &bad {
+        let elsewhere: Vec<&str> = m.listeners.iter().map(|l| l.endpoint.as_str()).collect();
+        let tail = if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!("; listening instead: {}", elsewhere.join(", "))
+        };
+        let via = m
+            .upstream
+            .as_deref()
+            .map(|u| format!(" (upstream {u})"))
+            .unwrap_or_default();
+        let status = match m.status {
+            TargetStatus::NoListener => "nothing listens there",
+            TargetStatus::OtherAddress => "the port listens on another address only",
+            TargetStatus::UnixSocketMissing => "the socket file does not exist",
+            _ => "not reachable",
+        };
+        ev.push(Evidence {
+            source: "host:nginx".into(),
+            fact: format!(
+                "server {} location {} {} → {}{via}: {status}{tail}",
+                m.server, m.location, m.directive, m.endpoint
+            ),
+        });
+    }
+    // Where the application really answers: the upstream hops that are green.
+    let real: Vec<String> = c
+        .by_role(Role::Upstream)
+        .filter(|h| h.kind == HopKind::Tcp && h.state == State::Ok)
+        .map(|h| h.target.clone())
+        .collect();
+    if !bad.is_empty() && !real.is_empty() {
+        ev.push(Evidence {
+            source: "probe".into(),
+            fact: format!(
+                "the application answers on {}: point proxy_pass / the upstream there",
+                real.join(", ")
+            ),
+        });
+    }
+    let title = match bad.first() {
+        Some(m) => format!("nginx proxies to {} where nothing listens", m.endpoint),
+        None => "nginx gets no answer upstream while the application answers directly".into(),
+    };
+    Some(finding(
+        "proxy_target_mismatch",
+        title,
+        if bad.is_empty() || !upstream_ok { Confidence::Medium } else { Confidence::High },
+        ev,
+        "nginx's proxy_pass / upstream points at an address or port where the application does not listen, while the application itself answers on its real address.",
+        vec![
+            "Compare proxy_pass / upstream servers with where the application listens (ports pane, ss -ltnp).".into(),
+            "Fix the address in the nginx configuration, run nginx -t, then reload nginx.".into(),
+        ],
+        None,
+        names(&via502),
+    ))
+}
+
+pub(super) fn header_buffer_too_small(c: &Ctx<'_>) -> Option<Finding> {
+    // Headers too big, then (buffers raised, or not) the upstream failing otherwise: the
+    // 502s are no longer this.
+    if c.log_superseded(&[Class::HeaderTooBig]) {
+        return None;
+    }
+    let lev = c.log_evidence(&[Class::HeaderTooBig])?;
+    let mut ev = vec![lev];
+    if let Some(n) = c.input.host.nginx {
+        let sizes: Vec<String> = n
+            .proxied_locations()
+            .map(|(_, l)| {
+                format!(
+                    "{} proxy_buffer_size {}",
+                    l.path, l.settings.buffer_size.value
+                )
+            })
+            .collect();
+        if !sizes.is_empty() {
+            ev.push(Evidence {
+                source: "host:nginx".into(),
+                fact: sizes.join("; "),
+            });
+        }
+    }
+    let via: Vec<&HopResult> = c
+        .red()
+        .filter(|h| h.role == Role::ViaProxy && h.detail.http_status == Some(502))
+        .collect();
+    ev.extend(via.iter().map(|h| probe_evidence(h)));
+    Some(finding(
+        "header_buffer_too_small",
+        "The application's response headers do not fit nginx's proxy buffer".into(),
+        if via.is_empty() { Confidence::Medium } else { Confidence::High },
+        ev,
+        "nginx reads the upstream's response headers into proxy_buffer_size (4k or 8k by default); larger headers (big cookies, long CSP) make it answer 502.",
+        vec![
+            "Raise the buffers in the location: proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k;".into(),
+            "Run nginx -t and reload nginx.".into(),
+        ],
+        Some("reload:nginx".into()),
+        names(&via),
+    ))
+}

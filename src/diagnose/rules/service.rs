@@ -1,0 +1,383 @@
+//! Rules about the application behind nginx and what it needs: a service down, starting,
+//! hung, a dependency (database, queue) down, or no Document Server on this box at all.
+
+use super::*;
+
+/// The upstream TCP hop refused, with what the host says about it.
+struct Refusal<'a> {
+    hop: &'a HopResult,
+    listening: Option<bool>,
+    listener_ev: Option<Evidence>,
+    service: Option<String>,
+}
+
+fn upstream_refusal<'a>(c: &Ctx<'a>) -> Option<Refusal<'a>> {
+    let hop = c
+        .by_role(Role::Upstream)
+        .find(|h| is_tcp_fail(h, NetError::Refused))?;
+    let (listening, listener_ev) = match port_of(hop).and_then(|p| listener_evidence(c, p)) {
+        Some((l, e)) => (Some(l), Some(e)),
+        None => (None, None),
+    };
+    Some(Refusal {
+        hop,
+        listening,
+        listener_ev,
+        service: service_of(c, hop),
+    })
+}
+
+fn upstream_explains(c: &Ctx<'_>, first: &HopResult) -> Vec<String> {
+    let mut v = vec![first.name.clone()];
+    for h in dependents(c, &[Role::Upstream, Role::ViaProxy]) {
+        if h.name != first.name {
+            v.push(h.name.clone());
+        }
+    }
+    v
+}
+
+pub(super) fn service_down(c: &Ctx<'_>) -> Option<Finding> {
+    let r = upstream_refusal(c)?;
+    if r.listening == Some(true) {
+        return None;
+    }
+    let state = r
+        .service
+        .as_deref()
+        .and_then(|s| c.service(s))
+        .map(|s| s.state.clone());
+    if matches!(state, Some(ServiceState::Active | ServiceState::Activating)) {
+        return None; // service_starting
+    }
+    let mut ev = vec![probe_evidence(r.hop)];
+    ev.extend(r.listener_ev.clone());
+    let mut signals = 0;
+    if r.listening == Some(false) {
+        signals += 1;
+    }
+    if let Some(s) = r.service.as_deref().and_then(|s| service_evidence(c, s)) {
+        if state.as_ref().is_some_and(service_is_down) {
+            signals += 1;
+        }
+        ev.push(s);
+    }
+    ev.extend(c.log_evidence(&[
+        Class::UpstreamRefused,
+        Class::SocketMissing,
+        Class::NoLiveUpstreams,
+    ]));
+    let conf = match signals {
+        2 => Confidence::High,
+        1 => Confidence::Medium,
+        _ => Confidence::Low,
+    };
+    let name = r.service.clone().unwrap_or_else(|| r.hop.name.clone());
+    Some(finding(
+        "service_down",
+        format!("{name} is down: nothing listens on {}", r.hop.target),
+        conf,
+        ev,
+        "nginx forwards to a port where nothing listens, so it answers 502 Bad Gateway to every request.",
+        vec![
+            format!("Restart {name} and watch whether it stays up."),
+            format!(
+                "If it exits again, read its log (journalctl -u {name} / supervisor log / docservice/out.log)."
+            ),
+        ],
+        r.service.map(|s| format!("restart:{s}")),
+        upstream_explains(c, r.hop),
+    ))
+}
+
+pub(super) fn service_starting(c: &Ctx<'_>) -> Option<Finding> {
+    let r = upstream_refusal(c)?;
+    if r.listening == Some(true) {
+        return None;
+    }
+    let svc = c.service(r.service.as_deref()?)?;
+    if !matches!(svc.state, ServiceState::Active | ServiceState::Activating) {
+        return None;
+    }
+    let mut ev = vec![probe_evidence(r.hop)];
+    ev.extend(r.listener_ev.clone());
+    ev.extend(service_evidence(c, &svc.name));
+    let deps: Vec<&HopResult> = c
+        .by_role(Role::Dependency)
+        .filter(|h| h.state == State::Fail)
+        .collect();
+    ev.extend(deps.iter().map(|h| probe_evidence(h)));
+    Some(finding(
+        "service_starting",
+        format!("{} runs but does not listen on {} yet", svc.name, r.hop.target),
+        if deps.is_empty() { Confidence::Medium } else { Confidence::High },
+        ev,
+        "The Document Server opens its port only after RabbitMQ, the database and Redis are connected; until then nginx gets refused.",
+        vec![
+            "Check RabbitMQ (:5672) and PostgreSQL (:5432): are they running and reachable?".into(),
+            "Read docservice/out.log for [AMQP] or database errors; give it a minute after a restart.".into(),
+        ],
+        None,
+        upstream_explains(c, r.hop),
+    ))
+}
+
+pub(super) fn service_hung(c: &Ctx<'_>) -> Option<Finding> {
+    let tcp_ok = c
+        .by_role(Role::Upstream)
+        .any(|h| h.kind == HopKind::Tcp && h.state == State::Ok);
+    let timed_out: Vec<&HopResult> = c
+        .by_role(Role::Upstream)
+        .filter(|h| {
+            h.kind != HopKind::Tcp
+                && h.state == State::Fail
+                && h.detail.error == Some(NetError::Timeout)
+        })
+        .collect();
+    let gw504: Vec<&HopResult> = c
+        .red()
+        .filter(|h| h.role == Role::ViaProxy && h.detail.http_status == Some(504))
+        .collect();
+    let read_timeouts = c.log_count(&[Class::UpstreamReadTimeout]);
+    if !tcp_ok || (timed_out.is_empty() && (gw504.is_empty() || read_timeouts == 0)) {
+        return None;
+    }
+    let first = timed_out.first().or(gw504.first())?;
+    let mut ev: Vec<Evidence> = timed_out
+        .iter()
+        .chain(gw504.iter())
+        .map(|h| probe_evidence(h))
+        .collect();
+    ev.extend(
+        c.by_role(Role::Upstream)
+            .filter(|h| h.kind == HopKind::Tcp)
+            .map(probe_evidence),
+    );
+    ev.extend(c.log_evidence(&[Class::UpstreamReadTimeout]));
+    let svc = service_of(c, first);
+    if let Some(s) = svc.as_deref().and_then(|s| service_evidence(c, s)) {
+        ev.push(s);
+    }
+    if let Some(p) = c.input.host.processes {
+        for pr in p
+            .chain
+            .iter()
+            .filter(|p| matches!(p.state, 'T' | 'D') || p.cpu_percent > 90.0)
+        {
+            ev.push(Evidence {
+                source: "host:processes".into(),
+                fact: format!(
+                    "{} (pid {}) state {} CPU {:.0} %",
+                    pr.name, pr.pid, pr.state, pr.cpu_percent
+                ),
+            });
+        }
+    }
+    Some(finding(
+        "service_hung",
+        format!("{} accepts connections but does not answer", svc.clone().unwrap_or_else(|| first.name.clone())),
+        if !timed_out.is_empty() && (read_timeouts > 0 || !gw504.is_empty()) {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        ev,
+        "The port is open (the kernel accepts) but the process never answers: it is stuck, overloaded or stopped (SIGSTOP). nginx gives up after proxy_read_timeout with 504.",
+        vec![
+            "Look at the process: CPU at 100 %? state T (stopped) or D (waiting on disk)?".into(),
+            "Restart the service; if it hangs again, capture its log and a stack (e.g. kill -USR2 / node --inspect) first.".into(),
+        ],
+        svc.map(|s| format!("restart:{s}")),
+        timed_out.iter().chain(gw504.iter()).map(|h| h.name.clone()).collect(),
+    ))
+}
+
+pub(super) fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
+    let health_false: Vec<&HopResult> = c.hops_where(|h| h.detail.health == Some(false));
+    let deps: Vec<&HopResult> = c
+        .by_role(Role::Dependency)
+        .filter(|h| h.state == State::Fail)
+        .collect();
+    let dep_logs = c.log_count(&[
+        Class::DsRabbitmq,
+        Class::DsDatabase,
+        Class::DsRedis,
+        Class::DsHealthcheck,
+    ]);
+    if health_false.is_empty() && deps.is_empty() && dep_logs == 0 {
+        return None;
+    }
+    // Logs alone, with every hop green, are history rather than an outage.
+    if health_false.is_empty() && deps.is_empty() && c.red().next().is_none() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = health_false
+        .iter()
+        .chain(deps.iter())
+        .map(|h| probe_evidence(h))
+        .collect();
+    ev.extend(c.log_evidence(&[
+        Class::DsRabbitmq,
+        Class::DsDatabase,
+        Class::DsRedis,
+        Class::DsHealthcheck,
+    ]));
+    let mut explains = names(&health_false);
+    explains.extend(names(&deps));
+    if !deps.is_empty() {
+        // docservice does not listen until its dependencies are up.
+        explains.extend(names(&dependents(c, &[Role::Upstream, Role::ViaProxy])));
+    } else {
+        explains.extend(
+            c.red()
+                .filter(|h| h.detail.health == Some(false))
+                .map(|h| h.name.clone()),
+        );
+    }
+    explains.dedup();
+    let dep_service = deps.first().and_then(|h| service_of(c, h));
+    let what = match (deps.first(), health_false.is_empty()) {
+        (Some(d), _) => format!("{} is down ({})", d.name, d.target),
+        (None, false) => {
+            "the Document Server reports a failed dependency (healthcheck false)".into()
+        }
+        (None, true) => "the Document Server log shows dependency errors".into(),
+    };
+    let signals = usize::from(!health_false.is_empty())
+        + usize::from(!deps.is_empty())
+        + usize::from(dep_logs > 0);
+    Some(finding(
+        "dependency_down",
+        format!("Dependency failure: {what}"),
+        match signals {
+            0 | 1 => Confidence::Medium,
+            _ => Confidence::High,
+        },
+        ev,
+        "The Document Server needs PostgreSQL, RabbitMQ and Redis (and its storage). /healthcheck answers false when one fails; when RabbitMQ or the database is down at start, docservice never listens and nginx answers 502.",
+        vec![
+            "Check postgresql, rabbitmq-server and redis-server: running? listening on 5432 / 5672 / 6379?".into(),
+            "Read docservice/out.log for [AMQP], sqlQuery or Redis errors.".into(),
+            "After the dependency is back, restart ds-docservice so it reconnects.".into(),
+        ],
+        dep_service.map(|s| format!("restart:{s}")),
+        explains,
+    ))
+}
+
+/// Ports the upstream hops (the application behind nginx) connect to.
+fn upstream_ports(c: &Ctx<'_>) -> Vec<u16> {
+    let mut v = Vec::new();
+    for h in c.input.cfg.hops.iter().filter(|h| h.role == Role::Upstream) {
+        let port = if h.kind.uses_url() {
+            h.url
+                .as_deref()
+                .and_then(|u| crate::util::UrlParts::parse(u).ok())
+                .map(|u| u.port)
+        } else {
+            h.target
+                .as_deref()
+                .and_then(crate::util::split_host_port)
+                .map(|(_, p)| p)
+        };
+        if let Some(p) = port.filter(|p| !v.contains(p)) {
+            v.push(p);
+        }
+    }
+    v
+}
+
+/// The configured chain is an ONLYOFFICE one, and nothing of a Document Server is on this box:
+/// no local.json, nothing listening on the upstream ports, no service manager that knows its
+/// services, no docservice/converter process. Then the red hops are not an outage but a
+/// profile that does not fit the box (see `PREMISES` in the module above). Every fact must be
+/// known: one unknown part (no permission, a tool missing) and this finding stays silent.
+pub(super) fn docserver_not_found(c: &Ctx<'_>) -> Option<Finding> {
+    use crate::host::services::Answered;
+    let cfg = c.input.cfg;
+    let ds_chain = cfg
+        .hops
+        .iter()
+        .any(|h| matches!(h.kind, HopKind::DocserverHealth | HopKind::DocserverCommand));
+    if !ds_chain || c.red().next().is_none() {
+        return None;
+    }
+    let local = &cfg.onlyoffice.local_json;
+    match std::fs::symlink_metadata(local) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        _ => return None,
+    }
+    let mut ev = vec![Evidence {
+        source: "host:files".into(),
+        fact: format!("no {} (the Document Server's settings)", local.display()),
+    }];
+    let ports = upstream_ports(c);
+    if ports.is_empty() {
+        return None;
+    }
+    for p in &ports {
+        match listener_evidence(c, *p) {
+            Some((false, e)) => ev.push(e),
+            _ => return None,
+        }
+    }
+    let mut ds_services: Vec<String> = Vec::new();
+    for s in cfg
+        .hops
+        .iter()
+        .filter(|h| h.role == Role::Upstream)
+        .filter_map(|h| h.service.clone())
+    {
+        if !ds_services.contains(&s) {
+            ds_services.push(s);
+        }
+    }
+    for name in &ds_services {
+        let s = c.service(name)?;
+        if s.backend != Answered::None || crate::host::cmd::looks_like_permission(&s.detail) {
+            return None;
+        }
+        ev.push(Evidence {
+            source: "host:services".into(),
+            fact: format!("no service manager knows {name} ({})", s.detail),
+        });
+    }
+    if let Some(p) = c.input.host.processes {
+        if p.chain
+            .iter()
+            .any(|x| matches!(x.role.as_deref(), Some("docservice" | "converter")))
+        {
+            return None;
+        }
+        ev.push(Evidence {
+            source: "host:processes".into(),
+            fact: format!(
+                "no Document Server process (docservice, converter) among {} processes",
+                p.total
+            ),
+        });
+    }
+    let mut f = finding(
+        "docserver_not_found",
+        "No ONLYOFFICE Document Server found on this box".into(),
+        if c.input.host.processes.is_some() {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        ev,
+        "The chain being checked is an ONLYOFFICE Document Server behind nginx (the built-in profile, or this config), but nothing of a Document Server is here: its red hops describe a chain this box does not have, not an outage. Point the tool at the chain this box serves.",
+        vec![
+            "Another application behind nginx: triage502 --profile generic --proxy-url URL --app-url URL (or `check` with the same options).".into(),
+            "A Document Server elsewhere (another host, a container, other ports): `triage502 config init FILE`, edit its hops and services, then run with --config FILE.".into(),
+            "Its settings in another place: set [onlyoffice] local_json in the config.".into(),
+        ],
+        None,
+        c.red()
+            .filter(|h| matches!(h.role, Role::Upstream | Role::ViaProxy | Role::Dependency))
+            .map(|h| h.name.clone())
+            .collect(),
+    );
+    f.severity = State::Warn;
+    Some(f)
+}
