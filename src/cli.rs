@@ -149,7 +149,19 @@ pub fn main() -> i32 {
             // usage errors of `check` so monitoring never reads them as CRITICAL.
             return match e.kind() {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
-                _ => 3,
+                _ => match check_format_in(std::env::args().skip(1)) {
+                    // `check --format nagios|json` still answers in its format.
+                    Some(f) if f != CheckFormat::Text => {
+                        let msg = e.to_string();
+                        let first = msg
+                            .lines()
+                            .map(|l| l.trim_start_matches("error: ").trim())
+                            .find(|l| !l.is_empty())
+                            .unwrap_or("invalid command line");
+                        check_unusable(f, &format!("usage: {first}"))
+                    }
+                    _ => 3,
+                },
             };
         }
     };
@@ -213,6 +225,77 @@ fn write_out(out: Option<&PathBuf>, text: &str) -> i32 {
     }
 }
 
+/// `check` could not run a round: one status line (nagios), one JSON object of the usual
+/// shape (json) or nothing more (text: the reason is on stderr already); exit 3 (UNKNOWN).
+fn check_unusable(format: CheckFormat, why: &str) -> i32 {
+    let why = crate::util::shorten(why, 300);
+    match format {
+        CheckFormat::Text => {}
+        CheckFormat::Nagios => {
+            let line = crate::sanitize::field(&format!("TRIAGE502 UNKNOWN - {why}"));
+            write_out(None, &format!("{}\n", line.replace('|', "/")));
+        }
+        CheckFormat::Json => {
+            let v = serde_json::json!({
+                "schema": 1,
+                "host": crate::report::host_name(),
+                "at": chrono::Utc::now().to_rfc3339(),
+                "state": crate::probe::State::Unknown,
+                "exit_code": 3,
+                "error": why,
+                "hops": [],
+                "findings": [],
+                "all_clear": false,
+                "unchecked": [],
+            });
+            write_out(None, &(crate::sanitize::json_pretty(&v) + "\n"));
+        }
+    }
+    3
+}
+
+/// The `--format` of a `check` command line clap refused, when it can be read: `check` as
+/// the first word that is not an option or an option's value, then `--format X`.
+fn check_format_in(args: impl Iterator<Item = String>) -> Option<CheckFormat> {
+    // The global options that take a value.
+    const VALUED: [&str; 5] = [
+        "--config",
+        "--profile",
+        "--proxy-url",
+        "--app-url",
+        "--theme",
+    ];
+    let args: Vec<String> = args.collect();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if VALUED.contains(&a.as_str()) {
+            i += 2;
+            continue;
+        }
+        if a.starts_with('-') {
+            i += 1;
+            continue;
+        }
+        if a != "check" {
+            return None;
+        }
+        let rest = &args[i + 1..];
+        let value = rest.iter().enumerate().find_map(|(j, x)| {
+            if x == "--format" {
+                rest.get(j + 1).cloned()
+            } else {
+                x.strip_prefix("--format=").map(str::to_string)
+            }
+        });
+        return match value.as_deref() {
+            Some(v) => CheckFormat::from_str(v, true).ok(),
+            None => Some(CheckFormat::Text),
+        };
+    }
+    None
+}
+
 /// Load the config and run one round of the engine (for `check` and `report`).
 fn one_round(g: &Global) -> Result<crate::engine::State, i32> {
     let (cfg, source) = load(g)?;
@@ -234,26 +317,25 @@ pub fn run(cli: Cli) -> i32 {
             crate::tui::run(Arc::new(cfg), source.to_string())
         }
         Some(Command::Check { format }) => {
-            // An unusable config is UNKNOWN (3); monitoring reads the first line of stdout.
-            if format == CheckFormat::Nagios
-                && let Err(e) = load_quiet(&cli.global)
-            {
-                crate::say_err!("triage502: invalid configuration\n{e}");
-                let first = e.to_string();
-                let first = first.lines().next().unwrap_or("unusable configuration");
-                write_out(
-                    None,
-                    &format!(
-                        "TRIAGE502 UNKNOWN - invalid configuration: {}\n",
-                        crate::util::shorten(first, 300)
-                    ),
-                );
-                return 3;
-            }
-            let state = match one_round(&cli.global) {
-                Ok(s) => s,
-                Err(code) => return code,
+            // Every early error is UNKNOWN (3) in the format asked for: monitoring reads
+            // stdout, and a plugin that prints nothing shows "(No output returned from plugin)".
+            let (cfg, source) = match load_quiet(&cli.global) {
+                Ok(x) => x,
+                Err(e) => {
+                    crate::say_err!("triage502: invalid configuration\n{e}");
+                    let first = e.to_string();
+                    let first = first.lines().next().unwrap_or("unusable configuration");
+                    return check_unusable(format, &format!("invalid configuration: {first}"));
+                }
             };
+            let rt = match crate::util::runtime() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    crate::say_err!("triage502: {e}");
+                    return check_unusable(format, &format!("cannot start: {e}"));
+                }
+            };
+            let state = rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string()));
             let code = crate::report::overall(&state).nagios_code();
             let text = match format {
                 CheckFormat::Text => crate::report::check_text(&state),

@@ -337,3 +337,78 @@ fn output_into_a_closed_pipe_is_no_panic() {
         assert_ne!(o.status.code(), Some(101), "{args:?}: {err}");
     }
 }
+
+/// `check --format nagios|json` answers in its format whatever stops it early: one status
+/// line or one JSON object of the usual shape on stdout, exit 3.
+#[test]
+fn check_early_errors_answer_in_the_format_asked() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let bad = d.path().join("bad.toml");
+    std::fs::write(&bad, "profile = \"x\"\n\n[probe]\ninterval_msec = 3\n").expect("write");
+    let refused = d.path().join("refused.toml");
+    std::fs::write(&refused, "").expect("write");
+    std::fs::set_permissions(
+        &refused,
+        std::os::unix::fs::PermissionsExt::from_mode(0o666),
+    )
+    .expect("chmod");
+    let bad_s = bad.to_str().expect("utf8");
+    let refused_s = refused.to_str().expect("utf8");
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["--config", bad_s],
+            format!("invalid configuration: {bad_s}:4: "),
+        ),
+        (
+            vec!["--config", refused_s],
+            format!("invalid configuration: {refused_s}: "),
+        ),
+        (vec!["--profile", "bogus"], "unknown profile 'bogus'".into()),
+        (
+            vec!["--config", "/nonexistent/x.toml"],
+            "no such file".into(),
+        ),
+    ];
+    for (pre, want) in &cases {
+        let mut args = pre.clone();
+        args.extend(["check", "--format", "nagios"]);
+        let o = run(&args, d.path());
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout).to_string();
+        assert_eq!(out.lines().count(), 1, "{args:?}: one line: {out}");
+        assert!(out.starts_with("TRIAGE502 UNKNOWN - "), "{args:?}: {out}");
+        assert!(out.contains(want.as_str()), "{args:?}: {want} in {out}");
+
+        let mut args = pre.clone();
+        args.extend(["check", "--format", "json"]);
+        let o = run(&args, d.path());
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", text(&o));
+        let v: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {o:?}"));
+        assert_eq!(v["schema"], 1, "{v}");
+        assert_eq!(v["state"], "UNKNOWN", "{v}");
+        assert_eq!(v["exit_code"], 3, "{v}");
+        assert!(
+            v["error"]
+                .as_str()
+                .is_some_and(|e| e.contains(want.as_str())),
+            "{v}"
+        );
+        assert_eq!(v["hops"], serde_json::json!([]), "{v}");
+        assert_eq!(v["findings"], serde_json::json!([]), "{v}");
+    }
+    // A command line clap refuses is still answered in the format asked.
+    let o = run(&["check", "--format", "nagios", "--bogus"], d.path());
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.starts_with("TRIAGE502 UNKNOWN - usage: "), "{out}");
+    assert!(out.contains("--bogus"), "{out}");
+    let o = run(&["check", "--format=json", "--bogus"], d.path());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["exit_code"], 3, "{v}");
+    // The text format keeps stdout for the table: the reason is on stderr.
+    let o = run(&["--config", bad_s, "check"], d.path());
+    assert_eq!(o.status.code(), Some(3));
+    assert!(o.stdout.is_empty(), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(":4:"));
+}
