@@ -30,15 +30,20 @@ pub struct Global {
     /// nobody else.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Embedded profile: onlyoffice, or generic (needs --proxy-url and --app-url).
+    /// Embedded profile: onlyoffice, or generic (implied by --proxy-url and --app-url).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Public URL through the proxy (generic profile).
+    /// Public URL through the proxy; with --app-url it builds the generic profile.
     #[arg(long, global = true, value_name = "URL")]
     pub proxy_url: Option<String>,
-    /// URL of the application behind the proxy (generic profile).
+    /// URL of the application behind the proxy (its path is what is asked); implies the
+    /// generic profile.
     #[arg(long, global = true, value_name = "URL")]
     pub app_url: Option<String>,
+    /// What a healthy application answers (generic profile; default 200), through the proxy
+    /// and directly. A path in --app-url / --proxy-url says what is asked.
+    #[arg(long, global = true, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(100..=599))]
+    pub app_expect_status: Option<u16>,
     /// Refuse every recovery action.
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -54,6 +59,7 @@ impl Global {
             profile: self.profile.clone(),
             proxy_url: self.proxy_url.clone(),
             app_url: self.app_url.clone(),
+            app_expect_status: self.app_expect_status,
         }
     }
 }
@@ -170,9 +176,29 @@ pub fn main() -> i32 {
 
 fn load(g: &Global) -> Result<(config::Config, config::Source), i32> {
     load_quiet(g).map_err(|e| {
-        crate::say_err!("triage502: invalid configuration\n{e}");
+        say_load_error(&e);
         3
     })
+}
+
+/// A config that cannot be used, on stderr: a usage error in one line, else every problem.
+fn say_load_error(e: &config::LoadError) {
+    if e.is_usage() {
+        crate::say_err!("triage502: {e}");
+    } else {
+        crate::say_err!("triage502: invalid configuration\n{e}");
+    }
+}
+
+/// The first line of a load error, for `check`'s one status line.
+fn load_error_line(e: &config::LoadError) -> String {
+    let all = e.to_string();
+    let first = all.lines().next().unwrap_or("unusable configuration");
+    if e.is_usage() {
+        first.to_string()
+    } else {
+        format!("invalid configuration: {first}")
+    }
 }
 
 /// The effective config with the command line's overrides, or why it is unusable.
@@ -322,10 +348,8 @@ pub fn run(cli: Cli) -> i32 {
             let (cfg, source) = match load_quiet(&cli.global) {
                 Ok(x) => x,
                 Err(e) => {
-                    crate::say_err!("triage502: invalid configuration\n{e}");
-                    let first = e.to_string();
-                    let first = first.lines().next().unwrap_or("unusable configuration");
-                    return check_unusable(format, &format!("invalid configuration: {first}"));
+                    say_load_error(&e);
+                    return check_unusable(format, &load_error_line(&e));
                 }
             };
             let rt = match crate::util::runtime() {
@@ -486,6 +510,10 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
                     c.services.len()
                 );
                 0
+            }
+            Err(e) if e.is_usage() => {
+                say_load_error(&e);
+                3
             }
             Err(e) => {
                 crate::say_err!("{e}");
