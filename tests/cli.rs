@@ -498,6 +498,16 @@ impl Drop for TestNginx {
     }
 }
 
+impl TestNginx {
+    /// The `[nginx]` section that reaches this nginx.
+    fn section(&self) -> String {
+        let d = self._dir.path().display();
+        format!(
+            "[nginx]\nbinary = \"/usr/sbin/nginx\"\nconfig = \"{d}/nginx.conf\"\nprefix = \"{d}\"\n"
+        )
+    }
+}
+
 /// The status of `GET path` on 127.0.0.1:port.
 fn http_status(port: u16, path: &str) -> Option<u16> {
     use std::io::{Read, Write};
@@ -639,4 +649,55 @@ fn urls_imply_the_generic_profile_against_a_real_nginx() {
     );
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("--profile generic cannot be combined with --config"));
+}
+
+/// `host` and the walkthrough speak words, not the Debug names of enums (`from NginxDashT`,
+/// `OtherAddress: …`, `(Supervisor)`, `High confidence`).
+#[test]
+fn host_and_walkthrough_use_words_not_debug_names() {
+    let app = test_app();
+    let Some(ngx) = TestNginx::start(app) else {
+        return;
+    };
+    let d = tempfile::tempdir().expect("tempdir");
+    let cfg = d.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "{}[[hop]]\nname = \"proxy\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:{}\"\n",
+            ngx.section(),
+            ngx.port
+        ),
+    )
+    .expect("write");
+    let p = cfg.to_str().expect("utf8");
+    let o = run(&["--config", p, "host"], d.path());
+    let t = text(&o);
+    assert!(t.contains("upstreams, from nginx -T "), "{t}");
+    let o = run(&["--config", p, "check"], d.path());
+    let c = text(&o);
+    assert!(
+        c.contains(&format!("proxy_pass → 127.0.0.1:{app} — listening")),
+        "{c}"
+    );
+    for debug in [
+        "NginxDashT",
+        "Files ",
+        "OtherAddress",
+        "NoListener",
+        "(Supervisor",
+        "(Systemd",
+        "(None)",
+        "Nftables",
+        "Iptables",
+        "Enforcing",
+        "Absent",
+        "High",
+        "Medium",
+        "Low ",
+        "TLSv1",
+    ] {
+        assert!(!t.contains(debug), "{debug} in host output:\n{t}");
+        assert!(!c.contains(debug), "{debug} in check output:\n{c}");
+    }
 }
