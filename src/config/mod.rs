@@ -240,6 +240,10 @@ pub struct Hop {
     /// Accept certificates that do not verify (still reported as WARN).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure: bool,
+    /// PEM file of the CA (or CAs) that issued this hop's certificate, trusted besides the
+    /// system's for this hop only (internal CAs); `tls` hops and `https` URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
     /// Name of the service (in `[[service]]`) behind this hop, for diagnosis and actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
@@ -689,6 +693,7 @@ pub fn generic(sel: &Selector) -> Result<Config, LoadError> {
         expect_body: None,
         timeout_ms: None,
         insecure: false,
+        ca_file: None,
         service: None,
     };
     if pu.host.parse::<std::net::IpAddr>().is_err() {
