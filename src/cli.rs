@@ -30,15 +30,20 @@ pub struct Global {
     /// nobody else.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Embedded profile: onlyoffice, or generic (needs --proxy-url and --app-url).
+    /// Embedded profile: onlyoffice, or generic (implied by --proxy-url and --app-url).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Public URL through the proxy (generic profile).
+    /// Public URL through the proxy; with --app-url it builds the generic profile.
     #[arg(long, global = true, value_name = "URL")]
     pub proxy_url: Option<String>,
-    /// URL of the application behind the proxy (generic profile).
+    /// URL of the application behind the proxy (its path is what is asked); implies the
+    /// generic profile.
     #[arg(long, global = true, value_name = "URL")]
     pub app_url: Option<String>,
+    /// What a healthy application answers (generic profile; default 200), through the proxy
+    /// and directly. A path in --app-url / --proxy-url says what is asked.
+    #[arg(long, global = true, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(100..=599))]
+    pub app_expect_status: Option<u16>,
     /// Refuse every recovery action.
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -54,6 +59,7 @@ impl Global {
             profile: self.profile.clone(),
             proxy_url: self.proxy_url.clone(),
             app_url: self.app_url.clone(),
+            app_expect_status: self.app_expect_status,
         }
     }
 }
@@ -149,7 +155,19 @@ pub fn main() -> i32 {
             // usage errors of `check` so monitoring never reads them as CRITICAL.
             return match e.kind() {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
-                _ => 3,
+                _ => match check_format_in(std::env::args().skip(1)) {
+                    // `check --format nagios|json` still answers in its format.
+                    Some(f) if f != CheckFormat::Text => {
+                        let msg = e.to_string();
+                        let first = msg
+                            .lines()
+                            .map(|l| l.trim_start_matches("error: ").trim())
+                            .find(|l| !l.is_empty())
+                            .unwrap_or("invalid command line");
+                        check_unusable(f, &format!("usage: {first}"))
+                    }
+                    _ => 3,
+                },
             };
         }
     };
@@ -158,9 +176,29 @@ pub fn main() -> i32 {
 
 fn load(g: &Global) -> Result<(config::Config, config::Source), i32> {
     load_quiet(g).map_err(|e| {
-        crate::say_err!("triage502: invalid configuration\n{e}");
+        say_load_error(&e);
         3
     })
+}
+
+/// A config that cannot be used, on stderr: a usage error in one line, else every problem.
+fn say_load_error(e: &config::LoadError) {
+    if e.is_usage() {
+        crate::say_err!("triage502: {e}");
+    } else {
+        crate::say_err!("triage502: invalid configuration\n{e}");
+    }
+}
+
+/// The first line of a load error, for `check`'s one status line.
+fn load_error_line(e: &config::LoadError) -> String {
+    let all = e.to_string();
+    let first = all.lines().next().unwrap_or("unusable configuration");
+    if e.is_usage() {
+        first.to_string()
+    } else {
+        format!("invalid configuration: {first}")
+    }
 }
 
 /// The effective config with the command line's overrides, or why it is unusable.
@@ -213,6 +251,77 @@ fn write_out(out: Option<&PathBuf>, text: &str) -> i32 {
     }
 }
 
+/// `check` could not run a round: one status line (nagios), one JSON object of the usual
+/// shape (json) or nothing more (text: the reason is on stderr already); exit 3 (UNKNOWN).
+fn check_unusable(format: CheckFormat, why: &str) -> i32 {
+    let why = crate::util::shorten(why, 300);
+    match format {
+        CheckFormat::Text => {}
+        CheckFormat::Nagios => {
+            let line = crate::sanitize::field(&format!("TRIAGE502 UNKNOWN - {why}"));
+            write_out(None, &format!("{}\n", line.replace('|', "/")));
+        }
+        CheckFormat::Json => {
+            let v = serde_json::json!({
+                "schema": 1,
+                "host": crate::report::host_name(),
+                "at": chrono::Utc::now().to_rfc3339(),
+                "state": crate::probe::State::Unknown,
+                "exit_code": 3,
+                "error": why,
+                "hops": [],
+                "findings": [],
+                "all_clear": false,
+                "unchecked": [],
+            });
+            write_out(None, &(crate::sanitize::json_pretty(&v) + "\n"));
+        }
+    }
+    3
+}
+
+/// The `--format` of a `check` command line clap refused, when it can be read: `check` as
+/// the first word that is not an option or an option's value, then `--format X`.
+fn check_format_in(args: impl Iterator<Item = String>) -> Option<CheckFormat> {
+    // The global options that take a value.
+    const VALUED: [&str; 5] = [
+        "--config",
+        "--profile",
+        "--proxy-url",
+        "--app-url",
+        "--theme",
+    ];
+    let args: Vec<String> = args.collect();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if VALUED.contains(&a.as_str()) {
+            i += 2;
+            continue;
+        }
+        if a.starts_with('-') {
+            i += 1;
+            continue;
+        }
+        if a != "check" {
+            return None;
+        }
+        let rest = &args[i + 1..];
+        let value = rest.iter().enumerate().find_map(|(j, x)| {
+            if x == "--format" {
+                rest.get(j + 1).cloned()
+            } else {
+                x.strip_prefix("--format=").map(str::to_string)
+            }
+        });
+        return match value.as_deref() {
+            Some(v) => CheckFormat::from_str(v, true).ok(),
+            None => Some(CheckFormat::Text),
+        };
+    }
+    None
+}
+
 /// Load the config and run one round of the engine (for `check` and `report`).
 fn one_round(g: &Global) -> Result<crate::engine::State, i32> {
     let (cfg, source) = load(g)?;
@@ -234,26 +343,23 @@ pub fn run(cli: Cli) -> i32 {
             crate::tui::run(Arc::new(cfg), source.to_string())
         }
         Some(Command::Check { format }) => {
-            // An unusable config is UNKNOWN (3); monitoring reads the first line of stdout.
-            if format == CheckFormat::Nagios
-                && let Err(e) = load_quiet(&cli.global)
-            {
-                crate::say_err!("triage502: invalid configuration\n{e}");
-                let first = e.to_string();
-                let first = first.lines().next().unwrap_or("unusable configuration");
-                write_out(
-                    None,
-                    &format!(
-                        "TRIAGE502 UNKNOWN - invalid configuration: {}\n",
-                        crate::util::shorten(first, 300)
-                    ),
-                );
-                return 3;
-            }
-            let state = match one_round(&cli.global) {
-                Ok(s) => s,
-                Err(code) => return code,
+            // Every early error is UNKNOWN (3) in the format asked for: monitoring reads
+            // stdout, and a plugin that prints nothing shows "(No output returned from plugin)".
+            let (cfg, source) = match load_quiet(&cli.global) {
+                Ok(x) => x,
+                Err(e) => {
+                    say_load_error(&e);
+                    return check_unusable(format, &load_error_line(&e));
+                }
             };
+            let rt = match crate::util::runtime() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    crate::say_err!("triage502: {e}");
+                    return check_unusable(format, &format!("cannot start: {e}"));
+                }
+            };
+            let state = rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string()));
             let code = crate::report::overall(&state).nagios_code();
             let text = match format {
                 CheckFormat::Text => crate::report::check_text(&state),
@@ -404,6 +510,10 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
                     c.services.len()
                 );
                 0
+            }
+            Err(e) if e.is_usage() => {
+                say_load_error(&e);
+                3
             }
             Err(e) => {
                 crate::say_err!("{e}");

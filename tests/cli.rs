@@ -339,3 +339,367 @@ fn output_into_a_closed_pipe_is_no_panic() {
         assert_ne!(o.status.code(), Some(101), "{args:?}: {err}");
     }
 }
+
+/// `check --format nagios|json` answers in its format whatever stops it early: one status
+/// line or one JSON object of the usual shape on stdout, exit 3.
+#[test]
+fn check_early_errors_answer_in_the_format_asked() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let bad = d.path().join("bad.toml");
+    std::fs::write(&bad, "profile = \"x\"\n\n[probe]\ninterval_msec = 3\n").expect("write");
+    let refused = d.path().join("refused.toml");
+    std::fs::write(&refused, "").expect("write");
+    std::fs::set_permissions(
+        &refused,
+        std::os::unix::fs::PermissionsExt::from_mode(0o666),
+    )
+    .expect("chmod");
+    let bad_s = bad.to_str().expect("utf8");
+    let refused_s = refused.to_str().expect("utf8");
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["--config", bad_s],
+            format!("invalid configuration: {bad_s}:4: "),
+        ),
+        (
+            vec!["--config", refused_s],
+            format!("invalid configuration: {refused_s}: "),
+        ),
+        (vec!["--profile", "bogus"], "unknown profile 'bogus'".into()),
+        (
+            vec!["--config", "/nonexistent/x.toml"],
+            "no such file".into(),
+        ),
+    ];
+    for (pre, want) in &cases {
+        let mut args = pre.clone();
+        args.extend(["check", "--format", "nagios"]);
+        let o = run(&args, d.path());
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout).to_string();
+        assert_eq!(out.lines().count(), 1, "{args:?}: one line: {out}");
+        assert!(out.starts_with("TRIAGE502 UNKNOWN - "), "{args:?}: {out}");
+        assert!(out.contains(want.as_str()), "{args:?}: {want} in {out}");
+
+        let mut args = pre.clone();
+        args.extend(["check", "--format", "json"]);
+        let o = run(&args, d.path());
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", text(&o));
+        let v: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {o:?}"));
+        assert_eq!(v["schema"], 1, "{v}");
+        assert_eq!(v["state"], "UNKNOWN", "{v}");
+        assert_eq!(v["exit_code"], 3, "{v}");
+        assert!(
+            v["error"]
+                .as_str()
+                .is_some_and(|e| e.contains(want.as_str())),
+            "{v}"
+        );
+        assert_eq!(v["hops"], serde_json::json!([]), "{v}");
+        assert_eq!(v["findings"], serde_json::json!([]), "{v}");
+    }
+    // A command line clap refuses is still answered in the format asked.
+    let o = run(&["check", "--format", "nagios", "--bogus"], d.path());
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.starts_with("TRIAGE502 UNKNOWN - usage: "), "{out}");
+    assert!(out.contains("--bogus"), "{out}");
+    let o = run(&["check", "--format=json", "--bogus"], d.path());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["exit_code"], 3, "{v}");
+    // The text format keeps stdout for the table: the reason is on stderr.
+    let o = run(&["--config", bad_s, "check"], d.path());
+    assert_eq!(o.status.code(), Some(3));
+    assert!(o.stdout.is_empty(), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(":4:"));
+}
+
+/// A real nginx in a temp folder (killed on drop) proxying `/` to `app_port`; `None` when nginx
+/// is not installed.
+struct TestNginx {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl TestNginx {
+    fn start(app_port: u16) -> Option<TestNginx> {
+        let bin = std::path::Path::new("/usr/sbin/nginx");
+        if !bin.exists() {
+            eprintln!("skipped: /usr/sbin/nginx not installed");
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("tmp")).expect("mkdir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        // SAFETY: geteuid has no preconditions.
+        let user = if unsafe { libc::geteuid() } == 0 {
+            "user root;\n"
+        } else {
+            ""
+        };
+        let p = d.display();
+        let conf = format!(
+            "{user}worker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log;\n\
+             events {{ worker_connections 16; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {p}/tmp/body;\n  proxy_temp_path {p}/tmp/proxy;\n\
+               fastcgi_temp_path {p}/tmp/fcgi;\n  uwsgi_temp_path {p}/tmp/uwsgi;\n  scgi_temp_path {p}/tmp/scgi;\n\
+               server {{\n    listen 127.0.0.1:{port};\n\
+                 location / {{ proxy_pass http://127.0.0.1:{app_port}; }}\n  }}\n}}\n"
+        );
+        std::fs::write(d.join("nginx.conf"), conf).expect("write");
+        let child = Command::new(bin)
+            .arg("-p")
+            .arg(d)
+            .arg("-c")
+            .arg(d.join("nginx.conf"))
+            .arg("-e")
+            .arg(d.join("error.log"))
+            .args(["-g", "daemon off;"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn nginx");
+        let ngx = TestNginx {
+            child,
+            port,
+            _dir: dir,
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        // Until a worker answers through the proxy.
+        loop {
+            assert!(std::time::Instant::now() < deadline, "nginx did not start");
+            if http_status(port, "/ready").is_some() {
+                return Some(ngx);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for TestNginx {
+    fn drop(&mut self) {
+        // SIGTERM lets the master stop its workers.
+        // SAFETY: kill(2) on our own child.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestNginx {
+    /// The `[nginx]` section that reaches this nginx.
+    fn section(&self) -> String {
+        let d = self._dir.path().display();
+        format!(
+            "[nginx]\nbinary = \"/usr/sbin/nginx\"\nconfig = \"{d}/nginx.conf\"\nprefix = \"{d}\"\n"
+        )
+    }
+}
+
+/// The status of `GET path` on 127.0.0.1:port.
+fn http_status(port: u16, path: &str) -> Option<u16> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(2)))
+        .ok()?;
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").as_bytes())
+        .ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).ok()?;
+    buf.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// An application on loopback: `/ready` answers 204, anything else 404.
+fn test_app() -> u16 {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for mut s in l.incoming().flatten() {
+            let mut buf = [0u8; 2048];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let req = String::from_utf8_lossy(&buf[..n]);
+            let status = if req.starts_with("GET /ready ") {
+                "204 No Content"
+            } else {
+                "404 Not Found"
+            };
+            let _ = s.write_all(
+                format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+        }
+    });
+    port
+}
+
+/// `--proxy-url`/`--app-url` build the generic profile by themselves, run no ONLYOFFICE check,
+/// and take what a healthy application answers from `--app-expect-status` and the URL's path;
+/// with `--config` or `--profile onlyoffice` they are a usage error.
+#[test]
+fn urls_imply_the_generic_profile_against_a_real_nginx() {
+    let app = test_app();
+    let Some(ngx) = TestNginx::start(app) else {
+        return;
+    };
+    let d = tempfile::tempdir().expect("tempdir");
+    let proxy = format!("http://127.0.0.1:{}/ready", ngx.port);
+    let app_url = format!("http://127.0.0.1:{app}/ready");
+    let check = |extra: &[&str], proxy: &str, app_url: &str| {
+        let mut args = vec!["--proxy-url", proxy, "--app-url", app_url];
+        args.extend(extra);
+        args.extend(["check", "--format", "json"]);
+        let o = run(&args, d.path());
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", text(&o)));
+        (o.status.code(), v)
+    };
+    // /ready answers 204: healthy once the status is said.
+    let (code, v) = check(&["--app-expect-status", "204"], &proxy, &app_url);
+    assert_eq!(v["profile"], "generic", "{v}");
+    assert_eq!(code, Some(0), "{v:#}");
+    let hops: Vec<&str> = v["hops"]
+        .as_array()
+        .expect("hops")
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert!(hops.iter().all(|k| ["tcp", "http"].contains(k)), "{hops:?}");
+    let unchecked = v["unchecked"].to_string();
+    assert!(!unchecked.contains("integration"), "{unchecked}");
+    assert!(
+        !v["findings"].to_string().contains("jwt"),
+        "{}",
+        v["findings"]
+    );
+    // Without the status: 204 is not the default 200.
+    let (code, v) = check(&[], &proxy, &app_url);
+    assert_eq!(code, Some(2), "{v:#}");
+    assert!(
+        v["hops"].to_string().contains("HTTP 204 (expected 200)"),
+        "{v:#}"
+    );
+    // The path says what is asked: /missing is 404 through nginx and directly.
+    let (code, v) = check(
+        &["--app-expect-status", "204"],
+        &proxy.replace("/ready", "/missing"),
+        &app_url.replace("/ready", "/missing"),
+    );
+    assert_eq!(code, Some(2), "{v:#}");
+    assert!(v["hops"].to_string().contains("HTTP 404"), "{v:#}");
+    // `--profile generic` said outright is the same.
+    let (code, _) = check(
+        &["--app-expect-status", "204", "--profile", "generic"],
+        &proxy,
+        &app_url,
+    );
+    assert_eq!(code, Some(0));
+
+    // Usage errors: exit 3 with the reason, in the format asked.
+    let (_d2, cfg) = one_hop_config();
+    let cfg = cfg.to_str().expect("utf8");
+    let o = run(
+        &[
+            "--proxy-url",
+            &proxy,
+            "--config",
+            cfg,
+            "check",
+            "--format",
+            "nagios",
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        out.starts_with("TRIAGE502 UNKNOWN - usage: --proxy-url cannot be combined with --config"),
+        "{out}"
+    );
+    let o = run(
+        &["--app-url", &app_url, "--profile", "onlyoffice", "check"],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "--app-url implies --profile generic and cannot be combined with --profile onlyoffice"
+        ),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["--app-expect-status", "204", "check"], d.path());
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("--app-expect-status applies to the generic profile"));
+    let o = run(
+        &["--profile", "generic", "--config", cfg, "config", "check"],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("--profile generic cannot be combined with --config"));
+}
+
+/// `host` and the walkthrough speak words, not the Debug names of enums (`from NginxDashT`,
+/// `OtherAddress: …`, `(Supervisor)`, `High confidence`).
+#[test]
+fn host_and_walkthrough_use_words_not_debug_names() {
+    let app = test_app();
+    let Some(ngx) = TestNginx::start(app) else {
+        return;
+    };
+    let d = tempfile::tempdir().expect("tempdir");
+    let cfg = d.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "{}[[hop]]\nname = \"proxy\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:{}\"\n",
+            ngx.section(),
+            ngx.port
+        ),
+    )
+    .expect("write");
+    let p = cfg.to_str().expect("utf8");
+    let o = run(&["--config", p, "host"], d.path());
+    let t = text(&o);
+    assert!(t.contains("upstreams, from nginx -T "), "{t}");
+    let o = run(&["--config", p, "check"], d.path());
+    let c = text(&o);
+    assert!(
+        c.contains(&format!("proxy_pass → 127.0.0.1:{app} — listening")),
+        "{c}"
+    );
+    for debug in [
+        "NginxDashT",
+        "Files ",
+        "OtherAddress",
+        "NoListener",
+        "(Supervisor",
+        "(Systemd",
+        "(None)",
+        "Nftables",
+        "Iptables",
+        "Enforcing",
+        "Absent",
+        "High",
+        "Medium",
+        "Low ",
+        "TLSv1",
+    ] {
+        assert!(!t.contains(debug), "{debug} in host output:\n{t}");
+        assert!(!c.contains(debug), "{debug} in check output:\n{c}");
+    }
+}

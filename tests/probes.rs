@@ -360,3 +360,166 @@ async fn tls_self_signed_is_reported_untrusted_with_names_and_expiry() {
     assert_eq!(r.state, State::Fail, "{r:?}");
     assert!(r.reason.contains("does not speak TLS"), "{}", r.reason);
 }
+
+/// A TLS server presenting `chain` (signed with `key`) that answers every request `200 ok`.
+fn tls_http_server(
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: &rcgen::KeyPair,
+) -> SocketAddr {
+    triage502::probe::init_crypto();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).expect("key");
+    let cfg = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("server config");
+    let cfg = Arc::new(cfg);
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = l.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            let cfg = cfg.clone();
+            std::thread::spawn(move || {
+                let Ok(conn) = rustls::ServerConnection::new(cfg) else {
+                    return;
+                };
+                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut tls = rustls::StreamOwned::new(conn, s);
+                let mut buf = [0u8; 2048];
+                if tls.read(&mut buf).is_ok_and(|n| n > 0) {
+                    let _ = tls.write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                    );
+                    let _ = tls.flush();
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// A test CA made here, and a server certificate for `localhost` it signed.
+struct TestPki {
+    ca_pem: String,
+    leaf: rustls::pki_types::CertificateDer<'static>,
+    leaf_key: rcgen::KeyPair,
+}
+
+fn test_pki() -> TestPki {
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "triage502 test CA");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::CrlSign,
+    ];
+    let ca_key = rcgen::KeyPair::generate().expect("key");
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).expect("ca");
+    let leaf_key = rcgen::KeyPair::generate().expect("key");
+    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .expect("params")
+        .signed_by(&leaf_key, &ca)
+        .expect("leaf");
+    TestPki {
+        ca_pem: ca.pem(),
+        leaf: leaf.der().clone(),
+        leaf_key,
+    }
+}
+
+/// A certificate this box does not trust is explained in plain words with the way out (a
+/// per-hop `ca_file`); with `ca_file` naming the test CA, the same server is trusted on a tls
+/// hop and on an https hop. A CA file anyone may write is refused.
+#[tokio::test]
+async fn internal_ca_in_plain_words_and_trusted_through_ca_file() {
+    let pki = test_pki();
+    let a = tls_http_server(vec![pki.leaf.clone()], &pki.leaf_key);
+    let d = tempfile::tempdir().expect("tempdir");
+    let ca = d.path().join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).expect("write");
+    let port = a.port();
+    let tls_hop = format!("[[hop]]\nname=\"t\"\nkind=\"tls\"\ntarget=\"localhost:{port}\"\n");
+    let https_hop =
+        format!("[[hop]]\nname=\"h\"\nkind=\"http\"\nurl=\"https://localhost:{port}/\"\n");
+    let ca_line = format!("ca_file=\"{}\"\n", ca.display());
+
+    let r = one(&tls_hop).await;
+    assert_eq!(r.state, State::Fail, "{r:?}");
+    assert!(
+        r.reason
+            .contains("issued by a CA this box does not trust — an internal CA? give the hop its certificate: ca_file ="),
+        "{}",
+        r.reason
+    );
+    assert!(!r.reason.contains("UnknownIssuer"), "{}", r.reason);
+    let r = one(&format!("{tls_hop}{ca_line}")).await;
+    assert_eq!(r.state, State::Ok, "{r:?}");
+    assert!(r.reason.starts_with("TLS 1."), "{}", r.reason);
+    assert!(!r.reason.contains("TLSv"), "{}", r.reason);
+
+    let r = one(&https_hop).await;
+    assert_eq!(r.state, State::Fail, "{r:?}");
+    assert!(
+        r.reason
+            .contains("certificate not trusted: issued by a CA this box does not trust"),
+        "{}",
+        r.reason
+    );
+    assert!(r.reason.contains("ca_file"), "{}", r.reason);
+    let r = one(&format!("{https_hop}{ca_line}")).await;
+    assert_eq!(r.state, State::Ok, "{r:?}");
+
+    // Whoever can write the CA file decides what is trusted: refused, with the hop's line.
+    std::fs::set_permissions(&ca, std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .expect("chmod");
+    let e = config::parse(&format!("{tls_hop}{ca_line}"), "t.toml").expect_err("refused");
+    let t = e.to_string();
+    assert!(t.contains("t.toml:2: hop 't': refusing CA file"), "{t}");
+    // Not PEM, or on a hop that has no TLS.
+    std::fs::set_permissions(&ca, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .expect("chmod");
+    std::fs::write(&ca, "not a certificate\n").expect("write");
+    let t = config::parse(&format!("{tls_hop}{ca_line}"), "t.toml")
+        .expect_err("no cert")
+        .to_string();
+    assert!(t.contains("holds no certificate"), "{t}");
+    let t = config::parse(
+        &format!("[[hop]]\nname=\"p\"\nkind=\"tcp\"\ntarget=\"127.0.0.1:1\"\n{ca_line}"),
+        "t.toml",
+    )
+    .expect_err("tcp")
+    .to_string();
+    assert!(
+        t.contains("ca_file applies to tls hops and https URLs only"),
+        "{t}"
+    );
+}
+
+/// A self-signed certificate with the CA flag (what `openssl req -x509` makes) is named so,
+/// not `Other(OtherError(CaUsedAsEndEntity))`.
+#[tokio::test]
+async fn self_signed_ca_used_as_server_certificate_in_plain_words() {
+    let mut p = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let key = rcgen::KeyPair::generate().expect("key");
+    let cert = p.self_signed(&key).expect("cert");
+    let a = tls_http_server(vec![cert.der().clone()], &key);
+    let r = one(&format!(
+        "[[hop]]\nname=\"t\"\nkind=\"tls\"\ntarget=\"localhost:{}\"\n",
+        a.port()
+    ))
+    .await;
+    assert_eq!(r.state, State::Fail, "{r:?}");
+    assert!(
+        r.reason.contains(
+            "self-signed certificate used as a server certificate (not issued by a CA this box trusts)"
+        ),
+        "{}",
+        r.reason
+    );
+    assert!(r.reason.contains("ca_file"), "{}", r.reason);
+    assert!(!r.reason.contains("Other("), "{}", r.reason);
+    let tls = r.detail.tls.as_ref().expect("tls");
+    assert!(tls.self_signed, "{tls:?}");
+}

@@ -240,6 +240,10 @@ pub struct Hop {
     /// Accept certificates that do not verify (still reported as WARN).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure: bool,
+    /// PEM file of the CA (or CAs) that issued this hop's certificate, trusted besides the
+    /// system's for this hop only (internal CAs); `tls` hops and `https` URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
     /// Name of the service (in `[[service]]`) behind this hop, for diagnosis and actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
@@ -464,6 +468,16 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// The `source` of a [`LoadError`] that is a usage error of the command line.
+pub const USAGE_SOURCE: &str = "usage";
+
+impl LoadError {
+    /// Whether the options contradict each other (not a problem of a file).
+    pub fn is_usage(&self) -> bool {
+        self.source == USAGE_SOURCE
+    }
+}
+
 /// Options that select the config (from the command line).
 #[derive(Debug, Clone, Default)]
 pub struct Selector {
@@ -475,6 +489,55 @@ pub struct Selector {
     pub proxy_url: Option<String>,
     /// `--app-url` for the generic profile.
     pub app_url: Option<String>,
+    /// `--app-expect-status`: what a healthy application answers (generic profile; default 200).
+    pub app_expect_status: Option<u16>,
+}
+
+impl Selector {
+    /// Why these options cannot go together, when they cannot: `--proxy-url`/`--app-url`
+    /// build the generic profile, so they imply `--profile generic` and exclude `--config` and
+    /// `--profile onlyoffice`; `--app-expect-status` only adjusts the generic profile.
+    pub fn usage_error(&self) -> Option<String> {
+        let urls = match (&self.proxy_url, &self.app_url) {
+            (Some(_), Some(_)) => "--proxy-url and --app-url",
+            (Some(_), None) => "--proxy-url",
+            (None, Some(_)) => "--app-url",
+            (None, None) => "",
+        };
+        let generic = !urls.is_empty() || self.profile.as_deref() == Some("generic");
+        if let (true, Some(f)) = (generic, &self.file) {
+            let what = if urls.is_empty() {
+                "--profile generic"
+            } else {
+                urls
+            };
+            return Some(format!(
+                "{what} cannot be combined with --config {}: the generic profile is built \
+                 from the command line; drop --config, or describe the chain in that file",
+                f.display()
+            ));
+        }
+        if !urls.is_empty()
+            && let Some(p) = self.profile.as_deref().filter(|p| *p != "generic")
+        {
+            let verb = if urls.contains(" and ") {
+                "imply"
+            } else {
+                "implies"
+            };
+            return Some(format!(
+                "{urls} {verb} --profile generic and cannot be combined with --profile {p}"
+            ));
+        }
+        if self.app_expect_status.is_some() && !generic {
+            return Some(
+                "--app-expect-status applies to the generic profile (with --proxy-url and \
+                 --app-url)"
+                    .into(),
+            );
+        }
+        None
+    }
 }
 
 /// The candidate files, in discovery order (first existing wins).
@@ -513,7 +576,15 @@ pub fn init_path() -> Option<PathBuf> {
 
 /// Load the effective config following the discovery order.
 pub fn load(sel: &Selector) -> Result<(Config, Source), LoadError> {
+    if let Some(e) = sel.usage_error() {
+        return Err(LoadError {
+            source: USAGE_SOURCE.into(),
+            problems: vec![Problem::plain(e, None)],
+        });
+    }
+    let urls = sel.proxy_url.is_some() || sel.app_url.is_some();
     match sel.profile.as_deref() {
+        _ if urls => return generic(sel).map(|c| (c, Source::Generic)),
         Some("generic") => return generic(sel).map(|c| (c, Source::Generic)),
         Some("onlyoffice") if sel.file.is_none() => {
             return parse(ONLYOFFICE_PROFILE, "embedded profile 'onlyoffice'")
@@ -622,6 +693,7 @@ pub fn generic(sel: &Selector) -> Result<Config, LoadError> {
         expect_body: None,
         timeout_ms: None,
         insecure: false,
+        ca_file: None,
         service: None,
     };
     if pu.host.parse::<std::net::IpAddr>().is_err() {
@@ -649,13 +721,16 @@ pub fn generic(sel: &Selector) -> Result<Config, LoadError> {
             None,
         ));
     }
-    hops.push(hop(
+    let mut via = hop(
         "via-proxy",
         HopKind::Http,
         Role::ViaProxy,
         None,
         Some(proxy.into()),
-    ));
+    );
+    // What a healthy application answers, through the proxy as directly.
+    via.expect_status = sel.app_expect_status;
+    hops.push(via);
     hops.push(hop(
         "app",
         HopKind::Tcp,
@@ -663,13 +738,15 @@ pub fn generic(sel: &Selector) -> Result<Config, LoadError> {
         Some(au.authority()),
         None,
     ));
-    hops.push(hop(
+    let mut app_http = hop(
         "app-http",
         HopKind::Http,
         Role::Upstream,
         None,
         Some(app.into()),
-    ));
+    );
+    app_http.expect_status = sel.app_expect_status;
+    hops.push(app_http);
     Ok(Config {
         profile: "generic".into(),
         hops,
@@ -689,6 +766,13 @@ pub fn generic(sel: &Selector) -> Result<Config, LoadError> {
 }
 
 impl Config {
+    /// Whether the ONLYOFFICE checks (integration report: both sides' JWT, storage, forwarded
+    /// headers) belong to this chain: not for the generic profile, which knows nothing of a
+    /// Document Server.
+    pub fn onlyoffice_checks(&self) -> bool {
+        self.profile != "generic"
+    }
+
     /// Timeout of a hop.
     pub fn hop_timeout(&self, hop: &Hop) -> std::time::Duration {
         std::time::Duration::from_millis(hop.timeout_ms.unwrap_or(self.probe.timeout_ms))

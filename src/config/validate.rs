@@ -362,6 +362,24 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
                 Some(_) => {}
             }
         }
+        if let Some(ca) = &h.ca_file {
+            let https = h.url.as_deref().is_some_and(|u| u.starts_with("https://"));
+            if h.kind != HopKind::Tls && !https {
+                p(
+                    format!(
+                        "hop '{}': ca_file applies to tls hops and https URLs only",
+                        h.name
+                    ),
+                    "remove ca_file, or use an https:// URL",
+                );
+            } else if let Err(e) = crate::probe::certs::load_ca_file(ca) {
+                p(
+                    format!("hop '{}': {e}", h.name),
+                    "a PEM file of the CA's certificate, owned by root (or you) and writable \
+                     by nobody else (whoever writes it decides what is trusted)",
+                );
+            }
+        }
         if h.timeout_ms == Some(0) {
             p(
                 format!("hop '{}': timeout_ms is 0", h.name),

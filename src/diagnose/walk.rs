@@ -84,7 +84,7 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
                 label: format!("nginx {} {} → {}", t.location, t.directive, t.endpoint),
                 state,
                 evidence: format!(
-                    "{:?}{}",
+                    "{}{}",
                     t.status,
                     t.note
                         .as_deref()
@@ -116,9 +116,9 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
     if let Some(ss) = input.host.services {
         for s in ss {
             svc.push(StepCheck {
-                label: format!("{} ({:?})", s.name, s.backend),
+                label: format!("{} ({})", s.name, s.backend),
                 state: s.state.verdict(),
-                evidence: format!("{:?} {}", s.state, s.detail),
+                evidence: format!("{} {}", s.state, s.detail),
             });
         }
     }
@@ -181,7 +181,7 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
         .iter()
         .take(3)
         .map(|f| StepCheck {
-            label: format!("{} ({:?})", f.id, f.confidence),
+            label: format!("{} ({} confidence)", f.id, f.confidence),
             state: f.severity,
             evidence: match &f.action {
                 Some(a) => format!("{} → action {a}", f.title),

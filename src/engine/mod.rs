@@ -291,6 +291,8 @@ impl State {
                 self.access = Some(a);
                 changed
             }
+            // The generic profile knows no Document Server: no ONLYOFFICE checks.
+            Update::Integration(_) if !self.cfg.onlyoffice_checks() => false,
             Update::Integration(r) => {
                 self.integration = Some(r);
                 self.rediagnose();
@@ -747,8 +749,11 @@ pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
         // run beside the round, with the nginx facts read first (nginx -T is quick), so one
         // black-holed hop costs one timeout in total, never two in a row.
         let integration = async {
+            if !cfg.onlyoffice_checks() {
+                return None;
+            }
             let nginx = crate::host::nginx::collect(&q.nginx, q.timeout).await.ok();
-            crate::onlyoffice::collect(&cfg, nginx.as_ref()).await
+            Some(crate::onlyoffice::collect(&cfg, nginx.as_ref()).await)
         };
         let (snap, _, integration) = tokio::join!(host, round, integration);
         // The logs are read after the round, so they hold what our own probes just caused
@@ -769,7 +774,9 @@ pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
                 let _ = tx.send(Update::Access(a)).await;
             }
         }
-        let _ = tx.send(Update::Integration(Box::new(integration))).await;
+        if let Some(integration) = integration {
+            let _ = tx.send(Update::Integration(Box::new(integration))).await;
+        }
         // The host snapshot comes last: applying it re-runs the diagnosis on everything.
         let _ = tx.send(Update::Host(Box::new(snap))).await;
     };

@@ -92,7 +92,10 @@ pub fn run(args: &LabArgs) -> i32 {
                     crate::say!("supervisord was not running");
                 }
                 if !r.killed.is_empty() {
-                    crate::say!("stopped the lab's leftover processes: {:?}", r.killed);
+                    crate::say!(
+                        "stopped the lab's leftover processes: {}",
+                        crate::lab::pids(&r.killed)
+                    );
                 }
                 if r.firewall_removed {
                     crate::say!("removed the lab's nftables table");

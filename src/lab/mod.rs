@@ -421,10 +421,11 @@ fn supervisorctl_ok(dir: &Path, sup: &ProcId, args: &[&str]) -> anyhow::Result<s
     let o = supervisorctl(dir, sup, args)?;
     if !o.ok() {
         bail!(
-            "`supervisorctl -s unix://{}/supervisor.sock {}` failed (exit {:?}): {}",
+            "`supervisorctl -s unix://{}/supervisor.sock {}` failed ({}): {}",
             dir.display(),
             args.join(" "),
-            o.code,
+            o.code
+                .map_or_else(|| "killed by a signal".to_string(), |c| format!("exit {c}")),
             o.message()
         );
     }
@@ -802,11 +803,16 @@ pub fn down(dir: &Path) -> anyhow::Result<DownReport> {
     }
     if !report.survivors.is_empty() {
         bail!(
-            "could not stop lab processes {:?} (see /proc/PID/status)",
-            report.survivors
+            "could not stop lab processes {} (see /proc/PID/status)",
+            pids(&report.survivors)
         );
     }
     Ok(report)
+}
+
+/// Process ids for a sentence: `123, 456`.
+pub fn pids(v: &[u32]) -> String {
+    v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// One component in [`Status`].

@@ -35,21 +35,43 @@ pub async fn body_capped(
     Ok((body, false))
 }
 
-/// Reusable HTTP clients (verifying, and not verifying for `insecure` hops).
+/// Reusable HTTP clients (verifying, not verifying for `insecure` hops, and one per hop with a
+/// `ca_file`: the system's roots plus that file's).
 pub(super) struct Clients {
     strict: Result<reqwest::Client, String>,
     insecure: Result<reqwest::Client, String>,
+    per_hop: std::collections::HashMap<String, Result<reqwest::Client, String>>,
 }
 
 fn build(insecure: bool) -> Result<reqwest::Client, String> {
+    builder(insecure)
+        .build()
+        .map_err(|e| format!("cannot build HTTP client: {e}"))
+}
+
+/// A verifying client that also trusts the certificates of `ca`.
+fn build_with_ca(ca: &std::path::Path) -> Result<reqwest::Client, String> {
+    let certs = super::certs::load_ca_file(ca)?;
+    let certs = certs
+        .iter()
+        .map(|c| reqwest::Certificate::from_der(c.as_ref()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("CA file '{}': {e}", ca.display()))?;
+    builder(false).tls_certs_merge(certs).build().map_err(|e| {
+        format!(
+            "cannot build HTTP client with CA file '{}': {e}",
+            ca.display()
+        )
+    })
+}
+
+fn builder(insecure: bool) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(0)
         .tls_danger_accept_invalid_certs(insecure)
         .user_agent(concat!("triage502/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| format!("cannot build HTTP client: {e}"))
 }
 
 /// A response read up to [`BODY_LIMIT`].
@@ -126,6 +148,16 @@ fn failed(e: &reqwest::Error, url: &str, timeout: Duration) -> Outcome {
             NetError::Dns,
             format!("cannot resolve the name of {who}: {chain}"),
         )
+    } else if let Some(why) = super::certs::find_trust_error(e) {
+        let hint = if why.contains("CA this box") {
+            format!(" — {}", super::certs::CA_FILE_HINT)
+        } else {
+            String::new()
+        };
+        (
+            NetError::Tls,
+            format!("TLS with {url} failed: certificate not trusted: {why}{hint}"),
+        )
     } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("TLS") {
         (NetError::Tls, format!("TLS with {url} failed: {chain}"))
     } else if let Some(io) = io.filter(|_| e.is_connect()) {
@@ -185,10 +217,17 @@ fn gateway_reason(a: &Answer, upstream_name: &str) -> Option<String> {
 }
 
 impl Clients {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(cfg: &crate::config::Config) -> Self {
+        let per_hop = cfg
+            .hops
+            .iter()
+            .filter(|h| h.kind.uses_url() && !h.insecure)
+            .filter_map(|h| Some((h.name.clone(), build_with_ca(h.ca_file.as_deref()?))))
+            .collect();
         Clients {
             strict: build(false),
             insecure: build(true),
+            per_hop,
         }
     }
 
@@ -201,7 +240,7 @@ impl Clients {
         let client = if hop.insecure {
             &self.insecure
         } else {
-            &self.strict
+            self.per_hop.get(&hop.name).unwrap_or(&self.strict)
         };
         let client = client
             .as_ref()

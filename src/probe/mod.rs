@@ -5,6 +5,7 @@
 //! concurrently (never summed), and the [`scheduler`] repeats rounds on the configured interval,
 //! handing each owned [`HopResult`] to the engine over a channel as soon as it is known.
 
+pub mod certs;
 mod dns;
 mod errors;
 mod http;
@@ -45,9 +46,11 @@ pub struct TlsInfo {
     pub days_left: Option<i64>,
     /// Whether the chain verifies against the system's trust store.
     pub trusted: bool,
-    /// Why it does not verify.
+    /// Why it does not verify, in plain words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trust_error: Option<String>,
+    /// Whether the certificate names itself as its issuer.
+    pub self_signed: bool,
     /// Whether the certificate covers the host name probed.
     pub name_matches: bool,
 }
@@ -186,8 +189,8 @@ impl Prober {
         init_crypto();
         let jwt = jwt::JwtSource::from_config(&cfg);
         Prober {
-            http: http::Clients::new(),
-            tls: tls::TlsProber::new(),
+            http: http::Clients::new(&cfg),
+            tls: tls::TlsProber::new(&cfg),
             jwt,
             cfg,
         }

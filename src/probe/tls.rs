@@ -7,19 +7,24 @@ use super::{NetError, Outcome, State, TlsInfo};
 use crate::config::Hop;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Builds TLS client configs around the platform verifier.
+type Verifier = Result<Arc<rustls_platform_verifier::Verifier>, String>;
+
+/// Builds TLS client configs around the platform verifier (and, for a hop with `ca_file`,
+/// the platform's roots plus that file's, built once).
 pub(super) struct TlsProber {
-    inner: Result<Arc<rustls_platform_verifier::Verifier>, String>,
+    inner: Verifier,
+    per_hop: HashMap<String, Verifier>,
     provider: Arc<rustls::crypto::CryptoProvider>,
 }
 
 #[derive(Debug)]
 struct Recording {
     inner: Arc<rustls_platform_verifier::Verifier>,
-    verdict: Mutex<Option<Result<(), String>>>,
+    verdict: Mutex<Option<Result<(), rustls::Error>>>,
 }
 
 impl ServerCertVerifier for Recording {
@@ -34,8 +39,7 @@ impl ServerCertVerifier for Recording {
         let r = self
             .inner
             .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-            .map(|_| ())
-            .map_err(|e| e.to_string());
+            .map(|_| ());
         if let Ok(mut v) = self.verdict.lock() {
             *v = Some(r);
         }
@@ -90,6 +94,7 @@ fn cert_info(der: &[u8], host: &str) -> TlsInfo {
         .and_then(|c| c.as_str().ok())
         .map(str::to_string);
     info.issuer = Some(cert.issuer().to_string());
+    info.self_signed = cert.issuer().as_raw() == cert.subject().as_raw();
     if let Ok(Some(san)) = cert.subject_alternative_name() {
         for n in &san.value.general_names {
             match n {
@@ -123,17 +128,38 @@ fn cert_info(der: &[u8], host: &str) -> TlsInfo {
 }
 
 impl TlsProber {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(cfg: &crate::config::Config) -> Self {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let inner = rustls_platform_verifier::Verifier::new(provider.clone())
             .map(Arc::new)
             .map_err(|e| format!("cannot load the system trust store: {e}"));
-        TlsProber { inner, provider }
+        let per_hop = cfg
+            .hops
+            .iter()
+            .filter(|h| h.kind == crate::config::HopKind::Tls)
+            .filter_map(|h| Some((h.name.clone(), h.ca_file.as_deref()?)))
+            .map(|(name, ca)| {
+                let v = super::certs::load_ca_file(ca).and_then(|certs| {
+                    rustls_platform_verifier::Verifier::new_with_extra_roots(
+                        certs,
+                        provider.clone(),
+                    )
+                    .map(Arc::new)
+                    .map_err(|e| format!("cannot use CA file '{}': {e}", ca.display()))
+                });
+                (name, v)
+            })
+            .collect();
+        TlsProber {
+            inner,
+            per_hop,
+            provider,
+        }
     }
 
     pub(super) async fn probe(&self, hop: &Hop, timeout: Duration) -> Outcome {
         let target = hop.target.as_deref().unwrap_or("");
-        let inner = match &self.inner {
+        let inner = match self.per_hop.get(&hop.name).unwrap_or(&self.inner) {
             Ok(i) => i.clone(),
             Err(e) => return Outcome::new(State::Unknown, e.clone()),
         };
@@ -218,11 +244,17 @@ impl TlsProber {
             .and_then(|c| c.first())
             .map(|c| cert_info(c.as_ref(), &sni))
             .unwrap_or_default();
-        info.version = conn.protocol_version().map(|v| format!("{v:?}"));
+        info.version = conn.protocol_version().map(version_text);
         let verdict = rec.verdict.lock().ok().and_then(|v| v.clone());
+        // Only an unknown issuer (self-signed, internal CA) is mended by a ca_file.
+        let mut issuer_problem = false;
         match verdict {
             Some(Ok(())) => info.trusted = true,
-            Some(Err(e)) => info.trust_error = Some(e),
+            Some(Err(e)) => {
+                let text = super::certs::trust_error_text(&e, info.self_signed);
+                issuer_problem = text.contains("CA this box");
+                info.trust_error = Some(text);
+            }
             None => info.trust_error = Some("no certificate was presented".into()),
         }
         let days = info.days_left.unwrap_or(0);
@@ -243,7 +275,15 @@ impl TlsProber {
             } else {
                 State::Fail
             };
-            (st, format!("certificate not trusted by this box: {why}"))
+            let hint = match &hop.ca_file {
+                _ if !issuer_problem => String::new(),
+                None => format!(" — {}", super::certs::CA_FILE_HINT),
+                Some(ca) => format!(" — not issued by a CA of ca_file {}", ca.display()),
+            };
+            (
+                st,
+                format!("certificate not trusted by this box: {why}{hint}"),
+            )
         } else if days < 14 {
             (State::Warn, format!("certificate expires in {days} days"))
         } else {
@@ -265,9 +305,29 @@ impl TlsProber {
     }
 }
 
+/// A protocol version as people write it: `TLS 1.2`, not `TLSv1_2`.
+fn version_text(v: rustls::ProtocolVersion) -> String {
+    use rustls::ProtocolVersion as V;
+    match v {
+        V::TLSv1_3 => "TLS 1.3".into(),
+        V::TLSv1_2 => "TLS 1.2".into(),
+        V::TLSv1_1 => "TLS 1.1".into(),
+        V::TLSv1_0 => "TLS 1.0".into(),
+        V::SSLv3 => "SSL 3.0".into(),
+        V::SSLv2 => "SSL 2.0".into(),
+        other => format!("TLS version 0x{:04x}", u16::from(other)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::name_matches;
+    use super::{name_matches, version_text};
+
+    #[test]
+    fn versions_read_as_people_write_them() {
+        assert_eq!(version_text(rustls::ProtocolVersion::TLSv1_2), "TLS 1.2");
+        assert_eq!(version_text(rustls::ProtocolVersion::TLSv1_3), "TLS 1.3");
+    }
 
     #[test]
     fn wildcards() {

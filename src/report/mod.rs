@@ -198,7 +198,7 @@ pub fn findings_text(state: &State) -> String {
     }
     for (i, f) in d.findings.iter().enumerate() {
         out.push_str(&format!(
-            "{}. {} {} {} [{:?} confidence] — {}\n",
+            "{}. {} {} {} [{} confidence] — {}\n",
             i + 1,
             f.severity.symbol(),
             f.severity.word(),
@@ -376,7 +376,7 @@ pub fn report_md(state: &State) -> String {
     }
     for (i, f) in d.findings.iter().enumerate() {
         out.push_str(&format!(
-            "### {}. `{}` — {}\n\n- Severity: {} {}, confidence {:?}\n",
+            "### {}. `{}` — {}\n\n- Severity: {} {}, confidence {}\n",
             i + 1,
             f.id,
             md_cell(&f.title),
@@ -446,6 +446,17 @@ pub fn report_md(state: &State) -> String {
         out.push_str(&md_block(&crate::onlyoffice::render_text(r)));
     }
     crate::sanitize::text(&out)
+}
+
+impl std::fmt::Display for crate::diagnose::Confidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::diagnose::Confidence as C;
+        f.write_str(match self {
+            C::Low => "low",
+            C::Medium => "medium",
+            C::High => "high",
+        })
+    }
 }
 
 /// How far back a report looks in the console's journal and the audit log.
