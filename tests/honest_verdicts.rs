@@ -421,3 +421,62 @@ fn a_flushing_firewall_reload_names_what_it_would_delete() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// The lab's firewall drill reloads the lab's own table only: its `nft_ruleset` is the lab's
+/// saved file (no `flush ruleset`), the fault heals, and every other table of the host stays.
+#[test]
+fn the_lab_firewall_drill_reloads_only_the_lab_table() {
+    if !is_root() || !tool("nft") {
+        eprintln!("skipped: needs root and nft (the lab's firewall faults)");
+        return;
+    }
+    let Some(lab) = Lab::up("t502hv-fw") else {
+        return;
+    };
+    let tables = || {
+        let o = Command::new("nft")
+            .args(["list", "tables"])
+            .output()
+            .expect("nft");
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    // A table of the host's own, which a flushing reload would delete.
+    let mine = format!("t502hv_host_{}", std::process::id());
+    assert!(
+        Command::new("nft")
+            .args(["add", "table", "inet", &mine])
+            .status()
+            .is_ok_and(|s| s.success())
+    );
+    lab.run(&["break", "firewall-drop"]);
+    let before = tables();
+    let o = Command::new(bin())
+        .arg("--config")
+        .arg(lab.toml())
+        .args(["action", "run", "reload:firewall", "--yes"])
+        .env_remove("TRIAGE502_CONFIG")
+        .output()
+        .expect("action run");
+    let after = tables();
+    let _ = Command::new("nft")
+        .args(["delete", "table", "inet", &mine])
+        .status();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let saved = lab.dir.join("nftables-saved.nft");
+    assert!(
+        out.contains(&format!("nft -f {}", saved.display())),
+        "the lab's own ruleset is loaded: {out}{err}"
+    );
+    assert!(!out.contains("DANGER"), "{out}");
+    assert!(!out.contains("/etc/nftables.conf"), "{out}");
+    for t in &before {
+        assert!(after.contains(t), "{t} survived the reload: {after:?}");
+    }
+    // The drop rule is gone: the chain answers again.
+    let v: Value = serde_json::from_slice(&check_json(&lab.toml()).stdout).expect("json");
+    assert_eq!(v["state"], "OK", "{v}");
+}

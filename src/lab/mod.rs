@@ -234,7 +234,7 @@ impl LabState {
 
     /// The nftables table name of this lab.
     pub fn firewall_table(&self) -> String {
-        format!("triage502_lab_{}", self.ds_port)
+        render::firewall_table(self.ds_port)
     }
 }
 
@@ -573,6 +573,12 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         &render::lab_toml(dir, ports, &secret, &tools.nginx),
     )?;
     sys::write_file(&standin::mode_path(dir), "healthy\n")?;
+    // What the lab's `reload:firewall` loads: its own table, empty (no `flush ruleset`), so
+    // the drill heals the lab's firewall faults and never touches the host's tables.
+    sys::write_file(
+        &dir.join(render::SAVED_RULESET),
+        &render::firewall_saved(&render::firewall_table(ports.ds)),
+    )?;
     nginx_test(dir, &tools.nginx)?;
 
     let mut st = LabState {

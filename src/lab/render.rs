@@ -236,11 +236,14 @@ config = {nginx_conf}
 prefix = {prefix}
 
 # The lab's recovery actions are audited in the lab folder (with the console's timeline
-# journal beside it), not in the system's /var/log/triage502.
+# journal beside it), not in the system's /var/log/triage502. Its firewall reload loads the
+# lab's own table only, never the host's /etc/nftables.conf.
 [actions]
 audit_log = {audit}
+nft_ruleset = {ruleset}
 "#,
         audit = p("audit.log"),
+        ruleset = p(SAVED_RULESET),
         local_json = p("local.json"),
         secret = tq(secret),
         nginx_error = p("logs/nginx/error.log"),
@@ -249,6 +252,24 @@ audit_log = {audit}
         nginx_bin = tq(&nginx.display().to_string()),
         nginx_conf = p("nginx.conf"),
         prefix = tq(&dd),
+    )
+}
+
+/// The lab's saved firewall ruleset (its `[actions] nft_ruleset`), in the lab folder.
+pub const SAVED_RULESET: &str = "nftables-saved.nft";
+
+/// The name of the lab's nftables table (family inet).
+pub fn firewall_table(ds_port: u16) -> String {
+    format!("triage502_lab_{ds_port}")
+}
+
+/// The lab's saved ruleset: its table recreated empty. `table …` then `delete table …`
+/// removes it whether it exists or not; nothing else of the host's ruleset is touched.
+pub fn firewall_saved(table: &str) -> String {
+    format!(
+        "# triage502 lab: the healthy state of the lab's own table (no flush ruleset).\n\
+         table inet {table}\ndelete table inet {table}\n\
+         table inet {table} {{\n    chain output {{\n        type filter hook output priority 0; policy accept;\n    }}\n}}\n"
     )
 }
 
