@@ -42,7 +42,7 @@ async fn lab_jwt_mismatch_names_both_fingerprints_and_the_accepted_secret() {
         .as_ref()
         .expect("lab secret")
         .fingerprint();
-    let ds = triage502::probe::jwt::DsTokenSettings::read(
+    let ds = triage502::docserver::settings::DsTokenSettings::read(
         &lab.dir.join("default.json"),
         &lab.dir.join("local.json"),
     );

@@ -8,7 +8,7 @@ use crate::verdict::State;
 
 /// Skew (seconds) beyond which tokens may be seen as expired or not yet valid.
 pub const SKEW_LIMIT_SECS: i64 = 120;
-use crate::probe::jwt::sign;
+use crate::docserver::client::{self as ds, CommandAnswer, TOKEN_EXPIRED, TOKEN_INVALID};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -116,30 +116,24 @@ async fn send(
     header: &str,
     timeout: Duration,
 ) -> Answer {
-    let mut body = serde_json::json!({"c": "version"});
     let mut req = client.post(url).header("content-type", "application/json");
-    if let Some(s) = &secret {
-        let mut claims = serde_json::Map::new();
-        claims.insert("c".into(), "version".into());
-        let mut payload = serde_json::Map::new();
-        payload.insert("payload".into(), serde_json::Value::Object(claims.clone()));
-        match (sign(s, claims), sign(s, payload)) {
-            (Ok(t), Ok(h)) => {
-                body["token"] = t.into();
-                req = req.header(header, format!("Bearer {h}"));
-            }
-            (Err(e), _) | (_, Err(e)) => {
-                return Answer {
-                    outcome: TokenOutcome::NoAnswer,
-                    code: None,
-                    status: None,
-                    detail: e,
-                    skew: None,
-                    version: None,
-                };
-            }
+    let signed = match ds::version_request(secret.as_ref(), header) {
+        Ok(r) => r,
+        Err(e) => {
+            return Answer {
+                outcome: TokenOutcome::NoAnswer,
+                code: None,
+                status: None,
+                detail: e,
+                skew: None,
+                version: None,
+            };
         }
+    };
+    if let Some((name, value)) = &signed.header {
+        req = req.header(name.as_str(), value.as_str());
     }
+    let body = signed.body;
     if let Some(h) = host {
         req = req.header(reqwest::header::HOST, h);
     }
@@ -152,7 +146,7 @@ async fn send(
         version: None,
     };
     let fut = async {
-        let mut resp = req.body(body.to_string()).timeout(timeout).send().await?;
+        let mut resp = req.body(body).timeout(timeout).send().await?;
         let status = resp.status().as_u16();
         let date = resp
             .headers()
@@ -178,22 +172,13 @@ async fn send(
                     timeout.as_secs_f64()
                 ));
             }
-            Ok(Err(e)) => return fail(format!("cannot reach {url}: {}", super::error_chain(&e))),
+            Ok(Err(e)) => return fail(format!("cannot reach {url}: {}", ds::error_chain(&e))),
             Ok(Ok(x)) => x,
         };
     let skew = date
         .and_then(|d| chrono::DateTime::parse_from_rfc2822(&d).ok())
         .map(|t| t.timestamp() - chrono::Utc::now().timestamp());
-    let v: Option<serde_json::Value> = serde_json::from_str(&text).ok();
-    let code = v
-        .as_ref()
-        .and_then(|v| v.get("error"))
-        .and_then(|e| e.as_i64());
-    let version = v
-        .as_ref()
-        .and_then(|v| v.get("version"))
-        .and_then(|e| e.as_str())
-        .map(str::to_string);
+    let CommandAnswer { code, version, .. } = CommandAnswer::parse(&text);
     let (outcome, detail) = match code {
         Some(0) => (
             TokenOutcome::Accepted,
@@ -202,17 +187,17 @@ async fn send(
                 version.as_deref().unwrap_or("?")
             ),
         ),
-        Some(6) => (
+        Some(TOKEN_INVALID) => (
             TokenOutcome::Rejected,
             "rejected: invalid token (error 6)".into(),
         ),
-        Some(7) => (
+        Some(TOKEN_EXPIRED) => (
             TokenOutcome::Expired,
             "rejected: token expired (error 7, clocks differ)".into(),
         ),
         Some(n) => (
             TokenOutcome::OtherError,
-            format!("command service error {n} ({})", super::ds_error_text(n)),
+            format!("command service error {n} ({})", ds::error_text(n)),
         ),
         None if (500..600).contains(&status) => (
             TokenOutcome::NoAnswer,
@@ -486,7 +471,7 @@ mod tests {
                 counter.fetch_add(chunk.len() as u64, Ordering::Relaxed);
             }
         });
-        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let client = crate::docserver::client::builder(false).build().unwrap();
         let url = format!("http://{addr}/coauthoring/CommandService.ashx");
         let a = send(
             &client,

@@ -76,35 +76,6 @@ pub struct IntegrationReport {
     pub unknown: Vec<Unchecked>,
 }
 
-/// Text of an error and its sources, without repetition.
-pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let t = s.to_string();
-        if !parts.iter().any(|p| p.contains(&t)) {
-            parts.push(t);
-        }
-        cur = s.source();
-    }
-    parts.join(": ")
-}
-
-/// Meaning of command-service error codes.
-pub(crate) fn ds_error_text(n: i64) -> &'static str {
-    match n {
-        0 => "no error",
-        1 => "document key missing or not found",
-        2 => "callback URL not correct",
-        3 => "internal server error",
-        4 => "no changes applied before forcesave",
-        5 => "command not correct",
-        6 => "invalid token",
-        7 => "token expired",
-        _ => "unknown error code",
-    }
-}
-
 fn join_url(base: &str, path: &str) -> String {
     format!("{}{}", base.trim_end_matches('/'), path)
 }

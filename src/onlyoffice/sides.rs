@@ -6,7 +6,7 @@
 
 use super::{php, pyset};
 use crate::config::{Config, IntegrationKind, Secret};
-use crate::probe::jwt::DsTokenSettings;
+use crate::docserver::settings::DsTokenSettings;
 use crate::verdict::State;
 use crate::verdict::Unchecked;
 use serde::Serialize;
@@ -147,29 +147,6 @@ fn read_text(path: &Path, what: &str, unknown: &mut Vec<Unchecked>) -> Option<St
     }
 }
 
-fn merged_ds_json(cfg: &Config) -> Value {
-    let mut merged = Value::Object(Default::default());
-    for p in [&cfg.onlyoffice.default_json, &cfg.onlyoffice.local_json] {
-        if let Ok(b) = std::fs::read(p)
-            && let Ok(v) = serde_json::from_slice::<Value>(&b)
-        {
-            merge(&mut merged, v);
-        }
-    }
-    merged
-}
-
-fn merge(base: &mut Value, over: Value) {
-    match (base, over) {
-        (Value::Object(b), Value::Object(o)) => {
-            for (k, v) in o {
-                merge(b.entry(k).or_insert(Value::Null), v);
-            }
-        }
-        (b, o) => *b = o,
-    }
-}
-
 fn env_bool(v: &str) -> Option<bool> {
     match v.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Some(true),
@@ -239,17 +216,14 @@ pub async fn read_docserver(
         fingerprint: t.inbox_secret.as_ref().map(Secret::fingerprint),
         secret: t.inbox_secret,
         header: t.header,
+        in_body: t.in_body,
+        reject_unauthorized: t.reject_unauthorized,
+        allow_private_ip: t.allow_private_ip,
         ..DsSide::default()
     };
     if let Some(sec) = &ds.secret {
         crate::actions::redact::learn(sec);
     }
-    let merged = merged_ds_json(cfg);
-    let co = merged.pointer("/services/CoAuthoring");
-    let get = |p: &str| co.and_then(|c| c.pointer(p)).and_then(Value::as_bool);
-    ds.in_body = get("/token/inbox/inBody");
-    ds.reject_unauthorized = get("/requestDefaults/rejectUnauthorized");
-    ds.allow_private_ip = get("/request-filtering-agent/allowPrivateIPAddress");
     if oo.local_json.is_file() || ds.secret.is_some() {
         ds.sources.push(oo.local_json.display().to_string());
     }

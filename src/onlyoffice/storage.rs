@@ -111,12 +111,7 @@ pub fn is_private(ip: IpAddr) -> bool {
 
 /// Build the HTTP client used for storage checks (no redirects, no proxy, verifying).
 pub fn client() -> Result<reqwest::Client, String> {
-    crate::probe::init_crypto();
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(0)
-        .user_agent(concat!("triage502/", env!("CARGO_PKG_VERSION")))
+    crate::docserver::client::builder(false)
         .build()
         .map_err(|e| format!("cannot build HTTP client: {e}"))
 }
@@ -210,7 +205,7 @@ pub async fn check_url(
             Err(_) => c.issues.push(timeout_issue(url, opt.timeout)),
             Ok(Err(e)) if e.is_timeout() => c.issues.push(timeout_issue(url, opt.timeout)),
             Ok(Err(e)) => {
-                let chain = super::error_chain(&e);
+                let chain = crate::docserver::client::error_chain(&e);
                 if looks_tls(&chain) {
                     c.issues.push(StorageIssue::Tls {
                         reason: format!("TLS with {} failed: {chain}", parts.authority()),
@@ -347,7 +342,12 @@ pub async fn preflight(
         .send();
     match tokio::time::timeout(timeout + Duration::from_millis(200), fut).await {
         Err(_) => p.reason = format!("no answer within {:.1} s", timeout.as_secs_f64()),
-        Ok(Err(e)) => p.reason = format!("preflight failed: {}", super::error_chain(&e)),
+        Ok(Err(e)) => {
+            p.reason = format!(
+                "preflight failed: {}",
+                crate::docserver::client::error_chain(&e)
+            )
+        }
         Ok(Ok(r)) => {
             p.http_status = Some(r.status().as_u16());
             for (k, v) in r.headers() {

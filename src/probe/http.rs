@@ -5,9 +5,9 @@
 //! are not followed: a redirect is a fact worth showing.
 
 use super::errors::find_io_error;
-use super::jwt::{JwtSource, sign};
 use super::{NetError, Outcome, State};
 use crate::config::Hop;
+use crate::docserver::settings::JwtSource;
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::time::{Duration, Instant};
 
@@ -65,14 +65,7 @@ fn build_with_ca(ca: &std::path::Path) -> Result<reqwest::Client, String> {
     })
 }
 
-fn builder(insecure: bool) -> reqwest::ClientBuilder {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(0)
-        .tls_danger_accept_invalid_certs(insecure)
-        .user_agent(concat!("triage502/", env!("CARGO_PKG_VERSION")))
-}
+use crate::docserver::client::{builder, error_chain};
 
 /// A response read up to [`BODY_LIMIT`].
 struct Answer {
@@ -179,19 +172,6 @@ fn failed(e: &reqwest::Error, url: &str, timeout: Duration) -> Outcome {
         d.error = Some(kind);
         d.errno = io.and_then(|i| i.raw_os_error());
     })
-}
-
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let t = s.to_string();
-        if !parts.iter().any(|p| p.contains(&t)) {
-            parts.push(t);
-        }
-        cur = s.source();
-    }
-    parts.join(": ")
 }
 
 /// The reason for a 502/503/504 answer, telling a proxy-made page from the application's.
@@ -362,28 +342,23 @@ impl Clients {
         jwt: &JwtSource,
     ) -> Outcome {
         let signing = jwt.signing();
-        let mut body = serde_json::json!({"c": "version"});
+        let req = match crate::docserver::client::version_request(
+            signing.secret.as_ref(),
+            &signing.header,
+        ) {
+            Ok(r) => r,
+            Err(e) => return Outcome::new(State::Unknown, e),
+        };
+        let body: serde_json::Value =
+            serde_json::from_str(&req.body).unwrap_or(serde_json::Value::Null);
         let mut headers = HeaderMap::new();
-        if let Some(secret) = &signing.secret {
-            let mut claims = serde_json::Map::new();
-            claims.insert("c".into(), "version".into());
-            match sign(secret, claims.clone()) {
-                Ok(t) => body["token"] = t.into(),
-                Err(e) => return Outcome::new(State::Unknown, e),
-            }
-            let mut payload = serde_json::Map::new();
-            payload.insert("payload".into(), serde_json::Value::Object(claims));
-            match sign(secret, payload) {
-                Ok(t) => {
-                    if let (Ok(name), Ok(v)) = (
-                        reqwest::header::HeaderName::from_bytes(signing.header.as_bytes()),
-                        HeaderValue::from_str(&format!("Bearer {t}")),
-                    ) {
-                        headers.insert(name, v);
-                    }
-                }
-                Err(e) => return Outcome::new(State::Unknown, e),
-            }
+        if let Some((name, value)) = &req.header
+            && let (Ok(name), Ok(v)) = (
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            )
+        {
+            headers.insert(name, v);
         }
         let jwt_use = super::JwtUse {
             source: signing.source.to_string(),
@@ -404,25 +379,19 @@ impl Clients {
         if let Some(r) = gateway_reason(&a, "the command service") {
             return Outcome::new(State::Fail, r).with(fill).with(common);
         }
-        let v: serde_json::Value = match serde_json::from_str(&a.body) {
-            Ok(v) => v,
-            Err(_) => {
-                return Outcome::new(
-                    State::Fail,
-                    format!(
-                        "HTTP {}: not a command-service answer (expected JSON with \"error\")",
-                        a.status
-                    ),
-                )
-                .with(fill)
-                .with(common);
-            }
-        };
-        let code = v.get("error").and_then(|e| e.as_i64());
-        let version = v
-            .get("version")
-            .and_then(|e| e.as_str())
-            .map(str::to_string);
+        let answer = crate::docserver::client::CommandAnswer::parse(&a.body);
+        if !answer.json {
+            return Outcome::new(
+                State::Fail,
+                format!(
+                    "HTTP {}: not a command-service answer (expected JSON with \"error\")",
+                    a.status
+                ),
+            )
+            .with(fill)
+            .with(common);
+        }
+        let (code, version) = (answer.code, answer.version);
         let src = match signing.source {
             "config" => "the configured (integrator's) secret",
             "local.json" => "the secret from local.json",
@@ -437,19 +406,22 @@ impl Clients {
                     version.clone().unwrap_or_else(|| "?".into())
                 ),
             ),
-            Some(6) => Outcome::new(
+            Some(crate::docserver::client::TOKEN_INVALID) => Outcome::new(
                 State::Fail,
                 format!(
                     "token rejected (error 6): the Document Server does not accept {src}: JWT secrets differ"
                 ),
             ),
-            Some(7) => Outcome::new(
+            Some(crate::docserver::client::TOKEN_EXPIRED) => Outcome::new(
                 State::Fail,
                 "token expired (error 7): the clocks of this box and the Document Server differ",
             ),
             Some(n) => Outcome::new(
                 State::Fail,
-                format!("command service error {n} ({})", ds_error_text(n)),
+                format!(
+                    "command service error {n} ({})",
+                    crate::docserver::client::error_text(n)
+                ),
             ),
             None => Outcome::new(
                 State::Fail,
@@ -475,20 +447,5 @@ fn slow_or_ok(a: &Answer, timeout: Duration, ok: String) -> Outcome {
         )
     } else {
         Outcome::new(State::Ok, ok)
-    }
-}
-
-/// Meaning of command-service error codes (ONLYOFFICE `commonDefines`).
-pub fn ds_error_text(n: i64) -> &'static str {
-    match n {
-        0 => "no error",
-        1 => "document key missing or no document with that key",
-        2 => "callback URL not correct",
-        3 => "internal server error",
-        4 => "no changes applied to the document before forcesave",
-        5 => "command not correct",
-        6 => "invalid token",
-        7 => "token expired",
-        _ => "unknown error code",
     }
 }

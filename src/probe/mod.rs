@@ -9,7 +9,6 @@ pub mod certs;
 mod dns;
 mod errors;
 mod http;
-pub mod jwt;
 pub mod scheduler;
 mod tcp;
 mod tls;
@@ -175,7 +174,7 @@ pub struct Prober {
     cfg: Arc<Config>,
     http: http::Clients,
     tls: tls::TlsProber,
-    jwt: jwt::JwtSource,
+    jwt: crate::docserver::settings::JwtSource,
 }
 
 /// Install the process-wide rustls crypto provider (ring). Idempotent.
@@ -187,7 +186,7 @@ impl Prober {
     /// Build the prober for a config.
     pub fn new(cfg: Arc<Config>) -> Self {
         init_crypto();
-        let jwt = jwt::JwtSource::from_config(&cfg);
+        let jwt = crate::docserver::settings::JwtSource::from_config(&cfg);
         Prober {
             http: http::Clients::new(&cfg),
             tls: tls::TlsProber::new(&cfg),

@@ -1,5 +1,6 @@
-//! JWT for the Document Server command service: reading the Document Server's own settings
-//! (`local.json` over `default.json`) and signing HS256 probe tokens.
+//! The Document Server's settings (`local.json` over `default.json`: its token settings, and
+//! the request settings the integration checks compare), which secret signs the probes, and
+//! HS256 signing.
 //!
 //! The secret is never printed; only its fingerprint travels into results and reports.
 
@@ -16,13 +17,30 @@ pub struct DsTokenSettings {
     pub inbox_secret: Option<Secret>,
     /// `services.CoAuthoring.token.inbox.header`.
     pub header: Option<String>,
+    /// `services.CoAuthoring.token.inbox.inBody`.
+    pub in_body: Option<bool>,
+    /// `services.CoAuthoring.requestDefaults.rejectUnauthorized`.
+    pub reject_unauthorized: Option<bool>,
+    /// `services.CoAuthoring.request-filtering-agent.allowPrivateIPAddress`.
+    pub allow_private_ip: Option<bool>,
     /// Problems met while reading (missing file, permission denied, bad JSON).
     pub problems: Vec<String>,
 }
 
+/// Largest settings file read (local.json and default.json are a few KiB).
+pub const SETTINGS_BYTES: u64 = 4 << 20;
+
 fn read_json(path: &Path, problems: &mut Vec<String>) -> Option<Value> {
-    match std::fs::read(path) {
-        Ok(b) => match serde_json::from_slice(&b) {
+    use crate::fsafe::ReadError;
+    match crate::fsafe::read_capped(path, SETTINGS_BYTES, true) {
+        Ok((_, true)) => {
+            problems.push(format!(
+                "{} is larger than {SETTINGS_BYTES} bytes: not read",
+                path.display()
+            ));
+            None
+        }
+        Ok((b, false)) => match serde_json::from_slice(&b) {
             Ok(v) => Some(v),
             Err(e) => {
                 problems.push(format!("{} is not valid JSON: {e}", path.display()));
@@ -30,15 +48,13 @@ fn read_json(path: &Path, problems: &mut Vec<String>) -> Option<Value> {
             }
         },
         Err(e) => {
-            let hint = match e.kind() {
-                std::io::ErrorKind::PermissionDenied => " (run as root to read it)",
+            let hint = match &e {
+                ReadError::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+                    " (run as root to read it)"
+                }
                 _ => "",
             };
-            problems.push(format!(
-                "cannot read {}: {}{hint}",
-                path.display(),
-                crate::util::io_error_text(&e)
-            ));
+            problems.push(format!("cannot read {}: {e}{hint}", path.display()));
             None
         }
     }
@@ -72,7 +88,11 @@ impl DsTokenSettings {
         }
         let co = merged.pointer("/services/CoAuthoring");
         let get = |p: &str| co.and_then(|c| c.pointer(p));
+        let flag = |p: &str| get(p).and_then(Value::as_bool);
         DsTokenSettings {
+            in_body: flag("/token/inbox/inBody"),
+            reject_unauthorized: flag("/requestDefaults/rejectUnauthorized"),
+            allow_private_ip: flag("/request-filtering-agent/allowPrivateIPAddress"),
             inbox_enabled: get("/token/enable/request/inbox").and_then(Value::as_bool),
             inbox_secret: get("/secret/inbox/string")
                 .and_then(Value::as_str)
