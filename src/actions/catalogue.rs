@@ -475,18 +475,7 @@ fn chain_ports(cfg: &Config) -> Vec<u16> {
         if !matches!(h.role, Role::Proxy | Role::ViaProxy | Role::Upstream) {
             continue;
         }
-        let port = if h.kind.uses_url() {
-            h.url
-                .as_deref()
-                .and_then(|u| crate::util::UrlParts::parse(u).ok())
-                .map(|u| u.port)
-        } else {
-            h.target
-                .as_deref()
-                .and_then(crate::util::split_host_port)
-                .map(|(_, p)| p)
-        };
-        if let Some(p) = port.filter(|p| !v.contains(p)) {
+        if let Some(p) = h.port().filter(|p| !v.contains(p)) {
             v.push(p);
         }
     }
@@ -648,12 +637,7 @@ fn query(s: &Service) -> ServiceQuery {
     let u = unit(s);
     ServiceQuery {
         supervisor_config: s.supervisor_config.clone(),
-        backend: match s.backend {
-            Backend::Auto => services::Backend::Auto,
-            Backend::Systemd => services::Backend::Systemd,
-            Backend::Supervisor => services::Backend::Supervisor,
-            Backend::Docker => services::Backend::Docker,
-        },
+        backend: s.backend,
         ..ServiceQuery::named(&s.name, u, u, Some(u))
     }
 }

@@ -254,6 +254,15 @@ impl Hop {
     pub fn display_target(&self) -> &str {
         self.url.as_deref().or(self.target.as_deref()).unwrap_or("")
     }
+
+    /// The TCP port the hop connects to (its URL's, else its target's).
+    pub fn port(&self) -> Option<u16> {
+        match (&self.target, &self.url) {
+            (_, Some(u)) => crate::util::UrlParts::parse(u).ok().map(|p| p.port),
+            (Some(t), None) => crate::util::split_host_port(t).map(|(_, p)| p),
+            _ => None,
+        }
+    }
 }
 
 /// ONLYOFFICE Document Server settings.

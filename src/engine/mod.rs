@@ -647,11 +647,7 @@ pub fn chain_ports(cfg: &Config) -> Vec<u16> {
     let mut ports: Vec<u16> = cfg
         .hops
         .iter()
-        .filter_map(|h| match (&h.target, &h.url) {
-            (_, Some(u)) => crate::util::UrlParts::parse(u).ok().map(|p| p.port),
-            (Some(t), None) => crate::util::split_host_port(t).map(|(_, p)| p),
-            _ => None,
-        })
+        .filter_map(crate::config::Hop::port)
         .collect();
     ports.sort_unstable();
     ports.dedup();
@@ -661,20 +657,14 @@ pub fn chain_ports(cfg: &Config) -> Vec<u16> {
 /// What the host collectors look at, from the config: its services (with their backend and
 /// names), how to run nginx, and the chain's ports.
 pub fn host_query(cfg: &Config) -> crate::host::HostQuery {
-    use crate::config::Backend as B;
-    use crate::host::services::{Backend, ServiceQuery};
+    use crate::host::services::ServiceQuery;
     let services = cfg
         .services
         .iter()
         .map(|s| {
             let unit = s.unit.clone().unwrap_or_else(|| s.name.clone());
             let mut q = ServiceQuery::auto(&s.name);
-            q.backend = match s.backend {
-                B::Auto => Backend::Auto,
-                B::Systemd => Backend::Systemd,
-                B::Supervisor => Backend::Supervisor,
-                B::Docker => Backend::Docker,
-            };
+            q.backend = s.backend;
             q.systemd_unit = Some(unit.clone());
             q.supervisor_program = Some(unit.clone());
             q.docker_container = Some(unit);

@@ -13,20 +13,8 @@ use serde::Serialize;
 use super::Unknown;
 use super::cmd;
 
-/// Which service manager to ask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Backend {
-    /// systemd when present, else supervisor when it knows the program, else docker.
-    #[default]
-    Auto,
-    /// `systemctl show UNIT`.
-    Systemd,
-    /// supervisord: XML-RPC on its socket, else `supervisorctl status PROGRAM`.
-    Supervisor,
-    /// `docker inspect CONTAINER`.
-    Docker,
-}
+/// Which service manager to ask: the config's own choice (`[[service]] backend`).
+pub use crate::config::Backend;
 
 /// One service to look at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

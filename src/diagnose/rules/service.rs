@@ -269,18 +269,7 @@ pub(super) fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
 fn upstream_ports(c: &Ctx<'_>) -> Vec<u16> {
     let mut v = Vec::new();
     for h in c.input.cfg.hops.iter().filter(|h| h.role == Role::Upstream) {
-        let port = if h.kind.uses_url() {
-            h.url
-                .as_deref()
-                .and_then(|u| crate::util::UrlParts::parse(u).ok())
-                .map(|u| u.port)
-        } else {
-            h.target
-                .as_deref()
-                .and_then(crate::util::split_host_port)
-                .map(|(_, p)| p)
-        };
-        if let Some(p) = port.filter(|p| !v.contains(p)) {
+        if let Some(p) = h.port().filter(|p| !v.contains(p)) {
             v.push(p);
         }
     }
