@@ -467,7 +467,35 @@ fn host_panes_snapshots() {
     let mut a = app("");
     broken(&mut a);
     host_facts(&mut a);
-    insta::assert_snapshot!("host_120x40", draw(&a, 120, 40));
+    let s = draw(&a, 120, 40);
+    insta::assert_snapshot!("host_120x40", s);
+    // Every finding's title is on screen at once, each on a line of its own with its state
+    // (symbol and word); the first one's details below them.
+    let findings = &a.state.diagnosis.findings;
+    assert_eq!(findings.len(), 3);
+    for (i, fnd) in findings.iter().enumerate() {
+        let head = format!(
+            "{} {:<4} {}. {} ",
+            fnd.severity.symbol(),
+            fnd.severity.word(),
+            i + 1,
+            fnd.id
+        );
+        let start: String = fnd.title.chars().take(12).collect();
+        assert!(
+            s.lines().any(|l| l.contains(&format!("{head}{start}"))),
+            "{head}{start} not on screen:\n{s}"
+        );
+    }
+    assert!(s.contains("── 1. service_down · High confidence"), "{s}");
+    // Selecting the second shows its details instead.
+    a.focus = Pane::Findings;
+    a.on_key(key('j'));
+    let s = draw(&a, 120, 40);
+    assert!(s.contains("── 2. oom_killed"), "{s}");
+    assert!(!s.contains("── 1. service_down"), "{s}");
+    a.focus = Pane::Chain;
+    a.sel = [0; 6];
     for (pane, name) in [(Pane::Services, "services"), (Pane::Ports, "ports")] {
         a.focus = pane;
         insta::assert_snapshot!(format!("host_{name}_tab_80x24"), draw(&a, 80, 24));
@@ -503,7 +531,7 @@ fn repeated_failures_are_one_row() {
     ]));
     let counts: Vec<usize> = a.log_view().iter().map(|r| r.count).collect();
     assert_eq!(counts, vec![3, 1, 4]);
-    let s = draw(&a, 150, 40);
+    let s = draw(&a, 160, 40);
     assert!(s.contains("Error log (8 shown)"), "{s}");
     assert!(
         s.contains(

@@ -94,16 +94,21 @@ pub fn draw(f: &mut Frame, app: &App) {
 
 fn draw_wide(f: &mut Frame, app: &App, area: Rect) {
     let chain_h = (app.state.hops.len() as u16 + 3).clamp(5, 14);
+    // The findings pane beside the chain grows (up to 14 lines) to list every finding on a
+    // line of its own and the selected one's details under them.
+    let d = &app.state.diagnosis;
+    let listed = (d.findings.len() + d.unchecked.len()).min(14) as u16;
+    let findings_h = (listed + 2 + if d.findings.is_empty() { 0 } else { 6 }).min(14);
     let [top, mid, bottom] = Layout::vertical([
-        Constraint::Length(chain_h.max(8)),
+        Constraint::Length(chain_h.max(findings_h).max(8)),
         Constraint::Fill(1),
         Constraint::Length(8),
     ])
     .areas(area);
     let [chain, findings] =
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(top);
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
     let [logs, right] =
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(mid);
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(mid);
     let [services, ports] =
         Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(right);
     draw_pane(f, app, Pane::Chain, chain, true);
@@ -339,6 +344,10 @@ fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
 }
 
 fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
+    if wide && !app.walkthrough {
+        draw_findings_ranked(f, app, area);
+        return;
+    }
     let d = &app.state.diagnosis;
     let mut items: Vec<ListItem> = Vec::new();
     let title;
@@ -370,15 +379,7 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             ])));
         }
         for (i, fnd) in d.findings.iter().enumerate() {
-            let head = vec![
-                Span::styled(
-                    format!("{} {:<4}", fnd.severity.symbol(), fnd.severity.word()),
-                    app.theme.state(fnd.severity),
-                ),
-                Span::raw(format!(" {}. ", i + 1)),
-                Span::styled(fnd.id, app.theme.accent()),
-                Span::raw(" "),
-            ];
+            let head = finding_head(app, i, fnd);
             let title = format!("({:?}) {}", fnd.confidence, one(&fnd.title));
             let mut lines = headed(head, &title, width, 3, Style::default());
             if let Some(e) = fnd.evidence.first() {
@@ -404,6 +405,138 @@ fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .highlight_style(app.theme.selected())
         .block(block(app, Pane::Findings, title, wide));
     f.render_stateful_widget(list, area, &mut st);
+}
+
+/// A finding's head: state (symbol and word), rank, id.
+fn finding_head(app: &App, i: usize, fnd: &crate::diagnose::Finding) -> Vec<Span<'static>> {
+    vec![
+        Span::styled(
+            format!("{} {:<4}", fnd.severity.symbol(), fnd.severity.word()),
+            app.theme.state(fnd.severity),
+        ),
+        Span::raw(format!(" {}. ", i + 1)),
+        Span::styled(fnd.id, app.theme.accent()),
+        Span::raw(" "),
+    ]
+}
+
+/// The wide layout's findings: every finding on one line (state, rank, id, title), ranked;
+/// under them the selected finding's details (confidence, its whole title when the line cut
+/// it, evidence, first next step, recovery action); then the UNKNOWN lines. Several findings
+/// are all seen at once; the one selected is read below them.
+fn draw_findings_ranked(f: &mut Frame, app: &App, area: Rect) {
+    let d = &app.state.diagnosis;
+    let b = block(
+        app,
+        Pane::Findings,
+        format!(" Findings ({}) — w: walkthrough ", d.findings.len()),
+        true,
+    );
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let (width, height) = (inner.width as usize, inner.height as usize);
+    let mut lines: Vec<Line> = Vec::new();
+    if app.state.rounds == 0 {
+        lines.push(Line::from("waiting for the first probe round…"));
+    } else if d.all_clear {
+        let text = "All clear: every hop answers, no root cause found.";
+        let mut pieces =
+            wrap(text, width.saturating_sub(5), width.saturating_sub(5), 2).into_iter();
+        lines.push(Line::from(vec![
+            Span::styled("✔ OK ", app.theme.state(HopState::Ok)),
+            Span::raw(pieces.next().unwrap_or_default()),
+        ]));
+        lines.extend(pieces.map(|l| Line::from(format!("     {l}"))));
+    }
+    let sel = app.selected(Pane::Findings);
+    let focused = app.focus == Pane::Findings;
+    let mut cut = false;
+    for (i, fnd) in d.findings.iter().enumerate() {
+        let mut head = finding_head(app, i, fnd);
+        let used = Line::from(head.clone()).width();
+        let title = one(&fnd.title);
+        let line = wrap(&title, width.saturating_sub(used), 1, 1).remove(0);
+        cut |= i == sel && line != title;
+        head.push(Span::raw(line));
+        let mut line = Line::from(head);
+        if focused && i == sel {
+            line = line.patch_style(app.theme.selected());
+        }
+        lines.push(line);
+    }
+    // The selected row stays on screen when there are more findings than lines.
+    let skip = if focused {
+        (sel + 1).saturating_sub(height)
+    } else {
+        0
+    };
+    let mut detail: Vec<Line> = Vec::new();
+    if let Some(fnd) = d.findings.get(sel) {
+        let rule = format!(
+            "── {}. {} · {:?} confidence ",
+            sel + 1,
+            fnd.id,
+            fnd.confidence
+        );
+        let fill = width.saturating_sub(Span::raw(rule.as_str()).width());
+        detail.push(Line::styled(
+            format!("{rule}{}", "─".repeat(fill)),
+            app.theme.dim(),
+        ));
+        if cut {
+            detail.extend(
+                wrap(&one(&fnd.title), width, width, 3)
+                    .into_iter()
+                    .map(Line::from),
+            );
+        }
+        // What is cut when the pane is short goes last: the second piece of evidence.
+        let evidence =
+            |e: &crate::diagnose::Evidence| bullet(&one(&e.fact), "·", width, app.theme.dim());
+        if let Some(e) = fnd.evidence.first() {
+            detail.extend(evidence(e));
+        }
+        if let Some(n) = fnd.next_steps.first() {
+            detail.extend(bullet(&one(n), "→", width, Style::default()));
+        }
+        if let Some(a) = &fnd.action {
+            detail.push(Line::from(format!("   x: {}", one(a))));
+        }
+        if let Some(e) = fnd.evidence.get(1) {
+            detail.extend(evidence(e));
+        }
+    }
+    let left = height.saturating_sub(lines.len());
+    let unknown_line = |text: String| {
+        Line::from(vec![
+            Span::styled("? UNKNOWN ", app.theme.state(HopState::Unknown)),
+            Span::raw(wrap(&text, width.saturating_sub(10), 1, 1).remove(0)),
+        ])
+    };
+    // One line each, or all on one line when they would crowd out the details.
+    let unknown: Vec<Line> = if d.unchecked.len() > 1 && detail.len() + d.unchecked.len() > left {
+        let what: Vec<String> = d.unchecked.iter().map(|u| one(&u.what)).collect();
+        vec![unknown_line(format!(
+            "{} not checked: {}",
+            what.len(),
+            what.join(" · ")
+        ))]
+    } else {
+        d.unchecked
+            .iter()
+            .map(|u| unknown_line(format!("{}: {}", one(&u.what), one(&u.why))))
+            .collect()
+    };
+    // The details leave room for the UNKNOWN lines, but keep at least four lines (or what
+    // the pane has left).
+    let keep = left.saturating_sub(unknown.len()).max(left.min(4));
+    detail.truncate(keep);
+    lines.extend(detail);
+    lines.extend(unknown);
+    f.render_widget(
+        Paragraph::new(lines).scroll((skip.min(u16::MAX as usize) as u16, 0)),
+        inner,
+    );
 }
 
 /// `head` (spans: a state, a number, an id) followed by `text` wrapped to at most `max_lines`
