@@ -206,6 +206,13 @@ fn broken_chain_with_findings_snapshots() {
     for (w, h) in SIZES {
         insta::assert_snapshot!(format!("broken_{w}x{h}"), draw(&a, w, h));
     }
+    // The first screen at 80×24 is the Chain tab: the top finding is on it, with its state.
+    let s = draw(&a, 80, 24);
+    let top = s.lines().nth(2).unwrap_or_default();
+    assert!(
+        top.contains("✖ FAIL service_down ds-docservice is down: nothing listens"),
+        "{s}"
+    );
     // Narrow terminals show one pane: the findings tab.
     a.focus = Pane::Findings;
     insta::assert_snapshot!("broken_findings_tab_80x24", draw(&a, 80, 24));
@@ -233,6 +240,32 @@ fn too_small_says_what_it_needs() {
     let s = draw(&a, 20, 6);
     assert!(s.contains("terminal too small"), "{s}");
     assert!(s.contains("40×10"), "{s}");
+}
+
+/// Every size draws without a panic, from 1×1 to beyond the wide layout, with findings,
+/// host facts and each overlay; the top finding is on the first screen wherever the narrow
+/// layout has ten lines for its pane.
+#[test]
+fn every_size_draws() {
+    let mut a = app("");
+    broken(&mut a);
+    host_facts(&mut a);
+    let widths = [
+        1, 10, 20, 39, 40, 41, 59, 60, 61, 80, 89, 90, 109, 110, 120, 200,
+    ];
+    let heights = [1, 2, 5, 6, 9, 10, 11, 12, 13, 15, 24, 29, 30, 40, 60];
+    for overlay in 0..3 {
+        a.help = overlay == 1;
+        a.detail = (overlay == 2).then_some(0);
+        for w in widths {
+            for h in heights {
+                let s = draw(&a, w, h);
+                if overlay == 0 && (40..110).contains(&w) && h >= 14 {
+                    assert!(s.contains("✖ FAIL 1 of 3: service_down"), "{w}×{h}:\n{s}");
+                }
+            }
+        }
+    }
 }
 
 fn key(c: char) -> KeyEvent {

@@ -119,8 +119,46 @@ fn draw_wide(f: &mut Frame, app: &App, area: Rect) {
     draw_pane(f, app, Pane::Events, bottom, true);
 }
 
+/// The narrow layout's line under the tab bar when another tab than Findings is shown: the
+/// top finding (state, id, title), so the root cause is on the first screen.
+fn top_finding_line(app: &App, width: usize) -> Option<Line<'static>> {
+    let d = &app.state.diagnosis;
+    let fnd = d.findings.first()?;
+    let mut spans = vec![
+        Span::styled(
+            format!("{} {}", fnd.severity.symbol(), fnd.severity.word()),
+            app.theme.state(fnd.severity),
+        ),
+        Span::raw(if d.findings.len() > 1 {
+            format!(" 1 of {}: ", d.findings.len())
+        } else {
+            " ".to_string()
+        }),
+        Span::styled(fnd.id, app.theme.accent()),
+        Span::raw(" "),
+    ];
+    let used = Line::from(spans.clone()).width();
+    spans.push(Span::raw(
+        wrap(&one(&fnd.title), width.saturating_sub(used), 1, 1).remove(0),
+    ));
+    Some(Line::from(spans))
+}
+
 fn draw_narrow(f: &mut Frame, app: &App, area: Rect) {
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    // The top finding takes a line when the tab shown is another one and there is room.
+    let top = (app.focus != Pane::Findings && body.height >= 10)
+        .then(|| top_finding_line(app, body.width as usize))
+        .flatten();
+    let body = match top {
+        Some(line) => {
+            let [strip, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+            f.render_widget(Paragraph::new(line), strip);
+            rest
+        }
+        None => body,
+    };
     let titles: Vec<Line> = Pane::ALL
         .iter()
         .map(|p| {
