@@ -422,10 +422,11 @@ fn host_facts(a: &mut App) {
     let snap = Snapshot {
         taken_at: at(),
         sockets: known(Sockets {
+            // As the kernel lists them: not the chain's first.
             listeners: vec![
-                listener(80, 812, "nginx"),
                 listener(5432, 640, "postgres"),
                 listener(5672, 701, "beam.smp"),
+                listener(80, 812, "nginx"),
             ],
             hidden_owners: 0,
             unreadable_processes: 0,
@@ -529,6 +530,19 @@ fn host_panes_snapshots() {
     assert!(!s.contains("── 1. service_down"), "{s}");
     a.focus = Pane::Chain;
     a.sel = [0; 6];
+    // The chain's port comes first in the ports pane.
+    let ports: Vec<&str> = s
+        .lines()
+        .flat_map(|l| l.split('│'))
+        .filter(|c| c.contains("0.0.0.0:"))
+        .collect();
+    assert!(
+        ports
+            .first()
+            .is_some_and(|p| p.starts_with("◆ 0.0.0.0:80 ")),
+        "{ports:?}"
+    );
+    assert_eq!(ports.len(), 3, "{ports:?}");
     for (pane, name) in [(Pane::Services, "services"), (Pane::Ports, "ports")] {
         a.focus = pane;
         insta::assert_snapshot!(format!("host_{name}_tab_80x24"), draw(&a, 80, 24));

@@ -1055,11 +1055,14 @@ fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     }
     match snap.sockets.value() {
         Some(s) => {
-            for l in s
+            // The chain's ports (◆) first, the others after them, each group as listed.
+            let mut tcp: Vec<&crate::host::Listener> = s
                 .listeners
                 .iter()
                 .filter(|l| l.proto == crate::host::Proto::Tcp)
-            {
+                .collect();
+            tcp.sort_by_key(|l| !chain_ports.contains(&l.port));
+            for l in tcp {
                 let mark = chain_ports.contains(&l.port);
                 let owner = match &l.owner {
                     crate::host::Owner::Process { pid, name, .. } => {
