@@ -120,6 +120,11 @@ pub struct App {
     pub spinner: usize,
     /// Help overlay shown.
     pub help: bool,
+    /// The help overlay's first shown line (j/k scroll it).
+    pub help_scroll: u16,
+    /// How far the help can scroll at the size last drawn (set by the drawing, which alone
+    /// knows the size; read by the keys).
+    pub help_max: std::cell::Cell<u16>,
     /// Detail popup of the selected line, with its scroll.
     pub detail: Option<u16>,
     /// Walkthrough instead of findings.
@@ -169,6 +174,8 @@ impl App {
             log_follow: true,
             spinner: 0,
             help: false,
+            help_scroll: 0,
+            help_max: std::cell::Cell::new(0),
             detail: None,
             walkthrough: false,
             filter: String::new(),
@@ -452,7 +459,19 @@ impl App {
             return Flow::Continue;
         };
         if self.help && cmd != "quit" {
-            self.help = false;
+            // Moving keys scroll the help (it can be taller than the terminal); any other
+            // key closes it.
+            let max = self.help_max.get();
+            match cmd {
+                "down" => self.help_scroll = self.help_scroll.saturating_add(1).min(max),
+                "up" => self.help_scroll = self.help_scroll.min(max).saturating_sub(1),
+                "top" => self.help_scroll = 0,
+                "bottom" => self.help_scroll = max,
+                _ => {
+                    self.help = false;
+                    self.help_scroll = 0;
+                }
+            }
             return Flow::Continue;
         }
         if let Some(scroll) = &mut self.detail {

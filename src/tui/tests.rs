@@ -232,6 +232,22 @@ fn help_overlay_snapshots() {
     for (w, h) in SIZES {
         insta::assert_snapshot!(format!("help_{w}x{h}"), draw(&a, w, h));
     }
+    // At 40×15 the help is taller than the terminal: j scrolls to its last line (and no
+    // further), k back; any other key closes it.
+    let last = "resumes)";
+    assert!(!draw(&a, 40, 15).contains("ctrl-z"));
+    for _ in 0..40 {
+        a.on_key(key('j'));
+        draw(&a, 40, 15);
+    }
+    let s = draw(&a, 40, 15);
+    assert!(s.contains("ctrl-z") && s.contains(last), "{s}");
+    insta::assert_snapshot!("help_scrolled_40x15", s);
+    a.on_key(key('k'));
+    assert!(!draw(&a, 40, 15).contains(last));
+    assert!(a.help);
+    a.on_key(key('r'));
+    assert!(!a.help);
 }
 
 #[test]

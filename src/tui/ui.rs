@@ -1212,29 +1212,48 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn draw_help(f: &mut Frame, app: &App, area: Rect) {
-    let mut lines: Vec<Line> = keys::COMMANDS
+    let mut entries: Vec<(String, &str)> = keys::COMMANDS
         .iter()
-        .map(|(cmd, _, help)| {
-            let ks = keys::keys_of(&app.keys, cmd).join(", ");
-            Line::from(format!(" {ks:<14} {help}"))
-        })
+        .map(|(cmd, _, help)| (keys::keys_of(&app.keys, cmd).join(", "), *help))
         .collect();
-    lines.push(Line::from(
-        " ctrl-c         quit (or cancel a running action)",
-    ));
-    lines.push(Line::from(
-        " ctrl-z         suspend to the shell (fg resumes)",
-    ));
-    let r = centered(area, 66, lines.len() as u16 + 2);
+    entries.push(("ctrl-c".into(), "quit (or cancel a running action)"));
+    entries.push(("ctrl-z".into(), "suspend to the shell (fg resumes)"));
+    // Keys in a column as wide as the widest (at most 14); the texts wrap in a narrow box.
+    let w = area.width.min(66);
+    let key_w = entries
+        .iter()
+        .map(|(k, _)| Span::raw(k.as_str()).width())
+        .max()
+        .unwrap_or(0)
+        .min(14);
+    let text_w = (w as usize).saturating_sub(key_w + 4).max(8);
+    let mut lines: Vec<Line> = Vec::new();
+    for (k, help) in &entries {
+        for (n, piece) in wrap(help, text_w, text_w, 4).into_iter().enumerate() {
+            let k = if n == 0 { one(k) } else { String::new() };
+            lines.push(Line::from(format!(" {k:<key_w$} {piece}")));
+        }
+    }
+    let total = lines.len().min(u16::MAX as usize) as u16;
+    let r = centered(area, w, total.saturating_add(2));
+    // Taller than the terminal: j/k scroll, and the bottom border says what is left.
+    let shown = r.height.saturating_sub(2);
+    let max = total.saturating_sub(shown);
+    app.help_max.set(max);
+    let scroll = app.help_scroll.min(max);
+    let mut b = Block::default().borders(Borders::ALL);
+    if max == 0 {
+        b = b.title(" Keys (any key closes) ");
+    } else {
+        b = b.title(" Keys — j/k scroll ").title_bottom(format!(
+            " {}–{} of {total}{} ",
+            scroll + 1,
+            scroll + shown,
+            if scroll < max { " · j more" } else { "" }
+        ));
+    }
     f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Keys (any key closes) "),
-        ),
-        r,
-    );
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(b), r);
 }
 
 /// The detail text of the focused pane's selected line.
