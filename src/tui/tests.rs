@@ -304,6 +304,18 @@ fn filter_pause_and_details() {
     a.on_key(code(KeyCode::Enter));
     assert_eq!(a.filter, "nomatch");
     assert_eq!(a.log_view().len(), 0);
+    // The pane says the filter matches nothing, not that it waits for lines.
+    let s = draw(&a, 120, 40);
+    assert!(s.contains("no entry matches nomatch"), "{s}");
+    assert!(!s.contains("waiting"), "{s}");
+    a.filter = "class:upstream_ref".into();
+    let s = draw(&a, 120, 40);
+    assert!(
+        s.contains("no entry matches class:upstream_ref (upstream_ref is not a "),
+        "{s}"
+    );
+    assert!(s.contains("did you mean upstream_refused?)"), "{s}");
+    a.filter = "nomatch".into();
     a.on_key(code(KeyCode::Esc));
     assert_eq!(a.log_view().len(), 1);
     a.filter = "class:upstream_refused".into();

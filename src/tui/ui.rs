@@ -783,7 +783,14 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     f.render_widget(Paragraph::new(head_text).style(app.theme.dim()), head);
     let shown_empty = items.is_empty();
     let mut all = items;
-    if shown_empty && notices.is_empty() {
+    if shown_empty && !app.filter.trim().is_empty() {
+        let text = no_match_text(app.filter.trim());
+        let lines: Vec<Line> = wrap(&text, inner_w, inner_w, 3)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        all.push(ListItem::new(lines));
+    } else if shown_empty && notices.is_empty() {
         all.push(ListItem::new(
             if app.state.cfg.logs.nginx_error.is_empty() {
                 "no error log configured ([logs] nginx_error)"
@@ -806,6 +813,27 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         list_area,
         &mut st,
     );
+}
+
+/// What the error-log pane says when its filter matches no entry: so, with the filter; a
+/// `class:` that is no class's id says that too, with the classes it may have meant.
+fn no_match_text(filter: &str) -> String {
+    let mut t = format!("no entry matches {}", one(filter));
+    if let Some(id) = filter.strip_prefix("class:").map(str::trim)
+        && crate::logs::Class::from_id(id).is_none()
+    {
+        let like: Vec<&str> = crate::logs::Class::ALL
+            .iter()
+            .map(|c| c.id())
+            .filter(|c| !id.is_empty() && (c.contains(id) || id.contains(c)))
+            .collect();
+        t.push_str(&format!(" ({} is not a class", one(id)));
+        if !like.is_empty() {
+            t.push_str(&format!("; did you mean {}?", like.join(", ")));
+        }
+        t.push(')');
+    }
+    t
 }
 
 /// A log entry's time of day as logged (`--:--:--` when it has none).
