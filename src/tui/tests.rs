@@ -284,6 +284,17 @@ fn every_size_draws() {
     }
 }
 
+/// The error-log counter counts from the app's clock (frozen here), not the wall clock: the
+/// entry logged 97 s before "now" is in the last 5 minutes; ten minutes later it is not.
+#[test]
+fn the_log_counter_reads_the_apps_clock() {
+    let mut a = app("");
+    broken(&mut a);
+    assert!(draw(&a, 120, 40).contains("last 5 min: upstream_refused 1 "));
+    a.clock = Some(at() + chrono::Duration::minutes(10));
+    assert!(draw(&a, 120, 40).contains("last 5 min: no upstream failures"));
+}
+
 fn key(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }

@@ -689,9 +689,7 @@ fn class_state(c: crate::logs::Class) -> HopState {
 fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     let view = app.log_view();
     // Per-class counter of the last 5 minutes.
-    let counts = app.state.logs.recent_counts(crate::engine::LOG_WINDOW_SECS);
-    let mut counter: Vec<(&str, usize)> = counts.into_iter().collect();
-    counter.sort_by_key(|c| std::cmp::Reverse(c.1));
+    let counter = recent_counts(app, crate::engine::LOG_WINDOW_SECS);
     let counter_line = if counter.is_empty() {
         "last 5 min: no upstream failures".to_string()
     } else {
@@ -813,6 +811,28 @@ fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         list_area,
         &mut st,
     );
+}
+
+/// Entries per class (`other` left out) logged within the last `secs` seconds of the app's
+/// clock ([`App::now`]: frozen in tests), most first. Log times are the box's local time as
+/// written; entries without a time count as recent.
+fn recent_counts(app: &App, secs: i64) -> Vec<(&'static str, usize)> {
+    let now = app.now();
+    let now = if app.utc {
+        now.naive_utc()
+    } else {
+        now.with_timezone(&chrono::Local).naive_local()
+    };
+    let cutoff = now - chrono::Duration::seconds(secs);
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    for r in &app.state.logs.entries {
+        if r.class() != crate::logs::Class::Other && r.time().is_none_or(|t| t >= cutoff) {
+            *counts.entry(r.class().id()).or_default() += 1;
+        }
+    }
+    let mut counts: Vec<(&'static str, usize)> = counts.into_iter().collect();
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts
 }
 
 /// What the error-log pane says when its filter matches no entry: so, with the filter; a
