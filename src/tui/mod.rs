@@ -337,7 +337,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let host_now = Arc::new(Notify::new());
     let host_task = spawn_host_task(cfg.clone(), tx.clone(), host_now.clone());
     spawn_access_task(&cfg, tx.clone());
-    let _follower = spawn_log_follower(&cfg, tx.clone()).await;
+    let follower = spawn_log_follower(&cfg, tx.clone()).await;
 
     let mut screen = match take_terminal(cfg.mouse) {
         Ok(t) => Screen(std::mem::ManuallyDrop::new(t)),
@@ -480,11 +480,13 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     }
     // The terminal goes back to the shell first: what follows can take seconds.
     drop(screen);
-    // The periodic tasks are stopped and awaited, so the tools they ran are ended (their
-    // groups killed) while their pids are surely ours, before `shutdown` reaps them.
+    // What is in flight is abandoned: the periodic tasks are aborted (probes with them) and
+    // awaited, so the tools they ran have their groups killed (see `children::Tracked`) while
+    // their pids are surely ours, before `shutdown` reaps them. An aborted task ends at its
+    // next await: at once, unless it is inside a piece of synchronous work (QUIT_WAIT).
     sched.abort();
     host_task.abort();
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+    let _ = tokio::time::timeout(QUIT_WAIT, async {
         let _ = tokio::join!(sched, host_task);
     })
     .await;
@@ -508,6 +510,9 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     // Host facts tools still running (the refresh a hop change started) are ended and reaped,
     // so none outlives the console or lingers as a zombie.
     crate::children::shutdown(CHILD_GRACE);
+    // The log follower's thread only reads files; stopping it would wait for its next poll
+    // (up to 250 ms): it ends with the process, which exits now.
+    std::mem::forget(follower);
     exit
 }
 
@@ -533,8 +538,13 @@ const ACCESS_EVERY: Duration = Duration::from_secs(2);
 const FRAME: Duration = Duration::from_millis(50);
 /// How long quitting waits for a cancelled action to end and be audited.
 const ACTION_END_WAIT: Duration = Duration::from_secs(5);
-/// How long external tools get between SIGTERM and SIGKILL when the console quits.
-const CHILD_GRACE: Duration = Duration::from_millis(300);
+/// How long external tools get between SIGTERM and SIGKILL when the console quits: those
+/// still running then are host-fact tools (an action is waited for before), read-only, with
+/// nothing to save — quitting does not wait for them.
+const CHILD_GRACE: Duration = Duration::from_millis(20);
+/// How long quitting waits for the aborted periodic tasks to end (they end at their next
+/// await; this bounds a piece of synchronous work they may be in).
+const QUIT_WAIT: Duration = Duration::from_millis(250);
 /// The longest wait for terminal input before the input thread looks whether it should stop.
 const INPUT_POLL: Duration = Duration::from_millis(100);
 /// Spinner speed while a probe is slow.
