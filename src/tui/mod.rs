@@ -8,10 +8,13 @@
 //! (SSH hangup) makes no panic.
 
 mod app;
+pub mod draw;
 #[cfg(test)]
 mod tests;
 mod theme;
-pub mod ui;
+
+/// The drawing under its former name (`tui::ui::draw`, used by the benches).
+pub use draw as ui;
 
 use crate::config::Config;
 use crate::engine::Update;
@@ -370,7 +373,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         // Frames are paced: a burst of updates (a probe round, a log flood) becomes one draw
         // at most every FRAME, which keeps the console cheap at rest and responsive in a flood.
         if dirty && last_draw.elapsed() >= FRAME {
-            if let Err(e) = screen.0.draw(|f| ui::draw(f, &app)) {
+            if let Err(e) = screen.0.draw(|f| draw::draw(f, &app)) {
                 give_back_terminal();
                 crate::say_err!("triage502: cannot draw: {e}");
                 exit = 1;

@@ -3,7 +3,7 @@
 //! (filter, pause, read-only refusal) and the too-small message.
 
 use super::app::{App, Dialog, Flow, Pane};
-use super::ui;
+use super::draw as ui;
 use crate::engine::Update;
 use crate::probe::scheduler::ProbeEvent;
 use crate::probe::{Detail, HopResult, NetError, State};
