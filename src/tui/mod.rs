@@ -440,19 +440,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                 }
             }
             AppEvent::Input(TermEvent::Resize(_, _)) => dirty = true,
-            AppEvent::Input(TermEvent::Mouse(m)) => {
-                // Only with `mouse = true`: the wheel moves in the focused pane.
-                use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
-                let code = match m.kind {
-                    MouseEventKind::ScrollDown => Some(KeyCode::Down),
-                    MouseEventKind::ScrollUp => Some(KeyCode::Up),
-                    _ => None,
-                };
-                if let Some(c) = code {
-                    app.on_key(KeyEvent::new(c, KeyModifiers::NONE));
-                    dirty = true;
-                }
-            }
+            AppEvent::Input(TermEvent::Mouse(m)) => dirty |= wheel(&mut app, m),
             AppEvent::Input(_) => {}
             AppEvent::Planned(r) => {
                 dirty = true;
@@ -483,12 +471,37 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     }
     // The terminal goes back to the shell first: what follows can take seconds.
     drop(screen);
+    wind_down([sched, host_task], &mut lp, &mut rx, follower).await;
+    exit
+}
+
+/// Only with `mouse = true`: the wheel moves in the focused pane. Whether it did.
+fn wheel(app: &mut App, m: crossterm::event::MouseEvent) -> bool {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
+    let code = match m.kind {
+        MouseEventKind::ScrollDown => KeyCode::Down,
+        MouseEventKind::ScrollUp => KeyCode::Up,
+        _ => return false,
+    };
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    true
+}
+
+/// Quitting, once the terminal is given back.
+async fn wind_down(
+    tasks: [tokio::task::JoinHandle<()>; 2],
+    lp: &mut Loop,
+    rx: &mut mpsc::Receiver<AppEvent>,
+    follower: Option<crate::logs::follow::FollowHandle>,
+) {
     // What is in flight is abandoned: the periodic tasks are aborted (probes with them) and
     // awaited, so the tools they ran have their groups killed (see `children::Tracked`) while
     // their pids are surely ours, before `shutdown` reaps them. An aborted task ends at its
     // next await: at once, unless it is inside a piece of synchronous work (QUIT_WAIT).
-    sched.abort();
-    host_task.abort();
+    for t in &tasks {
+        t.abort();
+    }
+    let [sched, host_task] = tasks;
     let _ = tokio::time::timeout(QUIT_WAIT, async {
         let _ = tokio::join!(sched, host_task);
     })
@@ -516,7 +529,6 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     // The log follower's thread only reads files; stopping it would wait for its next poll
     // (up to 250 ms): it ends with the process, which exits now.
     std::mem::forget(follower);
-    exit
 }
 
 /// Debug builds only: the console panics this many milliseconds after start, so a test can
