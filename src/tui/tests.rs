@@ -402,7 +402,7 @@ fn rebound_keys_drive_the_help_and_duplicates_fall_back() {
             .unwrap_or("")
             .contains("bound to both")
     );
-    assert_eq!(a.keys.get("p"), Some(&"pause"));
+    assert_eq!(a.keys.get("p"), Some(&crate::config::keys::Command::Pause));
 }
 
 /// Host facts as the broken chain's box would have them: nginx running, ds-docservice failed

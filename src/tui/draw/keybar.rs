@@ -1,6 +1,6 @@
 //! The key bar: the focused pane's commands with their first key.
 
-use crate::config::keys;
+use crate::config::keys::{self, Command};
 use crate::probe::State as HopState;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
@@ -9,38 +9,21 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub(super) fn context_commands(app: &App) -> Vec<&'static str> {
-    let mut v = vec!["quit", "help", "focus-next"];
+/// The commands the key bar offers for the focused pane (actions left out when read-only).
+pub(super) fn context_commands(app: &App) -> Vec<Command> {
+    use Command::*;
+    let mut v = vec![Quit, Help, FocusNext];
     match app.focus {
-        Pane::Chain => v.extend(["details", "probe-now", "restart-service"]),
-        Pane::Findings => v.extend(["details", "walkthrough", "run-action"]),
-        Pane::Logs => v.extend(["filter", "pause", "details", "bottom"]),
-        Pane::Services => v.extend(["restart-service", "details"]),
-        Pane::Ports | Pane::Events => v.extend(["down", "up"]),
+        Pane::Chain => v.extend([Details, ProbeNow, RestartService]),
+        Pane::Findings => v.extend([Details, Walkthrough, RunAction]),
+        Pane::Logs => v.extend([Filter, Pause, Details, Bottom]),
+        Pane::Services => v.extend([RestartService, Details]),
+        Pane::Ports | Pane::Events => v.extend([Down, Up]),
     }
     if app.state.cfg.read_only {
-        v.retain(|c| !matches!(*c, "run-action" | "restart-service"));
+        v.retain(|c| !matches!(c, RunAction | RestartService));
     }
     v
-}
-
-pub(super) fn short_help(cmd: &str) -> &'static str {
-    match cmd {
-        "quit" => "quit",
-        "help" => "help",
-        "focus-next" => "pane",
-        "details" => "details",
-        "probe-now" => "probe",
-        "restart-service" => "restart",
-        "walkthrough" => "walkthrough",
-        "run-action" => "fix",
-        "filter" => "filter",
-        "pause" => "pause",
-        "bottom" => "follow",
-        "down" => "down",
-        "up" => "up",
-        _ => "",
-    }
 }
 
 pub(super) fn draw_keybar(f: &mut Frame, app: &App, area: Rect) {
@@ -58,7 +41,7 @@ pub(super) fn draw_keybar(f: &mut Frame, app: &App, area: Rect) {
             format!(" {k} "),
             Style::default().add_modifier(Modifier::REVERSED),
         ));
-        spans.push(Span::raw(format!(" {} ", short_help(cmd))));
+        spans.push(Span::raw(format!(" {} ", cmd.info().short)));
     }
     if app.state.cfg.read_only {
         spans.push(Span::styled(

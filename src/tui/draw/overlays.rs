@@ -13,9 +13,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 pub(super) fn draw_help(f: &mut Frame, app: &App, area: Rect) {
-    let mut entries: Vec<(String, &str)> = keys::COMMANDS
+    let mut entries: Vec<(String, &str)> = keys::Command::ALL
         .iter()
-        .map(|(cmd, _, help)| (keys::keys_of(&app.keys, cmd).join(", "), *help))
+        .map(|c| (keys::keys_of(&app.keys, *c).join(", "), c.info().help))
         .collect();
     entries.push(("ctrl-c".into(), "quit (or cancel a running action)"));
     entries.push(("ctrl-z".into(), "suspend to the shell (fg resumes)"));
