@@ -465,3 +465,77 @@ fn pid_of(needle: &str) -> Option<i32> {
         (cmd.contains(needle) && cmd.contains("triage502") && !cmd.contains("bash")).then_some(pid)
     })
 }
+
+/// How long `q` takes to end the console on the healthy lab, measured from the key to the
+/// shell's next command (`date`, in nanoseconds) at five moments: as soon as every hop reads
+/// OK (host facts still being collected: nginx -T, supervisorctl, the process sampler), then
+/// later in the probe cycle. A figure, printed (see PERFORMANCE.md), not asserted: timing
+/// assertions do not belong in tests. Asserted: the console exits each time, within 5 s,
+/// with code 0, leaving the alternate screen.
+#[test]
+fn quit_time_on_the_healthy_lab() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
+        return;
+    }
+    let Some(lab) = Lab::up("t502qt") else {
+        return;
+    };
+    let t = shell("quit");
+    let stamp = lab.dir.join("quit.stamp");
+    let hops = ["dns", "nginx", "via-nginx", "docservice", "command"];
+    let now_ns = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock after 1970")
+            .as_nanos()
+    };
+    let mut figures = Vec::new();
+    for delay_ms in [0u64, 300, 700, 1100, 2500] {
+        let _ = std::fs::remove_file(&stamp);
+        t.keys(&[
+            &format!(
+                "clear; {} --config {}; echo \"$? $(date +%s%N)\" > {}",
+                bin(),
+                lab.toml().display(),
+                stamp.display()
+            ),
+            "Enter",
+        ]);
+        t.wait("every hop OK", 15, |s| {
+            s.contains("triage502 ·") && hops.iter().all(|h| hop_is(s, h, "✔ OK"))
+        });
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let sent = now_ns();
+        t.keys(&["q"]);
+        let end = Instant::now() + std::time::Duration::from_secs(5);
+        let line = loop {
+            let l = std::fs::read_to_string(&stamp).unwrap_or_default();
+            if l.ends_with('\n') {
+                break l;
+            }
+            assert!(
+                Instant::now() < end,
+                "the console did not exit: {}",
+                t.screen()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        let (code, at) = line.trim().split_once(' ').expect("\"$? ns\"");
+        assert_eq!(code, "0", "exit code; screen: {}", t.screen());
+        assert!(!t.alternate_on(), "alternate screen left");
+        let at: u128 = at.parse().expect("date +%s%N");
+        figures.push((delay_ms, at.saturating_sub(sent) as f64 / 1e6));
+    }
+    for (delay, ms) in &figures {
+        eprintln!("quit time: {ms:.0} ms (q sent {delay} ms after every hop read OK)");
+    }
+    let mut ms: Vec<f64> = figures.iter().map(|f| f.1).collect();
+    ms.sort_by(f64::total_cmp);
+    eprintln!(
+        "quit time on the healthy lab: median {:.0} ms, max {:.0} ms over {} quits",
+        ms[ms.len() / 2],
+        ms[ms.len() - 1],
+        ms.len()
+    );
+}

@@ -5,37 +5,184 @@
 
 use std::collections::BTreeMap;
 
-/// Every rebindable command: (name, default keys, help text). The help overlay and the key bar
-/// are generated from this table.
-pub const COMMANDS: &[(&str, &[&str], &str)] = &[
-    ("quit", &["q"], "quit (Ctrl-C always quits too)"),
-    ("help", &["?"], "show or hide this help"),
-    ("focus-next", &["tab"], "next pane / tab"),
-    ("focus-prev", &["backtab"], "previous pane / tab"),
-    ("down", &["j", "down"], "move down"),
-    ("up", &["k", "up"], "move up"),
-    ("top", &["g", "home"], "first line"),
-    ("bottom", &["G", "end"], "last line (and follow)"),
-    ("filter", &["/"], "filter the error log (text, or class:ID)"),
-    ("details", &["enter"], "details of the selected line"),
-    ("back", &["esc"], "close / clear filter"),
-    ("pause", &["p"], "pause or resume following the logs"),
-    ("walkthrough", &["w"], "findings ↔ guided walkthrough"),
-    ("probe-now", &["r"], "probe the chain now"),
-    (
-        "run-action",
-        &["x"],
-        "run the selected finding's recovery action",
-    ),
-    ("restart-service", &["R"], "restart the selected service"),
-    ("reload-nginx", &["N"], "reload nginx (after nginx -t)"),
-    ("reload-firewall", &["F"], "reload the firewall"),
-    (
-        "write-report",
-        &["W"],
-        "write the incident report (Markdown)",
-    ),
-];
+/// A console command: what a key does. Its name, default keys, help line and key-bar word
+/// come from [`Command::info`], so the key handler, the help overlay, the key bar and the
+/// `[keys]` validation all match on this one list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Command {
+    /// Quit the console.
+    Quit,
+    /// Show or hide the help.
+    Help,
+    /// Next pane / tab.
+    FocusNext,
+    /// Previous pane / tab.
+    FocusPrev,
+    /// Move down.
+    Down,
+    /// Move up.
+    Up,
+    /// First line.
+    Top,
+    /// Last line (the error log follows again).
+    Bottom,
+    /// Filter the error log.
+    Filter,
+    /// Details of the selected line.
+    Details,
+    /// Close / clear the filter / leave the walkthrough.
+    Back,
+    /// Pause or resume following the logs.
+    Pause,
+    /// Findings ↔ guided walkthrough.
+    Walkthrough,
+    /// Probe the chain now.
+    ProbeNow,
+    /// Run the selected finding's recovery action.
+    RunAction,
+    /// Restart the selected service.
+    RestartService,
+    /// Reload nginx.
+    ReloadNginx,
+    /// Reload the firewall.
+    ReloadFirewall,
+    /// Write the incident report.
+    WriteReport,
+}
+
+/// What is known of a [`Command`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandInfo {
+    /// Its name in `[keys]` (`quit`, `run-action`).
+    pub name: &'static str,
+    /// Its default keys.
+    pub keys: &'static [&'static str],
+    /// Its line in the help overlay.
+    pub help: &'static str,
+    /// Its word in the key bar.
+    pub short: &'static str,
+}
+
+impl Command {
+    /// Every command, in the order of the help overlay.
+    pub const ALL: [Command; 19] = [
+        Command::Quit,
+        Command::Help,
+        Command::FocusNext,
+        Command::FocusPrev,
+        Command::Down,
+        Command::Up,
+        Command::Top,
+        Command::Bottom,
+        Command::Filter,
+        Command::Details,
+        Command::Back,
+        Command::Pause,
+        Command::Walkthrough,
+        Command::ProbeNow,
+        Command::RunAction,
+        Command::RestartService,
+        Command::ReloadNginx,
+        Command::ReloadFirewall,
+        Command::WriteReport,
+    ];
+
+    /// Name, default keys, help line, key-bar word.
+    pub const fn info(self) -> CommandInfo {
+        const fn i(
+            name: &'static str,
+            keys: &'static [&'static str],
+            help: &'static str,
+            short: &'static str,
+        ) -> CommandInfo {
+            CommandInfo {
+                name,
+                keys,
+                help,
+                short,
+            }
+        }
+        match self {
+            Command::Quit => i("quit", &["q"], "quit (Ctrl-C always quits too)", "quit"),
+            Command::Help => i("help", &["?"], "show or hide this help", "help"),
+            Command::FocusNext => i("focus-next", &["tab"], "next pane / tab", "pane"),
+            Command::FocusPrev => i("focus-prev", &["backtab"], "previous pane / tab", "pane"),
+            Command::Down => i("down", &["j", "down"], "move down", "down"),
+            Command::Up => i("up", &["k", "up"], "move up", "up"),
+            Command::Top => i("top", &["g", "home"], "first line", "top"),
+            Command::Bottom => i("bottom", &["G", "end"], "last line (and follow)", "follow"),
+            Command::Filter => i(
+                "filter",
+                &["/"],
+                "filter the error log (text, or class:ID)",
+                "filter",
+            ),
+            Command::Details => i(
+                "details",
+                &["enter"],
+                "details of the selected line",
+                "details",
+            ),
+            Command::Back => i("back", &["esc"], "close / clear filter", "back"),
+            Command::Pause => i(
+                "pause",
+                &["p"],
+                "pause or resume following the logs",
+                "pause",
+            ),
+            Command::Walkthrough => i(
+                "walkthrough",
+                &["w"],
+                "findings ↔ guided walkthrough",
+                "walkthrough",
+            ),
+            Command::ProbeNow => i("probe-now", &["r"], "probe the chain now", "probe"),
+            Command::RunAction => i(
+                "run-action",
+                &["x"],
+                "run the selected finding's recovery action",
+                "fix",
+            ),
+            Command::RestartService => i(
+                "restart-service",
+                &["R"],
+                "restart the selected service",
+                "restart",
+            ),
+            Command::ReloadNginx => i(
+                "reload-nginx",
+                &["N"],
+                "reload nginx (after nginx -t)",
+                "reload nginx",
+            ),
+            Command::ReloadFirewall => i(
+                "reload-firewall",
+                &["F"],
+                "reload the firewall",
+                "reload firewall",
+            ),
+            Command::WriteReport => i(
+                "write-report",
+                &["W"],
+                "write the incident report (Markdown)",
+                "report",
+            ),
+        }
+    }
+
+    /// Its name in `[keys]`.
+    pub const fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The command of a `[keys]` name.
+    pub fn from_name(name: &str) -> Option<Command> {
+        Command::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// Key name → command.
+pub type Bindings = BTreeMap<String, Command>;
 
 /// Named keys accepted besides single characters.
 pub const NAMED_KEYS: &[&str] = &[
@@ -97,45 +244,45 @@ pub fn normalize(key: &str) -> Option<String> {
 
 /// The effective bindings: key → command, after applying `overrides` (command → key) to the
 /// defaults. Errors are sentences for `config check` and the console.
-pub fn bindings(
-    overrides: &BTreeMap<String, String>,
-) -> Result<BTreeMap<String, &'static str>, Vec<String>> {
+pub fn bindings(overrides: &BTreeMap<String, String>) -> Result<Bindings, Vec<String>> {
     let mut errors = Vec::new();
-    let mut per_cmd: Vec<(&'static str, Vec<String>)> = COMMANDS
+    let mut per_cmd: Vec<(Command, Vec<String>)> = Command::ALL
         .iter()
-        .map(|(n, keys, _)| (*n, keys.iter().map(|k| k.to_string()).collect()))
+        .map(|c| (*c, c.info().keys.iter().map(|k| k.to_string()).collect()))
         .collect();
-    for (cmd, key) in overrides {
-        let Some(slot) = per_cmd.iter_mut().find(|(n, _)| n == cmd) else {
-            let names = COMMANDS.iter().map(|(n, _, _)| *n);
-            let hint = match super::validate::did_you_mean(cmd, names) {
+    for (name, key) in overrides {
+        let Some(slot) = per_cmd.iter_mut().find(|(c, _)| c.name() == name) else {
+            let names = Command::ALL.iter().map(|c| c.name());
+            let hint = match super::validate::did_you_mean(name, names) {
                 Some(m) => format!(" (did you mean `{m}`?)"),
                 None => String::new(),
             };
-            errors.push(format!("[keys] unknown command `{cmd}`{hint}"));
+            errors.push(format!("[keys] unknown command `{name}`{hint}"));
             continue;
         };
         match normalize(key) {
             Some(k) => slot.1 = vec![k],
             None => errors.push(format!(
-                "[keys] {cmd} = \"{key}\" is not a key (use a character, or one of: {}, with ctrl-/alt-)",
+                "[keys] {name} = \"{key}\" is not a key (use a character, or one of: {}, with ctrl-/alt-)",
                 NAMED_KEYS.join(", ")
             )),
         }
     }
-    let mut map: BTreeMap<String, &'static str> = BTreeMap::new();
+    let mut map = Bindings::new();
     for (cmd, keys) in &per_cmd {
+        let name = cmd.name();
         for k in keys {
             let k = normalize(k).unwrap_or_else(|| k.clone());
             if k == "ctrl-c" {
-                errors.push(format!("[keys] {cmd}: ctrl-c is reserved for quitting"));
+                errors.push(format!("[keys] {name}: ctrl-c is reserved for quitting"));
                 continue;
             }
-            if let Some(other) = map.insert(k.clone(), cmd)
+            if let Some(other) = map.insert(k.clone(), *cmd)
                 && other != *cmd
             {
                 errors.push(format!(
-                    "[keys] key \"{k}\" is bound to both `{other}` and `{cmd}`"
+                    "[keys] key \"{k}\" is bound to both `{}` and `{name}`",
+                    other.name()
                 ));
             }
         }
@@ -149,7 +296,7 @@ pub fn bindings(
 
 /// The keys bound to a command, for the help overlay and the key bar: single characters
 /// first (`j` before `down`, `k` before `up`), then by name.
-pub fn keys_of<'a>(map: &'a BTreeMap<String, &'static str>, cmd: &str) -> Vec<&'a str> {
+pub fn keys_of(map: &Bindings, cmd: Command) -> Vec<&str> {
     let mut ks: Vec<&str> = map
         .iter()
         .filter(|(_, c)| **c == cmd)
@@ -166,10 +313,15 @@ mod tests {
     #[test]
     fn defaults_have_no_duplicates() {
         let m = bindings(&BTreeMap::new()).expect("defaults are valid");
-        assert_eq!(m.get("q"), Some(&"quit"));
-        assert_eq!(m.get("G"), Some(&"bottom"));
-        assert_eq!(keys_of(&m, "down"), vec!["j", "down"]);
-        assert_eq!(keys_of(&m, "up"), vec!["k", "up"]);
+        assert_eq!(m.get("q"), Some(&Command::Quit));
+        assert_eq!(m.get("G"), Some(&Command::Bottom));
+        assert_eq!(keys_of(&m, Command::Down), vec!["j", "down"]);
+        assert_eq!(keys_of(&m, Command::Up), vec!["k", "up"]);
+        // Every command has a default key, a distinct name, and is found by it.
+        for c in Command::ALL {
+            assert!(!keys_of(&m, c).is_empty(), "{c:?}");
+            assert_eq!(Command::from_name(c.name()), Some(c));
+        }
     }
 
     #[test]
@@ -177,7 +329,7 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert("quit".to_string(), "X".to_string());
         let m = bindings(&o).expect("valid");
-        assert_eq!(m.get("X"), Some(&"quit"));
+        assert_eq!(m.get("X"), Some(&Command::Quit));
         assert_eq!(m.get("q"), None);
 
         let mut o = BTreeMap::new();

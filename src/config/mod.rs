@@ -57,7 +57,7 @@ pub struct Config {
     /// Custom recovery actions.
     #[serde(rename = "action")]
     pub custom_actions: Vec<CustomAction>,
-    /// Key bindings: command = "key" (see `config::keys::COMMANDS`).
+    /// Key bindings: command = "key" (see `config::keys::Command`).
     pub keys: std::collections::BTreeMap<String, String>,
     /// Mouse support in the console (off: it blocks text selection over SSH).
     pub mouse: bool,

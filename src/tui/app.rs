@@ -5,7 +5,8 @@
 
 use super::theme::Theme;
 use crate::actions::{Action, ActionEvent};
-use crate::config::{Config, keys};
+use crate::config::Config;
+use crate::config::keys::{self, Command};
 use crate::engine::State;
 use crate::logs::{Class, Record};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -103,7 +104,7 @@ pub struct App {
     /// The engine state drawn on screen.
     pub state: State,
     /// Resolved key bindings (key name → command).
-    pub keys: BTreeMap<String, &'static str>,
+    pub keys: keys::Bindings,
     /// A problem with the configured bindings (the defaults are used then).
     pub keys_error: Option<String>,
     /// Styles.
@@ -120,6 +121,11 @@ pub struct App {
     pub spinner: usize,
     /// Help overlay shown.
     pub help: bool,
+    /// The help overlay's first shown line (j/k scroll it).
+    pub help_scroll: u16,
+    /// How far the help can scroll at the size last drawn (set by the drawing, which alone
+    /// knows the size; read by the keys).
+    pub help_max: std::cell::Cell<u16>,
     /// Detail popup of the selected line, with its scroll.
     pub detail: Option<u16>,
     /// Walkthrough instead of findings.
@@ -169,6 +175,8 @@ impl App {
             log_follow: true,
             spinner: 0,
             help: false,
+            help_scroll: 0,
+            help_max: std::cell::Cell::new(0),
             detail: None,
             walkthrough: false,
             filter: String::new(),
@@ -264,7 +272,7 @@ impl App {
         self.sel[p.index()].min(n.saturating_sub(1))
     }
 
-    fn command_for(&self, k: &KeyEvent) -> Option<&'static str> {
+    fn command_for(&self, k: &KeyEvent) -> Option<Command> {
         let name = key_name(k)?;
         self.keys.get(&name).copied()
     }
@@ -361,11 +369,11 @@ impl App {
     }
 
     /// The action the focused line suggests for a command key.
-    fn action_for(&self, cmd: &str) -> Option<String> {
+    fn action_for(&self, cmd: Command) -> Option<String> {
         match cmd {
-            "reload-nginx" => Some("reload:nginx".into()),
-            "reload-firewall" => Some("reload:firewall".into()),
-            "run-action" => {
+            Command::ReloadNginx => Some("reload:nginx".into()),
+            Command::ReloadFirewall => Some("reload:firewall".into()),
+            Command::RunAction => {
                 let f = self
                     .state
                     .diagnosis
@@ -373,7 +381,7 @@ impl App {
                     .get(self.selected(Pane::Findings))?;
                 f.action.clone()
             }
-            "restart-service" => match self.focus {
+            Command::RestartService => match self.focus {
                 Pane::Services => {
                     let s = self.state.services()?.get(self.selected(Pane::Services))?;
                     Some(format!("restart:{}", s.name))
@@ -385,6 +393,35 @@ impl App {
                 _ => None,
             },
             _ => None,
+        }
+    }
+
+    /// A key while the action dialog is open.
+    fn on_dialog_key(&mut self, k: KeyEvent) -> Flow {
+        match &self.dialog {
+            Some(Dialog::Confirm(_)) => match k.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Flow::Run,
+                _ => {
+                    self.dialog = None;
+                    self.state.apply(crate::engine::Update::Note {
+                        level: crate::engine::NoteLevel::Info,
+                        text: "action cancelled at the preview".into(),
+                    });
+                    Flow::Continue
+                }
+            },
+            Some(Dialog::Running { .. } | Dialog::Planning(_)) => {
+                if k.code == KeyCode::Esc {
+                    Flow::Cancel
+                } else {
+                    Flow::Continue
+                }
+            }
+            Some(Dialog::Message { .. }) => {
+                self.dialog = None;
+                Flow::Continue
+            }
+            None => Flow::Continue,
         }
     }
 
@@ -419,112 +456,112 @@ impl App {
             }
             return Flow::Continue;
         }
-        // The action dialog.
-        if let Some(d) = &self.dialog {
-            match d {
-                Dialog::Confirm(_) => {
-                    return match k.code {
-                        KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Flow::Run,
-                        _ => {
-                            self.dialog = None;
-                            self.state.apply(crate::engine::Update::Note {
-                                level: crate::engine::NoteLevel::Info,
-                                text: "action cancelled at the preview".into(),
-                            });
-                            Flow::Continue
-                        }
-                    };
-                }
-                Dialog::Running { .. } | Dialog::Planning(_) => {
-                    return if k.code == KeyCode::Esc {
-                        Flow::Cancel
-                    } else {
-                        Flow::Continue
-                    };
-                }
-                Dialog::Message { .. } => {
-                    self.dialog = None;
-                    return Flow::Continue;
-                }
-            }
+        if self.dialog.is_some() {
+            return self.on_dialog_key(k);
         }
         let Some(cmd) = self.command_for(&k) else {
             return Flow::Continue;
         };
-        if self.help && cmd != "quit" {
-            self.help = false;
+        if self.help && cmd != Command::Quit {
+            // Moving keys scroll the help (it can be taller than the terminal); any other
+            // key closes it.
+            let max = self.help_max.get();
+            match cmd {
+                Command::Down => self.help_scroll = self.help_scroll.saturating_add(1).min(max),
+                Command::Up => self.help_scroll = self.help_scroll.min(max).saturating_sub(1),
+                Command::Top => self.help_scroll = 0,
+                Command::Bottom => self.help_scroll = max,
+                _ => {
+                    self.help = false;
+                    self.help_scroll = 0;
+                }
+            }
             return Flow::Continue;
         }
         if let Some(scroll) = &mut self.detail {
             match cmd {
-                "down" => *scroll = scroll.saturating_add(1),
-                "up" => *scroll = scroll.saturating_sub(1),
-                "top" => *scroll = 0,
-                "quit" => return Flow::Quit,
+                Command::Down => *scroll = scroll.saturating_add(1),
+                Command::Up => *scroll = scroll.saturating_sub(1),
+                Command::Top => *scroll = 0,
+                Command::Quit => return Flow::Quit,
                 _ => self.detail = None,
             }
             return Flow::Continue;
         }
+        self.run_command(cmd)
+    }
+
+    /// A command, with no overlay open: one arm per command.
+    fn run_command(&mut self, cmd: Command) -> Flow {
         let p = self.focus;
         let n = self.pane_len(p);
         let i = p.index();
         match cmd {
-            "quit" => return Flow::Quit,
-            "help" => self.help = true,
-            "focus-next" => self.focus = Pane::ALL[(i + 1) % Pane::ALL.len()],
-            "focus-prev" => self.focus = Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()],
-            "down" => {
+            Command::Quit => return Flow::Quit,
+            Command::Help => self.help = true,
+            Command::FocusNext => self.focus = Pane::ALL[(i + 1) % Pane::ALL.len()],
+            Command::FocusPrev => {
+                self.focus = Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()]
+            }
+            Command::Down => {
                 let cur = self.selected(p);
                 self.sel[i] = (cur + 1).min(n.saturating_sub(1));
                 if p == Pane::Logs {
                     self.log_follow = self.sel[i] + 1 >= n;
                 }
             }
-            "up" => {
+            Command::Up => {
                 let cur = self.selected(p);
                 self.sel[i] = cur.saturating_sub(1);
                 if p == Pane::Logs {
                     self.log_follow = false;
                 }
             }
-            "top" => {
+            Command::Top => {
                 self.sel[i] = 0;
                 if p == Pane::Logs {
                     self.log_follow = false;
                 }
             }
-            "bottom" => {
+            Command::Bottom => {
                 self.sel[i] = n.saturating_sub(1);
                 if p == Pane::Logs {
                     self.log_follow = true;
                 }
             }
-            "filter" => {
+            Command::Filter => {
                 self.focus = Pane::Logs;
                 self.filter_input = Some(self.filter.clone());
             }
-            "details" if n > 0 => self.detail = Some(0),
-            "back" => {
+            Command::Details => {
+                if n > 0 {
+                    self.detail = Some(0);
+                }
+            }
+            Command::Back => {
                 if !self.filter.is_empty() {
                     self.filter.clear();
                 } else {
                     self.walkthrough = false;
                 }
             }
-            "pause" => {
+            Command::Pause => {
                 self.paused_at = match self.paused_at {
                     Some(_) => None,
                     None => Some(self.state.logs.received),
                 };
             }
-            "walkthrough" => {
+            Command::Walkthrough => {
                 self.walkthrough = !self.walkthrough;
                 self.focus = Pane::Findings;
                 self.sel[Pane::Findings.index()] = 0;
             }
-            "probe-now" => self.probe_now(),
-            "write-report" => self.write_report(),
-            "run-action" | "restart-service" | "reload-nginx" | "reload-firewall" => {
+            Command::ProbeNow => self.probe_now(),
+            Command::WriteReport => self.write_report(),
+            Command::RunAction
+            | Command::RestartService
+            | Command::ReloadNginx
+            | Command::ReloadFirewall => {
                 if self.state.cfg.read_only {
                     self.dialog = Some(Dialog::Message {
                         title: " read-only ".into(),
@@ -541,14 +578,13 @@ impl App {
                         self.dialog = Some(Dialog::Message {
                             title: " no action ".into(),
                             text: match cmd {
-                                "run-action" => "The selected finding has no recovery action (see its next steps).".into(),
+                                Command::RunAction => "The selected finding has no recovery action (see its next steps).".into(),
                                 _ => "Select a service (Services pane) or a hop with a service (Chain pane) first.".into(),
                             },
                         });
                     }
                 }
             }
-            _ => {}
         }
         Flow::Continue
     }

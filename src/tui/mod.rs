@@ -8,10 +8,13 @@
 //! (SSH hangup) makes no panic.
 
 mod app;
+pub mod draw;
 #[cfg(test)]
 mod tests;
 mod theme;
-pub mod ui;
+
+/// The drawing under its former name (`tui::ui::draw`, used by the benches).
+pub use draw as ui;
 
 use crate::config::Config;
 use crate::engine::Update;
@@ -337,7 +340,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let host_now = Arc::new(Notify::new());
     let host_task = spawn_host_task(cfg.clone(), tx.clone(), host_now.clone());
     spawn_access_task(&cfg, tx.clone());
-    let _follower = spawn_log_follower(&cfg, tx.clone()).await;
+    let follower = spawn_log_follower(&cfg, tx.clone()).await;
 
     let mut screen = match take_terminal(cfg.mouse) {
         Ok(t) => Screen(std::mem::ManuallyDrop::new(t)),
@@ -370,7 +373,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         // Frames are paced: a burst of updates (a probe round, a log flood) becomes one draw
         // at most every FRAME, which keeps the console cheap at rest and responsive in a flood.
         if dirty && last_draw.elapsed() >= FRAME {
-            if let Err(e) = screen.0.draw(|f| ui::draw(f, &app)) {
+            if let Err(e) = screen.0.draw(|f| draw::draw(f, &app)) {
                 give_back_terminal();
                 crate::say_err!("triage502: cannot draw: {e}");
                 exit = 1;
@@ -437,19 +440,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                 }
             }
             AppEvent::Input(TermEvent::Resize(_, _)) => dirty = true,
-            AppEvent::Input(TermEvent::Mouse(m)) => {
-                // Only with `mouse = true`: the wheel moves in the focused pane.
-                use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
-                let code = match m.kind {
-                    MouseEventKind::ScrollDown => Some(KeyCode::Down),
-                    MouseEventKind::ScrollUp => Some(KeyCode::Up),
-                    _ => None,
-                };
-                if let Some(c) = code {
-                    app.on_key(KeyEvent::new(c, KeyModifiers::NONE));
-                    dirty = true;
-                }
-            }
+            AppEvent::Input(TermEvent::Mouse(m)) => dirty |= wheel(&mut app, m),
             AppEvent::Input(_) => {}
             AppEvent::Planned(r) => {
                 dirty = true;
@@ -480,11 +471,38 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     }
     // The terminal goes back to the shell first: what follows can take seconds.
     drop(screen);
-    // The periodic tasks are stopped and awaited, so the tools they ran are ended (their
-    // groups killed) while their pids are surely ours, before `shutdown` reaps them.
-    sched.abort();
-    host_task.abort();
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+    wind_down([sched, host_task], &mut lp, &mut rx, follower).await;
+    exit
+}
+
+/// Only with `mouse = true`: the wheel moves in the focused pane. Whether it did.
+fn wheel(app: &mut App, m: crossterm::event::MouseEvent) -> bool {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
+    let code = match m.kind {
+        MouseEventKind::ScrollDown => KeyCode::Down,
+        MouseEventKind::ScrollUp => KeyCode::Up,
+        _ => return false,
+    };
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    true
+}
+
+/// Quitting, once the terminal is given back.
+async fn wind_down(
+    tasks: [tokio::task::JoinHandle<()>; 2],
+    lp: &mut Loop,
+    rx: &mut mpsc::Receiver<AppEvent>,
+    follower: Option<crate::logs::follow::FollowHandle>,
+) {
+    // What is in flight is abandoned: the periodic tasks are aborted (probes with them) and
+    // awaited, so the tools they ran have their groups killed (see `children::Tracked`) while
+    // their pids are surely ours, before `shutdown` reaps them. An aborted task ends at its
+    // next await: at once, unless it is inside a piece of synchronous work (QUIT_WAIT).
+    for t in &tasks {
+        t.abort();
+    }
+    let [sched, host_task] = tasks;
+    let _ = tokio::time::timeout(QUIT_WAIT, async {
         let _ = tokio::join!(sched, host_task);
     })
     .await;
@@ -508,7 +526,9 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     // Host facts tools still running (the refresh a hop change started) are ended and reaped,
     // so none outlives the console or lingers as a zombie.
     crate::children::shutdown(CHILD_GRACE);
-    exit
+    // The log follower's thread only reads files; stopping it would wait for its next poll
+    // (up to 250 ms): it ends with the process, which exits now.
+    std::mem::forget(follower);
 }
 
 /// Debug builds only: the console panics this many milliseconds after start, so a test can
@@ -533,8 +553,13 @@ const ACCESS_EVERY: Duration = Duration::from_secs(2);
 const FRAME: Duration = Duration::from_millis(50);
 /// How long quitting waits for a cancelled action to end and be audited.
 const ACTION_END_WAIT: Duration = Duration::from_secs(5);
-/// How long external tools get between SIGTERM and SIGKILL when the console quits.
-const CHILD_GRACE: Duration = Duration::from_millis(300);
+/// How long external tools get between SIGTERM and SIGKILL when the console quits: those
+/// still running then are host-fact tools (an action is waited for before), read-only, with
+/// nothing to save — quitting does not wait for them.
+const CHILD_GRACE: Duration = Duration::from_millis(20);
+/// How long quitting waits for the aborted periodic tasks to end (they end at their next
+/// await; this bounds a piece of synchronous work they may be in).
+const QUIT_WAIT: Duration = Duration::from_millis(250);
 /// The longest wait for terminal input before the input thread looks whether it should stop.
 const INPUT_POLL: Duration = Duration::from_millis(100);
 /// Spinner speed while a probe is slow.

@@ -3,7 +3,7 @@
 //! (filter, pause, read-only refusal) and the too-small message.
 
 use super::app::{App, Dialog, Flow, Pane};
-use super::ui;
+use super::draw as ui;
 use crate::engine::Update;
 use crate::probe::scheduler::ProbeEvent;
 use crate::probe::{Detail, HopResult, NetError, State};
@@ -206,6 +206,13 @@ fn broken_chain_with_findings_snapshots() {
     for (w, h) in SIZES {
         insta::assert_snapshot!(format!("broken_{w}x{h}"), draw(&a, w, h));
     }
+    // The first screen at 80×24 is the Chain tab: the top finding is on it, with its state.
+    let s = draw(&a, 80, 24);
+    let top = s.lines().nth(2).unwrap_or_default();
+    assert!(
+        top.contains("✖ FAIL service_down ds-docservice is down: nothing listens"),
+        "{s}"
+    );
     // Narrow terminals show one pane: the findings tab.
     a.focus = Pane::Findings;
     insta::assert_snapshot!("broken_findings_tab_80x24", draw(&a, 80, 24));
@@ -225,6 +232,22 @@ fn help_overlay_snapshots() {
     for (w, h) in SIZES {
         insta::assert_snapshot!(format!("help_{w}x{h}"), draw(&a, w, h));
     }
+    // At 40×15 the help is taller than the terminal: j scrolls to its last line (and no
+    // further), k back; any other key closes it.
+    let last = "resumes)";
+    assert!(!draw(&a, 40, 15).contains("ctrl-z"));
+    for _ in 0..40 {
+        a.on_key(key('j'));
+        draw(&a, 40, 15);
+    }
+    let s = draw(&a, 40, 15);
+    assert!(s.contains("ctrl-z") && s.contains(last), "{s}");
+    insta::assert_snapshot!("help_scrolled_40x15", s);
+    a.on_key(key('k'));
+    assert!(!draw(&a, 40, 15).contains(last));
+    assert!(a.help);
+    a.on_key(key('r'));
+    assert!(!a.help);
 }
 
 #[test]
@@ -233,6 +256,43 @@ fn too_small_says_what_it_needs() {
     let s = draw(&a, 20, 6);
     assert!(s.contains("terminal too small"), "{s}");
     assert!(s.contains("40×10"), "{s}");
+}
+
+/// Every size draws without a panic, from 1×1 to beyond the wide layout, with findings,
+/// host facts and each overlay; the top finding is on the first screen wherever the narrow
+/// layout has ten lines for its pane.
+#[test]
+fn every_size_draws() {
+    let mut a = app("");
+    broken(&mut a);
+    host_facts(&mut a);
+    let widths = [
+        1, 10, 20, 39, 40, 41, 59, 60, 61, 80, 89, 90, 109, 110, 120, 200,
+    ];
+    let heights = [1, 2, 5, 6, 9, 10, 11, 12, 13, 15, 24, 29, 30, 40, 60];
+    for overlay in 0..3 {
+        a.help = overlay == 1;
+        a.detail = (overlay == 2).then_some(0);
+        for w in widths {
+            for h in heights {
+                let s = draw(&a, w, h);
+                if overlay == 0 && (40..110).contains(&w) && h >= 14 {
+                    assert!(s.contains("✖ FAIL 1 of 3: service_down"), "{w}×{h}:\n{s}");
+                }
+            }
+        }
+    }
+}
+
+/// The error-log counter counts from the app's clock (frozen here), not the wall clock: the
+/// entry logged 97 s before "now" is in the last 5 minutes; ten minutes later it is not.
+#[test]
+fn the_log_counter_reads_the_apps_clock() {
+    let mut a = app("");
+    broken(&mut a);
+    assert!(draw(&a, 120, 40).contains("last 5 min: upstream_refused 1 "));
+    a.clock = Some(at() + chrono::Duration::minutes(10));
+    assert!(draw(&a, 120, 40).contains("last 5 min: no upstream failures"));
 }
 
 fn key(c: char) -> KeyEvent {
@@ -255,6 +315,18 @@ fn filter_pause_and_details() {
     a.on_key(code(KeyCode::Enter));
     assert_eq!(a.filter, "nomatch");
     assert_eq!(a.log_view().len(), 0);
+    // The pane says the filter matches nothing, not that it waits for lines.
+    let s = draw(&a, 120, 40);
+    assert!(s.contains("no entry matches nomatch"), "{s}");
+    assert!(!s.contains("waiting"), "{s}");
+    a.filter = "class:upstream_ref".into();
+    let s = draw(&a, 120, 40);
+    assert!(
+        s.contains("no entry matches class:upstream_ref (upstream_ref is not a "),
+        "{s}"
+    );
+    assert!(s.contains("did you mean upstream_refused?)"), "{s}");
+    a.filter = "nomatch".into();
     a.on_key(code(KeyCode::Esc));
     assert_eq!(a.log_view().len(), 1);
     a.filter = "class:upstream_refused".into();
@@ -330,7 +402,7 @@ fn rebound_keys_drive_the_help_and_duplicates_fall_back() {
             .unwrap_or("")
             .contains("bound to both")
     );
-    assert_eq!(a.keys.get("p"), Some(&"pause"));
+    assert_eq!(a.keys.get("p"), Some(&crate::config::keys::Command::Pause));
 }
 
 /// Host facts as the broken chain's box would have them: nginx running, ds-docservice failed
@@ -389,10 +461,11 @@ fn host_facts(a: &mut App) {
     let snap = Snapshot {
         taken_at: at(),
         sockets: known(Sockets {
+            // As the kernel lists them: not the chain's first.
             listeners: vec![
-                listener(80, 812, "nginx"),
                 listener(5432, 640, "postgres"),
                 listener(5672, 701, "beam.smp"),
+                listener(80, 812, "nginx"),
             ],
             hidden_owners: 0,
             unreadable_processes: 0,
@@ -467,7 +540,48 @@ fn host_panes_snapshots() {
     let mut a = app("");
     broken(&mut a);
     host_facts(&mut a);
-    insta::assert_snapshot!("host_120x40", draw(&a, 120, 40));
+    let s = draw(&a, 120, 40);
+    insta::assert_snapshot!("host_120x40", s);
+    // Every finding's title is on screen at once, each on a line of its own with its state
+    // (symbol and word); the first one's details below them.
+    let findings = &a.state.diagnosis.findings;
+    assert_eq!(findings.len(), 3);
+    for (i, fnd) in findings.iter().enumerate() {
+        let head = format!(
+            "{} {:<4} {}. {} ",
+            fnd.severity.symbol(),
+            fnd.severity.word(),
+            i + 1,
+            fnd.id
+        );
+        let start: String = fnd.title.chars().take(12).collect();
+        assert!(
+            s.lines().any(|l| l.contains(&format!("{head}{start}"))),
+            "{head}{start} not on screen:\n{s}"
+        );
+    }
+    assert!(s.contains("── 1. service_down · High confidence"), "{s}");
+    // Selecting the second shows its details instead.
+    a.focus = Pane::Findings;
+    a.on_key(key('j'));
+    let s = draw(&a, 120, 40);
+    assert!(s.contains("── 2. oom_killed"), "{s}");
+    assert!(!s.contains("── 1. service_down"), "{s}");
+    a.focus = Pane::Chain;
+    a.sel = [0; 6];
+    // The chain's port comes first in the ports pane.
+    let ports: Vec<&str> = s
+        .lines()
+        .flat_map(|l| l.split('│'))
+        .filter(|c| c.contains("0.0.0.0:"))
+        .collect();
+    assert!(
+        ports
+            .first()
+            .is_some_and(|p| p.starts_with("◆ 0.0.0.0:80 ")),
+        "{ports:?}"
+    );
+    assert_eq!(ports.len(), 3, "{ports:?}");
     for (pane, name) in [(Pane::Services, "services"), (Pane::Ports, "ports")] {
         a.focus = pane;
         insta::assert_snapshot!(format!("host_{name}_tab_80x24"), draw(&a, 80, 24));
@@ -503,7 +617,7 @@ fn repeated_failures_are_one_row() {
     ]));
     let counts: Vec<usize> = a.log_view().iter().map(|r| r.count).collect();
     assert_eq!(counts, vec![3, 1, 4]);
-    let s = draw(&a, 150, 40);
+    let s = draw(&a, 160, 40);
     assert!(s.contains("Error log (8 shown)"), "{s}");
     assert!(
         s.contains(

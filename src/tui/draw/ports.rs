@@ -1,0 +1,137 @@
+//! The Ports & processes pane: memory, OOM kills, listening TCP sockets (the chain's ports,
+//! ◆, first) and the chain's processes.
+
+use super::block;
+use super::text::*;
+use crate::probe::State as HopState;
+use crate::tui::app::{App, Pane};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState};
+
+pub(super) fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
+    let b = block(app, Pane::Ports, " Ports & processes ".into(), wide);
+    let Some(snap) = &app.state.host else {
+        f.render_widget(
+            List::new(vec![ListItem::new("collecting host facts…")]).block(b),
+            area,
+        );
+        return;
+    };
+    let chain_ports = crate::engine::chain_ports(&app.state.cfg);
+    let mut items: Vec<ListItem> = Vec::new();
+    if let Some(m) = snap.memory.value() {
+        let pct = if m.total_bytes > 0 {
+            m.available_bytes as f64 * 100.0 / m.total_bytes as f64
+        } else {
+            100.0
+        };
+        let st = if pct < 5.0 {
+            HopState::Fail
+        } else if pct < 15.0 {
+            HopState::Warn
+        } else {
+            HopState::Ok
+        };
+        let psi = m
+            .psi_some
+            .as_ref()
+            .map(|p| format!(", PSI some avg10 {:.1}", p.avg10))
+            .unwrap_or_default();
+        items.push(ListItem::new(Line::from(vec![
+            Span::styled(
+                format!("{} {} ", st.symbol(), st.word()),
+                app.theme.state(st),
+            ),
+            Span::raw(format!(
+                "memory available {pct:.0} % of {} MiB{psi}",
+                m.total_bytes >> 20
+            )),
+        ])));
+    }
+    match snap.oom.value() {
+        Some(o) if !o.kills.is_empty() => {
+            for k in o.kills.iter().rev().take(3) {
+                items.push(ListItem::new(Line::from(vec![
+                    Span::styled("✖ OOM  ", app.theme.state(HopState::Fail)),
+                    Span::raw(one(&format!(
+                        "{} killed {} (pid {})",
+                        k.time.clone().unwrap_or_default(),
+                        k.process,
+                        k.pid
+                    ))),
+                ])));
+            }
+        }
+        Some(_) => {}
+        None => items.push(unknown_line(app, "OOM kills", snap.oom.unknown_reason())),
+    }
+    match snap.sockets.value() {
+        Some(s) => {
+            // The chain's ports (◆) first, the others after them, each group as listed.
+            let mut tcp: Vec<&crate::host::Listener> = s
+                .listeners
+                .iter()
+                .filter(|l| l.proto == crate::host::Proto::Tcp)
+                .collect();
+            tcp.sort_by_key(|l| !chain_ports.contains(&l.port));
+            for l in tcp {
+                let mark = chain_ports.contains(&l.port);
+                let owner = match &l.owner {
+                    crate::host::Owner::Process { pid, name, .. } => {
+                        format!("{} ({pid})", one(name))
+                    }
+                    crate::host::Owner::Unknown { reason } => format!("? {}", one(reason)),
+                };
+                let line = format!(
+                    "{} {:<22} {owner}",
+                    if mark { "◆" } else { " " },
+                    l.endpoint()
+                );
+                let style = if mark {
+                    app.theme.accent()
+                } else {
+                    Style::default()
+                };
+                items.push(ListItem::new(Line::from(Span::styled(line, style))));
+            }
+            if s.hidden_owners > 0 {
+                items.push(unknown_line(
+                    app,
+                    "owners",
+                    Some(format!(
+                        "{} sockets' owners not visible without root (run with sudo)",
+                        s.hidden_owners
+                    )),
+                ));
+            }
+        }
+        None => items.push(unknown_line(app, "sockets", snap.sockets.unknown_reason())),
+    }
+    if let Some(p) = snap.processes.value() {
+        for pr in &p.chain {
+            items.push(ListItem::new(format!(
+                "  {:<7} {:<14} {:>5.1}% {:>6} MiB {} {}",
+                pr.pid,
+                crate::util::shorten(&one(&pr.name), 14),
+                pr.cpu_percent,
+                pr.rss_bytes >> 20,
+                pr.state,
+                one(pr.role.as_deref().unwrap_or_default())
+            )));
+        }
+    }
+    let mut st = ListState::default();
+    if app.focus == Pane::Ports && !items.is_empty() {
+        st.select(Some(app.selected(Pane::Ports).min(items.len() - 1)));
+    }
+    f.render_stateful_widget(
+        List::new(items)
+            .highlight_style(app.theme.selected())
+            .block(b),
+        area,
+        &mut st,
+    );
+}
