@@ -388,6 +388,12 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
             }
         }
         ConfigCommand::Show => match load(g) {
+            Ok((c, _)) if !crate::actions::redact::learn_commands_now(&c) => {
+                crate::say_err!(
+                    "triage502: cannot read the container's secret to mask it: not showing"
+                );
+                3
+            }
             Ok((c, s)) => {
                 crate::say!("# effective configuration from {s} (secrets masked)");
                 let shown = crate::sanitize::text(&c.to_masked_toml());
