@@ -1,6 +1,6 @@
 //! The command line: clap definitions and dispatch to the engine modules.
 //!
-//! The contract (DESIGN.md): `triage502` opens the console; `check` exits with Nagios codes;
+//! The contract: `triage502` opens the console; `check` exits with Nagios codes;
 //! `logs`, `report`, `config`, `lab`, `completions`, `man` as documented in the README.
 
 use crate::config::{self, Selector};
@@ -120,7 +120,7 @@ pub enum ConfigCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum LogsCommand {
-    /// Classify whole files (plain or .gz), streaming; ndjson/summary per DESIGN.md.
+    /// Classify whole files (plain or .gz), streaming: text, ndjson or a per-class summary.
     Scan(crate::logs::cli::ScanArgs),
     /// Follow files from their end (after the last classified entries), through rotation.
     Follow(crate::logs::cli::FollowArgs),

@@ -344,13 +344,15 @@ fn console_on(lab: &Lab, name: &str) -> (Tmux, u32) {
             .trim()
             .parse()
             .expect("pane pid");
-    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).expect("exe");
-    assert!(exe.ends_with("triage502"), "pane process is {exe:?}");
     let end = Instant::now() + Duration::from_secs(20);
     while !t.screen().contains("✔ OK      command") {
         assert!(Instant::now() < end, "console never ready: {}", t.screen());
         std::thread::sleep(Duration::from_millis(100));
     }
+    // Checked once the console draws: until then the pane's process may still be `env`,
+    // about to exec it.
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).expect("exe");
+    assert!(exe.ends_with("triage502"), "pane process is {exe:?}");
     (t, pid)
 }
 
