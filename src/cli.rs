@@ -1,6 +1,6 @@
 //! The command line: clap definitions and dispatch to the engine modules.
 //!
-//! The contract (DESIGN.md): `triage502` opens the console; `check` exits with Nagios codes;
+//! The contract: `triage502` opens the console; `check` exits with Nagios codes;
 //! `logs`, `report`, `config`, `lab`, `completions`, `man` as documented in the README.
 
 use crate::config::{self, Selector};
@@ -126,7 +126,7 @@ pub enum ConfigCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum LogsCommand {
-    /// Classify whole files (plain or .gz), streaming; ndjson/summary per DESIGN.md.
+    /// Classify whole files (plain or .gz), streaming: text, ndjson or a per-class summary.
     Scan(crate::logs::cli::ScanArgs),
     /// Follow files from their end (after the last classified entries), through rotation.
     Follow(crate::logs::cli::FollowArgs),
@@ -494,6 +494,12 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
             }
         }
         ConfigCommand::Show => match load(g) {
+            Ok((c, _)) if !crate::actions::redact::learn_commands_now(&c) => {
+                crate::say_err!(
+                    "triage502: cannot read the container's secret to mask it: not showing"
+                );
+                3
+            }
             Ok((c, s)) => {
                 crate::say!("# effective configuration from {s} (secrets masked)");
                 let shown = crate::sanitize::text(&c.to_masked_toml());

@@ -2,10 +2,14 @@
 //! Nothing may panic, and the summary fast path must agree with the full parser.
 
 use triage502::logs::docserver::{self, DsEntry};
-use triage502::logs::r#gen::Rng;
 use triage502::logs::nginx_access::{AccessFormat, AccessLine, AccessStats};
 use triage502::logs::nginx_error::{self, Entry};
 use triage502::logs::scan::{count_classes, count_classes_full};
+
+/// The seeded random numbers of the log generator (`examples/loggen`, not library code).
+#[path = "../examples/loggen/generate.rs"]
+mod generate;
+use generate::Rng;
 
 /// Pieces that steer random input into the interesting branches.
 const PIECES: [&[u8]; 20] = [

@@ -4,10 +4,16 @@
 //! - escapes: a log with OSC 52, ESC [ 2 J, `\r`, U+202E, U+009B and a field holding a newline
 //!   and a forged line; `logs scan` (text, ndjson), `logs follow`, `check --format text`,
 //!   `report --format md`, `host` (a listener with a hostile name and argv).
-//! - secrets: `[onlyoffice]` and `[integration]` secrets, local.json, config.php, a custom
-//!   action whose argv holds secrets and whose command echoes them; `action list`, the
-//!   preview, `action run`, the audit line, `report`, `config show`, `check`, `logs scan
-//!   --format ndjson` with a JWT in a URL.
+//! - secrets: seven, each from another source — `[onlyoffice]` and `[integration]` secrets,
+//!   local.json (inbox, outbox), default.json, Nextcloud's config.php, the container's
+//!   `JWT_SECRET` (a `docker` stand-in first in PATH) — and a JWT in a Document Server log; a
+//!   custom action whose argv holds them all, a service action whose tool echoes them all.
+//!   Through the CLI: `config show`, `action list` (text, json), the preview, `action run` (its
+//!   output), the audit lines, `report` (md, json), `check` (text, json, nagios), `host` (text,
+//!   json), `logs scan` (text, ndjson). In the console (tmux): the first screen, a hop's and a
+//!   finding's details, the error log and an entry's details, a service action's preview and
+//!   output, the report written with `W`, its audit line. (Custom actions are not reachable
+//!   from the console: no finding names one.)
 //! - fingerprints: keyed, no length, the key file private, a symlinked key refused.
 
 use std::io::Read as _;
@@ -15,6 +21,8 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+mod common;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_triage502")
@@ -322,109 +330,377 @@ fn host_shows_hostile_process_names_visibly() {
 }
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJkb2N1bWVudCI6e319.c2lnbmF0dXJlLW9mLXRoZS1jbGllbnQ";
+/// The JWT's signature: what must never be shown.
+const JWT_SIG: &str = "c2lnbmF0dXJlLW9mLXRoZS1jbGllbnQ";
+
+/// Seven secrets, each from another source, each recognisable.
+const OO: &str = "OOcfg-Secret-11111"; // [onlyoffice] jwt_secret (the tool's config)
+const INTEG: &str = "INTcfg-Secret-22222"; // [integration] jwt_secret
+const INBOX: &str = "LocalJson-Inbox-33333"; // local.json, the Document Server's side
+const OUTBOX: &str = "LocalJson-Outbox-44444"; // local.json
+const PHP: &str = "NcPhp-Secret-55555"; // Nextcloud's config.php
+const DOCKER: &str = "DockerEnv-Secret-66666"; // the container's JWT_SECRET (docker inspect)
+const DEFAULT: &str = "DefaultJson-Secret-77777"; // default.json
+const SECRETS: [&str; 7] = [OO, INTEG, INBOX, OUTBOX, PHP, DOCKER, DEFAULT];
+
+/// A home with every kind of secret configured: both JWT sides (the tool's config, local.json
+/// and default.json, the container's environment through a `docker` stand-in first in PATH),
+/// Nextcloud's config.php, a custom action whose argv holds them all, a Document Server log
+/// with a JWT in a URL and a message, a command service that rejects every token (so
+/// `jwt_mismatch` is found, with both sides' fingerprints). The `docker` stand-in answers
+/// `inspect` with a running container whose environment holds `DOCKER`, and `restart` by
+/// echoing every secret and the JWT (a tool that prints what it should not: its output must
+/// be masked too).
+struct SecretHome {
+    _dir: tempfile::TempDir,
+    home: PathBuf,
+    cfg: PathBuf,
+    tools: PathBuf,
+    ds_log: PathBuf,
+    audit: PathBuf,
+}
+
+impl SecretHome {
+    fn new() -> SecretHome {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let h = dir.path().to_path_buf();
+        std::fs::write(
+            h.join("local.json"),
+            format!(
+                r#"{{"services":{{"CoAuthoring":{{"token":{{"enable":{{"request":{{"inbox":true}}}}}},"secret":{{"inbox":{{"string":"{INBOX}"}},"outbox":{{"string":"{OUTBOX}"}}}}}}}}}}"#
+            ),
+        )
+        .expect("local.json");
+        std::fs::write(
+            h.join("default.json"),
+            format!(
+                r#"{{"services":{{"CoAuthoring":{{"secret":{{"session":{{"string":"{DEFAULT}"}}}}}}}}}}"#
+            ),
+        )
+        .expect("default.json");
+        std::fs::write(
+            h.join("config.php"),
+            format!("<?php\n$CONFIG = array('onlyoffice' => array('jwt_secret' => '{PHP}'));\n"),
+        )
+        .expect("config.php");
+        let ds_log = h.join("out.log");
+        std::fs::write(
+            &ds_log,
+            format!(
+                "[{}] [ERROR] [localhost] [doc1] [uid-1] nodeJS - error downloadFile:url=http://nc.example/dl?token={JWT};attempt=1;code:ECONNREFUSED;connect:null\n\
+                 [{}] [WARN] [localhost] [doc1] [uid-1] nodeJS - checkJwt error: name = JsonWebTokenError message = invalid signature token = {JWT}\n",
+                now_ds(),
+                now_ds()
+            ),
+        )
+        .expect("out.log");
+        let error = h.join("error.log");
+        std::fs::write(&error, "").expect("error.log");
+        let tools = h.join("tools");
+        std::fs::create_dir(&tools).expect("mkdir");
+        let inspect = h.join("inspect.json");
+        std::fs::write(
+            &inspect,
+            format!(
+                r#"[{{"Id":"3f1c9a7e5b2d","Name":"/onlyoffice","RestartCount":0,
+"State":{{"Status":"running","Running":true,"Paused":false,"Restarting":false,"OOMKilled":false,"Dead":false,"Pid":4242,"ExitCode":0,"Error":"","StartedAt":"2026-11-28T09:12:40.118273645Z","FinishedAt":"0001-01-01T00:00:00Z"}},
+"Config":{{"Hostname":"3f1c9a7e5b2d","Env":["JWT_ENABLED=true","JWT_SECRET={DOCKER}","JWT_HEADER=AuthorizationJwt","PATH=/usr/bin:/bin"],"Image":"onlyoffice/documentserver:8.1"}}}}]"#
+            ),
+        )
+        .expect("inspect.json");
+        let docker = tools.join("docker");
+        std::fs::write(
+            &docker,
+            format!(
+                "#!/bin/sh\ncase \"$1\" in\n  inspect) cat {};;\n  restart) echo \"restarting with {} {} {} {} {} {} {} token {JWT}\";;\n  *) exit 1;;\nesac\n",
+                inspect.display(),
+                SECRETS[0], SECRETS[1], SECRETS[2], SECRETS[3], SECRETS[4], SECRETS[5], SECRETS[6]
+            ),
+        )
+        .expect("docker");
+        std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let port = rejecting_command_service();
+        let audit = h.join("audit/audit.log");
+        let cfg = h.join("s.toml");
+        let all: Vec<String> = SECRETS.iter().map(|s| format!("{s:?}")).collect();
+        std::fs::write(
+            &cfg,
+            format!(
+                "[[hop]]\nname = \"command\"\nkind = \"docserver-command\"\nurl = \"http://127.0.0.1:{port}/coauthoring/CommandService.ashx\"\nservice = \"onlyoffice\"\n\
+                 [[service]]\nname = \"onlyoffice\"\nbackend = \"docker\"\n\
+                 [logs]\nnginx_error = [{:?}]\ndocserver = [{:?}]\n\
+                 [onlyoffice]\nlocal_json = {:?}\ndefault_json = {:?}\njwt_secret = {OO:?}\n\
+                 [actions]\naudit_log = {:?}\n\
+                 [integration]\nkind = \"nextcloud\"\nnextcloud_config = {:?}\njwt_secret = {INTEG:?}\ndocker_container = \"onlyoffice\"\n\
+                 [[action]]\nid = \"custom:leak\"\ndescription = \"echo {INBOX}\"\n\
+                 argv = [\"/bin/echo\", \"--secret={OO}\", {}, \"{JWT}\"]\n",
+                error.display().to_string(),
+                ds_log.display().to_string(),
+                h.join("local.json").display().to_string(),
+                h.join("default.json").display().to_string(),
+                audit.display().to_string(),
+                h.join("config.php").display().to_string(),
+                all.join(", "),
+            ),
+        )
+        .expect("write config");
+        std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        SecretHome {
+            _dir: dir,
+            home: h,
+            cfg,
+            tools,
+            ds_log,
+            audit,
+        }
+    }
+
+    /// PATH with the stand-ins first.
+    fn path(&self) -> String {
+        format!(
+            "{}:{}",
+            self.tools.display(),
+            std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin:/usr/sbin:/sbin".into())
+        )
+    }
+
+    /// `triage502 --config CFG ARGS…` (or `triage502 ARGS…` for `logs`).
+    fn run(&self, args: &[&str]) -> Output {
+        let mut c = cmd(&self.home);
+        c.env("PATH", self.path());
+        if args[0] != "logs" {
+            c.arg("--config").arg(&self.cfg);
+        }
+        c.args(args).output().expect("run triage502")
+    }
+}
+
+/// What of a secret `out` shows: a secret, the 12-character start of one (a secret cut short
+/// on a narrow screen, `OOcfg-Secret…`, is still a leak), a JWT's signature, a secret's
+/// length. One line per leak, naming `what`.
+fn leaks(what: &str, out: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    for secret in SECRETS {
+        if out.contains(&secret[..12]) {
+            v.push(format!("{what}: secret {secret} (or its start) shown"));
+        }
+    }
+    if out.contains(JWT_SIG) {
+        v.push(format!("{what}: a JWT shown"));
+    }
+    if out.contains(" len ") {
+        v.push(format!("{what}: a secret's length shown"));
+    }
+    v
+}
+
+/// Every output of `outputs` is free of secrets; else all the leaks, then the outputs that
+/// leaked.
+fn assert_no_secret(outputs: &[(String, String)]) {
+    let found: Vec<(String, &str)> = outputs
+        .iter()
+        .flat_map(|(what, out)| leaks(what, out).into_iter().map(move |l| (l, out.as_str())))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "{}\n\n{}",
+        found
+            .iter()
+            .map(|(l, _)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        found
+            .iter()
+            .map(|(l, o)| format!("--- {l}:\n{o}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
 
 #[test]
 fn no_secret_reaches_any_output() {
-    let home = tempfile::tempdir().expect("tempdir");
-    let h = home.path();
-    // Five secrets, each from another source.
-    let oo = "OOcfg-Secret-11111";
-    let integ = "INTcfg-Secret-22222";
-    let inbox = "LocalJson-Inbox-33333";
-    let outbox = "LocalJson-Outbox-44444";
-    let php = "NcPhp-Secret-55555";
-    let secrets = [oo, integ, inbox, outbox, php];
-    std::fs::write(
-        h.join("local.json"),
-        format!(
-            r#"{{"services":{{"CoAuthoring":{{"token":{{"enable":{{"request":{{"inbox":true}}}}}},"secret":{{"inbox":{{"string":"{inbox}"}},"outbox":{{"string":"{outbox}"}}}}}}}}}}"#
-        ),
-    )
-    .expect("local.json");
-    std::fs::write(
-        h.join("config.php"),
-        format!("<?php\n$CONFIG = array('onlyoffice' => array('jwt_secret' => '{php}'));\n"),
-    )
-    .expect("config.php");
-    // A Document Server log with a JWT in a download URL and in the message.
-    let ds = h.join("out.log");
-    std::fs::write(
-        &ds,
-        format!(
-            "[{}] [ERROR] [localhost] [doc1] [uid-1] nodeJS - error downloadFile:url=http://nc.example/dl?token={JWT};attempt=1;code:ECONNREFUSED;connect:null\n\
-             [{}] [WARN] [localhost] [doc1] [uid-1] nodeJS - checkJwt error: name = JsonWebTokenError message = invalid signature token = {JWT}\n",
-            now_ds(),
-            now_ds()
-        ),
-    )
-    .expect("out.log");
-    let error = h.join("error.log");
-    std::fs::write(&error, "").expect("error.log");
-    let extra = format!(
-        "[integration]\nkind = \"nextcloud\"\nnextcloud_config = {:?}\njwt_secret = {integ:?}\n\
-         [[action]]\nid = \"custom:leak\"\ndescription = \"echo {inbox}\"\n\
-         argv = [\"/bin/echo\", \"--secret={oo}\", {inbox:?}, {outbox:?}, {php:?}, {integ:?}, \"{JWT}\"]\n",
-        h.join("config.php").display().to_string()
-    );
-    let cfg = check_config(h, &error, &ds, &extra);
-    // [onlyoffice] jwt_secret, in the table check_config opened.
-    let text = std::fs::read_to_string(&cfg).expect("read");
-    let text = text.replace("[actions]", &format!("jwt_secret = {oo:?}\n[actions]"));
-    std::fs::write(&cfg, text).expect("write");
-    let c = cfg.to_str().expect("utf8");
-
-    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
+    let s = SecretHome::new();
+    let ds = s.ds_log.to_str().expect("utf8");
     let runs: Vec<Vec<&str>> = vec![
-        vec!["--config", c, "config", "show"],
-        vec!["--config", c, "action", "list"],
-        vec!["--config", c, "action", "list", "--format", "json"],
-        vec!["--config", c, "action", "run", "custom:leak"],
-        vec!["--config", c, "action", "run", "custom:leak", "--yes"],
-        vec!["--config", c, "report", "--format", "md"],
-        vec!["--config", c, "report", "--format", "json"],
-        vec!["--config", c, "check", "--format", "text"],
-        vec!["--config", c, "check", "--format", "json"],
-        vec!["--config", c, "check", "--format", "nagios"],
-        vec![
-            "logs",
-            "scan",
-            "--format",
-            "ndjson",
-            ds.to_str().expect("utf8"),
-        ],
-        vec!["logs", "scan", ds.to_str().expect("utf8")],
+        vec!["config", "show"],
+        vec!["action", "list"],
+        vec!["action", "list", "--format", "json"],
+        vec!["action", "run", "custom:leak"],
+        vec!["action", "run", "custom:leak", "--yes"],
+        vec!["action", "run", "restart:onlyoffice", "--yes"],
+        vec!["report", "--format", "md"],
+        vec!["report", "--format", "json"],
+        vec!["check", "--format", "text"],
+        vec!["check", "--format", "json"],
+        vec!["check", "--format", "nagios"],
+        vec!["host"],
+        vec!["host", "--format", "json"],
+        vec!["logs", "scan", "--format", "ndjson", ds],
+        vec!["logs", "scan", ds],
     ];
+    let mut outputs: Vec<(String, String)> = Vec::new();
     for args in &runs {
-        let o = run(h, args);
-        outputs.push((args.join(" "), all(&o)));
+        let o = s.run(args);
+        outputs.push((
+            args.join(" "),
+            String::from_utf8_lossy(&all(&o)).to_string(),
+        ));
     }
-    let audit = std::fs::read(h.join("audit/audit.log")).expect("audit log written");
+    let audit = std::fs::read_to_string(&s.audit).expect("audit log written");
     outputs.push(("audit log".into(), audit.clone()));
-    for (what, out) in &outputs {
-        let s = String::from_utf8_lossy(out);
-        for secret in secrets {
-            assert!(!s.contains(secret), "{what}: secret {secret} shown:\n{s}");
-        }
-        assert!(
-            !s.contains("c2lnbmF0dXJlLW9mLXRoZS1jbGllbnQ"),
-            "{what}: JWT shown:\n{s}"
-        );
-        assert!(
-            !s.contains(" len "),
-            "{what}: a secret's length shown:\n{s}"
-        );
-    }
-    // The action ran and its output was shown (masked).
-    let run_out = String::from_utf8_lossy(&outputs[4].1).to_string();
-    assert!(run_out.contains("step 1"), "{run_out}");
-    assert!(run_out.contains("│ --secret=<secret hmac:"), "{run_out}");
-    assert!(String::from_utf8_lossy(&audit).contains("\"custom:leak\""));
-    let report = String::from_utf8_lossy(&outputs[5].1).to_string();
+    assert_no_secret(&outputs);
+    let out = |i: usize| outputs[i].1.as_str();
+    // What was checked is there, masked: the preview of the custom action (argv masked) …
+    assert!(
+        out(3).contains("--secret=<secret hmac:")
+            && out(3).contains("standard input is not a terminal"),
+        "{}",
+        out(3)
+    );
+    // … the action ran and its output was shown, masked …
+    assert!(out(4).contains("step 1"), "{}", out(4));
+    assert!(out(4).contains("│ --secret=<secret hmac:"), "{}", out(4));
+    // … the tool that echoed every secret (and the container's, learned from docker inspect)
+    assert!(
+        out(5).contains("│ restarting with <secret hmac:")
+            && out(5).contains("token <jwt redacted>"),
+        "{}",
+        out(5)
+    );
+    // … and both runs were audited.
+    assert!(
+        audit.contains("\"custom:leak\"") && audit.contains("\"restart:onlyoffice\""),
+        "{audit}"
+    );
+    let report = out(6);
     assert!(report.contains("action custom:leak"), "{report}");
-    let ndjson = String::from_utf8_lossy(&outputs[10].1).to_string();
-    assert!(ndjson.contains("dl?token=<jwt redacted>"), "{ndjson}");
-    let show = String::from_utf8_lossy(&outputs[0].1).to_string();
-    assert!(show.contains("--secret=<secret hmac:"), "{show}");
+    // jwt_mismatch was found: the check compared the sides' fingerprints, not the secrets.
+    for i in [6, 8] {
+        assert!(out(i).contains("jwt_mismatch"), "{}", out(i));
+        assert!(out(i).contains("fingerprint hmac:"), "{}", out(i));
+    }
+    assert!(
+        out(11).contains("onlyoffice"),
+        "host shows the service: {}",
+        out(11)
+    );
+    assert!(out(13).contains("dl?token=<jwt redacted>"), "{}", out(13));
+    assert!(out(0).contains("--secret=<secret hmac:"), "{}", out(0));
+}
+
+/// The console (the real binary in tmux, 200×50) on the same home: the first screen, the
+/// finding's details, an error-log entry's details, a service action's preview, its output
+/// (the stand-in echoes every secret) and the report written with `W`; then the audit line
+/// of that run. No secret on any screen or in any file.
+#[test]
+fn no_secret_reaches_the_console() {
+    if !common::have_tmux() {
+        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
+        return;
+    }
+    let s = SecretHome::new();
+    let t = common::Tmux::new("secrets", "c");
+    let path = format!("PATH={}", s.path());
+    let home = format!("HOME={}", s.home.display());
+    let state = format!("XDG_STATE_HOME={}", s.home.join("state").display());
+    let key = format!(
+        "TRIAGE502_FINGERPRINT_KEY={}",
+        s.home.join("key/fingerprint.key").display()
+    );
+    let cfg = s.cfg.to_str().expect("utf8");
+    t.start(
+        200,
+        50,
+        &[
+            "env",
+            &path,
+            &home,
+            &state,
+            &key,
+            "TERM=xterm-256color",
+            common::bin(),
+            "--config",
+            cfg,
+        ],
+    );
+    let mut screens: Vec<(&str, String)> = Vec::new();
+    let first = t.wait("the jwt_mismatch finding", 30, |x| {
+        x.contains("JWT secrets of the Document Server and the integrator differ")
+    });
+    screens.push(("first screen", first));
+    if common::is_root() {
+        // The chain pane is focused, its hop's service is the container: R restarts it.
+        t.keys(&["R"]);
+        let preview = t.wait("the action preview", 15, |x| {
+            x.contains("Run restart:onlyoffice?") && x.contains("y / Enter: run")
+        });
+        screens.push(("action preview", preview));
+        t.keys(&["y"]);
+        let done = t.wait("the action's output", 15, |x| x.contains("restarting with"));
+        screens.push(("action output", done.clone()));
+        assert!(done.contains("restarting with <secret hmac:"), "{done}");
+        t.wait("the action's end", 15, |x| x.contains("(any key closes)"));
+        t.keys(&["Escape"]);
+        t.wait("the dialog closed", 5, |x| !x.contains("(any key closes)"));
+    } else {
+        eprintln!("skipped: the console's action run (docker actions need root)");
+    }
+    // The chain pane: the hop's details (the probe's detail: the token's source and
+    // fingerprint).
+    t.keys(&["Enter"]);
+    let hop = t.wait("the hop's details", 10, |x| x.contains("hop command"));
+    screens.push(("hop details", hop));
+    t.keys(&["Escape"]);
+    t.wait("the dialog closed", 5, |x| !x.contains("hop command"));
+    // The findings pane: the selected finding's details (evidence with both fingerprints).
+    t.keys(&["Tab"]);
+    let mut details = String::new();
+    for _ in 0..6 {
+        t.keys(&["Enter"]);
+        details = t.wait("a finding's details", 10, |x| x.contains("Evidence:"));
+        if details.contains("fingerprint hmac:") {
+            break;
+        }
+        t.keys(&["Escape", "j"]);
+    }
+    assert!(details.contains("fingerprint hmac:"), "{details}");
+    screens.push(("finding details", details));
+    t.keys(&["Escape"]);
+    // The error-log pane: the Document Server entries with the JWT, and one's details.
+    t.keys(&["Tab"]);
+    let logs = t.wait("the log entries", 10, |x| {
+        x.contains("ds_jwt_invalid_signature")
+    });
+    screens.push(("error log pane", logs));
+    t.keys(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(300));
+    screens.push(("log entry details", t.screen()));
+    t.keys(&["Escape"]);
+    // W: the incident report, next to the journal (the audit log's folder).
+    t.keys(&["W"]);
+    let w = t.wait("the report written", 10, |x| x.contains("report written"));
+    screens.push(("report dialog", w));
+    t.keys(&["Escape", "q"]);
+    let mut outputs: Vec<(String, String)> = screens
+        .into_iter()
+        .map(|(w, s)| (w.to_string(), s))
+        .collect();
+    let dir = s.audit.parent().expect("audit folder");
+    let reports: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("audit folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    assert_eq!(reports.len(), 1, "one report written in {dir:?}");
+    let report = std::fs::read_to_string(&reports[0]).expect("report");
+    assert!(report.contains("jwt_mismatch"), "{report}");
+    outputs.push(("the report written by W".into(), report));
+    if common::is_root() {
+        let audit = std::fs::read_to_string(&s.audit).expect("audit log written");
+        assert!(audit.contains("\"restart:onlyoffice\""), "{audit}");
+        outputs.push(("the console's audit line".into(), audit));
+    }
+    assert_no_secret(&outputs);
 }
 
 fn fingerprint_shown(home: &Path, key: &Path, cfg: &Path) -> String {

@@ -10,11 +10,15 @@
 //!   pauses until the follower has caught up, copies, truncates, and goes on). Every number must
 //!   come out exactly once.
 //! - `console_answers_keys_during_flood`: the console in tmux (150×45) on the lab while the flood
-//!   goes into the lab's nginx error log: Tab must move the focused pane's double border within
-//!   200 ms (the requirement). Timing assertions are otherwise kept out of the suite;
-//!   this one is a stated requirement, so it is asserted with a generous bound (500 ms, a shared
-//!   CI box) and the measured values are printed (`--nocapture`). The console's VmRSS is sampled
-//!   during the flood and must stay under 64 MiB (the engine keeps at most 10k log entries).
+//!   goes into the lab's nginx error log, every line stamped with the current time (so the
+//!   flood falls inside the 5-minute window the console counts): every Tab must move the
+//!   focused pane's double border; in a release build (the full run) within 200 ms, the bound
+//!   the README states (a debug build on a shared CI box is several times slower, so the suite
+//!   prints the times without bounding them). The flood must show on screen: the 5-minute
+//!   counter holds `upstream_refused` with at least half of the lines written (up to the log
+//!   book's bound), and the newest row is a flood request; before the flood it showed no
+//!   upstream failure. The console's VmRSS is sampled during the flood and must stay under
+//!   64 MiB (the engine keeps at most 10k log entries).
 //!
 //! Environment: `SOAK_SECS` (default 3), `SOAK_RATE` lines/s (default 50000).
 //! Needs nginx, supervisord and tmux for the console part (skipped with a message otherwise).
@@ -277,23 +281,29 @@ fn focus_corner(screen: &str) -> Option<(usize, usize)> {
         .find_map(|(r, l)| l.chars().position(|c| c == '╔').map(|c| (r, c)))
 }
 
-/// Send Tab; the time until the focused pane's double border has moved.
-fn tab_latency(t: &Tmux) -> Duration {
+/// Send Tab; the time until the focused pane's double border has moved, `None` when it has not
+/// moved within 5 s (the key was not answered).
+fn tab_latency(t: &Tmux) -> Option<Duration> {
     let before = focus_corner(&t.screen());
     let s = Instant::now();
     t.keys(&["Tab"]);
     loop {
         let now = focus_corner(&t.screen());
         if now != before && now.is_some() {
-            break;
+            return Some(s.elapsed());
         }
         if s.elapsed() > Duration::from_secs(5) {
-            break;
+            return None;
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    s.elapsed()
 }
+
+/// The README's bound on a key during the flood. Asserted by the full soak, a release build
+/// (`SOAK_SECS=10 cargo test --release --test soak`); the suite's debug build on a shared box
+/// is several times slower (keys at rest alone took 60–160 ms there), so there each key must
+/// be answered and the times are printed.
+const KEY_BOUND: Duration = Duration::from_millis(200);
 
 /// utime + stime of a process, in clock ticks.
 fn cpu_ticks(pid: u32) -> Option<u64> {
@@ -334,13 +344,15 @@ fn console_on(lab: &Lab, name: &str) -> (Tmux, u32) {
             .trim()
             .parse()
             .expect("pane pid");
-    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).expect("exe");
-    assert!(exe.ends_with("triage502"), "pane process is {exe:?}");
     let end = Instant::now() + Duration::from_secs(20);
     while !t.screen().contains("✔ OK      command") {
         assert!(Instant::now() < end, "console never ready: {}", t.screen());
         std::thread::sleep(Duration::from_millis(100));
     }
+    // Checked once the console draws: until then the pane's process may still be `env`,
+    // about to exec it.
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).expect("exe");
+    assert!(exe.ends_with("triage502"), "pane process is {exe:?}");
     (t, pid)
 }
 
@@ -359,10 +371,19 @@ fn console_answers_keys_during_flood() {
     // The reference: the same key measurement at rest, before the flood.
     let mut rest: Vec<u128> = Vec::new();
     for _ in 0..5 {
-        rest.push(tab_latency(&t).as_millis());
+        let l = tab_latency(&t).expect("Tab at rest moved the focused border");
+        rest.push(l.as_millis());
         std::thread::sleep(Duration::from_millis(250));
     }
     let rest_rss = status_kib(pid, "VmRSS:").unwrap_or(0);
+    // Before the flood the lab's error log holds no upstream failure: what the counter and the
+    // log pane show afterwards comes from the flood.
+    let rest_screen = t.screen();
+    assert!(
+        rest_screen.contains("last 5 min: no upstream failures")
+            && !rest_screen.contains("/flood/"),
+        "{rest_screen}"
+    );
     eprintln!(
         "soak console at rest (reference): Tab → border moved in ms: {rest:?}; VmRSS {rest_rss} KiB"
     );
@@ -388,7 +409,7 @@ fn console_answers_keys_during_flood() {
 
     let flood_start = Instant::now();
     let ticks0 = cpu_ticks(pid);
-    let mut lat: Vec<Duration> = Vec::new();
+    let mut lat: Vec<Option<Duration>> = Vec::new();
     let mut rss: Vec<u64> = Vec::new();
     std::thread::sleep(Duration::from_millis(300));
     while flood_start.elapsed() < Duration::from_secs_f64(secs) {
@@ -413,27 +434,55 @@ fn console_answers_keys_during_flood() {
     let alive = std::fs::metadata(format!("/proc/{pid}")).is_ok();
     let hwm = status_kib(pid, "VmHWM:").unwrap_or(0);
     let screen = t.screen();
-    let ms: Vec<u128> = lat.iter().map(|d| d.as_millis()).collect();
-    let max_lat = lat.iter().max().copied().unwrap_or_default();
+    let ms: Vec<Option<u128>> = lat.iter().map(|d| d.map(|d| d.as_millis())).collect();
+    let max_lat = lat.iter().flatten().max().copied().unwrap_or_default();
     let max_rss = rss.iter().max().copied().unwrap_or(0);
     eprintln!(
-        "soak console: {written} lines in {dur:.2?} ({:.0}/s); Tab → border moved in ms: {ms:?} (max {} ms; requirement 200 ms, asserted 500 ms); VmRSS samples KiB: {rss:?} (max {:.1} MiB), VmHWM {:.1} MiB",
+        "soak console: {written} lines in {dur:.2?} ({:.0}/s); Tab → border moved in ms: {ms:?} (max {} ms; bound {} ms, asserted in release builds); VmRSS samples KiB: {rss:?} (max {:.1} MiB), VmHWM {:.1} MiB",
         written as f64 / dur.as_secs_f64(),
         max_lat.as_millis(),
+        KEY_BOUND.as_millis(),
         max_rss as f64 / 1024.0,
         hwm as f64 / 1024.0
     );
     assert!(alive, "the console died during the flood: {screen}");
     assert!(!lat.is_empty(), "no key was sent during the flood");
     assert!(
-        max_lat < Duration::from_millis(500),
-        "a key took {max_lat:?} to change the screen during the flood: {ms:?}"
+        lat.iter().all(Option::is_some),
+        "a key was not answered within 5 s during the flood: {ms:?}"
     );
+    if !cfg!(debug_assertions) {
+        assert!(
+            max_lat <= KEY_BOUND,
+            "a key took {max_lat:?} to change the screen during the flood: {ms:?}"
+        );
+    }
     assert!(
         max_rss < 64 * 1024 && hwm < 64 * 1024,
         "memory not bounded: VmRSS max {max_rss} KiB, VmHWM {hwm} KiB"
     );
-    assert!(screen.contains("Error log ("), "{screen}");
+    // The flood reached the console, inside the window it counts: the counter shows the
+    // flood's class with (at least half of) as many entries as were written, up to the log
+    // book's bound, and the newest row is a flood line.
+    let counted = counter(&screen, "upstream_refused")
+        .unwrap_or_else(|| panic!("no upstream_refused in the 5-minute counter: {screen}"));
+    let least = written.min(triage502::engine::LOG_LIMIT as u64) / 2;
+    assert!(
+        counted >= least,
+        "the counter shows {counted} upstream_refused of {written} flood lines (expected at least {least}): {screen}"
+    );
+    assert!(screen.contains("← GET /flood/"), "{screen}");
+}
+
+/// The count of `class` in the error-log pane's "last 5 min:" line.
+fn counter(screen: &str, class: &str) -> Option<u64> {
+    let line = screen.lines().find(|l| l.contains("last 5 min:"))?;
+    let at = line.find(&format!("{class} "))? + class.len() + 1;
+    line[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Bytes the process `pid` has read so far (`rchar` of /proc/PID/io: every read and pread).

@@ -63,6 +63,10 @@ pub fn run(cmd: &ActionCommand, cfg: &Config, read_only: bool) -> i32 {
 }
 
 fn list(cfg: &Config, format: ListFormat) -> i32 {
+    if !super::redact::learn_commands_now(cfg) {
+        crate::say_err!("triage502: cannot read the container's secret to mask it: not listing");
+        return 3;
+    }
     let cat = super::catalogue(cfg);
     let text = match format {
         ListFormat::Json => {

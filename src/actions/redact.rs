@@ -284,6 +284,25 @@ pub async fn learn_commands(cfg: &Config, timeout: std::time::Duration) {
     }
 }
 
+/// [`learn_commands`] for the commands that show the config without an async runtime
+/// (`config show`, `action list`): a custom action's argv may hold the container's secret
+/// (the value a fix sets on the other side), which only `docker inspect` tells. Runs nothing
+/// when the config names no container and no `occ`. Returns false when the commands could not
+/// be run (no runtime): the caller then shows nothing.
+pub fn learn_commands_now(cfg: &Config) -> bool {
+    if cfg.integration.docker_container.is_none() && cfg.integration.occ.is_empty() {
+        return true;
+    }
+    match crate::util::runtime() {
+        Ok(rt) => {
+            let timeout = std::time::Duration::from_millis(cfg.probe.timeout_ms);
+            rt.block_on(learn_commands(cfg, timeout));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

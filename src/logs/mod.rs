@@ -10,7 +10,6 @@
 //! - [`docserver`]: Document Server `out.log` parser and classifier.
 //! - [`scan`]: streaming scan of plain or gzip files (`logs scan`), with a summary fast path.
 //! - [`follow`]: async multi-file follower surviving rotation (`logs follow`, the console).
-//! - `r#gen` (file `gen.rs`; `gen` is a reserved word in edition 2024): generator of large realistic nginx error logs with exact expected counts.
 //! - [`cli`]: `logs scan` / `logs follow` arguments and entry points for `src/main.rs`.
 //!
 //! Class ids (stable; see [`class::Class`]):
@@ -28,14 +27,12 @@ pub mod class;
 pub mod cli;
 pub mod docserver;
 pub mod follow;
-pub mod r#gen;
 pub mod lines;
 pub mod nginx_access;
 pub mod nginx_error;
 pub mod scan;
 
 pub use class::{Class, ClassInfo};
-pub use r#gen::{GenStats, generate};
 pub use nginx_error::{Entry, EntryAssembler};
 
 /// Read a test fixture: the in-repo copy under `tests/fixtures/` first, else the shared one.

@@ -1,15 +1,20 @@
 //! Generator of large, realistic nginx error logs, with the exact expected class counts.
+//! Not library code: the `loggen` example (`cargo run --release --example loggen -- --help`)
+//! and the tests that need generated logs (`tests/loggen.rs`, `tests/logs_robustness.rs`)
+//! include this file with `#[path]`.
 //!
-//! The mix follows what a busy proxy in front of ONLYOFFICE and PHP apps logs at `info`
-//! level: mostly keepalive/client noise, a stream of upstream failures of every class (glibc
-//! and musl errno texts), multi-line FastCGI stderr entries, and some lines cut at 2047 bytes
-//! in the middle of the request field. The expected class of each generated entry is known by
+//! Each [`Mix`] follows what a proxy in front of ONLYOFFICE and PHP apps logs at `info` level,
+//! in other proportions: keepalive/client noise, upstream failures of every class (glibc and
+//! musl errno texts), multi-line FastCGI stderr entries, and some lines cut at 2047 bytes in
+//! the middle of the request field. The expected class of each generated entry is known by
 //! construction (it is the template's class, not the classifier's answer), so a test can check
 //! that a scan's counts are exact.
+#![allow(dead_code)]
 
-use super::class::Class;
-use super::scan::ClassCounts;
 use std::io::{self, Write};
+use triage502::logs::Class;
+use triage502::logs::nginx_error::NGINX_LINE_CUT;
+use triage502::logs::scan::ClassCounts;
 
 /// What was generated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,35 +70,97 @@ const UPSTREAMS: [&str; 5] = [
     "192.168.10.5:443",
 ];
 
-/// (weight, template id). Template ids are matched in `entry()`.
-const MIX: [(u64, u8); 27] = [
-    (300, 0), // info keepalive close (other)
-    (30, 1),  // notice (other)
-    (50, 2),  // warn buffered to a temporary file (other)
-    (50, 3),  // info client prematurely closed (other)
-    (40, 4),  // open() failed (other)
-    (90, 5),  // refused (glibc)
-    (15, 6),  // refused via musl-era BSD-style number
-    (30, 7),  // connect timeout
-    (10, 8),  // connect timeout musl text
-    (70, 9),  // read timeout
-    (20, 10), // unreachable (glibc / musl texts)
-    (25, 11), // no live upstreams
-    (30, 12), // upstream disabled (warn)
-    (45, 13), // prematurely closed
-    (35, 14), // reset / broken pipe
-    (15, 15), // header too big
-    (15, 16), // invalid response
-    (15, 17), // socket missing
-    (8, 18),  // permission denied
-    (10, 19), // no resolver defined
-    (8, 20),  // could not be resolved
-    (5, 21),  // send() failed while resolving
-    (10, 22), // SSL_do_handshake
-    (6, 23),  // upstream SSL certificate verify error
-    (30, 24), // FastCGI stderr multi-line (other)
-    (8, 25),  // cut at 2047 bytes (read timeout)
-    (20, 26), // recv() reset by client (other)
+/// Which proportions of lines to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mix {
+    /// A busy proxy with a steady stream of failures: about half the entries are noise
+    /// (keepalive, client closes, favicon 404s, FastCGI stderr), half upstream failures of
+    /// every class. The mix of PERFORMANCE.md's first figure.
+    Proxy,
+    /// A 502 storm: nine entries in ten are upstream failures, most of them refused
+    /// connections and timeouts.
+    Incident,
+    /// A healthy proxy logging at `info`: almost all keepalive and client noise, about one
+    /// entry in thirty an upstream failure.
+    Quiet,
+}
+
+impl Mix {
+    /// Every mix, with its name on the command line.
+    pub const ALL: [(Mix, &'static str); 3] = [
+        (Mix::Proxy, "proxy"),
+        (Mix::Incident, "incident"),
+        (Mix::Quiet, "quiet"),
+    ];
+
+    /// The mix named `name`.
+    pub fn from_name(name: &str) -> Option<Mix> {
+        Mix::ALL.iter().find(|(_, n)| *n == name).map(|(m, _)| *m)
+    }
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        Mix::ALL
+            .iter()
+            .find(|(m, _)| *m == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("proxy")
+    }
+
+    /// (weight, template id) for each of the 27 templates of [`entry`].
+    fn weights(self) -> [(u64, u8); 27] {
+        let w: [u64; 27] = match self {
+            Mix::Proxy => PROXY,
+            Mix::Incident => INCIDENT,
+            Mix::Quiet => QUIET,
+        };
+        std::array::from_fn(|i| (w[i], i as u8))
+    }
+}
+
+/// Weights of the templates 0..=26 (see the comments in [`entry`]), `proxy` mix.
+const PROXY: [u64; 27] = [
+    300, // 0 info keepalive close (other)
+    30,  // 1 notice (other)
+    50,  // 2 warn buffered to a temporary file (other)
+    50,  // 3 info client prematurely closed (other)
+    40,  // 4 open() failed (other)
+    90,  // 5 refused (glibc)
+    15,  // 6 refused via musl-era BSD-style number
+    30,  // 7 connect timeout
+    10,  // 8 connect timeout musl text
+    70,  // 9 read timeout
+    20,  // 10 unreachable (glibc / musl texts)
+    25,  // 11 no live upstreams
+    30,  // 12 upstream disabled (warn)
+    45,  // 13 prematurely closed
+    35,  // 14 reset / broken pipe
+    15,  // 15 header too big
+    15,  // 16 invalid response
+    15,  // 17 socket missing
+    8,   // 18 permission denied
+    10,  // 19 no resolver defined
+    8,   // 20 could not be resolved
+    5,   // 21 send() failed while resolving
+    10,  // 22 SSL_do_handshake
+    6,   // 23 upstream SSL certificate verify error
+    30,  // 24 FastCGI stderr multi-line (other)
+    8,   // 25 cut at 2047 bytes (read timeout)
+    20,  // 26 recv() reset by client (other)
+];
+
+/// `incident` mix: the upstream is down or hanging.
+const INCIDENT: [u64; 27] = [
+    40, 5, 10, 30, 5, // noise
+    400, 20, 80, 10, 120, 10, 150, 60, 30, 20, 2, 2, 5, 1, 1, 1, 1, 2, 1, // failures
+    10, 10, 5,
+];
+
+/// `quiet` mix: a healthy proxy at `info` level.
+const QUIET: [u64; 27] = [
+    700, 20, 60, 120, 60, // noise
+    4, 1, 2, 1, 4, 1, 1, 2, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, // failures
+    10, 1, 40,
 ];
 
 struct Ctx<'a> {
@@ -338,7 +405,7 @@ fn entry(out: &mut Vec<u8>, t: u8, c: &mut Ctx<'_>) -> (Class, u64) {
         25 => {
             head(out, c, "error", true);
             out.extend_from_slice(b"upstream timed out (110: Connection timed out) while reading response header from upstream, client: 203.0.113.9, server: docs.example.com, request: \"GET /cache/files/data/");
-            let target = entry_start + super::nginx_error::NGINX_LINE_CUT;
+            let target = entry_start + NGINX_LINE_CUT;
             while out.len() < target {
                 let b = b'a' + (c.rng.below(26) as u8);
                 out.push(b);
@@ -358,11 +425,13 @@ fn entry(out: &mut Vec<u8>, t: u8, c: &mut Ctx<'_>) -> (Class, u64) {
     (class, lines)
 }
 
-/// Write about `bytes` bytes of realistic nginx error log to `out` (whole entries: the last
-/// one may overshoot by one entry). Deterministic for a given `seed`.
-pub fn generate(out: &mut dyn Write, bytes: u64, seed: u64) -> io::Result<GenStats> {
+/// Write about `bytes` bytes of realistic nginx error log in the proportions of `mix` to `out`
+/// (whole entries: the last one may overshoot by one entry). Deterministic for a given `seed`
+/// and mix.
+pub fn generate(out: &mut dyn Write, bytes: u64, seed: u64, mix: Mix) -> io::Result<GenStats> {
     let mut rng = Rng::new(seed);
-    let total_weight: u64 = MIX.iter().map(|(w, _)| w).sum();
+    let weights = mix.weights();
+    let total_weight: u64 = weights.iter().map(|(w, _)| w).sum();
     let mut stats = GenStats {
         bytes: 0,
         entries: 0,
@@ -386,7 +455,7 @@ pub fn generate(out: &mut dyn Write, bytes: u64, seed: u64) -> io::Result<GenSta
         }
         let mut pick = rng.below(total_weight);
         let mut t = 0u8;
-        for (w, id) in MIX {
+        for (w, id) in weights {
             if pick < w {
                 t = id;
                 break;
@@ -413,53 +482,4 @@ pub fn generate(out: &mut dyn Write, bytes: u64, seed: u64) -> io::Result<GenSta
     out.write_all(&batch)?;
     out.flush()?;
     Ok(stats)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::logs::scan::{count_classes, count_classes_full};
-
-    #[test]
-    fn generated_counts_are_exact_in_both_paths() {
-        let mut data = Vec::new();
-        let stats = generate(&mut data, 3 << 20, 42).expect("generate");
-        assert_eq!(stats.bytes, data.len() as u64);
-        assert!(stats.bytes >= 3 << 20);
-        let lines = data.iter().filter(|b| **b == b'\n').count() as u64;
-        assert_eq!(lines, stats.lines);
-        let fast = count_classes(&mut &data[..], None).expect("scan");
-        let full = count_classes_full(&mut &data[..], None).expect("scan");
-        for c in Class::ALL {
-            assert_eq!(fast.get(c), stats.counts.get(c), "fast path, class {c}");
-            assert_eq!(full.get(c), stats.counts.get(c), "full parser, class {c}");
-        }
-        // every nginx class appears
-        for c in Class::ALL.iter().filter(|c| !c.is_docserver()) {
-            assert!(stats.counts.get(*c) > 0, "generator never produced {c}");
-        }
-    }
-
-    #[test]
-    fn deterministic_for_a_seed() {
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        generate(&mut a, 100_000, 7).expect("generate");
-        generate(&mut b, 100_000, 7).expect("generate");
-        assert_eq!(a, b);
-        let mut c = Vec::new();
-        generate(&mut c, 100_000, 8).expect("generate");
-        assert_ne!(a, c);
-    }
-
-    #[test]
-    fn cut_lines_are_2047_bytes() {
-        let mut data = Vec::new();
-        generate(&mut data, 2 << 20, 3).expect("generate");
-        let cut = data
-            .split(|b| *b == b'\n')
-            .filter(|l| l.len() == super::super::nginx_error::NGINX_LINE_CUT)
-            .count();
-        assert!(cut > 0);
-        assert!(data.split(|b| *b == b'\n').all(|l| l.len() <= 2047));
-    }
 }
