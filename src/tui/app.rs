@@ -81,8 +81,11 @@ impl Pane {
 pub enum Dialog {
     /// Planning (asking the service managers).
     Planning(String),
-    /// Preview; y/Enter runs it.
+    /// Preview; y/Enter runs it (or, for an action with a danger, asks again).
     Confirm(Box<Action>),
+    /// The second, explicit confirmation of an action with a danger (what it would delete
+    /// beyond what it fixes): only `D` (shift-d) runs it.
+    ConfirmDanger(Box<Action>),
     /// Running; Esc cancels.
     Running {
         /// The action.
@@ -399,8 +402,26 @@ impl App {
     /// A key while the action dialog is open.
     fn on_dialog_key(&mut self, k: KeyEvent) -> Flow {
         match &self.dialog {
-            Some(Dialog::Confirm(_)) => match k.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Flow::Run,
+            Some(Dialog::Confirm(a)) => match k.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                    if a.danger.is_some() {
+                        self.dialog = Some(Dialog::ConfirmDanger(a.clone()));
+                        Flow::Continue
+                    } else {
+                        Flow::Run
+                    }
+                }
+                _ => {
+                    self.dialog = None;
+                    self.state.apply(crate::engine::Update::Note {
+                        level: crate::engine::NoteLevel::Info,
+                        text: "action cancelled at the preview".into(),
+                    });
+                    Flow::Continue
+                }
+            },
+            Some(Dialog::ConfirmDanger(_)) => match k.code {
+                KeyCode::Char('D') => Flow::Run,
                 _ => {
                     self.dialog = None;
                     self.state.apply(crate::engine::Update::Note {

@@ -146,8 +146,10 @@ impl Loop {
         });
     }
 
-    fn run(&mut self, cfg: Arc<Config>, action: crate::actions::Action) {
+    /// Run a confirmed action; `accept_danger` when its danger was confirmed a second time.
+    fn run(&mut self, cfg: Arc<Config>, action: crate::actions::Action, accept_danger: bool) {
         let mut opts = crate::actions::RunOptions::from_config(&cfg, cfg.read_only);
+        opts.accept_danger = accept_danger;
         opts.verifier = Some(Arc::new(crate::actions::ProbeVerifier::new(cfg.clone())));
         let (canceller, token) = crate::actions::cancel_pair();
         self.cancel = Some(canceller);
@@ -421,12 +423,20 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                     app::Flow::Quit => break,
                     app::Flow::Plan(id) => lp.plan(cfg.clone(), id),
                     app::Flow::Run => {
-                        if let Some(Dialog::Confirm(a)) = app.dialog.take() {
+                        let (a, accept_danger) = match app.dialog.take() {
+                            Some(Dialog::Confirm(a)) => (Some(a), false),
+                            Some(Dialog::ConfirmDanger(a)) => (Some(a), true),
+                            other => {
+                                app.dialog = other;
+                                (None, false)
+                            }
+                        };
+                        if let Some(a) = a {
                             app.dialog = Some(Dialog::Running {
                                 id: a.id.clone(),
                                 lines: Vec::new(),
                             });
-                            lp.run(cfg.clone(), *a);
+                            lp.run(cfg.clone(), *a, accept_danger);
                         }
                     }
                     app::Flow::Cancel => {

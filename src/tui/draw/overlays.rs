@@ -86,15 +86,29 @@ pub(super) fn draw_dialog(f: &mut Frame, app: &App, d: &Dialog, area: Rect) {
             format!(" {id} "),
             format!("{spin} planning {id}: asking the service managers…"),
         ),
+        Dialog::ConfirmDanger(a) => (
+            format!(" ▲ DANGER — {} ", a.id),
+            format!(
+                "{}\n\nRunning {} would delete what DANGER lists above, beyond what it fixes.\n\
+                 D (shift-d): run it anyway      any other key: cancel",
+                a.danger.as_deref().unwrap_or(""),
+                a.id
+            ),
+        ),
         Dialog::Confirm(a) => (
             format!(" Run {}? ", a.id),
             format!(
-                "{}\n{}\ny / Enter: run      any other key: cancel",
+                "{}\n{}\ny / Enter: {}      any other key: cancel",
                 a.preview(),
                 if a.needs_root() && !crate::util::is_root() {
                     "needs root: sudo -n is used when passwordless sudo works, otherwise it is refused with the command to run.\n"
                 } else {
                     ""
+                },
+                if a.danger.is_some() {
+                    "continue (a second confirmation follows)"
+                } else {
+                    "run"
                 }
             ),
         ),
