@@ -701,3 +701,123 @@ fn host_and_walkthrough_use_words_not_debug_names() {
         assert!(!c.contains(debug), "{debug} in check output:\n{c}");
     }
 }
+
+/// Each command's help lists the options that apply to it, and none that do not; no help
+/// cites a document the user does not have.
+#[test]
+fn help_shows_only_the_options_that_apply() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let help = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.push("--help");
+        let o = run(&a, d.path());
+        assert!(o.status.success(), "{a:?}: {}", text(&o));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let console_only = ["--theme"];
+    let select = ["--config", "--profile", "--proxy-url", "--app-url"];
+    for cmd in [
+        &["lab"][..],
+        &["lab", "up"],
+        &["logs", "scan"],
+        &["logs", "follow"],
+        &["completions"],
+        &["man"],
+    ] {
+        let h = help(cmd);
+        for opt in console_only.iter().chain(&select).chain(&["--read-only"]) {
+            assert!(!h.contains(opt), "{cmd:?} --help lists {opt}:\n{h}");
+        }
+        assert!(!h.contains("DESIGN.md"), "{cmd:?}: {h}");
+    }
+    for cmd in [
+        &["check"][..],
+        &["report"],
+        &["host"],
+        &["config", "show"],
+        &["action", "run"],
+    ] {
+        let h = help(cmd);
+        for opt in &select {
+            assert!(h.contains(opt), "{cmd:?} --help lacks {opt}:\n{h}");
+        }
+        assert!(!h.contains("--theme"), "{cmd:?}: {h}");
+        assert_eq!(
+            h.contains("--read-only"),
+            cmd[0] == "action",
+            "{cmd:?}: {h}"
+        );
+    }
+    let h = help(&[]);
+    for opt in console_only.iter().chain(&select).chain(&["--read-only"]) {
+        assert!(h.contains(opt), "the console's help lacks {opt}:\n{h}");
+    }
+    assert!(help(&["lab", "up"]).contains("--dir"));
+
+    // The options work after the subcommand, as before it.
+    let (_d2, cfg) = one_hop_config();
+    let cfg = cfg.to_str().expect("utf8");
+    let o = run(&["check", "--format", "nagios", "--config", cfg], d.path());
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("TRIAGE502 CRITICAL - loop FAIL"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["config", "check", "--config", cfg], d.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(": valid (1 hops"), "{}", text(&o));
+    let o = run(
+        &["action", "list", "--config", cfg, "--read-only"],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    // An option where it does not apply is a usage error, not silently ignored.
+    let o = run(
+        &["--theme", "light", "check", "--format", "nagios"],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .starts_with("TRIAGE502 UNKNOWN - usage: --theme does not apply to `check`"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["--config", cfg, "lab", "status"], d.path());
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        text(&o).contains("--config does not apply to `lab`"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// The man page names the tool once and refers to no page that is never generated: every
+/// command is in this one page.
+#[test]
+fn man_page_names_the_tool_once_and_holds_every_command() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let o = run(&["man"], d.path());
+    assert!(o.status.success());
+    let page = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        page.contains(".SH NAME\ntriage502 \\- a terminal console for 502/504"),
+        "{page}"
+    );
+    assert!(!page.contains("triage502 - triage502"), "{page}");
+    assert!(!page.contains("(1)"), "a reference to another page: {page}");
+    for cmd in [
+        "check",
+        "report",
+        "logs scan",
+        "action run",
+        "host",
+        "lab up",
+    ] {
+        assert!(
+            page.contains(&format!(".SS \"triage502 {cmd}\"")),
+            "{cmd} missing: {page}"
+        );
+    }
+    assert!(page.contains("\\fB\\-\\-since\\fR \\fITIME\\fR"), "{page}");
+}
