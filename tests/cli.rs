@@ -821,3 +821,51 @@ fn man_page_names_the_tool_once_and_holds_every_command() {
     }
     assert!(page.contains("\\fB\\-\\-since\\fR \\fITIME\\fR"), "{page}");
 }
+
+/// `logs scan --since 07:25`: a time of day is today's (yesterday's when still ahead).
+#[test]
+fn logs_scan_since_a_time_of_day() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let log = d.path().join("error.log");
+    let now = chrono::Local::now();
+    let line = |t: chrono::DateTime<chrono::Local>| {
+        format!(
+            "{} [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8000/\", host: \"x\"\n",
+            t.format("%Y/%m/%d %H:%M:%S")
+        )
+    };
+    let old = now - chrono::Duration::hours(30);
+    let recent = now - chrono::Duration::seconds(5);
+    std::fs::write(&log, format!("{}{}", line(old), line(recent))).expect("write");
+    let since = (now - chrono::Duration::minutes(1))
+        .format("%H:%M")
+        .to_string();
+    let o = run(
+        &[
+            "logs",
+            "scan",
+            "--since",
+            &since,
+            log.to_str().expect("utf8"),
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    // A minute ago is today (or, just after midnight, yesterday): the 30-hour-old entry is
+    // before it either way, the recent one after.
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains(":2 "), "{out}");
+    let o = run(
+        &[
+            "logs",
+            "scan",
+            "--since",
+            "25:99",
+            log.to_str().expect("utf8"),
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("'07:25' (today)"), "{}", text(&o));
+}
