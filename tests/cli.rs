@@ -869,3 +869,35 @@ fn logs_scan_since_a_time_of_day() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("'07:25' (today)"), "{}", text(&o));
 }
+
+/// `config show` prints what is set, no stray `action = []` or empty tables, and what it prints
+/// is a valid config again.
+#[test]
+fn config_show_prints_no_empty_lists_and_reads_back() {
+    let d = tempfile::tempdir().expect("tempdir");
+    for args in [
+        &["--profile", "onlyoffice", "config", "show"][..],
+        &[
+            "--proxy-url",
+            "http://127.0.0.1:9/",
+            "--app-url",
+            "http://127.0.0.1:9/",
+            "config",
+            "show",
+        ],
+    ] {
+        let o = run(args, d.path());
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+        let shown = String::from_utf8_lossy(&o.stdout).to_string();
+        assert!(!shown.contains("= []"), "{args:?}: {shown}");
+        assert!(!shown.contains("[keys]"), "{args:?}: {shown}");
+        assert!(shown.contains("[[hop]]"), "{args:?}: {shown}");
+        let back = d.path().join("back.toml");
+        std::fs::write(&back, &shown).expect("write");
+        let o = run(
+            &["--config", back.to_str().expect("utf8"), "config", "check"],
+            d.path(),
+        );
+        assert!(o.status.success(), "{args:?}: {}\n{shown}", text(&o));
+    }
+}
