@@ -901,3 +901,51 @@ fn config_show_prints_no_empty_lists_and_reads_back() {
         assert!(o.status.success(), "{args:?}: {}\n{shown}", text(&o));
     }
 }
+
+/// `logs follow` prints every entry as FILE:LINE, the backlog read from the file's end too.
+#[test]
+fn logs_follow_prints_file_and_line_for_every_entry() {
+    use std::io::{BufRead, Write};
+    let d = tempfile::tempdir().expect("tempdir");
+    let log = d.path().join("f.log");
+    let entry = |n: u32| {
+        format!(
+            "2026/11/28 12:00:00 [error] 1#1: *{n} connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8000/\", host: \"x\"\n"
+        )
+    };
+    let info = "2026/11/28 12:00:00 [notice] 1#1: signal process started\n";
+    std::fs::write(&log, format!("{info}{}{info}{}", entry(1), entry(2))).expect("write");
+    let mut child = bin()
+        .args(["logs", "follow", "f.log", "--lines", "5"])
+        .current_dir(d.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let out = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || {
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("an entry within 10 s")
+    };
+    let (a, b) = (next(), next());
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .and_then(|mut f| f.write_all(format!("{info}{}", entry(3)).as_bytes()))
+        .expect("append");
+    let c = next();
+    // SAFETY: kill(2) on our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let _ = child.wait();
+    assert!(a.starts_with("f.log:2 "), "{a}");
+    assert!(b.starts_with("f.log:4 "), "{b}");
+    assert!(c.starts_with("f.log:6 "), "{c}");
+}

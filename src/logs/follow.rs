@@ -316,42 +316,27 @@ struct Tracked {
     fmt: Option<LogFormat>,
     asm: Option<EntryAssembler>,
     lines_known: bool,
+    /// Number of the line at `offset` when the file was attached, less one.
+    base_line: u64,
     state: State,
     /// Ever had a file open (to tell "appeared" from "rotated").
     had_file: bool,
 }
 
-#[cfg(unix)]
+// triage502 runs on Linux (procfs, nftables): unix file ids and positional reads.
 fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
     use std::os::unix::fs::MetadataExt;
     (m.dev(), m.ino())
 }
 
-#[cfg(not(unix))]
-fn file_id(_m: &std::fs::Metadata) -> (u64, u64) {
-    (0, 0)
-}
-
-#[cfg(unix)]
 fn read_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     f.read_exact_at(buf, at)
 }
 
-#[cfg(unix)]
 fn pread(f: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
     use std::os::unix::fs::FileExt;
     f.read_at(buf, at)
-}
-
-#[cfg(not(unix))]
-fn pread(_f: &File, _buf: &mut [u8], _at: u64) -> io::Result<usize> {
-    Err(io::Error::other("positional reads unsupported"))
-}
-
-#[cfg(not(unix))]
-fn read_at(_f: &File, _buf: &mut [u8], _at: u64) -> io::Result<()> {
-    Err(io::Error::other("positional reads unsupported"))
 }
 
 impl Follower {
@@ -371,6 +356,7 @@ impl Follower {
                     fmt: cfg.format,
                     asm: None,
                     lines_known: false,
+                    base_line: 0,
                     state: State::Fresh,
                     had_file: false,
                 })
@@ -486,12 +472,19 @@ impl Tracked {
                 self.fp = fp;
             }
         }
+        // Lines are numbered from the file's start, also when following from its end.
+        let base = if from_start {
+            Some(0)
+        } else {
+            super::lines::count_lines(&f, offset)
+        };
         self.file = Some(f);
         self.id = Some(file_id(meta));
         self.offset = offset;
         self.splitter.reset();
-        self.asm = self.fmt.map(LogFormat::assembler);
-        self.lines_known = from_start;
+        self.base_line = base.unwrap_or(0);
+        self.asm = self.fmt.map(|fm| numbered(fm, self.base_line));
+        self.lines_known = base.is_some();
         self.state = State::Ok;
         self.had_file = true;
     }
@@ -582,6 +575,7 @@ impl Tracked {
     fn restart_after_truncation(&mut self, all: bool, sink: &mut dyn Sink) -> Result<(), Closed> {
         self.flush_with(all, true, sink)?;
         self.offset = 0;
+        self.base_line = 0;
         self.fp.clear();
         self.splitter.reset();
         if let Some(a) = self.asm.as_mut() {
@@ -637,7 +631,9 @@ impl Tracked {
                 self.fp.drain(..extra);
             }
             let fmt = *self.fmt.get_or_insert_with(|| LogFormat::detect(data));
-            let asm = self.asm.get_or_insert_with(|| fmt.assembler());
+            let asm = self
+                .asm
+                .get_or_insert_with(|| numbered(fmt, self.base_line));
             let lines_known = self.lines_known;
             self.splitter.feed(data, |l, cut| {
                 asm.push_line(l, cut, |raw| keep(fmt, &raw, all, lines_known, &mut out))
@@ -684,6 +680,13 @@ impl Tracked {
         }
         Ok(())
     }
+}
+
+/// An assembler whose next line is number `base + 1`.
+fn numbered(fmt: LogFormat, base: u64) -> EntryAssembler {
+    let mut a = fmt.assembler();
+    a.set_next_line(base + 1);
+    a
 }
 
 fn keep(
@@ -743,6 +746,8 @@ pub fn read_backlog(
     if n == 0 || start_at == 0 {
         return (Vec::new(), start_at, fmt);
     }
+    // Lines before start_at: the entries found are numbered from the file's start.
+    let total = super::lines::count_lines(f, start_at);
     let mut window: u64 = 64 * 1024;
     loop {
         let from = start_at.saturating_sub(window);
@@ -760,7 +765,9 @@ pub fn read_backlog(
             }
         }
         let f_ = *fmt.get_or_insert_with(|| LogFormat::detect(data));
-        let mut asm = f_.assembler();
+        let in_data = memchr::memchr_iter(b'\n', data).count() as u64;
+        let base = total.map(|t| t.saturating_sub(in_data));
+        let mut asm = numbered(f_, base.unwrap_or(0));
         let mut split = LineSplitter::new();
         let mut recs: Vec<Record> = Vec::new();
         let mut seen_start = from == 0;
@@ -776,11 +783,11 @@ pub fn read_backlog(
                 }
                 seen_start = true;
             }
-            asm.push_line(l, cut, |raw| keep(f_, &raw, all, false, recs));
+            asm.push_line(l, cut, |raw| keep(f_, &raw, all, base.is_some(), recs));
         };
         split.feed(data, |l, cut| on_line(l, cut, &mut recs));
         split.finish(|l, cut| on_line(l, cut, &mut recs));
-        asm.flush(|raw| keep(f_, &raw, all, false, &mut recs));
+        asm.flush(|raw| keep(f_, &raw, all, base.is_some(), &mut recs));
         if recs.len() >= n || from == 0 || window >= max_bytes {
             let skip = recs.len().saturating_sub(n);
             return (recs.split_off(skip), start_at, fmt);
@@ -856,9 +863,18 @@ mod tests {
         let mut evs = Vec::new();
         f.start(&mut evs).expect("start");
         assert_eq!(cids(&evs), vec![2988, 2991, 2994, 2997, 3000]);
-        assert!(
+        // Numbered from the file's start, though read from its end.
+        let lines = |evs: &[LogEvent]| -> Vec<Option<u64>> {
             evs.iter()
-                .all(|e| matches!(e, LogEvent::Entry { entry, .. } if entry.line().is_none()))
+                .filter_map(|e| match e {
+                    LogEvent::Entry { entry, .. } => Some(entry.line()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            lines(&evs),
+            [2988, 2991, 2994, 2997, 3000].map(Some).to_vec()
         );
         evs.clear();
         append(&p, "ine\n");
@@ -866,6 +882,8 @@ mod tests {
         f.poll(&mut evs).expect("poll");
         // the partial line completed is an `other` entry (not upstream) -> not kept
         assert_eq!(cids(&evs), vec![3001]);
+        // line 3001 is the completed partial one; entry *3001 is on line 3002
+        assert_eq!(lines(&evs), vec![Some(3002)]);
     }
 
     #[test]
