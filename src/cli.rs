@@ -429,11 +429,12 @@ fn check_unusable(format: CheckFormat, why: &str) -> i32 {
 /// the first word that is not an option or an option's value, then `--format X`.
 fn check_format_in(args: impl Iterator<Item = String>) -> Option<CheckFormat> {
     // The global options that take a value.
-    const VALUED: [&str; 5] = [
+    const VALUED: [&str; 6] = [
         "--config",
         "--profile",
         "--proxy-url",
         "--app-url",
+        "--app-expect-status",
         "--theme",
     ];
     let args: Vec<String> = args.collect();

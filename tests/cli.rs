@@ -403,6 +403,23 @@ fn check_early_errors_answer_in_the_format_asked() {
     let out = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(out.starts_with("TRIAGE502 UNKNOWN - usage: "), "{out}");
     assert!(out.contains("--bogus"), "{out}");
+    // Options with a value before `check` are skipped to find it.
+    let o = run(
+        &[
+            "--app-expect-status",
+            "204",
+            "check",
+            "--format",
+            "nagios",
+            "--bogus",
+        ],
+        d.path(),
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("TRIAGE502 UNKNOWN - usage: "),
+        "{}",
+        text(&o)
+    );
     let o = run(&["check", "--format=json", "--bogus"], d.path());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["exit_code"], 3, "{v}");
