@@ -28,6 +28,8 @@
 //! file with no partial line pending (nginx and Document Server write a multi-line entry in
 //! one `write()`), so an appended line is seen within one tick (≤ 250 ms, usually at once).
 
+use super::backlog::backlog_counted;
+pub use super::backlog::read_backlog;
 use super::lines::LineSplitter;
 use super::{Class, EntryAssembler, LogFormat, Record};
 use serde::Serialize;
@@ -329,7 +331,7 @@ fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
     (m.dev(), m.ino())
 }
 
-fn read_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+pub(super) fn read_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     f.read_exact_at(buf, at)
 }
@@ -449,7 +451,8 @@ impl Tracked {
             Err(e) => return self.problem(&e, sink),
         };
         let end = meta.len();
-        let (records, start_at, fmt) = read_backlog(&f, end, backlog, all, max, self.fmt);
+        let (records, start_at, fmt, lines) =
+            backlog_counted(&f, end, backlog, all, max, self.fmt, u64::MAX);
         self.fmt = self.fmt.or(fmt);
         for r in records {
             sink.send(LogEvent::Entry {
@@ -457,12 +460,13 @@ impl Tracked {
                 entry: r,
             })?;
         }
-        self.attach(f, &meta, start_at, false);
+        self.attach(f, &meta, start_at, lines);
         Ok(())
     }
 
     /// Use `f` from `offset` on.
-    fn attach(&mut self, mut f: File, meta: &std::fs::Metadata, offset: u64, from_start: bool) {
+    /// `lines`: the number of lines before `offset` (`None`: unknown, entries unnumbered).
+    fn attach(&mut self, mut f: File, meta: &std::fs::Metadata, offset: u64, lines: Option<u64>) {
         let _ = f.seek(SeekFrom::Start(offset));
         self.fp.clear();
         if offset > 0 {
@@ -472,19 +476,14 @@ impl Tracked {
                 self.fp = fp;
             }
         }
-        // Lines are numbered from the file's start, also when following from its end.
-        let base = if from_start {
-            Some(0)
-        } else {
-            super::lines::count_lines(&f, offset)
-        };
         self.file = Some(f);
         self.id = Some(file_id(meta));
         self.offset = offset;
         self.splitter.reset();
-        self.base_line = base.unwrap_or(0);
+        // Lines are numbered from the file's start, also when following from its end.
+        self.base_line = lines.unwrap_or(0);
         self.asm = self.fmt.map(|fm| numbered(fm, self.base_line));
-        self.lines_known = base.is_some();
+        self.lines_known = lines.is_some();
         self.state = State::Ok;
         self.had_file = true;
     }
@@ -510,7 +509,7 @@ impl Tracked {
                     match crate::fsafe::open_regular(&self.path) {
                         Ok(f) => {
                             let m = f.metadata().unwrap_or(meta);
-                            self.attach(f, &m, 0, true);
+                            self.attach(f, &m, 0, Some(0));
                             self.notice(
                                 NoticeKind::Rotated,
                                 "replaced by a new file; old file read to its end, following the new one from its start".into(),
@@ -532,7 +531,7 @@ impl Tracked {
                             } else {
                                 NoticeKind::Appeared
                             };
-                            self.attach(f, &m, 0, true);
+                            self.attach(f, &m, 0, Some(0));
                             self.notice(kind, "following from its start".into(), sink)?;
                         }
                         Err(e) => {
@@ -683,13 +682,13 @@ impl Tracked {
 }
 
 /// An assembler whose next line is number `base + 1`.
-fn numbered(fmt: LogFormat, base: u64) -> EntryAssembler {
+pub(super) fn numbered(fmt: LogFormat, base: u64) -> EntryAssembler {
     let mut a = fmt.assembler();
     a.set_next_line(base + 1);
     a
 }
 
-fn keep(
+pub(super) fn keep(
     fmt: LogFormat,
     raw: &super::nginx_error::RawEntry<'_>,
     all: bool,
@@ -704,96 +703,6 @@ fn keep(
         r.set_line(None);
     }
     out.push(r);
-}
-
-/// Find the last `n` kept entries before `end` by reading backwards in growing windows.
-/// Returns them (oldest first), the offset where following should start (just after the
-/// last complete line), and the detected format.
-pub fn read_backlog(
-    f: &File,
-    end: u64,
-    n: usize,
-    all: bool,
-    max_bytes: u64,
-    fmt: Option<LogFormat>,
-) -> (Vec<Record>, u64, Option<LogFormat>) {
-    // offset after the last '\n' before end (a partial last line is left for the follower)
-    let mut start_at = end;
-    {
-        let mut probe = end;
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            if probe == 0 {
-                start_at = 0;
-                break;
-            }
-            let from = probe.saturating_sub(buf.len() as u64);
-            let len = (probe - from) as usize;
-            if read_at(f, &mut buf[..len], from).is_err() {
-                break;
-            }
-            if let Some(p) = memchr::memrchr(b'\n', &buf[..len]) {
-                start_at = from + p as u64 + 1;
-                break;
-            }
-            if end - from >= super::lines::MAX_LINE_BYTES as u64 * 2 {
-                break; // absurd line: follow from the end
-            }
-            probe = from;
-        }
-    }
-    let mut fmt = fmt;
-    if n == 0 || start_at == 0 {
-        return (Vec::new(), start_at, fmt);
-    }
-    // Lines before start_at: the entries found are numbered from the file's start.
-    let total = super::lines::count_lines(f, start_at);
-    let mut window: u64 = 64 * 1024;
-    loop {
-        let from = start_at.saturating_sub(window);
-        let len = (start_at - from) as usize;
-        let mut buf = vec![0u8; len];
-        if read_at(f, &mut buf, from).is_err() {
-            return (Vec::new(), start_at, fmt);
-        }
-        let mut data = &buf[..];
-        if from > 0 {
-            // skip the partial first line
-            match memchr::memchr(b'\n', data) {
-                Some(p) => data = &data[p + 1..],
-                None => data = &[],
-            }
-        }
-        let f_ = *fmt.get_or_insert_with(|| LogFormat::detect(data));
-        let in_data = memchr::memchr_iter(b'\n', data).count() as u64;
-        let base = total.map(|t| t.saturating_sub(in_data));
-        let mut asm = numbered(f_, base.unwrap_or(0));
-        let mut split = LineSplitter::new();
-        let mut recs: Vec<Record> = Vec::new();
-        let mut seen_start = from == 0;
-        let starts: fn(&[u8]) -> bool = match f_ {
-            LogFormat::NginxError => super::nginx_error::is_entry_start,
-            LogFormat::DocServer => super::docserver::is_entry_start,
-        };
-        let mut on_line = |l: &[u8], cut: bool, recs: &mut Vec<Record>| {
-            // lines before the first entry start belong to an entry we cannot see whole
-            if !seen_start {
-                if !starts(l) {
-                    return;
-                }
-                seen_start = true;
-            }
-            asm.push_line(l, cut, |raw| keep(f_, &raw, all, base.is_some(), recs));
-        };
-        split.feed(data, |l, cut| on_line(l, cut, &mut recs));
-        split.finish(|l, cut| on_line(l, cut, &mut recs));
-        asm.flush(|raw| keep(f_, &raw, all, base.is_some(), &mut recs));
-        if recs.len() >= n || from == 0 || window >= max_bytes {
-            let skip = recs.len().saturating_sub(n);
-            return (recs.split_off(skip), start_at, fmt);
-        }
-        window = (window * 4).min(max_bytes);
-    }
 }
 
 #[cfg(test)]
