@@ -9,11 +9,19 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// triage502 — a terminal console for 502/504 Bad Gateway incidents.
-///
-/// With no subcommand it opens the console: the request chain live, hop by hop.
+/// The console's description (the man page's NAME line: `triage502 - ABOUT`).
+const ABOUT: &str = "a terminal console for 502/504 Bad Gateway incidents";
+
+/// What the top-level help and the man page's DESCRIPTION say.
+const LONG_ABOUT: &str =
+    "A terminal console for 502/504 Bad Gateway incidents (ONLYOFFICE Document Server, or \
+any application, behind nginx).
+
+With no subcommand it opens the console: the request chain live, hop by hop, the ranked \
+findings with their evidence, the logs, and the recovery actions.";
+
 #[derive(Parser, Debug)]
-#[command(name = "triage502", version, about, long_about = None)]
+#[command(name = "triage502", version, about = ABOUT, long_about = LONG_ABOUT)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -21,38 +29,79 @@ pub struct Cli {
     pub cmd: Option<Command>,
 }
 
-/// Options that select and adjust the configuration.
+/// The console's options. Before a subcommand, those that select the configuration (and
+/// `--read-only` before `action`) apply to it as well.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct Global {
+    #[command(flatten)]
+    pub select: Select,
+    /// Refuse every recovery action.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Theme: dark, light, high-contrast, monochrome.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+}
+
+/// Options that select the configuration.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Select {
     /// Config file (else $TRIAGE502_CONFIG, $XDG_CONFIG_HOME/triage502/config.toml or
     /// ~/.config/triage502/config.toml, /etc/triage502/config.toml, then the embedded onlyoffice
     /// profile; never the current folder). It must belong to root or you and be writable by
     /// nobody else.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Embedded profile: onlyoffice, or generic (implied by --proxy-url and --app-url).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Public URL through the proxy; with --app-url it builds the generic profile.
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub proxy_url: Option<String>,
     /// URL of the application behind the proxy (its path is what is asked); implies the
     /// generic profile.
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub app_url: Option<String>,
     /// What a healthy application answers (generic profile; default 200), through the proxy
     /// and directly. A path in --app-url / --proxy-url says what is asked.
-    #[arg(long, global = true, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(100..=599))]
+    #[arg(long, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(100..=599))]
     pub app_expect_status: Option<u16>,
-    /// Refuse every recovery action.
-    #[arg(long, global = true)]
-    pub read_only: bool,
-    /// Theme: dark, light, high-contrast, monochrome.
-    #[arg(long, global = true, value_name = "NAME")]
-    pub theme: Option<String>,
 }
 
-impl Global {
+/// The ids of [`Select`]'s options.
+const SELECT_IDS: [&str; 5] = [
+    "config",
+    "profile",
+    "proxy_url",
+    "app_url",
+    "app_expect_status",
+];
+
+impl Select {
+    /// These options, each taken from `self` when given here, else from `top`.
+    fn or(&self, top: &Select) -> Select {
+        Select {
+            config: self.config.clone().or_else(|| top.config.clone()),
+            profile: self.profile.clone().or_else(|| top.profile.clone()),
+            proxy_url: self.proxy_url.clone().or_else(|| top.proxy_url.clone()),
+            app_url: self.app_url.clone().or_else(|| top.app_url.clone()),
+            app_expect_status: self.app_expect_status.or(top.app_expect_status),
+        }
+    }
+
+    /// The first option given, for a usage error where none applies.
+    fn first_given(&self) -> Option<&'static str> {
+        [
+            (self.config.is_some(), "--config"),
+            (self.profile.is_some(), "--profile"),
+            (self.proxy_url.is_some(), "--proxy-url"),
+            (self.app_url.is_some(), "--app-url"),
+            (self.app_expect_status.is_some(), "--app-expect-status"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+    }
+
     fn selector(&self) -> Selector {
         Selector {
             file: self.config.clone(),
@@ -64,16 +113,99 @@ impl Global {
     }
 }
 
+/// [`Select`] for a command with subcommands (`config`, `action`): its options are taken
+/// after any of the subcommands too (`action run ID --config FILE`).
+#[derive(Debug, Clone, Default)]
+pub struct SelectAll(pub Select);
+
+impl clap::FromArgMatches for SelectAll {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        Select::from_arg_matches(m).map(SelectAll)
+    }
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+}
+
+impl clap::Args for SelectAll {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        SELECT_IDS.iter().fold(Select::augment_args(cmd), |c, id| {
+            c.mut_arg(*id, |a| a.global(true))
+        })
+    }
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        SELECT_IDS
+            .iter()
+            .fold(Select::augment_args_for_update(cmd), |c, id| {
+                c.mut_arg(*id, |a| a.global(true))
+            })
+    }
+}
+
+impl Global {
+    fn selector(&self) -> Selector {
+        self.select.selector()
+    }
+
+    /// The options in effect for a subcommand: its own, else those given before it.
+    fn with(&self, sub: &Select, read_only: bool) -> Global {
+        Global {
+            select: sub.or(&self.select),
+            read_only: self.read_only || read_only,
+            theme: None,
+        }
+    }
+}
+
+/// Why options given before `cmd` do not apply to it, when they do not: the console's
+/// `--theme` (and `--read-only`, but before `action`) and, for the commands that read no
+/// configuration (`lab`, `logs`, `completions`, `man`), the options that select one.
+fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
+    let name = match cmd {
+        Command::Check { .. } => "check",
+        Command::Report { .. } => "report",
+        Command::Config { .. } => "config",
+        Command::Logs { .. } => "logs",
+        Command::Action { .. } => "action",
+        Command::Host { .. } => "host",
+        Command::Lab(_) => "lab",
+        Command::Completions { .. } => "completions",
+        Command::Man => "man",
+    };
+    let reads_config = !matches!(name, "lab" | "logs" | "completions" | "man");
+    let opt = if g.theme.is_some() {
+        Some("--theme")
+    } else if g.read_only && name != "action" {
+        Some("--read-only")
+    } else if !reads_config {
+        g.select.first_given()
+    } else {
+        None
+    }?;
+    let applies = match opt {
+        "--theme" => "the console only",
+        "--read-only" => "the console and `action`",
+        _ => "the console, check, report, config, action and host",
+    };
+    Some(format!(
+        "{opt} does not apply to `{name}` (it applies to {applies})"
+    ))
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Probe the chain once and exit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     Check {
+        #[command(flatten)]
+        select: Select,
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
     /// Write the incident report of one round.
     Report {
+        #[command(flatten)]
+        select: Select,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
         format: ReportFormat,
@@ -83,6 +215,8 @@ pub enum Command {
     },
     /// Configuration: write a commented starter, show the effective one, validate.
     Config {
+        #[command(flatten)]
+        select: SelectAll,
         #[command(subcommand)]
         cmd: ConfigCommand,
     },
@@ -93,11 +227,21 @@ pub enum Command {
     },
     /// Recovery actions: list them, or run one (previewed, confirmed, audited, verified).
     Action {
+        #[command(flatten)]
+        select: SelectAll,
+        /// Refuse every recovery action.
+        #[arg(long, global = true)]
+        read_only: bool,
         #[command(subcommand)]
         cmd: crate::actions::cli::ActionCommand,
     },
     /// Host facts: listeners, processes, services, firewall, SELinux, nginx's proxy targets.
-    Host(crate::host::cli::HostArgs),
+    Host {
+        #[command(flatten)]
+        select: Select,
+        #[command(flatten)]
+        args: crate::host::cli::HostArgs,
+    },
     /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
     Lab(crate::lab::cli::LabArgs),
     /// Print shell completions.
@@ -126,7 +270,8 @@ pub enum ConfigCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum LogsCommand {
-    /// Classify whole files (plain or .gz), streaming: text, ndjson or a per-class summary.
+    /// Classify whole files (plain or .gz), streaming: one line or JSON object per entry, or
+    /// a count per class.
     Scan(crate::logs::cli::ScanArgs),
     /// Follow files from their end (after the last classified entries), through rotation.
     Follow(crate::logs::cli::FollowArgs),
@@ -284,11 +429,12 @@ fn check_unusable(format: CheckFormat, why: &str) -> i32 {
 /// the first word that is not an option or an option's value, then `--format X`.
 fn check_format_in(args: impl Iterator<Item = String>) -> Option<CheckFormat> {
     // The global options that take a value.
-    const VALUED: [&str; 5] = [
+    const VALUED: [&str; 6] = [
         "--config",
         "--profile",
         "--proxy-url",
         "--app-url",
+        "--app-expect-status",
         "--theme",
     ];
     let args: Vec<String> = args.collect();
@@ -334,6 +480,16 @@ fn one_round(g: &Global) -> Result<crate::engine::State, i32> {
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> i32 {
+    if let Some(cmd) = &cli.cmd
+        && let Some(why) = misplaced(&cli.global, cmd)
+    {
+        crate::say_err!("triage502: usage: {why}");
+        return match cmd {
+            Command::Check { format, .. } => check_unusable(*format, &format!("usage: {why}")),
+            _ => 3,
+        };
+    }
+    let top = &cli.global;
     match cli.cmd {
         None => {
             let (cfg, source) = match load(&cli.global) {
@@ -342,10 +498,10 @@ pub fn run(cli: Cli) -> i32 {
             };
             crate::tui::run(Arc::new(cfg), source.to_string())
         }
-        Some(Command::Check { format }) => {
+        Some(Command::Check { select, format }) => {
             // Every early error is UNKNOWN (3) in the format asked for: monitoring reads
             // stdout, and a plugin that prints nothing shows "(No output returned from plugin)".
-            let (cfg, source) = match load_quiet(&cli.global) {
+            let (cfg, source) = match load_quiet(&top.with(&select, false)) {
                 Ok(x) => x,
                 Err(e) => {
                     say_load_error(&e);
@@ -369,8 +525,12 @@ pub fn run(cli: Cli) -> i32 {
             write_out(None, &text);
             code
         }
-        Some(Command::Report { format, out }) => {
-            let mut state = match one_round(&cli.global) {
+        Some(Command::Report {
+            select,
+            format,
+            out,
+        }) => {
+            let mut state = match one_round(&top.with(&select, false)) {
                 Ok(s) => s,
                 Err(code) => return code,
             };
@@ -382,11 +542,11 @@ pub fn run(cli: Cli) -> i32 {
             };
             write_out(out.as_ref(), &text)
         }
-        Some(Command::Config { cmd }) => config_cmd(&cli.global, cmd),
+        Some(Command::Config { select, cmd }) => config_cmd(&top.with(&select.0, false), cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
-        Some(Command::Host(args)) => {
+        Some(Command::Host { select, args }) => {
             // The effective config's services, nginx and ports; the flags override them.
-            let (cfg, _) = match load(&cli.global) {
+            let (cfg, _) = match load(&top.with(&select, false)) {
                 Ok(x) => x,
                 Err(code) => return code,
             };
@@ -400,7 +560,11 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
-        Some(Command::Action { cmd }) => match load(&cli.global) {
+        Some(Command::Action {
+            select,
+            read_only,
+            cmd,
+        }) => match load(&top.with(&select.0, read_only)) {
             Ok((cfg, _)) => crate::actions::cli::run(&cmd, &cfg, cfg.read_only),
             Err(code) => code,
         },
@@ -428,15 +592,13 @@ pub fn run(cli: Cli) -> i32 {
             let _ = std::io::stdout().write_all(&buf);
             0
         }
-        Some(Command::Man) => {
-            let man = clap_mangen::Man::new(Cli::command());
-            let mut buf = Vec::new();
-            if let Err(e) = man.render(&mut buf) {
+        Some(Command::Man) => match crate::man::render(Cli::command()) {
+            Ok(page) => write_out(None, &page),
+            Err(e) => {
                 crate::say_err!("triage502: cannot render the man page: {e}");
-                return 3;
+                3
             }
-            write_out(None, &String::from_utf8_lossy(&buf))
-        }
+        },
     }
 }
 

@@ -16,6 +16,7 @@ pub mod host;
 pub mod lab;
 pub mod limits;
 pub mod logs;
+pub mod man;
 pub mod onlyoffice;
 pub mod probe;
 pub mod report;

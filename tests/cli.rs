@@ -405,6 +405,23 @@ fn check_early_errors_answer_in_the_format_asked() {
     let out = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(out.starts_with("TRIAGE502 UNKNOWN - usage: "), "{out}");
     assert!(out.contains("--bogus"), "{out}");
+    // Options with a value before `check` are skipped to find it.
+    let o = run(
+        &[
+            "--app-expect-status",
+            "204",
+            "check",
+            "--format",
+            "nagios",
+            "--bogus",
+        ],
+        d.path(),
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("TRIAGE502 UNKNOWN - usage: "),
+        "{}",
+        text(&o)
+    );
     let o = run(&["check", "--format=json", "--bogus"], d.path());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["exit_code"], 3, "{v}");
@@ -702,4 +719,252 @@ fn host_and_walkthrough_use_words_not_debug_names() {
         assert!(!t.contains(debug), "{debug} in host output:\n{t}");
         assert!(!c.contains(debug), "{debug} in check output:\n{c}");
     }
+}
+
+/// Each command's help lists the options that apply to it, and none that do not; no help
+/// cites a document the user does not have.
+#[test]
+fn help_shows_only_the_options_that_apply() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let help = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.push("--help");
+        let o = run(&a, d.path());
+        assert!(o.status.success(), "{a:?}: {}", text(&o));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let console_only = ["--theme"];
+    let select = ["--config", "--profile", "--proxy-url", "--app-url"];
+    for cmd in [
+        &["lab"][..],
+        &["lab", "up"],
+        &["logs", "scan"],
+        &["logs", "follow"],
+        &["completions"],
+        &["man"],
+    ] {
+        let h = help(cmd);
+        for opt in console_only.iter().chain(&select).chain(&["--read-only"]) {
+            assert!(!h.contains(opt), "{cmd:?} --help lists {opt}:\n{h}");
+        }
+        assert!(!h.contains("DESIGN.md"), "{cmd:?}: {h}");
+    }
+    for cmd in [
+        &["check"][..],
+        &["report"],
+        &["host"],
+        &["config", "show"],
+        &["action", "run"],
+    ] {
+        let h = help(cmd);
+        for opt in &select {
+            assert!(h.contains(opt), "{cmd:?} --help lacks {opt}:\n{h}");
+        }
+        assert!(!h.contains("--theme"), "{cmd:?}: {h}");
+        assert_eq!(
+            h.contains("--read-only"),
+            cmd[0] == "action",
+            "{cmd:?}: {h}"
+        );
+    }
+    let h = help(&[]);
+    for opt in console_only.iter().chain(&select).chain(&["--read-only"]) {
+        assert!(h.contains(opt), "the console's help lacks {opt}:\n{h}");
+    }
+    assert!(help(&["lab", "up"]).contains("--dir"));
+
+    // The options work after the subcommand, as before it.
+    let (_d2, cfg) = one_hop_config();
+    let cfg = cfg.to_str().expect("utf8");
+    let o = run(&["check", "--format", "nagios", "--config", cfg], d.path());
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("TRIAGE502 CRITICAL - loop FAIL"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["config", "check", "--config", cfg], d.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(": valid (1 hops"), "{}", text(&o));
+    let o = run(
+        &["action", "list", "--config", cfg, "--read-only"],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    // An option where it does not apply is a usage error, not silently ignored.
+    let o = run(
+        &["--theme", "light", "check", "--format", "nagios"],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .starts_with("TRIAGE502 UNKNOWN - usage: --theme does not apply to `check`"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["--config", cfg, "lab", "status"], d.path());
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        text(&o).contains("--config does not apply to `lab`"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// The man page names the tool once and refers to no page that is never generated: every
+/// command is in this one page.
+#[test]
+fn man_page_names_the_tool_once_and_holds_every_command() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let o = run(&["man"], d.path());
+    assert!(o.status.success());
+    let page = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        page.contains(".SH NAME\ntriage502 \\- a terminal console for 502/504"),
+        "{page}"
+    );
+    assert!(!page.contains("triage502 - triage502"), "{page}");
+    assert!(!page.contains("(1)"), "a reference to another page: {page}");
+    for cmd in [
+        "check",
+        "report",
+        "logs scan",
+        "action run",
+        "host",
+        "lab up",
+    ] {
+        assert!(
+            page.contains(&format!(".SS \"triage502 {cmd}\"")),
+            "{cmd} missing: {page}"
+        );
+    }
+    assert!(page.contains("\\fB\\-\\-since\\fR \\fITIME\\fR"), "{page}");
+}
+
+/// `logs scan --since 07:25`: a time of day is today's (yesterday's when still ahead).
+#[test]
+fn logs_scan_since_a_time_of_day() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let log = d.path().join("error.log");
+    let now = chrono::Local::now();
+    let line = |t: chrono::DateTime<chrono::Local>| {
+        format!(
+            "{} [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8000/\", host: \"x\"\n",
+            t.format("%Y/%m/%d %H:%M:%S")
+        )
+    };
+    let old = now - chrono::Duration::hours(30);
+    let recent = now - chrono::Duration::seconds(5);
+    std::fs::write(&log, format!("{}{}", line(old), line(recent))).expect("write");
+    let since = (now - chrono::Duration::minutes(1))
+        .format("%H:%M")
+        .to_string();
+    let o = run(
+        &[
+            "logs",
+            "scan",
+            "--since",
+            &since,
+            log.to_str().expect("utf8"),
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    // A minute ago is today (or, just after midnight, yesterday): the 30-hour-old entry is
+    // before it either way, the recent one after.
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains(":2 "), "{out}");
+    let o = run(
+        &[
+            "logs",
+            "scan",
+            "--since",
+            "25:99",
+            log.to_str().expect("utf8"),
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("'07:25' (today)"), "{}", text(&o));
+}
+
+/// `config show` prints what is set, no stray `action = []` or empty tables, and what it prints
+/// is a valid config again.
+#[test]
+fn config_show_prints_no_empty_lists_and_reads_back() {
+    let d = tempfile::tempdir().expect("tempdir");
+    for args in [
+        &["--profile", "onlyoffice", "config", "show"][..],
+        &[
+            "--proxy-url",
+            "http://127.0.0.1:9/",
+            "--app-url",
+            "http://127.0.0.1:9/",
+            "config",
+            "show",
+        ],
+    ] {
+        let o = run(args, d.path());
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+        let shown = String::from_utf8_lossy(&o.stdout).to_string();
+        assert!(!shown.contains("= []"), "{args:?}: {shown}");
+        assert!(!shown.contains("[keys]"), "{args:?}: {shown}");
+        assert!(shown.contains("[[hop]]"), "{args:?}: {shown}");
+        let back = d.path().join("back.toml");
+        std::fs::write(&back, &shown).expect("write");
+        let o = run(
+            &["--config", back.to_str().expect("utf8"), "config", "check"],
+            d.path(),
+        );
+        assert!(o.status.success(), "{args:?}: {}\n{shown}", text(&o));
+    }
+}
+
+/// `logs follow` prints every entry as FILE:LINE, the backlog read from the file's end too.
+#[test]
+fn logs_follow_prints_file_and_line_for_every_entry() {
+    use std::io::{BufRead, Write};
+    let d = tempfile::tempdir().expect("tempdir");
+    let log = d.path().join("f.log");
+    let entry = |n: u32| {
+        format!(
+            "2026/11/28 12:00:00 [error] 1#1: *{n} connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8000/\", host: \"x\"\n"
+        )
+    };
+    let info = "2026/11/28 12:00:00 [notice] 1#1: signal process started\n";
+    std::fs::write(&log, format!("{info}{}{info}{}", entry(1), entry(2))).expect("write");
+    let mut child = bin()
+        .args(["logs", "follow", "f.log", "--lines", "5"])
+        .current_dir(d.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let out = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || {
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("an entry within 10 s")
+    };
+    let (a, b) = (next(), next());
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .and_then(|mut f| f.write_all(format!("{info}{}", entry(3)).as_bytes()))
+        .expect("append");
+    let c = next();
+    // SAFETY: kill(2) on our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let _ = child.wait();
+    assert!(a.starts_with("f.log:2 "), "{a}");
+    assert!(b.starts_with("f.log:4 "), "{b}");
+    assert!(c.starts_with("f.log:6 "), "{c}");
 }

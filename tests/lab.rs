@@ -619,3 +619,69 @@ fn cli_exit_codes_without_a_lab() {
     assert_eq!(code, Some(0));
     assert!(out.contains("logs kept in"), "{out}");
 }
+
+/// `--dir` after any lab subcommand (`lab up --dir X`), printed in the hints; and `lab status`
+/// reads what is in effect: after the console's restart action healed `docservice-down`, the
+/// fault is no longer listed.
+#[test]
+fn dir_after_the_subcommand_and_status_after_a_console_action() {
+    let tmp = tempfile::Builder::new()
+        .prefix("t502dir")
+        .tempdir_in("/tmp")
+        .expect("temp dir");
+    let dir = tmp.path().to_path_buf();
+    let cli = |args: &[&str]| {
+        let o = std::process::Command::new(standin_exe())
+            .args(args)
+            .env_remove("TRIAGE502_LAB_DIR")
+            .env_remove("TRIAGE502_CONFIG")
+            .output()
+            .expect("run triage502");
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let d = dir.to_str().expect("utf8");
+    let (code, out, err) = cli(&["lab", "up", "--dir", d]);
+    if code != Some(0) && err.contains("apt-get install") {
+        eprintln!("skipped: {err}");
+        return;
+    }
+    assert_eq!(code, Some(0), "{out}{err}");
+    // `lab down` on drop, whatever happens below.
+    struct Down(PathBuf);
+    impl Drop for Down {
+        fn drop(&mut self) {
+            let _ = lab::down(&self.0);
+        }
+    }
+    let _down = Down(dir.clone());
+    assert!(
+        out.contains(&format!(
+            "inject a fault:    triage502 lab break FAULT --dir {d}   (heal: triage502 lab fix --dir {d})"
+        )),
+        "{out}"
+    );
+    let (code, out, err) = cli(&["lab", "break", "docservice-down", "--dir", d]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let (code, out, _) = cli(&["lab", "status", "--dir", d]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("faults       docservice-down"), "{out}");
+    // The console's action for the finding, run headless.
+    let toml = dir.join("lab.toml");
+    let t = toml.to_str().expect("utf8");
+    let (code, out, err) = cli(&[
+        "--config",
+        t,
+        "action",
+        "run",
+        "restart:docservice",
+        "--yes",
+    ]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let (code, out, _) = cli(&["lab", "--dir", d, "status"]);
+    assert!(out.contains("faults       none"), "{out}");
+    assert_eq!(code, Some(0), "{out}");
+}

@@ -41,23 +41,24 @@ pub struct Config {
     /// Probe scheduling.
     pub probe: ProbeSettings,
     /// The chain, from the user towards the application.
-    #[serde(rename = "hop")]
+    #[serde(rename = "hop", skip_serializing_if = "Vec::is_empty")]
     pub hops: Vec<Hop>,
     /// ONLYOFFICE Document Server settings (JWT).
     pub onlyoffice: OnlyOffice,
     /// Log files to read.
     pub logs: Logs,
     /// Services that make up the chain.
-    #[serde(rename = "service")]
+    #[serde(rename = "service", skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<Service>,
     /// How to reach nginx (for `nginx -T`, `nginx -t`, reload).
     pub nginx: Nginx,
     /// Recovery action settings.
     pub actions: ActionSettings,
     /// Custom recovery actions.
-    #[serde(rename = "action")]
+    #[serde(rename = "action", skip_serializing_if = "Vec::is_empty")]
     pub custom_actions: Vec<CustomAction>,
     /// Key bindings: command = "key" (see `config::keys::Command`).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub keys: std::collections::BTreeMap<String, String>,
     /// Mouse support in the console (off: it blocks text selection over SSH).
     pub mouse: bool,
@@ -121,7 +122,7 @@ pub struct CustomAction {
     /// Program and arguments; never interpreted by a shell.
     pub argv: Vec<String>,
     /// Finding ids it addresses.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixes: Vec<String>,
     /// Whether it needs root (then `sudo -n` is used when not root).
     #[serde(default)]
@@ -372,10 +373,13 @@ impl Default for Integration {
 #[serde(deny_unknown_fields, default)]
 pub struct Logs {
     /// nginx error logs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nginx_error: Vec<PathBuf>,
     /// nginx access logs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nginx_access: Vec<PathBuf>,
     /// Document Server logs (`docservice/out.log`, `converter/out.log`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub docserver: Vec<PathBuf>,
 }
 

@@ -283,6 +283,101 @@ pub fn check_service_name(name: &str) -> Result<(), String> {
 /// The hint for a name [`check_service_name`] refuses.
 const SERVICE_NAME_HINT: &str = "use letters, digits and @ . _ - : + only, not starting with '-' (e.g. ds-docservice, ds:converter)";
 
+/// The problems of one hop; `first_use`: its name was not seen on an earlier hop.
+fn hop_problems(cfg: &Config, h: &super::Hop, text: &str, first_use: bool) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let line = line_of_hop(text, &h.name);
+    let mut p = |message: String, hint: &str| {
+        out.push(Problem {
+            line,
+            message,
+            hint: Some(hint.to_string()),
+        })
+    };
+    if h.name.trim().is_empty() {
+        p(
+            "a hop has an empty name".into(),
+            "give every [[hop]] a short unique name",
+        );
+    }
+    if !first_use {
+        p(
+            format!("hop name '{}' is used twice", h.name),
+            "hop names must be unique",
+        );
+    }
+    if h.kind.uses_url() {
+        match &h.url {
+            None => p(
+                format!("hop '{}' ({}) needs `url`", h.name, h.kind.as_str()),
+                "e.g. url = \"http://127.0.0.1:8000/healthcheck\"",
+            ),
+            Some(u) => {
+                if let Err(e) = crate::util::UrlParts::parse(u) {
+                    p(
+                        format!("hop '{}': url {e}", h.name),
+                        "use http://host[:port]/path or https://...",
+                    );
+                }
+            }
+        }
+    } else {
+        match &h.target {
+            None => p(
+                format!("hop '{}' ({}) needs `target`", h.name, h.kind.as_str()),
+                if h.kind == HopKind::Dns {
+                    "e.g. target = \"office.example.org\""
+                } else {
+                    "e.g. target = \"127.0.0.1:8000\""
+                },
+            ),
+            Some(t) if h.kind != HopKind::Dns && crate::util::split_host_port(t).is_none() => p(
+                format!("hop '{}': target '{t}' is not host:port", h.name),
+                "e.g. target = \"127.0.0.1:8000\" or \"[::1]:443\"",
+            ),
+            Some(_) => {}
+        }
+    }
+    if let Some(ca) = &h.ca_file {
+        let https = h.url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        if h.kind != HopKind::Tls && !https {
+            p(
+                format!(
+                    "hop '{}': ca_file applies to tls hops and https URLs only",
+                    h.name
+                ),
+                "remove ca_file, or use an https:// URL",
+            );
+        } else if let Err(e) = crate::probe::certs::load_ca_file(ca) {
+            p(
+                format!("hop '{}': {e}", h.name),
+                "a PEM file of the CA's certificate, owned by root (or you) and writable \
+                 by nobody else (whoever writes it decides what is trusted)",
+            );
+        }
+    }
+    if h.timeout_ms == Some(0) {
+        p(
+            format!("hop '{}': timeout_ms is 0", h.name),
+            "use a timeout of at least 100 ms",
+        );
+    }
+    if let Some(s) = &h.service
+        && !cfg.services.iter().any(|x| &x.name == s)
+    {
+        let names: Vec<&str> = cfg.services.iter().map(|x| x.name.as_str()).collect();
+        let hint = match did_you_mean(s, names.iter().copied()) {
+            Some(m) => format!("did you mean `{m}`?"),
+            None => "add a [[service]] with that name".into(),
+        };
+        p(
+            format!("hop '{}' names unknown service '{s}'", h.name),
+            &hint,
+        );
+    }
+    out
+}
+
 fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
     let mut out = Vec::new();
     for s in &cfg.services {
@@ -308,97 +403,7 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
     }
     let mut seen = std::collections::HashSet::new();
     for h in &cfg.hops {
-        let line = line_of_hop(text, &h.name);
-        let mut p = |message: String, hint: &str| {
-            out.push(Problem {
-                line,
-                message,
-                hint: Some(hint.to_string()),
-            })
-        };
-        if h.name.trim().is_empty() {
-            p(
-                "a hop has an empty name".into(),
-                "give every [[hop]] a short unique name",
-            );
-        }
-        if !seen.insert(h.name.clone()) {
-            p(
-                format!("hop name '{}' is used twice", h.name),
-                "hop names must be unique",
-            );
-        }
-        if h.kind.uses_url() {
-            match &h.url {
-                None => p(
-                    format!("hop '{}' ({}) needs `url`", h.name, h.kind.as_str()),
-                    "e.g. url = \"http://127.0.0.1:8000/healthcheck\"",
-                ),
-                Some(u) => {
-                    if let Err(e) = crate::util::UrlParts::parse(u) {
-                        p(
-                            format!("hop '{}': url {e}", h.name),
-                            "use http://host[:port]/path or https://...",
-                        );
-                    }
-                }
-            }
-        } else {
-            match &h.target {
-                None => p(
-                    format!("hop '{}' ({}) needs `target`", h.name, h.kind.as_str()),
-                    if h.kind == HopKind::Dns {
-                        "e.g. target = \"office.example.org\""
-                    } else {
-                        "e.g. target = \"127.0.0.1:8000\""
-                    },
-                ),
-                Some(t) if h.kind != HopKind::Dns && crate::util::split_host_port(t).is_none() => {
-                    p(
-                        format!("hop '{}': target '{t}' is not host:port", h.name),
-                        "e.g. target = \"127.0.0.1:8000\" or \"[::1]:443\"",
-                    )
-                }
-                Some(_) => {}
-            }
-        }
-        if let Some(ca) = &h.ca_file {
-            let https = h.url.as_deref().is_some_and(|u| u.starts_with("https://"));
-            if h.kind != HopKind::Tls && !https {
-                p(
-                    format!(
-                        "hop '{}': ca_file applies to tls hops and https URLs only",
-                        h.name
-                    ),
-                    "remove ca_file, or use an https:// URL",
-                );
-            } else if let Err(e) = crate::probe::certs::load_ca_file(ca) {
-                p(
-                    format!("hop '{}': {e}", h.name),
-                    "a PEM file of the CA's certificate, owned by root (or you) and writable \
-                     by nobody else (whoever writes it decides what is trusted)",
-                );
-            }
-        }
-        if h.timeout_ms == Some(0) {
-            p(
-                format!("hop '{}': timeout_ms is 0", h.name),
-                "use a timeout of at least 100 ms",
-            );
-        }
-        if let Some(s) = &h.service
-            && !cfg.services.iter().any(|x| &x.name == s)
-        {
-            let names: Vec<&str> = cfg.services.iter().map(|x| x.name.as_str()).collect();
-            let hint = match did_you_mean(s, names.iter().copied()) {
-                Some(m) => format!("did you mean `{m}`?"),
-                None => "add a [[service]] with that name".into(),
-            };
-            p(
-                format!("hop '{}' names unknown service '{s}'", h.name),
-                &hint,
-            );
-        }
+        out.extend(hop_problems(cfg, h, text, seen.insert(h.name.clone())));
     }
     let mut ids = std::collections::HashSet::new();
     for a in &cfg.custom_actions {

@@ -10,8 +10,9 @@ use std::path::PathBuf;
 /// The loopback lab: real nginx + stand-in Document Server under supervisord, on 127.0.0.1.
 #[derive(Args, Debug)]
 pub struct LabArgs {
-    /// Lab folder (default: ${TMPDIR:-/tmp}/triage502-lab-<uid>).
-    #[arg(long, env = "TRIAGE502_LAB_DIR")]
+    /// Lab folder (default: ${TMPDIR:-/tmp}/triage502-lab-<uid>); before or after the lab
+    /// subcommand (`lab --dir X up`, `lab up --dir X`).
+    #[arg(long, global = true, env = "TRIAGE502_LAB_DIR", value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
@@ -44,9 +45,6 @@ pub enum LabCommand {
     /// Run the stand-in Document Server (started by supervisord).
     #[command(hide = true)]
     Standin {
-        /// Lab folder.
-        #[arg(long)]
-        dir: PathBuf,
         /// Port on 127.0.0.1.
         #[arg(long)]
         port: u16,
@@ -160,7 +158,7 @@ pub fn run(args: &LabArgs) -> i32 {
                 1
             }
         },
-        LabCommand::Standin { dir, port } => match super::standin::serve(dir, *port) {
+        LabCommand::Standin { port } => match super::standin::serve(&dir, *port) {
             Ok(()) => 0,
             Err(e) => {
                 crate::say_err!("triage502 lab standin: {e:#}");
@@ -196,6 +194,26 @@ mod tests {
         let t = Top::try_parse_from(["x", "lab", "standin", "--dir", "/tmp/l", "--port", "9"])
             .expect("standin");
         let TopCmd::Lab(a) = t.cmd;
-        assert!(matches!(a.cmd, LabCommand::Standin { port: 9, .. }));
+        assert!(matches!(a.cmd, LabCommand::Standin { port: 9 }));
+        assert_eq!(a.dir.as_deref(), Some(std::path::Path::new("/tmp/l")));
+        // --dir after any lab subcommand, as before it.
+        for sub in [
+            &["up"][..],
+            &["down"],
+            &["status"],
+            &["fix"],
+            &["break", "nginx-down"],
+        ] {
+            let mut argv = vec!["x", "lab"];
+            argv.extend(sub);
+            argv.extend(["--dir", "/tmp/after"]);
+            let t = Top::try_parse_from(&argv).expect("--dir after");
+            let TopCmd::Lab(a) = t.cmd;
+            assert_eq!(
+                a.dir.as_deref(),
+                Some(std::path::Path::new("/tmp/after")),
+                "{argv:?}"
+            );
+        }
     }
 }

@@ -32,7 +32,9 @@
 //! Faults ([`Fault`]) are injected by [`break_fault`] and all healed by [`fix`].
 
 pub mod cli;
+mod live;
 mod render;
+pub use live::{Component, Status, lab_cmd, status};
 pub mod standin;
 mod sys;
 
@@ -730,7 +732,7 @@ pub fn summary(st: &LabState) -> String {
          jwt secret   {} (in {d}/lab.toml and {d}/local.json)\n\
          logs         {d}/logs/\n\
          open the console:  triage502 --config {d}/lab.toml\n\
-         inject a fault:    triage502 lab break FAULT   (heal: triage502 lab fix)\n",
+         inject a fault:    {brk}   (heal: {fix})\n",
         st.nginx_port,
         show_pid(st.pids.nginx),
         st.ds_port,
@@ -738,6 +740,8 @@ pub fn summary(st: &LabState) -> String {
         st.spare_port,
         show_pid(st.pids.supervisord),
         st.secret_fingerprint,
+        brk = lab_cmd(&st.dir, "break FAULT"),
+        fix = lab_cmd(&st.dir, "fix"),
     )
 }
 
@@ -821,97 +825,6 @@ pub fn pids(v: &[u32]) -> String {
     v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
 }
 
-/// One component in [`Status`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Component {
-    /// `supervisord`, `nginx` or `docservice`.
-    pub name: &'static str,
-    /// `RUNNING`, `STOPPED`, ... or `DOWN`.
-    pub state: String,
-    /// Pid when running.
-    pub pid: Option<u32>,
-}
-
-/// `lab status`.
-#[derive(Debug, Clone)]
-pub struct Status {
-    /// The lab's state file, if the lab was brought up.
-    pub state: Option<LabState>,
-    /// supervisord, nginx, docservice.
-    pub components: Vec<Component>,
-    /// Active faults.
-    pub faults: Vec<Fault>,
-}
-
-impl Status {
-    /// Up and healthy: every component RUNNING and no active fault.
-    pub fn healthy(&self) -> bool {
-        self.state.is_some()
-            && self.faults.is_empty()
-            && self.components.iter().all(|c| c.state == "RUNNING")
-    }
-
-    /// One line per component, then the faults.
-    pub fn render(&self) -> String {
-        let mut s = String::new();
-        if self.state.is_none() {
-            s.push_str("lab is not up (no lab.json); start it with: triage502 lab up\n");
-        }
-        for c in &self.components {
-            s.push_str(&format!(
-                "{:<12} {:<9} pid {}\n",
-                c.name,
-                c.state,
-                c.pid.map(|p| p.to_string()).unwrap_or_else(|| "-".into())
-            ));
-        }
-        if self.faults.is_empty() {
-            s.push_str("faults       none\n");
-        } else {
-            let f: Vec<_> = self.faults.iter().map(|f| f.name()).collect();
-            s.push_str(&format!("faults       {}\n", f.join(", ")));
-        }
-        s
-    }
-}
-
-/// `lab status`: supervisord, nginx, docservice with state and pid, and the active faults.
-pub fn status(dir: &Path) -> anyhow::Result<Status> {
-    check_dir(dir)?;
-    let st = if dir_exists(dir) {
-        load_state(dir)?
-    } else {
-        None
-    };
-    let sup = st.as_ref().and_then(live_supervisord);
-    let progs = sup
-        .and_then(|sup| program_states(dir, &sup))
-        .unwrap_or_default();
-    let prog = |n: &'static str| {
-        let p = progs.iter().find(|p| p.name == n);
-        Component {
-            name: n,
-            state: p.map(|p| p.state.clone()).unwrap_or_else(|| "DOWN".into()),
-            pid: p.and_then(|p| p.pid),
-        }
-    };
-    let components = vec![
-        Component {
-            name: "supervisord",
-            state: if sup.is_some() { "RUNNING" } else { "DOWN" }.into(),
-            pid: sup.map(|p| p.pid),
-        },
-        prog("nginx"),
-        prog("docservice"),
-    ];
-    let faults = st.as_ref().map(|s| s.faults.clone()).unwrap_or_default();
-    Ok(Status {
-        state: st,
-        components,
-        faults,
-    })
-}
-
 /// The lab's state and its running supervisord, after the folder check.
 fn require_up(dir: &Path) -> anyhow::Result<(LabState, ProcId)> {
     check_dir(dir)?;
@@ -922,14 +835,17 @@ fn require_up(dir: &Path) -> anyhow::Result<(LabState, ProcId)> {
     };
     let st = st.with_context(|| {
         format!(
-            "no lab at {} (no lab.json); start it with: triage502 lab up",
-            dir.display()
+            "no lab at {} (no lab.json); start it with: {}",
+            dir.display(),
+            lab_cmd(dir, "up")
         )
     })?;
     let Some(sup) = live_supervisord(&st) else {
         bail!(
-            "the lab at {} is not running (supervisord is gone); run: triage502 lab down && triage502 lab up",
-            dir.display()
+            "the lab at {} is not running (supervisord is gone); run: {} && {}",
+            dir.display(),
+            lab_cmd(dir, "down"),
+            lab_cmd(dir, "up")
         );
     };
     Ok((st, sup))

@@ -62,8 +62,9 @@ pub struct ScanArgs {
     /// Also print entries of class `other` (text/ndjson).
     #[arg(long)]
     pub all: bool,
-    /// Only entries at or after TIME: `2026-11-28 12:00[:00]`, `2026-11-28T12:00:00`,
-    /// `2026/11/28 12:00:00`, `2026-11-28`, or relative `90s`, `15m`, `2h`, `1d` (local time).
+    /// Only entries at or after TIME (local time): a time of day `07:25[:00]` (today, or
+    /// yesterday when that is still ahead), `2026-11-28 12:00[:00]`, `2026-11-28T12:00:00`,
+    /// `2026/11/28 12:00:00`, `2026-11-28`, or relative `90s`, `15m`, `2h`, `1d`.
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
 }
@@ -102,6 +103,17 @@ pub fn parse_since(s: &str, now: NaiveDateTime) -> Option<NaiveDateTime> {
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return d.and_hms_opt(0, 0, 0);
     }
+    // A time of day: today's, or yesterday's when today's is still ahead.
+    for f in ["%H:%M:%S", "%H:%M"] {
+        if let Ok(t) = chrono::NaiveTime::parse_from_str(s, f) {
+            let today = now.date().and_time(t);
+            return if today > now {
+                today.checked_sub_signed(chrono::Duration::days(1))
+            } else {
+                Some(today)
+            };
+        }
+    }
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
     let n: i64 = num.parse().ok()?;
     let secs = match unit {
@@ -131,7 +143,8 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
             None => {
                 let _ = writeln!(
                     err,
-                    "triage502: --since {s:?}: expected e.g. '2026-11-28 12:00:00', '2026-11-28' or '2h'"
+                    "triage502: --since '{}': expected e.g. '07:25' (today), '2026-11-28 12:00:00', '2026-11-28' or '2h'",
+                    crate::sanitize::field(s)
                 );
                 return 2;
             }
@@ -425,6 +438,11 @@ mod tests {
             p("2026-11-28T11:30").as_deref(),
             Some("2026-11-28 11:30:00")
         );
+        // A time of day: today, or yesterday when it is still ahead.
+        assert_eq!(p("07:25").as_deref(), Some("2026-11-28 07:25:00"));
+        assert_eq!(p("11:59:30").as_deref(), Some("2026-11-28 11:59:30"));
+        assert_eq!(p("13:00").as_deref(), Some("2026-11-27 13:00:00"));
+        assert_eq!(p("25:00"), None);
         assert_eq!(p("soon"), None);
         assert_eq!(p("99999999999999999999d"), None);
     }

@@ -28,6 +28,8 @@
 //! file with no partial line pending (nginx and Document Server write a multi-line entry in
 //! one `write()`), so an appended line is seen within one tick (≤ 250 ms, usually at once).
 
+use super::backlog::backlog_counted;
+pub use super::backlog::read_backlog;
 use super::lines::LineSplitter;
 use super::{Class, EntryAssembler, LogFormat, Record};
 use serde::Serialize;
@@ -316,42 +318,27 @@ struct Tracked {
     fmt: Option<LogFormat>,
     asm: Option<EntryAssembler>,
     lines_known: bool,
+    /// Number of the line at `offset` when the file was attached, less one.
+    base_line: u64,
     state: State,
     /// Ever had a file open (to tell "appeared" from "rotated").
     had_file: bool,
 }
 
-#[cfg(unix)]
+// triage502 runs on Linux (procfs, nftables): unix file ids and positional reads.
 fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
     use std::os::unix::fs::MetadataExt;
     (m.dev(), m.ino())
 }
 
-#[cfg(not(unix))]
-fn file_id(_m: &std::fs::Metadata) -> (u64, u64) {
-    (0, 0)
-}
-
-#[cfg(unix)]
-fn read_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+pub(super) fn read_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     f.read_exact_at(buf, at)
 }
 
-#[cfg(unix)]
 fn pread(f: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
     use std::os::unix::fs::FileExt;
     f.read_at(buf, at)
-}
-
-#[cfg(not(unix))]
-fn pread(_f: &File, _buf: &mut [u8], _at: u64) -> io::Result<usize> {
-    Err(io::Error::other("positional reads unsupported"))
-}
-
-#[cfg(not(unix))]
-fn read_at(_f: &File, _buf: &mut [u8], _at: u64) -> io::Result<()> {
-    Err(io::Error::other("positional reads unsupported"))
 }
 
 impl Follower {
@@ -371,6 +358,7 @@ impl Follower {
                     fmt: cfg.format,
                     asm: None,
                     lines_known: false,
+                    base_line: 0,
                     state: State::Fresh,
                     had_file: false,
                 })
@@ -463,7 +451,8 @@ impl Tracked {
             Err(e) => return self.problem(&e, sink),
         };
         let end = meta.len();
-        let (records, start_at, fmt) = read_backlog(&f, end, backlog, all, max, self.fmt);
+        let (records, start_at, fmt, lines) =
+            backlog_counted(&f, end, backlog, all, max, self.fmt, u64::MAX);
         self.fmt = self.fmt.or(fmt);
         for r in records {
             sink.send(LogEvent::Entry {
@@ -471,12 +460,13 @@ impl Tracked {
                 entry: r,
             })?;
         }
-        self.attach(f, &meta, start_at, false);
+        self.attach(f, &meta, start_at, lines);
         Ok(())
     }
 
     /// Use `f` from `offset` on.
-    fn attach(&mut self, mut f: File, meta: &std::fs::Metadata, offset: u64, from_start: bool) {
+    /// `lines`: the number of lines before `offset` (`None`: unknown, entries unnumbered).
+    fn attach(&mut self, mut f: File, meta: &std::fs::Metadata, offset: u64, lines: Option<u64>) {
         let _ = f.seek(SeekFrom::Start(offset));
         self.fp.clear();
         if offset > 0 {
@@ -490,8 +480,10 @@ impl Tracked {
         self.id = Some(file_id(meta));
         self.offset = offset;
         self.splitter.reset();
-        self.asm = self.fmt.map(LogFormat::assembler);
-        self.lines_known = from_start;
+        // Lines are numbered from the file's start, also when following from its end.
+        self.base_line = lines.unwrap_or(0);
+        self.asm = self.fmt.map(|fm| numbered(fm, self.base_line));
+        self.lines_known = lines.is_some();
         self.state = State::Ok;
         self.had_file = true;
     }
@@ -517,7 +509,7 @@ impl Tracked {
                     match crate::fsafe::open_regular(&self.path) {
                         Ok(f) => {
                             let m = f.metadata().unwrap_or(meta);
-                            self.attach(f, &m, 0, true);
+                            self.attach(f, &m, 0, Some(0));
                             self.notice(
                                 NoticeKind::Rotated,
                                 "replaced by a new file; old file read to its end, following the new one from its start".into(),
@@ -539,7 +531,7 @@ impl Tracked {
                             } else {
                                 NoticeKind::Appeared
                             };
-                            self.attach(f, &m, 0, true);
+                            self.attach(f, &m, 0, Some(0));
                             self.notice(kind, "following from its start".into(), sink)?;
                         }
                         Err(e) => {
@@ -582,6 +574,7 @@ impl Tracked {
     fn restart_after_truncation(&mut self, all: bool, sink: &mut dyn Sink) -> Result<(), Closed> {
         self.flush_with(all, true, sink)?;
         self.offset = 0;
+        self.base_line = 0;
         self.fp.clear();
         self.splitter.reset();
         if let Some(a) = self.asm.as_mut() {
@@ -637,7 +630,9 @@ impl Tracked {
                 self.fp.drain(..extra);
             }
             let fmt = *self.fmt.get_or_insert_with(|| LogFormat::detect(data));
-            let asm = self.asm.get_or_insert_with(|| fmt.assembler());
+            let asm = self
+                .asm
+                .get_or_insert_with(|| numbered(fmt, self.base_line));
             let lines_known = self.lines_known;
             self.splitter.feed(data, |l, cut| {
                 asm.push_line(l, cut, |raw| keep(fmt, &raw, all, lines_known, &mut out))
@@ -686,7 +681,14 @@ impl Tracked {
     }
 }
 
-fn keep(
+/// An assembler whose next line is number `base + 1`.
+pub(super) fn numbered(fmt: LogFormat, base: u64) -> EntryAssembler {
+    let mut a = fmt.assembler();
+    a.set_next_line(base + 1);
+    a
+}
+
+pub(super) fn keep(
     fmt: LogFormat,
     raw: &super::nginx_error::RawEntry<'_>,
     all: bool,
@@ -701,92 +703,6 @@ fn keep(
         r.set_line(None);
     }
     out.push(r);
-}
-
-/// Find the last `n` kept entries before `end` by reading backwards in growing windows.
-/// Returns them (oldest first), the offset where following should start (just after the
-/// last complete line), and the detected format.
-pub fn read_backlog(
-    f: &File,
-    end: u64,
-    n: usize,
-    all: bool,
-    max_bytes: u64,
-    fmt: Option<LogFormat>,
-) -> (Vec<Record>, u64, Option<LogFormat>) {
-    // offset after the last '\n' before end (a partial last line is left for the follower)
-    let mut start_at = end;
-    {
-        let mut probe = end;
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            if probe == 0 {
-                start_at = 0;
-                break;
-            }
-            let from = probe.saturating_sub(buf.len() as u64);
-            let len = (probe - from) as usize;
-            if read_at(f, &mut buf[..len], from).is_err() {
-                break;
-            }
-            if let Some(p) = memchr::memrchr(b'\n', &buf[..len]) {
-                start_at = from + p as u64 + 1;
-                break;
-            }
-            if end - from >= super::lines::MAX_LINE_BYTES as u64 * 2 {
-                break; // absurd line: follow from the end
-            }
-            probe = from;
-        }
-    }
-    let mut fmt = fmt;
-    if n == 0 || start_at == 0 {
-        return (Vec::new(), start_at, fmt);
-    }
-    let mut window: u64 = 64 * 1024;
-    loop {
-        let from = start_at.saturating_sub(window);
-        let len = (start_at - from) as usize;
-        let mut buf = vec![0u8; len];
-        if read_at(f, &mut buf, from).is_err() {
-            return (Vec::new(), start_at, fmt);
-        }
-        let mut data = &buf[..];
-        if from > 0 {
-            // skip the partial first line
-            match memchr::memchr(b'\n', data) {
-                Some(p) => data = &data[p + 1..],
-                None => data = &[],
-            }
-        }
-        let f_ = *fmt.get_or_insert_with(|| LogFormat::detect(data));
-        let mut asm = f_.assembler();
-        let mut split = LineSplitter::new();
-        let mut recs: Vec<Record> = Vec::new();
-        let mut seen_start = from == 0;
-        let starts: fn(&[u8]) -> bool = match f_ {
-            LogFormat::NginxError => super::nginx_error::is_entry_start,
-            LogFormat::DocServer => super::docserver::is_entry_start,
-        };
-        let mut on_line = |l: &[u8], cut: bool, recs: &mut Vec<Record>| {
-            // lines before the first entry start belong to an entry we cannot see whole
-            if !seen_start {
-                if !starts(l) {
-                    return;
-                }
-                seen_start = true;
-            }
-            asm.push_line(l, cut, |raw| keep(f_, &raw, all, false, recs));
-        };
-        split.feed(data, |l, cut| on_line(l, cut, &mut recs));
-        split.finish(|l, cut| on_line(l, cut, &mut recs));
-        asm.flush(|raw| keep(f_, &raw, all, false, &mut recs));
-        if recs.len() >= n || from == 0 || window >= max_bytes {
-            let skip = recs.len().saturating_sub(n);
-            return (recs.split_off(skip), start_at, fmt);
-        }
-        window = (window * 4).min(max_bytes);
-    }
 }
 
 #[cfg(test)]
@@ -856,9 +772,18 @@ mod tests {
         let mut evs = Vec::new();
         f.start(&mut evs).expect("start");
         assert_eq!(cids(&evs), vec![2988, 2991, 2994, 2997, 3000]);
-        assert!(
+        // Numbered from the file's start, though read from its end.
+        let lines = |evs: &[LogEvent]| -> Vec<Option<u64>> {
             evs.iter()
-                .all(|e| matches!(e, LogEvent::Entry { entry, .. } if entry.line().is_none()))
+                .filter_map(|e| match e {
+                    LogEvent::Entry { entry, .. } => Some(entry.line()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            lines(&evs),
+            [2988, 2991, 2994, 2997, 3000].map(Some).to_vec()
         );
         evs.clear();
         append(&p, "ine\n");
@@ -866,6 +791,8 @@ mod tests {
         f.poll(&mut evs).expect("poll");
         // the partial line completed is an `other` entry (not upstream) -> not kept
         assert_eq!(cids(&evs), vec![3001]);
+        // line 3001 is the completed partial one; entry *3001 is on line 3002
+        assert_eq!(lines(&evs), vec![Some(3002)]);
     }
 
     #[test]

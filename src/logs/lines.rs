@@ -108,6 +108,21 @@ fn emit<F: FnMut(&[u8], bool)>(line: &[u8], cut: bool, f: &mut F) {
     f(line, cut)
 }
 
+/// Number of lines (newlines) in the first `end` bytes of `f`, read in bounded blocks: the
+/// line number of what starts at `end` is this plus one. `None` when the file cannot be read.
+pub fn count_lines(f: &std::fs::File, end: u64) -> Option<u64> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut at, mut n) = (0u64, 0u64);
+    while at < end {
+        let want = (end - at).min(buf.len() as u64) as usize;
+        let got = f.read_at(&mut buf[..want], at).ok().filter(|g| *g > 0)?;
+        n += memchr::memchr_iter(b'\n', &buf[..got]).count() as u64;
+        at += got as u64;
+    }
+    Some(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

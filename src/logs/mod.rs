@@ -23,6 +23,7 @@
 //! `ds_callback_failed`, `ds_rabbitmq`, `ds_database`, `ds_redis`, `ds_healthcheck`;
 //! and `other`.
 
+pub mod backlog;
 pub mod class;
 pub mod cli;
 pub mod docserver;
