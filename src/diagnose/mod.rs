@@ -51,6 +51,17 @@ pub enum Confidence {
     High,
 }
 
+impl std::fmt::Display for Confidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use Confidence as C;
+        f.write_str(match self {
+            C::Low => "low",
+            C::Medium => "medium",
+            C::High => "high",
+        })
+    }
+}
+
 /// A root cause with its evidence.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Finding {

@@ -163,7 +163,7 @@ impl ProcessSampler {
         let first = guard.is_none();
         if first {
             let sys = System::new()
-                .map_err(|e| Unknown::new(format!("cannot read processes: {e:?}"), None))?;
+                .map_err(|e| Unknown::new(format!("cannot read processes: {e}"), None))?;
             *guard = Some(sys);
         }
         let sys = guard.as_mut().expect("set just above");

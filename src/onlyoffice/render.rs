@@ -115,7 +115,15 @@ pub fn render_text(r: &IntegrationReport) -> String {
             put!(o, "      {k}: {v}");
         }
     }
-    put!(o, "\nForwarded headers (ports {:?}):", r.docservice_ports);
+    put!(
+        o,
+        "\nForwarded headers (ports {}):",
+        r.docservice_ports
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     match &r.headers {
         None => {
             put!(

@@ -448,17 +448,6 @@ pub fn report_md(state: &State) -> String {
     crate::sanitize::text(&out)
 }
 
-impl std::fmt::Display for crate::diagnose::Confidence {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::diagnose::Confidence as C;
-        f.write_str(match self {
-            C::Low => "low",
-            C::Medium => "medium",
-            C::High => "high",
-        })
-    }
-}
-
 /// How far back a report looks in the console's journal and the audit log.
 pub const HISTORY_HOURS: i64 = 24;
 

@@ -560,7 +560,7 @@ fn host_panes_snapshots() {
             "{head}{start} not on screen:\n{s}"
         );
     }
-    assert!(s.contains("── 1. service_down · High confidence"), "{s}");
+    assert!(s.contains("── 1. service_down · high confidence"), "{s}");
     // Selecting the second shows its details instead.
     a.focus = Pane::Findings;
     a.on_key(key('j'));

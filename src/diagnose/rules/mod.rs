@@ -113,7 +113,7 @@ fn service_evidence(c: &Ctx<'_>, name: &str) -> Option<Evidence> {
         .unwrap_or_default();
     Some(Evidence {
         source: "host:services".into(),
-        fact: format!("{} is {:?}{pid}{restarts} ({})", s.name, s.state, s.detail),
+        fact: format!("{} is {}{pid}{restarts} ({})", s.name, s.state, s.detail),
     })
 }
 

@@ -20,7 +20,7 @@ fn blocking_rules(c: &Ctx<'_>, port: u16, drop: bool) -> Option<Vec<Evidence>> {
             .map(|r| Evidence {
                 source: "host:firewall".into(),
                 fact: format!(
-                    "{:?} {} {} chain {}{}: {}",
+                    "{} {} {} chain {}{}: {}",
                     r.backend,
                     r.family,
                     r.table,

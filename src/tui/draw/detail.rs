@@ -49,7 +49,7 @@ pub fn detail_text(app: &App) -> (String, String) {
         {
             Some(fnd) => {
                 let mut t = format!(
-                    "{} {} — {:?} confidence\n{}\n\nWhy: {}\n\nEvidence:\n",
+                    "{} {} — {} confidence\n{}\n\nWhy: {}\n\nEvidence:\n",
                     fnd.severity.symbol(),
                     fnd.severity.word(),
                     fnd.confidence,
@@ -125,7 +125,7 @@ pub fn detail_text(app: &App) -> (String, String) {
             Some(s) => (
                 format!(" service {} ", s.name),
                 format!(
-                    "{:?} {}\n{}\n{}\n\n{}",
+                    "{} {}\n{}\n{}\n\n{}",
                     s.state,
                     s.sub_state.clone().unwrap_or_default(),
                     s.detail,

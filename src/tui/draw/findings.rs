@@ -49,7 +49,7 @@ pub(super) fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         }
         for (i, fnd) in d.findings.iter().enumerate() {
             let head = finding_head(app, i, fnd);
-            let title = format!("({:?}) {}", fnd.confidence, one(&fnd.title));
+            let title = format!("({}) {}", fnd.confidence, one(&fnd.title));
             let mut lines = headed(head, &title, width, 3, Style::default());
             if let Some(e) = fnd.evidence.first() {
                 lines.extend(bullet(&one(&e.fact), "·", width, app.theme.dim()));
@@ -146,7 +146,7 @@ pub(super) fn draw_findings_ranked(f: &mut Frame, app: &App, area: Rect) {
     let mut detail: Vec<Line> = Vec::new();
     if let Some(fnd) = d.findings.get(sel) {
         let rule = format!(
-            "── {}. {} · {:?} confidence ",
+            "── {}. {} · {} confidence ",
             sel + 1,
             fnd.id,
             fnd.confidence

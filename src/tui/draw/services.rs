@@ -62,7 +62,10 @@ pub(super) fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                     .map(|u| crate::engine::human_duration(u as i64 + age))
                     .unwrap_or_default(),
                 s.restarts.map(|r| format!("{r}↻")).unwrap_or_default(),
-                format!("{:?}", s.backend).to_lowercase(),
+                match s.backend {
+                    crate::host::services::Answered::None => "—".to_string(),
+                    b => b.to_string(),
+                },
             ];
             (st, cells)
         })
