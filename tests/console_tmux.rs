@@ -349,7 +349,7 @@ fn sigterm_during_an_action_cancels_and_audits_it() {
         &tools,
         "docker",
         &format!(
-            "case \"$1\" in\n  restart) trap '' TERM; echo restarting; sleep 60 & echo $! > {}; wait;;\n  *) exit 1;;\nesac\n",
+            "case \"$1\" in\n  inspect) echo '[{{\"State\":{{\"Status\":\"exited\",\"ExitCode\":1}}}}]';;\n  restart) trap '' TERM; echo restarting; sleep 60 & echo $! > {}; wait;;\n  *) exit 1;;\nesac\n",
             marker.display()
         ),
     );

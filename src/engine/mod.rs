@@ -6,6 +6,7 @@
 //! console redraws only then.
 
 pub mod access;
+pub mod tasks;
 
 use crate::config::{Config, Hop};
 use crate::diagnose::{Diagnosis, HostView, Input, Unchecked, diagnose};
@@ -171,16 +172,16 @@ impl LogBook {
         self.entries.push_back(r);
     }
 
-    /// Count per class (not `other`) of the entries of the last `secs` seconds, without copying
-    /// them (the console draws this counter every frame).
-    pub fn recent_counts(&self, secs: i64) -> std::collections::BTreeMap<&'static str, usize> {
-        let cutoff = chrono::Local::now().naive_local() - chrono::Duration::seconds(secs);
+    /// Count per class (not `other`) of the entries logged at or after `cutoff` (entries
+    /// without a time count), without copying them (the console draws this counter every
+    /// frame, with its own clock).
+    pub fn counts_since(
+        &self,
+        cutoff: chrono::NaiveDateTime,
+    ) -> std::collections::BTreeMap<&'static str, usize> {
         let mut counts = std::collections::BTreeMap::new();
         for r in &self.entries {
-            if r.time().is_some_and(|t| t < cutoff) {
-                continue;
-            }
-            if r.class() != crate::logs::Class::Other {
+            if r.class() != crate::logs::Class::Other && r.time().is_none_or(|t| t >= cutoff) {
                 *counts.entry(r.class().id()).or_default() += 1;
             }
         }
@@ -686,9 +687,6 @@ pub fn host_query(cfg: &Config) -> crate::host::HostQuery {
     }
 }
 
-/// How many classified entries are read back from each log's end.
-pub const TAIL_ENTRIES: usize = 500;
-
 /// Read the last classified entries of every configured log (backwards from the end, never the
 /// whole file), as updates; a file that cannot be read becomes a notice.
 pub fn read_log_tails(cfg: &Config) -> Vec<Update> {
@@ -712,7 +710,7 @@ pub fn read_log_tails(cfg: &Config) -> Vec<Update> {
         let (mut records, _, _) = crate::logs::follow::read_backlog(
             &f,
             len,
-            TAIL_ENTRIES,
+            tasks::BACKLOG,
             false,
             crate::limits::LOG_TAIL_BYTES,
             None,

@@ -23,7 +23,7 @@ use crossterm::event::{self, Event as TermEvent};
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 
 pub use app::{App, Dialog, Pane};
 pub use theme::Theme;
@@ -241,116 +241,18 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal, mouse: bool) {
     let _ = terminal.clear();
 }
 
-/// Host facts every HOST_EVERY, and at once when `now` is notified (a hop changed state), so
-/// the diagnosis never reasons about a listener table older than the failure it explains. The
-/// ONLYOFFICE integration checks ride along (same cadence: they may run occ / docker inspect
-/// and send signed requests).
-fn spawn_host_task(
-    cfg: Arc<Config>,
-    tx: mpsc::Sender<AppEvent>,
-    now: Arc<Notify>,
-) -> tokio::task::JoinHandle<()> {
-    let q = crate::engine::host_query(&cfg);
-    tokio::spawn(async move {
-        let sampler = crate::host::HostSampler::new();
-        loop {
-            let snap = sampler.collect(&q).await;
-            let integration = crate::onlyoffice::collect(&cfg, snap.nginx.value()).await;
-            let updates = [
-                Update::Integration(Box::new(integration)),
-                Update::Host(Box::new(snap)),
-            ];
-            for u in updates {
-                if tx.send(AppEvent::Engine(u)).await.is_err() {
-                    return;
-                }
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(HOST_EVERY) => {}
-                _ = now.notified() => {}
-            }
-        }
-    })
-}
-
-/// What clients got, from the access logs: new bytes only, every ACCESS_EVERY.
-fn spawn_access_task(cfg: &Config, tx: mpsc::Sender<AppEvent>) {
-    if cfg.logs.nginx_access.is_empty() {
-        return;
-    }
-    let files = cfg.logs.nginx_access.clone();
-    tokio::spawn(async move {
-        let mut watch = crate::engine::access::AccessWatch::new(files, 5);
-        loop {
-            let polled = tokio::task::spawn_blocking(move || {
-                let s = watch.poll();
-                (watch, s)
-            })
-            .await;
-            let Ok((w, summary)) = polled else { return };
-            watch = w;
-            if tx
-                .send(AppEvent::Engine(Update::Access(summary)))
-                .await
-                .is_err()
-            {
-                return;
-            }
-            tokio::time::sleep(ACCESS_EVERY).await;
-        }
-    });
-}
-
-/// Follow the error and Document Server logs; the handle stops the follower when dropped.
-async fn spawn_log_follower(
-    cfg: &Config,
-    tx: mpsc::Sender<AppEvent>,
-) -> Option<crate::logs::follow::FollowHandle> {
-    let files = crate::engine::log_files(cfg);
-    if files.is_empty() {
-        return None;
-    }
-    let fc = crate::logs::follow::FollowConfig {
-        files,
-        backlog: 200,
-        ..Default::default()
-    };
-    match crate::logs::follow::spawn_follower(fc) {
-        Ok((handle, lrx)) => {
-            tokio::spawn(crate::engine::forward_logs(lrx, tx));
-            Some(handle)
-        }
-        Err(e) => {
-            let _ = tx
-                .send(AppEvent::Engine(Update::Note {
-                    level: crate::engine::NoteLevel::Error,
-                    text: format!("cannot follow the logs: {e}"),
-                }))
-                .await;
-            None
-        }
-    }
-}
-
 async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(1024);
-    let reprobe = Arc::new(Notify::new());
-    let prober = Arc::new(crate::probe::Prober::new(cfg.clone()));
-    let interval = Duration::from_millis(cfg.probe.interval_ms);
-    let sched = crate::probe::scheduler::spawn(prober, interval, tx.clone(), reprobe.clone());
+    let tasks = crate::engine::tasks::start(cfg.clone(), tx.clone()).await;
     spawn_signal_task(tx.clone());
-    let host_now = Arc::new(Notify::new());
-    let host_task = spawn_host_task(cfg.clone(), tx.clone(), host_now.clone());
-    spawn_access_task(&cfg, tx.clone());
-    let follower = spawn_log_follower(&cfg, tx.clone()).await;
+    let host_now = tasks.host_now.clone();
 
     let mut screen = match take_terminal(cfg.mouse) {
         Ok(t) => Screen(std::mem::ManuallyDrop::new(t)),
         Err(e) => {
             give_back_terminal();
             crate::say_err!("triage502: cannot take the terminal: {e}");
-            sched.abort();
-            host_task.abort();
+            tasks.stop(QUIT_WAIT).await;
             crate::children::shutdown(CHILD_GRACE);
             return 1;
         }
@@ -362,7 +264,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         cancel: None,
         action_running: false,
     };
-    let mut app = App::new(cfg.clone(), source, reprobe);
+    let mut app = App::new(cfg.clone(), source, tasks.reprobe.clone());
     app.state.journal = Some(crate::report::journal_path(&cfg));
     let mut dirty = true;
     let mut exit = 0;
@@ -481,7 +383,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     }
     // The terminal goes back to the shell first: what follows can take seconds.
     drop(screen);
-    wind_down([sched, host_task], &mut lp, &mut rx, follower).await;
+    wind_down(tasks, &mut lp, &mut rx).await;
     exit
 }
 
@@ -499,23 +401,15 @@ fn wheel(app: &mut App, m: crossterm::event::MouseEvent) -> bool {
 
 /// Quitting, once the terminal is given back.
 async fn wind_down(
-    tasks: [tokio::task::JoinHandle<()>; 2],
+    tasks: crate::engine::tasks::Tasks,
     lp: &mut Loop,
     rx: &mut mpsc::Receiver<AppEvent>,
-    follower: Option<crate::logs::follow::FollowHandle>,
 ) {
-    // What is in flight is abandoned: the periodic tasks are aborted (probes with them) and
+    // What is in flight is abandoned: the engine's tasks are aborted (probes with them) and
     // awaited, so the tools they ran have their groups killed (see `children::Tracked`) while
     // their pids are surely ours, before `shutdown` reaps them. An aborted task ends at its
     // next await: at once, unless it is inside a piece of synchronous work (QUIT_WAIT).
-    for t in &tasks {
-        t.abort();
-    }
-    let [sched, host_task] = tasks;
-    let _ = tokio::time::timeout(QUIT_WAIT, async {
-        let _ = tokio::join!(sched, host_task);
-    })
-    .await;
+    tasks.stop(QUIT_WAIT).await;
     if lp.action_running {
         // An action still running is cancelled (its process group gets SIGTERM, then SIGKILL)
         // and its audit line written before the console goes: wait for its end, bounded.
@@ -536,9 +430,6 @@ async fn wind_down(
     // Host facts tools still running (the refresh a hop change started) are ended and reaped,
     // so none outlives the console or lingers as a zombie.
     crate::children::shutdown(CHILD_GRACE);
-    // The log follower's thread only reads files; stopping it would wait for its next poll
-    // (up to 250 ms): it ends with the process, which exits now.
-    std::mem::forget(follower);
 }
 
 /// Debug builds only: the console panics this many milliseconds after start, so a test can
@@ -553,12 +444,6 @@ fn debug_panic_at() -> Option<std::time::Instant> {
     Some(std::time::Instant::now() + Duration::from_millis(ms))
 }
 
-/// How often host facts are refreshed in the console at rest (they are refreshed at once when
-/// a hop changes state). External tools (supervisorctl, nginx -T, nft) cost more than the
-/// whole console at rest, so this is slow on purpose.
-const HOST_EVERY: Duration = Duration::from_secs(60);
-/// How often the access logs are looked at (new bytes only).
-const ACCESS_EVERY: Duration = Duration::from_secs(2);
 /// The shortest time between two frames.
 const FRAME: Duration = Duration::from_millis(50);
 /// How long quitting waits for a cancelled action to end and be audited.

@@ -156,13 +156,8 @@ pub(super) fn recent_counts(app: &App, secs: i64) -> Vec<(&'static str, usize)> 
         now.with_timezone(&chrono::Local).naive_local()
     };
     let cutoff = now - chrono::Duration::seconds(secs);
-    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
-    for r in &app.state.logs.entries {
-        if r.class() != crate::logs::Class::Other && r.time().is_none_or(|t| t >= cutoff) {
-            *counts.entry(r.class().id()).or_default() += 1;
-        }
-    }
-    let mut counts: Vec<(&'static str, usize)> = counts.into_iter().collect();
+    let mut counts: Vec<(&'static str, usize)> =
+        app.state.logs.counts_since(cutoff).into_iter().collect();
     counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     counts
 }

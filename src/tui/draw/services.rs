@@ -20,7 +20,7 @@ pub(super) fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .as_ref()
         .map(|h| (app.now() - h.services.at).num_seconds().max(0))
         .unwrap_or(0);
-    let title = if age > crate::tui::HOST_EVERY.as_secs() as i64 + 30 {
+    let title = if age > crate::engine::tasks::HOST_EVERY.as_secs() as i64 + 30 {
         format!(
             " Services (as of {} ago) ",
             crate::engine::human_duration(age)
