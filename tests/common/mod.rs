@@ -21,6 +21,62 @@ pub fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
+/// The reason of a test that means something only without root. scripts/test-all.sh, run as
+/// root, runs the tests skipped for this reason again as `nobody`.
+pub const NON_ROOT: &str = "needs a non-root user (scripts/test-all.sh runs it as nobody)";
+
+/// Records that the running test is skipped, and why: prints `skipped: REASON` (seen with
+/// `--nocapture`) and, when `TRIAGE502_SKIP_LOG` names a file (scripts/test-all.sh sets it),
+/// appends `BINARY::TEST: REASON` to it, so the suite's summary counts and names the skips
+/// instead of showing them as passed. Call it as `return skip("needs root");`.
+pub fn skip(reason: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unnamed test")
+        .to_string();
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .map(|s| match s.rsplit_once('-') {
+            Some((name, hash)) if hash.chars().all(|c| c.is_ascii_hexdigit()) => name.to_string(),
+            _ => s,
+        })
+        .unwrap_or_default();
+    let line = format!("{binary}::{test}: {reason}");
+    eprintln!("skipped: {line}");
+    if let Some(log) = std::env::var_os("TRIAGE502_SKIP_LOG") {
+        use std::io::Write;
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log);
+        match f {
+            Ok(mut f) => {
+                let _ = writeln!(f, "{line}");
+            }
+            Err(e) => panic!(
+                "cannot record the skip in {}: {e}",
+                Path::new(&log).display()
+            ),
+        }
+    }
+}
+
+/// Waits until `cond` holds, polling every 10 ms, for at most `within`; returns whether it
+/// held. For a state the test asserts next (a process gone, a file written): no fixed sleep.
+pub fn wait_until(within: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + within;
+    loop {
+        if cond() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Whether tmux is installed.
 pub fn have_tmux() -> bool {
     Command::new("tmux")
@@ -61,7 +117,7 @@ impl Lab {
         if !o.status.success() {
             let t = String::from_utf8_lossy(&o.stderr).to_string();
             if t.contains("apt-get install") {
-                eprintln!("skipped: {t}");
+                skip(t.trim());
                 return None;
             }
             panic!("lab up failed: {t}{}", String::from_utf8_lossy(&o.stdout));
@@ -324,11 +380,7 @@ pub fn alive(pid: i32) -> bool {
 
 /// Waits up to `within` for `pid` to go (after asking it to), then kills it.
 pub fn reap_or_kill(pid: i32, within: Duration) {
-    let deadline = Instant::now() + within;
-    while alive(pid) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    if alive(pid) {
+    if !wait_until(within, || !alive(pid)) {
         // SAFETY: kill(2) on a pid the test started (or its daemon wrote).
         unsafe { libc::kill(pid, libc::SIGKILL) };
     }
