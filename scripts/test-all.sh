@@ -50,8 +50,8 @@ non_root="needs a non-root user"
 if [ "$(id -u)" -eq 0 ] && grep -q "$non_root" "$TRIAGE502_SKIP_LOG" && command -v runuser >/dev/null; then
   home=$(mktemp -d /tmp/t502-nobody.XXXXXX)
   chown nobody "$home"
-  cargo test --no-run --message-format=json 2>/dev/null |
-    grep -o '"executable":"[^"]*"' | cut -d'"' -f4 >"$out/binaries.txt"
+  # The test binaries cargo ran ("Running tests/x.rs (target/debug/deps/x-HASH)").
+  sed -n 's/^ *Running .* (\(.*\))$/\1/p' "$out/cargo-test.log" >"$out/binaries.txt"
   kept=""
   while IFS= read -r line; do
     id=${line%%: *}
@@ -60,6 +60,7 @@ if [ "$(id -u)" -eq 0 ] && grep -q "$non_root" "$TRIAGE502_SKIP_LOG" && command 
       bin=${id%%::*}
       test=${id#*::}
       exe=$(grep -E "/deps/${bin}-[0-9a-f]+$" "$out/binaries.txt" | head -n1 || true)
+      [ -n "$exe" ] && exe="$PWD/$exe"
       if [ -z "$exe" ]; then
         kept+="$line"$'\n'
         continue
