@@ -202,26 +202,20 @@ impl Tmux {
     /// Start a clean shell (`env -i`, `NO_COLOR`, bash without rc files), `w`×`h`; `tools`,
     /// when given, comes first in its PATH (stand-ins for tools that hang).
     pub fn start_shell(&self, w: u16, h: u16, tools: Option<&Path>) {
+        self.start_shell_env(w, h, tools, &["NO_COLOR=1"]);
+    }
+
+    /// [`Tmux::start_shell`] with `env` (`NAME=value`) instead of `NO_COLOR=1`.
+    pub fn start_shell_env(&self, w: u16, h: u16, tools: Option<&Path>, env: &[&str]) {
         let mut path = String::from("PATH=");
         if let Some(t) = tools {
             path.push_str(&format!("{}:", t.display()));
         }
         path.push_str("/usr/bin:/bin:/usr/sbin:/sbin");
-        self.start(
-            w,
-            h,
-            &[
-                "env",
-                "-i",
-                &path,
-                "TERM=xterm-256color",
-                "HOME=/tmp",
-                "NO_COLOR=1",
-                "bash",
-                "--norc",
-                "--noprofile",
-            ],
-        );
+        let mut argv = vec!["env", "-i", &path, "TERM=xterm-256color", "HOME=/tmp"];
+        argv.extend_from_slice(env);
+        argv.extend_from_slice(&["bash", "--norc", "--noprofile"]);
+        self.start(w, h, &argv);
     }
 
     /// Types `cmdline` into the shell with `; echo EXITED $?` after it, so that
@@ -251,6 +245,16 @@ impl Tmux {
     pub fn screen(&self) -> String {
         String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", self.session]).stdout)
             .to_string()
+    }
+
+    /// The visible screen with its colours and attributes (SGR escape sequences).
+    pub fn screen_escapes(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .cmd(&["capture-pane", "-p", "-e", "-t", self.session])
+                .stdout,
+        )
+        .to_string()
     }
 
     /// Whether the alternate screen is on (a full-screen program owns the terminal).
@@ -304,11 +308,23 @@ pub fn exit_code(screen: &str) -> Option<i32> {
 /// A TLS server with a fresh self-signed certificate for `localhost`; it reads the request and
 /// closes.
 pub fn tls_server() -> SocketAddr {
+    tls_server_for(&["localhost"], false)
+}
+
+/// A TLS server like [`tls_server`] with a self-signed certificate for `names`, valid now, or
+/// (`expired`) only during 2020.
+pub fn tls_server_for(names: &[&str], expired: bool) -> SocketAddr {
     triage502::probe::init_crypto();
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("cert");
-    let der = cert.cert.der().clone();
-    let key =
-        rustls::pki_types::PrivateKeyDer::try_from(cert.signing_key.serialize_der()).expect("key");
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let signing_key = rcgen::KeyPair::generate().expect("key pair");
+    let mut params = rcgen::CertificateParams::new(names).expect("params");
+    if expired {
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2020, 12, 31);
+    }
+    let cert = params.self_signed(&signing_key).expect("cert");
+    let der = cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(signing_key.serialize_der()).expect("key");
     let cfg = rustls::ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(vec![der], key)
