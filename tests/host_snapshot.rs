@@ -246,3 +246,73 @@ async fn a_reused_sampler_gives_later_snapshots_and_can_be_shared() {
     let (x, y) = tokio::join!(sampler.collect(&q), c.collect(&q));
     assert!(x.processes.value().is_some() && y.processes.value().is_some());
 }
+
+/// Host facts taken before the chain's latest change are set aside (PERFORMANCE.md: the
+/// console once reasoned from a listener table older than the failure): a hop turns red after
+/// the snapshot, so the diagnosis reasons without the snapshot's sockets, services and
+/// firewall and says it is refreshing; a snapshot taken after the change is used again.
+#[tokio::test]
+async fn host_facts_older_than_the_last_chain_change_are_set_aside() {
+    use std::sync::Arc;
+    use triage502::engine::{State, Update};
+    use triage502::probe::{Prober, scheduler::ProbeEvent};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let cfg = Arc::new(
+        triage502::config::parse(
+            &format!(
+                "[[hop]]\nname = \"app\"\nkind = \"tcp\"\nrole = \"upstream\"\n\
+                 target = \"127.0.0.1:{port}\"\n"
+            ),
+            "test",
+        )
+        .expect("config"),
+    );
+    let prober = Prober::new(cfg.clone());
+    let mut state = State::new(cfg.clone(), "test".into());
+    let probe = |state: &mut State, results: Vec<triage502::probe::HopResult>| {
+        for r in results {
+            state.apply(Update::Probe(ProbeEvent::Result(Box::new(r))));
+        }
+    };
+    let q = triage502::engine::host_query(&cfg);
+    let refreshing = |state: &State| {
+        state.with_input(|i| {
+            let stale = i.unknown.iter().any(|u| u.why.contains("refreshing"));
+            (stale, i.host.sockets.is_some())
+        })
+    };
+
+    probe(&mut state, prober.round().await);
+    assert_eq!(state.results()[0].state, triage502::probe::State::Ok);
+    state.apply(Update::Host(Box::new(host::collect(&q).await)));
+    assert_eq!(
+        refreshing(&state),
+        (false, true),
+        "a snapshot newer than the change is used"
+    );
+
+    // The listener goes: the hop changes after the snapshot was taken.
+    drop(l);
+    probe(&mut state, prober.round().await);
+    assert_eq!(state.results()[0].state, triage502::probe::State::Fail);
+    assert_eq!(
+        refreshing(&state),
+        (true, false),
+        "the snapshot that still lists the listener is set aside"
+    );
+    state.rediagnose();
+    assert!(
+        state
+            .diagnosis
+            .unchecked
+            .iter()
+            .any(|u| u.why.contains("predates the latest change")),
+        "{:?}",
+        state.diagnosis.unchecked
+    );
+
+    // A snapshot taken after the change is used again.
+    state.apply(Update::Host(Box::new(host::collect(&q).await)));
+    assert_eq!(refreshing(&state), (false, true));
+}
