@@ -33,6 +33,18 @@ cargo build --quiet
 set +e
 cargo test --no-fail-fast -- --test-threads=4 "$@" 2>&1 | tee "$out/cargo-test.log"
 rc=${PIPESTATUS[0]}
+# The panic restore in an optimized build: the release profile with debug assertions on (the
+# console's panic switch, TRIAGE502_DEBUG_PANIC_AFTER_MS, exists only with them), built in a
+# folder of its own (target/release-panic). T502_SKIP_RELEASE_PANIC=1 leaves it out, as a
+# named skip.
+if [ "${T502_SKIP_RELEASE_PANIC:-}" = 1 ]; then
+  echo "console_tmux::a_panic_restores_the_terminal (release build): T502_SKIP_RELEASE_PANIC=1" >>"$TRIAGE502_SKIP_LOG"
+else
+  cargo test --config 'profile.release-panic.inherits="release"' \
+    --config 'profile.release-panic.debug-assertions=true' --profile release-panic \
+    --test console_tmux -- --exact a_panic_restores_the_terminal 2>&1 | tee -a "$out/cargo-test.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+fi
 set -e
 
 # "test result: ok. 12 passed; 1 failed; ..." lines, summed.
