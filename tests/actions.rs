@@ -200,8 +200,7 @@ fn wait_body(port: u16, want: &str) -> bool {
 async fn reload_nginx_is_refused_on_broken_config_and_reloads_a_good_one() {
     let bin = Path::new("/usr/sbin/nginx");
     if !bin.exists() {
-        eprintln!("skipped: /usr/sbin/nginx not installed");
-        return;
+        return common::skip("/usr/sbin/nginx not installed");
     }
     let _l = LOCK.lock().await;
     let dir = tempfile::tempdir().unwrap();
@@ -286,8 +285,7 @@ fn supervisor_status(conf: &Path, program: &str) -> (String, Option<u32>) {
 #[tokio::test]
 async fn restart_through_a_real_supervisord_is_verified_fixed() {
     if !tool("supervisord") || !tool("supervisorctl") || !tool("python3") {
-        eprintln!("skipped: supervisord/supervisorctl/python3 not installed");
-        return;
+        return common::skip("supervisord/supervisorctl/python3 not installed");
     }
     let _l = LOCK.lock().await;
     let dir = tempfile::tempdir().unwrap();
@@ -565,12 +563,10 @@ fn connects(ns: &str, port: u16) -> bool {
 #[tokio::test]
 async fn reload_firewall_in_a_namespace_restores_traffic() {
     if !is_root() {
-        eprintln!("skipped: needs root");
-        return;
+        return common::skip("needs root");
     }
     if !tool("nft") || !tool("ip") {
-        eprintln!("skipped: nft / ip not installed");
-        return;
+        return common::skip("nft / ip not installed");
     }
     let _l = LOCK.lock().await;
     let ns = format!("t502-act-{}", std::process::id());
@@ -653,12 +649,16 @@ fn headless_list_and_run() {
     let _l = LOCK.blocking_lock();
     let dir = tempfile::tempdir().unwrap();
     let audit = dir.path().join("audit.log");
-    let c = cfg(&format!(
+    let marker = dir.path().join("ran");
+    let text = format!(
         "[actions]\naudit_log = {}\n\
          [[action]]\nid = \"custom:true\"\ndescription = \"t\"\nargv = [\"/bin/true\"]\n\
-         [[action]]\nid = \"custom:false\"\ndescription = \"f\"\nargv = [\"/bin/false\"]\n",
-        toml_str(&audit)
-    ));
+         [[action]]\nid = \"custom:false\"\ndescription = \"f\"\nargv = [\"/bin/false\"]\n\
+         [[action]]\nid = \"custom:touch\"\ndescription = \"m\"\nargv = [\"/usr/bin/touch\", {}]\n",
+        toml_str(&audit),
+        toml_str(&marker)
+    );
+    let c = cfg(&text);
     assert_eq!(
         cli_run(
             &ActionCommand::List {
@@ -675,10 +675,21 @@ fn headless_list_and_run() {
     assert_eq!(run("custom:false", true, false), 2);
     assert_eq!(run("custom:nope", true, false), 3);
     assert_eq!(run("custom:true", false, true), 3, "read-only refuses");
-    use std::io::IsTerminal;
-    if !std::io::stdin().is_terminal() {
-        assert_eq!(run("custom:true", false, false), 3, "no --yes, no terminal");
-    }
+    // No --yes and no terminal to confirm on: refused, whatever the test's own stdin is.
+    let conf = dir.path().join("c.toml");
+    std::fs::write(&conf, &text).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_triage502"))
+        .arg("--config")
+        .arg(&conf)
+        .args(["action", "run", "custom:touch"])
+        .env_remove("TRIAGE502_CONFIG")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "no --yes, no terminal: {err}");
+    assert!(err.contains("standard input is not a terminal"), "{err}");
+    assert!(!marker.exists(), "the unconfirmed action ran");
     let recs = actions::read_audit(&audit);
     let st: Vec<&str> = recs.iter().map(|r| r.status.as_str()).collect();
     assert_eq!(st, vec!["succeeded", "failed", "refused"]);
@@ -687,8 +698,7 @@ fn headless_list_and_run() {
 #[tokio::test]
 async fn needs_root_without_passwordless_sudo_is_refused_with_the_command() {
     if is_root() {
-        eprintln!("skipped: meaningful only when not root");
-        return;
+        return common::skip(common::NON_ROOT);
     }
     let _l = LOCK.lock().await;
     let dir = tempfile::tempdir().unwrap();
@@ -712,13 +722,25 @@ async fn needs_root_without_passwordless_sudo_is_refused_with_the_command() {
         s => panic!("{s:?}"),
     }
     assert!(!marker.exists());
-    // With the default policy: sudo -n when it works without a password, else the same refusal.
+    // With the default policy: sudo -n when it works without a password (asked here first,
+    // so the test knows which), else the same refusal.
+    let sudo_works = std::process::Command::new("sudo")
+        .args(["-n", "true"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success());
     opts.sudo = actions::Sudo::Auto;
     let (out, _) = run(&action, &opts).await;
-    match &out.status {
-        RunStatus::Refused { why } => assert!(why.contains("needs root"), "{why}"),
-        RunStatus::Succeeded => assert_eq!(out.argv[0][..3], ["sudo", "-n", "--"]),
-        s => panic!("{s:?}"),
+    match (&out.status, sudo_works) {
+        (RunStatus::Refused { why }, false) => {
+            assert!(why.contains("needs root"), "{why}");
+            assert!(!marker.exists());
+        }
+        (RunStatus::Succeeded, true) => {
+            assert_eq!(out.argv[0][..3], ["sudo", "-n", "--"]);
+            assert!(marker.exists());
+        }
+        (s, _) => panic!("passwordless sudo {sudo_works}: {s:?}"),
     }
 }
 
@@ -781,7 +803,7 @@ fn headless_run_cancelled_by_a_signal_is_audited() {
             std::thread::sleep(Duration::from_millis(10));
         };
         assert_eq!(status.code(), Some(2), "signal {sig}: {status:?}");
-        std::thread::sleep(Duration::from_millis(100));
+        common::wait_until(Duration::from_secs(2), || !alive(grandchild));
         assert!(
             !alive(grandchild),
             "signal {sig}: the command's child survived"
@@ -831,8 +853,7 @@ fn service_steps_put_dashdash_before_names() {
 async fn an_action_program_another_user_owns_is_not_run() {
     use std::os::unix::fs::PermissionsExt;
     if !is_root() {
-        eprintln!("skipped: needs root (to make the program belong to nobody)");
-        return;
+        return common::skip("needs root (to make the program belong to nobody)");
     }
     let _l = LOCK.lock().await;
     let dir = tempfile::tempdir().unwrap();

@@ -241,8 +241,7 @@ fn local_json_without_permission_says_so() {
             .output()
             .is_err()
     {
-        eprintln!("skipped: needs root and setpriv (to run the check as nobody)");
-        return;
+        return common::skip("needs root and setpriv (to run the check as nobody)");
     }
     let d = tempfile::Builder::new()
         .prefix("t502perm")

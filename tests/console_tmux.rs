@@ -41,8 +41,7 @@ fn hop_is(screen: &str, hop: &str, word: &str) -> bool {
 #[test]
 fn console_in_tmux_against_the_lab() {
     if !have_tmux() {
-        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
-        return;
+        return common::skip("tmux not installed (scripts/test-all.sh installs it)");
     }
     let Some(lab) = Lab::up("t502tmx") else {
         return;
@@ -168,8 +167,7 @@ fn console_in_tmux_against_the_lab() {
 #[test]
 fn signals_restore_the_terminal() {
     if !have_tmux() {
-        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
-        return;
+        return common::skip("tmux not installed (scripts/test-all.sh installs it)");
     }
     for sig in ["TERM", "HUP"] {
         let t = shell(&format!("sig{sig}"));
@@ -193,8 +191,7 @@ fn signals_restore_the_terminal() {
 #[test]
 fn ctrl_z_suspends_and_fg_resumes() {
     if !have_tmux() {
-        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
-        return;
+        return common::skip("tmux not installed (scripts/test-all.sh installs it)");
     }
     let t = shell("suspend");
     let (_d, cfg) = one_hop_config();
@@ -248,12 +245,10 @@ fn ctrl_z_suspends_and_fg_resumes() {
 #[test]
 fn a_panic_restores_the_terminal() {
     if !have_tmux() {
-        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
-        return;
+        return common::skip("tmux not installed (scripts/test-all.sh installs it)");
     }
     if !cfg!(debug_assertions) {
-        eprintln!("skipped: release build (the panic switch exists in debug builds only)");
-        return;
+        return common::skip("release build (the panic switch exists in debug builds only)");
     }
     let t = shell("panic");
     let (_d, cfg) = one_hop_config();
@@ -289,8 +284,7 @@ fn a_panic_restores_the_terminal() {
 #[test]
 fn a_vanished_terminal_ends_the_console_cleanly() {
     if !have_tmux() {
-        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
-        return;
+        return common::skip("tmux not installed (scripts/test-all.sh installs it)");
     }
     let (d, cfg) = one_hop_config();
     let rc = d.path().join("rc");
@@ -335,12 +329,10 @@ fn a_vanished_terminal_ends_the_console_cleanly() {
 #[test]
 fn sigterm_during_an_action_cancels_and_audits_it() {
     if !have_tmux() {
-        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
-        return;
+        return common::skip("tmux not installed (scripts/test-all.sh installs it)");
     }
     if !common::is_root() {
-        eprintln!("skipped: needs root (docker actions need root; without it they are refused)");
-        return;
+        return common::skip("needs root (docker actions need root; without it they are refused)");
     }
     let d = tempfile::tempdir().expect("tempdir");
     let tools = d.path().join("tools");
@@ -391,9 +383,12 @@ fn sigterm_during_an_action_cancels_and_audits_it() {
     });
     // The action ignores SIGTERM, so stopping it takes the 1 s until SIGKILL. What the user
     // types meanwhile goes to the shell, not to the console that is leaving. The keys wait
-    // 150 ms: the console's last wait for input may run ≤ 100 ms after it gave the terminal
-    // back.
-    std::thread::sleep(std::time::Duration::from_millis(150));
+    // until the console's input thread has stopped reading (its last wait for input may run
+    // ≤ 100 ms after the console gave the terminal back).
+    assert!(
+        common::wait_until(std::time::Duration::from_secs(5), || input_thread_idle(pid)),
+        "the console's input thread still waits for input after giving the terminal back"
+    );
     assert!(
         common::alive(pid),
         "the console was gone before the keys were typed: the test did not exercise typing \
@@ -413,9 +408,10 @@ fn sigterm_during_an_action_cancels_and_audits_it() {
             .any(|l| l.contains("\"restart:web\"") && l.contains("\"cancelled\"")),
         "the cancelled run is audited: {audit}"
     );
-    std::thread::sleep(std::time::Duration::from_millis(100));
+    let running = || matches!(common::proc_state(sleeper), Some('S' | 'R'));
+    common::wait_until(std::time::Duration::from_secs(2), || !running());
     let state = common::proc_state(sleeper);
-    let running = matches!(state, Some('S' | 'R'));
+    let running = running();
     assert!(!running, "the action's own child was stopped: {state:?}");
 }
 
@@ -425,8 +421,7 @@ fn sigterm_during_an_action_cancels_and_audits_it() {
 #[test]
 fn mouse_wheel_moves_the_selection() {
     if !have_tmux() {
-        eprintln!("skipped: tmux not installed (scripts/test-all.sh installs it)");
-        return;
+        return common::skip("tmux not installed (scripts/test-all.sh installs it)");
     }
     let d = tempfile::tempdir().expect("tempdir");
     let cfg = d.path().join("mouse.toml");
@@ -454,6 +449,29 @@ fn mouse_wheel_moves_the_selection() {
     }
     t.keys(&["q"]);
     t.wait("the console to exit", 5, |s| !s.contains("FAIL    charlie"));
+}
+
+/// Whether the console's input thread (the thread named like the process, other than the
+/// main one) sleeps between checks instead of waiting for input on the terminal: its system
+/// call is a nanosleep (x86_64: 35, 230; elsewhere the kernel's wait channel says so).
+fn input_thread_idle(pid: i32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return true;
+    };
+    tasks.flatten().any(|t| {
+        let read = |f: &str| std::fs::read_to_string(t.path().join(f)).unwrap_or_default();
+        let tid = t.file_name().to_string_lossy().into_owned();
+        if tid == pid.to_string() || read("comm").trim() != "triage502" {
+            return false;
+        }
+        let nr = read("syscall");
+        let nr = nr.split_whitespace().next().unwrap_or("");
+        if cfg!(target_arch = "x86_64") {
+            nr == "35" || nr == "230"
+        } else {
+            read("wchan").contains("nanosleep")
+        }
+    })
 }
 
 /// The pid of the process whose command line contains `needle`.

@@ -36,8 +36,7 @@ fn nft_in(ns: &str, script: &str) {
 #[tokio::test]
 async fn nft_drop_and_reject_found_in_namespace() {
     if unsafe { libc::geteuid() } != 0 || !tool("ip") || !tool("nft") {
-        eprintln!("skipped: needs root and nft");
-        return;
+        return common::skip("needs root and nft");
     }
     let name = format!(
         "t502-{}-{}",

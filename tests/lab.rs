@@ -5,6 +5,8 @@
 //! Every lab lives in its own temp folder with its own ports; a [`Lab`] guard runs `lab down`
 //! on drop, also when a test fails.
 
+mod common;
+
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -384,8 +386,7 @@ fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
 #[test]
 fn lab_firewall_drop_and_reject() {
     if !triage502::util::is_root() {
-        println!("skipped: needs root");
-        return;
+        return common::skip("needs root");
     }
     if std::process::Command::new("nft")
         .arg("--version")
@@ -393,8 +394,7 @@ fn lab_firewall_drop_and_reject() {
         .map(|o| !o.status.success())
         .unwrap_or(true)
     {
-        println!("skipped: needs nft");
-        return;
+        return common::skip("needs nft");
     }
     let http = Http::new();
     let lab = Lab::up();

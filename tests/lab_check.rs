@@ -158,15 +158,14 @@ fn every_fault_gives_its_exit_code_failing_hop_and_top_finding() {
             "firewall_reject",
         );
     } else {
-        eprintln!("skipped: firewall-drop and firewall-reject need root (nftables)");
+        common::skip("firewall-drop and firewall-reject need root (nftables)");
     }
 }
 
 #[test]
 fn black_holed_hop_does_not_sum_timeouts() {
     if !is_root() {
-        eprintln!("skipped: needs root (nftables DROP rule)");
-        return;
+        return common::skip("needs root (nftables DROP rule)");
     }
     let Some(lab) = Lab::up("t502chk") else {
         return;

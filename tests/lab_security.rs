@@ -208,8 +208,7 @@ fn assert_all_refused(dir: &Path, outs: &[Output], why: &str) {
 #[test]
 fn a_folder_of_another_user_is_refused_by_every_subcommand() {
     if !is_root() {
-        println!("skipped: needs root (plays the user nobody)");
-        return;
+        return common::skip("needs root (plays the user nobody)");
     }
     let t = tmp("t502atk");
     let root = t.path();
@@ -512,8 +511,7 @@ fn flock(file: &std::fs::File) {
 #[test]
 fn the_ports_lock_is_private_and_waited_for_a_bounded_time() {
     if !is_root() {
-        println!("skipped: needs root (the lock folder is /run/triage502)");
-        return;
+        return common::skip("needs root (the lock folder is /run/triage502)");
     }
     // The old path, in a TMPDIR of this test only (other labs on the box are not blocked).
     let tmpdir = tmp("t502tmpd");
@@ -533,8 +531,7 @@ fn the_ports_lock_is_private_and_waited_for_a_bounded_time() {
     );
     let _ = lab_cmd(labdir.path(), &["down"]);
     if String::from_utf8_lossy(&o.stderr).contains("apt-get install") {
-        println!("skipped: {}", text(&o));
-        return;
+        return common::skip(&text(&o));
     }
     assert!(o.status.success(), "{}", text(&o));
     drop(holder);

@@ -3,6 +3,8 @@
 //! come out exactly once. Also a flood through a tiny channel (backpressure, nothing lost),
 //! and the ndjson rendering used by `logs follow --format ndjson`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -306,7 +308,7 @@ async fn missing_file_appears_later_and_ndjson_rendering() {
 async fn permission_denied_is_reported_and_retried() {
     // root reads everything: nothing to test there
     if unsafe { libc::geteuid() } == 0 {
-        return;
+        return common::skip(common::NON_ROOT);
     }
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("tempdir");

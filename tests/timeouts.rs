@@ -72,16 +72,13 @@ fn mkfifo(p: &Path) {
 #[test]
 fn check_ends_in_time_with_a_silent_resolver_and_a_fifo_log() {
     if !is_root() {
-        eprintln!("skipped: needs root (a network namespace and nftables rules of its own)");
-        return;
+        return common::skip("needs root (a network namespace and nftables rules of its own)");
     }
     if !tool("ip") || !tool("nft") {
-        eprintln!("skipped: ip / nft not installed (scripts/test-all.sh installs them)");
-        return;
+        return common::skip("ip / nft not installed (scripts/test-all.sh installs them)");
     }
     let Some(ns) = BlackholeDns::new() else {
-        eprintln!("skipped: cannot create a network namespace here");
-        return;
+        return common::skip("cannot create a network namespace here");
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let fifo = dir.path().join("error.log");

@@ -18,7 +18,9 @@ fn root_or_skip(what: &str) -> bool {
     if common::is_root() {
         return true;
     }
-    eprintln!("skipped: {what} needs root (to make files belong to nobody)");
+    common::skip(&format!(
+        "{what} needs root (to make files belong to nobody)"
+    ));
     false
 }
 
@@ -216,8 +218,7 @@ async fn occ_runs_as_the_owner_of_config_php_never_as_root() {
         return;
     }
     if !Path::new("/usr/sbin/runuser").exists() && !common::tool("runuser") {
-        eprintln!("skipped: runuser not installed");
-        return;
+        return common::skip("runuser not installed");
     }
     let d = open_tempdir();
     let out = d.path().join("out");

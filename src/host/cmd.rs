@@ -503,14 +503,20 @@ mod tests {
             .trim()
             .parse()
             .expect("test setup");
-        std::thread::sleep(Duration::from_millis(100));
-        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let gone = state.is_empty()
-            || state
-                .rsplit_once(')')
-                .map(|(_, r)| r.trim_start().starts_with('Z'))
-                .unwrap_or(true);
-        assert!(gone, "grandchild sleep {pid} still alive: {state}");
+        // Killed with its group, the grandchild goes (or is a zombie) within moments.
+        let state = || std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let gone = |s: &str| {
+            s.is_empty()
+                || s.rsplit_once(')')
+                    .map(|(_, r)| r.trim_start().starts_with('Z'))
+                    .unwrap_or(true)
+        };
+        let end = std::time::Instant::now() + Duration::from_secs(5);
+        while !gone(&state()) && std::time::Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let s = state();
+        assert!(gone(&s), "grandchild sleep {pid} still alive: {s}");
     }
 
     #[test]

@@ -658,9 +658,35 @@ mod tests {
             .expect("test setup");
         let (busy_pid, stopped_pid) = (busy.id(), stopped.id());
         let _kids = Kids(vec![busy, stopped]);
+        // Wait for a state, not a time: both children have exec'd (a child sampled before
+        // its exec shows its parent's command line), then the stopped one is seen stopped.
+        let wait = |pid: u32, what: &str, ok: &dyn Fn(&str, &str) -> bool| {
+            let read = |f: &str| std::fs::read_to_string(format!("/proc/{pid}/{f}"));
+            let end = std::time::Instant::now() + Duration::from_secs(5);
+            loop {
+                let (cmd, stat) = (read("cmdline"), read("stat"));
+                if let (Ok(c), Ok(s)) = (cmd, stat)
+                    && ok(
+                        &c.replace('\0', " "),
+                        s.rsplit_once(") ").map_or("", |(_, r)| r),
+                    )
+                {
+                    return;
+                }
+                assert!(std::time::Instant::now() < end, "{pid}: {what}");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        };
+        // exec'd and some CPU time used: sysinfo reports 0 % after a sample that saw none
+        wait(busy_pid, "no exec", &|c, s| {
+            let f: Vec<&str> = s.split_whitespace().collect();
+            let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            c.contains("while :") && ticks(11) + ticks(12) > 0
+        });
+        wait(stopped_pid, "no exec", &|c, _| c.starts_with("sleep 30"));
         // SAFETY: SIGSTOP to our own child.
         unsafe { libc::kill(stopped_pid as i32, libc::SIGSTOP) };
-        std::thread::sleep(Duration::from_millis(100));
+        wait(stopped_pid, "not stopped", &|_, s| s.starts_with('T'));
         let pats = ["while :; do :; done".to_string(), "sleep 30".to_string()];
         let p = sampler.sample(&pats).expect("test setup");
         let b = p
@@ -668,8 +694,9 @@ mod tests {
             .iter()
             .find(|x| x.pid == busy_pid)
             .expect("busy child found by pattern");
+        // Busy all along, it gets what share of a core the box leaves it: more than nothing.
         assert!(
-            b.cpu_percent > 20.0,
+            b.cpu_percent > 1.0,
             "cpu measured on the first sample: {b:?}"
         );
         assert!(b.rss_bytes > 0);
@@ -689,14 +716,35 @@ mod tests {
             .iter()
             .find(|x| x.pid == busy_pid)
             .expect("still there");
-        assert!(b2.cpu_percent > 20.0, "{b2:?}");
+        assert!(b2.cpu_percent > 1.0, "{b2:?}");
     }
 
     #[tokio::test]
     async fn oom_source_answers_or_explains() {
-        match oom_kills("-24h", Duration::from_secs(3)).await {
-            Ok(r) => assert!(!r.source.is_empty()),
-            Err(u) => assert!(u.reason.contains("kernel log"), "{u:?}"),
+        // /dev/kmsg, the last source tried, decides: readable here, the report must come
+        // from one of the three sources; not readable, an explanation naming every source
+        // tried is as good as an answer, and a permission refusal carries the root hint.
+        let kmsg = std::fs::File::open("/dev/kmsg");
+        match (oom_kills("-24h", Duration::from_secs(3)).await, kmsg) {
+            (Ok(r), _) => {
+                let windows = [
+                    ("journalctl -k", "since -24h"),
+                    ("dmesg", "since boot (kernel ring buffer)"),
+                    ("/dev/kmsg", "since boot (kernel ring buffer)"),
+                ];
+                assert!(
+                    windows.contains(&(r.source.as_str(), r.window.as_str())),
+                    "{r:?}"
+                );
+            }
+            (Err(u), Ok(_)) => panic!("/dev/kmsg is readable, yet no OOM report: {u:?}"),
+            (Err(u), Err(e)) => {
+                assert!(u.reason.starts_with("kernel log not readable"), "{u:?}");
+                assert!(u.reason.contains("/dev/kmsg"), "{u:?}");
+                if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    assert_eq!(u.hint.as_deref(), Some("needs root: run with sudo"));
+                }
+            }
         }
     }
 }

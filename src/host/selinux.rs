@@ -107,9 +107,33 @@ mod tests {
 
     #[test]
     fn this_box_answers() {
+        // What this box's files say, read here independently; the collector must agree.
         let s = collect();
-        if !Path::new("/sys/fs/selinux/enforce").exists() {
-            assert!(matches!(s.mode, Mode::Absent | Mode::Disabled));
+        let fs = Path::new("/sys/fs/selinux");
+        match std::fs::read_to_string(fs.join("enforce")) {
+            Ok(e) => {
+                let want = if e.trim() == "1" {
+                    Mode::Enforcing
+                } else {
+                    Mode::Permissive
+                };
+                assert_eq!(s.mode, want, "{s:?}");
+                let b = std::fs::read_to_string(fs.join("booleans/httpd_can_network_connect"))
+                    .ok()
+                    .and_then(|b| b.split_whitespace().next().map(|v| v == "1"));
+                assert_eq!(s.httpd_can_network_connect, b, "{s:?}");
+                assert_eq!(s.detail, "read from /sys/fs/selinux");
+            }
+            Err(_) => {
+                assert_eq!(s.httpd_can_network_connect, None, "{s:?}");
+                if Path::new("/etc/selinux/config").exists() {
+                    assert_eq!(s.mode, Mode::Disabled, "{s:?}");
+                    assert!(s.detail.contains("selinuxfs not mounted"), "{s:?}");
+                } else {
+                    assert_eq!(s.mode, Mode::Absent, "{s:?}");
+                    assert_eq!(s.detail, "not present");
+                }
+            }
         }
     }
 }

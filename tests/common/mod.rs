@@ -21,6 +21,62 @@ pub fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
+/// The reason of a test that means something only without root. scripts/test-all.sh, run as
+/// root, runs the tests skipped for this reason again as `nobody`.
+pub const NON_ROOT: &str = "needs a non-root user (scripts/test-all.sh runs it as nobody)";
+
+/// Records that the running test is skipped, and why: prints `skipped: REASON` (seen with
+/// `--nocapture`) and, when `TRIAGE502_SKIP_LOG` names a file (scripts/test-all.sh sets it),
+/// appends `BINARY::TEST: REASON` to it, so the suite's summary counts and names the skips
+/// instead of showing them as passed. Call it as `return skip("needs root");`.
+pub fn skip(reason: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unnamed test")
+        .to_string();
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .map(|s| match s.rsplit_once('-') {
+            Some((name, hash)) if hash.chars().all(|c| c.is_ascii_hexdigit()) => name.to_string(),
+            _ => s,
+        })
+        .unwrap_or_default();
+    let line = format!("{binary}::{test}: {reason}");
+    eprintln!("skipped: {line}");
+    if let Some(log) = std::env::var_os("TRIAGE502_SKIP_LOG") {
+        use std::io::Write;
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log);
+        match f {
+            Ok(mut f) => {
+                let _ = writeln!(f, "{line}");
+            }
+            Err(e) => panic!(
+                "cannot record the skip in {}: {e}",
+                Path::new(&log).display()
+            ),
+        }
+    }
+}
+
+/// Waits until `cond` holds, polling every 10 ms, for at most `within`; returns whether it
+/// held. For a state the test asserts next (a process gone, a file written): no fixed sleep.
+pub fn wait_until(within: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + within;
+    loop {
+        if cond() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Whether tmux is installed.
 pub fn have_tmux() -> bool {
     Command::new("tmux")
@@ -61,7 +117,7 @@ impl Lab {
         if !o.status.success() {
             let t = String::from_utf8_lossy(&o.stderr).to_string();
             if t.contains("apt-get install") {
-                eprintln!("skipped: {t}");
+                skip(t.trim());
                 return None;
             }
             panic!("lab up failed: {t}{}", String::from_utf8_lossy(&o.stdout));
@@ -146,26 +202,20 @@ impl Tmux {
     /// Start a clean shell (`env -i`, `NO_COLOR`, bash without rc files), `w`×`h`; `tools`,
     /// when given, comes first in its PATH (stand-ins for tools that hang).
     pub fn start_shell(&self, w: u16, h: u16, tools: Option<&Path>) {
+        self.start_shell_env(w, h, tools, &["NO_COLOR=1"]);
+    }
+
+    /// [`Tmux::start_shell`] with `env` (`NAME=value`) instead of `NO_COLOR=1`.
+    pub fn start_shell_env(&self, w: u16, h: u16, tools: Option<&Path>, env: &[&str]) {
         let mut path = String::from("PATH=");
         if let Some(t) = tools {
             path.push_str(&format!("{}:", t.display()));
         }
         path.push_str("/usr/bin:/bin:/usr/sbin:/sbin");
-        self.start(
-            w,
-            h,
-            &[
-                "env",
-                "-i",
-                &path,
-                "TERM=xterm-256color",
-                "HOME=/tmp",
-                "NO_COLOR=1",
-                "bash",
-                "--norc",
-                "--noprofile",
-            ],
-        );
+        let mut argv = vec!["env", "-i", &path, "TERM=xterm-256color", "HOME=/tmp"];
+        argv.extend_from_slice(env);
+        argv.extend_from_slice(&["bash", "--norc", "--noprofile"]);
+        self.start(w, h, &argv);
     }
 
     /// Types `cmdline` into the shell with `; echo EXITED $?` after it, so that
@@ -195,6 +245,16 @@ impl Tmux {
     pub fn screen(&self) -> String {
         String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", self.session]).stdout)
             .to_string()
+    }
+
+    /// The visible screen with its colours and attributes (SGR escape sequences).
+    pub fn screen_escapes(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .cmd(&["capture-pane", "-p", "-e", "-t", self.session])
+                .stdout,
+        )
+        .to_string()
     }
 
     /// Whether the alternate screen is on (a full-screen program owns the terminal).
@@ -248,11 +308,23 @@ pub fn exit_code(screen: &str) -> Option<i32> {
 /// A TLS server with a fresh self-signed certificate for `localhost`; it reads the request and
 /// closes.
 pub fn tls_server() -> SocketAddr {
+    tls_server_for(&["localhost"], false)
+}
+
+/// A TLS server like [`tls_server`] with a self-signed certificate for `names`, valid now, or
+/// (`expired`) only during 2020.
+pub fn tls_server_for(names: &[&str], expired: bool) -> SocketAddr {
     triage502::probe::init_crypto();
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("cert");
-    let der = cert.cert.der().clone();
-    let key =
-        rustls::pki_types::PrivateKeyDer::try_from(cert.signing_key.serialize_der()).expect("key");
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let signing_key = rcgen::KeyPair::generate().expect("key pair");
+    let mut params = rcgen::CertificateParams::new(names).expect("params");
+    if expired {
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2020, 12, 31);
+    }
+    let cert = params.self_signed(&signing_key).expect("cert");
+    let der = cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(signing_key.serialize_der()).expect("key");
     let cfg = rustls::ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(vec![der], key)
@@ -324,11 +396,7 @@ pub fn alive(pid: i32) -> bool {
 
 /// Waits up to `within` for `pid` to go (after asking it to), then kills it.
 pub fn reap_or_kill(pid: i32, within: Duration) {
-    let deadline = Instant::now() + within;
-    while alive(pid) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    if alive(pid) {
+    if !wait_until(within, || !alive(pid)) {
         // SAFETY: kill(2) on a pid the test started (or its daemon wrote).
         unsafe { libc::kill(pid, libc::SIGKILL) };
     }
