@@ -9,6 +9,8 @@ use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::Receiver;
 use triage502::logs::Record;
@@ -50,6 +52,19 @@ async fn collect(
     want: usize,
     deadline: Duration,
 ) {
+    collect_seen(rx, got, notices, want, deadline, None).await;
+}
+
+/// [`collect`], recording the highest entry number seen in `seen` (a writer that rotates
+/// waits on it, as logrotate never rotates twice before the follower's next look).
+async fn collect_seen(
+    rx: &mut Receiver<LogEvent>,
+    got: &mut Vec<u64>,
+    notices: &mut Vec<NoticeKind>,
+    want: usize,
+    deadline: Duration,
+    seen: Option<&AtomicU64>,
+) {
     let end = Instant::now() + deadline;
     let mut distinct: BTreeSet<u64> = got.iter().copied().collect();
     while distinct.len() < want {
@@ -60,6 +75,9 @@ async fn collect(
                 ..
             })) => {
                 let n = e.cid.expect("numbered lines carry a connection number");
+                if let Some(s) = seen {
+                    s.fetch_max(n, Ordering::SeqCst);
+                }
                 got.push(n);
                 distinct.insert(n);
             }
@@ -98,9 +116,28 @@ async fn all_exactly_once(
     handle: FollowHandle,
     n: u64,
 ) -> Vec<NoticeKind> {
+    all_exactly_once_seen(rx, writer, handle, n, None).await
+}
+
+/// [`all_exactly_once`], recording progress in `seen` (see [`collect_seen`]).
+async fn all_exactly_once_seen(
+    rx: &mut Receiver<LogEvent>,
+    writer: std::thread::JoinHandle<()>,
+    handle: FollowHandle,
+    n: u64,
+    seen: Option<&AtomicU64>,
+) -> Vec<NoticeKind> {
     let (mut got, mut notices) = (Vec::new(), Vec::new());
     let want = usize::try_from(n).expect("small n");
-    collect(rx, &mut got, &mut notices, want, Duration::from_secs(30)).await;
+    collect_seen(
+        rx,
+        &mut got,
+        &mut notices,
+        want,
+        Duration::from_secs(30),
+        seen,
+    )
+    .await;
     writer.join().expect("writer");
     collect(
         rx,
@@ -122,6 +159,8 @@ async fn rename_create_rotation_during_writes() {
     File::create(&p).expect("create");
     let (handle, mut rx) = spawn_follower(cfg(&p)).expect("spawn");
     let p2 = p.clone();
+    let seen = Arc::new(AtomicU64::new(0));
+    let seen_w = seen.clone();
     let writer = std::thread::spawn(move || {
         let mut f = append_handle(&p2);
         for i in 1..=3000u64 {
@@ -130,6 +169,14 @@ async fn rename_create_rotation_during_writes() {
                 f.write_all(noise(i).as_bytes()).expect("write");
             }
             if i % 1000 == 0 && i < 3000 {
+                // logrotate rotates a file once a day, not twice within one look of the
+                // follower: before renaming the file created at the last rotation, wait
+                // (bounded) until its first entry came through.
+                if i > 1000 {
+                    common::wait_until(Duration::from_secs(20), || {
+                        seen_w.load(Ordering::SeqCst) > i - 1000 + 10
+                    });
+                }
                 // logrotate renames; nginx keeps writing to the old file until USR1
                 std::fs::rename(&p2, p2.with_extension(format!("log.{}", i / 1000)))
                     .expect("rename");
@@ -142,7 +189,7 @@ async fn rename_create_rotation_during_writes() {
             }
         }
     });
-    let notices = all_exactly_once(&mut rx, writer, handle, 3000).await;
+    let notices = all_exactly_once_seen(&mut rx, writer, handle, 3000, Some(&seen)).await;
     assert!(notices.contains(&NoticeKind::Rotated), "{notices:?}");
 }
 
