@@ -82,7 +82,7 @@ async fn custom_argv_is_never_a_shell() {
     assert!(!file.exists(), "the ; was interpreted by a shell");
     assert!(matches!(events.last(), Some(ActionEvent::Finished(_))));
     // The outcome turns into a timeline note for the engine.
-    match out.timeline_note() {
+    match triage502::engine::Update::from(&out) {
         triage502::engine::Update::Note { text, .. } => {
             assert!(text.starts_with("action custom:echo: succeeded"), "{text}")
         }

@@ -161,6 +161,17 @@ impl Action {
     }
 }
 
+/// How an outcome reads: as information, a warning or an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// It went as asked.
+    Info,
+    /// Refused, or succeeded without fixing.
+    Warn,
+    /// It failed.
+    Error,
+}
+
 /// Which output stream a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -329,31 +340,31 @@ impl ActionOutcome {
 }
 
 impl ActionOutcome {
-    /// The outcome as an engine timeline note (`state.apply(outcome.timeline_note())`).
-    pub fn timeline_note(&self) -> crate::engine::Update {
-        use crate::engine::NoteLevel;
+    /// How the outcome reads in a timeline: whether it went wrong (refused, failed, or
+    /// succeeded without fixing), and one line (a refusal's first line only: `nginx -t`
+    /// output can be long).
+    pub fn summary(&self) -> (Severity, String) {
         let level = match (&self.status, &self.verification) {
-            (RunStatus::Succeeded, Verification::StillFailing { .. }) => NoteLevel::Warn,
-            (RunStatus::Succeeded, _) | (RunStatus::Cancelled, _) => NoteLevel::Info,
-            (RunStatus::Refused { .. }, _) => NoteLevel::Warn,
-            _ => NoteLevel::Error,
+            (RunStatus::Succeeded, Verification::StillFailing { .. }) => Severity::Warn,
+            (RunStatus::Succeeded, _) | (RunStatus::Cancelled, _) => Severity::Info,
+            (RunStatus::Refused { .. }, _) => Severity::Warn,
+            _ => Severity::Error,
         };
         let status = match &self.status {
-            // The refusal text can be long (nginx -t output): its first line is enough here.
             RunStatus::Refused { why } => {
                 format!("refused: {}", why.lines().next().unwrap_or_default())
             }
             s => s.describe(),
         };
-        crate::engine::Update::Note {
+        (
             level,
-            text: format!(
+            format!(
                 "action {}: {}; {}",
                 self.id,
                 status,
                 self.verification.describe()
             ),
-        }
+        )
     }
 }
 

@@ -49,6 +49,22 @@ pub enum Update {
     },
 }
 
+impl From<&crate::actions::ActionOutcome> for Update {
+    /// An action's outcome as a timeline note (`state.apply((&outcome).into())`).
+    fn from(o: &crate::actions::ActionOutcome) -> Self {
+        use crate::actions::Severity;
+        let (sev, text) = o.summary();
+        Update::Note {
+            level: match sev {
+                Severity::Info => NoteLevel::Info,
+                Severity::Warn => NoteLevel::Warn,
+                Severity::Error => NoteLevel::Error,
+            },
+            text,
+        }
+    }
+}
+
 impl From<ProbeEvent> for Update {
     fn from(e: ProbeEvent) -> Self {
         Update::Probe(e)

@@ -318,7 +318,7 @@ impl App {
                         v => format!("; {}", v.describe()),
                     }
                 );
-                self.state.apply(outcome.timeline_note());
+                self.state.apply(crate::engine::Update::from(&*outcome));
                 self.dialog = Some(Dialog::Message {
                     title: format!(" {} — {} ", outcome.id, outcome.status.word()),
                     text,
