@@ -387,6 +387,24 @@ pub(crate) fn probe_evidence(h: &HopResult) -> Evidence {
     }
 }
 
+/// The verdict on the host's memory (what `memory_pressure` and the console's ports pane
+/// show): FAIL under 5 % available, WARN under 15 % or when tasks stalled on memory more than
+/// 40 % of the last 10 s (PSI some avg10), else OK.
+pub fn memory_verdict(m: &host::process::Memory) -> State {
+    if m.total_bytes == 0 {
+        return State::Unknown;
+    }
+    let pct = m.available_bytes as f64 * 100.0 / m.total_bytes as f64;
+    let psi = m.psi_some.as_ref().map(|p| p.avg10).unwrap_or(0.0);
+    if pct < 5.0 {
+        State::Fail
+    } else if pct < 15.0 || psi > 40.0 {
+        State::Warn
+    } else {
+        State::Ok
+    }
+}
+
 /// Run every rule and rank the findings.
 pub fn diagnose(input: &Input<'_>) -> Diagnosis {
     let ctx = Ctx { input };

@@ -836,3 +836,26 @@ fn a_log_class_superseded_by_another_failure_is_history() {
     let d = run(&c, &h, &going_on, HostView::default());
     assert!(d.ids().contains(&"selinux_denies"), "{:?}", d.ids());
 }
+
+/// The ports pane and `memory_pressure` share one verdict: memory stalls (PSI) warn even with
+/// memory available (the pane used to say OK there).
+#[test]
+fn memory_verdict_counts_psi() {
+    use crate::host::process::{Memory, Psi};
+    let m = |avail: u64, psi: Option<f64>| Memory {
+        total_bytes: 1000,
+        available_bytes: avail,
+        swap_total_bytes: 0,
+        swap_free_bytes: 0,
+        psi_some: psi.map(|p| Psi {
+            avg10: p,
+            avg60: p,
+            avg300: p,
+        }),
+        psi_full: None,
+    };
+    assert_eq!(super::memory_verdict(&m(500, None)), State::Ok);
+    assert_eq!(super::memory_verdict(&m(500, Some(55.0))), State::Warn);
+    assert_eq!(super::memory_verdict(&m(100, None)), State::Warn);
+    assert_eq!(super::memory_verdict(&m(40, None)), State::Fail);
+}

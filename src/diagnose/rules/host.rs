@@ -95,13 +95,10 @@ pub(super) fn memory_pressure(c: &Ctx<'_>) -> Option<Finding> {
     let pct = m.available_bytes as f64 * 100.0 / m.total_bytes as f64;
     let psi = m.psi_some.as_ref().map(|p| p.avg10).unwrap_or(0.0);
     let swap_used = m.swap_total_bytes.saturating_sub(m.swap_free_bytes);
-    let severity = if pct < 5.0 {
-        State::Fail
-    } else if pct < 15.0 || psi > 40.0 {
-        State::Warn
-    } else {
+    let severity = crate::diagnose::memory_verdict(m);
+    if severity == State::Ok {
         return None;
-    };
+    }
     let mut ev = vec![Evidence {
         source: "host:memory".into(),
         fact: format!(

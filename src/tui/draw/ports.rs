@@ -28,13 +28,8 @@ pub(super) fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         } else {
             100.0
         };
-        let st = if pct < 5.0 {
-            HopState::Fail
-        } else if pct < 15.0 {
-            HopState::Warn
-        } else {
-            HopState::Ok
-        };
+        // The engine's verdict (PSI included), not a copy of its thresholds.
+        let st = crate::diagnose::memory_verdict(m);
         let psi = m
             .psi_some
             .as_ref()
