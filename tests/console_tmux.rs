@@ -128,7 +128,7 @@ fn console_in_tmux_against_the_lab() {
     });
     assert!(!s.contains(&secret), "the console shows the secret");
     t.keys(&["Enter"]);
-    let s = t.wait("the finding's details", 5, |s| s.contains("Evidence:"));
+    let s = t.wait("the finding's details", 5, |s| s.contains("why: "));
     assert!(!s.contains(&secret), "the details show the secret");
     t.keys(&["Escape"]);
     assert!(lab.lab(&["fix"]).status.success());

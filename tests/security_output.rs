@@ -657,7 +657,7 @@ fn no_secret_reaches_the_console() {
     let mut details = String::new();
     for _ in 0..6 {
         t.keys(&["Enter"]);
-        details = t.wait("a finding's details", 10, |x| x.contains("Evidence:"));
+        details = t.wait("a finding's details", 10, |x| x.contains("why: "));
         if details.contains("fingerprint hmac:") {
             break;
         }

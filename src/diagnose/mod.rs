@@ -86,6 +86,31 @@ pub struct Finding {
     pub explains: Vec<String>,
 }
 
+impl Finding {
+    /// The finding's body as plain text, one line per element: each piece of evidence with
+    /// its source, why, each next step, the recovery action. `clean` is applied to every
+    /// element (the report's one-line sanitiser, or none), so no element can add a line.
+    /// The check text and the console's details both use it (as `Step::to_text`).
+    pub fn to_text(&self, indent: &str, clean: impl Fn(&str) -> String) -> String {
+        let mut t = String::new();
+        for e in &self.evidence {
+            t.push_str(&format!(
+                "{indent}· [{}] {}\n",
+                clean(&e.source),
+                clean(&e.fact)
+            ));
+        }
+        t.push_str(&format!("{indent}why: {}\n", clean(&self.explanation)));
+        for n in &self.next_steps {
+            t.push_str(&format!("{indent}next: {}\n", clean(n)));
+        }
+        if let Some(a) = &self.action {
+            t.push_str(&format!("{indent}action: {}\n", clean(a)));
+        }
+        t
+    }
+}
+
 /// The result of a diagnosis.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Diagnosis {

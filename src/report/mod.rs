@@ -206,20 +206,7 @@ pub fn findings_text(state: &State) -> String {
             f.confidence,
             field(&f.title)
         ));
-        for e in &f.evidence {
-            out.push_str(&format!(
-                "     · [{}] {}\n",
-                field(&e.source),
-                field(&e.fact)
-            ));
-        }
-        out.push_str(&format!("     why: {}\n", field(&f.explanation)));
-        for n in &f.next_steps {
-            out.push_str(&format!("     next: {}\n", field(n)));
-        }
-        if let Some(a) = &f.action {
-            out.push_str(&format!("     action: {}\n", field(a)));
-        }
+        out.push_str(&f.to_text("     ", field));
     }
     for u in &d.unchecked {
         out.push_str(&format!(

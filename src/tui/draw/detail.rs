@@ -49,24 +49,15 @@ pub fn detail_text(app: &App) -> (String, String) {
         {
             Some(fnd) => {
                 let mut t = format!(
-                    "{} {} — {} confidence\n{}\n\nWhy: {}\n\nEvidence:\n",
+                    "{} {} — {} confidence\n{}\n\n",
                     fnd.severity.symbol(),
                     fnd.severity.word(),
                     fnd.confidence,
                     fnd.title,
-                    fnd.explanation
                 );
-                for e in &fnd.evidence {
-                    t.push_str(&format!("  · [{}] {}\n", e.source, e.fact));
-                }
-                t.push_str("\nNext steps:\n");
-                for n in &fnd.next_steps {
-                    t.push_str(&format!("  - {n}\n"));
-                }
-                if let Some(a) = &fnd.action {
-                    t.push_str(&format!(
-                        "\nRecovery action: {a} (press x in the Findings pane)\n"
-                    ));
+                t.push_str(&fnd.to_text("", |s| s.to_string()));
+                if fnd.action.is_some() {
+                    t.push_str("\n(press x in the Findings pane to run the action)\n");
                 }
                 (format!(" finding {} ", fnd.id), t)
             }
