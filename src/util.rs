@@ -246,6 +246,17 @@ macro_rules! say_err {
     }};
 }
 
+/// Suggest the closest of `expected` to `got`, if any is close (config keys, key-binding
+/// command names, themes, log classes).
+pub fn did_you_mean<'a>(got: &str, expected: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    expected
+        .into_iter()
+        .map(|e| (strsim::damerau_levenshtein(got, e), e))
+        .filter(|(d, e)| *d <= 2.max(e.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, e)| e)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

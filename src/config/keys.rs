@@ -253,7 +253,7 @@ pub fn bindings(overrides: &BTreeMap<String, String>) -> Result<Bindings, Vec<St
     for (name, key) in overrides {
         let Some(slot) = per_cmd.iter_mut().find(|(c, _)| c.name() == name) else {
             let names = Command::ALL.iter().map(|c| c.name());
-            let hint = match super::validate::did_you_mean(name, names) {
+            let hint = match crate::util::did_you_mean(name, names) {
                 Some(m) => format!(" (did you mean `{m}`?)"),
                 None => String::new(),
             };

@@ -46,15 +46,7 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Suggest the closest of `expected` to `got`, if any is close.
-pub fn did_you_mean<'a>(got: &str, expected: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    expected
-        .into_iter()
-        .map(|e| (strsim::damerau_levenshtein(got, e), e))
-        .filter(|(d, e)| *d <= 2.max(e.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, e)| e)
-}
+pub use crate::util::did_you_mean;
 
 /// Pull the backquoted words out of a serde message such as
 /// "unknown field `intervl`, expected one of `interval_ms`, `timeout_ms`".
