@@ -1,11 +1,16 @@
 //! Diagnosis: one evidence snapshot (probe results, classified log entries of the last minutes,
-//! host facts) → ranked findings, each with its evidence, an explanation, next steps and the
-//! recovery action that would fix it.
+//! host facts, the ONLYOFFICE integration report) → ranked findings, each with its evidence,
+//! an explanation, next steps and the recovery action that would fix it. This module is the
+//! only author of findings: the fact rooms (`probe/`, `host/`, `logs/`, `onlyoffice/`) gather,
+//! the rules judge.
 //!
-//! Rules live in `rules.rs`, one function per finding id. They never fire without evidence;
-//! what could not be checked is listed in [`Diagnosis::unchecked`], never taken as healthy.
-//! The ranking puts first the finding that explains the most red hops, then severity, then
-//! confidence. [`walkthrough`] turns the same snapshot into the runbook's steps.
+//! Rules live in `rules/`, by layer, one function per finding id. They never fire without
+//! evidence; what could not be checked is listed in [`Diagnosis::unchecked`], never taken as
+//! healthy. [`settle`] then puts causes above their consequences (`CONSEQUENCES`), lets a
+//! premise (`PREMISES`: no Document Server here) drop what it makes moot, and ranks: the
+//! finding that explains the most red hops first, then severity, then confidence. An action is
+//! kept only where it can work (a service some manager knows). [`walkthrough`] turns the same
+//! snapshot into the runbook's steps.
 
 mod rules;
 mod walk;
