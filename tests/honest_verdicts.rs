@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Lab, bin, is_root, tool};
+use common::{Lab, bin, is_root, skip, tool};
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -52,6 +52,40 @@ fn no_finding_from_permission(v: &Value) {
     }
 }
 
+/// A network namespace of the test's own, loopback up; deleted on drop.
+struct Netns(String);
+
+impl Netns {
+    fn new(prefix: &str) -> Netns {
+        let ns = format!("{prefix}{}", std::process::id());
+        assert!(ok(&["ip", "netns", "add", &ns]), "ip netns add {ns}");
+        let me = Netns(ns);
+        assert!(me.run(&["ip", "link", "set", "lo", "up"]));
+        me
+    }
+
+    /// Run a command inside the namespace; whether it succeeded.
+    fn run(&self, args: &[&str]) -> bool {
+        let mut all = vec!["ip", "netns", "exec", self.0.as_str()];
+        all.extend_from_slice(args);
+        ok(&all)
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+/// Run a command; whether it succeeded.
+fn ok(args: &[&str]) -> bool {
+    Command::new(args[0])
+        .args(&args[1..])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 fn check_json(config: &Path) -> Output {
     Command::new(bin())
         .arg("--config")
@@ -67,8 +101,7 @@ fn check_json(config: &Path) -> Output {
 #[test]
 fn non_root_check_on_the_lab_raises_nothing_from_permission_errors() {
     if !is_root() {
-        eprintln!("skipped: needs root (to run the check as nobody)");
-        return;
+        return skip("needs root (to run the check as nobody)");
     }
     let Some(lab) = Lab::up("t502hv-nr") else {
         return;
@@ -166,8 +199,7 @@ fn a_refused_tls_port_is_no_tls_problem() {
 #[test]
 fn nginx_down_with_a_broken_config_blames_the_config() {
     if !is_root() {
-        eprintln!("skipped: needs root (the lab's nginx)");
-        return;
+        return skip("needs root (the lab's nginx)");
     }
     let Some(lab) = Lab::up("t502hv-cfg") else {
         return;
@@ -214,31 +246,13 @@ fn nginx_down_with_a_broken_config_blames_the_config() {
 #[test]
 fn an_empty_box_says_no_document_server_here() {
     if !is_root() || !tool("ip") || !tool("unshare") {
-        eprintln!("skipped: needs root, ip and unshare (namespaces of the test's own)");
-        return;
+        return skip("needs root, ip and unshare (namespaces of the test's own)");
     }
     if Path::new("/etc/onlyoffice/documentserver/local.json").exists() {
-        eprintln!("skipped: this box has a Document Server's local.json");
-        return;
+        return skip("this box has a Document Server's local.json");
     }
-    let ns = format!("t502hv{}", std::process::id());
-    let ok = |args: &[&str]| {
-        Command::new(args[0])
-            .args(&args[1..])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    assert!(ok(&["ip", "netns", "add", &ns]));
-    struct Del(String);
-    impl Drop for Del {
-        fn drop(&mut self) {
-            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-        }
-    }
-    let _del = Del(ns.clone());
-    assert!(ok(&[
-        "ip", "netns", "exec", &ns, "ip", "link", "set", "lo", "up"
-    ]));
+    let netns = Netns::new("t502hv");
+    let ns = netns.0.clone();
     let o = Command::new("ip")
         .args([
             "netns",
@@ -319,38 +333,12 @@ fn a_restart_without_a_service_manager_is_refused_up_front() {
 #[test]
 fn a_flushing_firewall_reload_names_what_it_would_delete() {
     if !is_root() || !tool("nft") || !tool("ip") {
-        eprintln!("skipped: needs root, nft and ip (a network namespace of the test's own)");
-        return;
+        return skip("needs root, nft and ip (a network namespace of the test's own)");
     }
-    let ns = format!("t502fw{}", std::process::id());
-    let ok = |args: &[&str]| {
-        Command::new(args[0])
-            .args(&args[1..])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    assert!(ok(&["ip", "netns", "add", &ns]));
-    struct Del(String);
-    impl Drop for Del {
-        fn drop(&mut self) {
-            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-        }
-    }
-    let _del = Del(ns.clone());
-    assert!(ok(&[
-        "ip", "netns", "exec", &ns, "nft", "add", "table", "ip", "nat"
-    ]));
-    assert!(ok(&[
-        "ip",
-        "netns",
-        "exec",
-        &ns,
-        "nft",
-        "add",
-        "table",
-        "inet",
-        "f2b-table"
-    ]));
+    let netns = Netns::new("t502fw");
+    let ns = netns.0.clone();
+    assert!(netns.run(&["nft", "add", "table", "ip", "nat"]));
+    assert!(netns.run(&["nft", "add", "table", "inet", "f2b-table"]));
     let d = tempfile::tempdir().expect("tempdir");
     let rules = d.path().join("nftables.conf");
     std::fs::write(
@@ -427,8 +415,7 @@ fn a_flushing_firewall_reload_names_what_it_would_delete() {
 #[test]
 fn the_lab_firewall_drill_reloads_only_the_lab_table() {
     if !is_root() || !tool("nft") {
-        eprintln!("skipped: needs root and nft (the lab's firewall faults)");
-        return;
+        return skip("needs root and nft (the lab's firewall faults)");
     }
     let Some(lab) = Lab::up("t502hv-fw") else {
         return;
