@@ -175,7 +175,18 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
         .collect();
     let auth_next = "Then apply the recovery (step 5).".to_string();
 
-    // 5. Recovery.
+    let rec_step = recovery(d);
+    vec![
+        step("Global view", global, global_next),
+        step("Network and ports", net, net_next),
+        step("Service state", svc, svc_next),
+        step("Integration and auth", auth, auth_next),
+        rec_step,
+    ]
+}
+
+/// Step 5, recovery: the top findings with their action or first next step.
+fn recovery(d: &Diagnosis) -> Step {
     let rec: Vec<StepCheck> = d
         .findings
         .iter()
@@ -207,7 +218,7 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
         None if d.all_clear => "All clear: nothing to recover.".into(),
         None => "No root cause found: read the error log pane and the hop details.".into(),
     };
-    let rec_step = if rec.is_empty() && d.all_clear {
+    if rec.is_empty() && d.all_clear {
         Step {
             title: "Recovery",
             verdict: State::Ok,
@@ -216,14 +227,7 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
         }
     } else {
         step("Recovery", rec, rec_next)
-    };
-    vec![
-        step("Global view", global, global_next),
-        step("Network and ports", net, net_next),
-        step("Service state", svc, svc_next),
-        step("Integration and auth", auth, auth_next),
-        rec_step,
-    ]
+    }
 }
 
 impl Step {
