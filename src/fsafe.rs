@@ -199,19 +199,7 @@ pub fn check_private_dir(dir: &Path) -> Result<(), String> {
 /// [`check_private_dir`].
 pub fn ensure_private_dir(dir: &Path) -> Result<(), String> {
     check_private_dir(dir)?;
-    if !dir.exists() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| {
-                format!(
-                    "cannot create '{}': {}",
-                    dir.display(),
-                    crate::util::io_error_text(&e)
-                )
-            })?;
-    }
+    create_missing_dirs(dir)?;
     check_private_dir(dir)
 }
 
