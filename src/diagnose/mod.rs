@@ -356,6 +356,36 @@ impl<'a> Ctx<'a> {
         others.is_some_and(|t| (t - ours).num_seconds() > SUPERSEDED_AFTER_SECS)
     }
 
+    #[allow(dead_code)] // read by the Document Server log rules (#16)
+    /// When the Document Server last started (the newest `ds_started` entry in the window):
+    /// its log lines from before are history, whatever they say.
+    pub fn ds_started_at(&self) -> Option<chrono::NaiveDateTime> {
+        self.input
+            .logs
+            .iter()
+            .filter(|r| r.class() == Class::DsStarted)
+            .filter_map(Record::time)
+            .max()
+    }
+
+    #[allow(dead_code)] // read by the Document Server log rules (#16)
+    /// The Document Server's entries of these classes logged after its last start (all of the
+    /// window when no start was logged; entries without a time count only when no start was
+    /// logged either).
+    pub fn ds_entries_since_start(&self, classes: &[Class]) -> Vec<&'a Record> {
+        let since = self.ds_started_at();
+        self.input
+            .logs
+            .iter()
+            .filter(|r| classes.contains(&r.class()))
+            .filter(|r| match (since, r.time()) {
+                (None, _) => true,
+                (Some(s), Some(t)) => t > s,
+                (Some(_), None) => false,
+            })
+            .collect()
+    }
+
     /// Evidence lines for log entries of these classes: a count and the latest example.
     pub fn log_evidence(&self, classes: &[Class]) -> Option<Evidence> {
         let hits: Vec<&Record> = self
@@ -364,6 +394,11 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|r| classes.contains(&r.class()))
             .collect();
+        Self::evidence_of(&hits)
+    }
+
+    /// Evidence for these entries: a count and the latest example, with its file and line.
+    pub fn evidence_of(hits: &[&Record]) -> Option<Evidence> {
         let last = hits.last()?;
         let (file, line) = match last {
             Record::Nginx(e) => (e.file.clone(), e.line),

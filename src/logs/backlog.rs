@@ -93,10 +93,7 @@ pub(super) fn backlog_counted(
         let mut split = LineSplitter::new();
         let mut recs: Vec<Record> = Vec::new();
         let mut seen_start = from == 0;
-        let starts: fn(&[u8]) -> bool = match f_ {
-            LogFormat::NginxError => super::nginx_error::is_entry_start,
-            LogFormat::DocServer => super::docserver::is_entry_start,
-        };
+        let starts = f_.entry_start();
         let mut on_line = |l: &[u8], cut: bool, recs: &mut Vec<Record>| {
             // lines before the first entry start belong to an entry we cannot see whole
             if !seen_start {

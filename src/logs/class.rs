@@ -43,6 +43,17 @@ pub enum Class {
     DsDatabase,
     DsRedis,
     DsHealthcheck,
+    DsStorageDenied,
+    DsStorageTooLarge,
+    DsIpFilter,
+    DsDatabaseQuery,
+    DsConverterKilled,
+    DsConvertTimeout,
+    DsDiskFull,
+    DsConfigParse,
+    DsPortInUse,
+    DsInstallBroken,
+    DsStarted,
     /// Anything else: notices, client-side errors, unrecognised messages.
     Other,
 }
@@ -63,7 +74,7 @@ pub struct ClassInfo {
 
 impl Class {
     /// Every class, in display order (nginx classes, Document Server classes, `other`).
-    pub const ALL: [Class; 31] = [
+    pub const ALL: [Class; 42] = [
         Class::UpstreamRefused,
         Class::UpstreamConnectTimeout,
         Class::UpstreamReadTimeout,
@@ -94,6 +105,17 @@ impl Class {
         Class::DsDatabase,
         Class::DsRedis,
         Class::DsHealthcheck,
+        Class::DsStorageDenied,
+        Class::DsStorageTooLarge,
+        Class::DsIpFilter,
+        Class::DsDatabaseQuery,
+        Class::DsConverterKilled,
+        Class::DsConvertTimeout,
+        Class::DsDiskFull,
+        Class::DsConfigParse,
+        Class::DsPortInUse,
+        Class::DsInstallBroken,
+        Class::DsStarted,
         Class::Other,
     ];
 
@@ -138,6 +160,17 @@ impl Class {
             Class::DsDatabase => "ds_database",
             Class::DsRedis => "ds_redis",
             Class::DsHealthcheck => "ds_healthcheck",
+            Class::DsStorageDenied => "ds_storage_denied",
+            Class::DsStorageTooLarge => "ds_storage_too_large",
+            Class::DsIpFilter => "ds_ip_filter",
+            Class::DsDatabaseQuery => "ds_database_query",
+            Class::DsConverterKilled => "ds_converter_killed",
+            Class::DsConvertTimeout => "ds_convert_timeout",
+            Class::DsDiskFull => "ds_disk_full",
+            Class::DsConfigParse => "ds_config_parse",
+            Class::DsPortInUse => "ds_port_in_use",
+            Class::DsInstallBroken => "ds_install_broken",
+            Class::DsStarted => "ds_started",
             Class::Other => "other",
         }
     }
@@ -301,7 +334,7 @@ impl Class {
             },
             Class::DsStorageError => ClassInfo {
                 explanation: "Document Server could not download the document (other error or HTTP status from the storage).",
-                causes: "storage answered 4xx/5xx (expired link, missing token, 404 from a wrong internal URL); response too large (EMSGSIZE)",
+                causes: "storage answered 5xx or an unexpected answer; other network errors (ECONNRESET, EHOSTUNREACH)",
                 next_check: "curl -I the url= from the line from the Document Server host and read the status",
                 client_gets: "—",
             },
@@ -318,8 +351,8 @@ impl Class {
                 client_gets: "—",
             },
             Class::DsDatabase => ClassInfo {
-                explanation: "Document Server's database query or connection failed.",
-                causes: "PostgreSQL/MySQL stopped; wrong password in services.CoAuthoring.sql; connection limit reached; port 5432 blocked",
+                explanation: "Document Server lost or could not open its database connection.",
+                causes: "PostgreSQL/MySQL stopped or restarting; port 5432 blocked; wrong host in services.CoAuthoring.sql",
                 next_check: "systemctl status postgresql and a psql login with the credentials from local.json",
                 client_gets: "—",
             },
@@ -333,6 +366,72 @@ impl Class {
                 explanation: "Document Server's /healthcheck found a failed dependency and answered false.",
                 causes: "database, RabbitMQ, Redis or storage unavailable (the next lines of the stack trace say which)",
                 next_check: "read the stack trace of this entry, then check that dependency's service",
+                client_gets: "—",
+            },
+            Class::DsStorageDenied => ClassInfo {
+                explanation: "The storage answered the Document Server's download with 401/403/404 (or another 4xx).",
+                causes: "the integrator rejects the Document Server's token (JWT secret differs on the integrator side); a wrong storage/internal URL; the storage name resolving to the Document Server itself (x-powered-by: Express in the answer)",
+                next_check: "curl -I the url= from the line on the Document Server host and read who answers (server / x-powered-by headers); compare the integrator's JWT secret and its storage URL",
+                client_gets: "—",
+            },
+            Class::DsStorageTooLarge => ClassInfo {
+                explanation: "The document is larger than the Document Server accepts for download (EMSGSIZE).",
+                causes: "the file exceeds FileConverter.converter.maxDownloadBytes (default 104857600 bytes = 100 MiB)",
+                next_check: "compare the document's size with maxDownloadBytes in local.json/default.json; raise it in local.json and restart ds-docservice and ds-converter",
+                client_gets: "—",
+            },
+            Class::DsIpFilter => ClassInfo {
+                explanation: "The Document Server's own IP filter (services.CoAuthoring.ipfilter.rules) denied the address.",
+                causes: "ipfilter.rules deny the integrator's or the storage's address; useForwardedHeader reads a proxy's address",
+                next_check: "services.CoAuthoring.ipfilter in local.json/default.json: its rules and useForwardedHeader",
+                client_gets: "—",
+            },
+            Class::DsDatabaseQuery => ClassInfo {
+                explanation: "PostgreSQL answered but the Document Server's query or login failed.",
+                causes: "password authentication failed (services.CoAuthoring.sql password); the schema was never created (relation \"task_result\" does not exist); a PostgreSQL older than 9.5 (syntax error at ON CONFLICT); too many connections",
+                next_check: "psql with the credentials of services.CoAuthoring.sql in local.json; create the schema from server/schema/postgresql/createdb.sql; upgrade PostgreSQL; raise max_connections",
+                client_gets: "—",
+            },
+            Class::DsConverterKilled => ClassInfo {
+                explanation: "The converter (x2t) was killed with SIGKILL while converting a document.",
+                causes: "the kernel's OOM killer (large or complex document, too little memory); a watchdog or an administrator killing it",
+                next_check: "journalctl -k | grep -i 'out of memory' at that time; free -m; the document's size",
+                client_gets: "—",
+            },
+            Class::DsConvertTimeout => ClassInfo {
+                explanation: "A conversion task was not finished in time (receiveTask timeout).",
+                causes: "converter hung or overloaded; x2t slow on a large document; too few converter processes",
+                next_check: "ds-converter's state and CPU (ps -o pid,stat,etime,cmd -C x2t); FileConverter.converter.maxprocesscount; proxy_read_timeout of the ConvertService.ashx location",
+                client_gets: "—",
+            },
+            Class::DsDiskFull => ClassInfo {
+                explanation: "The Document Server could not write: no space left on device (ENOSPC).",
+                causes: "the filesystem holding App_Data/cache/files, the logs or /tmp is full or out of inodes",
+                next_check: "df -h and df -i on storage.fs.folderPath (/var/lib/onlyoffice/documentserver/App_Data/cache/files), /var/log/onlyoffice and /tmp",
+                client_gets: "—",
+            },
+            Class::DsConfigParse => ClassInfo {
+                explanation: "The Document Server could not parse its configuration file and did not start.",
+                causes: "a syntax error in local.json (a trailing comma, a missing quote or brace) after a manual edit",
+                next_check: "python3 -m json.tool /etc/onlyoffice/documentserver/local.json points at the line; fix it, then start ds-docservice",
+                client_gets: "—",
+            },
+            Class::DsPortInUse => ClassInfo {
+                explanation: "The Document Server could not listen: another program owns its port (EADDRINUSE).",
+                causes: "a second docservice (a leftover process, another install or container), or an unrelated program on port 8000",
+                next_check: "ss -ltnp 'sport = :8000' names the owner; stop it or move it, then start ds-docservice",
+                client_gets: "—",
+            },
+            Class::DsInstallBroken => ClassInfo {
+                explanation: "The Document Server's program files are missing (Cannot find module).",
+                causes: "an interrupted upgrade or a partial install; a wrong path in the service definition",
+                next_check: "the package's state (dpkg -l onlyoffice-documentserver / rpm -V); reinstall the package",
+                client_gets: "—",
+            },
+            Class::DsStarted => ClassInfo {
+                explanation: "docservice started and listens (Express server listening on port …): lines before it are history.",
+                causes: "a start or restart of the service",
+                next_check: "—",
                 client_gets: "—",
             },
             Class::Other => ClassInfo {

@@ -65,6 +65,23 @@ pub fn assembler() -> EntryAssembler {
     EntryAssembler::with_start_test(is_entry_start)
 }
 
+/// Does this physical line start an entry of a Document Server's stderr (`err.log`, the
+/// journal of its unit)? Node writes an uncaught error as `Error: …` or `Cannot parse config
+/// file: …` with its stack indented below: any line that does not start with white space.
+#[inline]
+pub fn is_stderr_entry_start(l: &[u8]) -> bool {
+    l.first().is_some_and(|c| !c.is_ascii_whitespace())
+}
+
+/// Does this line look like a Document Server's stderr (an uncaught Node.js error or its
+/// stack)? Used to tell an `err.log` from other logs by content.
+pub fn looks_like_stderr(l: &[u8]) -> bool {
+    l.starts_with(b"Error: ")
+        || l.starts_with(b"Cannot parse config file")
+        || l.starts_with(b"    at ")
+        || (l.starts_with(b"Error [") && has(l, b"]: "))
+}
+
 struct Head<'a> {
     time: &'a [u8],
     level: &'a [u8],
@@ -134,7 +151,7 @@ fn value_after<'a>(h: &'a [u8], key: &[u8], stops: &[u8]) -> Option<&'a [u8]> {
 
 fn storage_code_class(code: &[u8]) -> Option<Class> {
     Some(match code {
-        b"ECONNREFUSED" => Class::DsStorageRefused,
+        b"ECONNREFUSED" | b"EHOSTUNREACH" | b"ENETUNREACH" => Class::DsStorageRefused,
         b"ENOTFOUND" | b"EAI_AGAIN" => Class::DsStorageNotFound,
         b"ETIMEDOUT" | b"ESOCKETTIMEDOUT" | b"ECONNABORTED" => Class::DsStorageTimeout,
         b"DEPTH_ZERO_SELF_SIGNED_CERT"
@@ -149,8 +166,14 @@ fn storage_code_class(code: &[u8]) -> Option<Class> {
     })
 }
 
-/// Classify a Document Server message (continuation lines included).
+/// Classify a Document Server message (continuation lines included). The order matters where
+/// a message carries two signs: a download error's own code (EMSGSIZE, a certificate code) wins
+/// over its HTTP status, a start-up failure over the generic `Error:` it is wrapped in, and
+/// `ENOSPC` in a healthcheck's stack over the healthcheck.
 pub fn classify_message(m: &[u8]) -> Class {
+    if let Some(c) = classify_startup(m) {
+        return c;
+    }
     if has(m, b"checkJwt error") || has(m, b"JsonWebTokenError") || has(m, b"TokenExpiredError") {
         return if has(m, b"invalid signature") {
             Class::DsJwtInvalidSignature
@@ -165,21 +188,29 @@ pub fn classify_message(m: &[u8]) -> Class {
         };
     }
     if has(m, b"downloadFile") {
-        if has(m, b"It is private IP address") || has(m, b"It is meta IP address") {
-            return Class::DsStoragePrivateIp;
-        }
-        if let Some(c) = value_after(m, b"code:", b"; ").and_then(storage_code_class) {
-            return c;
-        }
-        return Class::DsStorageError;
+        return classify_download(m);
     }
     if has(m, b"is not allowed. Because, It is private IP address")
         || has(m, b"is not allowed. Because, It is meta IP address")
     {
         return Class::DsStoragePrivateIp;
     }
+    if has(m, b"checkIpFilter error") {
+        return Class::DsIpFilter;
+    }
     if has(m, b"postData error") {
         return Class::DsCallbackFailed;
+    }
+    if has(m, b"ENOSPC") || has(m, b"no space left on device") {
+        return Class::DsDiskFull;
+    }
+    if has(m, b"exited with signal: SIGKILL")
+        || (has(m, b"ExitCode (") && has(m, b"signal=SIGKILL"))
+    {
+        return Class::DsConverterKilled;
+    }
+    if has(m, b"receiveTask timeout") {
+        return Class::DsConvertTimeout;
     }
     if has(m, b"[AMQP]") {
         return Class::DsRabbitmq;
@@ -189,15 +220,71 @@ pub fn classify_message(m: &[u8]) -> Class {
     }
     if has(m, b"sqlQuery error")
         || has(m, b"password authentication failed")
+        || has(m, b"too many clients already")
+        || has(m, b"too many connections")
         || has(m, b"ER_ACCESS_DENIED_ERROR")
+        || (has(m, b"relation \"") && has(m, b"does not exist"))
+    {
+        return Class::DsDatabaseQuery;
+    }
+    if has(m, b"postgresql pool error")
+        || has(m, b"mysql pool error")
         || (has(m, b"ECONNREFUSED") && (has(m, b":5432") || has(m, b":3306")))
     {
         return Class::DsDatabase;
     }
-    if has(m, b"[ioredis]") || (has(m, b"ECONNREFUSED") && has(m, b":6379")) {
+    if has(m, b"redisClient error")
+        || has(m, b"[ioredis]")
+        || (has(m, b"ECONNREFUSED") && has(m, b":6379"))
+    {
         return Class::DsRedis;
     }
+    if has(m, b"Express server listening on port") {
+        return Class::DsStarted;
+    }
     Class::Other
+}
+
+/// Start-up failures: the service dies before it logs anything else (the same words reach
+/// stderr and, in some versions, out.log).
+fn classify_startup(m: &[u8]) -> Option<Class> {
+    if has(m, b"Cannot parse config file") {
+        Some(Class::DsConfigParse)
+    } else if has(m, b"EADDRINUSE") {
+        Some(Class::DsPortInUse)
+    } else if has(m, b"Cannot find module") {
+        Some(Class::DsInstallBroken)
+    } else {
+        None
+    }
+}
+
+/// A failed download (`error downloadFile:url=…;code:…`): the request filter, the error
+/// code, then the storage's HTTP status.
+fn classify_download(m: &[u8]) -> Class {
+    if has(m, b"It is private IP address") || has(m, b"It is meta IP address") {
+        return Class::DsStoragePrivateIp;
+    }
+    if has(m, b"EMSGSIZE") {
+        return Class::DsStorageTooLarge;
+    }
+    if let Some(c) = value_after(m, b"code:", b"; ").and_then(storage_code_class) {
+        return c;
+    }
+    if has(m, b"whole request cycle timeout") || has(m, b"ESOCKETTIMEDOUT") {
+        return Class::DsStorageTimeout;
+    }
+    match http_status(m) {
+        Some(400..=499) => Class::DsStorageDenied,
+        _ => Class::DsStorageError,
+    }
+}
+
+/// The HTTP status of a `statusCode:NNN` (or `status code NNN`) in a message.
+fn http_status(m: &[u8]) -> Option<u16> {
+    value_after(m, b"statusCode:", b";, ")
+        .or_else(|| value_after(m, b"status code ", b";, "))
+        .and_then(|v| std::str::from_utf8(v).ok()?.parse().ok())
 }
 
 /// Class of a raw entry without building a [`DsEntry`].
@@ -221,9 +308,7 @@ impl DsEntry {
                 .and_then(|h| h.groups.get(i).copied())
                 .map(lossy)
         };
-        let status = value_after(message, b"statusCode:", b";, ")
-            .or_else(|| value_after(message, b"status code ", b";, "))
-            .and_then(|v| std::str::from_utf8(v).ok()?.parse().ok());
+        let status = http_status(message);
         let code = value_after(message, b";code:", b"; ")
             .filter(|c| !c.is_empty() && *c != b"undefined" && *c != b"null")
             .map(lossy);
@@ -278,7 +363,7 @@ mod tests {
         let entries = parse_all(&data);
         let got: Vec<&str> = entries.iter().map(|e| e.class.id()).collect();
         let want = vec![
-            "other",
+            "ds_started",
             "ds_jwt_invalid_signature",
             "ds_jwt_malformed",
             "ds_jwt_missing",
@@ -292,11 +377,11 @@ mod tests {
             "ds_storage_cert",
             "ds_storage_cert",
             "ds_storage_private_ip",
-            "ds_storage_error",
+            "ds_storage_denied",
             "ds_callback_failed",
             "ds_callback_failed",
             "ds_rabbitmq",
-            "ds_database",
+            "ds_database_query",
             "ds_healthcheck",
             "ds_redis",
             "ds_storage_timeout",
@@ -337,5 +422,100 @@ mod tests {
         split.finish(|l, c| asm.push_line(l, c, |r| fast.push(classify_raw(r.bytes))));
         asm.flush(|r| fast.push(classify_raw(r.bytes)));
         assert_eq!(full, fast);
+    }
+
+    /// Every entry of the shared field fixtures (lines quoted from public reports) gets a
+    /// class of its own: none is left `other` or a catch-all.
+    #[test]
+    fn field_lines_each_get_a_class() {
+        let data = super::super::test_fixture("docserver/field-lines.log");
+        let entries = parse_all(&data);
+        let got: Vec<&str> = entries.iter().map(|e| e.class.id()).collect();
+        let want = vec![
+            "ds_rabbitmq",
+            "ds_port_in_use",
+            "ds_storage_denied",
+            "ds_storage_denied",
+            "ds_converter_killed",
+            "ds_redis",
+            "ds_storage_private_ip",
+            "ds_callback_failed",
+            "ds_jwt_invalid_signature",
+            "ds_database_query",
+            "ds_database",
+            "ds_ip_filter",
+            "ds_converter_killed",
+            "ds_disk_full",
+            "ds_storage_too_large",
+            "ds_storage_timeout",
+            "ds_storage_cert",
+            "ds_callback_failed",
+            "ds_callback_failed",
+        ];
+        assert_eq!(got, want);
+        assert_eq!(entries[2].status, Some(404));
+        assert!(entries[2].message.contains("x-powered-by"));
+        assert_eq!(entries[3].status, Some(403));
+        assert_eq!(entries[7].status, Some(301));
+        assert_eq!(entries[18].status, Some(500));
+        assert_eq!(entries[14].code.as_deref(), Some("EMSGSIZE"));
+        assert!(
+            entries[17]
+                .url
+                .as_deref()
+                .is_some_and(|u| u.contains("/track"))
+        );
+    }
+
+    /// Start-up failures as written to stderr: no times, one entry per error, the stack with
+    /// its error.
+    #[test]
+    fn stderr_lines_each_get_a_class() {
+        let data = super::super::test_fixture("docserver/field-err-lines.log");
+        let fmt = super::super::LogFormat::detect(&data);
+        assert_eq!(fmt, super::super::LogFormat::DocServerStderr);
+        let mut got = Vec::new();
+        let mut asm = fmt.assembler();
+        let mut split = super::super::lines::LineSplitter::new();
+        let mut on = |r: super::super::nginx_error::RawEntry<'_>| {
+            got.push(DsEntry::parse(r.bytes, Some(r.line)))
+        };
+        split.feed(&data, |l, c| asm.push_line(l, c, &mut on));
+        split.finish(|l, c| asm.push_line(l, c, &mut on));
+        asm.flush(&mut on);
+        let ids: Vec<&str> = got.iter().map(|e| e.class.id()).collect();
+        assert_eq!(
+            ids,
+            ["ds_config_parse", "ds_port_in_use", "ds_install_broken"]
+        );
+        assert!(got.iter().all(|e| e.lines == 2 && e.time.is_none()));
+    }
+
+    #[test]
+    fn started_line_and_download_statuses() {
+        let m = b"Express server listening on port 8000 in production-linux mode. Version: 8.2.0. Build: 1";
+        assert_eq!(classify_message(m), Class::DsStarted);
+        let dl = |s: &str| {
+            classify_message(format!("error downloadFile:url=http://x/y;attempt=1;code:null;connect:null Error: Error response: statusCode:{s}; headers:{{}}").as_bytes())
+        };
+        assert_eq!(dl("401"), Class::DsStorageDenied);
+        assert_eq!(dl("404"), Class::DsStorageDenied);
+        assert_eq!(dl("500"), Class::DsStorageError);
+        assert_eq!(
+            classify_message(
+                b"error downloadFile:url=http://x;attempt=1;code:EHOSTUNREACH;connect:undefined"
+            ),
+            Class::DsStorageRefused
+        );
+        assert_eq!(
+            classify_message(
+                b"sqlQuery error sqlCommand: INSERT: error: syntax error at or near \"ON\""
+            ),
+            Class::DsDatabaseQuery
+        );
+        assert_eq!(
+            classify_message(b"postgresql pool error error: password authentication failed for user \"onlyoffice\""),
+            Class::DsDatabaseQuery
+        );
     }
 }

@@ -60,6 +60,9 @@ pub enum LogFormat {
     NginxError,
     /// Document Server `out.log` (docservice, converter, metrics).
     DocServer,
+    /// A Document Server's stderr (`err.log` of its supervisor program, its unit's output):
+    /// start-up failures written by Node.js, without times.
+    DocServerStderr,
 }
 
 impl LogFormat {
@@ -74,15 +77,29 @@ impl LogFormat {
                 return LogFormat::DocServer;
             }
         }
-        LogFormat::NginxError
+        let stderr = sample
+            .split(|c| *c == b'\n')
+            .take(200)
+            .any(docserver::looks_like_stderr);
+        if stderr {
+            LogFormat::DocServerStderr
+        } else {
+            LogFormat::NginxError
+        }
+    }
+
+    /// The test for a physical line that starts an entry of this format.
+    pub fn entry_start(self) -> fn(&[u8]) -> bool {
+        match self {
+            LogFormat::NginxError => nginx_error::is_entry_start,
+            LogFormat::DocServer => docserver::is_entry_start,
+            LogFormat::DocServerStderr => docserver::is_stderr_entry_start,
+        }
     }
 
     /// A fresh entry assembler for this format.
     pub fn assembler(self) -> EntryAssembler {
-        match self {
-            LogFormat::NginxError => EntryAssembler::new(),
-            LogFormat::DocServer => docserver::assembler(),
-        }
+        EntryAssembler::with_start_test(self.entry_start())
     }
 
     /// Full parse of a raw entry.
@@ -93,7 +110,7 @@ impl LogFormat {
                 e.truncated |= raw.cut;
                 Record::Nginx(e)
             }
-            LogFormat::DocServer => {
+            LogFormat::DocServer | LogFormat::DocServerStderr => {
                 let mut e = DsEntry::parse(raw.bytes, Some(raw.line));
                 e.truncated |= raw.cut;
                 Record::DocServer(e)
@@ -106,7 +123,7 @@ impl LogFormat {
     pub fn classify_raw(self, raw: &[u8]) -> Class {
         match self {
             LogFormat::NginxError => nginx_error::classify_raw(raw),
-            LogFormat::DocServer => docserver::classify_raw(raw),
+            LogFormat::DocServer | LogFormat::DocServerStderr => docserver::classify_raw(raw),
         }
     }
 
@@ -116,7 +133,7 @@ impl LogFormat {
             LogFormat::NginxError => {
                 nginx_error::parse_header(raw).and_then(|h| nginx_error::parse_time(h.time))
             }
-            LogFormat::DocServer => DsEntry::parse(raw, None).time,
+            LogFormat::DocServer | LogFormat::DocServerStderr => DsEntry::parse(raw, None).time,
         }
     }
 }
