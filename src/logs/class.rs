@@ -503,6 +503,20 @@ mod tests {
         assert_eq!(Class::from_id("nope"), None);
     }
 
+    /// The README's class table lists every class, so a new class cannot land undocumented.
+    #[test]
+    fn readme_lists_every_class() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("README.md");
+        for c in Class::ALL {
+            assert!(
+                readme.contains(&format!("| `{}` |", c.id())),
+                "README's class table lacks {}",
+                c.id()
+            );
+        }
+    }
+
     #[test]
     fn serde_uses_the_id() {
         let json = serde_json::to_string(&Class::UpstreamRefused).expect("serialize");
