@@ -26,6 +26,8 @@ pub enum Class {
     PermissionDenied,
     DnsFailure,
     UpstreamTls,
+    ClientBodyTooLarge,
+    NginxEmerg,
     // ---- ONLYOFFICE Document Server out.log ----
     DsJwtInvalidSignature,
     DsJwtMalformed,
@@ -74,7 +76,7 @@ pub struct ClassInfo {
 
 impl Class {
     /// Every class, in display order (nginx classes, Document Server classes, `other`).
-    pub const ALL: [Class; 42] = [
+    pub const ALL: [Class; 44] = [
         Class::UpstreamRefused,
         Class::UpstreamConnectTimeout,
         Class::UpstreamReadTimeout,
@@ -89,6 +91,8 @@ impl Class {
         Class::PermissionDenied,
         Class::DnsFailure,
         Class::UpstreamTls,
+        Class::ClientBodyTooLarge,
+        Class::NginxEmerg,
         Class::DsJwtInvalidSignature,
         Class::DsJwtMalformed,
         Class::DsJwtMissing,
@@ -144,6 +148,8 @@ impl Class {
             Class::PermissionDenied => "permission_denied",
             Class::DnsFailure => "dns_failure",
             Class::UpstreamTls => "upstream_tls",
+            Class::ClientBodyTooLarge => "client_body_too_large",
+            Class::NginxEmerg => "nginx_emerg",
             Class::DsJwtInvalidSignature => "ds_jwt_invalid_signature",
             Class::DsJwtMalformed => "ds_jwt_malformed",
             Class::DsJwtMissing => "ds_jwt_missing",
@@ -271,6 +277,18 @@ impl Class {
                 causes: "proxy_pass https:// to a plain-HTTP port (handshake hangs or 'wrong version number'); untrusted or self-signed certificate with proxy_ssl_verify on; name mismatch; missing proxy_ssl_server_name on for SNI",
                 next_check: "openssl s_client -connect HOST:PORT -servername NAME from the nginx host; check the scheme in proxy_pass. A timeout while SSL handshaking is classed here (the port usually speaks plain HTTP); the client then got 504",
                 client_gets: "502",
+            },
+            Class::ClientBodyTooLarge => ClassInfo {
+                explanation: "nginx refused an upload larger than client_max_body_size (the client got 413).",
+                causes: "a document bigger than the location's client_max_body_size (default 1m); the limit set in one server block but not in the one that handles the request",
+                next_check: "nginx -T | grep -n client_max_body_size: the value effective for the request's location; raise it there (e.g. 100m), nginx -t, reload",
+                client_gets: "413",
+            },
+            Class::NginxEmerg => ClassInfo {
+                explanation: "nginx could not load its configuration or start ([emerg]): it keeps the old configuration on reload, or does not run at all.",
+                causes: "a syntax error or an unknown variable/directive (a missing include after an upgrade, e.g. secure_link_secret); a file it cannot open or chown; a port already in use",
+                next_check: "nginx -t names the file and line; fix it, then reload (or start) nginx",
+                client_gets: "—",
             },
             Class::DsJwtInvalidSignature => ClassInfo {
                 explanation: "Document Server rejected a JWT signed with another secret.",

@@ -92,7 +92,7 @@ impl Entry {
             None => (None, raw),
         };
         let f = split_fields(rest);
-        let class = classify_message(f.message);
+        let class = classify_at_level(f.message, header.as_ref().map(|h| h.level));
         let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         // Tokens in messages and URLs are credentials: never shown.
         let masked = |b: &[u8]| crate::util::mask_jwts(&String::from_utf8_lossy(b));
@@ -410,7 +410,11 @@ fn errno_kind(num: u32, text: &[u8]) -> Errno {
         Errno::Refused
     } else if has(text, b"timed out") {
         Errno::TimedOut
-    } else if has(text, b"unreachable") || has(text, b"No route to host") {
+    } else if has(text, b"unreachable")
+        || has(text, b"No route to host")
+        || has(text, b"Cannot assign requested address")
+        || has(text, b"Address not available")
+    {
         Errno::Unreachable
     } else if has(text, b"reset by peer") || has(text, b"Broken pipe") {
         Errno::Reset
@@ -427,7 +431,8 @@ fn errno_kind(num: u32, text: &[u8]) -> Errno {
     match num {
         111 => Errno::Refused,
         110 => Errno::TimedOut,
-        101 | 113 => Errno::Unreachable,
+        // 99 EADDRNOTAVAIL: an IPv6 upstream ([::1]) with IPv6 disabled on the host.
+        99 | 101 | 113 => Errno::Unreachable,
         104 | 32 => Errno::Reset,
         2 => Errno::NoEnt,
         1 | 13 => Errno::Access,
@@ -450,6 +455,9 @@ static F_NOT_RESOLVED: LazyLock<memmem::Finder<'static>> =
 pub fn classify_message(m: &[u8]) -> Class {
     match m.first() {
         Some(b'c') if m.starts_with(b"connect() ") => return syscall(m, true),
+        Some(b'c') if m.starts_with(b"client intended to send too large body") => {
+            return Class::ClientBodyTooLarge;
+        }
         Some(b'u') if m.starts_with(b"upstream ") => {
             if let Some(c) = upstream_phrase(m) {
                 return c;
@@ -561,11 +569,19 @@ fn syscall(m: &[u8], connect: bool) -> Class {
 /// equal to `Entry::parse(raw, _).class`.
 #[inline]
 pub fn classify_raw(raw: &[u8]) -> Class {
-    let rest = match parse_header(raw) {
-        Some(h) => h.rest,
-        None => raw,
-    };
-    classify_message(message_of(rest))
+    match parse_header(raw) {
+        Some(h) => classify_at_level(message_of(h.rest), Some(h.level)),
+        None => classify_message(message_of(raw)),
+    }
+}
+
+/// Class of a message at its level: an `[emerg]` message no other class claims is nginx
+/// refusing its configuration or failing to start (`unknown "…" variable`, `chown(…) failed`).
+fn classify_at_level(m: &[u8], level: Option<&[u8]>) -> Class {
+    match classify_message(m) {
+        Class::Other if level == Some(b"emerg") => Class::NginxEmerg,
+        c => c,
+    }
 }
 
 /// A complete raw entry handed out by [`EntryAssembler`].
@@ -912,6 +928,31 @@ mod tests {
         for (m, want) in cases {
             assert_eq!(classify_message(m), want, "{}", String::from_utf8_lossy(m));
         }
+    }
+
+    /// The nginx lines of the shared field fixture (quoted from public reports), each in a
+    /// class of its own: errno 99 towards [::1] is an unreachable upstream, a refused upload is
+    /// `client_body_too_large`, an `[emerg]` nobody else claims is `nginx_emerg`.
+    #[test]
+    fn field_lines_each_get_a_class() {
+        let data = crate::logs::test_fixture("nginx/field-lines.log");
+        let got: Vec<(Class, Class)> = data
+            .split(|c| *c == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| (Entry::parse(l, None).class, classify_raw(l)))
+            .collect();
+        let want = [
+            Class::ClientBodyTooLarge,
+            Class::UpstreamUnreachable,
+            Class::UpstreamReadTimeout,
+            Class::NginxEmerg,
+            Class::NginxEmerg,
+            Class::NoLiveUpstreams,
+        ];
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), want);
+        assert!(got.iter().all(|(a, b)| a == b), "fast path agrees: {got:?}");
+        let musl = b"connect() to [::1]:8000 failed (99: Address not available) while connecting to upstream";
+        assert_eq!(classify_message(musl), Class::UpstreamUnreachable);
     }
 
     #[test]
