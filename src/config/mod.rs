@@ -164,6 +164,9 @@ pub enum HopKind {
     DocserverHealth,
     /// Document Server command service (`{"c":"version"}`) at `url`.
     DocserverCommand,
+    /// WebSocket upgrade handshake at `url` (`http://`/`https://`), e.g. the editor's
+    /// `/doc/<id>/c/?EIO=4&transport=websocket`.
+    Websocket,
 }
 
 impl HopKind {
@@ -176,6 +179,7 @@ impl HopKind {
             HopKind::Http => "http",
             HopKind::DocserverHealth => "docserver-health",
             HopKind::DocserverCommand => "docserver-command",
+            HopKind::Websocket => "websocket",
         }
     }
 
@@ -183,7 +187,10 @@ impl HopKind {
     pub fn uses_url(self) -> bool {
         matches!(
             self,
-            HopKind::Http | HopKind::DocserverHealth | HopKind::DocserverCommand
+            HopKind::Http
+                | HopKind::DocserverHealth
+                | HopKind::DocserverCommand
+                | HopKind::Websocket
         )
     }
 }

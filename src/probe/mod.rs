@@ -1,7 +1,7 @@
 //! Probes of the request chain and their scheduler.
 //!
 //! Each [`Hop`](crate::config::Hop) is probed by its kind (`dns`, `tcp`, `tls`, `http`,
-//! `docserver-health`, `docserver-command`) under its own timeout. A round runs every hop
+//! `docserver-health`, `docserver-command`, `websocket`) under its own timeout. A round runs every hop
 //! concurrently (never summed), and the [`scheduler`] repeats rounds on the configured interval,
 //! handing each owned [`HopResult`] to the engine over a channel as soon as it is known.
 
@@ -12,6 +12,7 @@ mod http;
 pub mod scheduler;
 mod tcp;
 mod tls;
+mod websocket;
 
 use crate::config::{Config, Hop, HopKind, Role};
 use chrono::{DateTime, Utc};
@@ -22,6 +23,7 @@ use std::time::{Duration, Instant};
 pub use crate::verdict::State;
 pub use errors::NetError;
 pub use http::body_capped;
+pub use websocket::accept_for as websocket_accept;
 
 /// The TLS facts of a `tls` hop.
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
@@ -233,6 +235,7 @@ impl Prober {
             HopKind::Http => self.http.probe_http(hop, timeout).await,
             HopKind::DocserverHealth => self.http.probe_health(hop, timeout).await,
             HopKind::DocserverCommand => self.http.probe_command(hop, timeout, &self.jwt).await,
+            HopKind::Websocket => websocket::probe(hop, timeout, &self.tls).await,
         }
     }
 

@@ -157,6 +157,32 @@ impl TlsProber {
         }
     }
 
+    /// TLS over `tcp` to `sni`, the certificate recorded but not enforced (the `tls` hop
+    /// judges it): for probes whose subject is what runs inside TLS (the websocket upgrade).
+    pub(super) async fn lenient_connect(
+        &self,
+        tcp: tokio::net::TcpStream,
+        sni: &str,
+    ) -> Result<tokio_rustls::client::TlsStream<tokio::net::TcpStream>, String> {
+        let inner = self.inner.clone()?;
+        let server_name = ServerName::try_from(sni.to_string())
+            .map_err(|_| format!("'{sni}' is not a valid TLS server name"))?;
+        let rec = Arc::new(Recording {
+            inner,
+            verdict: Mutex::new(None),
+        });
+        let config = rustls::ClientConfig::builder_with_provider(self.provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS setup failed: {e}"))?
+            .dangerous()
+            .with_custom_certificate_verifier(rec)
+            .with_no_client_auth();
+        tokio_rustls::TlsConnector::from(Arc::new(config))
+            .connect(server_name, tcp)
+            .await
+            .map_err(|e| format!("TLS handshake failed: {e}"))
+    }
+
     pub(super) async fn probe(&self, hop: &Hop, timeout: Duration) -> Outcome {
         let target = hop.target.as_deref().unwrap_or("");
         let inner = match self.per_hop.get(&hop.name).unwrap_or(&self.inner) {

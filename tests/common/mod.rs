@@ -468,3 +468,98 @@ impl Drop for Supervisord {
         }
     }
 }
+
+/// A real nginx of the test's own in `dir` (`-p dir`, its pid, logs and temp folders there),
+/// running `servers` (the `server { … }` blocks) inside `http { }`; stopped on drop (SIGTERM,
+/// so the master stops its workers, then SIGKILL if it lingers).
+pub struct Nginx {
+    child: std::process::Child,
+    pub error_log: PathBuf,
+}
+
+impl Nginx {
+    /// `/usr/sbin/nginx`, when installed.
+    pub fn binary() -> Option<PathBuf> {
+        let b = PathBuf::from("/usr/sbin/nginx");
+        b.exists().then_some(b)
+    }
+
+    /// Start nginx with `servers`; wait (5 s at most) until `port` answers HTTP.
+    pub fn start(dir: &Path, servers: &str, port: u16) -> Nginx {
+        let bin = Self::binary().expect("nginx installed (check Nginx::binary first)");
+        let p = dir.display();
+        std::fs::create_dir_all(dir.join("tmp")).expect("nginx tmp dir");
+        let user = if is_root() { "user root;\n" } else { "" };
+        let conf = dir.join("nginx.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "{user}worker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log;\n\
+                 events {{ worker_connections 32; }}\n\
+                 http {{\n  access_log off;\n  client_body_temp_path {p}/tmp/body;\n  proxy_temp_path {p}/tmp/proxy;\n\
+                 fastcgi_temp_path {p}/tmp/fcgi;\n  uwsgi_temp_path {p}/tmp/uwsgi;\n  scgi_temp_path {p}/tmp/scgi;\n\
+                 {servers}\n}}\n"
+            ),
+        )
+        .expect("write nginx.conf");
+        let child = Command::new(bin)
+            .arg("-p")
+            .arg(dir)
+            .arg("-c")
+            .arg(&conf)
+            .arg("-e")
+            .arg(dir.join("error.log"))
+            .args(["-g", "daemon off;"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn nginx");
+        let n = Nginx {
+            child,
+            error_log: dir.join("error.log"),
+        };
+        let up = wait_until(Duration::from_secs(5), || {
+            let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+                return false;
+            };
+            use std::io::Write;
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = s.write_all(b"GET /__up HTTP/1.0\r\n\r\n");
+            let mut b = [0u8; 16];
+            matches!(s.read(&mut b), Ok(n) if n > 0)
+        });
+        assert!(
+            up,
+            "nginx did not start: {:?}",
+            std::fs::read_to_string(dir.join("error.log"))
+        );
+        n
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let pid = self.child.id() as libc::pid_t;
+        // SAFETY: plain kill(2) on our own child.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (bound, read, released).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
