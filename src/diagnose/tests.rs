@@ -859,3 +859,30 @@ fn memory_verdict_counts_psi() {
     assert_eq!(super::memory_verdict(&m(100, None)), State::Warn);
     assert_eq!(super::memory_verdict(&m(40, None)), State::Fail);
 }
+
+#[test]
+fn websocket_not_proxied_needs_direct_ok_and_a_proxied_http_answer() {
+    let c = crate::config::parse(
+        "[[hop]]\nname = \"nginx\"\nkind = \"tcp\"\nrole = \"proxy\"\ntarget = \"127.0.0.1:80\"\n\
+         [[hop]]\nname = \"ws-proxy\"\nkind = \"websocket\"\nrole = \"via-proxy\"\nurl = \"http://localhost/doc/x/c/?EIO=4&transport=websocket\"\n\
+         [[hop]]\nname = \"ws-direct\"\nkind = \"websocket\"\nrole = \"upstream\"\nurl = \"http://127.0.0.1:8000/doc/x/c/?EIO=4&transport=websocket\"\n",
+        "test",
+    )
+    .expect("config");
+    let mut hops = healthy(&c);
+    assert!(run(&c, &hops, &[], HostView::default()).all_clear);
+    set(&mut hops, "ws-proxy", State::Fail, |d| d.http_status = Some(400));
+    let d = run(&c, &hops, &[], HostView::default());
+    assert_eq!(d.ids(), ["websocket_not_proxied"]);
+    assert_eq!(d.findings[0].explains, ["ws-proxy"]);
+    assert_eq!(d.findings[0].action, None, "a reload alone does not fix it");
+    // The direct handshake fails too: not the proxy's doing.
+    set(&mut hops, "ws-direct", State::Fail, |d| d.http_status = Some(400));
+    let d = run(&c, &hops, &[], HostView::default());
+    assert!(!d.ids().contains(&"websocket_not_proxied"), "{:?}", d.ids());
+    // The proxy answers 502: the upstream is unreachable through it, another rule's case.
+    let mut hops = healthy(&c);
+    set(&mut hops, "ws-proxy", State::Fail, |d| d.http_status = Some(502));
+    let d = run(&c, &hops, &[], HostView::default());
+    assert!(!d.ids().contains(&"websocket_not_proxied"), "{:?}", d.ids());
+}

@@ -33,6 +33,7 @@ pub(super) const ALL: &[Rule] = &[
     network::firewall_drop,
     network::firewall_reject,
     proxy::proxy_target_mismatch,
+    proxy::websocket_not_proxied,
     network::selinux_denies,
     proxy::header_buffer_too_small,
     host::oom_killed,

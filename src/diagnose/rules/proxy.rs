@@ -250,3 +250,79 @@ pub(super) fn header_buffer_too_small(c: &Ctx<'_>) -> Option<Finding> {
         names(&via),
     ))
 }
+
+/// The WebSocket handshake works direct to the Document Server but not through the proxy: the
+/// proxy does not pass `Upgrade`/`Connection` (or speaks HTTP/1.0 upstream), and editors hang
+/// on "loading" without a single 502. Needs both views: a via-proxy `websocket` hop that got an
+/// HTTP answer other than 101 (not a dead proxy or upstream, which other rules explain) and an
+/// upstream `websocket` hop that upgraded.
+pub(super) fn websocket_not_proxied(c: &Ctx<'_>) -> Option<Finding> {
+    let ws = |role: Role| {
+        c.input
+            .hops
+            .iter()
+            .filter(move |h| h.kind == HopKind::Websocket && h.role == role)
+    };
+    let direct = ws(Role::Upstream).find(|h| h.state == State::Ok)?;
+    let proxied: Vec<&HopResult> = ws(Role::ViaProxy)
+        .filter(|h| h.state == State::Fail)
+        .filter(|h| {
+            h.detail
+                .http_status
+                .is_some_and(|s| s != 101 && s != 502 && s != 504)
+        })
+        .collect();
+    if proxied.is_empty() {
+        return None;
+    }
+    let mut ev: Vec<Evidence> = proxied.iter().map(|h| probe_evidence(h)).collect();
+    ev.push(probe_evidence(direct));
+    let locations: Vec<String> = c
+        .input
+        .integration
+        .and_then(|r| r.headers.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|h| {
+            h.missing.iter().any(|m| {
+                m.starts_with("Upgrade") || m.starts_with("Connection") || m.contains("http_version")
+            })
+        })
+        .map(|h| {
+            format!(
+                "{} location {} (proxy_pass {}) at {}: missing {}",
+                h.server,
+                h.location,
+                h.pass,
+                h.at,
+                h.missing.join("; ")
+            )
+        })
+        .collect();
+    let confidence = if locations.is_empty() {
+        Confidence::Medium
+    } else {
+        Confidence::High
+    };
+    for l in locations {
+        ev.push(Evidence {
+            source: "host:nginx".into(),
+            fact: l,
+        });
+    }
+    Some(finding(
+        "websocket_not_proxied",
+        format!(
+            "WebSocket upgrade fails through the proxy ({}) but works direct ({})",
+            proxied[0].target, direct.target
+        ),
+        confidence,
+        ev,
+        "The editor keeps a WebSocket to the Document Server (/doc/<id>/c/?EIO=4&transport=websocket); a proxy location that does not pass Upgrade and Connection, or speaks HTTP/1.0 to the upstream, turns the upgrade into a plain GET: the editor hangs on loading, with no 502 anywhere.",
+        vec![
+            "In the location that proxies to the Document Server add: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; (with a map $http_upgrade $connection_upgrade { default upgrade; '' close; }), then nginx -t and reload.".into(),
+        ],
+        None,
+        names(&proxied),
+    ))
+}
