@@ -871,18 +871,76 @@ fn websocket_not_proxied_needs_direct_ok_and_a_proxied_http_answer() {
     .expect("config");
     let mut hops = healthy(&c);
     assert!(run(&c, &hops, &[], HostView::default()).all_clear);
-    set(&mut hops, "ws-proxy", State::Fail, |d| d.http_status = Some(400));
+    set(&mut hops, "ws-proxy", State::Fail, |d| {
+        d.http_status = Some(400)
+    });
     let d = run(&c, &hops, &[], HostView::default());
     assert_eq!(d.ids(), ["websocket_not_proxied"]);
     assert_eq!(d.findings[0].explains, ["ws-proxy"]);
     assert_eq!(d.findings[0].action, None, "a reload alone does not fix it");
     // The direct handshake fails too: not the proxy's doing.
-    set(&mut hops, "ws-direct", State::Fail, |d| d.http_status = Some(400));
+    set(&mut hops, "ws-direct", State::Fail, |d| {
+        d.http_status = Some(400)
+    });
     let d = run(&c, &hops, &[], HostView::default());
     assert!(!d.ids().contains(&"websocket_not_proxied"), "{:?}", d.ids());
     // The proxy answers 502: the upstream is unreachable through it, another rule's case.
     let mut hops = healthy(&c);
-    set(&mut hops, "ws-proxy", State::Fail, |d| d.http_status = Some(502));
+    set(&mut hops, "ws-proxy", State::Fail, |d| {
+        d.http_status = Some(502)
+    });
     let d = run(&c, &hops, &[], HostView::default());
     assert!(!d.ids().contains(&"websocket_not_proxied"), "{:?}", d.ids());
+}
+
+#[test]
+fn upload_too_large_names_the_effective_limit_and_counts_on_a_green_chain() {
+    use crate::host::nginx::{self, ConfigOrigin, NginxTest};
+    use crate::host::nginx_conf;
+    let text = "http { client_max_body_size 10m;\n\
+        server { listen 80; server_name office;\n\
+          location / { proxy_pass http://127.0.0.1:8000; }\n\
+          location /example/ { client_max_body_size 2m; proxy_pass http://127.0.0.1:3000; } } }";
+    let ncfg = nginx_conf::Config {
+        main: "/n.conf".into(),
+        directives: nginx_conf::parse_text(std::path::Path::new("/n.conf"), text)
+            .expect("test setup"),
+        ..nginx_conf::Config::default()
+    };
+    let facts = nginx::analyze(
+        &ncfg,
+        ConfigOrigin::Files,
+        NginxTest::Ok { warnings: vec![] },
+    );
+    let c = cfg();
+    let hops = healthy(&c);
+    let line = "2021/04/21 16:12:42 [error] 5974#5974: *144 client intended to send too large body: 221587234 bytes, client: 172.17.0.1, server: , request: \"POST /example/upload? HTTP/1.1\", host: \"office\"";
+    let e = Entry::parse(line.as_bytes(), Some(3));
+    let logs = vec![Record::Nginx(e)];
+    let host = HostView {
+        nginx: Some(&facts),
+        ..HostView::default()
+    };
+    let d = run(&c, &hops, &logs, host);
+    assert_eq!(
+        d.ids(),
+        ["upload_too_large"],
+        "a green chain does not disprove it"
+    );
+    let f = &d.findings[0];
+    assert!(
+        f.title.contains("211.3 MiB") && f.title.contains("2m"),
+        "{}",
+        f.title
+    );
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.fact.contains("location /example/") && e.fact.contains("set at /n.conf:4")),
+        "{:?}",
+        f.evidence
+    );
+    // Without nginx facts: still the finding, the limit unknown.
+    let d = run(&c, &hops, &logs, HostView::default());
+    assert_eq!(d.findings[0].confidence, Confidence::Medium);
 }

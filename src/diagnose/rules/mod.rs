@@ -34,6 +34,7 @@ pub(super) const ALL: &[Rule] = &[
     network::firewall_reject,
     proxy::proxy_target_mismatch,
     proxy::websocket_not_proxied,
+    proxy::upload_too_large,
     network::selinux_denies,
     proxy::header_buffer_too_small,
     host::oom_killed,
@@ -54,11 +55,17 @@ pub(super) const INTEGRATION: &[Rule] = &[
     integration::mixed_content,
 ];
 
+/// Findings whose log lines are the symptom itself: the paths they are about (uploads, the
+/// Document Server's downloads and callbacks) are never exercised by a probe, so a green chain
+/// does not disprove them. Their log lines count within the diagnosis' window.
+const LOGS_ARE_SYMPTOMS: &[&str] = &["upload_too_large"];
+
 /// Whether a finding is about now: some evidence is a current symptom, or it explains a red
 /// hop. A finding resting on log lines alone that explains no red hop is history, not the
 /// outage at hand (the error log pane still shows those lines).
 pub(super) fn is_current(c: &Ctx<'_>, f: &Finding) -> bool {
-    f.evidence.iter().any(Evidence::is_symptom)
+    LOGS_ARE_SYMPTOMS.contains(&f.id)
+        || f.evidence.iter().any(Evidence::is_symptom)
         || f.explains.iter().any(|e| c.red().any(|h| &h.name == e))
 }
 

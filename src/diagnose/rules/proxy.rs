@@ -285,7 +285,9 @@ pub(super) fn websocket_not_proxied(c: &Ctx<'_>) -> Option<Finding> {
         .flatten()
         .filter(|h| {
             h.missing.iter().any(|m| {
-                m.starts_with("Upgrade") || m.starts_with("Connection") || m.contains("http_version")
+                m.starts_with("Upgrade")
+                    || m.starts_with("Connection")
+                    || m.contains("http_version")
             })
         })
         .map(|h| {
@@ -324,5 +326,87 @@ pub(super) fn websocket_not_proxied(c: &Ctx<'_>) -> Option<Finding> {
         ],
         None,
         names(&proxied),
+    ))
+}
+
+/// nginx refused uploads larger than `client_max_body_size` (413): a document too big to save
+/// or upload. From the error log (probes never upload), with the limit in effect for the
+/// request's location.
+pub(super) fn upload_too_large(c: &Ctx<'_>) -> Option<Finding> {
+    let hits: Vec<&crate::logs::Record> = c
+        .input
+        .logs
+        .iter()
+        .filter(|r| r.class() == Class::ClientBodyTooLarge)
+        .collect();
+    let last = match hits.last()? {
+        crate::logs::Record::Nginx(e) => e,
+        _ => return None,
+    };
+    let mut ev: Vec<Evidence> = Ctx::evidence_of(&hits).into_iter().collect();
+    let bytes = last
+        .message
+        .split("too large body: ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse::<u64>().ok());
+    let path = last
+        .request
+        .as_deref()
+        .and_then(|r| r.split(' ').nth(1))
+        .unwrap_or("/");
+    let mut limit = None;
+    if let Some(n) = c.input.host.nginx
+        && let Some((server, loc, certain)) = n.location_for(last.host.as_deref(), path)
+    {
+        let m = &loc.settings.client_max_body_size;
+        limit = Some(m.value.clone());
+        ev.push(Evidence {
+            source: "host:nginx".into(),
+            fact: format!(
+                "{} location {}{} (at {}): client_max_body_size {} ({}){}",
+                server.label(),
+                loc.modifier
+                    .as_deref()
+                    .map(|m| format!("{m} "))
+                    .unwrap_or_default(),
+                loc.path,
+                loc.at,
+                m.value,
+                m.at.as_deref()
+                    .map(|a| format!("set at {a}"))
+                    .unwrap_or_else(|| "nginx's default".into()),
+                if certain {
+                    ""
+                } else {
+                    "; a regex location of that server may take the request instead"
+                }
+            ),
+        });
+    }
+    let size = bytes
+        .map(|b| format!("{:.1} MiB", b as f64 / 1_048_576.0))
+        .unwrap_or_else(|| "a body".into());
+    Some(finding(
+        "upload_too_large",
+        format!(
+            "nginx refused a {size} upload to {path} (413){}",
+            limit
+                .as_deref()
+                .map(|l| format!(": client_max_body_size is {l}"))
+                .unwrap_or_default()
+        ),
+        if limit.is_some() {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        ev,
+        "nginx answers 413 Request Entity Too Large when a request body exceeds client_max_body_size (default 1m) of the location that handles it: documents larger than that cannot be uploaded or saved, whatever the Document Server allows.",
+        vec![format!(
+            "Raise client_max_body_size in the server or location that handles {path} (e.g. client_max_body_size 100m;), then nginx -t and reload."
+        )],
+        None,
+        Vec::new(),
     ))
 }

@@ -135,6 +135,8 @@ pub struct ProxySettings {
     pub read_timeout: Effective,
     /// `proxy_send_timeout` (default 60s).
     pub send_timeout: Effective,
+    /// `client_max_body_size` (default 1m): the largest upload nginx accepts here.
+    pub client_max_body_size: Effective,
     /// Effective forwarded headers. A level that sets any `proxy_set_header` replaces all
     /// inherited ones; with none anywhere nginx sends `Host $proxy_host` and `Connection close`.
     pub headers: Vec<Header>,
@@ -298,6 +300,42 @@ impl NginxFacts {
         self.upstreams.iter().find(|u| u.name == name)
     }
 
+    /// The location nginx would pick for a request to `host` (the `host` field of an error
+    /// line) and `path`: the server whose server_name is `host` (else the first), then an
+    /// exact (`=`) match, else the longest prefix. Regex locations are not evaluated: when one
+    /// exists in that server the answer is marked uncertain (`false`).
+    pub fn location_for(
+        &self,
+        host: Option<&str>,
+        path: &str,
+    ) -> Option<(&ServerBlock, &Location, bool)> {
+        let path = path.split('?').next().unwrap_or(path);
+        let server = host
+            .and_then(|h| {
+                let h = h.split(':').next().unwrap_or(h);
+                self.servers
+                    .iter()
+                    .find(|s| s.server_name.iter().any(|n| n.eq_ignore_ascii_case(h)))
+            })
+            .or_else(|| self.servers.first())?;
+        let regex = |l: &&Location| matches!(l.modifier.as_deref(), Some("~" | "~*"));
+        let certain = !server.locations.iter().any(|l| regex(&l));
+        if let Some(l) = server
+            .locations
+            .iter()
+            .find(|l| l.modifier.as_deref() == Some("=") && l.path == path)
+        {
+            return Some((server, l, true));
+        }
+        server
+            .locations
+            .iter()
+            .filter(|l| !regex(l) && l.modifier.as_deref() != Some("="))
+            .filter(|l| path.starts_with(l.path.as_str()))
+            .max_by_key(|l| l.path.len())
+            .map(|l| (server, l, certain))
+    }
+
     /// Every location that has a pass directive, with its server.
     pub fn proxied_locations(&self) -> impl Iterator<Item = (&ServerBlock, &Location)> {
         self.servers
@@ -374,6 +412,7 @@ struct Inherited {
     connect_timeout: Effective,
     read_timeout: Effective,
     send_timeout: Effective,
+    client_max_body_size: Effective,
     headers: Vec<Header>,
 }
 
@@ -401,6 +440,7 @@ impl Inherited {
             connect_timeout: d("60s".into()),
             read_timeout: d("60s".into()),
             send_timeout: d("60s".into()),
+            client_max_body_size: d("1m".into()),
             headers: vec![
                 Header {
                     name: "Host".into(),
@@ -432,6 +472,7 @@ impl Inherited {
                 "proxy_connect_timeout" => next.connect_timeout = eff(),
                 "proxy_read_timeout" => next.read_timeout = eff(),
                 "proxy_send_timeout" => next.send_timeout = eff(),
+                "client_max_body_size" => next.client_max_body_size = eff(),
                 "proxy_set_header" if d.args.len() >= 2 => {
                     headers.get_or_insert_with(Vec::new).push(Header {
                         name: d.args[0].clone(),
@@ -465,6 +506,7 @@ impl Inherited {
             connect_timeout: self.connect_timeout.clone(),
             read_timeout: self.read_timeout.clone(),
             send_timeout: self.send_timeout.clone(),
+            client_max_body_size: self.client_max_body_size.clone(),
             headers: self.headers.clone(),
         }
     }
