@@ -944,3 +944,115 @@ fn upload_too_large_names_the_effective_limit_and_counts_on_a_green_chain() {
     let d = run(&c, &hops, &logs, HostView::default());
     assert_eq!(d.findings[0].confidence, Confidence::Medium);
 }
+
+fn mapping(
+    endpoint: &str,
+    status: crate::host::nginx::TargetStatus,
+    listening: &str,
+) -> crate::host::nginx::TargetMapping {
+    crate::host::nginx::TargetMapping {
+        server: "ds (80)".into(),
+        location: "/".into(),
+        directive: "proxy_pass".into(),
+        target: "http://docservice".into(),
+        upstream: Some("docservice".into()),
+        endpoint: endpoint.into(),
+        status,
+        listeners: vec![crate::host::nginx::ListenerRef {
+            endpoint: listening.into(),
+            pid: Some(42),
+            process: Some("docservice".into()),
+        }],
+        note: None,
+    }
+}
+
+#[test]
+fn localhost_upstream_with_one_family_is_a_mismatch_on_a_green_chain() {
+    use crate::host::nginx::TargetStatus as T;
+    let c = cfg();
+    let hops = healthy(&c);
+    let targets = vec![
+        mapping("127.0.0.1:8000", T::Listening, "127.0.0.1:8000"),
+        mapping("[::1]:8000", T::OtherAddress, "127.0.0.1:8000"),
+    ];
+    let host = HostView {
+        targets: Some(&targets),
+        ..HostView::default()
+    };
+    assert!(
+        run(&c, &hops, &[], host).all_clear,
+        "no error lines: nothing to say"
+    );
+    let line = |errno: &str, peer: &str| {
+        let l = format!(
+            "2026/11/28 12:54:52 [error] 1#1: *1 connect() to {peer} failed ({errno}) while connecting to upstream, client: 127.0.0.1, server: ds, request: \"GET /healthcheck HTTP/1.1\", upstream: \"http://{peer}/healthcheck\", host: \"localhost\""
+        );
+        Record::Nginx(Entry::parse(l.as_bytes(), Some(1)))
+    };
+    let logs = vec![
+        line("111: Connection refused", "[::1]:8000"),
+        line("99: Cannot assign requested address", "[::1]:8000"),
+    ];
+    let d = run(&c, &hops, &logs, host);
+    assert_eq!(d.ids(), ["proxy_target_mismatch"]);
+    let f = &d.findings[0];
+    assert_eq!(f.severity, State::Warn);
+    assert!(
+        f.title.contains("[::1]:8000") && f.title.contains("2 failed attempts"),
+        "{}",
+        f.title
+    );
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.fact.contains("listens on 127.0.0.1:8000 only")),
+        "{:?}",
+        f.evidence
+    );
+    // Lines about another peer are not this.
+    let other = vec![line("111: Connection refused", "127.0.0.1:9999")];
+    assert!(
+        run(&c, &hops, &other, host)
+            .findings
+            .iter()
+            .all(|f| f.id != "proxy_target_mismatch")
+    );
+}
+
+#[test]
+fn right_port_wrong_address_is_a_mismatch_not_a_dead_service() {
+    use crate::host::nginx::TargetStatus as T;
+    let c = cfg();
+    let mut hops = healthy(&c);
+    set(&mut hops, "via-nginx", State::Fail, gw(502));
+    set(&mut hops, "docservice", State::Fail, refused);
+    set(&mut hops, "health", State::Fail, refused);
+    let targets = vec![mapping("127.0.0.1:8000", T::OtherAddress, "127.0.0.2:8000")];
+    let mut l = listener(8000);
+    l.addr = "127.0.0.2".parse().expect("ip");
+    let socks = Sockets {
+        listeners: vec![l],
+        ..sockets(&[])
+    };
+    let services = vec![svc("ds-docservice", ServiceState::Active)];
+    let host = HostView {
+        targets: Some(&targets),
+        sockets: Some(&socks),
+        services: Some(&services),
+        ..HostView::default()
+    };
+    let d = run(&c, &hops, &[], host);
+    assert_eq!(
+        d.ids().first(),
+        Some(&"proxy_target_mismatch"),
+        "{:?}",
+        d.ids()
+    );
+    assert!(!d.ids().contains(&"service_down"), "{:?}", d.ids());
+    assert!(
+        d.findings[0].title.contains("127.0.0.2:8000"),
+        "{}",
+        d.findings[0].title
+    );
+}

@@ -58,7 +58,7 @@ pub(super) const INTEGRATION: &[Rule] = &[
 /// Findings whose log lines are the symptom itself: the paths they are about (uploads, the
 /// Document Server's downloads and callbacks) are never exercised by a probe, so a green chain
 /// does not disprove them. Their log lines count within the diagnosis' window.
-const LOGS_ARE_SYMPTOMS: &[&str] = &["upload_too_large"];
+const LOGS_ARE_SYMPTOMS: &[&str] = &["upload_too_large", "proxy_target_mismatch"];
 
 /// Whether a finding is about now: some evidence is a current symptom, or it explains a red
 /// hop. A finding resting on log lines alone that explains no red hop is history, not the

@@ -98,7 +98,7 @@ pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
         .filter(|h| h.role == Role::ViaProxy && h.detail.http_status == Some(502))
         .collect();
     if via502.is_empty() {
-        return None;
+        return one_family_only(c);
     }
     let upstream_ok = c
         .by_role(Role::Upstream)
@@ -124,9 +124,16 @@ pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
     if bad.is_empty() && !(upstream_ok && c.input.host.targets.is_none()) {
         return None;
     }
-    if !upstream_ok && !bad.is_empty() && c.by_role(Role::Upstream).any(|h| h.state == State::Fail)
+    // The application itself is down: service_down explains it better. Not so when it listens
+    // on the port, on another address than nginx's (127.0.0.2, a LAN address, ::1 only): an
+    // upstream hop on nginx's address then fails for this very reason.
+    let elsewhere_only =
+        !bad.is_empty() && bad.iter().all(|m| m.status == TargetStatus::OtherAddress);
+    if !upstream_ok
+        && !bad.is_empty()
+        && !elsewhere_only
+        && c.by_role(Role::Upstream).any(|h| h.state == State::Fail)
     {
-        // The application itself is down: service_down explains it better.
         return None;
     }
     // Other 502 causes in the log explain it better when the mapping shows nothing wrong.
@@ -188,6 +195,15 @@ pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
         });
     }
     let title = match bad.first() {
+        Some(m) if m.status == TargetStatus::OtherAddress => format!(
+            "nginx proxies to {}, but the application listens on {} only",
+            m.endpoint,
+            m.listeners
+                .iter()
+                .map(|l| l.endpoint.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Some(m) => format!("nginx proxies to {} where nothing listens", m.endpoint),
         None => "nginx gets no answer upstream while the application answers directly".into(),
     };
@@ -409,4 +425,88 @@ pub(super) fn upload_too_large(c: &Ctx<'_>) -> Option<Finding> {
         None,
         Vec::new(),
     ))
+}
+
+/// An upstream written as a name (`localhost`) that nginx resolves to two addresses, while the
+/// application listens on one family only: nginx tries the dead address first for part of the
+/// requests, logs `connect() to [::1]:8000 failed (111)` (or `(99: Cannot assign requested
+/// address)` with IPv6 off) and retries on the other, so probes stay green. Evidence: the
+/// upstream's addresses, where the application listens, the error lines per address.
+fn one_family_only(c: &Ctx<'_>) -> Option<Finding> {
+    let targets = c.input.host.targets?;
+    let dead: Vec<&crate::host::nginx::TargetMapping> = targets
+        .iter()
+        .filter(|m| m.status == TargetStatus::OtherAddress)
+        .filter(|m| {
+            targets.iter().any(|o| {
+                o.status == TargetStatus::Listening
+                    && o.target == m.target
+                    && o.server == m.server
+                    && o.location == m.location
+            })
+        })
+        .collect();
+    let mut ev = Vec::new();
+    let mut hits_total = 0;
+    for m in &dead {
+        let hits: Vec<&crate::logs::Record> = c
+            .input
+            .logs
+            .iter()
+            .filter(|r| {
+                matches!(r.class(), Class::UpstreamRefused | Class::UpstreamUnreachable)
+                    && matches!(r, crate::logs::Record::Nginx(e) if e.upstream_peer() == Some(m.endpoint.as_str()))
+            })
+            .collect();
+        if hits.is_empty() {
+            continue;
+        }
+        hits_total += hits.len();
+        let live: Vec<&str> = targets
+            .iter()
+            .filter(|o| o.status == TargetStatus::Listening && o.target == m.target)
+            .map(|o| o.endpoint.as_str())
+            .collect();
+        ev.push(Evidence {
+            source: "host:nginx".into(),
+            fact: format!(
+                "server {} location {} {} {}: resolves to {} and {}; the application listens on {} only",
+                m.server,
+                m.location,
+                m.directive,
+                m.target,
+                live.join(", "),
+                m.endpoint,
+                m.listeners
+                    .iter()
+                    .map(|l| l.endpoint.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+        ev.extend(Ctx::evidence_of(&hits));
+    }
+    let first = dead.iter().find(|m| {
+        ev.iter()
+            .any(|e| e.fact.contains(&format!("and {}", m.endpoint)))
+    })?;
+    Some(Finding {
+        severity: State::Warn,
+        ..finding(
+            "proxy_target_mismatch",
+            format!(
+                "nginx also tries {} for {} ({hits_total} failed attempts logged): the application listens on one address family only",
+                first.endpoint, first.target
+            ),
+            Confidence::High,
+            ev,
+            "nginx resolves a host name in proxy_pass / upstream to every address it has (localhost: 127.0.0.1 and ::1) and tries them in turn; the one where nothing listens fails on part of the requests, which nginx retries on the other. Users mostly get through, but each such request waits for a failed attempt, the error log fills, and when the working address fails there is no second chance.",
+            vec![format!(
+                "Write the address the application listens on instead of the name ({}), then nginx -t and reload; or make the application listen on both families.",
+                first.target.replace("localhost", "127.0.0.1")
+            )],
+            None,
+            Vec::new(),
+        )
+    })
 }
