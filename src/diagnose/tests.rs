@@ -1056,3 +1056,52 @@ fn right_port_wrong_address_is_a_mismatch_not_a_dead_service() {
         d.findings[0].title
     );
 }
+
+#[test]
+fn a_drop_rule_is_evidence_before_the_probe_times_out() {
+    use crate::host::firewall::{Firewall, Verdict};
+    let c = cfg();
+    // The docservice hop has not answered yet (no result): the rest is green.
+    let h: Vec<HopResult> = healthy(&c)
+        .into_iter()
+        .filter(|r| r.name != "docservice")
+        .collect();
+    let s = sockets(&[80, 8000]);
+    let fw = Firewall {
+        backends: vec![],
+        rules: vec![fw_rule(8000, Verdict::Drop)],
+        chains: vec![],
+    };
+    let host = HostView {
+        sockets: Some(&s),
+        firewall: Some(&fw),
+        ..Default::default()
+    };
+    let d = run(&c, &h, &[], host);
+    assert_eq!(d.ids(), ["firewall_drop"]);
+    let f = &d.findings[0];
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.fact.contains("tcp dport 8000 drop")),
+        "{:?}",
+        f.evidence
+    );
+    assert!(f.title.contains("has not answered yet"), "{}", f.title);
+    // The probe answered: the rule does not touch our traffic.
+    assert!(run(&c, &healthy(&c), &[], host).all_clear);
+    // A rule for another interface does not touch a loopback hop.
+    let mut r = fw_rule(8000, Verdict::Drop);
+    r.text = "iifname \"eth0\" tcp dport 8000 drop".into();
+    let other_if = Firewall {
+        backends: vec![],
+        rules: vec![r],
+        chains: vec![],
+    };
+    let host = HostView {
+        sockets: Some(&s),
+        firewall: Some(&other_if),
+        ..Default::default()
+    };
+    assert!(run(&c, &h, &[], host).findings.is_empty());
+}

@@ -112,8 +112,15 @@ where
             } else {
                 HOST_EVERY
             };
+            // The host facts go out first: the integration checks may wait for a hung or
+            // firewalled Document Server (up to a probe timeout), and facts such as a DROP rule
+            // are evidence at once.
+            let nginx = snap.nginx.value().cloned();
+            if tx.send(Update::Host(Box::new(snap)).into()).await.is_err() {
+                return;
+            }
             if cfg.onlyoffice_checks() {
-                let integration = crate::onlyoffice::collect(&cfg, snap.nginx.value()).await;
+                let integration = crate::onlyoffice::collect(&cfg, nginx.as_ref()).await;
                 if tx
                     .send(Update::Integration(Box::new(integration)).into())
                     .await
@@ -121,9 +128,6 @@ where
                 {
                     return;
                 }
-            }
-            if tx.send(Update::Host(Box::new(snap)).into()).await.is_err() {
-                return;
             }
             asked = false;
             tokio::select! {

@@ -57,7 +57,9 @@ fn with_dependents(c: &Ctx<'_>, hop: &HopResult) -> Vec<String> {
 }
 
 pub(super) fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
-    let hop = firewalled_hop(c, NetError::Timeout)?;
+    let Some(hop) = firewalled_hop(c, NetError::Timeout) else {
+        return drop_before_timeout(c);
+    };
     let port = port_of(hop)?;
     let listener = listener_evidence(c, port);
     let rules = blocking_rules(c, port, true);
@@ -96,6 +98,89 @@ pub(super) fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
         Some("reload:firewall".into()),
         explains,
     ))
+}
+
+/// A DROP rule on the port of a hop whose probe has not answered yet: the ruleset is evidence
+/// at once, before the probe's timeout confirms it (the console shows it in its first second).
+/// Only for TCP/TLS hops of the chain still without a result, with something listening on the
+/// port (or the sockets unknown), and a rule that can apply to the hop's address: a rule bound to
+/// another destination, or to an interface other than `lo` for a loopback hop, does not count.
+/// A probe that then succeeds clears it.
+fn drop_before_timeout(c: &Ctx<'_>) -> Option<Finding> {
+    let pending = c.input.cfg.hops.iter().filter(|h| {
+        matches!(h.kind, HopKind::Tcp | HopKind::Tls)
+            && matches!(h.role, Role::Upstream | Role::Proxy | Role::Dependency)
+            && !c.input.hops.iter().any(|r| r.name == h.name)
+    });
+    for hop in pending {
+        let Some((host, port)) = hop.target.as_deref().and_then(crate::util::split_host_port)
+        else {
+            continue;
+        };
+        if c.listeners_on(port).is_some_and(|l| l.is_empty()) {
+            continue;
+        }
+        let ip = host.parse::<std::net::IpAddr>().ok();
+        let applies = |r: &&crate::host::firewall::Rule| {
+            let to_us = match (&r.daddr, ip) {
+                (Some(d), Some(ip)) => d.split('/').next() == Some(ip.to_string().as_str()),
+                _ => true,
+            };
+            let other_if = ip.is_some_and(|i| i.is_loopback())
+                && (r.text.contains("iifname")
+                    || r.text.contains("oifname")
+                    || r.text.contains(" -i "))
+                && !r.text.contains("\"lo\"")
+                && !r.text.contains(" lo ");
+            to_us && !other_if
+        };
+        let fw = c.input.host.firewall?;
+        let rules: Vec<Evidence> = fw
+            .rules
+            .iter()
+            .filter(|r| r.all_ports || r.ports.contains(&port))
+            .filter(|r| matches!(r.verdict, crate::host::firewall::Verdict::Drop))
+            .filter(applies)
+            .map(|r| Evidence {
+                source: "host:firewall".into(),
+                fact: format!(
+                    "{} {} {} chain {}: {}",
+                    r.backend, r.family, r.table, r.chain, r.text
+                ),
+            })
+            .collect();
+        if rules.is_empty() {
+            continue;
+        }
+        let mut ev = vec![Evidence {
+            source: format!("probe:{}", hop.name),
+            fact: format!(
+                "no answer yet from {} (probe pending)",
+                hop.display_target()
+            ),
+        }];
+        ev.extend(listener_evidence(c, port).map(|(_, e)| e));
+        ev.extend(rules);
+        return Some(finding(
+            "firewall_drop",
+            format!(
+                "A firewall rule drops connections to {} (the probe has not answered yet)",
+                hop.display_target()
+            ),
+            Confidence::Medium,
+            ev,
+            "A DROP rule in the ruleset matches this port of the chain: connects will get no answer at all, and nginx answers 504 after proxy_connect_timeout. The probe's timeout will confirm it.",
+            vec![
+                format!(
+                    "List the firewall rules for port {port}: nft list ruleset | grep {port}; iptables -S | grep {port}; firewall-cmd --list-all."
+                ),
+                "Remove the DROP rule or reload the firewall from its saved configuration.".into(),
+            ],
+            Some("reload:firewall".into()),
+            vec![hop.name.clone()],
+        ));
+    }
+    None
 }
 
 pub(super) fn firewall_reject(c: &Ctx<'_>) -> Option<Finding> {
