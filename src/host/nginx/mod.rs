@@ -292,6 +292,38 @@ pub struct NginxFacts {
     pub upstreams: Vec<Upstream>,
     /// Problems that did not stop the analysis.
     pub warnings: Vec<String>,
+    /// The Document Server's secure-link secrets (`set $secure_link_secret …`, older
+    /// `set $secret_string …`), by fingerprint only.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub secure_link_secrets: Vec<SecureLinkSecret>,
+}
+
+/// One `set $secure_link_secret VALUE;` of the configuration, the value as a fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecureLinkSecret {
+    /// The variable (`$secure_link_secret`, `$secret_string`).
+    pub variable: String,
+    /// Keyed fingerprint of the value ([`crate::config::secret::fingerprint`]).
+    pub fingerprint: String,
+    /// `file:line`.
+    pub at: String,
+}
+
+/// Variables the Document Server's nginx site keeps the secure-link secret in (it must equal
+/// `storage.fs.secretString` of local.json).
+pub const SECURE_LINK_VARIABLES: [&str; 2] = ["$secure_link_secret", "$secret_string"];
+
+fn secure_link_secrets(ds: &[Directive], out: &mut Vec<SecureLinkSecret>) {
+    for d in ds {
+        if d.name == "set" && d.args.len() >= 2 && SECURE_LINK_VARIABLES.contains(&d.arg0()) {
+            out.push(SecureLinkSecret {
+                variable: d.arg0().to_string(),
+                fingerprint: crate::config::secret::fingerprint(&d.args[1]),
+                at: d.location(),
+            });
+        }
+        secure_link_secrets(d.children(), out);
+    }
 }
 
 impl NginxFacts {
@@ -605,6 +637,11 @@ pub fn analyze(cfg: &Config, origin: ConfigOrigin, test: NginxTest) -> NginxFact
         servers,
         upstreams,
         warnings,
+        secure_link_secrets: {
+            let mut v = Vec::new();
+            secure_link_secrets(&cfg.directives, &mut v);
+            v
+        },
     }
 }
 
@@ -778,6 +815,7 @@ pub async fn collect(q: &NginxQuery, timeout: Duration) -> Result<NginxFacts, Un
             servers: Vec::new(),
             upstreams: Vec::new(),
             warnings: vec![format!("configuration files not analysed: {e}")],
+            secure_link_secrets: Vec::new(),
         }),
         Err(e) => {
             let hint = if e.message.contains("permission denied") {
@@ -1008,5 +1046,34 @@ mod tests {
             parse_test_output_as(false, pid, false),
             NginxTest::NotRun { .. }
         ));
+    }
+
+    #[test]
+    fn secure_link_secrets_are_kept_as_fingerprints() {
+        let text = "http { server { listen 80; set $secure_link_secret verysecretstring;\n\
+              location ~* ^(\\/cache\\/files.*)(\\/.*) { secure_link $arg_md5,$arg_expires; } } }";
+        let cfg = Config {
+            main: "/ds.conf".into(),
+            directives: nginx_conf::parse_text(Path::new("/ds.conf"), text).expect("test setup"),
+            ..Config::default()
+        };
+        let facts = analyze(
+            &cfg,
+            ConfigOrigin::Files,
+            NginxTest::Ok { warnings: vec![] },
+        );
+        assert_eq!(facts.secure_link_secrets.len(), 1);
+        let s = &facts.secure_link_secrets[0];
+        assert_eq!(s.variable, "$secure_link_secret");
+        assert_eq!(
+            s.fingerprint,
+            crate::config::secret::fingerprint("verysecretstring")
+        );
+        assert_eq!(s.at, "/ds.conf:1");
+        let json = serde_json::to_string(&facts).expect("json");
+        assert!(
+            !json.contains("verysecretstring"),
+            "the secret itself never leaves"
+        );
     }
 }
