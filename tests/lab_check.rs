@@ -176,10 +176,11 @@ fn black_holed_hop_does_not_sum_timeouts() {
     assert_eq!(code, 2);
     // Three hops wait for the dropped port (tcp 3 s, health 3 s, nginx's own 2 s timeout), and
     // the integration checks ask the command service again: summed that is over 10 s. The
-    // round is bounded by the largest hop timeout (3 s; bench/check.sh measures it, this bound
-    // only catches summing on a loaded CI box).
+    // round is bounded by the largest hop timeout (3 s; bench/check.sh measures it). This is
+    // no timing test: the bound sits between one timeout and the sum (over 10 s), so only
+    // summing fails it, not a loaded box.
     assert!(
-        took < Duration::from_millis(4500),
+        took < Duration::from_millis(8000),
         "check took {took:?}: probes were summed ({v})"
     );
     let _ = lab.lab(&["fix"]);
