@@ -439,7 +439,7 @@ fn lab_firewall_drop_and_reject() {
 
 #[test]
 fn unknown_fault_lists_the_valid_ones() {
-    let e = Fault::parse("disk-full").expect_err("unknown fault");
+    let e = Fault::parse("disk-melted").expect_err("unknown fault");
     let msg = e.to_string();
     for f in Fault::ALL {
         assert!(msg.contains(f.name()), "{msg}");

@@ -176,6 +176,8 @@ pub struct HostView<'a> {
     pub oom: Option<&'a host::process::OomReport>,
     /// Processes of the chain.
     pub processes: Option<&'a host::process::Processes>,
+    /// Filesystems of the Document Server's cache, logs and /tmp.
+    pub disk: Option<&'a host::disk::Disks>,
 }
 
 impl<'a> HostView<'a> {
@@ -198,6 +200,18 @@ impl<'a> HostView<'a> {
         note("memory", s.memory.unknown_reason());
         note("oom", s.oom.unknown_reason());
         note("processes", s.processes.unknown_reason());
+        note("disk", s.disk.unknown_reason());
+        for u in s
+            .disk
+            .value()
+            .map(|d| d.unreadable.as_slice())
+            .unwrap_or_default()
+        {
+            unknown.push(Unchecked {
+                what: format!("host:disk {}", u.watched.path.display()),
+                why: format!("{}: {}", u.watched.what, u.reason),
+            });
+        }
         if let Some(host::nginx::NginxTest::NotRun { reason }) = s.nginx.value().map(|n| &n.test) {
             unknown.push(Unchecked {
                 what: "host:nginx -t".into(),
@@ -229,6 +243,7 @@ impl<'a> HostView<'a> {
                 memory: s.memory.value(),
                 oom: s.oom.value(),
                 processes: s.processes.value(),
+                disk: s.disk.value(),
             },
             unknown,
         )
@@ -263,6 +278,7 @@ pub struct Input<'a> {
 pub struct LogView<'a> {
     parts: [&'a [Record]; 2],
     cutoff: Option<chrono::NaiveDateTime>,
+    access: Option<&'a crate::engine::access::AccessSummary>,
 }
 
 impl<'a> LogView<'a> {
@@ -271,6 +287,7 @@ impl<'a> LogView<'a> {
         LogView {
             parts: [entries, &[]],
             cutoff: None,
+            access: None,
         }
     }
 
@@ -284,7 +301,18 @@ impl<'a> LogView<'a> {
         LogView {
             parts: [a, b],
             cutoff: Some(cutoff),
+            access: None,
         }
+    }
+
+    /// The same entries with what clients got over the window, from the access logs.
+    pub fn with_access(self, access: Option<&'a crate::engine::access::AccessSummary>) -> Self {
+        LogView { access, ..self }
+    }
+
+    /// What clients got over the window, from the access logs (when configured and read).
+    pub fn access(&self) -> Option<&'a crate::engine::access::AccessSummary> {
+        self.access
     }
 
     /// The entries in the view, oldest first.
@@ -464,6 +492,24 @@ pub fn memory_verdict(m: &host::process::Memory) -> State {
     if pct < 5.0 {
         State::Fail
     } else if pct < 15.0 || psi > 40.0 {
+        State::Warn
+    } else {
+        State::Ok
+    }
+}
+
+/// Used space (or inodes) at or above which a filesystem is full: `disk_full` fires and the
+/// ports pane shows FAIL.
+pub const DISK_FULL_PERCENT: f64 = 95.0;
+
+/// The verdict on one filesystem (what `disk_full` and the console's ports pane show): FAIL
+/// at [`DISK_FULL_PERCENT`] % used space or inodes, or with no space left at all; WARN from
+/// 90 %; else OK.
+pub fn disk_verdict(fs: &host::disk::Filesystem) -> State {
+    let worst = fs.used_percent.max(fs.inodes_used_percent().unwrap_or(0.0));
+    if worst >= DISK_FULL_PERCENT || (fs.total_bytes > 0 && fs.avail_bytes == 0) {
+        State::Fail
+    } else if worst >= 90.0 {
         State::Warn
     } else {
         State::Ok

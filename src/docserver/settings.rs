@@ -181,6 +181,32 @@ impl JwtSource {
     }
 }
 
+/// Where the Document Server keeps its cache when no config says otherwise (the packages'
+/// `default.json`).
+pub const DEFAULT_STORAGE_FOLDER: &str = "/var/lib/onlyoffice/documentserver/App_Data/cache/files";
+
+/// `storage.fs.folderPath` of `local.json` over `default.json`, with where it came from (the
+/// file's path, or `default` when neither file sets it), and the problems met reading them
+/// (a missing `default.json` is none: Docker images and tests often have only `local.json`).
+pub fn storage_folder(default_json: &Path, local_json: &Path) -> (PathBuf, String, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut found = (PathBuf::from(DEFAULT_STORAGE_FOLDER), "default".to_string());
+    for (path, optional) in [(default_json, true), (local_json, false)] {
+        if optional && !path.exists() {
+            continue;
+        }
+        if let Some(p) = read_json(path, &mut problems)
+            .as_ref()
+            .and_then(|v| v.pointer("/storage/fs/folderPath"))
+            .and_then(Value::as_str)
+            .filter(|p| p.starts_with('/'))
+        {
+            found = (PathBuf::from(p), path.display().to_string());
+        }
+    }
+    (found.0, found.1, problems)
+}
+
 /// Sign `claims` with HS256; `iat` and `exp` (5 minutes) are added.
 pub fn sign(secret: &Secret, mut claims: serde_json::Map<String, Value>) -> Result<String, String> {
     let now = chrono::Utc::now().timestamp();

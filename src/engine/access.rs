@@ -44,9 +44,16 @@ pub struct AccessSummary {
     /// Requests sent by triage502's own probes (User-Agent `triage502/…`) over the window;
     /// not in `total`: they are not users.
     pub own_probes: u64,
+    /// 504s per request path (query left out; at most [`MAX_PATHS`] paths, the rest under
+    /// `…`): which endpoint times out (`/ConvertService.ashx`: the converter).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub s504_by_path: BTreeMap<String, u64>,
     /// Files that could not be read, with why.
     pub problems: Vec<String>,
 }
+
+/// Distinct request paths counted per minute in [`AccessSummary::s504_by_path`].
+pub const MAX_PATHS: usize = 32;
 
 /// One minute of the window.
 #[derive(Debug, Default)]
@@ -54,6 +61,13 @@ struct Minute {
     counts: MinuteCounts,
     per_upstream: BTreeMap<String, u64>,
     own_probes: u64,
+    s504_by_path: BTreeMap<String, u64>,
+}
+
+/// The path of a request line (`POST /ConvertService.ashx?x=1 HTTP/1.1` → `/ConvertService.ashx`).
+pub fn request_path(request: &str) -> Option<&str> {
+    let target = request.split_whitespace().nth(1)?;
+    Some(target.split(['?', '#']).next().unwrap_or(target))
 }
 
 #[derive(Debug, Default)]
@@ -103,7 +117,16 @@ impl AccessWatch {
         match l.status {
             502 => m.counts.s502 += 1,
             503 => m.counts.s503 += 1,
-            504 => m.counts.s504 += 1,
+            504 => {
+                m.counts.s504 += 1;
+                let path = l.request.as_deref().and_then(request_path).unwrap_or("-");
+                let key = if m.s504_by_path.len() < MAX_PATHS || m.s504_by_path.contains_key(path) {
+                    crate::util::shorten(path, 200)
+                } else {
+                    "…".to_string()
+                };
+                *m.s504_by_path.entry(key).or_default() += 1;
+            }
             _ => return,
         }
         let up = l
@@ -139,6 +162,9 @@ impl AccessWatch {
             s.own_probes += m.own_probes;
             for (u, n) in &m.per_upstream {
                 *s.per_upstream.entry(u.clone()).or_default() += n;
+            }
+            for (p, n) in &m.s504_by_path {
+                *s.s504_by_path.entry(p.clone()).or_default() += n;
             }
         }
         s

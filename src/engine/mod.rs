@@ -412,7 +412,10 @@ impl State {
     /// Build the diagnosis input from the current state and hand it to `f`.
     pub fn with_input<R>(&self, f: impl FnOnce(&Input<'_>) -> R) -> R {
         let hops = self.results();
-        let logs = self.logs.recent(LOG_WINDOW_SECS);
+        let logs = self
+            .logs
+            .recent(LOG_WINDOW_SECS)
+            .with_access(self.access.as_ref());
         let (mut host, mut unknown) = match &self.host {
             Some(s) => HostView::from_snapshot(s),
             None => (HostView::default(), Vec::new()),
@@ -426,6 +429,7 @@ impl State {
                 selinux: host.selinux,
                 memory: host.memory,
                 oom: host.oom,
+                disk: host.disk,
                 ..HostView::default()
             };
             unknown.push(Unchecked {
@@ -699,7 +703,21 @@ pub fn host_query(cfg: &Config) -> crate::host::HostQuery {
             ..Default::default()
         },
         ports,
+        disk: disk_query(cfg),
         ..Default::default()
+    }
+}
+
+/// The folders whose filesystems the host facts measure: the Document Server's cache (from
+/// its settings) and log folders when the chain has a Document Server, and /tmp.
+fn disk_query(cfg: &Config) -> crate::host::disk::DiskQuery {
+    if !cfg.onlyoffice_checks() {
+        return crate::host::disk::DiskQuery::default();
+    }
+    crate::host::disk::DiskQuery {
+        local_json: Some(cfg.onlyoffice.local_json.clone()),
+        default_json: Some(cfg.onlyoffice.default_json.clone()),
+        log_files: cfg.logs.docserver.clone(),
     }
 }
 
@@ -863,6 +881,7 @@ mod tests {
             selinux: Part::unknown(u()),
             nginx: Part::unknown(u()),
             targets: Part::unknown(u()),
+            disk: Part::unknown(u()),
         }
     }
 

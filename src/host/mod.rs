@@ -1,5 +1,6 @@
 //! Host facts: who listens where, which processes and services run, memory pressure and OOM
-//! kills, what the firewall and SELinux allow, and what nginx really proxies to.
+//! kills, disk space of the Document Server's folders, what the firewall and SELinux allow,
+//! and what nginx really proxies to.
 //!
 //! Everything is gathered into one [`Snapshot`] with a timestamp per part. Each collector runs
 //! concurrently, off the async worker threads for blocking work, bounded by a timeout; a missing
@@ -8,6 +9,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod disk;
 pub mod firewall;
 pub mod nginx;
 pub mod nginx_conf;
@@ -150,6 +152,8 @@ pub struct HostQuery {
     pub timeout: Duration,
     /// How far back to look for OOM kills in the journal (`journalctl --since`).
     pub oom_since: String,
+    /// Which folders' filesystems to measure (always `/tmp`).
+    pub disk: disk::DiskQuery,
 }
 
 impl Default for HostQuery {
@@ -163,6 +167,7 @@ impl Default for HostQuery {
             firewall_prefix: Vec::new(),
             timeout: Duration::from_secs(3),
             oom_since: "-24h".into(),
+            disk: disk::DiskQuery::default(),
         }
     }
 }
@@ -192,6 +197,7 @@ impl HostQuery {
                 ServiceQuery::auto("redis-server"),
             ],
             ports: vec![80, 443, 8000, 5432, 5672, 6379],
+            disk: disk::DiskQuery::onlyoffice(),
             ..Self::default()
         }
     }
@@ -227,6 +233,8 @@ pub struct Snapshot {
     pub nginx: Part<NginxFacts>,
     /// Proxy targets mapped onto the listening sockets (needs both `nginx` and `sockets`).
     pub targets: Part<Vec<TargetMapping>>,
+    /// Filesystems of the Document Server's cache, logs and /tmp.
+    pub disk: Part<disk::Disks>,
 }
 
 /// Runs `fut` with a bound; a timeout becomes an explained unknown.
@@ -279,7 +287,8 @@ impl HostSampler {
         let procs = self.processes.clone();
         let patterns = q.process_patterns.clone();
         let fwq = q.firewall_query();
-        let (sockets, processes, memory, oom, services, firewall, selinux, nginx) = tokio::join!(
+        let dq = q.disk.clone();
+        let (sockets, processes, memory, oom, services, firewall, selinux, nginx, disk) = tokio::join!(
             blocking("reading sockets", t, sockets::collect),
             blocking("sampling processes", t + slack, move || procs
                 .sample(&patterns)),
@@ -303,6 +312,7 @@ impl HostSampler {
                 t * 2 + slack,
                 nginx::collect(&q.nginx, t)
             ),
+            blocking("measuring disk space", t, move || Ok(disk::collect(&dq))),
         );
         let targets = match (nginx.value(), sockets.value()) {
             (Some(n), Some(s)) => Part::known(proxy_target_map(n, &s.listeners)),
@@ -326,6 +336,7 @@ impl HostSampler {
             selinux,
             nginx,
             targets,
+            disk,
         }
     }
 }

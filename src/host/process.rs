@@ -92,6 +92,11 @@ fn role_of(name: &str, cmdline: &str, extra: &[String]) -> Option<String> {
             "nginx".into()
         });
     }
+    // The converter's worker: `…/FileConverter/bin/x2t` (its path also names the converter).
+    let exe = cmdline.split_whitespace().next().unwrap_or_default();
+    if name == "x2t" || exe == "x2t" || exe.ends_with("/x2t") {
+        return Some("x2t".into());
+    }
     let hay = format!("{name} {cmdline}").to_ascii_lowercase();
     for p in extra {
         if !p.is_empty() && hay.contains(&p.to_ascii_lowercase()) {
@@ -605,6 +610,16 @@ mod tests {
             )
             .as_deref(),
             Some("converter")
+        );
+        // x2t lives under FileConverter/ but is the converter's worker, not the converter.
+        assert_eq!(
+            role_of(
+                "x2t",
+                "/var/www/onlyoffice/documentserver/server/FileConverter/bin/x2t /tmp/params.xml",
+                &[]
+            )
+            .as_deref(),
+            Some("x2t")
         );
         assert_eq!(
             role_of(

@@ -161,8 +161,9 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
         }
         Fault::JwtMismatch => {
             let other = sys::random_hex(16)?;
-            sys::write_private(&dir.join("local.json"), &render::local_json(&other))?;
+            sys::write_private(&dir.join("local.json"), &disk::local_json(dir, &other))?;
         }
+        Fault::DiskFull => disk::break_disk_full(dir)?,
         Fault::FirewallDrop | Fault::FirewallReject => {
             firewall_add(&st, fault == Fault::FirewallReject)?;
             st.faults.retain(|f| !f.is_firewall());
@@ -186,7 +187,9 @@ pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
     firewall_remove(&st.firewall_table())?;
     sys::write_file(&standin::mode_path(dir), "healthy\n")?;
     let secret = integrator_secret(dir)?;
-    let local = render::local_json(&secret);
+    disk::unmount(dir)?;
+    disk::prepare(dir)?;
+    let local = disk::local_json(dir, &secret);
     if sys::read_text(&dir.join("local.json"))?.as_deref() != Some(local.as_str()) {
         sys::write_private(&dir.join("local.json"), &local)?;
     }

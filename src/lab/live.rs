@@ -3,7 +3,7 @@
 //! reload action, a `supervisorctl start`) is no longer listed; a fault whose state cannot be
 //! read (supervisord gone, the firewall without root) stays as recorded.
 
-use super::{Fault, LabState, ProgramState, render, standin, sys};
+use super::{Fault, LabState, ProgramState, disk, render, standin, sys};
 use super::{check_dir, dir_exists, live_supervisord, load_state, program_states};
 use std::path::{Path, PathBuf};
 
@@ -41,10 +41,11 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
                     .ok()
                     .flatten()
                     .as_deref()
-                    != Some(render::local_json(&secret).as_str())
+                    != Some(disk::local_json(&st.dir, &secret).as_str())
             }
             Err(_) => true,
         },
+        Fault::DiskFull => disk::is_mounted(&st.dir),
         Fault::FirewallDrop | Fault::FirewallReject => {
             if !crate::util::is_root() {
                 return true;

@@ -13,6 +13,7 @@
 //! | `standin-mode` | one word read by the stand-in on each request |
 //! | `lab.json` | ports, pids, secret fingerprint, active faults ([`LabState`]) |
 //! | `logs/` | `nginx/error.log`, `nginx/access.log`, `docservice/out.log`, `supervisord.log` |
+//! | `cache/files` | the stand-in's `storage.fs.folderPath`; a tmpfs while `disk-full` is on ([`disk`]) |
 //!
 //! `lab up` when the lab is already up says so and succeeds without touching it (idempotent);
 //! a stale folder (lab.json present, supervisord gone) is cleaned (leftover processes killed)
@@ -32,6 +33,7 @@
 //! Faults ([`Fault`]) are injected by [`break_fault`] and all healed by [`fix`].
 
 pub mod cli;
+mod disk;
 mod faults;
 mod live;
 mod render;
@@ -105,11 +107,13 @@ pub enum Fault {
     FirewallDrop,
     /// nftables rejects with a TCP reset (root only): connects are refused, nginx 502.
     FirewallReject,
+    /// A full tmpfs on the stand-in's cache folder (root only): ENOSPC on every write there.
+    DiskFull,
 }
 
 impl Fault {
     /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 9] = [
+    pub const ALL: [Fault; 10] = [
         Fault::DocserviceDown,
         Fault::DocserviceHang,
         Fault::WrongUpstreamPort,
@@ -119,6 +123,7 @@ impl Fault {
         Fault::NginxDown,
         Fault::FirewallDrop,
         Fault::FirewallReject,
+        Fault::DiskFull,
     ];
 
     /// The name used on the command line and in lab.json.
@@ -133,6 +138,7 @@ impl Fault {
             Fault::NginxDown => "nginx-down",
             Fault::FirewallDrop => "firewall-drop",
             Fault::FirewallReject => "firewall-reject",
+            Fault::DiskFull => "disk-full",
         }
     }
 
@@ -179,6 +185,7 @@ impl Fault {
             Fault::NginxDown => "nginx stopped: its port refuses",
             Fault::FirewallDrop => "nftables drops to the DS port: connects time out, nginx 504",
             Fault::FirewallReject => "nftables rejects to the DS port: connects refused, nginx 502",
+            Fault::DiskFull => "the cache folder's tmpfs is full: ENOSPC in the DS log (root only)",
         }
     }
 }
@@ -438,7 +445,8 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
     };
     let secret = sys::random_hex(16)?;
     let as_root = crate::util::is_root();
-    sys::write_private(&dir.join("local.json"), &render::local_json(&secret))?;
+    disk::prepare(dir)?;
+    sys::write_private(&dir.join("local.json"), &disk::local_json(dir, &secret))?;
     sys::write_file(
         &dir.join("nginx.conf"),
         &render::nginx_conf(dir, ports.nginx, ports.ds, as_root),
@@ -683,6 +691,13 @@ pub fn down(dir: &Path) -> anyhow::Result<DownReport> {
             report.survivors = sys::kill_all(&left, Duration::from_secs(3));
         }
         report.firewall_removed = firewall_remove(&st.firewall_table())?;
+    }
+    // Never leave the disk-full fault's mount behind (also when lab.json was unreadable).
+    if disk::unmount(dir)? {
+        report.notes.push(format!(
+            "unmounted the tmpfs on {}",
+            disk::cache_dir(dir).display()
+        ));
     }
     let sp = state_path(dir);
     if std::fs::symlink_metadata(&sp).is_ok() {

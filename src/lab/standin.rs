@@ -283,6 +283,10 @@ fn healthcheck(ctx: &Ctx, mode: Mode) -> Resp {
         );
         return text_response(StatusCode::OK, "false");
     }
+    // The storage check: a failure is logged (WARN) and does not fail /healthcheck.
+    if let Some(line) = super::disk::probe(&ctx.dir) {
+        ctx.log.line("WARN", &line);
+    }
     text_response(StatusCode::OK, "true")
 }
 

@@ -11,6 +11,8 @@
 //!   must reach, fetched from this box: redirects, untrusted certificates, private addresses,
 //!   timeouts; plus a CORS preflight.
 //! - **Forwarded headers and mixed content** ([`headers`]) from the parsed nginx config.
+//! - **Deployment** ([`deploy`]): a Docker Document Server without `JWT_SECRET` (a new secret
+//!   at every start), and the Nextcloud connector's own `settings_error`.
 //!
 //! [`collect`] gathers everything into an [`IntegrationReport`] (serializable, no secret in
 //! it: secrets live only in `#[serde(skip)]` fields), and [`render_text`] shows it as plain
@@ -29,6 +31,7 @@
 //! `integration:storage`, `host:nginx`.
 
 pub mod command;
+pub mod deploy;
 pub mod headers;
 pub mod php;
 pub mod pyset;

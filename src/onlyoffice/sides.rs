@@ -35,6 +35,9 @@ pub struct DsSide {
     pub reject_unauthorized: Option<bool>,
     /// `request-filtering-agent.allowPrivateIPAddress`.
     pub allow_private_ip: Option<bool>,
+    /// The Docker container's JWT environment, when `docker inspect` answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker: Option<super::deploy::DockerJwt>,
 }
 
 /// The integrator's ONLYOFFICE settings.
@@ -71,6 +74,10 @@ pub struct IntegratorSide {
     pub base_url: Option<String>,
     /// Extra URLs the Document Server downloads from (Seafile `FILE_SERVER_ROOT`).
     pub file_server_url: Option<String>,
+    /// The connector's own verdict (`occ config:app:get onlyoffice settings_error`), when occ
+    /// answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector: Option<super::deploy::ConnectorState>,
 }
 
 impl IntegratorSide {
@@ -91,6 +98,7 @@ impl IntegratorSide {
             verify_peer_off: None,
             base_url: None,
             file_server_url: None,
+            connector: None,
         }
     }
 
@@ -240,7 +248,10 @@ pub async fn read_docserver(
         };
         match ran {
             Ok(out) if out.success() => match docker_env(&out.stdout) {
-                Ok(env) => apply_docker_env(&mut ds, &env, &source),
+                Ok(env) => {
+                    apply_docker_env(&mut ds, &env, &source);
+                    ds.docker = super::deploy::docker_jwt(&out.stdout, name).ok();
+                }
                 Err(e) => unknown.push(Unchecked {
                     what: "integration:docker".into(),
                     why: e,
@@ -517,6 +528,10 @@ pub async fn read_integrator(
                 }
             }
             let occ = if ig.occ.is_empty() {
+                unknown.push(Unchecked {
+                    what: "integration:occ settings_error".into(),
+                    why: "the connector's own verdict (settings_error) is read with occ: set [integration] occ".into(),
+                });
                 None
             } else {
                 match occ_command(&ig.occ, &ig.nextcloud_config) {
@@ -532,7 +547,20 @@ pub async fn read_integrator(
             };
             if let Some(occ) = occ {
                 let futs = NEXTCLOUD_KEYS.iter().map(|k| occ_get(&occ, k, timeout));
-                let answers = futures_util::future::join_all(futs).await;
+                let (answers, settings_error) = tokio::join!(
+                    futures_util::future::join_all(futs),
+                    occ_get(&occ, "settings_error", timeout)
+                );
+                match settings_error {
+                    Ok(v) => side.connector = Some(super::deploy::connector_state(v)),
+                    Err(e) => unknown.push(Unchecked {
+                        what: "integration:occ settings_error".into(),
+                        why: format!(
+                            "occ config:app:get onlyoffice settings_error failed: {}",
+                            crate::util::shorten(&e, 160)
+                        ),
+                    }),
+                }
                 let mut used = false;
                 let mut errors = Vec::new();
                 for (k, a) in NEXTCLOUD_KEYS.iter().zip(answers) {

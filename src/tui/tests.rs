@@ -525,11 +525,42 @@ fn host_facts(a: &mut App) {
         selinux: Part::unknown(Unknown::new("SELinux absent", None)),
         nginx: unknown("nginx -T: permission denied"),
         targets: unknown("needs nginx's configuration"),
+        // The cache's filesystem nearly full (WARN) and /tmp fine: each line with its symbol
+        // and word (an unreadable folder: `disk_unknown_path_is_shown`).
+        disk: known(crate::host::disk::Disks {
+            filesystems: vec![
+                disk_fs(
+                    "/var",
+                    "Document Server cache (storage.fs.folderPath, default)",
+                    92.4,
+                    1536,
+                ),
+                disk_fs("/tmp", "temporary files (x2t)", 3.0, 30_000),
+            ],
+            unreadable: vec![],
+            notes: vec![],
+        }),
     };
     a.state.apply(Update::Host(Box::new(snap)));
     // The findings the facts raised are stamped with the real clock: fix it for the snapshot.
     for ev in a.state.timeline.iter_mut() {
         ev.at = at();
+    }
+}
+
+fn disk_fs(mount: &str, what: &str, used: f64, free_mib: u64) -> crate::host::disk::Filesystem {
+    crate::host::disk::Filesystem {
+        mount: mount.into(),
+        holds: vec![crate::host::disk::Watched {
+            what: what.into(),
+            path: format!("{mount}/x").into(),
+        }],
+        total_bytes: 20 << 30,
+        avail_bytes: free_mib << 20,
+        used_percent: used,
+        inodes_total: 1000,
+        inodes_free: 600,
+        read_only: false,
     }
 }
 
@@ -587,6 +618,47 @@ fn host_panes_snapshots() {
         insta::assert_snapshot!(format!("host_{name}_tab_80x24"), draw(&a, 80, 24));
         insta::assert_snapshot!(format!("host_{name}_tab_40x15"), draw(&a, 40, 15));
     }
+}
+
+/// A watched folder that cannot be measured is an UNKNOWN line with its reason in the ports
+/// pane, and a full filesystem a FAIL line (symbol and word, not only colour).
+#[test]
+fn disk_unknown_path_and_full_filesystem_are_shown() {
+    use crate::host::disk::{Disks, Unreadable, Watched};
+    let mut a = app("");
+    healthy(&mut a);
+    fn unknown<T>(why: &str) -> crate::host::Part<T> {
+        crate::host::Part::unknown(crate::host::Unknown::new(why, None))
+    }
+    let mut snap = crate::host::Snapshot {
+        taken_at: at(),
+        sockets: unknown("x"),
+        processes: unknown("x"),
+        memory: unknown("x"),
+        oom: unknown("x"),
+        services: unknown("x"),
+        firewall: unknown("x"),
+        selinux: unknown("x"),
+        nginx: unknown("x"),
+        targets: unknown("x"),
+        disk: unknown("x"),
+    };
+    snap.disk = crate::host::Part::known(Disks {
+        filesystems: vec![disk_fs("/srv", "Document Server cache (x)", 99.0, 3)],
+        unreadable: vec![Unreadable {
+            watched: Watched {
+                what: "Document Server logs".into(),
+                path: "/var/log/ds".into(),
+            },
+            reason: "cannot read /var/log/ds: Permission denied".into(),
+        }],
+        notes: vec![],
+    });
+    a.state.apply(Update::Host(Box::new(snap)));
+    a.focus = Pane::Ports;
+    let s = draw(&a, 120, 24);
+    assert!(s.contains("✖ FAIL /srv 99% used, 3 MiB free"), "{s}");
+    assert!(s.contains("? UNKNOWN disk /var/log/ds: cannot read"), "{s}");
 }
 
 /// Consecutive entries reporting the same failure (same upstream; requests, clients and

@@ -1,6 +1,8 @@
 //! The diagnosis rules, one function per finding id. Each reads the shared [`Ctx`] and returns a
 //! finding only when it has evidence; near-misses (the pattern is incomplete) return `None`.
 
+mod converter;
+mod deploy;
 mod host;
 mod integration;
 mod network;
@@ -37,15 +39,23 @@ pub(super) const ALL: &[Rule] = &[
     proxy::upload_too_large,
     network::selinux_denies,
     proxy::header_buffer_too_small,
-    host::oom_killed,
     network::dns_failure,
     network::tls_problem,
     host::memory_pressure,
 ];
 
 /// The rules that read the ONLYOFFICE integration report: its checks ran just now, so what
-/// they find is current (the parts they take from logs are filtered inside).
+/// they find is current (the parts they take from logs are filtered inside). With them the
+/// rules on the Document Server's own lines since its last start (`Ctx::ds_entries_since_start`)
+/// and current host facts: what users hit while every probe is green.
 pub(super) const INTEGRATION: &[Rule] = &[
+    converter::converter_timeout,
+    host::disk_full,
+    // Its evidence is current facts (a service's or the kernel's OOM kill) or the converter's
+    // lines since the Document Server's last start: never history alone.
+    host::oom_killed,
+    deploy::jwt_secret_ephemeral,
+    deploy::connector_disabled,
     integration::jwt_mismatch,
     integration::clock_skew,
     integration::callback_redirect,
@@ -196,3 +206,6 @@ fn finding(
         explains,
     }
 }
+
+#[cfg(test)]
+mod hhost_tests;

@@ -373,31 +373,33 @@ pub(super) fn upload_too_large(c: &Ctx<'_>) -> Option<Finding> {
         .unwrap_or("/");
     let mut limit = None;
     if let Some(n) = c.input.host.nginx
-        && let Some((server, loc, certain)) = n.location_for(last.host.as_deref(), path)
+        && let Some((server, located)) = n.server_location(last.host.as_deref(), path)
     {
-        let m = &loc.settings.client_max_body_size;
-        limit = Some(m.value.clone());
+        use crate::host::nginx::locate::{Located, label};
+        let fact = match located {
+            Located::Found(loc) => {
+                let m = &loc.settings.client_max_body_size;
+                limit = Some(m.value.clone());
+                format!(
+                    "{} {} (at {}): client_max_body_size {} ({})",
+                    server.label(),
+                    label(loc),
+                    loc.at,
+                    m.value,
+                    m.at.as_deref()
+                        .map(|a| format!("set at {a}"))
+                        .unwrap_or_else(|| "nginx's default".into()),
+                )
+            }
+            Located::None => format!(
+                "{}: no location serves {path}; the server-level client_max_body_size applies",
+                server.label()
+            ),
+            Located::Undecidable(why) => format!("{}: {why}", server.label()),
+        };
         ev.push(Evidence {
             source: "host:nginx".into(),
-            fact: format!(
-                "{} location {}{} (at {}): client_max_body_size {} ({}){}",
-                server.label(),
-                loc.modifier
-                    .as_deref()
-                    .map(|m| format!("{m} "))
-                    .unwrap_or_default(),
-                loc.path,
-                loc.at,
-                m.value,
-                m.at.as_deref()
-                    .map(|a| format!("set at {a}"))
-                    .unwrap_or_else(|| "nginx's default".into()),
-                if certain {
-                    ""
-                } else {
-                    "; a regex location of that server may take the request instead"
-                }
-            ),
+            fact,
         });
     }
     let size = bytes

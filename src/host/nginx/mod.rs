@@ -12,6 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub mod locate;
 mod targets;
 pub use targets::*;
 
@@ -332,15 +333,14 @@ impl NginxFacts {
         self.upstreams.iter().find(|u| u.name == name)
     }
 
-    /// The location nginx would pick for a request to `host` (the `host` field of an error
-    /// line) and `path`: the server whose server_name is `host` (else the first), then an
-    /// exact (`=`) match, else the longest prefix. Regex locations are not evaluated: when one
-    /// exists in that server the answer is marked uncertain (`false`).
-    pub fn location_for(
+    /// The server block a request to `host` (the `host` field of an error line) lands in
+    /// (the one whose server_name is `host`, else the first) and the location serving `path`
+    /// there ([`locate::location_for`]).
+    pub fn server_location(
         &self,
         host: Option<&str>,
         path: &str,
-    ) -> Option<(&ServerBlock, &Location, bool)> {
+    ) -> Option<(&ServerBlock, locate::Located<'_>)> {
         let path = path.split('?').next().unwrap_or(path);
         let server = host
             .and_then(|h| {
@@ -350,22 +350,7 @@ impl NginxFacts {
                     .find(|s| s.server_name.iter().any(|n| n.eq_ignore_ascii_case(h)))
             })
             .or_else(|| self.servers.first())?;
-        let regex = |l: &&Location| matches!(l.modifier.as_deref(), Some("~" | "~*"));
-        let certain = !server.locations.iter().any(|l| regex(&l));
-        if let Some(l) = server
-            .locations
-            .iter()
-            .find(|l| l.modifier.as_deref() == Some("=") && l.path == path)
-        {
-            return Some((server, l, true));
-        }
-        server
-            .locations
-            .iter()
-            .filter(|l| !regex(l) && l.modifier.as_deref() != Some("="))
-            .filter(|l| path.starts_with(l.path.as_str()))
-            .max_by_key(|l| l.path.len())
-            .map(|l| (server, l, certain))
+        Some((server, locate::location_for(server, path)))
     }
 
     /// Every location that has a pass directive, with its server.

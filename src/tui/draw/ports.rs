@@ -1,5 +1,6 @@
-//! The Ports & processes pane: memory, OOM kills, listening TCP sockets (the chain's ports,
-//! ◆, first) and the chain's processes.
+//! The Ports & processes pane: memory, the filesystems of the Document Server's cache, logs
+//! and /tmp, OOM kills, listening TCP sockets (the chain's ports, ◆, first) and the chain's
+//! processes.
 
 use super::block;
 use super::text::*;
@@ -46,6 +47,7 @@ pub(super) fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             )),
         ])));
     }
+    disk_lines(app, snap, &mut items);
     match snap.oom.value() {
         Some(o) if !o.kills.is_empty() => {
             for k in o.kills.iter().rev().take(3) {
@@ -129,4 +131,66 @@ pub(super) fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         area,
         &mut st,
     );
+}
+
+/// One line per filesystem: the verdict's symbol and word (never colour alone), the mount
+/// point, space and inodes used, what of the Document Server lives there; one UNKNOWN line per
+/// path that could not be measured.
+fn disk_lines(app: &App, snap: &crate::host::Snapshot, items: &mut Vec<ListItem<'_>>) {
+    let Some(d) = snap.disk.value() else {
+        items.push(unknown_line(app, "disk", snap.disk.unknown_reason()));
+        return;
+    };
+    for fs in &d.filesystems {
+        let st = crate::diagnose::disk_verdict(fs);
+        let inodes = fs
+            .inodes_used_percent()
+            .map(|p| format!(", inodes {p:.0}%"))
+            .unwrap_or_default();
+        let holds: Vec<&str> = fs.holds.iter().map(|w| tag(&w.what)).collect();
+        items.push(ListItem::new(Line::from(vec![
+            Span::styled(
+                format!("{} {} ", st.symbol(), st.word()),
+                app.theme.state(st),
+            ),
+            Span::raw(one(&format!(
+                "{} {:.0}% used, {} free{inodes} ({})",
+                fs.mount.display(),
+                fs.used_percent,
+                human_bytes(fs.avail_bytes),
+                holds.join(", ")
+            ))),
+        ])));
+    }
+    for u in &d.unreadable {
+        items.push(unknown_line(
+            app,
+            &format!("disk {}", u.watched.path.display()),
+            Some(u.reason.clone()),
+        ));
+    }
+}
+
+/// A short name for what lives on a filesystem: `DS cache`, `DS logs`, `tmp`.
+fn tag(what: &str) -> &str {
+    if what.contains("cache") {
+        "DS cache"
+    } else if what.contains("logs") {
+        "DS logs"
+    } else if what.contains("temporary") {
+        "tmp"
+    } else {
+        what
+    }
+}
+
+/// `512 MiB`, `1.5 GiB`.
+fn human_bytes(b: u64) -> String {
+    if b >= 10 << 30 {
+        format!("{} GiB", b >> 30)
+    } else if b >= 1 << 30 {
+        format!("{:.1} GiB", b as f64 / f64::from(1u32 << 30))
+    } else {
+        format!("{} MiB", b >> 20)
+    }
 }
