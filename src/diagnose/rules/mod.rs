@@ -6,6 +6,7 @@ mod integration;
 mod network;
 mod proxy;
 mod service;
+mod storage;
 
 use super::{Confidence, Ctx, Evidence, Finding, probe_evidence};
 use crate::config::{HopKind, Role};
@@ -16,9 +17,7 @@ use crate::probe::{HopResult, NetError, State};
 type Rule = fn(&Ctx<'_>) -> Option<Finding>;
 
 pub(super) use integration::checks as integration_checks;
-
-/// The TLS rule, which also reads the report's storage checks.
-pub(super) const ALL_TLS: Rule = network::tls_problem;
+pub(super) use storage::checks as delivery_checks;
 
 /// Every rule about the chain, in no particular order (ranking happens afterwards). A finding
 /// of these that rests on history alone is dropped ([`is_current`]).
@@ -37,7 +36,6 @@ pub(super) const ALL: &[Rule] = &[
     proxy::header_buffer_too_small,
     host::oom_killed,
     network::dns_failure,
-    network::tls_problem,
     host::memory_pressure,
 ];
 
@@ -46,16 +44,30 @@ pub(super) const ALL: &[Rule] = &[
 pub(super) const INTEGRATION: &[Rule] = &[
     integration::jwt_mismatch,
     integration::clock_skew,
-    integration::callback_redirect,
-    integration::private_ip_blocked,
-    integration::storage_unreachable,
     integration::forwarded_headers_missing,
     integration::mixed_content,
 ];
 
+/// The rules about the Document Server's deliveries — downloads from the storage, callbacks
+/// back to the integrator — and TLS. Their Document Server log evidence counts on a green
+/// chain (users meet these failures on a path no probe takes), read only from after the
+/// service's last start; the report's storage checks are current; the hop and nginx log parts
+/// of `tls_problem` are filtered with [`is_current`] inside.
+pub(super) const DELIVERY: &[Rule] = &[
+    storage::storage_denied,
+    storage::storage_unreachable,
+    storage::private_ip_blocked,
+    storage::document_too_large,
+    storage::callback_failed,
+    storage::callback_redirect,
+    network::tls_problem,
+];
+
 /// Whether a finding is about now: some evidence is a current symptom, or it explains a red
 /// hop. A finding resting on log lines alone that explains no red hop is history, not the
-/// outage at hand (the error log pane still shows those lines).
+/// outage at hand (the error log pane still shows those lines): nginx's `upstream_*` lines and
+/// the Document Server's RabbitMQ, database, Redis, healthcheck and JWT lines, which a green
+/// probe disproves. The Document Server's delivery lines are not judged here ([`DELIVERY`]).
 pub(super) fn is_current(c: &Ctx<'_>, f: &Finding) -> bool {
     f.evidence.iter().any(Evidence::is_symptom)
         || f.explains.iter().any(|e| c.red().any(|h| &h.name == e))
