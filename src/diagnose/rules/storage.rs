@@ -241,10 +241,21 @@ fn from_groups(
     ))
 }
 
+/// One finding from the Document Server's log and the report's check of the same cause; the
+/// log's next step, which fits the code it logged, is kept alone.
+fn both(logs: Option<Finding>, report: Option<Finding>) -> Option<Finding> {
+    let n = logs.as_ref().map(|f| f.next_steps.len());
+    let mut f = integration::combine(logs, report)?;
+    if let Some(n) = n {
+        f.next_steps.truncate(n);
+    }
+    Some(f)
+}
+
 /// The storage answers the Document Server's download with 401/403/404: from its log and from
 /// the active storage check.
 pub(super) fn storage_denied(c: &Ctx<'_>) -> Option<Finding> {
-    integration::combine(denied_from_logs(c), integration::storage_denied(c))
+    both(denied_from_logs(c), integration::storage_denied(c))
 }
 
 fn denied_from_logs(c: &Ctx<'_>) -> Option<Finding> {
@@ -338,7 +349,7 @@ fn unreachable_step(what: &str, host: &str) -> String {
 /// The Document Server's request filter blocks a private address, or its own ip filter denies
 /// the host: from its log and from the active storage check.
 pub(super) fn private_ip_blocked(c: &Ctx<'_>) -> Option<Finding> {
-    integration::combine(blocked_from_logs(c), integration::private_ip_blocked(c))
+    both(blocked_from_logs(c), integration::private_ip_blocked(c))
 }
 
 fn blocked_from_logs(c: &Ctx<'_>) -> Option<Finding> {
@@ -483,7 +494,7 @@ pub(super) fn callback_failed(c: &Ctx<'_>) -> Option<Finding> {
 /// Storage or callback URLs answer with a redirect: from the report's checks and from the
 /// Document Server's callback lines with a 3xx.
 pub(super) fn callback_redirect(c: &Ctx<'_>) -> Option<Finding> {
-    integration::combine(integration::callback_redirect(c), redirect_from_logs(c))
+    both(redirect_from_logs(c), integration::callback_redirect(c))
 }
 
 fn redirect_from_logs(c: &Ctx<'_>) -> Option<Finding> {
