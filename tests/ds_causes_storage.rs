@@ -72,9 +72,15 @@ fn read(lab: &Lab, rel: &str) -> String {
 /// Break, check the top finding on a green chain and its evidence, fix, check it is history.
 fn fault(lab: &Lab, name: &str, id: &str, evidence: &[&str], log: &str, line: &str) {
     lab.run(&["break", name]);
-    assert!(read(lab, log).contains(line), "{name}: {log} lacks {line:?}");
+    assert!(
+        read(lab, log).contains(line),
+        "{name}: {log} lacks {line:?}"
+    );
     let (code, v) = check(lab);
-    assert!(all_hops_green(&v), "{name}: the chain should stay green: {v:#}");
+    assert!(
+        all_hops_green(&v),
+        "{name}: the chain should stay green: {v:#}"
+    );
     assert_eq!(code, 2, "{name}: exit code: {v:#}");
     let top = &v["findings"][0];
     assert_eq!(top["id"], id, "{name}: top finding; ids {:?}", ids(&v));
@@ -167,8 +173,9 @@ fn converter_faults_write_the_converters_lines_at_break_time() {
     lab.run(&["break", "converter-hang"]);
     let nginx = read(&lab, "logs/nginx/error.log");
     assert!(
-        nginx.lines().any(|l| l.contains("upstream timed out")
-            && l.contains("POST /ConvertService.ashx")),
+        nginx
+            .lines()
+            .any(|l| l.contains("upstream timed out") && l.contains("POST /ConvertService.ashx")),
         "nginx read timeout on ConvertService.ashx: {nginx}"
     );
     assert!(read(&lab, "logs/converter/out.log").contains("receiveTask timeout 3000"));
@@ -183,7 +190,10 @@ fn converter_faults_write_the_converters_lines_at_break_time() {
         )),
         "{conv}"
     );
-    assert!(conv.contains("ExitCode (code=null;signal=SIGKILL;error:-80)"), "{conv}");
+    assert!(
+        conv.contains("ExitCode (code=null;signal=SIGKILL;error:-80)"),
+        "{conv}"
+    );
     let (_, v) = check(&lab);
     assert_none_of_ours(&v, "x2t-killed (a converter cause, not a delivery)");
     lab.run(&["fix"]);

@@ -131,8 +131,21 @@ pub(super) fn integrator_secret(dir: &Path) -> anyhow::Result<String> {
         .with_context(|| format!("{} has no [onlyoffice] jwt_secret", p.display()))
 }
 
+/// The converter's side of a new lab: its mode healthy, its log present from the start (the
+/// console reads it; kept across ups), the storage's document.
+pub(super) fn prepare_delivery(dir: &Path) -> anyhow::Result<()> {
+    sys::write_file(&convert::mode_path(dir), "healthy\n")?;
+    crate::fsafe::open_write(
+        &convert::log_path(dir),
+        crate::fsafe::WriteMode::Append,
+        0o644,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    sys::write_file(&dir.join(render::STORAGE_DOC), &storage_document())
+}
+
 /// The lab storage's document: 16 KiB of text (above `document-too-large`'s limit).
-pub(super) fn storage_document() -> String {
+fn storage_document() -> String {
     let line = "triage502 lab document: the converter downloads this file from the storage.\n";
     line.repeat(16 * 1024 / line.len() + 1)
 }

@@ -512,15 +512,7 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         &render::lab_toml(dir, ports, &secret, &tools.nginx),
     )?;
     sys::write_file(&standin::mode_path(dir), "healthy\n")?;
-    sys::write_file(&convert::mode_path(dir), "healthy\n")?;
-    // The converter's log exists from the start (the console reads it), kept across ups.
-    crate::fsafe::open_write(
-        &convert::log_path(dir),
-        crate::fsafe::WriteMode::Append,
-        0o644,
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    sys::write_file(&dir.join(render::STORAGE_DOC), &faults::storage_document())?;
+    faults::prepare_delivery(dir)?;
     // What the lab's `reload:firewall` loads: its own table, empty (no `flush ruleset`), so
     // the drill heals the lab's firewall faults and never touches the host's tables.
     sys::write_file(

@@ -355,6 +355,18 @@ mod tests {
             c.onlyoffice.jwt_secret.as_ref().map(|s| s.expose()),
             Some("abc")
         );
+        assert_eq!(
+            c.integration.storage_urls,
+            ["http://127.0.0.1:18080/storage/doc.docx"]
+        );
+        assert!(
+            c.logs
+                .docserver
+                .iter()
+                .any(|p| p.ends_with("logs/converter/out.log")),
+            "{:?}",
+            c.logs.docserver
+        );
     }
 
     #[test]

@@ -259,6 +259,10 @@ async fn handle(ctx: Arc<Ctx>, req: Request<Incoming>) -> Result<Resp, std::io::
                 Some(b) => {
                     let mut r = text_response(StatusCode::OK, "");
                     *r.body_mut() = Full::new(Bytes::from(b));
+                    r.headers_mut().insert(
+                        hyper::header::CONTENT_TYPE,
+                        hyper::header::HeaderValue::from_static("application/octet-stream"),
+                    );
                     r
                 }
                 None => text_response(StatusCode::NOT_FOUND, "Not Found"),
