@@ -384,7 +384,6 @@ impl<'a> Ctx<'a> {
         others.is_some_and(|t| (t - ours).num_seconds() > SUPERSEDED_AFTER_SECS)
     }
 
-    #[allow(dead_code)] // read by the Document Server log rules (#16)
     /// When the Document Server last started (the newest `ds_started` entry in the window):
     /// its log lines from before are history, whatever they say.
     pub fn ds_started_at(&self) -> Option<chrono::NaiveDateTime> {
@@ -396,7 +395,6 @@ impl<'a> Ctx<'a> {
             .max()
     }
 
-    #[allow(dead_code)] // read by the Document Server log rules (#16)
     /// The Document Server's entries of these classes logged after its last start (all of the
     /// window when no start was logged; entries without a time count only when no start was
     /// logged either).
@@ -524,6 +522,7 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
         .filter_map(|r| r(&ctx))
         .filter(|f| rules::is_current(&ctx, f))
         .chain(rules::INTEGRATION.iter().filter_map(|r| r(&ctx)))
+        .chain(rules::DELIVERY.iter().filter_map(|r| r(&ctx)))
         .collect();
     // Red hops no rule explains still get a finding: nothing red goes unexplained.
     let explained: std::collections::HashSet<&str> = findings
@@ -671,7 +670,7 @@ pub fn integration_findings(report: &crate::onlyoffice::IntegrationReport) -> Ve
     let ctx = Ctx { input: &input };
     rules::INTEGRATION
         .iter()
-        .chain(std::iter::once(&rules::ALL_TLS))
+        .chain(rules::DELIVERY)
         .filter_map(|r| r(&ctx))
         .collect()
 }

@@ -172,8 +172,9 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
                 .into_iter()
                 .flat_map(super::rules::integration_checks),
         )
+        .chain(super::rules::delivery_checks(&super::Ctx { input }))
         .collect();
-    let auth_next = "Then apply the recovery (step 5).".to_string();
+    let auth_next = auth_next(&auth);
 
     let rec_step = recovery(d);
     vec![
@@ -183,6 +184,20 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
         step("Integration and auth", auth, auth_next),
         rec_step,
     ]
+}
+
+/// Where step 4 goes next: the Document Server's own delivery failures first, when it logged any.
+fn auth_next(auth: &[StepCheck]) -> String {
+    if auth
+        .iter()
+        .any(|c| c.label.starts_with("Document Server ") && c.state == State::Fail)
+    {
+        "The Document Server's downloads or callbacks fail (its own log says so, whatever the \
+         probes show): see the storage and callback findings, then the recovery (step 5)."
+            .to_string()
+    } else {
+        "Then apply the recovery (step 5).".to_string()
+    }
 }
 
 /// Step 5, recovery: the top findings with their action or first next step.

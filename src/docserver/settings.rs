@@ -23,9 +23,15 @@ pub struct DsTokenSettings {
     pub reject_unauthorized: Option<bool>,
     /// `services.CoAuthoring.request-filtering-agent.allowPrivateIPAddress`.
     pub allow_private_ip: Option<bool>,
+    /// `FileConverter.converter.maxDownloadBytes` (the converter's download limit; the
+    /// Document Server's default is [`DEFAULT_MAX_DOWNLOAD_BYTES`]).
+    pub max_download_bytes: Option<u64>,
     /// Problems met while reading (missing file, permission denied, bad JSON).
     pub problems: Vec<String>,
 }
+
+/// The Document Server's default `FileConverter.converter.maxDownloadBytes` (100 MiB).
+pub const DEFAULT_MAX_DOWNLOAD_BYTES: u64 = 104_857_600;
 
 /// Largest settings file read (local.json and default.json are a few KiB).
 pub const SETTINGS_BYTES: u64 = 4 << 20;
@@ -93,6 +99,9 @@ impl DsTokenSettings {
             in_body: flag("/token/inbox/inBody"),
             reject_unauthorized: flag("/requestDefaults/rejectUnauthorized"),
             allow_private_ip: flag("/request-filtering-agent/allowPrivateIPAddress"),
+            max_download_bytes: merged
+                .pointer("/FileConverter/converter/maxDownloadBytes")
+                .and_then(Value::as_u64),
             inbox_enabled: get("/token/enable/request/inbox").and_then(Value::as_bool),
             inbox_secret: get("/secret/inbox/string")
                 .and_then(Value::as_str)

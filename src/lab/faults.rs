@@ -131,6 +131,105 @@ pub(super) fn integrator_secret(dir: &Path) -> anyhow::Result<String> {
         .with_context(|| format!("{} has no [onlyoffice] jwt_secret", p.display()))
 }
 
+/// The converter's side of a new lab: its mode healthy, its log present from the start (the
+/// console reads it; kept across ups), the storage's document.
+pub(super) fn prepare_delivery(dir: &Path) -> anyhow::Result<()> {
+    sys::write_file(&convert::mode_path(dir), "healthy\n")?;
+    crate::fsafe::open_write(
+        &convert::log_path(dir),
+        crate::fsafe::WriteMode::Append,
+        0o644,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    sys::write_file(&dir.join(render::STORAGE_DOC), &storage_document())
+}
+
+/// The lab storage's document: 16 KiB of text (above `document-too-large`'s limit).
+fn storage_document() -> String {
+    let line = "triage502 lab document: the converter downloads this file from the storage.\n";
+    line.repeat(16 * 1024 / line.len() + 1)
+}
+
+/// `maxDownloadBytes` of the `document-too-large` fault (below the document's size).
+const TOO_LARGE_LIMIT: u64 = 1024;
+
+/// Set one value of the lab's local.json (`pointer` to an object key, parents created).
+fn set_local_json(dir: &Path, path: &[&str], value: serde_json::Value) -> anyhow::Result<()> {
+    let p = dir.join("local.json");
+    let text = sys::read_text(&p)?.with_context(|| format!("{} is missing", p.display()))?;
+    let mut v: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", p.display()))?;
+    let mut cur = &mut v;
+    for k in &path[..path.len() - 1] {
+        if !cur[*k].is_object() {
+            cur[*k] = serde_json::json!({});
+        }
+        cur = &mut cur[*k];
+    }
+    cur[path[path.len() - 1]] = value;
+    let mut out = serde_json::to_string_pretty(&v).context("cannot render local.json")?;
+    out.push('\n');
+    sys::write_private(&p, &out)
+}
+
+/// Inject a delivery or converter fault, then run one conversion through nginx (with a
+/// callback for `callback-failed`) so the Document Server logs the failure now.
+fn break_delivery(st: &LabState, fault: Fault) -> anyhow::Result<()> {
+    let dir = &st.dir;
+    let storage = format!("http://127.0.0.1:{}/{}", st.nginx_port, render::STORAGE_DOC);
+    let mut url = storage.clone();
+    let mut callback = None;
+    match fault {
+        Fault::StorageDenied => sys::write_file(&dir.join(render::STORAGE_DENIED_FLAG), "403\n")?,
+        Fault::StorageUnreachable => {
+            url = format!("http://127.0.0.1:{}/{}", st.spare_port, render::STORAGE_DOC)
+        }
+        Fault::StoragePrivateIp => set_local_json(
+            dir,
+            &[
+                "services",
+                "CoAuthoring",
+                "request-filtering-agent",
+                "allowPrivateIPAddress",
+            ],
+            false.into(),
+        )?,
+        Fault::DocumentTooLarge => set_local_json(
+            dir,
+            &["FileConverter", "converter", "maxDownloadBytes"],
+            TOO_LARGE_LIMIT.into(),
+        )?,
+        Fault::CallbackFailed => {
+            sys::write_file(&dir.join(render::CALLBACK_FAILS_FLAG), "500\n")?;
+            callback = Some(format!("http://127.0.0.1:{}/callback", st.nginx_port));
+        }
+        Fault::ConverterHang => sys::write_file(&convert::mode_path(dir), "hang\n")?,
+        Fault::X2tKilled => sys::write_file(&convert::mode_path(dir), "x2t-killed\n")?,
+        _ => bail!("{} is not a delivery fault", fault.name()),
+    }
+    let secret = integrator_secret(dir)?;
+    let sent = convert::request_conversion(
+        st.nginx_port,
+        &secret,
+        &url,
+        callback.as_deref(),
+        Duration::from_secs(20),
+    );
+    if fault == Fault::ConverterHang {
+        // nginx has answered 504; the converter's own line follows when it gives up.
+        let log = convert::log_path(dir);
+        sys::wait_until(Duration::from_millis(convert::HANG_MS + 3000), || {
+            sys::read_text(&log)
+                .ok()
+                .flatten()
+                .is_some_and(|t| t.contains("receiveTask timeout"))
+        });
+    }
+    sent.map(|_| ()).with_context(|| {
+        format!("the fault is in place, but the conversion request through nginx to {url} failed")
+    })
+}
+
 /// `lab break FAULT`: inject one fault and record it in lab.json. Mode faults (hang,
 /// big-headers, health-false) replace each other, as do the two firewall faults.
 pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
@@ -168,6 +267,7 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
             firewall_add(&st, fault == Fault::FirewallReject)?;
             st.faults.retain(|f| !f.is_firewall());
         }
+        _ => break_delivery(&st, fault)?,
     }
     if !st.faults.contains(&fault) {
         st.faults.push(fault);
@@ -193,8 +293,20 @@ pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
     if sys::read_text(&dir.join("local.json"))?.as_deref() != Some(local.as_str()) {
         sys::write_private(&dir.join("local.json"), &local)?;
     }
+    for flag in [render::STORAGE_DENIED_FLAG, render::CALLBACK_FAILS_FLAG] {
+        let p = dir.join(flag);
+        if std::fs::symlink_metadata(&p).is_ok() {
+            std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+        }
+    }
+    sys::write_file(&convert::mode_path(dir), "healthy\n")?;
     let progs = program_states(dir, &sup).unwrap_or_default();
     let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");
+    // local.json changed under a running Document Server takes a restart, as on a real one;
+    // its start line makes the failures logged before it history.
+    if healed.iter().any(|f| f.is_delivery()) && running("docservice") {
+        supervisorctl_ok(dir, &sup, &["restart", "docservice"])?;
+    }
     set_upstream(&st, &sup, st.ds_port, running("nginx"))?;
     let mut start = vec!["start"];
     start.extend(["docservice", "nginx"].into_iter().filter(|n| !running(n)));

@@ -46,6 +46,23 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
             Err(_) => true,
         },
         Fault::DiskFull => disk::is_mounted(&st.dir),
+        Fault::StorageDenied => flag(st, render::STORAGE_DENIED_FLAG),
+        Fault::CallbackFailed => flag(st, render::CALLBACK_FAILS_FLAG),
+        Fault::StoragePrivateIp => local(
+            st,
+            "/services/CoAuthoring/request-filtering-agent/allowPrivateIPAddress",
+        )
+        .is_none_or(|v| v != serde_json::Value::Bool(true)),
+        Fault::DocumentTooLarge => local(st, "/FileConverter/converter/maxDownloadBytes").is_some(),
+        // One conversion was sent to a closed port: its lines stay until `lab fix` restarts
+        // docservice.
+        Fault::StorageUnreachable => true,
+        Fault::ConverterHang | Fault::X2tKilled => {
+            sys::read_text(&super::convert::mode_path(&st.dir))
+                .ok()
+                .flatten()
+                .is_some_and(|t| t.trim() == f.name().trim_start_matches("converter-"))
+        }
         Fault::FirewallDrop | Fault::FirewallReject => {
             if !crate::util::is_root() {
                 return true;
@@ -56,6 +73,17 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
             }
         }
     }
+}
+
+fn flag(st: &LabState, name: &str) -> bool {
+    std::fs::symlink_metadata(st.dir.join(name)).is_ok()
+}
+
+/// A value of the lab's local.json (None: unset or unreadable).
+fn local(st: &LabState, pointer: &str) -> Option<serde_json::Value> {
+    let t = sys::read_text(&st.dir.join("local.json")).ok().flatten()?;
+    let v: serde_json::Value = serde_json::from_str(&t).ok()?;
+    v.pointer(pointer).cloned()
 }
 
 /// `triage502 lab SUB`, with `--dir DIR` when `dir` is not the default folder: the command a

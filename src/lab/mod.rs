@@ -14,6 +14,9 @@
 //! | `lab.json` | ports, pids, secret fingerprint, active faults ([`LabState`]) |
 //! | `logs/` | `nginx/error.log`, `nginx/access.log`, `docservice/out.log`, `supervisord.log` |
 //! | `cache/files` | the stand-in's `storage.fs.folderPath`; a tmpfs while `disk-full` is on ([`disk`]) |
+//! | `logs/` | `nginx/error.log`, `nginx/access.log`, `docservice/out.log`, `converter/out.log`, `supervisord.log` |
+//! | `storage/doc.docx` | the integrator's storage, served by the lab's nginx at `/storage/` |
+//! | `converter-mode` | one word read by the stand-in's converter ([`convert`]) |
 //!
 //! `lab up` when the lab is already up says so and succeeds without touching it (idempotent);
 //! a stale folder (lab.json present, supervisord gone) is cleaned (leftover processes killed)
@@ -33,6 +36,7 @@
 //! Faults ([`Fault`]) are injected by [`break_fault`] and all healed by [`fix`].
 
 pub mod cli;
+pub mod convert;
 mod disk;
 mod faults;
 mod live;
@@ -109,11 +113,25 @@ pub enum Fault {
     FirewallReject,
     /// A full tmpfs on the stand-in's cache folder (root only): ENOSPC on every write there.
     DiskFull,
+    /// The lab's storage answers 403 to the converter's download.
+    StorageDenied,
+    /// The converter is given a storage URL on a closed port (ECONNREFUSED).
+    StorageUnreachable,
+    /// local.json's request filter refuses private addresses (the storage is on 127.0.0.1).
+    StoragePrivateIp,
+    /// local.json's `maxDownloadBytes` is below the document's size (EMSGSIZE).
+    DocumentTooLarge,
+    /// The lab's callback answers 500 to docservice's save callback.
+    CallbackFailed,
+    /// ConvertService requests are held past nginx's read timeout (`receiveTask timeout`).
+    ConverterHang,
+    /// The converter's x2t child is killed with SIGKILL.
+    X2tKilled,
 }
 
 impl Fault {
     /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 10] = [
+    pub const ALL: [Fault; 17] = [
         Fault::DocserviceDown,
         Fault::DocserviceHang,
         Fault::WrongUpstreamPort,
@@ -124,6 +142,13 @@ impl Fault {
         Fault::FirewallDrop,
         Fault::FirewallReject,
         Fault::DiskFull,
+        Fault::StorageDenied,
+        Fault::StorageUnreachable,
+        Fault::StoragePrivateIp,
+        Fault::DocumentTooLarge,
+        Fault::CallbackFailed,
+        Fault::ConverterHang,
+        Fault::X2tKilled,
     ];
 
     /// The name used on the command line and in lab.json.
@@ -139,6 +164,13 @@ impl Fault {
             Fault::FirewallDrop => "firewall-drop",
             Fault::FirewallReject => "firewall-reject",
             Fault::DiskFull => "disk-full",
+            Fault::StorageDenied => "storage-denied",
+            Fault::StorageUnreachable => "storage-unreachable",
+            Fault::StoragePrivateIp => "storage-private-ip",
+            Fault::DocumentTooLarge => "document-too-large",
+            Fault::CallbackFailed => "callback-failed",
+            Fault::ConverterHang => "converter-hang",
+            Fault::X2tKilled => "x2t-killed",
         }
     }
 
@@ -165,6 +197,22 @@ impl Fault {
         }
     }
 
+    /// A fault of the Document Server's deliveries or its converter: `lab break` runs one
+    /// conversion (or callback) through nginx so the failure is logged at that moment, and
+    /// `lab fix` restarts docservice so the lines become history.
+    fn is_delivery(self) -> bool {
+        matches!(
+            self,
+            Fault::StorageDenied
+                | Fault::StorageUnreachable
+                | Fault::StoragePrivateIp
+                | Fault::DocumentTooLarge
+                | Fault::CallbackFailed
+                | Fault::ConverterHang
+                | Fault::X2tKilled
+        )
+    }
+
     fn is_firewall(self) -> bool {
         matches!(self, Fault::FirewallDrop | Fault::FirewallReject)
     }
@@ -186,6 +234,17 @@ impl Fault {
             Fault::FirewallDrop => "nftables drops to the DS port: connects time out, nginx 504",
             Fault::FirewallReject => "nftables rejects to the DS port: connects refused, nginx 502",
             Fault::DiskFull => "the cache folder's tmpfs is full: ENOSPC in the DS log (root only)",
+            Fault::StorageDenied => "the storage answers 403 to the converter's download",
+            Fault::StorageUnreachable => "the converter downloads from a closed port: ECONNREFUSED",
+            Fault::StoragePrivateIp => {
+                "allowPrivateIPAddress false: the converter refuses the storage on 127.0.0.1"
+            }
+            Fault::DocumentTooLarge => "maxDownloadBytes below the document's size: EMSGSIZE",
+            Fault::CallbackFailed => "the callback answers 500: postData error",
+            Fault::ConverterHang => {
+                "ConvertService held past nginx's read timeout: 504, receiveTask timeout"
+            }
+            Fault::X2tKilled => "x2t killed with SIGKILL during a conversion",
         }
     }
 }
@@ -424,6 +483,8 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         "logs",
         "logs/nginx",
         "logs/docservice",
+        "logs/converter",
+        "storage",
         "tmp",
         "tmp/client_body",
         "tmp/proxy",
@@ -460,6 +521,7 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         &render::lab_toml(dir, ports, &secret, &tools.nginx),
     )?;
     sys::write_file(&standin::mode_path(dir), "healthy\n")?;
+    faults::prepare_delivery(dir)?;
     // What the lab's `reload:firewall` loads: its own table, empty (no `flush ruleset`), so
     // the drill heals the lab's firewall faults and never touches the host's tables.
     sys::write_file(

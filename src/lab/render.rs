@@ -25,7 +25,7 @@ fn tq(s: &str) -> String {
 }
 
 /// `local.json` in the Document Server's format, every request/browser token enabled, all
-/// three secrets set to `secret`.
+/// three secrets set to `secret`, private addresses allowed to the request filter.
 pub fn local_json(secret: &str) -> String {
     let v = serde_json::json!({
         "services": {
@@ -38,9 +38,14 @@ pub fn local_json(secret: &str) -> String {
                     "inbox": {"string": secret},
                     "outbox": {"string": secret},
                     "session": {"string": secret}
-                }
+                },
+                // The lab's storage and callback live on 127.0.0.1 (`storage-private-ip`
+                // turns this off).
+                "request-filtering-agent": {"allowPrivateIPAddress": true}
             }
-        }
+        },
+        // Quick retries keep a failing conversion within nginx's 2 s read timeout.
+        "FileConverter": {"converter": {"downloadAttemptDelay": 100}}
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| v.to_string());
     s.push('\n');
@@ -89,6 +94,23 @@ http {{
         proxy_read_timeout 2s;
         proxy_send_timeout 2s;
 
+        # The integrator's side, for the stand-in's converter and callbacks: a storage with
+        # one document and a callback answering {{"error":0}}. A flag file in the lab folder
+        # turns each into a fault (`lab break storage-denied` / `callback-failed`).
+        location /storage/ {{
+            if (-f {d}/{STORAGE_DENIED_FLAG}) {{
+                return 403;
+            }}
+            root {d};
+        }}
+        location = /callback {{
+            if (-f {d}/{CALLBACK_FAILS_FLAG}) {{
+                return 500 '{{"error":1,"message":"lab fault callback-failed"}}';
+            }}
+            default_type application/json;
+            return 200 '{{"error":0}}';
+        }}
+
         location / {{
             proxy_pass http://docservice;
             proxy_http_version 1.1;
@@ -103,6 +125,13 @@ http {{
 "#
     )
 }
+
+/// Flag file (in the lab folder) that makes the lab's storage answer 403.
+pub const STORAGE_DENIED_FLAG: &str = "storage-denied.flag";
+/// Flag file that makes the lab's callback answer 500.
+pub const CALLBACK_FAILS_FLAG: &str = "callback-fails.flag";
+/// The document the lab's storage serves (under the lab folder, and at this path on nginx).
+pub const STORAGE_DOC: &str = "storage/doc.docx";
 
 /// `supervisord.conf`: socket, pid file and logs in the folder; programs `docservice` (the
 /// stand-in, run as `EXE lab standin --dir DIR --port DS`) and `nginx` (in the foreground).
@@ -216,7 +245,11 @@ jwt_header = "Authorization"
 [logs]
 nginx_error = [{nginx_error}]
 nginx_access = [{nginx_access}]
-docserver = [{out_log}]
+docserver = [{out_log}, {converter_log}]
+
+# The integrator's storage as the Document Server fetches it (the lab's nginx serves it).
+[integration]
+storage_urls = [{storage_url}]
 
 [[service]]
 name = "docservice"
@@ -249,6 +282,8 @@ nft_ruleset = {ruleset}
         nginx_error = p("logs/nginx/error.log"),
         nginx_access = p("logs/nginx/access.log"),
         out_log = p("logs/docservice/out.log"),
+        converter_log = p("logs/converter/out.log"),
+        storage_url = tq(&format!("http://127.0.0.1:{np}/{STORAGE_DOC}")),
         nginx_bin = tq(&nginx.display().to_string()),
         nginx_conf = p("nginx.conf"),
         prefix = tq(&dd),
@@ -319,6 +354,18 @@ mod tests {
         assert_eq!(
             c.onlyoffice.jwt_secret.as_ref().map(|s| s.expose()),
             Some("abc")
+        );
+        assert_eq!(
+            c.integration.storage_urls,
+            ["http://127.0.0.1:18080/storage/doc.docx"]
+        );
+        assert!(
+            c.logs
+                .docserver
+                .iter()
+                .any(|p| p.ends_with("logs/converter/out.log")),
+            "{:?}",
+            c.logs.docserver
         );
     }
 

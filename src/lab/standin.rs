@@ -6,6 +6,8 @@
 //!   `{"c":"version"}` → `{"error":0,"version":"8.2.0.1"}`, with HS256 JWT checking when
 //!   `services.CoAuthoring.token.enable.request.inbox` is true in the lab's `local.json`.
 //! - `GET /info/info.json` → a small JSON.
+//! - `POST /ConvertService.ashx` and `POST /converter` → the converter ([`super::convert`]),
+//!   and `GET /cache/files/data/KEY/FILE` → its results.
 //! - anything else → 404.
 //!
 //! Every request re-reads `DIR/local.json` and `DIR/standin-mode` (one word: `healthy`, `hang`,
@@ -177,7 +179,7 @@ pub async fn serve_async(dir: PathBuf, port: u16) -> anyhow::Result<()> {
     let log = DsLog {
         path: log_path(&dir),
     };
-    for sub in ["logs", "logs/docservice"] {
+    for sub in ["logs", "logs/docservice", "logs/converter"] {
         crate::fsafe::ensure_private_dir(&dir.join(sub))
             .map_err(|e| anyhow::anyhow!("stand-in: {e}"))?;
     }
@@ -234,6 +236,37 @@ async fn handle(ctx: Arc<Ctx>, req: Request<Incoming>) -> Result<Resp, std::io::
         (&Method::GET, "/healthcheck") => healthcheck(&ctx, mode),
         (&Method::POST, "/coauthoring/CommandService.ashx" | "/command") => {
             command(&ctx, &headers, &body)
+        }
+        (&Method::POST, "/ConvertService.ashx" | "/converter") => {
+            let json = path == "/converter"
+                || headers
+                    .get(hyper::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("json"));
+            let a =
+                super::convert::convert_service(&ctx.dir, ctx.port, &headers, &body, json).await;
+            let mut r = text_response(StatusCode::OK, "");
+            *r.body_mut() = Full::new(Bytes::from(a.body));
+            *r.status_mut() = StatusCode::from_u16(a.status).unwrap_or(StatusCode::OK);
+            r.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                hyper::header::HeaderValue::from_static(a.content_type),
+            );
+            r
+        }
+        (&Method::GET, p) if p.starts_with("/cache/files/data/") => {
+            match super::convert::result_file(&ctx.dir, p) {
+                Some(b) => {
+                    let mut r = text_response(StatusCode::OK, "");
+                    *r.body_mut() = Full::new(Bytes::from(b));
+                    r.headers_mut().insert(
+                        hyper::header::CONTENT_TYPE,
+                        hyper::header::HeaderValue::from_static("application/octet-stream"),
+                    );
+                    r
+                }
+                None => text_response(StatusCode::NOT_FOUND, "Not Found"),
+            }
         }
         (&Method::GET, "/info/info.json") => json_response(
             StatusCode::OK,

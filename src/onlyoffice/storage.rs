@@ -40,6 +40,14 @@ pub enum StorageIssue {
         /// Whether it was a timeout.
         timeout: bool,
     },
+    /// A 401/403/404 answer (a 401/403 from a path the integrator guards with its JWT is not
+    /// one: this box has no token to send).
+    Denied {
+        /// HTTP status.
+        status: u16,
+        /// The answer says `x-powered-by: Express`: it came from a Document Server.
+        express: bool,
+    },
     /// A 5xx answer.
     ServerError {
         /// HTTP status.
@@ -135,7 +143,8 @@ pub struct StorageOptions {
     pub accept_untrusted: bool,
 }
 
-/// Check one URL.
+/// Check one URL: resolve it (the private-address question), GET it without following
+/// redirects, then judge what came back.
 pub async fn check_url(
     client: &reqwest::Client,
     url: &str,
@@ -161,7 +170,26 @@ pub async fn check_url(
         }
     };
     let start = Instant::now();
-    // Resolve first: the addresses decide the private-address question.
+    resolve(&mut c, &parts, opt).await;
+    let resolved = !c
+        .issues
+        .iter()
+        .any(|i| matches!(i, StorageIssue::Unreachable { .. }));
+    if resolved {
+        let left = opt
+            .timeout
+            .saturating_sub(start.elapsed())
+            .max(Duration::from_millis(100));
+        fetch(&mut c, client, &parts, left, opt.timeout).await;
+    }
+    c.ms = Some((start.elapsed().as_secs_f64() * 10_000.0).round() / 10.0);
+    judge(&mut c, &parts, opt);
+    c
+}
+
+/// Resolve the URL's name (bounded): its addresses, and the issue when they are private and
+/// the Document Server's filter blocks them, or when it does not resolve.
+async fn resolve(c: &mut StorageCheck, parts: &crate::util::UrlParts, opt: StorageOptions) {
     let lookup = tokio::net::lookup_host((parts.host.as_str(), parts.port));
     match tokio::time::timeout(opt.timeout, lookup).await {
         Ok(Ok(addrs)) => {
@@ -178,120 +206,93 @@ pub async fn check_url(
                     .push(StorageIssue::PrivateIp { addresses: private });
             }
         }
+        Ok(Err(e)) => c.issues.push(StorageIssue::Unreachable {
+            reason: format!("{} does not resolve: {e}", parts.host),
+            timeout: false,
+        }),
+        Err(_) => c.issues.push(StorageIssue::Unreachable {
+            reason: format!("resolving {} timed out", parts.host),
+            timeout: true,
+        }),
+    }
+}
+
+/// GET the URL within `left` and record the answer's status and its issue (redirect, denied,
+/// server error), or why there was none (timeout, TLS, connect).
+async fn fetch(
+    c: &mut StorageCheck,
+    client: &reqwest::Client,
+    parts: &crate::util::UrlParts,
+    left: Duration,
+    timeout: Duration,
+) {
+    let url = c.url.clone();
+    let fut = client.get(&url).timeout(left).send();
+    let resp = match tokio::time::timeout(left + Duration::from_millis(200), fut).await {
+        Err(_) => return c.issues.push(timeout_issue(&url, timeout)),
+        Ok(Err(e)) if e.is_timeout() => return c.issues.push(timeout_issue(&url, timeout)),
         Ok(Err(e)) => {
-            c.issues.push(StorageIssue::Unreachable {
-                reason: format!("{} does not resolve: {e}", parts.host),
-                timeout: false,
+            let chain = crate::docserver::client::error_chain(&e);
+            return c.issues.push(if looks_tls(&chain) {
+                StorageIssue::Tls {
+                    reason: format!("TLS with {} failed: {chain}", parts.authority()),
+                }
+            } else {
+                StorageIssue::Unreachable {
+                    reason: format!("cannot connect to {}: {chain}", parts.authority()),
+                    timeout: false,
+                }
             });
         }
-        Err(_) => {
-            c.issues.push(StorageIssue::Unreachable {
-                reason: format!("resolving {} timed out", parts.host),
-                timeout: true,
-            });
+        Ok(Ok(resp)) => resp,
+    };
+    let status = resp.status().as_u16();
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    c.http_status = Some(status);
+    if (300..400).contains(&status) {
+        let loc = header("location");
+        let abs = reqwest::Url::parse(&url)
+            .ok()
+            .and_then(|b| b.join(&loc).ok())
+            .map(|u| u.to_string())
+            .unwrap_or(loc);
+        c.issues.push(StorageIssue::Redirect {
+            status,
+            to_https: parts.scheme == "http" && abs.starts_with("https://"),
+            location: abs,
+        });
+    } else if matches!(status, 401 | 403 | 404) {
+        let express = header("x-powered-by").eq_ignore_ascii_case("express");
+        // Nextcloud's `empty` download answers 401/403 to a request without its JWT (this
+        // box has none to send): that is the guard working, not a denied download.
+        if express || status == 404 || !jwt_guarded(&parts.path) {
+            c.issues.push(StorageIssue::Denied { status, express });
         }
+    } else if status >= 500 {
+        c.issues.push(StorageIssue::ServerError { status });
     }
-    let resolved = !c
-        .issues
-        .iter()
-        .any(|i| matches!(i, StorageIssue::Unreachable { .. }));
-    if resolved {
-        let left = opt
-            .timeout
-            .saturating_sub(start.elapsed())
-            .max(Duration::from_millis(100));
-        let fut = client.get(url).timeout(left).send();
-        match tokio::time::timeout(left + Duration::from_millis(200), fut).await {
-            Err(_) => c.issues.push(timeout_issue(url, opt.timeout)),
-            Ok(Err(e)) if e.is_timeout() => c.issues.push(timeout_issue(url, opt.timeout)),
-            Ok(Err(e)) => {
-                let chain = crate::docserver::client::error_chain(&e);
-                if looks_tls(&chain) {
-                    c.issues.push(StorageIssue::Tls {
-                        reason: format!("TLS with {} failed: {chain}", parts.authority()),
-                    });
-                } else {
-                    c.issues.push(StorageIssue::Unreachable {
-                        reason: format!("cannot connect to {}: {chain}", parts.authority()),
-                        timeout: false,
-                    });
-                }
-            }
-            Ok(Ok(resp)) => {
-                let status = resp.status().as_u16();
-                c.http_status = Some(status);
-                if (300..400).contains(&status) {
-                    let loc = resp
-                        .headers()
-                        .get("location")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("")
-                        .to_string();
-                    let abs = reqwest::Url::parse(url)
-                        .ok()
-                        .and_then(|b| b.join(&loc).ok())
-                        .map(|u| u.to_string())
-                        .unwrap_or(loc);
-                    c.issues.push(StorageIssue::Redirect {
-                        status,
-                        to_https: parts.scheme == "http" && abs.starts_with("https://"),
-                        location: abs,
-                    });
-                } else if status >= 500 {
-                    c.issues.push(StorageIssue::ServerError { status });
-                }
-            }
-        }
-    }
-    c.ms = Some((start.elapsed().as_secs_f64() * 10_000.0).round() / 10.0);
+}
+
+/// Whether a storage path is one the integrator guards with its JWT (a request without the
+/// Document Server's token is refused there by design).
+fn jwt_guarded(path: &str) -> bool {
+    path.split('?')
+        .next()
+        .is_some_and(|p| p.ends_with("/apps/onlyoffice/empty"))
+}
+
+/// The verdict and the one-line reason from the issues found.
+fn judge(c: &mut StorageCheck, parts: &crate::util::UrlParts, opt: StorageOptions) {
     let mut state = State::Ok;
     let mut words = Vec::new();
     for i in &c.issues {
-        let (s, w) = match i {
-            StorageIssue::Redirect {
-                status,
-                location,
-                to_https,
-            } => (
-                if *to_https { State::Fail } else { State::Warn },
-                if *to_https {
-                    format!(
-                        "{status} redirect from http to {location}: the Document Server's callbacks (POST) do not follow it"
-                    )
-                } else {
-                    format!(
-                        "{status} redirect to {location}: the Document Server does not follow redirects"
-                    )
-                },
-            ),
-            StorageIssue::Tls { reason } => (
-                if opt.accept_untrusted {
-                    State::Warn
-                } else {
-                    State::Fail
-                },
-                if opt.accept_untrusted {
-                    format!(
-                        "{reason} (the Document Server is set to accept untrusted certificates)"
-                    )
-                } else {
-                    format!("{reason}: the Document Server refuses this certificate")
-                },
-            ),
-            StorageIssue::PrivateIp { addresses } => (
-                State::Fail,
-                format!(
-                    "{} resolves to private address {}: the Document Server's request filter blocks it (allowPrivateIPAddress is false)",
-                    parts.host,
-                    addresses.join(", ")
-                ),
-            ),
-            StorageIssue::Unreachable { reason, .. } => (State::Fail, reason.clone()),
-            StorageIssue::ServerError { status } => (
-                State::Warn,
-                format!("HTTP {status}: the storage answers with a server error"),
-            ),
-        };
+        let (s, w) = issue_words(i, parts, opt);
         state = state.max(s);
         words.push(w);
     }
@@ -307,7 +308,66 @@ pub async fn check_url(
     } else {
         words.join("; ")
     };
-    c
+}
+
+/// One issue's verdict and words.
+fn issue_words(
+    i: &StorageIssue,
+    parts: &crate::util::UrlParts,
+    opt: StorageOptions,
+) -> (State, String) {
+    match i {
+        StorageIssue::Redirect {
+            status,
+            location,
+            to_https,
+        } => (
+            if *to_https { State::Fail } else { State::Warn },
+            if *to_https {
+                format!(
+                    "{status} redirect from http to {location}: the Document Server's callbacks (POST) do not follow it"
+                )
+            } else {
+                format!(
+                    "{status} redirect to {location}: the Document Server does not follow redirects"
+                )
+            },
+        ),
+        StorageIssue::Tls { reason } if opt.accept_untrusted => (
+            State::Warn,
+            format!("{reason} (the Document Server is set to accept untrusted certificates)"),
+        ),
+        StorageIssue::Tls { reason } => (
+            State::Fail,
+            format!("{reason}: the Document Server refuses this certificate"),
+        ),
+        StorageIssue::PrivateIp { addresses } => (
+            State::Fail,
+            format!(
+                "{} resolves to private address {}: the Document Server's request filter blocks it (allowPrivateIPAddress is false)",
+                parts.host,
+                addresses.join(", ")
+            ),
+        ),
+        StorageIssue::Unreachable { reason, .. } => (State::Fail, reason.clone()),
+        StorageIssue::Denied { status, express } => (
+            State::Fail,
+            if *express {
+                format!(
+                    "HTTP {status} from a Document Server (x-powered-by: Express): {} resolves to the Document Server, not the storage",
+                    parts.host
+                )
+            } else if *status == 404 {
+                format!("HTTP {status}: no such document at this storage address")
+            } else {
+                format!("HTTP {status}: the storage refuses the download")
+            },
+        ),
+        StorageIssue::ServerError { status } => (
+            State::Warn,
+            format!("HTTP {status}: the storage answers with a server error"),
+        ),
+    }
 }
 
 fn timeout_issue(url: &str, t: Duration) -> StorageIssue {
@@ -373,4 +433,91 @@ pub async fn preflight(
         }
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    /// A loopback server giving every connection this raw answer.
+    async fn answering(answer: &'static str) -> u16 {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = l.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = l.accept().await {
+                let mut buf = [0u8; 2048];
+                let _ = s.read(&mut buf).await;
+                let _ = s.write_all(answer.as_bytes()).await;
+            }
+        });
+        port
+    }
+
+    const OPT: StorageOptions = StorageOptions {
+        timeout: Duration::from_secs(2),
+        allow_private_ip: true,
+        accept_untrusted: false,
+    };
+
+    #[tokio::test]
+    async fn a_4xx_is_denied_unless_the_integrator_guards_the_path_with_its_jwt() {
+        let c = client().expect("client");
+        let p =
+            answering("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .await;
+        let r = check_url(
+            &c,
+            &format!("http://127.0.0.1:{p}/storage/doc.docx"),
+            "t",
+            OPT,
+        )
+        .await;
+        assert_eq!(
+            r.issues,
+            [StorageIssue::Denied {
+                status: 403,
+                express: false
+            }]
+        );
+        assert_eq!(r.state, State::Fail);
+        assert!(r.reason.contains("refuses the download"), "{}", r.reason);
+        // Nextcloud's `empty` without a token: the guard working.
+        let r = check_url(
+            &c,
+            &format!("http://127.0.0.1:{p}/index.php/apps/onlyoffice/empty"),
+            "t",
+            OPT,
+        )
+        .await;
+        assert!(r.issues.is_empty(), "{:?}", r.issues);
+        assert_eq!(r.state, State::Ok);
+        let p = answering("HTTP/1.1 403 Forbidden\r\nX-Powered-By: Express\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").await;
+        let r = check_url(
+            &c,
+            &format!("http://127.0.0.1:{p}/index.php/apps/onlyoffice/empty"),
+            "t",
+            OPT,
+        )
+        .await;
+        assert_eq!(
+            r.issues,
+            [StorageIssue::Denied {
+                status: 403,
+                express: true
+            }]
+        );
+        assert!(
+            r.reason.contains("resolves to the Document Server"),
+            "{}",
+            r.reason
+        );
+        let p =
+            answering("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .await;
+        let r = check_url(&c, &format!("http://127.0.0.1:{p}/x"), "t", OPT).await;
+        assert!(r.reason.contains("no such document"), "{}", r.reason);
+    }
 }

@@ -73,6 +73,11 @@ pub(super) fn private_ip_blocked(c: &Ctx<'_>) -> Option<Finding> {
     storage_finding(report(c)?, "private_ip_blocked")
 }
 
+/// The storage answers with 401/403/404.
+pub(super) fn storage_denied(c: &Ctx<'_>) -> Option<Finding> {
+    storage_finding(report(c)?, "storage_denied")
+}
+
 /// The storage cannot be reached.
 pub(super) fn storage_unreachable(c: &Ctx<'_>) -> Option<Finding> {
     storage_finding(report(c)?, "storage_unreachable")
@@ -367,6 +372,7 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
     let mut tls = Vec::new();
     let mut private = Vec::new();
     let mut unreachable = Vec::new();
+    let mut denied = Vec::new();
     for c in &r.storage {
         for i in &c.issues {
             let e = ev(
@@ -377,6 +383,7 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
                 StorageIssue::Redirect { .. } => redirect.push((e, c.state)),
                 StorageIssue::Tls { .. } => tls.push((e, c.state)),
                 StorageIssue::PrivateIp { .. } => private.push((e, State::Fail)),
+                StorageIssue::Denied { .. } => denied.push((e, c.state)),
                 StorageIssue::Unreachable { .. } | StorageIssue::ServerError { .. } => {
                     unreachable.push((e, c.state))
                 }
@@ -447,6 +454,9 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
             explains: Vec::new(),
         });
     }
+    if !denied.is_empty() {
+        out.push(denied_finding(worst(&denied), dedup(denied)));
+    }
     if !unreachable.is_empty() {
         out.push(Finding {
             id: "storage_unreachable",
@@ -464,6 +474,23 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
         });
     }
     out
+}
+
+/// `storage_denied` from the active storage check: the storage answered 401/403/404 from here.
+fn denied_finding(severity: State, evidence: Vec<Evidence>) -> Finding {
+    Finding {
+        id: "storage_denied",
+        title: "The integrator's storage refuses the download (HTTP 4xx)".into(),
+        severity,
+        confidence: Confidence::Medium,
+        evidence,
+        explanation: "The Document Server downloads each document from the integrator's storage URL; a 401/403/404 there fails the download ('error downloadFile ... statusCode:403'). This box asked without the integrator's signed link, so the answer shows the URL is guarded or wrong, not yet that the Document Server's own requests fail.".into(),
+        next_steps: vec![
+            "For 401/403: the integrator checks the Document Server's JWT — make services.CoAuthoring.secret.outbox.string equal to the integrator's secret. For 404: check the storage address (Nextcloud: StorageUrl / overwrite.cli.url). An answer with x-powered-by: Express came from a Document Server: the storage name resolves to it.".into(),
+        ],
+        action: None,
+        explains: Vec::new(),
+    }
 }
 
 fn forwarded(r: &IntegrationReport) -> Option<Finding> {

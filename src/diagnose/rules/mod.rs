@@ -8,6 +8,7 @@ mod integration;
 mod network;
 mod proxy;
 mod service;
+mod storage;
 
 use super::{Confidence, Ctx, Evidence, Finding, probe_evidence};
 use crate::config::{HopKind, Role};
@@ -18,9 +19,7 @@ use crate::probe::{HopResult, NetError, State};
 type Rule = fn(&Ctx<'_>) -> Option<Finding>;
 
 pub(super) use integration::checks as integration_checks;
-
-/// The TLS rule, which also reads the report's storage checks.
-pub(super) const ALL_TLS: Rule = network::tls_problem;
+pub(super) use storage::checks as delivery_checks;
 
 /// Every rule about the chain, in no particular order (ranking happens afterwards). A finding
 /// of these that rests on history alone is dropped ([`is_current`]).
@@ -40,7 +39,6 @@ pub(super) const ALL: &[Rule] = &[
     network::selinux_denies,
     proxy::header_buffer_too_small,
     network::dns_failure,
-    network::tls_problem,
     host::memory_pressure,
 ];
 
@@ -58,9 +56,6 @@ pub(super) const INTEGRATION: &[Rule] = &[
     deploy::connector_disabled,
     integration::jwt_mismatch,
     integration::clock_skew,
-    integration::callback_redirect,
-    integration::private_ip_blocked,
-    integration::storage_unreachable,
     integration::forwarded_headers_missing,
     integration::mixed_content,
 ];
@@ -69,10 +64,26 @@ pub(super) const INTEGRATION: &[Rule] = &[
 /// Document Server's downloads and callbacks) are never exercised by a probe, so a green chain
 /// does not disprove them. Their log lines count within the diagnosis' window.
 const LOGS_ARE_SYMPTOMS: &[&str] = &["upload_too_large", "proxy_target_mismatch"];
+/// The rules about the Document Server's deliveries — downloads from the storage, callbacks
+/// back to the integrator — and TLS. Their Document Server log evidence counts on a green
+/// chain (users meet these failures on a path no probe takes), read only from after the
+/// service's last start; the report's storage checks are current; the hop and nginx log parts
+/// of `tls_problem` are filtered with [`is_current`] inside.
+pub(super) const DELIVERY: &[Rule] = &[
+    storage::storage_denied,
+    storage::storage_unreachable,
+    storage::private_ip_blocked,
+    storage::document_too_large,
+    storage::callback_failed,
+    storage::callback_redirect,
+    network::tls_problem,
+];
 
 /// Whether a finding is about now: some evidence is a current symptom, or it explains a red
 /// hop. A finding resting on log lines alone that explains no red hop is history, not the
-/// outage at hand (the error log pane still shows those lines).
+/// outage at hand (the error log pane still shows those lines): nginx's `upstream_*` lines and
+/// the Document Server's RabbitMQ, database, Redis, healthcheck and JWT lines, which a green
+/// probe disproves. The Document Server's delivery lines are not judged here ([`DELIVERY`]).
 pub(super) fn is_current(c: &Ctx<'_>, f: &Finding) -> bool {
     LOGS_ARE_SYMPTOMS.contains(&f.id)
         || f.evidence.iter().any(Evidence::is_symptom)

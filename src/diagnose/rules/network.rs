@@ -319,9 +319,14 @@ pub(super) fn dns_failure(c: &Ctx<'_>) -> Option<Finding> {
 }
 
 /// TLS fails at a hop (or its certificate is about to expire), or the Document Server does
-/// not trust the storage's certificate.
+/// not trust the storage's certificate (its own download errors since its last start, and the
+/// report's storage checks: both count on a green chain; the hop part only when current).
 pub(super) fn tls_problem(c: &Ctx<'_>) -> Option<Finding> {
-    integration::combine(tls_from_hops(c), integration::storage_tls(c))
+    let hops = tls_from_hops(c).filter(|f| is_current(c, f));
+    integration::combine(
+        integration::combine(hops, storage::tls_from_logs(c)),
+        integration::storage_tls(c),
+    )
 }
 
 fn tls_from_hops(c: &Ctx<'_>) -> Option<Finding> {
@@ -329,7 +334,7 @@ fn tls_from_hops(c: &Ctx<'_>) -> Option<Finding> {
         (h.kind == HopKind::Tls && h.state != State::Ok && !failed_below_tls(h))
             || (h.state == State::Fail && matches!(h.detail.error, Some(NetError::Tls)))
     });
-    let logs = c.log_evidence(&[Class::UpstreamTls, Class::DsStorageCert]);
+    let logs = c.log_evidence(&[Class::UpstreamTls]);
     if bad.is_empty() && logs.is_none() {
         return None;
     }
