@@ -179,6 +179,12 @@ fn converter_faults_write_the_converters_lines_at_break_time() {
         "nginx read timeout on ConvertService.ashx: {nginx}"
     );
     assert!(read(&lab, "logs/converter/out.log").contains("receiveTask timeout 3000"));
+    let (_, v) = check(&lab);
+    assert_eq!(
+        ids(&v).first().map(String::as_str),
+        Some("converter_timeout"),
+        "converter-hang: the hung converter is the top finding: {v:#}"
+    );
     lab.run(&["fix"]);
     lab.run(&["break", "x2t-killed"]);
     let conv = read(&lab, "logs/converter/out.log");
@@ -196,5 +202,17 @@ fn converter_faults_write_the_converters_lines_at_break_time() {
     );
     let (_, v) = check(&lab);
     assert_none_of_ours(&v, "x2t-killed (a converter cause, not a delivery)");
+    assert_eq!(
+        ids(&v).first().map(String::as_str),
+        Some("oom_killed"),
+        "x2t-killed: the killed converter is the top finding: {v:#}"
+    );
     lab.run(&["fix"]);
+    let (_, v) = check(&lab);
+    assert!(
+        !ids(&v)
+            .iter()
+            .any(|i| i == "oom_killed" || i == "converter_timeout"),
+        "after fix the converter's lines are history: {v:#}"
+    );
 }
