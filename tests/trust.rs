@@ -351,6 +351,7 @@ fn the_audit_log_follows_no_symlink_and_is_private() {
     use triage502::actions::{ActionOutcome, RunStatus, Verification, audit};
     let v = victim();
     let o = ActionOutcome {
+        capture: None,
         id: "restart:x".into(),
         status: RunStatus::Refused { why: "t".into() },
         exit_code: None,

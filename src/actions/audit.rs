@@ -142,6 +142,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("a/b/audit.log");
         let o = ActionOutcome {
+            capture: None,
             id: "restart:x".into(),
             status: RunStatus::Refused {
                 why: "read-only".into(),

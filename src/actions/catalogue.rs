@@ -260,6 +260,7 @@ fn service_action(s: &Service, b: Concrete, verb: &str, note: String) -> Action 
         ),
     };
     Action {
+        capture: None,
         id: format!("{verb}:{}", s.name),
         title,
         description,
@@ -330,6 +331,7 @@ fn reload_nginx(cfg: &Config, manager: Option<(&Service, Concrete)>, note: Strin
         },
     };
     Action {
+        capture: None,
         id: "reload:nginx".into(),
         title: "Reload nginx".into(),
         description: "Tests the configuration with nginx -t, then reloads nginx without dropping \
@@ -393,6 +395,7 @@ fn reload_firewall(cfg: &Config, fw: Firewall) -> Action {
         ),
     };
     Action {
+        capture: None,
         id: "reload:firewall".into(),
         title: format!("Reload the firewall ({})", fw.word()),
         description: "Reloads the saved firewall configuration, dropping rules added at runtime. \
@@ -450,6 +453,7 @@ fn open_port(port: u16, fw: Firewall) -> Option<Action> {
         Firewall::Nftables => return None,
     };
     Some(Action {
+        capture: None,
         id: format!("open-port:{p}"),
         title: format!("Open port {p} ({})", fw.word()),
         description: format!(
@@ -484,6 +488,7 @@ fn chain_ports(cfg: &Config) -> Vec<u16> {
 
 fn selinux_action() -> Action {
     Action {
+        capture: None,
         id: "selinux:httpd_can_network_connect".into(),
         title: "Allow nginx to connect to the network (SELinux)".into(),
         description: "Sets the SELinux boolean httpd_can_network_connect permanently. Expected to \
@@ -539,8 +544,10 @@ pub fn catalogue_with(cfg: &Config, facts: &HostFacts) -> Vec<Action> {
     if facts.selinux {
         v.push(selinux_action());
     }
+    v.extend(super::capture::actions(cfg));
     for c in &cfg.custom_actions {
         v.push(Action {
+            capture: None,
             id: c.id.clone(),
             title: c.id.clone(),
             description: c.description.clone(),

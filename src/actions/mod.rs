@@ -15,6 +15,7 @@
 //! 6. **Audit** — one JSON line per run, refusals included, secrets redacted ([`audit`]).
 
 pub mod audit;
+pub mod capture;
 mod catalogue;
 pub mod cli;
 pub mod danger;
@@ -117,6 +118,10 @@ pub struct Action {
     /// confirmation ([`RunOptions::accept_danger`]); `action run --yes` refuses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub danger: Option<String>,
+    /// A packet capture (`capture:HOP`): while its one step (tcpdump) runs, the runner makes
+    /// the connection attempts itself, then reads the capture file into a summary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture: Option<capture::CaptureSpec>,
 }
 
 impl Action {
@@ -324,6 +329,9 @@ pub struct ActionOutcome {
     pub verification: Verification,
     /// Where the audit line went, or why it could not be written.
     pub audit: Result<std::path::PathBuf, String>,
+    /// What a packet capture saw (`capture:HOP` actions that ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture: Option<crate::probe::capture::CaptureSummary>,
 }
 
 impl ActionOutcome {

@@ -212,6 +212,7 @@ pub async fn run(
         .map(|s| opts.redactor.redact_all(&s.argv))
         .collect();
     let mut out = ActionOutcome {
+        capture: None,
         id: action.id.clone(),
         status: RunStatus::Succeeded,
         exit_code: None,
@@ -252,7 +253,20 @@ pub async fn run(
                     deadline: started + opts.timeout,
                     cancel,
                 };
-                execute(action, opts, &mut io, &mut out).await;
+                let attempts = match capture_start(action) {
+                    Ok(a) => a,
+                    Err(why) => {
+                        out.status = RunStatus::Refused { why };
+                        None
+                    }
+                };
+                if out.status == RunStatus::Succeeded {
+                    execute(action, opts, &mut io, &mut out).await;
+                }
+                if let Some(a) = attempts {
+                    a.abort();
+                }
+                capture_finish(action, &mut io, &mut out).await;
                 out.duration_ms = started.elapsed().as_millis() as u64;
                 out.output_tail = io.tail.iter().cloned().collect();
                 if out.status == RunStatus::Succeeded {
@@ -274,6 +288,45 @@ pub async fn run(
         .send_timeout(ActionEvent::Finished(Box::new(out.clone())), EVENT_WAIT)
         .await;
     out
+}
+
+/// A capture action: tcpdump must exist and its folder be ready; then the connection attempts
+/// start beside it (aborted when the step ends).
+fn capture_start(action: &Action) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
+    let Some(spec) = &action.capture else {
+        return Ok(None);
+    };
+    if let Some(why) = super::capture::tcpdump_missing() {
+        return Err(why);
+    }
+    super::capture::prepare(spec)?;
+    Ok(Some(tokio::spawn(super::capture::attempts(
+        spec.target.clone(),
+    ))))
+}
+
+/// After a capture's step succeeded: read the file, say what it shows, keep the summary.
+async fn capture_finish(action: &Action, io: &mut Io<'_>, out: &mut ActionOutcome) {
+    let Some(spec) = &action.capture else {
+        return;
+    };
+    if out.status != RunStatus::Succeeded {
+        return;
+    }
+    let mut sink = Vec::new();
+    match super::capture::summarize(spec) {
+        Ok(s) => {
+            let line = format!("capture of {}: {}", s.target, s.verdict);
+            io.line(Stream::Stdout, line, &mut sink).await;
+            out.capture = Some(s);
+        }
+        Err(e) => {
+            out.status = RunStatus::Failed {
+                exit_code: out.exit_code,
+                why: format!("the capture ran but cannot be read: {e}"),
+            };
+        }
+    }
 }
 
 async fn verify(action: &Action, opts: &RunOptions, io: &mut Io<'_>) -> Verification {
@@ -584,6 +637,7 @@ mod tests {
     #[test]
     fn root_refusal_gives_the_commands_to_run() {
         let a = Action {
+            capture: None,
             id: "reload:nginx".into(),
             title: "t".into(),
             description: "d".into(),

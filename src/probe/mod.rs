@@ -5,6 +5,7 @@
 //! concurrently (never summed), and the [`scheduler`] repeats rounds on the configured interval,
 //! handing each owned [`HopResult`] to the engine over a channel as soon as it is known.
 
+pub mod capture;
 pub mod certs;
 mod dns;
 mod errors;
