@@ -164,7 +164,7 @@ mod tests {
             datalink: pcap_file::DataLink::ETHERNET,
             ..Default::default()
         };
-        let mut w = pcap_file::pcap::PcapWriter::with_header(&mut out, header).expect("writer");
+        let mut w = pcap_file::pcap::PcapWriter::with_header(Vec::new(), header).expect("writer");
         for (i, &(src, dst, syn, ack, rst, seq)) in segments.iter().enumerate() {
             let b = PacketBuilder::ethernet2([0; 6], [0; 6])
                 .ipv4([127, 0, 0, 1], [127, 0, 0, 1], 64)
@@ -181,7 +181,7 @@ mod tests {
             );
             w.write_packet(&pkt).expect("write");
         }
-        drop(w);
+        out.extend(w.into_writer());
         out
     }
 
