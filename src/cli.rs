@@ -478,6 +478,20 @@ fn one_round(g: &Global) -> Result<crate::engine::State, i32> {
     Ok(rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string())))
 }
 
+/// `triage502 host`: one snapshot, printed as text or JSON; returns the exit code.
+async fn host_cmd(q: &crate::host::HostQuery, format: crate::host::cli::Format) -> i32 {
+    let snap = crate::host::collect(q).await;
+    match format {
+        crate::host::cli::Format::Text => {
+            let text = crate::report::host::render_text(&snap);
+            crate::say!("{}", text.trim_end_matches('\n'));
+        }
+        // Redacted, and escaped so the JSON is safe on a terminal (see crate::sanitize).
+        crate::host::cli::Format::Json => crate::say!("{}", crate::sanitize::json_pretty(&snap)),
+    }
+    0
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> i32 {
     if let Some(cmd) = &cli.cmd
@@ -553,7 +567,7 @@ pub fn run(cli: Cli) -> i32 {
             let mut q = crate::engine::host_query(&cfg);
             crate::host::cli::apply(&args, &mut q);
             match crate::util::runtime() {
-                Ok(rt) => rt.block_on(crate::host::cli::run(&q, args.format)),
+                Ok(rt) => rt.block_on(host_cmd(&q, args.format)),
                 Err(e) => {
                     crate::say_err!("triage502: {e}");
                     1

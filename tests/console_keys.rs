@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Lab, Tmux, bin, have_tmux, skip, tool_script, wait_until};
+use common::{Lab, Tmux, bin, have_tmux, skip, wait_until};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
@@ -146,27 +146,12 @@ fn esc_and_ctrl_c_cancel_a_running_action() {
         return skip("needs root (docker actions need root; without it they are refused)");
     }
     let d = tempfile::tempdir().expect("tempdir");
-    let tools = d.path().join("tools");
-    let marker = d.path().join("child.pid");
-    tool_script(
-        &tools,
-        "docker",
-        &format!(
-            "case \"$1\" in\n  inspect) echo '[{{\"State\":{{\"Status\":\"exited\",\"ExitCode\":1}}}}]';;\n  restart) echo restarting; sleep 60 & echo $! > {}; wait;;\n  *) exit 1;;\nesac\n",
-            marker.display()
-        ),
-    );
-    let audit = d.path().join("audit.log");
-    let cfg = d.path().join("c.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[actions]\naudit_log = \"{}\"\n\n[[hop]]\nname = \"loop\"\nkind = \"tcp\"\n\
-             target = \"127.0.0.1:9\"\nservice = \"web\"\n\n[[service]]\nname = \"web\"\nbackend = \"docker\"\n",
-            audit.display()
-        ),
-    )
-    .expect("write");
+    let common::HangingDocker {
+        tools,
+        sleeper_pid: marker,
+        audit,
+        cfg,
+    } = common::hanging_docker(d.path(), false);
     let t = Tmux::new("cancel", "s");
     t.start_shell(120, 40, Some(&tools));
     t.run(&format!("{} --config {}", bin(), cfg.display()));

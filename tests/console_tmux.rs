@@ -335,26 +335,12 @@ fn sigterm_during_an_action_cancels_and_audits_it() {
         return common::skip("needs root (docker actions need root; without it they are refused)");
     }
     let d = tempfile::tempdir().expect("tempdir");
-    let tools = d.path().join("tools");
-    let marker = d.path().join("sleep.pid");
-    common::tool_script(
-        &tools,
-        "docker",
-        &format!(
-            "case \"$1\" in\n  inspect) echo '[{{\"State\":{{\"Status\":\"exited\",\"ExitCode\":1}}}}]';;\n  restart) trap '' TERM; echo restarting; sleep 60 & echo $! > {}; wait;;\n  *) exit 1;;\nesac\n",
-            marker.display()
-        ),
-    );
-    let audit = d.path().join("audit.log");
-    let cfg = d.path().join("c.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[actions]\naudit_log = \"{}\"\n\n[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\nservice = \"web\"\n\n[[service]]\nname = \"web\"\nbackend = \"docker\"\n",
-            audit.display()
-        ),
-    )
-    .expect("write");
+    let common::HangingDocker {
+        tools,
+        sleeper_pid: marker,
+        audit,
+        cfg,
+    } = common::hanging_docker(d.path(), true);
     let t = Tmux::new("actsig", "s");
     t.start_shell(120, 40, Some(&tools));
     t.run(&format!("{} --config {}", bin(), cfg.display()));

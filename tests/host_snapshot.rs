@@ -8,9 +8,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 
 use triage502::host::{
-    self, HostQuery, HostSampler, NginxQuery, ServiceQuery, Status, render_text,
+    self, HostQuery, HostSampler, NginxQuery, ServiceQuery, Status,
     services::{Backend, ServiceState},
 };
+use triage502::report::host::render_text;
 
 #[tokio::test]
 async fn snapshot_has_every_part_serializes_and_renders() {

@@ -3,7 +3,7 @@
 //! certificate.
 
 mod common;
-use common::tls_server;
+use common::{tls_server, tls_server_with};
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -361,42 +361,6 @@ async fn tls_self_signed_is_reported_untrusted_with_names_and_expiry() {
     assert!(r.reason.contains("does not speak TLS"), "{}", r.reason);
 }
 
-/// A TLS server presenting `chain` (signed with `key`) that answers every request `200 ok`.
-fn tls_http_server(
-    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
-    key: &rcgen::KeyPair,
-) -> SocketAddr {
-    triage502::probe::init_crypto();
-    let key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).expect("key");
-    let cfg = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .expect("server config");
-    let cfg = Arc::new(cfg);
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = l.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        for s in l.incoming().flatten() {
-            let cfg = cfg.clone();
-            std::thread::spawn(move || {
-                let Ok(conn) = rustls::ServerConnection::new(cfg) else {
-                    return;
-                };
-                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut tls = rustls::StreamOwned::new(conn, s);
-                let mut buf = [0u8; 2048];
-                if tls.read(&mut buf).is_ok_and(|n| n > 0) {
-                    let _ = tls.write_all(
-                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
-                    );
-                    let _ = tls.flush();
-                }
-            });
-        }
-    });
-    addr
-}
-
 /// A test CA made here, and a server certificate for `localhost` it signed.
 struct TestPki {
     ca_pem: String,
@@ -434,7 +398,7 @@ fn test_pki() -> TestPki {
 #[tokio::test]
 async fn internal_ca_in_plain_words_and_trusted_through_ca_file() {
     let pki = test_pki();
-    let a = tls_http_server(vec![pki.leaf.clone()], &pki.leaf_key);
+    let a = tls_server_with(vec![pki.leaf.clone()], &pki.leaf_key);
     let d = tempfile::tempdir().expect("tempdir");
     let ca = d.path().join("ca.pem");
     std::fs::write(&ca, &pki.ca_pem).expect("write");
@@ -504,7 +468,7 @@ async fn self_signed_ca_used_as_server_certificate_in_plain_words() {
     p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     let key = rcgen::KeyPair::generate().expect("key");
     let cert = p.self_signed(&key).expect("cert");
-    let a = tls_http_server(vec![cert.der().clone()], &key);
+    let a = tls_server_with(vec![cert.der().clone()], &key);
     let r = one(&format!(
         "[[hop]]\nname=\"t\"\nkind=\"tls\"\ntarget=\"localhost:{}\"\n",
         a.port()

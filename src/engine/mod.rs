@@ -1,12 +1,15 @@
 //! The engine state: everything the console and the headless commands know, built only by
 //! applying owned [`Update`]s that background tasks send over one channel.
 //!
-//! `check` and `report` run one round and read the same state the console draws from; there is
-//! no second code path. [`State::apply`] returns whether anything visible changed, so the
+//! `check` and `report` run one round of the console's tasks ([`run_once`]) and read the same
+//! state the console draws from; there is no second code path. [`State::apply`] returns whether anything visible changed, so the
 //! console redraws only then.
 
 pub mod access;
+mod once;
 pub mod tasks;
+
+pub use once::run_once;
 
 use crate::config::{Config, Hop};
 use crate::diagnose::{Diagnosis, HostView, Input, Unchecked, diagnose};
@@ -622,47 +625,6 @@ pub fn log_files(cfg: &Config) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-/// Forward a log follower's events as engine updates, batching whatever is queued so a flood
-/// becomes a few large updates rather than one redraw per line.
-pub async fn forward_logs<T: From<Update>>(
-    mut rx: tokio::sync::mpsc::Receiver<crate::logs::follow::LogEvent>,
-    tx: tokio::sync::mpsc::Sender<T>,
-) {
-    use crate::logs::follow::LogEvent;
-    while let Some(first) = rx.recv().await {
-        let mut batch = Vec::new();
-        let mut notices = Vec::new();
-        let mut next = Some(first);
-        while let Some(ev) = next.take() {
-            match ev {
-                LogEvent::Entry { source, mut entry } => {
-                    entry.set_file(Some(source.display().to_string()));
-                    batch.push(entry);
-                }
-                LogEvent::Notice {
-                    path,
-                    kind,
-                    message,
-                } => notices.push(Update::LogNotice {
-                    path: path.display().to_string(),
-                    text: format!("{kind}: {message}"),
-                }),
-            }
-            if batch.len() < 2000 {
-                next = rx.try_recv().ok();
-            }
-        }
-        for n in notices {
-            if tx.send(n.into()).await.is_err() {
-                return;
-            }
-        }
-        if !batch.is_empty() && tx.send(Update::Logs(batch).into()).await.is_err() {
-            return;
-        }
-    }
-}
-
 /// The ports of the chain's hops (from targets and URLs), sorted, without repeats.
 pub fn chain_ports(cfg: &Config) -> Vec<u16> {
     let mut ports: Vec<u16> = cfg
@@ -719,96 +681,6 @@ fn disk_query(cfg: &Config) -> crate::host::disk::DiskQuery {
         default_json: Some(cfg.onlyoffice.default_json.clone()),
         log_files: cfg.logs.docserver.clone(),
     }
-}
-
-/// Read the last classified entries of every configured log (backwards from the end, never the
-/// whole file), as updates; a file that cannot be read becomes a notice.
-pub fn read_log_tails(cfg: &Config) -> Vec<Update> {
-    let mut out = Vec::new();
-    for path in log_files(cfg) {
-        let shown = path.display().to_string();
-        let f = match crate::fsafe::open_regular(&path) {
-            Ok(f) => f,
-            Err(e) => {
-                let hint = crate::util::io_error_hint(&e)
-                    .map(|h| format!(" ({h})"))
-                    .unwrap_or_default();
-                out.push(Update::LogNotice {
-                    path: shown,
-                    text: format!("cannot read: {}{hint}", crate::util::io_error_text(&e)),
-                });
-                continue;
-            }
-        };
-        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-        let (mut records, _, _) = crate::logs::follow::read_backlog(
-            &f,
-            len,
-            tasks::BACKLOG,
-            false,
-            crate::limits::LOG_TAIL_BYTES,
-            None,
-        );
-        for r in &mut records {
-            r.set_file(Some(shown.clone()));
-        }
-        out.push(Update::Logs(records));
-    }
-    out
-}
-
-/// Run one probe round through the same channel and state the console uses, and return the
-/// state (for `check` and `report`). The logs' recent entries are read meanwhile.
-pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
-    let prober = crate::probe::Prober::new(cfg.clone());
-    let mut state = State::new(cfg.clone(), source);
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Update>(64);
-    let producer = async move {
-        let q = host_query(&cfg);
-        let host = crate::host::collect(&q);
-        let round = crate::probe::scheduler::round_streaming(&prober, 1, &tx);
-        // The integration checks send their own requests (bounded by the probe timeout): they
-        // run beside the round, with the nginx facts read first (nginx -T is quick), so one
-        // black-holed hop costs one timeout in total, never two in a row.
-        let integration = async {
-            if !cfg.onlyoffice_checks() {
-                return None;
-            }
-            let nginx = crate::host::nginx::collect(&q.nginx, q.timeout).await.ok();
-            Some(crate::onlyoffice::collect(&cfg, nginx.as_ref()).await)
-        };
-        let (snap, _, integration) = tokio::join!(host, round, integration);
-        // The logs are read after the round, so they hold what our own probes just caused
-        // (nginx writes its error log before answering).
-        let logs_cfg = cfg.clone();
-        if let Ok(updates) = tokio::task::spawn_blocking(move || read_log_tails(&logs_cfg)).await {
-            for u in updates {
-                if tx.send(u).await.is_err() {
-                    return;
-                }
-            }
-        }
-        if !cfg.logs.nginx_access.is_empty() {
-            let files = cfg.logs.nginx_access.clone();
-            if let Ok(a) =
-                tokio::task::spawn_blocking(move || access::AccessWatch::new(files, 5).poll()).await
-            {
-                let _ = tx.send(Update::Access(a)).await;
-            }
-        }
-        if let Some(integration) = integration {
-            let _ = tx.send(Update::Integration(Box::new(integration))).await;
-        }
-        // The host snapshot comes last: applying it re-runs the diagnosis on everything.
-        let _ = tx.send(Update::Host(Box::new(snap))).await;
-    };
-    let consumer = async {
-        while let Some(u) = rx.recv().await {
-            state.apply(u);
-        }
-    };
-    tokio::join!(producer, consumer);
-    state
 }
 
 #[cfg(test)]

@@ -1,11 +1,10 @@
-//! `triage502 host`: print one host snapshot as text or JSON. The lead wires it with
-//! `Host(triage502::host::cli::HostArgs)` in the clap enum and
-//! `triage502::host::cli::run(args).await` in the dispatch.
+//! `triage502 host`: its arguments and the query they make (the dispatch in `cli.rs` collects
+//! one snapshot and prints it as text, [`crate::report::host`], or JSON).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{HostQuery, collect, render_text};
+use super::HostQuery;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -67,22 +66,6 @@ pub fn query(args: &HostArgs) -> HostQuery {
     let mut q = HostQuery::onlyoffice();
     apply(args, &mut q);
     q
-}
-
-/// Runs `triage502 host` with a query; returns the exit code.
-pub async fn run(q: &HostQuery, format: Format) -> i32 {
-    let snap = collect(q).await;
-    match format {
-        Format::Text => {
-            crate::say!("{}", render_text(&snap).trim_end_matches('\n'));
-            0
-        }
-        // Redacted, and escaped so the JSON is safe on a terminal (see crate::sanitize).
-        Format::Json => {
-            crate::say!("{}", crate::sanitize::json_pretty(&snap));
-            0
-        }
-    }
 }
 
 #[cfg(test)]

@@ -14,11 +14,11 @@ pub mod firewall;
 pub mod nginx;
 pub mod nginx_conf;
 pub mod process;
-pub mod render;
 pub mod selinux;
 pub mod services;
 pub mod sockets;
 pub mod supervisor_rpc;
+mod words;
 
 use std::future::Future;
 use std::time::Duration;
@@ -29,7 +29,6 @@ use serde::Serialize;
 pub use firewall::{Firewall, FirewallQuery};
 pub use nginx::{NginxFacts, NginxQuery, TargetMapping, TargetStatus, proxy_target_map};
 pub use process::{Memory, OomKill, OomReport, ProcInfo, ProcessSampler, Processes};
-pub use render::render_text;
 pub use selinux::Selinux;
 pub use services::{Backend, ServiceQuery, ServiceState, ServiceStatus};
 pub use sockets::{Listener, Owner, Proto, Sockets};
@@ -281,6 +280,16 @@ impl HostSampler {
 
     /// Runs every collector concurrently, each bounded by the query's timeout.
     pub async fn collect(&self, q: &HostQuery) -> Snapshot {
+        self.collect_parts(q, None).await
+    }
+
+    /// [`HostSampler::collect`] with the nginx facts already read ([`collect_nginx`]), for
+    /// work that needs them and runs beside the other collectors.
+    pub async fn collect_with_nginx(&self, q: &HostQuery, nginx: Part<NginxFacts>) -> Snapshot {
+        self.collect_parts(q, Some(nginx)).await
+    }
+
+    async fn collect_parts(&self, q: &HostQuery, nginx: Option<Part<NginxFacts>>) -> Snapshot {
         let taken_at = Utc::now();
         let t = q.timeout;
         let slack = Duration::from_millis(500);
@@ -307,11 +316,12 @@ impl HostSampler {
                 firewall::collect(&fwq, t)
             ),
             blocking("reading SELinux", t, || Ok(selinux::collect())),
-            bounded(
-                "reading the nginx configuration",
-                t * 2 + slack,
-                nginx::collect(&q.nginx, t)
-            ),
+            async {
+                match nginx {
+                    Some(n) => n,
+                    None => collect_nginx(q).await,
+                }
+            },
             blocking("measuring disk space", t, move || Ok(disk::collect(&dq))),
         );
         let targets = match (nginx.value(), sockets.value()) {
@@ -339,6 +349,17 @@ impl HostSampler {
             disk,
         }
     }
+}
+
+/// The nginx facts of a snapshot alone (what `nginx -T` shows, parsed), bounded as
+/// in [`HostSampler::collect`].
+pub async fn collect_nginx(q: &HostQuery) -> Part<NginxFacts> {
+    bounded(
+        "reading the nginx configuration",
+        q.timeout * 2 + Duration::from_millis(500),
+        nginx::collect(&q.nginx, q.timeout),
+    )
+    .await
 }
 
 /// One snapshot with a fresh sampler (CPU% measured over a short first interval).

@@ -11,24 +11,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// What a finished command left behind.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// Exit code (`None`: killed by a signal).
-    pub code: Option<i32>,
-    /// Standard output, lossily decoded.
-    pub stdout: String,
-    /// Standard error, lossily decoded.
-    pub stderr: String,
-}
+/// What a finished command left behind: the one type of the crate for it (the host tools'),
+/// with the lab's words for it below.
+pub use crate::host::cmd::Output;
 
 impl Output {
-    /// Exit code 0.
+    /// Exit code 0 ([`Output::success`]).
     pub fn ok(&self) -> bool {
-        self.code == Some(0)
+        self.success()
     }
 
-    /// stderr, or stdout when stderr is empty, trimmed: for error messages.
+    /// stderr, or stdout when stderr is empty, trimmed: for error messages (all of it, where
+    /// [`Output::first_message`] keeps the first line).
     pub fn message(&self) -> String {
         let s = if self.stderr.trim().is_empty() {
             &self.stdout

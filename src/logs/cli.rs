@@ -275,7 +275,7 @@ pub fn render_event(ev: &LogEvent, format: FollowFormat) -> Option<String> {
                 FollowFormat::Text => text_line(&rec),
             })
         }
-        LogEvent::Notice { .. } => None,
+        LogEvent::Notice { .. } | LogEvent::Synced => None,
     }
 }
 

@@ -125,6 +125,9 @@ pub enum LogEvent {
         kind: NoticeKind,
         message: String,
     },
+    /// Answers one [`FollowHandle::sync`]: every file was read to its end (at most
+    /// [`SYNC_POLLS`] rounds) after the request, and what that found was sent before this.
+    Synced,
 }
 
 /// The receiving side went away.
@@ -176,14 +179,35 @@ impl Sink for ChannelSink {
     }
 }
 
+/// Most rounds of reading (each at most 4 MiB per file) a [`FollowHandle::sync`] waits for
+/// before it is answered, in a flood.
+pub const SYNC_POLLS: usize = 16;
+
+/// Why the follower thread wakes up.
+#[derive(Debug)]
+enum Wake {
+    /// Something changed in a watched directory.
+    Changed,
+    /// [`FollowHandle::sync`].
+    Sync,
+}
+
 /// Handle on a running follower; dropping it stops the follower.
 #[derive(Debug)]
 pub struct FollowHandle {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    wake: std::sync::mpsc::Sender<Wake>,
 }
 
 impl FollowHandle {
+    /// Ask the follower to read every file to its end now (what was written up to this call);
+    /// a [`LogEvent::Synced`] follows what it found. Used by `check` to read, after its probe
+    /// round, what the round caused.
+    pub fn sync(&self) {
+        let _ = self.wake.send(Wake::Sync);
+    }
+
     /// Stop the follower and wait for its thread.
     pub fn stop(mut self) {
         self.stop_inner();
@@ -191,6 +215,8 @@ impl FollowHandle {
 
     fn stop_inner(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        // Wake the thread from its wait for the next tick.
+        let _ = self.wake.send(Wake::Changed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -223,6 +249,8 @@ pub fn spawn_follower(cfg: FollowConfig) -> io::Result<(FollowHandle, mpsc::Rece
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;
+    let (wake, wake_rx) = std::sync::mpsc::channel::<Wake>();
+    let wake_fs = wake.clone();
     let thread = std::thread::Builder::new()
         .name("triage502-follow".into())
         .spawn(move || {
@@ -236,25 +264,36 @@ pub fn spawn_follower(cfg: FollowConfig) -> io::Result<(FollowHandle, mpsc::Rece
                     return;
                 }
             }
-            run(&cfg, follower, &stop2, &mut sink);
+            run(&cfg, follower, &stop2, (wake_fs, wake_rx), &mut sink);
         })?;
     Ok((
         FollowHandle {
             stop,
             thread: Some(thread),
+            wake,
         },
         rx,
     ))
 }
 
-fn run(cfg: &FollowConfig, mut follower: Follower, stop: &AtomicBool, sink: &mut dyn Sink) {
-    let (wake_tx, wake_rx) = std::sync::mpsc::channel::<()>();
+type WakeChannel = (
+    std::sync::mpsc::Sender<Wake>,
+    std::sync::mpsc::Receiver<Wake>,
+);
+
+fn run(
+    cfg: &FollowConfig,
+    mut follower: Follower,
+    stop: &AtomicBool,
+    (wake_tx, wake_rx): WakeChannel,
+    sink: &mut dyn Sink,
+) {
     let mut _watcher = None;
     if cfg.use_notify {
         use notify::Watcher;
         if let Ok(mut w) =
             notify::recommended_watcher(move |_res: notify::Result<notify::Event>| {
-                let _ = wake_tx.send(());
+                let _ = wake_tx.send(Wake::Changed);
             })
         {
             let mut dirs: Vec<PathBuf> = cfg.files.iter().map(|f| parent_dir(f)).collect();
@@ -267,16 +306,35 @@ fn run(cfg: &FollowConfig, mut follower: Follower, stop: &AtomicBool, sink: &mut
             _watcher = Some(w);
         }
     }
+    let syncs_in = |w: Wake| usize::from(matches!(w, Wake::Sync));
+    let mut syncs = 0;
     while !stop.load(Ordering::Relaxed) {
-        let progressed = match follower.poll(sink) {
-            Ok(p) => p,
-            Err(Closed) => return,
+        // Sync requests are looked at on every round, so a flood cannot keep them waiting.
+        syncs += wake_rx.try_iter().map(syncs_in).sum::<usize>();
+        let Ok(mut progressed) = follower.poll(sink) else {
+            return;
         };
+        if syncs > 0 {
+            // This round started after the requests: read on to the end (bounded), answer.
+            for _ in 1..SYNC_POLLS {
+                if !progressed {
+                    break;
+                }
+                let Ok(p) = follower.poll(sink) else { return };
+                progressed = p;
+            }
+            for _ in 0..std::mem::take(&mut syncs) {
+                if sink.send(LogEvent::Synced).is_err() {
+                    return;
+                }
+            }
+        }
         if progressed {
             continue;
         }
-        let _ = wake_rx.recv_timeout(cfg.poll_interval);
-        while wake_rx.try_recv().is_ok() {}
+        if let Ok(w) = wake_rx.recv_timeout(cfg.poll_interval) {
+            syncs += syncs_in(w);
+        }
     }
 }
 
@@ -940,5 +998,39 @@ mod tests {
         std::fs::write(&p, line(2)).expect("recreate");
         f.poll(&mut evs).expect("poll");
         assert_eq!(cids(&evs), vec![1, 2]);
+    }
+
+    /// `check` reads the logs once more after its round: a sync makes the follower read what
+    /// was written before it, and its answer comes after those entries, with no timer or
+    /// directory watch to help (a one-hour tick, no notify).
+    #[tokio::test]
+    async fn sync_reads_to_the_end_and_answers_after_the_entries() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("error.log");
+        std::fs::write(&p, line(1)).expect("write");
+        let mut c = cfg(&p, 5);
+        c.use_notify = false;
+        c.poll_interval = Duration::from_secs(3600);
+        let (handle, mut rx) = spawn_follower(c).expect("spawn");
+        let mut evs = Vec::new();
+        let mut next = async || {
+            tokio::time::timeout(Duration::from_secs(10), rx.recv())
+                .await
+                .expect("an event within 10 s")
+                .expect("follower running")
+        };
+        evs.push(next().await);
+        assert_eq!(cids(&evs), vec![1], "the backlog");
+        append(&p, &(line(2) + &line(3)));
+        handle.sync();
+        loop {
+            let ev = next().await;
+            if ev == LogEvent::Synced {
+                break;
+            }
+            evs.push(ev);
+        }
+        assert_eq!(cids(&evs), vec![1, 2, 3]);
+        handle.stop();
     }
 }

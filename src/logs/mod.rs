@@ -146,6 +146,66 @@ pub enum Record {
     DocServer(DsEntry),
 }
 
+/// Runs `$body` with `$s` bound to every text field of the record `$rec` (`&String` or
+/// `&mut String`, as `$rec` is borrowed): the one list of an entry's texts, for
+/// [`Record::shrink`] and [`Record::footprint`]. The patterns name every field, so a field
+/// added to an entry does not compile until it is placed here.
+macro_rules! each_text {
+    ($rec:expr, |$s:ident| $body:expr) => {
+        match $rec {
+            Record::Nginx(e) => {
+                let Entry {
+                    file,
+                    upstream,
+                    server,
+                    client,
+                    request,
+                    host,
+                    referrer,
+                    level,
+                    message,
+                    // Not text: named so that a new field must be placed here.
+                    line: _,
+                    time: _,
+                    class: _,
+                    errno: _,
+                    pid: _,
+                    tid: _,
+                    cid: _,
+                    lines: _,
+                    truncated: _,
+                } = e;
+                let opt = [file, upstream, server, client, request, host, referrer];
+                for $s in opt.into_iter().flatten().chain([level, message]) {
+                    $body;
+                }
+            }
+            Record::DocServer(e) => {
+                let DsEntry {
+                    file,
+                    tenant,
+                    doc_id,
+                    user_id,
+                    code,
+                    url,
+                    level,
+                    message,
+                    line: _,
+                    time: _,
+                    class: _,
+                    status: _,
+                    lines: _,
+                    truncated: _,
+                } = e;
+                let opt = [file, tenant, doc_id, user_id, code, url];
+                for $s in opt.into_iter().flatten().chain([level, message]) {
+                    $body;
+                }
+            }
+        }
+    };
+}
+
 impl Record {
     /// The entry's class.
     pub fn class(&self) -> Class {
@@ -255,7 +315,7 @@ impl Record {
     /// book) keeps of an entry whose line may be 64 KiB.
     pub fn shrink(&mut self, max: usize) {
         let mut cut = false;
-        let mut fit = |s: &mut String| {
+        each_text!(&mut *self, |s| {
             if s.len() > max {
                 let mut end = max.saturating_sub('…'.len_utf8());
                 while !s.is_char_boundary(end) {
@@ -265,77 +325,76 @@ impl Record {
                 s.push('…');
                 cut = true;
             }
-        };
+        });
         match self {
-            Record::Nginx(e) => {
-                for f in [
-                    &mut e.file,
-                    &mut e.upstream,
-                    &mut e.server,
-                    &mut e.client,
-                    &mut e.request,
-                    &mut e.host,
-                    &mut e.referrer,
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    fit(f);
-                }
-                fit(&mut e.level);
-                fit(&mut e.message);
-                e.truncated |= cut;
-            }
-            Record::DocServer(e) => {
-                for f in [
-                    &mut e.file,
-                    &mut e.tenant,
-                    &mut e.doc_id,
-                    &mut e.user_id,
-                    &mut e.code,
-                    &mut e.url,
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    fit(f);
-                }
-                fit(&mut e.level);
-                fit(&mut e.message);
-                e.truncated |= cut;
-            }
+            Record::Nginx(e) => e.truncated |= cut,
+            Record::DocServer(e) => e.truncated |= cut,
         }
     }
 
     /// Bytes the entry holds: its own size plus its texts' capacity (what a store accounts).
     pub fn footprint(&self) -> usize {
-        let opt = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
-        std::mem::size_of::<Record>()
-            + match self {
-                Record::Nginx(e) => {
-                    [
-                        &e.file,
-                        &e.upstream,
-                        &e.server,
-                        &e.client,
-                        &e.request,
-                        &e.host,
-                        &e.referrer,
-                    ]
-                    .into_iter()
-                    .map(opt)
-                    .sum::<usize>()
-                        + e.level.capacity()
-                        + e.message.capacity()
-                }
-                Record::DocServer(e) => {
-                    [&e.file, &e.tenant, &e.doc_id, &e.user_id, &e.code, &e.url]
-                        .into_iter()
-                        .map(opt)
-                        .sum::<usize>()
-                        + e.level.capacity()
-                        + e.message.capacity()
-                }
-            }
+        let mut n = std::mem::size_of::<Record>();
+        each_text!(self, |s| n += s.capacity());
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every text field is cut (the one list of them in `each_text`), the entry is marked
+    /// truncated, and the footprint counts what is left.
+    #[test]
+    fn shrink_cuts_every_text_field_and_footprint_counts_them() {
+        let long = || Some("x".repeat(100));
+        let mut e = Entry::parse(b"2026/11/28 12:00:00 [error] 1#1: *1 boom", None);
+        e.file = long();
+        e.upstream = long();
+        e.server = long();
+        e.client = long();
+        e.request = long();
+        e.host = long();
+        e.referrer = long();
+        e.level = "y".repeat(100);
+        e.message = "z".repeat(100);
+        let mut r = Record::Nginx(e);
+        r.shrink(10);
+        let Record::Nginx(e) = &r else { panic!("kind") };
+        assert!(e.truncated);
+        let texts = [
+            &e.file,
+            &e.upstream,
+            &e.server,
+            &e.client,
+            &e.request,
+            &e.host,
+            &e.referrer,
+        ];
+        for t in texts {
+            assert_eq!(t.as_deref(), Some("xxxxxxx…"));
+        }
+        assert_eq!(
+            (e.level.as_str(), e.message.as_str()),
+            ("yyyyyyy…", "zzzzzzz…")
+        );
+        let held: usize = texts
+            .iter()
+            .map(|t| t.as_ref().map_or(0, String::capacity))
+            .sum();
+        assert_eq!(
+            r.footprint(),
+            std::mem::size_of::<Record>() + held + e.level.capacity() + e.message.capacity()
+        );
+        let mut d = Record::DocServer(DsEntry::parse(
+            b"[2026-12-03T10:00:00.000] [ERROR] [localhost] [doc] [u] nodeJS - x",
+            None,
+        ));
+        d.shrink(1000);
+        let Record::DocServer(de) = &d else {
+            panic!("kind")
+        };
+        assert!(!de.truncated, "nothing to cut");
     }
 }

@@ -286,11 +286,9 @@ pub async fn check(
         .clone()
         .or_else(|| ig.header.clone())
         .unwrap_or_else(|| "Authorization".into());
-    let who = ig.possessive();
-    let dfp = ds.fingerprint.as_ref();
-    let ifp = ig.fingerprint.as_ref();
     let host = host.as_deref();
-    let same = dfp.is_some() && dfp == ifp;
+    let dfp = ds.fingerprint.as_ref();
+    let same = dfp.is_some() && dfp == ig.fingerprint.as_ref();
     let go = |s: Option<Secret>| send(client, &url, host, s, &header, timeout);
     let (a_ds, a_ig) = if same {
         (go(ds.secret.clone()).await, None)
@@ -313,132 +311,197 @@ pub async fn check(
         cc.date_skew_secs = cc.date_skew_secs.or(a.skew);
         cc.version = cc.version.clone().or(a.version.clone());
     }
-    use TokenOutcome::*;
-    let fpd = |f: Option<&String>| f.cloned().unwrap_or_else(|| "?".into());
+    judge(&mut cc, ds, ig, same, &a_ds, a_ig.as_ref());
+    cc
+}
+
+/// A fingerprint as shown in a verdict.
+fn fpd(f: Option<&String>) -> String {
+    f.cloned().unwrap_or_else(|| "?".into())
+}
+
+/// The probes and the verdict from the answers: `a_ds` to the Document Server's secret (or
+/// to no token when it is unknown), `a_ig` to the integrator's when it differs.
+fn judge(
+    cc: &mut CommandCheck,
+    ds: &DsSide,
+    ig: &IntegratorSide,
+    same: bool,
+    a_ds: &Answer,
+    a_ig: Option<&Answer>,
+) {
+    let dfp = ds.fingerprint.as_ref();
+    let ifp = ig.fingerprint.as_ref();
     if same {
-        cc.probes.push(probe_of("both", dfp, &a_ds));
-        (cc.state, cc.verdict) = match a_ds.outcome {
-            Accepted => (
-                State::Ok,
-                format!(
-                    "both sides use the same secret (fp {}) and the Document Server accepts it",
-                    fpd(dfp)
-                ),
-            ),
-            Rejected => (
-                State::Fail,
-                format!(
-                    "both sides use the same secret (fp {}) but the Document Server rejects it: the running docservice uses another secret than its config (restart ds-docservice after editing local.json)",
-                    fpd(dfp)
-                ),
-            ),
-            Expired => (
-                State::Fail,
-                "both sides use the same secret but the token is seen as expired: the clocks differ".into(),
-            ),
-            OtherError | NoAnswer => (State::Unknown, format!("command service: {}", a_ds.detail)),
-        };
-        return cc;
+        cc.probes.push(probe_of("both", dfp, a_ds));
+        (cc.state, cc.verdict) = same_secret(a_ds, dfp);
+        return;
     }
-    match (&ds.secret, &ig.secret, &a_ig) {
+    (cc.state, cc.verdict) = match (&ds.secret, &ig.secret, a_ig) {
         (Some(_), Some(_), Some(ai)) => {
-            cc.probes.push(probe_of("docserver", dfp, &a_ds));
+            cc.probes.push(probe_of("docserver", dfp, a_ds));
             cc.probes.push(probe_of("integrator", ifp, ai));
-            let d = format!("the Document Server's own secret (fp {})", fpd(dfp));
-            let i = format!("{who} (fp {})", fpd(ifp));
-            (cc.state, cc.verdict) = match (a_ds.outcome, ai.outcome) {
-                (Accepted, Rejected) => (
-                    State::Fail,
-                    format!("accepts {d}, rejects {i}: {}", advice(ig)),
-                ),
-                (Rejected, Accepted) => (
-                    State::Fail,
-                    format!(
-                        "accepts {who} secret (fp {}), rejects {d} from its config: the running docservice uses another secret than its config files (restart ds-docservice)",
-                        fpd(ifp)
-                    ),
-                ),
-                (Rejected, Rejected) => (
-                    State::Fail,
-                    format!("rejects both {d} and {i}: the running Document Server uses a third secret"),
-                ),
-                (Accepted, Accepted) => (
-                    State::Warn,
-                    format!("accepts both {d} and {i} although they differ: token checking is off on the Document Server"),
-                ),
-                (Expired, _) | (_, Expired) => (
-                    State::Fail,
-                    "a token is seen as expired: the clocks of this box and the Document Server differ".into(),
-                ),
-                _ => (
-                    State::Unknown,
-                    format!("command service: {} / {}", a_ds.detail, ai.detail),
-                ),
-            };
+            two_secrets(a_ds, ai, ds, ig)
         }
         (None, Some(_), Some(ai)) => {
             cc.probes.push(probe_of("integrator", ifp, ai));
-            cc.probes.push(probe_of("none", None, &a_ds));
-            let i = format!("{who} secret (fp {})", fpd(ifp));
-            (cc.state, cc.verdict) = match (ai.outcome, a_ds.outcome) {
-                (Accepted, Accepted) => (
-                    State::Warn,
-                    format!(
-                        "accepts {i}, and requests without a token too: token checking is off on the Document Server"
-                    ),
-                ),
-                (Accepted, _) => (
-                    State::Ok,
-                    format!("accepts {i} (the Document Server's own secret could not be read)"),
-                ),
-                (Rejected, _) => (
-                    State::Fail,
-                    format!(
-                        "rejects {i} (the Document Server's own secret could not be read: compare it by hand)"
-                    ),
-                ),
-                (Expired, _) => (
-                    State::Fail,
-                    format!("{i} gives a token seen as expired: the clocks differ"),
-                ),
-                _ => (State::Unknown, format!("command service: {}", ai.detail)),
-            };
+            cc.probes.push(probe_of("none", None, a_ds));
+            integrator_secret_only(ai, a_ds, ig)
         }
         (Some(_), None, _) => {
-            cc.probes.push(probe_of("docserver", dfp, &a_ds));
-            let d = format!("the Document Server's own secret (fp {})", fpd(dfp));
-            (cc.state, cc.verdict) = match a_ds.outcome {
-                Accepted => (
-                    State::Unknown,
-                    format!(
-                        "accepts {d}; {who} secret is not known, so agreement cannot be checked"
-                    ),
-                ),
-                Rejected => (
-                    State::Fail,
-                    format!(
-                        "rejects {d}: the running docservice uses another secret than its config (restart ds-docservice)"
-                    ),
-                ),
-                _ => (State::Unknown, format!("command service: {}", a_ds.detail)),
-            };
+            cc.probes.push(probe_of("docserver", dfp, a_ds));
+            docserver_secret_only(a_ds, dfp, ig)
         }
         _ => {
-            cc.probes.push(probe_of("none", None, &a_ds));
-            (cc.state, cc.verdict) = match a_ds.outcome {
-                Accepted => (
-                    State::Warn,
-                    "accepts requests without a token: JWT is off on the Document Server".into(),
-                ),
-                Rejected => (
-                    State::Unknown,
-                    "requires a token, but neither side's secret is known".into(),
-                ),
-                _ => (State::Unknown, format!("command service: {}", a_ds.detail)),
-            };
+            cc.probes.push(probe_of("none", None, a_ds));
+            no_secret(a_ds)
         }
+    };
+}
+
+/// Both sides hold the same secret, sent once.
+fn same_secret(a: &Answer, dfp: Option<&String>) -> (State, String) {
+    use TokenOutcome::*;
+    match a.outcome {
+        Accepted => (
+            State::Ok,
+            format!(
+                "both sides use the same secret (fp {}) and the Document Server accepts it",
+                fpd(dfp)
+            ),
+        ),
+        Rejected => (
+            State::Fail,
+            format!(
+                "both sides use the same secret (fp {}) but the Document Server rejects it: the running docservice uses another secret than its config (restart ds-docservice after editing local.json)",
+                fpd(dfp)
+            ),
+        ),
+        Expired => (
+            State::Fail,
+            "both sides use the same secret but the token is seen as expired: the clocks differ"
+                .into(),
+        ),
+        OtherError | NoAnswer => (State::Unknown, format!("command service: {}", a.detail)),
     }
-    cc
+}
+
+/// Each side's secret is known and they differ: each was sent.
+fn two_secrets(a_ds: &Answer, ai: &Answer, ds: &DsSide, ig: &IntegratorSide) -> (State, String) {
+    use TokenOutcome::*;
+    let who = ig.possessive();
+    let d = format!(
+        "the Document Server's own secret (fp {})",
+        fpd(ds.fingerprint.as_ref())
+    );
+    let i = format!("{who} (fp {})", fpd(ig.fingerprint.as_ref()));
+    match (a_ds.outcome, ai.outcome) {
+        (Accepted, Rejected) => (
+            State::Fail,
+            format!("accepts {d}, rejects {i}: {}", advice(ig)),
+        ),
+        (Rejected, Accepted) => (
+            State::Fail,
+            format!(
+                "accepts {who} secret (fp {}), rejects {d} from its config: the running docservice uses another secret than its config files (restart ds-docservice)",
+                fpd(ig.fingerprint.as_ref())
+            ),
+        ),
+        (Rejected, Rejected) => (
+            State::Fail,
+            format!("rejects both {d} and {i}: the running Document Server uses a third secret"),
+        ),
+        (Accepted, Accepted) => (
+            State::Warn,
+            format!(
+                "accepts both {d} and {i} although they differ: token checking is off on the Document Server"
+            ),
+        ),
+        (Expired, _) | (_, Expired) => (
+            State::Fail,
+            "a token is seen as expired: the clocks of this box and the Document Server differ"
+                .into(),
+        ),
+        _ => (
+            State::Unknown,
+            format!("command service: {} / {}", a_ds.detail, ai.detail),
+        ),
+    }
+}
+
+/// Only the integrator's secret is known: it was sent, and a request without a token.
+fn integrator_secret_only(ai: &Answer, a_none: &Answer, ig: &IntegratorSide) -> (State, String) {
+    use TokenOutcome::*;
+    let i = format!(
+        "{} secret (fp {})",
+        ig.possessive(),
+        fpd(ig.fingerprint.as_ref())
+    );
+    match (ai.outcome, a_none.outcome) {
+        (Accepted, Accepted) => (
+            State::Warn,
+            format!(
+                "accepts {i}, and requests without a token too: token checking is off on the Document Server"
+            ),
+        ),
+        (Accepted, _) => (
+            State::Ok,
+            format!("accepts {i} (the Document Server's own secret could not be read)"),
+        ),
+        (Rejected, _) => (
+            State::Fail,
+            format!(
+                "rejects {i} (the Document Server's own secret could not be read: compare it by hand)"
+            ),
+        ),
+        (Expired, _) => (
+            State::Fail,
+            format!("{i} gives a token seen as expired: the clocks differ"),
+        ),
+        _ => (State::Unknown, format!("command service: {}", ai.detail)),
+    }
+}
+
+/// Only the Document Server's secret is known.
+fn docserver_secret_only(
+    a_ds: &Answer,
+    dfp: Option<&String>,
+    ig: &IntegratorSide,
+) -> (State, String) {
+    use TokenOutcome::*;
+    let d = format!("the Document Server's own secret (fp {})", fpd(dfp));
+    match a_ds.outcome {
+        Accepted => (
+            State::Unknown,
+            format!(
+                "accepts {d}; {} secret is not known, so agreement cannot be checked",
+                ig.possessive()
+            ),
+        ),
+        Rejected => (
+            State::Fail,
+            format!(
+                "rejects {d}: the running docservice uses another secret than its config (restart ds-docservice)"
+            ),
+        ),
+        _ => (State::Unknown, format!("command service: {}", a_ds.detail)),
+    }
+}
+
+/// Neither secret is known: a request without a token was sent.
+fn no_secret(a: &Answer) -> (State, String) {
+    use TokenOutcome::*;
+    match a.outcome {
+        Accepted => (
+            State::Warn,
+            "accepts requests without a token: JWT is off on the Document Server".into(),
+        ),
+        Rejected => (
+            State::Unknown,
+            "requires a token, but neither side's secret is known".into(),
+        ),
+        _ => (State::Unknown, format!("command service: {}", a.detail)),
+    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,21 @@ fn mark(s: State) -> String {
 /// Render the report as text.
 pub fn render_text(r: &IntegrationReport) -> String {
     let mut o = String::new();
+    sources_and_jwt(&mut o, r);
+    command(&mut o, r);
+    storage(&mut o, r);
+    headers(&mut o, r);
+    if !r.unknown.is_empty() {
+        put!(o, "\nNot checked:");
+        for u in &r.unknown {
+            put!(o, "  {} {}: {}", mark(State::Unknown), u.what, u.why);
+        }
+    }
+    o
+}
+
+/// Where each side's settings came from, and the JWT settings side by side.
+fn sources_and_jwt(o: &mut String, r: &IntegrationReport) {
     let ig = &r.integrator;
     put!(o, "ONLYOFFICE integration ({})", ig.name);
     put!(
@@ -62,6 +77,10 @@ pub fn render_text(r: &IntegrationReport) -> String {
             c.note
         );
     }
+}
+
+/// The command service probed with each side's secret.
+fn command(o: &mut String, r: &IntegrationReport) {
     put!(
         o,
         "\nCommand service{}:",
@@ -93,6 +112,10 @@ pub fn render_text(r: &IntegrationReport) -> String {
             mark(st)
         );
     }
+}
+
+/// The storage URLs the Document Server fetches from, and the CORS preflight.
+fn storage(o: &mut String, r: &IntegrationReport) {
     put!(o, "\nStorage and callbacks:");
     if r.storage.is_empty() {
         put!(o, "  {} no storage URL known", mark(State::Unknown));
@@ -115,6 +138,10 @@ pub fn render_text(r: &IntegrationReport) -> String {
             put!(o, "      {k}: {v}");
         }
     }
+}
+
+/// The headers nginx forwards to the Document Server, and mixed content.
+fn headers(o: &mut String, r: &IntegrationReport) {
     put!(
         o,
         "\nForwarded headers (ports {}):",
@@ -173,11 +200,4 @@ pub fn render_text(r: &IntegrationReport) -> String {
             m.document_server_url
         );
     }
-    if !r.unknown.is_empty() {
-        put!(o, "\nNot checked:");
-        for u in &r.unknown {
-            put!(o, "  {} {}: {}", mark(State::Unknown), u.what, u.why);
-        }
-    }
-    o
 }

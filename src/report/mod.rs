@@ -9,6 +9,8 @@
 //! of them mask every known secret and every JWT. The state's secrets (config, the Document
 //! Server's and the integrator's files, the container's environment) are learned first.
 
+pub mod host;
+
 use crate::engine::State;
 use crate::probe::{HopResult, State as HopState};
 use crate::sanitize::field;
@@ -426,7 +428,7 @@ pub fn report_md(state: &State) -> String {
     }
     if let Some(h) = &state.host {
         out.push_str("\n## Host snapshot\n\n");
-        out.push_str(&md_block(&crate::host::render_text(h)));
+        out.push_str(&md_block(&host::render_text(h)));
     }
     if let Some(r) = &state.integration {
         out.push_str("\n## Integration and auth\n\n");

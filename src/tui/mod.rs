@@ -243,7 +243,12 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal, mouse: bool) {
 
 async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(1024);
-    let tasks = crate::engine::tasks::start(cfg.clone(), tx.clone()).await;
+    let tasks = crate::engine::tasks::start(
+        cfg.clone(),
+        tx.clone(),
+        crate::engine::tasks::Rounds::Repeat,
+    )
+    .await;
     spawn_signal_task(tx.clone());
     let host_now = tasks.host_now.clone();
 

@@ -305,8 +305,7 @@ pub fn exit_code(screen: &str) -> Option<i32> {
     })
 }
 
-/// A TLS server with a fresh self-signed certificate for `localhost`; it reads the request and
-/// closes.
+/// A TLS server with a fresh self-signed certificate for `localhost` (see [`tls_server_with`]).
 pub fn tls_server() -> SocketAddr {
     tls_server_for(&["localhost"], false)
 }
@@ -314,7 +313,6 @@ pub fn tls_server() -> SocketAddr {
 /// A TLS server like [`tls_server`] with a self-signed certificate for `names`, valid now, or
 /// (`expired`) only during 2020.
 pub fn tls_server_for(names: &[&str], expired: bool) -> SocketAddr {
-    triage502::probe::init_crypto();
     let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
     let signing_key = rcgen::KeyPair::generate().expect("key pair");
     let mut params = rcgen::CertificateParams::new(names).expect("params");
@@ -323,11 +321,21 @@ pub fn tls_server_for(names: &[&str], expired: bool) -> SocketAddr {
         params.not_after = rcgen::date_time_ymd(2020, 12, 31);
     }
     let cert = params.self_signed(&signing_key).expect("cert");
-    let der = cert.der().clone();
-    let key = rustls::pki_types::PrivateKeyDer::try_from(signing_key.serialize_der()).expect("key");
+    tls_server_with(vec![cert.der().clone()], &signing_key)
+}
+
+/// A TLS server on loopback presenting `chain` (signed with `key`): it reads a request (5 s at
+/// most) and answers `200 ok`, then closes.
+pub fn tls_server_with(
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: &rcgen::KeyPair,
+) -> SocketAddr {
+    use std::io::Write as _;
+    triage502::probe::init_crypto();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).expect("key");
     let cfg = rustls::ServerConfig::builder()
         .with_no_client_auth()
-        .with_single_cert(vec![der], key)
+        .with_single_cert(chain, key)
         .expect("server config");
     let cfg = Arc::new(cfg);
     let l = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -339,9 +347,15 @@ pub fn tls_server_for(names: &[&str], expired: bool) -> SocketAddr {
                 let Ok(conn) = rustls::ServerConnection::new(cfg) else {
                     return;
                 };
+                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
                 let mut tls = rustls::StreamOwned::new(conn, s);
-                let mut buf = [0u8; 1024];
-                let _ = tls.read(&mut buf);
+                let mut buf = [0u8; 2048];
+                if tls.read(&mut buf).is_ok_and(|n| n > 0) {
+                    let _ = tls.write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                    );
+                    let _ = tls.flush();
+                }
             });
         }
     });
@@ -370,6 +384,52 @@ pub fn tool_script(dir: &Path, name: &str, body: &str) -> PathBuf {
     std::fs::write(&p, format!("#!/bin/sh\n{body}")).expect("write");
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     p
+}
+
+/// A `docker` stand-in for the console's action tests, in a folder `dir` of the test's own.
+pub struct HangingDocker {
+    /// Folder holding the `docker` script (first in the shell's PATH: [`Tmux::start_shell`]).
+    pub tools: PathBuf,
+    /// Where `docker restart` writes the pid of the child it waits for.
+    pub sleeper_pid: PathBuf,
+    /// The audit log the config names.
+    pub audit: PathBuf,
+    /// A config of one failing hop (TCP to the discard port) whose service is the container.
+    pub cfg: PathBuf,
+}
+
+/// A `docker` whose `inspect` says the container exited (code 1) and whose `restart` prints
+/// `restarting`, starts `sleep 60` (pid in [`HangingDocker::sleeper_pid`]) and waits for it,
+/// as with a wedged daemon; with `ignore_term` the restart also ignores SIGTERM.
+pub fn hanging_docker(dir: &Path, ignore_term: bool) -> HangingDocker {
+    let tools = dir.join("tools");
+    let sleeper_pid = dir.join("sleeper.pid");
+    let trap = if ignore_term { "trap '' TERM; " } else { "" };
+    tool_script(
+        &tools,
+        "docker",
+        &format!(
+            "case \"$1\" in\n  inspect) echo '[{{\"State\":{{\"Status\":\"exited\",\"ExitCode\":1}}}}]';;\n  restart) {trap}echo restarting; sleep 60 & echo $! > {}; wait;;\n  *) exit 1;;\nesac\n",
+            sleeper_pid.display()
+        ),
+    );
+    let audit = dir.join("audit.log");
+    let cfg = dir.join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[actions]\naudit_log = \"{}\"\n\n[[hop]]\nname = \"loop\"\nkind = \"tcp\"\n\
+             target = \"127.0.0.1:9\"\nservice = \"web\"\n\n[[service]]\nname = \"web\"\nbackend = \"docker\"\n",
+            audit.display()
+        ),
+    )
+    .expect("write");
+    HangingDocker {
+        tools,
+        sleeper_pid,
+        audit,
+        cfg,
+    }
 }
 
 /// Whether `name` is an executable in PATH (or in /usr/sbin, /sbin, which a user's PATH may

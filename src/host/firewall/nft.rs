@@ -104,6 +104,11 @@ fn nft_value_text(v: &Value) -> String {
     }
 }
 
+/// Named sets of ports by (table, name).
+type Sets = HashMap<(String, String), Vec<(u16, u16)>>;
+/// The hook of each chain by (family, table, name) (`None`: a regular chain).
+type Hooks = HashMap<(String, String, String), Option<String>>;
+
 /// Parses `nft -j list ruleset` output and keeps the rules touching `ports`.
 pub fn parse_nft_json(
     json: &str,
@@ -114,10 +119,49 @@ pub fn parse_nft_json(
     let items = v["nftables"]
         .as_array()
         .ok_or_else(|| Unknown::new("nft -j output has no \"nftables\" array", None))?;
-    let mut sets: HashMap<(String, String), Vec<(u16, u16)>> = HashMap::new();
-    let mut hooks: HashMap<(String, String, String), Option<String>> = HashMap::new();
-    let mut chains = Vec::new();
+    let (sets, hooks, chains) = sets_and_chains(items);
     let mut nrules = 0;
+    let mut rules = Vec::new();
+    for it in items {
+        let Some(r) = it.get("rule") else { continue };
+        nrules += 1;
+        let fam = r["family"].as_str().unwrap_or("").to_string();
+        let table = r["table"].as_str().unwrap_or("").to_string();
+        let chain = r["chain"].as_str().unwrap_or("").to_string();
+        let exprs = r["expr"].as_array().cloned().unwrap_or_default();
+        let x = Exprs::read(&exprs, &sets, &table);
+        let Some(verdict) = x.verdict else { continue };
+        let (hit, all) = match touched(&x.pm, ports) {
+            Some(h) => h,
+            // A bare catch-all drop/reject touches every port.
+            None if x.pm.is_empty() && !x.has_match && verdict.blocks() => (ports.to_vec(), true),
+            None => continue,
+        };
+        let hook = hooks
+            .get(&(fam.clone(), table.clone(), chain.clone()))
+            .cloned()
+            .flatten();
+        rules.push(Rule {
+            backend: Kind::Nftables,
+            family: fam,
+            table,
+            chain,
+            hook,
+            ports: hit,
+            all_ports: all,
+            daddr: x.daddr,
+            verdict,
+            text: x.text.join(" "),
+        });
+    }
+    Ok((rules, chains, nrules))
+}
+
+/// The named sets, the hook of every chain, and the base chains (those with a hook).
+fn sets_and_chains(items: &[Value]) -> (Sets, Hooks, Vec<Chain>) {
+    let mut sets = Sets::new();
+    let mut hooks = Hooks::new();
+    let mut chains = Vec::new();
     for it in items {
         if let Some(s) = it.get("set") {
             let key = (
@@ -145,117 +189,111 @@ pub fn parse_nft_json(
             }
         }
     }
-    let mut rules = Vec::new();
-    for it in items {
-        let Some(r) = it.get("rule") else { continue };
-        nrules += 1;
-        let fam = r["family"].as_str().unwrap_or("").to_string();
-        let table = r["table"].as_str().unwrap_or("").to_string();
-        let chain = r["chain"].as_str().unwrap_or("").to_string();
-        let exprs = r["expr"].as_array().cloned().unwrap_or_default();
-        let mut pm = Vec::new();
-        let mut daddr = None;
-        let mut verdict = None;
-        let mut text = Vec::new();
-        let mut has_match = false;
-        for e in &exprs {
+    (sets, hooks, chains)
+}
+
+/// What the expressions of one rule say.
+#[derive(Default)]
+struct Exprs {
+    /// Destination-port matches.
+    pm: Vec<PortMatch>,
+    /// The destination-address match, as text.
+    daddr: Option<String>,
+    /// The rule's verdict (the last one).
+    verdict: Option<Verdict>,
+    /// Every expression as text.
+    text: Vec<String>,
+    /// The rule matches on something.
+    has_match: bool,
+}
+
+impl Exprs {
+    fn read(exprs: &[Value], sets: &Sets, table: &str) -> Exprs {
+        let mut x = Exprs::default();
+        for e in exprs {
             if let Some(m) = e.get("match") {
-                has_match = true;
-                let left = &m["left"];
-                let op = m["op"].as_str().unwrap_or("==");
-                let field = left["payload"]["field"].as_str().unwrap_or("");
-                let proto = left["payload"]["protocol"].as_str().unwrap_or("");
-                if field == "dport" && matches!(proto, "tcp" | "th" | "udp" | "sctp") {
-                    pm.push(PortMatch {
-                        negated: op == "!=",
-                        ranges: nft_ports(&m["right"], &sets, &table),
-                    });
-                }
-                if field == "daddr" && matches!(proto, "ip" | "ip6") {
-                    daddr = Some(format!(
-                        "{}{}",
-                        if op == "!=" { "!= " } else { "" },
-                        nft_value_text(&m["right"])
-                    ));
-                }
-                let op_text = match op {
-                    "==" | "in" => String::new(),
-                    o => format!("{o} "),
-                };
-                text.push(format!(
-                    "{} {op_text}{}",
-                    nft_value_text(left),
-                    nft_value_text(&m["right"])
-                ));
+                x.add_match(m, sets, table);
                 continue;
             }
             let Some(o) = e.as_object() else { continue };
             let Some((k, val)) = o.iter().next() else {
                 continue;
             };
-            let vd = match k.as_str() {
-                "accept" => Some(Verdict::Accept),
-                "drop" => Some(Verdict::Drop),
-                "reject" => {
-                    let with = if val.is_null() {
-                        None
-                    } else {
-                        let ty = val["type"].as_str().unwrap_or("");
-                        let ex = val["expr"].as_str().unwrap_or("");
-                        Some(format!("{ty} {ex}").trim().to_string()).filter(|s| !s.is_empty())
-                    };
-                    Some(Verdict::Reject { with })
-                }
-                "jump" | "goto" => Some(Verdict::Other {
-                    name: format!("{k} {}", val["target"].as_str().unwrap_or("")),
-                }),
-                "return" | "queue" | "continue" => Some(Verdict::Other { name: k.clone() }),
-                _ => None,
-            };
-            match vd {
-                Some(v) => {
-                    text.push(match &v {
-                        Verdict::Reject { with: Some(w) } => format!("reject with {w}"),
-                        Verdict::Reject { with: None } => "reject".into(),
-                        Verdict::Other { name } => name.clone(),
-                        Verdict::Accept => "accept".into(),
-                        Verdict::Drop => "drop".into(),
-                    });
-                    verdict = Some(v);
-                }
-                None => {
-                    let t = nft_value_text(val);
-                    text.push(if k == "counter" || t.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{k} {t}")
-                    });
-                }
+            x.add_statement(k, val);
+        }
+        x
+    }
+
+    fn add_match(&mut self, m: &Value, sets: &Sets, table: &str) {
+        self.has_match = true;
+        let left = &m["left"];
+        let op = m["op"].as_str().unwrap_or("==");
+        let field = left["payload"]["field"].as_str().unwrap_or("");
+        let proto = left["payload"]["protocol"].as_str().unwrap_or("");
+        if field == "dport" && matches!(proto, "tcp" | "th" | "udp" | "sctp") {
+            self.pm.push(PortMatch {
+                negated: op == "!=",
+                ranges: nft_ports(&m["right"], sets, table),
+            });
+        }
+        if field == "daddr" && matches!(proto, "ip" | "ip6") {
+            self.daddr = Some(format!(
+                "{}{}",
+                if op == "!=" { "!= " } else { "" },
+                nft_value_text(&m["right"])
+            ));
+        }
+        let op_text = match op {
+            "==" | "in" => String::new(),
+            o => format!("{o} "),
+        };
+        self.text.push(format!(
+            "{} {op_text}{}",
+            nft_value_text(left),
+            nft_value_text(&m["right"])
+        ));
+    }
+
+    /// A statement `{k: val}`: a verdict, or anything else (shown as text only).
+    fn add_statement(&mut self, k: &String, val: &Value) {
+        let vd = match k.as_str() {
+            "accept" => Some(Verdict::Accept),
+            "drop" => Some(Verdict::Drop),
+            "reject" => {
+                let with = if val.is_null() {
+                    None
+                } else {
+                    let ty = val["type"].as_str().unwrap_or("");
+                    let ex = val["expr"].as_str().unwrap_or("");
+                    Some(format!("{ty} {ex}").trim().to_string()).filter(|s| !s.is_empty())
+                };
+                Some(Verdict::Reject { with })
+            }
+            "jump" | "goto" => Some(Verdict::Other {
+                name: format!("{k} {}", val["target"].as_str().unwrap_or("")),
+            }),
+            "return" | "queue" | "continue" => Some(Verdict::Other { name: k.clone() }),
+            _ => None,
+        };
+        match vd {
+            Some(v) => {
+                self.text.push(match &v {
+                    Verdict::Reject { with: Some(w) } => format!("reject with {w}"),
+                    Verdict::Reject { with: None } => "reject".into(),
+                    Verdict::Other { name } => name.clone(),
+                    Verdict::Accept => "accept".into(),
+                    Verdict::Drop => "drop".into(),
+                });
+                self.verdict = Some(v);
+            }
+            None => {
+                let t = nft_value_text(val);
+                self.text.push(if k == "counter" || t.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{k} {t}")
+                });
             }
         }
-        let Some(verdict) = verdict else { continue };
-        let (hit, all) = match touched(&pm, ports) {
-            Some(h) => h,
-            // A bare catch-all drop/reject touches every port.
-            None if pm.is_empty() && !has_match && verdict.blocks() => (ports.to_vec(), true),
-            None => continue,
-        };
-        let hook = hooks
-            .get(&(fam.clone(), table.clone(), chain.clone()))
-            .cloned()
-            .flatten();
-        rules.push(Rule {
-            backend: Kind::Nftables,
-            family: fam,
-            table,
-            chain,
-            hook,
-            ports: hit,
-            all_ports: all,
-            daddr,
-            verdict,
-            text: text.join(" "),
-        });
     }
-    Ok((rules, chains, nrules))
 }

@@ -1,5 +1,5 @@
-//! Plain-text view of a host [`Snapshot`] for `report`, `triage502 host` and debugging:
-//! symbols plus words (never colour), one section per part, unknown parts explained.
+//! Plain-text view of a host [`Snapshot`] for `report` and `triage502 host`: symbols plus
+//! words (never colour), one section per part, unknown parts explained.
 //!
 //! Process names and command lines, service messages and nginx/firewall output are written by
 //! others: each value goes through [`one`] (one line, controls and bidi characters shown, secrets
@@ -7,9 +7,9 @@
 
 use std::fmt::Write;
 
-use super::firewall::{BackendState, Verdict};
-use super::nginx::{NginxTest, TargetStatus};
-use super::{Part, Snapshot, Status};
+use crate::host::firewall::{BackendState, Verdict};
+use crate::host::nginx::{NginxTest, TargetStatus};
+use crate::host::{Part, Snapshot, Status};
 
 const OK: &str = "✔";
 const BAD: &str = "✘";
@@ -51,10 +51,28 @@ pub fn render_text(s: &Snapshot) -> String {
         "Host facts at {}",
         s.taken_at.format("%Y-%m-%d %H:%M:%S UTC")
     );
-
     // Proxy targets first: they are what the diagnosis leans on.
     o.push('\n');
-    if !unknown(&mut o, "Proxy targets", &s.targets)
+    targets(&mut o, s);
+    o.push('\n');
+    services(&mut o, s);
+    o.push('\n');
+    sockets(&mut o, s);
+    o.push('\n');
+    processes(&mut o, s);
+    o.push('\n');
+    memory(&mut o, s);
+    o.push('\n');
+    firewall(&mut o, s);
+    selinux(&mut o, s);
+    o.push('\n');
+    nginx(&mut o, s);
+    crate::sanitize::text(&o)
+}
+
+/// Proxy targets mapped onto the listeners (first: they are what the diagnosis leans on).
+fn targets(o: &mut String, s: &Snapshot) {
+    if !unknown(o, "Proxy targets", &s.targets)
         && let Some(targets) = s.targets.value()
     {
         let _ = writeln!(o, "Proxy targets ({})", targets.len());
@@ -98,9 +116,11 @@ pub fn render_text(s: &Snapshot) -> String {
             o.push('\n');
         }
     }
+}
 
-    o.push('\n');
-    if !unknown(&mut o, "Services", &s.services)
+/// The configured services and their state.
+fn services(o: &mut String, s: &Snapshot) {
+    if !unknown(o, "Services", &s.services)
         && let Some(svcs) = s.services.value()
     {
         let _ = writeln!(o, "Services ({})", svcs.len());
@@ -111,13 +131,13 @@ pub fn render_text(s: &Snapshot) -> String {
                 } else {
                     OK
                 }
-            } else if v.state == super::ServiceState::Unknown {
+            } else if v.state == crate::host::ServiceState::Unknown {
                 UNK
             } else {
                 BAD
             };
             let _ = write!(o, "  {sym} {:<12} {:<16}", v.state.word(), one(&v.name));
-            if v.backend != super::services::Answered::None {
+            if v.backend != crate::host::services::Answered::None {
                 let _ = write!(o, " [{} {}]", v.backend, one(&v.unit));
             }
             if let Some(p) = v.pid {
@@ -135,9 +155,11 @@ pub fn render_text(s: &Snapshot) -> String {
             o.push('\n');
         }
     }
+}
 
-    o.push('\n');
-    if !unknown(&mut o, "Listening sockets", &s.sockets)
+/// Listening sockets and their owners.
+fn sockets(o: &mut String, s: &Snapshot) {
+    if !unknown(o, "Listening sockets", &s.sockets)
         && let Some(sk) = s.sockets.value()
     {
         let _ = writeln!(
@@ -148,7 +170,7 @@ pub fn render_text(s: &Snapshot) -> String {
         );
         for l in &sk.listeners {
             let owner = match &l.owner {
-                super::Owner::Process {
+                crate::host::Owner::Process {
                     pid,
                     name,
                     shared_with,
@@ -159,18 +181,20 @@ pub fn render_text(s: &Snapshot) -> String {
                         format!("{}[{pid}] +{} more", one(name), shared_with.len())
                     }
                 }
-                super::Owner::Unknown { reason } => format!("owner unknown: {}", one(reason)),
+                crate::host::Owner::Unknown { reason } => format!("owner unknown: {}", one(reason)),
             };
             let proto = match l.proto {
-                super::Proto::Tcp => "tcp",
-                super::Proto::Udp => "udp",
+                crate::host::Proto::Tcp => "tcp",
+                crate::host::Proto::Udp => "udp",
             };
             let _ = writeln!(o, "  {proto} {:<28} {owner}", one(&l.endpoint()));
         }
     }
+}
 
-    o.push('\n');
-    if !unknown(&mut o, "Processes", &s.processes)
+/// The chain's processes, then the top ones by CPU and by memory.
+fn processes(o: &mut String, s: &Snapshot) {
+    if !unknown(o, "Processes", &s.processes)
         && let Some(p) = s.processes.value()
     {
         let _ = writeln!(
@@ -179,7 +203,7 @@ pub fn render_text(s: &Snapshot) -> String {
             p.chain.len(),
             p.total
         );
-        let line = |o: &mut String, x: &super::ProcInfo| {
+        let line = |o: &mut String, x: &crate::host::ProcInfo| {
             let state = match x.state {
                 'T' => " STOPPED(T)",
                 'Z' => " ZOMBIE(Z)",
@@ -197,20 +221,22 @@ pub fn render_text(s: &Snapshot) -> String {
             );
         };
         for x in &p.chain {
-            line(&mut o, x);
+            line(o, x);
         }
         let _ = writeln!(o, "Top by CPU");
         for x in &p.top_cpu {
-            line(&mut o, x);
+            line(o, x);
         }
         let _ = writeln!(o, "Top by memory");
         for x in &p.top_rss {
-            line(&mut o, x);
+            line(o, x);
         }
     }
+}
 
-    o.push('\n');
-    if !unknown(&mut o, "Memory", &s.memory)
+/// Memory (with PSI) and OOM kills.
+fn memory(o: &mut String, s: &Snapshot) {
+    if !unknown(o, "Memory", &s.memory)
         && let Some(m) = s.memory.value()
     {
         let pct = m.available_percent();
@@ -231,7 +257,7 @@ pub fn render_text(s: &Snapshot) -> String {
         }
         o.push('\n');
     }
-    if !unknown(&mut o, "OOM kills", &s.oom)
+    if !unknown(o, "OOM kills", &s.oom)
         && let Some(r) = s.oom.value()
     {
         let sym = if r.kills.is_empty() { OK } else { BAD };
@@ -260,9 +286,11 @@ pub fn render_text(s: &Snapshot) -> String {
             );
         }
     }
+}
 
-    o.push('\n');
-    if !unknown(&mut o, "Firewall", &s.firewall)
+/// Firewall backends, the rules touching the chain's ports, drop policies.
+fn firewall(o: &mut String, s: &Snapshot) {
+    if !unknown(o, "Firewall", &s.firewall)
         && let Some(f) = s.firewall.value()
     {
         let states = f
@@ -328,8 +356,11 @@ pub fn render_text(s: &Snapshot) -> String {
             );
         }
     }
+}
 
-    if !unknown(&mut o, "SELinux", &s.selinux)
+/// SELinux mode and the httpd network boolean.
+fn selinux(o: &mut String, s: &Snapshot) {
+    if !unknown(o, "SELinux", &s.selinux)
         && let Some(x) = s.selinux.value()
     {
         let b = match x.httpd_can_network_connect {
@@ -337,7 +368,7 @@ pub fn render_text(s: &Snapshot) -> String {
             Some(false) => ", httpd_can_network_connect OFF",
             None => "",
         };
-        let sym = if x.mode == super::selinux::Mode::Enforcing
+        let sym = if x.mode == crate::host::selinux::Mode::Enforcing
             && x.httpd_can_network_connect == Some(false)
         {
             BAD
@@ -346,9 +377,11 @@ pub fn render_text(s: &Snapshot) -> String {
         };
         let _ = writeln!(o, "{sym} SELinux: {}{b} ({})", x.mode, one(&x.detail));
     }
+}
 
-    o.push('\n');
-    if !unknown(&mut o, "nginx", &s.nginx)
+/// nginx: where its configuration came from, `nginx -t`, warnings, proxied locations.
+fn nginx(o: &mut String, s: &Snapshot) {
+    if !unknown(o, "nginx", &s.nginx)
         && let Some(n) = s.nginx.value()
     {
         let test = match &n.test {
@@ -391,118 +424,6 @@ pub fn render_text(s: &Snapshot) -> String {
                 one(&st.read_timeout.value.to_string()),
                 one(&st.send_timeout.value.to_string())
             );
-        }
-    }
-    crate::sanitize::text(&o)
-}
-
-// The words of the host's enums in user text (never their Debug names).
-
-impl std::fmt::Display for TargetStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            TargetStatus::Listening => "listening",
-            TargetStatus::OtherAddress => "the port listens on another address only",
-            TargetStatus::NoListener => "nothing listens on that port",
-            TargetStatus::UnixSocketPresent => "the unix socket exists",
-            TargetStatus::UnixSocketMissing => "the unix socket is missing",
-            TargetStatus::Remote => "not on this box (probe it over the network)",
-            TargetStatus::Unresolved => "a name or variable, not mapped without resolving it",
-        })
-    }
-}
-
-impl std::fmt::Display for super::ServiceState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.word())
-    }
-}
-
-impl std::fmt::Display for super::services::Answered {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use super::services::Answered as A;
-        f.write_str(match self {
-            A::Systemd => "systemd",
-            A::Supervisor => "supervisor",
-            A::Docker => "docker",
-            A::None => "no service manager",
-        })
-    }
-}
-
-impl std::fmt::Display for super::nginx::ConfigOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use super::nginx::ConfigOrigin as O;
-        f.write_str(match self {
-            O::NginxDashT => "nginx -T",
-            O::Files => "the files on disk",
-            O::TestOnly => "nginx -t alone (the files could not be analysed)",
-        })
-    }
-}
-
-impl std::fmt::Display for super::nginx::Level {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use super::nginx::Level as L;
-        f.write_str(match self {
-            L::Default => "nginx default",
-            L::Http => "http block",
-            L::Server => "server block",
-            L::Location => "location block",
-        })
-    }
-}
-
-impl std::fmt::Display for super::firewall::Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use super::firewall::Kind as K;
-        f.write_str(match self {
-            K::Firewalld => "firewalld",
-            K::Nftables => "nftables",
-            K::Iptables => "iptables",
-            K::Ufw => "ufw",
-        })
-    }
-}
-
-impl std::fmt::Display for super::selinux::Mode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use super::selinux::Mode as M;
-        f.write_str(match self {
-            M::Enforcing => "enforcing",
-            M::Permissive => "permissive",
-            M::Disabled => "disabled",
-            M::Absent => "not installed",
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn user_words_are_not_debug_names() {
-        use super::super::nginx::ConfigOrigin;
-        assert_eq!(ConfigOrigin::NginxDashT.to_string(), "nginx -T");
-        assert_eq!(
-            TargetStatus::OtherAddress.to_string(),
-            "the port listens on another address only"
-        );
-        assert_eq!(
-            super::super::ServiceState::Exited { code: Some(2) }.to_string(),
-            "exited(2)"
-        );
-        for s in [
-            TargetStatus::Listening,
-            TargetStatus::OtherAddress,
-            TargetStatus::NoListener,
-            TargetStatus::UnixSocketPresent,
-            TargetStatus::UnixSocketMissing,
-            TargetStatus::Remote,
-            TargetStatus::Unresolved,
-        ] {
-            assert_ne!(s.to_string(), format!("{s:?}"));
         }
     }
 }
