@@ -173,6 +173,42 @@ pub struct ServiceStatus {
     pub hint: Option<String>,
     /// The tool's raw output (trimmed).
     pub raw: String,
+    /// The last lines the service wrote to its stderr (supervisor's stderr log, the unit's
+    /// journal, the container's log), read only while it keeps exiting (restarting, failed,
+    /// exited non-zero): why it exits. At most [`TAIL_LINES`] lines of [`TAIL_BYTES`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub log_tail: Vec<String>,
+    /// Where `log_tail` came from (`supervisor stderr log`, `journalctl -u UNIT`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_source: Option<String>,
+}
+
+/// The most lines kept of a failing service's output ([`ServiceStatus::log_tail`]).
+pub const TAIL_LINES: usize = 12;
+/// The most bytes read of a failing service's output.
+pub const TAIL_BYTES: usize = 4096;
+
+/// The last `n` bytes of `s` at most, starting on a character boundary.
+pub fn last_bytes(s: &str, n: usize) -> &str {
+    let mut at = s.len().saturating_sub(n);
+    while !s.is_char_boundary(at) {
+        at += 1;
+    }
+    &s[at..]
+}
+
+/// The last [`TAIL_LINES`] non-empty lines of `text`, each cut to 300 characters.
+pub fn tail_lines(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let from = lines.len().saturating_sub(TAIL_LINES);
+    lines[from..]
+        .iter()
+        .map(|l| crate::util::shorten(l, 300))
+        .collect()
 }
 
 impl ServiceStatus {
@@ -195,6 +231,18 @@ impl ServiceStatus {
             detail: String::new(),
             hint: None,
             raw: String::new(),
+            log_tail: Vec::new(),
+            log_source: None,
+        }
+    }
+
+    /// Whether the service keeps exiting (restarting, given up, exited non-zero): then its
+    /// last output says why, and is worth reading.
+    pub fn is_exiting(&self) -> bool {
+        match self.state {
+            ServiceState::Restarting | ServiceState::Failed => true,
+            ServiceState::Exited { code } => code != Some(0),
+            _ => false,
         }
     }
 
@@ -269,8 +317,8 @@ pub fn parse_systemctl_show(name: &str, unit: &str, text: &str) -> Result<Servic
         health: None,
         oom_killed: (result == "oom-kill").then_some(true),
         detail,
-        hint: None,
         raw: text.trim().to_string(),
+        ..ServiceStatus::new(name, unit, Answered::Systemd, ServiceState::Unknown)
     })
 }
 
@@ -308,7 +356,40 @@ async fn systemd(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, U
         let hint = cmd::looks_like_permission(&m).then(|| "needs root: run with sudo".into());
         return Err(Unknown::new(format!("systemctl show {unit}: {m}"), hint));
     }
-    parse_systemctl_show(&q.name, unit, &out.stdout)
+    let mut s = parse_systemctl_show(&q.name, unit, &out.stdout)?;
+    if s.is_exiting() {
+        add_journal_tail(&mut s, timeout).await;
+    }
+    Ok(s)
+}
+
+/// `journalctl -u UNIT -n TAIL_LINES -o cat --no-pager -q` argv: the unit's last lines (its
+/// stdout and stderr when it runs under systemd), the unit after `--unit=`.
+pub fn journal_tail_argv(unit: &str) -> Vec<String> {
+    vec![
+        "journalctl".into(),
+        format!("--unit={unit}"),
+        "-n".into(),
+        TAIL_LINES.to_string(),
+        "-o".into(),
+        "cat".into(),
+        "--no-pager".into(),
+        "-q".into(),
+    ]
+}
+
+/// The unit's last journal lines, for a unit that keeps exiting.
+async fn add_journal_tail(s: &mut ServiceStatus, timeout: Duration) {
+    let argv = journal_tail_argv(&s.unit);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    match cmd::run(&[], &argv, timeout).await {
+        Ok(o) if o.success() => {
+            s.log_tail = tail_lines(last_bytes(&o.stdout, TAIL_BYTES));
+            s.log_source = Some(format!("journalctl -u {}", s.unit));
+        }
+        Ok(o) => s.log_source = Some(format!("journal not read: {}", o.first_message())),
+        Err(u) => s.log_source = Some(format!("journal not read: {}", u.reason)),
+    }
 }
 
 /// True when systemd is the running init system and systemctl is installed.
@@ -477,13 +558,18 @@ async fn supervisor(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus
     // The socket first: one request instead of a Python process.
     match ask(q.supervisor_config.as_deref(), timeout).await {
         Answer::Programs(all) => {
-            return match all.iter().find(|s| s.unit == program) {
-                Some(s) => Ok(ServiceStatus {
-                    name: q.name.clone(),
-                    ..s.clone()
-                }),
-                None => Err(no_such_program(program, &all)),
+            let Some(found) = all.iter().find(|s| s.unit == program) else {
+                return Err(no_such_program(program, &all));
             };
+            let mut s = ServiceStatus {
+                name: q.name.clone(),
+                ..found.clone()
+            };
+            if let Some(sock) = super::supervisor_rpc::socket_of(q.supervisor_config.as_deref()) {
+                super::supervisor_rpc::add_tails(&sock, std::slice::from_mut(&mut s), timeout)
+                    .await;
+            }
+            return Ok(s);
         }
         Answer::Final(u) => return Err(u),
         Answer::Unavailable(_) => {}
@@ -565,8 +651,8 @@ pub fn parse_docker_inspect(
         health,
         oom_killed: oom,
         detail,
-        hint: None,
         raw: serde_json::to_string(st).unwrap_or_default(),
+        ..ServiceStatus::new(name, container, Answered::Docker, ServiceState::Unknown)
     })
 }
 
@@ -589,7 +675,21 @@ async fn docker(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Un
         };
         return Err(Unknown::new(format!("docker inspect {c}: {m}"), hint));
     }
-    parse_docker_inspect(&q.name, c, &out.stdout)
+    let mut s = parse_docker_inspect(&q.name, c, &out.stdout)?;
+    if s.is_exiting() || s.restarts.is_some_and(|n| n > 0) && s.state != ServiceState::Active {
+        let argv = ["docker", "logs", "--tail", "12", "--", c];
+        match cmd::run(&[], &argv, timeout).await {
+            // The container's stdout and stderr both: node writes its errors to stderr.
+            Ok(o) if o.success() => {
+                let both = format!("{}\n{}", o.stdout, o.stderr);
+                s.log_tail = tail_lines(last_bytes(&both, TAIL_BYTES));
+                s.log_source = Some(format!("docker logs {c}"));
+            }
+            Ok(o) => s.log_source = Some(format!("docker logs not read: {}", o.first_message())),
+            Err(u) => s.log_source = Some(format!("docker logs not read: {}", u.reason)),
+        }
+    }
+    Ok(s)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -671,6 +771,22 @@ pub async fn collect(qs: &[ServiceQuery], timeout: Duration) -> Vec<ServiceStatu
     for (conf, idx) in groups.into_iter().filter(|(_, v)| v.len() > 1) {
         match supervisor_all(conf.as_deref(), timeout).await {
             Ok(all) => {
+                let mut all = all;
+                // Only the programs asked for: a tail is one more request each.
+                let wanted: Vec<&str> = idx.iter().map(|i| qs[*i].program()).collect();
+                if let Some(sock) = super::supervisor_rpc::socket_of(conf.as_deref()) {
+                    let mut mine: Vec<ServiceStatus> = all
+                        .iter()
+                        .filter(|s| wanted.contains(&s.unit.as_str()))
+                        .cloned()
+                        .collect();
+                    super::supervisor_rpc::add_tails(&sock, &mut mine, timeout).await;
+                    for m in mine {
+                        if let Some(s) = all.iter_mut().find(|s| s.unit == m.unit) {
+                            *s = m;
+                        }
+                    }
+                }
                 for i in idx {
                     let q = &qs[i];
                     done[i] = Some(match all.iter().find(|s| s.unit == q.program()) {

@@ -35,6 +35,11 @@ pub struct DsSide {
     pub reject_unauthorized: Option<bool>,
     /// `request-filtering-agent.allowPrivateIPAddress`.
     pub allow_private_ip: Option<bool>,
+    /// Settings files (local.json, default.json) that do not parse: the Document Server does
+    /// not start on them.
+    pub config_errors: Vec<crate::docserver::settings::ConfigParseError>,
+    /// Settings files that exist but could not be read: whether they parse is unknown.
+    pub config_unreadable: Vec<String>,
 }
 
 /// The integrator's ONLYOFFICE settings.
@@ -219,6 +224,8 @@ pub async fn read_docserver(
         in_body: t.in_body,
         reject_unauthorized: t.reject_unauthorized,
         allow_private_ip: t.allow_private_ip,
+        config_errors: t.parse_errors,
+        config_unreadable: t.unreadable,
         ..DsSide::default()
     };
     if let Some(sec) = &ds.secret {

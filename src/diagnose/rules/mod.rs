@@ -1,11 +1,13 @@
 //! The diagnosis rules, one function per finding id. Each reads the shared [`Ctx`] and returns a
 //! finding only when it has evidence; near-misses (the pattern is incomplete) return `None`.
 
+mod deps;
 mod host;
 mod integration;
 mod network;
 mod proxy;
 mod service;
+mod why;
 
 use super::{Confidence, Ctx, Evidence, Finding, probe_evidence};
 use crate::config::{HopKind, Role};
@@ -30,6 +32,9 @@ pub(super) const ALL: &[Rule] = &[
     service::service_starting,
     service::service_hung,
     service::dependency_down,
+    why::port_taken,
+    why::ds_config_invalid,
+    why::service_crash_loop,
     network::firewall_drop,
     network::firewall_reject,
     proxy::proxy_target_mismatch,
@@ -51,6 +56,9 @@ pub(super) const INTEGRATION: &[Rule] = &[
     integration::storage_unreachable,
     integration::forwarded_headers_missing,
     integration::mixed_content,
+    // From the Document Server's own lines since its last start: PostgreSQL answers (a green
+    // probe does not disprove it), so it counts on a green chain too.
+    deps::database_error,
 ];
 
 /// Whether a finding is about now: some evidence is a current symptom, or it explains a red
