@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::Unknown;
 use super::cmd;
+pub use super::service_tail::{TAIL_BYTES, TAIL_LINES, tail_lines};
 
 /// Which service manager to ask: the config's own choice (`[[service]] backend`).
 pub use crate::config::Backend;
@@ -183,34 +184,6 @@ pub struct ServiceStatus {
     pub log_source: Option<String>,
 }
 
-/// The most lines kept of a failing service's output ([`ServiceStatus::log_tail`]).
-pub const TAIL_LINES: usize = 12;
-/// The most bytes read of a failing service's output.
-pub const TAIL_BYTES: usize = 4096;
-
-/// The last `n` bytes of `s` at most, starting on a character boundary.
-pub fn last_bytes(s: &str, n: usize) -> &str {
-    let mut at = s.len().saturating_sub(n);
-    while !s.is_char_boundary(at) {
-        at += 1;
-    }
-    &s[at..]
-}
-
-/// The last [`TAIL_LINES`] non-empty lines of `text`, each cut to 300 characters.
-pub fn tail_lines(text: &str) -> Vec<String> {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim_end)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    let from = lines.len().saturating_sub(TAIL_LINES);
-    lines[from..]
-        .iter()
-        .map(|l| crate::util::shorten(l, 300))
-        .collect()
-}
-
 impl ServiceStatus {
     /// A status with only its name (display name and unit), backend and state; everything
     /// else empty, for the backends and tests to fill in (`..ServiceStatus::new(…)`).
@@ -358,38 +331,9 @@ async fn systemd(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, U
     }
     let mut s = parse_systemctl_show(&q.name, unit, &out.stdout)?;
     if s.is_exiting() {
-        add_journal_tail(&mut s, timeout).await;
+        super::service_tail::add_journal_tail(&mut s, timeout).await;
     }
     Ok(s)
-}
-
-/// `journalctl -u UNIT -n TAIL_LINES -o cat --no-pager -q` argv: the unit's last lines (its
-/// stdout and stderr when it runs under systemd), the unit after `--unit=`.
-pub fn journal_tail_argv(unit: &str) -> Vec<String> {
-    vec![
-        "journalctl".into(),
-        format!("--unit={unit}"),
-        "-n".into(),
-        TAIL_LINES.to_string(),
-        "-o".into(),
-        "cat".into(),
-        "--no-pager".into(),
-        "-q".into(),
-    ]
-}
-
-/// The unit's last journal lines, for a unit that keeps exiting.
-async fn add_journal_tail(s: &mut ServiceStatus, timeout: Duration) {
-    let argv = journal_tail_argv(&s.unit);
-    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-    match cmd::run(&[], &argv, timeout).await {
-        Ok(o) if o.success() => {
-            s.log_tail = tail_lines(last_bytes(&o.stdout, TAIL_BYTES));
-            s.log_source = Some(format!("journalctl -u {}", s.unit));
-        }
-        Ok(o) => s.log_source = Some(format!("journal not read: {}", o.first_message())),
-        Err(u) => s.log_source = Some(format!("journal not read: {}", u.reason)),
-    }
 }
 
 /// True when systemd is the running init system and systemctl is installed.
@@ -677,17 +621,7 @@ async fn docker(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Un
     }
     let mut s = parse_docker_inspect(&q.name, c, &out.stdout)?;
     if s.is_exiting() || s.restarts.is_some_and(|n| n > 0) && s.state != ServiceState::Active {
-        let argv = ["docker", "logs", "--tail", "12", "--", c];
-        match cmd::run(&[], &argv, timeout).await {
-            // The container's stdout and stderr both: node writes its errors to stderr.
-            Ok(o) if o.success() => {
-                let both = format!("{}\n{}", o.stdout, o.stderr);
-                s.log_tail = tail_lines(last_bytes(&both, TAIL_BYTES));
-                s.log_source = Some(format!("docker logs {c}"));
-            }
-            Ok(o) => s.log_source = Some(format!("docker logs not read: {}", o.first_message())),
-            Err(u) => s.log_source = Some(format!("docker logs not read: {}", u.reason)),
-        }
+        super::service_tail::add_docker_tail(&mut s, c, timeout).await;
     }
     Ok(s)
 }
