@@ -161,12 +161,21 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
         }
         Fault::JwtMismatch => {
             let other = sys::random_hex(16)?;
-            sys::write_private(&dir.join("local.json"), &render::local_json(&other))?;
+            sys::write_private(
+                &dir.join("local.json"),
+                &deps::local_json(&other, dir, &st.deps),
+            )?;
         }
         Fault::FirewallDrop | Fault::FirewallReject => {
             firewall_add(&st, fault == Fault::FirewallReject)?;
             st.faults.retain(|f| !f.is_firewall());
         }
+        Fault::DsConfigInvalid
+        | Fault::PortTaken
+        | Fault::CrashLoop
+        | Fault::RedisDown
+        | Fault::PostgresDown
+        | Fault::DatabaseError => deps::break_fault(&st, &sup, fault)?,
     }
     if !st.faults.contains(&fault) {
         st.faults.push(fault);
@@ -186,10 +195,11 @@ pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
     firewall_remove(&st.firewall_table())?;
     sys::write_file(&standin::mode_path(dir), "healthy\n")?;
     let secret = integrator_secret(dir)?;
-    let local = render::local_json(&secret);
+    let local = deps::local_json(&secret, dir, &st.deps);
     if sys::read_text(&dir.join("local.json"))?.as_deref() != Some(local.as_str()) {
         sys::write_private(&dir.join("local.json"), &local)?;
     }
+    deps::heal(&st, &sup, &healed)?;
     let progs = program_states(dir, &sup).unwrap_or_default();
     let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");
     set_upstream(&st, &sup, st.ds_port, running("nginx"))?;

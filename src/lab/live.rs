@@ -41,7 +41,7 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
                     .ok()
                     .flatten()
                     .as_deref()
-                    != Some(render::local_json(&secret).as_str())
+                    != Some(super::deps::local_json(&secret, &st.dir, &st.deps).as_str())
             }
             Err(_) => true,
         },
@@ -54,6 +54,7 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
                 _ => true,
             }
         }
+        _ => super::deps::still_active(st, progs, f),
     }
 }
 

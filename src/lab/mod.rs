@@ -32,6 +32,7 @@
 //! Faults ([`Fault`]) are injected by [`break_fault`] and all healed by [`fix`].
 
 pub mod cli;
+mod deps;
 mod faults;
 mod live;
 mod render;
@@ -105,11 +106,25 @@ pub enum Fault {
     FirewallDrop,
     /// nftables rejects with a TCP reset (root only): connects are refused, nginx 502.
     FirewallReject,
+    /// local.json gets a trailing comma and docservice is restarted: it exits with
+    /// `Cannot parse config file` until supervisord gives up (FATAL).
+    DsConfigInvalid,
+    /// Another program (a second nginx) takes the DS port while docservice is stopped; started
+    /// again, docservice exits with `listen EADDRINUSE`.
+    PortTaken,
+    /// docservice dies at each start (a broken install): BACKOFF, then FATAL.
+    CrashLoop,
+    /// redis-server stopped: healthcheck false, `redisClient error`.
+    RedisDown,
+    /// PostgreSQL stopped (root only): healthcheck false, `postgresql pool error`.
+    PostgresDown,
+    /// The `task_result` table dropped (root only): `sqlQuery error … does not exist`.
+    DatabaseError,
 }
 
 impl Fault {
     /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 9] = [
+    pub const ALL: [Fault; 15] = [
         Fault::DocserviceDown,
         Fault::DocserviceHang,
         Fault::WrongUpstreamPort,
@@ -119,6 +134,12 @@ impl Fault {
         Fault::NginxDown,
         Fault::FirewallDrop,
         Fault::FirewallReject,
+        Fault::DsConfigInvalid,
+        Fault::PortTaken,
+        Fault::CrashLoop,
+        Fault::RedisDown,
+        Fault::PostgresDown,
+        Fault::DatabaseError,
     ];
 
     /// The name used on the command line and in lab.json.
@@ -133,6 +154,12 @@ impl Fault {
             Fault::NginxDown => "nginx-down",
             Fault::FirewallDrop => "firewall-drop",
             Fault::FirewallReject => "firewall-reject",
+            Fault::DsConfigInvalid => "ds-config-invalid",
+            Fault::PortTaken => "port-taken",
+            Fault::CrashLoop => "crash-loop",
+            Fault::RedisDown => "redis-down",
+            Fault::PostgresDown => "postgres-down",
+            Fault::DatabaseError => "database-error",
         }
     }
 
@@ -179,6 +206,14 @@ impl Fault {
             Fault::NginxDown => "nginx stopped: its port refuses",
             Fault::FirewallDrop => "nftables drops to the DS port: connects time out, nginx 504",
             Fault::FirewallReject => "nftables rejects to the DS port: connects refused, nginx 502",
+            Fault::DsConfigInvalid => {
+                "local.json does not parse: docservice exits (FATAL), nginx 502"
+            }
+            Fault::PortTaken => "another program holds the DS port: docservice EADDRINUSE",
+            Fault::CrashLoop => "docservice dies at each start: BACKOFF, then FATAL",
+            Fault::RedisDown => "redis-server stopped: /healthcheck false",
+            Fault::PostgresDown => "PostgreSQL stopped (root): /healthcheck false",
+            Fault::DatabaseError => "task_result dropped (root): queries fail, health stays true",
         }
     }
 }
@@ -225,6 +260,9 @@ pub struct LabState {
     pub pids: Pids,
     /// Active faults.
     pub faults: Vec<Fault>,
+    /// The stand-in's dependencies (Redis, PostgreSQL) this lab runs.
+    #[serde(default)]
+    pub deps: deps::Deps,
     /// When `lab up` ran (RFC 3339).
     pub started_at: String,
 }
@@ -430,7 +468,7 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
     // between picking it and their programs binding it: the whole start holds a lock, in a
     // folder of ours only, waited for a bounded time.
     let _ports_lock = sys::PortsLock::take(&sys::ports_lock_path()?, sys::ports_lock_wait())?;
-    let pv = sys::free_ports(3)?;
+    let pv = sys::free_ports(5)?;
     let ports = Ports {
         nginx: pv[0],
         ds: pv[1],
@@ -438,18 +476,27 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
     };
     let secret = sys::random_hex(16)?;
     let as_root = crate::util::is_root();
-    sys::write_private(&dir.join("local.json"), &render::local_json(&secret))?;
+    let dep = deps::plan(dir, pv[3], pv[4])?;
+    sys::write_private(
+        &dir.join("local.json"),
+        &deps::local_json(&secret, dir, &dep),
+    )?;
     sys::write_file(
         &dir.join("nginx.conf"),
         &render::nginx_conf(dir, ports.nginx, ports.ds, as_root),
     )?;
     sys::write_file(
         &dir.join("supervisord.conf"),
-        &render::supervisord_conf(dir, &opts.exe, &tools.nginx, ports),
+        &(render::supervisord_conf(dir, &opts.exe, &tools.nginx, ports)
+            + &deps::supervisor_programs(dir, &dep, &tools.nginx)),
+    )?;
+    sys::write_file(
+        &dir.join("squatter.conf"),
+        &deps::squatter_conf(dir, ports.ds, as_root),
     )?;
     sys::write_private(
         &dir.join("lab.toml"),
-        &render::lab_toml(dir, ports, &secret, &tools.nginx),
+        &(render::lab_toml(dir, ports, &secret, &tools.nginx) + &deps::lab_toml_part(dir, &dep)),
     )?;
     sys::write_file(&standin::mode_path(dir), "healthy\n")?;
     // What the lab's `reload:firewall` loads: its own table, empty (no `flush ruleset`), so
@@ -469,6 +516,7 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         exe: opts.exe.clone(),
         pids: Pids::default(),
         faults: Vec::new(),
+        deps: dep,
         started_at: chrono::Local::now().to_rfc3339(),
     };
     write_state(&st)?;
@@ -482,6 +530,10 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
     // Recorded at once: a failed start below is cleaned up by `down`, which stops only this.
     st.pids.supervisord = Some(sup);
     write_state(&st)?;
+    if let Err(e) = deps::start(dir, &sup, &st.deps) {
+        let _ = down(dir);
+        return Err(e);
+    }
     let ready = sys::wait_until(UP_TIMEOUT, || {
         if !sys::same_process(&sup) {
             return true;
@@ -607,6 +659,7 @@ pub fn summary(st: &LabState) -> String {
          spare port   127.0.0.1:{} (nothing listens)\n\
          supervisord  pid {} (supervisorctl -c {d}/supervisord.conf status)\n\
          jwt secret   {} (in {d}/lab.toml and {d}/local.json)\n\
+         {deps}\
          logs         {d}/logs/\n\
          open the console:  triage502 --config {d}/lab.toml\n\
          inject a fault:    {brk}   (heal: {fix})\n",
@@ -617,6 +670,7 @@ pub fn summary(st: &LabState) -> String {
         st.spare_port,
         show_pid(st.pids.supervisord),
         st.secret_fingerprint,
+        deps = deps::summary(&st.deps),
         brk = lab_cmd(&st.dir, "break FAULT"),
         fix = lab_cmd(&st.dir, "fix"),
     )
@@ -683,6 +737,9 @@ pub fn down(dir: &Path) -> anyhow::Result<DownReport> {
             report.survivors = sys::kill_all(&left, Duration::from_secs(3));
         }
         report.firewall_removed = firewall_remove(&st.firewall_table())?;
+        if let Some(data) = &st.deps.pg_data {
+            deps::remove_pg_data(data);
+        }
     }
     let sp = state_path(dir);
     if std::fs::symlink_metadata(&sp).is_ok() {

@@ -202,14 +202,17 @@ pub(super) fn database_error(c: &Ctx<'_>) -> Option<Finding> {
     docs.sort_unstable();
     docs.dedup();
     if let (Some(first), Some(latest)) = (times.iter().min(), times.iter().max()) {
+        let documents = match docs.len() {
+            0 => String::new(),
+            1 => ", 1 document".to_string(),
+            n => format!(", {n} documents"),
+        };
         ev.push(Evidence {
             source: "log".into(),
             fact: format!(
-                "{} failed quer{} from {first} to {latest}, {} document{}",
+                "{} failed quer{} from {first} to {latest}{documents}",
                 hits.len(),
                 if hits.len() == 1 { "y" } else { "ies" },
-                docs.len(),
-                if docs.len() == 1 { "" } else { "s" }
             ),
         });
     }

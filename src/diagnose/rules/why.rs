@@ -103,16 +103,28 @@ fn names_port(msg: &str, port: u16) -> bool {
         .any(|w| w.trim_end_matches([',', '.', ')']).ends_with(&p))
 }
 
+/// The last error a service wrote: the last line of its output that does not start with
+/// white space (a stack's frames do), i.e. its latest failed start's words.
+fn last_error(s: &ServiceStatus) -> Option<&str> {
+    s.log_tail
+        .iter()
+        .rev()
+        .find(|l| !l.starts_with(char::is_whitespace))
+        .map(String::as_str)
+}
+
 pub(super) fn port_taken(c: &Ctx<'_>) -> Option<Finding> {
     for (name, port) in upstream_services(c) {
+        // Nothing listens there now: whoever held it has gone (its EADDRINUSE is history).
+        if listener_evidence(c, port).is_some_and(|(l, _)| !l) {
+            continue;
+        }
         let svc = c.service(&name);
         let foreign = svc.and_then(|s| foreign_listeners(c, port, s));
         let odd = odd_health(c, port);
-        let tail_says = svc.is_some_and(|s| {
-            s.log_tail
-                .iter()
-                .any(|l| l.contains("EADDRINUSE") && names_port(l, port))
-        });
+        let tail_says = svc
+            .and_then(last_error)
+            .is_some_and(|l| l.contains("EADDRINUSE") && names_port(l, port));
         if foreign.is_none() && odd.is_none() && !tail_says {
             continue;
         }
@@ -217,11 +229,9 @@ pub(super) fn ds_config_invalid(c: &Ctx<'_>) -> Option<Finding> {
         .filter(|r| r.class() == Class::DsConfigParse)
         .collect();
     let down = down_upstream(c);
-    let tail_says = down.is_some_and(|s| {
-        s.log_tail
-            .iter()
-            .any(|l| l.contains("Cannot parse config file"))
-    });
+    let tail_says = down
+        .and_then(last_error)
+        .is_some_and(|l| l.contains("Cannot parse config file"));
     // The files were read and parse: a logged parse error is from before they were fixed.
     let unconfirmed = match ds {
         Some(d) => errors.is_empty() && !d.config_unreadable.is_empty(),
@@ -363,7 +373,7 @@ pub(super) fn service_crash_loop(c: &Ctx<'_>) -> Option<Finding> {
         fact: format!("{} keeps exiting: {how}", s.name),
     }];
     ev.extend(service_evidence(c, &s.name));
-    let reason = s.log_tail.last().cloned();
+    let reason = last_error(s).map(str::to_string);
     if !s.log_tail.is_empty() {
         ev.push(tail_evidence(s, 5));
     } else if let Some(src) = &s.log_source {

@@ -288,6 +288,39 @@ fn port_taken_is_unknown_without_the_facts() {
     assert_eq!(d.findings[0].id, "port_taken", "{:?}", d.ids());
 }
 
+#[test]
+fn port_taken_is_not_claimed_from_history() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "docservice", State::Fail, refused);
+    set(&mut h, "health", State::Fail, refused);
+    let broken = "Error: Cannot find module '/x/server.js'";
+    // An older start's EADDRINUSE above the latest error; nothing listens now.
+    for (tail, listeners) in [
+        (
+            vec![
+                IN_USE,
+                "    at Server.setupListenHandle",
+                broken,
+                "    at Module._load",
+            ],
+            None,
+        ),
+        (vec![IN_USE], Some(vec![])),
+    ] {
+        let svcs = vec![sup("ds-docservice", "FATAL", EXITED, &tail)];
+        let s = listeners.map(sockets);
+        let host = HostView {
+            sockets: s.as_ref(),
+            services: Some(&svcs),
+            ..HostView::default()
+        };
+        let d = run(&c, &h, &[], host, None);
+        assert!(find(&d, "port_taken").is_none(), "{tail:?}: {:?}", d.ids());
+        assert_eq!(d.findings[0].id, "service_crash_loop", "{:?}", d.ids());
+    }
+}
+
 fn report_with(local: &str) -> (tempfile::TempDir, crate::onlyoffice::IntegrationReport) {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = dir.path().join("local.json");
@@ -526,7 +559,9 @@ fn database_error_gives_the_fix_for_each_cause() {
         let f = find(&d, "database_error").unwrap_or_else(|| panic!("{msg}: {:?}", d.ids()));
         assert!(f.next_steps[0].contains(fix), "{msg}: {:?}", f.next_steps);
         assert!(
-            f.evidence.iter().any(|e| e.fact.contains("1 document")),
+            f.evidence
+                .iter()
+                .any(|e| e.fact.contains("1 failed query from") && e.fact.contains(", 1 document")),
             "{:?}",
             f.evidence
         );
