@@ -9,10 +9,15 @@
 //! | `lab.toml` | triage502 config of the lab (`triage502 --config DIR/lab.toml`) |
 //! | `local.json` | the stand-in's ONLYOFFICE config (JWT on, random secret) |
 //! | `nginx.conf` | nginx on 127.0.0.1:NGINX_PORT → `upstream docservice` 127.0.0.1:DS_PORT |
-//! | `supervisord.conf` | supervisord with programs `docservice` and `nginx` |
+//! | `supervisord.conf` | supervisord with programs `docservice`, `nginx`, `redis`, `postgresql` (root) and `squatter` (started by `port-taken` only) |
+//! | `squatter.conf` | the foreign nginx of `port-taken`, on the DS port |
+//! | `pg-password` | the stand-in's PostgreSQL password (also in `local.json`) |
 //! | `standin-mode` | one word read by the stand-in on each request |
 //! | `lab.json` | ports, pids, secret fingerprint, active faults ([`LabState`]) |
-//! | `logs/` | `nginx/error.log`, `nginx/access.log`, `docservice/out.log`, `supervisord.log` |
+//! | `logs/` | `nginx/error.log`, `nginx/access.log`, `docservice/out.log`, `docservice/err.log` (its stderr), `supervisord.log`, `redis.log`, `postgresql.log` |
+//!
+//! The stand-in's dependencies (Redis; PostgreSQL as root, its data in `/var/tmp`) and the
+//! faults about why it is down are [`deps`]'s.
 //!
 //! `lab up` when the lab is already up says so and succeeds without touching it (idempotent);
 //! a stale folder (lab.json present, supervisord gone) is cleaned (leftover processes killed)

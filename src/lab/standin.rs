@@ -9,7 +9,7 @@
 //! - anything else → 404.
 //!
 //! Its start, its dependencies (PostgreSQL, Redis) and its healthcheck's dependency part are
-//! [`super::deps::standin_side`]'s: it exits as the Document Server does when local.json does
+//! `lab/deps/standin_side.rs`'s: it exits as the Document Server does when local.json does
 //! not parse or its port is taken, and answers `false` when a dependency fails.
 //!
 //! Every request re-reads `DIR/local.json` and `DIR/standin-mode` (one word: `healthy`, `hang`,

@@ -588,3 +588,29 @@ fn database_error_gives_the_fix_for_each_cause() {
         d.findings[0].title
     );
 }
+
+#[test]
+fn dependency_and_database_findings_need_the_lines() {
+    // The Document Server's log could not be read: its failed queries are unknown, not
+    // absent; no database_error is made up, the reason stays in the diagnosis.
+    let c = cfg();
+    let d = diagnose(&Input {
+        cfg: &c,
+        hops: &healthy(&c),
+        logs: LogView::default(),
+        host: HostView::default(),
+        integration: None,
+        unknown: vec![Unchecked {
+            what: "log:/var/log/onlyoffice/documentserver/docservice/out.log".into(),
+            why: "permission denied (run as root to read it)".into(),
+        }],
+    });
+    assert!(d.findings.is_empty(), "{:?}", d.ids());
+    assert!(
+        d.unchecked
+            .iter()
+            .any(|u| u.what.ends_with("docservice/out.log")),
+        "{:?}",
+        d.unchecked
+    );
+}
