@@ -275,8 +275,12 @@ const TASK_RESULT: &str = "CREATE TABLE IF NOT EXISTS task_result (tenant varcha
      change_id int4 NOT NULL DEFAULT 0, callback text NOT NULL, baseurl text NOT NULL, \
      password text NULL, additional text NULL, PRIMARY KEY (tenant, id));";
 
-/// The role, database and table the Document Server needs (idempotent).
+/// The role, database and table the Document Server needs (idempotent), once the server
+/// accepts queries (it listens before it has finished starting up).
 fn pg_schema(dir: &Path, d: &Deps) -> anyhow::Result<()> {
+    sys::wait_until(UP_TIMEOUT, || {
+        psql_as_postgres(d, "postgres", "SELECT 1").is_ok_and(|o| o.ok())
+    });
     let pass = sys::read_text(&pg_password_path(dir))?.unwrap_or_default();
     let role = format!(
         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PG_DB}') THEN \
@@ -411,10 +415,24 @@ pub(super) fn break_fault(st: &LabState, sup: &ProcId, fault: Fault) -> anyhow::
         }
         Fault::DatabaseError => {
             pg_port(st)?;
+            let log = standin::log_path(dir);
+            let before = sys::read_text(&log)?.map_or(0, |t| t.len());
             ok_or_bail(
                 psql_as_postgres(&st.deps, PG_DB, "DROP TABLE IF EXISTS task_result")?,
                 "drop task_result",
-            )
+            )?;
+            // The stand-in's expiry query meets the missing table at its next healthcheck.
+            let logged = sys::wait_until(Duration::from_secs(10), || {
+                let _ = sys::http_get(st.ds_port, "/healthcheck", Duration::from_secs(3));
+                sys::read_text(&log).ok().flatten().is_some_and(|t| {
+                    t.get(before..)
+                        .is_some_and(|new| new.contains("task_result\" does not exist"))
+                })
+            });
+            if !logged {
+                bail!("the stand-in did not log the failed query within 10 s");
+            }
+            Ok(())
         }
         _ => bail!("{} is not a dependency fault", fault.name()),
     }

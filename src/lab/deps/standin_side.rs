@@ -119,7 +119,13 @@ fn settings(dir: &Path) -> Settings {
 pub struct Watch {
     pg_up: Mutex<Option<bool>>,
     last_gc: Mutex<Option<Instant>>,
+    /// The last `SELECT 1;` and its answer: reused for [`SQL_FRESH`] (the real one asks a
+    /// pooled connection; a psql run is dearer, and nginx asks as often as the probe).
+    last_sql: Mutex<Option<(Instant, Result<(), String>)>>,
 }
+
+/// How long a `SELECT 1;` answer is reused.
+const SQL_FRESH: Duration = Duration::from_secs(1);
 
 /// Redis `PING` → `+PONG`; the error in node_redis's words.
 async fn ping(host: &str, port: u16) -> Result<(), String> {
@@ -213,7 +219,19 @@ fn is_connect_failure(e: &str) -> bool {
 pub async fn health(dir: &Path, watch: &Watch, log: &DsLog) -> bool {
     let s = settings(dir);
     if let Some(sql) = &s.sql {
+        let cached = watch
+            .last_sql
+            .lock()
+            .ok()
+            .and_then(|g| g.clone())
+            .filter(|(t, _)| t.elapsed() < SQL_FRESH);
+        if let Some((_, r)) = cached {
+            return r.is_ok() && redis_ok(&s, log).await && gc(&s, watch, log).await;
+        }
         let r = query(sql, "SELECT 1;").await;
+        if let Ok(mut g) = watch.last_sql.lock() {
+            *g = Some((Instant::now(), r.clone()));
+        }
         let was_up = watch.pg_up.lock().ok().and_then(|g| *g);
         if let Err(e) = &r {
             if is_connect_failure(e) && was_up == Some(true) {
@@ -236,6 +254,11 @@ pub async fn health(dir: &Path, watch: &Watch, log: &DsLog) -> bool {
             return false;
         }
     }
+    redis_ok(&s, log).await && gc(&s, watch, log).await
+}
+
+/// Redis answers `PING` (when the settings name it); logs as the Document Server does.
+async fn redis_ok(s: &Settings, log: &DsLog) -> bool {
     if let Some((host, port)) = &s.redis
         && let Err(e) = ping(host, *port).await
     {
@@ -243,6 +266,11 @@ pub async fn health(dir: &Path, watch: &Watch, log: &DsLog) -> bool {
         log.line("ERROR", &format!("healthCheck error {e}"));
         return false;
     }
+    true
+}
+
+/// The expiry job's query when due; its failure is logged but does not fail the healthcheck.
+async fn gc(s: &Settings, watch: &Watch, log: &DsLog) -> bool {
     if let Some(sql) = &s.sql
         && gc_due(watch)
         && let Err(e) = query(sql, GC_QUERY).await
