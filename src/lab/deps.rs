@@ -65,7 +65,17 @@ fn pg_password_path(dir: &Path) -> PathBuf {
 
 /// What the lab can run: Redis when redis-server is installed, PostgreSQL when root and its
 /// programs, `runuser` and the `postgres` user exist (initdb'd here, once per data folder).
-pub(super) fn plan(dir: &Path, redis_port: u16, pg_port: u16) -> anyhow::Result<Deps> {
+/// Writes the squatter's config for the Document Server's port too.
+pub(super) fn plan(
+    dir: &Path,
+    ds_port: u16,
+    redis_port: u16,
+    pg_port: u16,
+) -> anyhow::Result<Deps> {
+    sys::write_file(
+        &dir.join("squatter.conf"),
+        &squatter_conf(dir, ds_port, crate::util::is_root()),
+    )?;
     let mut d = Deps::default();
     match trusted_program("redis-server")? {
         Some(_) => d.redis_port = Some(redis_port),

@@ -481,7 +481,7 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
     };
     let secret = sys::random_hex(16)?;
     let as_root = crate::util::is_root();
-    let dep = deps::plan(dir, pv[3], pv[4])?;
+    let dep = deps::plan(dir, ports.ds, pv[3], pv[4])?;
     sys::write_private(
         &dir.join("local.json"),
         &deps::local_json(&secret, dir, &dep),
@@ -494,10 +494,6 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         &dir.join("supervisord.conf"),
         &(render::supervisord_conf(dir, &opts.exe, &tools.nginx, ports)
             + &deps::supervisor_programs(dir, &dep, &tools.nginx)),
-    )?;
-    sys::write_file(
-        &dir.join("squatter.conf"),
-        &deps::squatter_conf(dir, ports.ds, as_root),
     )?;
     sys::write_private(
         &dir.join("lab.toml"),
