@@ -15,6 +15,8 @@ command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2)
+# The lab's Redis (its PostgreSQL is /usr/lib/postgresql/15, used when present and root).
+[ -x /usr/bin/redis-server ] || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing test dependencies: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
@@ -22,6 +24,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   # Debian starts the packaged nginx on :80; the tests run their own instances.
   $SUDO service nginx stop >/dev/null 2>&1 || true
+  $SUDO service redis-server stop >/dev/null 2>&1 || true
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
 

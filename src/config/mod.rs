@@ -825,9 +825,28 @@ mod tests {
             "ds-converter",
             "postgresql",
             "rabbitmq-server",
+            "redis-server",
         ] {
             assert!(names.contains(&s), "missing service {s}");
         }
+        // Redis is in the chain as a dependency, like RabbitMQ and PostgreSQL.
+        let redis = c
+            .hops
+            .iter()
+            .find(|h| h.name == "redis")
+            .expect("redis hop");
+        assert_eq!(
+            (
+                redis.target.as_deref(),
+                redis.role,
+                redis.service.as_deref()
+            ),
+            (
+                Some("127.0.0.1:6379"),
+                Role::Dependency,
+                Some("redis-server")
+            )
+        );
         assert!(
             c.onlyoffice
                 .local_json

@@ -576,12 +576,50 @@ struct Consequence {
 /// Causes and their consequences. While both hold, the cause also explains the consequence's
 /// hops (so it ranks above it), and the consequence offers no action: it would fail until the
 /// cause is fixed (a restart of nginx fails while its configuration fails `nginx -t`).
-const CONSEQUENCES: &[Consequence] = &[Consequence {
-    cause: "proxy_config_invalid",
-    consequence: "proxy_down",
-    first: "Fix nginx's configuration first (see proxy_config_invalid): nginx does not start \
-            while `nginx -t` fails, so a restart now would fail too.",
-}];
+const CONSEQUENCES: &[Consequence] = &[
+    Consequence {
+        cause: "proxy_config_invalid",
+        consequence: "proxy_down",
+        first: "Fix nginx's configuration first (see proxy_config_invalid): nginx does not start \
+                while `nginx -t` fails, so a restart now would fail too.",
+    },
+    Consequence {
+        cause: "ds_config_invalid",
+        consequence: "service_crash_loop",
+        first: "Fix the settings file first (see ds_config_invalid): the Document Server exits \
+                while it does not parse.",
+    },
+    Consequence {
+        cause: "ds_config_invalid",
+        consequence: "service_down",
+        first: "Fix the settings file first (see ds_config_invalid): the Document Server does \
+                not start while it does not parse, so a restart now would fail too.",
+    },
+    Consequence {
+        cause: "port_taken",
+        consequence: "service_crash_loop",
+        first: "Free the port first (see port_taken): the Document Server exits while another \
+                program holds it.",
+    },
+    Consequence {
+        cause: "port_taken",
+        consequence: "service_down",
+        first: "Free the port first (see port_taken): a restart fails while another program \
+                holds it.",
+    },
+    Consequence {
+        cause: "service_crash_loop",
+        consequence: "service_down",
+        first: "It keeps exiting (see service_crash_loop): a restart repeats the same exit \
+                until its cause is fixed.",
+    },
+    Consequence {
+        cause: "database_error",
+        consequence: "dependency_down",
+        first: "PostgreSQL answers but refuses the queries (see database_error): fix that \
+                first; restarting a dependency does not.",
+    },
+];
 
 /// The last steps of every diagnosis, also after findings from elsewhere were added (the
 /// integration checks): causes over their consequences, premises over what they make moot,

@@ -1,10 +1,13 @@
 //! The Document Server's settings (`local.json` over `default.json`: its token settings, and
 //! the request settings the integration checks compare), which secret signs the probes, and
-//! HS256 signing.
+//! HS256 signing. A settings file that does not parse is a fact of its own
+//! ([`ConfigParseError`]: file, line, column and the token there): the Document Server
+//! refuses to start on it (`Cannot parse config file`).
 //!
 //! The secret is never printed; only its fingerprint travels into results and reports.
 
 use crate::config::{Config, Secret};
+use serde::Serialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -28,6 +31,85 @@ pub struct DsTokenSettings {
     pub max_download_bytes: Option<u64>,
     /// Problems met while reading (missing file, permission denied, bad JSON).
     pub problems: Vec<String>,
+    /// Settings files that were read and do not parse.
+    pub parse_errors: Vec<ConfigParseError>,
+    /// Settings files that exist but could not be read (permission, size), with why: whether
+    /// they parse is unknown.
+    pub unreadable: Vec<String>,
+}
+
+/// A settings file that does not parse as JSON, where and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigParseError {
+    /// The file.
+    pub file: String,
+    /// 1-based line of the error.
+    pub line: usize,
+    /// 1-based column (in bytes, as the parser counts).
+    pub column: usize,
+    /// The text at that place (up to 24 characters of the line, from the column), or
+    /// `end of file`.
+    pub token: String,
+    /// The parser's words, without its own ` at line L column C`.
+    pub message: String,
+}
+
+impl ConfigParseError {
+    /// From a serde_json error on `text` read from `file`.
+    pub fn from_json_error(file: &Path, text: &[u8], e: &serde_json::Error) -> Self {
+        let full = e.to_string();
+        let message = match full.rfind(" at line ") {
+            Some(i) => full[..i].to_string(),
+            None => full,
+        };
+        let token = if e.is_eof() {
+            "end of file".to_string()
+        } else {
+            token_at(text, e.line(), e.column())
+        };
+        ConfigParseError {
+            file: file.display().to_string(),
+            line: e.line(),
+            column: e.column(),
+            token,
+            message,
+        }
+    }
+
+    /// `FILE:LINE:COLUMN: MESSAGE (at `TOKEN`)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}:{}:{}: {} (at {})",
+            self.file,
+            self.line,
+            self.column,
+            self.message,
+            if self.token == "end of file" {
+                self.token.clone()
+            } else {
+                format!("`{}`", self.token)
+            }
+        )
+    }
+}
+
+/// Up to 24 characters of line `line` from byte column `column` (both 1-based; serde_json
+/// points at the byte where it stopped, so the column is clamped into the line).
+fn token_at(text: &[u8], line: usize, column: usize) -> String {
+    let Some(l) = text.split(|b| *b == b'\n').nth(line.saturating_sub(1)) else {
+        return String::new();
+    };
+    let l = l.strip_suffix(b"\r").unwrap_or(l);
+    let start = column.saturating_sub(1).min(l.len());
+    let t = String::from_utf8_lossy(&l[start..]);
+    let t = t.trim_end();
+    let t = if t.is_empty() {
+        String::from_utf8_lossy(l).trim().to_string()
+    } else {
+        t.to_string()
+    };
+    let short: String = t.chars().filter(|c| !c.is_control()).take(24).collect();
+    short
 }
 
 /// The Document Server's default `FileConverter.converter.maxDownloadBytes` (100 MiB).
@@ -36,20 +118,33 @@ pub const DEFAULT_MAX_DOWNLOAD_BYTES: u64 = 104_857_600;
 /// Largest settings file read (local.json and default.json are a few KiB).
 pub const SETTINGS_BYTES: u64 = 4 << 20;
 
-fn read_json(path: &Path, problems: &mut Vec<String>) -> Option<Value> {
+/// What reading one settings file met.
+#[derive(Default)]
+struct ReadLog {
+    problems: Vec<String>,
+    parse_errors: Vec<ConfigParseError>,
+    unreadable: Vec<String>,
+}
+
+fn read_json(path: &Path, log: &mut ReadLog) -> Option<Value> {
     use crate::fsafe::ReadError;
     match crate::fsafe::read_capped(path, SETTINGS_BYTES, true) {
         Ok((_, true)) => {
-            problems.push(format!(
+            let p = format!(
                 "{} is larger than {SETTINGS_BYTES} bytes: not read",
                 path.display()
-            ));
+            );
+            log.unreadable.push(p.clone());
+            log.problems.push(p);
             None
         }
         Ok((b, false)) => match serde_json::from_slice(&b) {
             Ok(v) => Some(v),
             Err(e) => {
-                problems.push(format!("{} is not valid JSON: {e}", path.display()));
+                log.problems
+                    .push(format!("{} is not valid JSON: {e}", path.display()));
+                log.parse_errors
+                    .push(ConfigParseError::from_json_error(path, &b, &e));
                 None
             }
         },
@@ -60,7 +155,11 @@ fn read_json(path: &Path, problems: &mut Vec<String>) -> Option<Value> {
                 }
                 _ => "",
             };
-            problems.push(format!("cannot read {}: {e}{hint}", path.display()));
+            let p = format!("cannot read {}: {e}{hint}", path.display());
+            if !matches!(&e, ReadError::Io(io) if io.kind() == std::io::ErrorKind::NotFound) {
+                log.unreadable.push(p.clone());
+            }
+            log.problems.push(p);
             None
         }
     }
@@ -81,14 +180,14 @@ fn merge(base: &mut Value, over: Value) {
 impl DsTokenSettings {
     /// Read `default.json` then `local.json` over it.
     pub fn read(default_json: &Path, local_json: &Path) -> Self {
-        let mut problems = Vec::new();
+        let mut log = ReadLog::default();
         let mut merged = Value::Object(Default::default());
         if default_json.exists()
-            && let Some(v) = read_json(default_json, &mut problems)
+            && let Some(v) = read_json(default_json, &mut log)
         {
             merge(&mut merged, v);
         }
-        let local = read_json(local_json, &mut problems);
+        let local = read_json(local_json, &mut log);
         if let Some(v) = local {
             merge(&mut merged, v);
         }
@@ -110,7 +209,9 @@ impl DsTokenSettings {
             header: get("/token/inbox/header")
                 .and_then(Value::as_str)
                 .map(str::to_string),
-            problems,
+            problems: log.problems,
+            parse_errors: log.parse_errors,
+            unreadable: log.unreadable,
         }
     }
 }
@@ -198,13 +299,13 @@ pub const DEFAULT_STORAGE_FOLDER: &str = "/var/lib/onlyoffice/documentserver/App
 /// file's path, or `default` when neither file sets it), and the problems met reading them
 /// (a missing `default.json` is none: Docker images and tests often have only `local.json`).
 pub fn storage_folder(default_json: &Path, local_json: &Path) -> (PathBuf, String, Vec<String>) {
-    let mut problems = Vec::new();
+    let mut log = ReadLog::default();
     let mut found = (PathBuf::from(DEFAULT_STORAGE_FOLDER), "default".to_string());
     for (path, optional) in [(default_json, true), (local_json, false)] {
         if optional && !path.exists() {
             continue;
         }
-        if let Some(p) = read_json(path, &mut problems)
+        if let Some(p) = read_json(path, &mut log)
             .as_ref()
             .and_then(|v| v.pointer("/storage/fs/folderPath"))
             .and_then(Value::as_str)
@@ -213,7 +314,7 @@ pub fn storage_folder(default_json: &Path, local_json: &Path) -> (PathBuf, Strin
             found = (PathBuf::from(p), path.display().to_string());
         }
     }
-    (found.0, found.1, problems)
+    (found.0, found.1, log.problems)
 }
 
 /// Sign `claims` with HS256; `iat` and `exp` (5 minutes) are added.
@@ -279,6 +380,44 @@ mod tests {
             bad.inbox_secret.as_ref().map(|x| x.expose()),
             Some("default-secret")
         );
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_located() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let def = d.path().join("default.json");
+        let loc = d.path().join("local.json");
+        std::fs::write(&def, "{}").expect("write");
+        // A trailing comma on line 4, the usual hand edit.
+        std::fs::write(
+            &loc,
+            "{\n  \"services\": {\n    \"CoAuthoring\": {\"sql\": {\"dbPass\": \"x\"},\n    }\n  }\n}\n",
+        )
+        .expect("write");
+        let s = DsTokenSettings::read(&def, &loc);
+        assert_eq!(s.parse_errors.len(), 1, "{:?}", s.problems);
+        let e = &s.parse_errors[0];
+        assert_eq!((e.line, e.column), (4, 5), "{e:?}");
+        assert_eq!(e.token, "}");
+        assert_eq!(e.message, "trailing comma");
+        assert!(
+            e.describe()
+                .ends_with("local.json:4:5: trailing comma (at `}`)"),
+            "{}",
+            e.describe()
+        );
+        assert!(s.unreadable.is_empty());
+        // Cut short: the end of the file is the token.
+        std::fs::write(&loc, "{\"services\": {").expect("write");
+        let s = DsTokenSettings::read(&def, &loc);
+        assert_eq!(s.parse_errors[0].token, "end of file");
+        // A missing file is neither unreadable nor invalid; a folder in its place cannot be
+        // read (whether it parses is unknown).
+        let s = DsTokenSettings::read(&def, &d.path().join("none.json"));
+        assert!(s.parse_errors.is_empty() && s.unreadable.is_empty());
+        let s = DsTokenSettings::read(&def, d.path());
+        assert!(s.parse_errors.is_empty());
+        assert_eq!(s.unreadable.len(), 1, "{:?}", s.problems);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod nginx;
 pub mod nginx_conf;
 pub mod process;
 pub mod selinux;
+pub mod service_tail;
 pub mod services;
 pub mod sockets;
 pub mod supervisor_rpc;

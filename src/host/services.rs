@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::Unknown;
 use super::cmd;
+pub use super::service_tail::{TAIL_BYTES, TAIL_LINES, tail_lines};
 
 /// Which service manager to ask: the config's own choice (`[[service]] backend`).
 pub use crate::config::Backend;
@@ -173,6 +174,14 @@ pub struct ServiceStatus {
     pub hint: Option<String>,
     /// The tool's raw output (trimmed).
     pub raw: String,
+    /// The last lines the service wrote to its stderr (supervisor's stderr log, the unit's
+    /// journal, the container's log), read only while it keeps exiting (restarting, failed,
+    /// exited non-zero): why it exits. At most [`TAIL_LINES`] lines of [`TAIL_BYTES`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub log_tail: Vec<String>,
+    /// Where `log_tail` came from (`supervisor stderr log`, `journalctl -u UNIT`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_source: Option<String>,
 }
 
 impl ServiceStatus {
@@ -195,6 +204,18 @@ impl ServiceStatus {
             detail: String::new(),
             hint: None,
             raw: String::new(),
+            log_tail: Vec::new(),
+            log_source: None,
+        }
+    }
+
+    /// Whether the service keeps exiting (restarting, given up, exited non-zero): then its
+    /// last output says why, and is worth reading.
+    pub fn is_exiting(&self) -> bool {
+        match self.state {
+            ServiceState::Restarting | ServiceState::Failed => true,
+            ServiceState::Exited { code } => code != Some(0),
+            _ => false,
         }
     }
 
@@ -269,8 +290,8 @@ pub fn parse_systemctl_show(name: &str, unit: &str, text: &str) -> Result<Servic
         health: None,
         oom_killed: (result == "oom-kill").then_some(true),
         detail,
-        hint: None,
         raw: text.trim().to_string(),
+        ..ServiceStatus::new(name, unit, Answered::Systemd, ServiceState::Unknown)
     })
 }
 
@@ -308,7 +329,11 @@ async fn systemd(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, U
         let hint = cmd::looks_like_permission(&m).then(|| "needs root: run with sudo".into());
         return Err(Unknown::new(format!("systemctl show {unit}: {m}"), hint));
     }
-    parse_systemctl_show(&q.name, unit, &out.stdout)
+    let mut s = parse_systemctl_show(&q.name, unit, &out.stdout)?;
+    if s.is_exiting() {
+        super::service_tail::add_journal_tail(&mut s, timeout).await;
+    }
+    Ok(s)
 }
 
 /// True when systemd is the running init system and systemctl is installed.
@@ -477,13 +502,18 @@ async fn supervisor(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus
     // The socket first: one request instead of a Python process.
     match ask(q.supervisor_config.as_deref(), timeout).await {
         Answer::Programs(all) => {
-            return match all.iter().find(|s| s.unit == program) {
-                Some(s) => Ok(ServiceStatus {
-                    name: q.name.clone(),
-                    ..s.clone()
-                }),
-                None => Err(no_such_program(program, &all)),
+            let Some(found) = all.iter().find(|s| s.unit == program) else {
+                return Err(no_such_program(program, &all));
             };
+            let mut s = ServiceStatus {
+                name: q.name.clone(),
+                ..found.clone()
+            };
+            if let Some(sock) = super::supervisor_rpc::socket_of(q.supervisor_config.as_deref()) {
+                super::supervisor_rpc::add_tails(&sock, std::slice::from_mut(&mut s), timeout)
+                    .await;
+            }
+            return Ok(s);
         }
         Answer::Final(u) => return Err(u),
         Answer::Unavailable(_) => {}
@@ -565,8 +595,8 @@ pub fn parse_docker_inspect(
         health,
         oom_killed: oom,
         detail,
-        hint: None,
         raw: serde_json::to_string(st).unwrap_or_default(),
+        ..ServiceStatus::new(name, container, Answered::Docker, ServiceState::Unknown)
     })
 }
 
@@ -589,7 +619,11 @@ async fn docker(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Un
         };
         return Err(Unknown::new(format!("docker inspect {c}: {m}"), hint));
     }
-    parse_docker_inspect(&q.name, c, &out.stdout)
+    let mut s = parse_docker_inspect(&q.name, c, &out.stdout)?;
+    if s.is_exiting() || s.restarts.is_some_and(|n| n > 0) && s.state != ServiceState::Active {
+        super::service_tail::add_docker_tail(&mut s, c, timeout).await;
+    }
+    Ok(s)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -671,6 +705,22 @@ pub async fn collect(qs: &[ServiceQuery], timeout: Duration) -> Vec<ServiceStatu
     for (conf, idx) in groups.into_iter().filter(|(_, v)| v.len() > 1) {
         match supervisor_all(conf.as_deref(), timeout).await {
             Ok(all) => {
+                let mut all = all;
+                // Only the programs asked for: a tail is one more request each.
+                let wanted: Vec<&str> = idx.iter().map(|i| qs[*i].program()).collect();
+                if let Some(sock) = super::supervisor_rpc::socket_of(conf.as_deref()) {
+                    let mut mine: Vec<ServiceStatus> = all
+                        .iter()
+                        .filter(|s| wanted.contains(&s.unit.as_str()))
+                        .cloned()
+                        .collect();
+                    super::supervisor_rpc::add_tails(&sock, &mut mine, timeout).await;
+                    for m in mine {
+                        if let Some(s) = all.iter_mut().find(|s| s.unit == m.unit) {
+                            *s = m;
+                        }
+                    }
+                }
                 for i in idx {
                     let q = &qs[i];
                     done[i] = Some(match all.iter().find(|s| s.unit == q.program()) {

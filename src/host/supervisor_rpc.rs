@@ -11,7 +11,9 @@
 //! supervisorctl would hang or be refused the same way.
 
 use super::Unknown;
-use super::services::{Answered, ServiceState, ServiceStatus, supervisor_state};
+use super::services::{
+    Answered, ServiceState, ServiceStatus, TAIL_BYTES, supervisor_state, tail_lines,
+};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -147,12 +149,20 @@ pub async fn ask(conf: Option<&Path>, timeout: Duration) -> Answer {
     all_process_info(&sock, timeout).await
 }
 
-/// Every program's status from the supervisord listening on `sock`.
-pub async fn all_process_info(sock: &Path, timeout: Duration) -> Answer {
+/// One XML-RPC call to the supervisord listening on `sock`: the answer's XML, or why there is
+/// none as an [`Answer`] (`Final` or `Unavailable`).
+async fn call(
+    sock: &Path,
+    method: &str,
+    params: &str,
+    timeout: Duration,
+) -> Result<String, Answer> {
     let fail =
         |what: String| Unknown::new(format!("supervisord at {}: {what}", sock.display()), None);
-    let body = "<?xml version=\"1.0\"?><methodCall><methodName>supervisor.getAllProcessInfo\
-                </methodName><params></params></methodCall>";
+    let body = format!(
+        "<?xml version=\"1.0\"?><methodCall><methodName>{method}</methodName>\
+         <params>{params}</params></methodCall>"
+    );
     let request = format!(
         "POST /RPC2 HTTP/1.0\r\nHost: localhost\r\nContent-Type: text/xml\r\n\
          Content-Length: {}\r\n\r\n{body}",
@@ -172,28 +182,147 @@ pub async fn all_process_info(sock: &Path, timeout: Duration) -> Answer {
         )))
     };
     let answer = match tokio::time::timeout(timeout, exchange).await {
-        Err(_) => return hung(),
+        Err(_) => return Err(hung()),
         // A full accept queue: earlier requests are still waiting for it.
-        Ok(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => return hung(),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => return Err(hung()),
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             let mut u = fail(crate::util::io_error_text(&e));
             u.hint = Some("needs root: run with sudo".into());
-            return Answer::Final(u);
+            return Err(Answer::Final(u));
         }
-        Ok(Err(e)) => return Answer::Unavailable(fail(crate::util::io_error_text(&e))),
+        Ok(Err(e)) => return Err(Answer::Unavailable(fail(crate::util::io_error_text(&e)))),
         Ok(Ok(a)) => a,
     };
     let answer = String::from_utf8_lossy(&answer);
     let Some((head, xml)) = answer.split_once("\r\n\r\n") else {
-        return Answer::Unavailable(fail("not an HTTP answer".into()));
+        return Err(Answer::Unavailable(fail("not an HTTP answer".into())));
     };
     let status = head.lines().next().unwrap_or("");
     if status.split_whitespace().nth(1) != Some("200") {
-        return Answer::Unavailable(fail(format!("answered {status:?}")));
+        return Err(Answer::Unavailable(fail(format!("answered {status:?}"))));
     }
-    match parse_all_process_info(xml) {
+    Ok(xml.to_string())
+}
+
+/// Every program's status from the supervisord listening on `sock`.
+pub async fn all_process_info(sock: &Path, timeout: Duration) -> Answer {
+    let xml = match call(sock, "supervisor.getAllProcessInfo", "", timeout).await {
+        Ok(x) => x,
+        Err(a) => return a,
+    };
+    match parse_all_process_info(&xml) {
         Ok(v) => Answer::Programs(v),
-        Err(e) => Answer::Unavailable(fail(e)),
+        Err(e) => Answer::Unavailable(Unknown::new(
+            format!("supervisord at {}: {e}", sock.display()),
+            None,
+        )),
+    }
+}
+
+/// The last lines program `unit` (`group:name`) wrote, from supervisord on `sock`: its stderr
+/// log (`supervisor.tailProcessStderrLog`, the last [`TAIL_BYTES`]), or its stdout log when
+/// stderr goes there (`redirect_stderr`: supervisord keeps no stderr log). With where they
+/// came from.
+pub async fn tail_output(
+    sock: &Path,
+    unit: &str,
+    timeout: Duration,
+) -> Result<(Vec<String>, String), String> {
+    let name = quick_xml::escape::escape(unit);
+    let params = format!(
+        "<param><value><string>{name}</string></value></param>\
+         <param><value><int>0</int></value></param>\
+         <param><value><int>{TAIL_BYTES}</int></value></param>"
+    );
+    let mut why = String::new();
+    for (method, what) in [
+        ("supervisor.tailProcessStderrLog", "stderr"),
+        ("supervisor.tailProcessStdoutLog", "stdout"),
+    ] {
+        match call(sock, method, &params, timeout).await {
+            Ok(xml) => match first_string(&xml) {
+                Ok(text) if !text.trim().is_empty() => {
+                    // A full window starts mid-line: that first piece is dropped.
+                    let text = match text.split_once('\n') {
+                        Some((_, rest)) if text.len() >= TAIL_BYTES => rest.to_string(),
+                        _ => text,
+                    };
+                    return Ok((
+                        tail_lines(&text),
+                        format!("supervisor {what} log of {unit}"),
+                    ));
+                }
+                Ok(_) => why = format!("the {what} log of {unit} is empty"),
+                Err(e) => why = format!("supervisord's {what} log of {unit}: {e}"),
+            },
+            Err(Answer::Final(u) | Answer::Unavailable(u)) => return Err(u.reason),
+            Err(Answer::Programs(_)) => {}
+        }
+    }
+    Err(why)
+}
+
+/// The first string value of an XML-RPC answer (a tail's text); `Err` with the fault's words
+/// (`NO_FILE` when the program has no such log).
+fn first_string(xml: &str) -> Result<String, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut in_string = false;
+    let mut fault = false;
+    let mut text = String::new();
+    loop {
+        match reader.read_event() {
+            Err(e) => return Err(format!("answer does not parse: {e}")),
+            Ok(Event::Eof) => return Err("no text in the answer".into()),
+            Ok(Event::Start(e)) => match e.name().as_ref() {
+                b"fault" => fault = true,
+                b"string" => in_string = true,
+                _ => {}
+            },
+            Ok(Event::Text(t)) if in_string => {
+                text.push_str(
+                    &t.decode()
+                        .map_err(|e| format!("answer does not parse: {e}"))?,
+                );
+            }
+            Ok(Event::GeneralRef(r)) if in_string => {
+                let name = r
+                    .decode()
+                    .map_err(|e| format!("answer does not parse: {e}"))?;
+                match r.resolve_char_ref() {
+                    Ok(Some(c)) => text.push(c),
+                    _ => text.push_str(
+                        quick_xml::escape::resolve_predefined_entity(&name).unwrap_or(""),
+                    ),
+                }
+            }
+            Ok(Event::Empty(e)) if e.name().as_ref() == b"string" && !fault => {
+                return Ok(String::new());
+            }
+            Ok(Event::End(e)) if e.name().as_ref() == b"string" => {
+                return if fault {
+                    Err(format!("supervisord answered with a fault: {text}"))
+                } else {
+                    Ok(text)
+                };
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Reads the last output of each status that keeps exiting (see
+/// [`ServiceStatus::is_exiting`]) from the supervisord on `sock`; a tail that cannot be read
+/// leaves the status as it was, with why in `log_source`.
+pub async fn add_tails(sock: &Path, statuses: &mut [ServiceStatus], timeout: Duration) {
+    for s in statuses.iter_mut().filter(|s| s.is_exiting()) {
+        match tail_output(sock, &s.unit, timeout).await {
+            Ok((lines, source)) => {
+                s.log_tail = lines;
+                s.log_source = Some(source);
+            }
+            Err(why) => s.log_source = Some(format!("output not read: {why}")),
+        }
     }
 }
 
@@ -324,7 +453,13 @@ fn status_of(fields: &[(String, String)]) -> Result<ServiceStatus, String> {
         None => return Err(format!("unknown state {statename}")),
     };
     let running = statename == "RUNNING";
-    let description = get("description").unwrap_or("").to_string();
+    let mut description = get("description").unwrap_or("").to_string();
+    // Why supervisord could not start it at all (`can't find command …`), beside the state.
+    if let Some(e) = get("spawnerr").map(str::trim).filter(|e| !e.is_empty())
+        && !description.contains(e)
+    {
+        description = format!("{description} (spawnerr: {e})").trim().to_string();
+    }
     Ok(ServiceStatus {
         sub_state: Some(statename.to_string()),
         pid: int("pid")
@@ -402,6 +537,28 @@ mod tests {
             socket_in("[inet_http_server]\nport=9001\n", Path::new("/")),
             None
         );
+    }
+
+    #[test]
+    fn a_tail_answer_gives_its_text_or_the_fault() {
+        let ok = "<?xml version='1.0'?><methodResponse><params><param><value><array><data>\
+                  <value><string>Error: listen EADDRINUSE: address already in use :::8000\n    at x &amp; y\n</string></value>\
+                  <value><int>4096</int></value><value><boolean>1</boolean></value>\
+                  </data></array></value></param></params></methodResponse>";
+        assert_eq!(
+            first_string(ok).expect("text"),
+            "Error: listen EADDRINUSE: address already in use :::8000\n    at x & y\n"
+        );
+        let fault = "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>70</int></value></member>\
+                     <member><name>faultString</name><value><string>NO_FILE: docservice</string></value></member></struct></value></fault></methodResponse>";
+        assert!(
+            first_string(fault)
+                .expect_err("fault")
+                .contains("NO_FILE: docservice")
+        );
+        assert!(first_string("<methodResponse>").is_err());
+        let lines = tail_lines(&"x\n".repeat(40));
+        assert_eq!(lines.len(), crate::host::services::TAIL_LINES);
     }
 
     #[test]

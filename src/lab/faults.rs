@@ -260,13 +260,22 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
         }
         Fault::JwtMismatch => {
             let other = sys::random_hex(16)?;
-            sys::write_private(&dir.join("local.json"), &disk::local_json(dir, &other))?;
+            sys::write_private(
+                &dir.join("local.json"),
+                &deps::local_json(&other, dir, &st.deps),
+            )?;
         }
         Fault::DiskFull => disk::break_disk_full(dir)?,
         Fault::FirewallDrop | Fault::FirewallReject => {
             firewall_add(&st, fault == Fault::FirewallReject)?;
             st.faults.retain(|f| !f.is_firewall());
         }
+        Fault::DsConfigInvalid
+        | Fault::PortTaken
+        | Fault::CrashLoop
+        | Fault::RedisDown
+        | Fault::PostgresDown
+        | Fault::DatabaseError => deps::break_fault(&st, &sup, fault)?,
         _ => break_delivery(&st, fault)?,
     }
     if !st.faults.contains(&fault) {
@@ -289,7 +298,7 @@ pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
     let secret = integrator_secret(dir)?;
     disk::unmount(dir)?;
     disk::prepare(dir)?;
-    let local = disk::local_json(dir, &secret);
+    let local = deps::local_json(&secret, dir, &st.deps);
     if sys::read_text(&dir.join("local.json"))?.as_deref() != Some(local.as_str()) {
         sys::write_private(&dir.join("local.json"), &local)?;
     }
@@ -300,6 +309,7 @@ pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
         }
     }
     sys::write_file(&convert::mode_path(dir), "healthy\n")?;
+    deps::heal(&st, &sup, &healed)?;
     let progs = program_states(dir, &sup).unwrap_or_default();
     let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");
     // local.json changed under a running Document Server takes a restart, as on a real one;

@@ -41,7 +41,7 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
                     .ok()
                     .flatten()
                     .as_deref()
-                    != Some(disk::local_json(&st.dir, &secret).as_str())
+                    != Some(super::deps::local_json(&secret, &st.dir, &st.deps).as_str())
             }
             Err(_) => true,
         },
@@ -72,6 +72,7 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
                 _ => true,
             }
         }
+        _ => super::deps::still_active(st, progs, f),
     }
 }
 

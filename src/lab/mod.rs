@@ -9,14 +9,18 @@
 //! | `lab.toml` | triage502 config of the lab (`triage502 --config DIR/lab.toml`) |
 //! | `local.json` | the stand-in's ONLYOFFICE config (JWT on, random secret) |
 //! | `nginx.conf` | nginx on 127.0.0.1:NGINX_PORT → `upstream docservice` 127.0.0.1:DS_PORT |
-//! | `supervisord.conf` | supervisord with programs `docservice` and `nginx` |
+//! | `supervisord.conf` | supervisord with programs `docservice`, `nginx`, `redis`, `postgresql` (root) and `squatter` (started by `port-taken` only) |
+//! | `squatter.conf` | the foreign nginx of `port-taken`, on the DS port |
+//! | `pg-password` | the stand-in's PostgreSQL password (also in `local.json`) |
 //! | `standin-mode` | one word read by the stand-in on each request |
 //! | `lab.json` | ports, pids, secret fingerprint, active faults ([`LabState`]) |
-//! | `logs/` | `nginx/error.log`, `nginx/access.log`, `docservice/out.log`, `supervisord.log` |
+//! | `logs/` | `nginx/error.log`, `nginx/access.log`, `docservice/out.log`, `docservice/err.log` (its stderr), `converter/out.log`, `supervisord.log`, `redis.log`, `postgresql.log` |
 //! | `cache/files` | the stand-in's `storage.fs.folderPath`; a tmpfs while `disk-full` is on ([`disk`]) |
-//! | `logs/` | `nginx/error.log`, `nginx/access.log`, `docservice/out.log`, `converter/out.log`, `supervisord.log` |
 //! | `storage/doc.docx` | the integrator's storage, served by the lab's nginx at `/storage/` |
 //! | `converter-mode` | one word read by the stand-in's converter ([`convert`]) |
+//!
+//! The stand-in's dependencies (Redis; PostgreSQL as root, its data in `/var/tmp`) and the
+//! faults about why it is down are [`deps`]'s.
 //!
 //! `lab up` when the lab is already up says so and succeeds without touching it (idempotent);
 //! a stale folder (lab.json present, supervisord gone) is cleaned (leftover processes killed)
@@ -37,6 +41,7 @@
 
 pub mod cli;
 pub mod convert;
+mod deps;
 mod disk;
 mod faults;
 mod live;
@@ -127,11 +132,25 @@ pub enum Fault {
     ConverterHang,
     /// The converter's x2t child is killed with SIGKILL.
     X2tKilled,
+    /// local.json gets a trailing comma and docservice is restarted: it exits with
+    /// `Cannot parse config file` until supervisord gives up (FATAL).
+    DsConfigInvalid,
+    /// Another program (a second nginx) takes the DS port while docservice is stopped; started
+    /// again, docservice exits with `listen EADDRINUSE`.
+    PortTaken,
+    /// docservice dies at each start (a broken install): BACKOFF, then FATAL.
+    CrashLoop,
+    /// redis-server stopped: healthcheck false, `redisClient error`.
+    RedisDown,
+    /// PostgreSQL stopped (root only): healthcheck false, `postgresql pool error`.
+    PostgresDown,
+    /// The `task_result` table dropped (root only): `sqlQuery error … does not exist`.
+    DatabaseError,
 }
 
 impl Fault {
     /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 17] = [
+    pub const ALL: [Fault; 23] = [
         Fault::DocserviceDown,
         Fault::DocserviceHang,
         Fault::WrongUpstreamPort,
@@ -149,6 +168,12 @@ impl Fault {
         Fault::CallbackFailed,
         Fault::ConverterHang,
         Fault::X2tKilled,
+        Fault::DsConfigInvalid,
+        Fault::PortTaken,
+        Fault::CrashLoop,
+        Fault::RedisDown,
+        Fault::PostgresDown,
+        Fault::DatabaseError,
     ];
 
     /// The name used on the command line and in lab.json.
@@ -171,6 +196,12 @@ impl Fault {
             Fault::CallbackFailed => "callback-failed",
             Fault::ConverterHang => "converter-hang",
             Fault::X2tKilled => "x2t-killed",
+            Fault::DsConfigInvalid => "ds-config-invalid",
+            Fault::PortTaken => "port-taken",
+            Fault::CrashLoop => "crash-loop",
+            Fault::RedisDown => "redis-down",
+            Fault::PostgresDown => "postgres-down",
+            Fault::DatabaseError => "database-error",
         }
     }
 
@@ -245,6 +276,14 @@ impl Fault {
                 "ConvertService held past nginx's read timeout: 504, receiveTask timeout"
             }
             Fault::X2tKilled => "x2t killed with SIGKILL during a conversion",
+            Fault::DsConfigInvalid => {
+                "local.json does not parse: docservice exits (FATAL), nginx 502"
+            }
+            Fault::PortTaken => "another program holds the DS port: docservice EADDRINUSE",
+            Fault::CrashLoop => "docservice dies at each start: BACKOFF, then FATAL",
+            Fault::RedisDown => "redis-server stopped: /healthcheck false",
+            Fault::PostgresDown => "PostgreSQL stopped (root): /healthcheck false",
+            Fault::DatabaseError => "task_result dropped (root): queries fail, health stays true",
         }
     }
 }
@@ -291,6 +330,9 @@ pub struct LabState {
     pub pids: Pids,
     /// Active faults.
     pub faults: Vec<Fault>,
+    /// The stand-in's dependencies (Redis, PostgreSQL) this lab runs.
+    #[serde(default)]
+    pub deps: deps::Deps,
     /// When `lab up` ran (RFC 3339).
     pub started_at: String,
 }
@@ -498,7 +540,7 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
     // between picking it and their programs binding it: the whole start holds a lock, in a
     // folder of ours only, waited for a bounded time.
     let _ports_lock = sys::PortsLock::take(&sys::ports_lock_path()?, sys::ports_lock_wait())?;
-    let pv = sys::free_ports(3)?;
+    let pv = sys::free_ports(5)?;
     let ports = Ports {
         nginx: pv[0],
         ds: pv[1],
@@ -507,18 +549,23 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
     let secret = sys::random_hex(16)?;
     let as_root = crate::util::is_root();
     disk::prepare(dir)?;
-    sys::write_private(&dir.join("local.json"), &disk::local_json(dir, &secret))?;
+    let dep = deps::plan(dir, ports.ds, pv[3], pv[4])?;
+    sys::write_private(
+        &dir.join("local.json"),
+        &deps::local_json(&secret, dir, &dep),
+    )?;
     sys::write_file(
         &dir.join("nginx.conf"),
         &render::nginx_conf(dir, ports.nginx, ports.ds, as_root),
     )?;
     sys::write_file(
         &dir.join("supervisord.conf"),
-        &render::supervisord_conf(dir, &opts.exe, &tools.nginx, ports),
+        &(render::supervisord_conf(dir, &opts.exe, &tools.nginx, ports)
+            + &deps::supervisor_programs(dir, &dep, &tools.nginx)),
     )?;
     sys::write_private(
         &dir.join("lab.toml"),
-        &render::lab_toml(dir, ports, &secret, &tools.nginx),
+        &(render::lab_toml(dir, ports, &secret, &tools.nginx) + &deps::lab_toml_part(dir, &dep)),
     )?;
     sys::write_file(&standin::mode_path(dir), "healthy\n")?;
     faults::prepare_delivery(dir)?;
@@ -539,6 +586,7 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
         exe: opts.exe.clone(),
         pids: Pids::default(),
         faults: Vec::new(),
+        deps: dep,
         started_at: chrono::Local::now().to_rfc3339(),
     };
     write_state(&st)?;
@@ -552,6 +600,10 @@ pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
     // Recorded at once: a failed start below is cleaned up by `down`, which stops only this.
     st.pids.supervisord = Some(sup);
     write_state(&st)?;
+    if let Err(e) = deps::start(dir, &sup, &st.deps) {
+        let _ = down(dir);
+        return Err(e);
+    }
     let ready = sys::wait_until(UP_TIMEOUT, || {
         if !sys::same_process(&sup) {
             return true;
@@ -677,6 +729,7 @@ pub fn summary(st: &LabState) -> String {
          spare port   127.0.0.1:{} (nothing listens)\n\
          supervisord  pid {} (supervisorctl -c {d}/supervisord.conf status)\n\
          jwt secret   {} (in {d}/lab.toml and {d}/local.json)\n\
+         {deps}\
          logs         {d}/logs/\n\
          open the console:  triage502 --config {d}/lab.toml\n\
          inject a fault:    {brk}   (heal: {fix})\n",
@@ -687,6 +740,7 @@ pub fn summary(st: &LabState) -> String {
         st.spare_port,
         show_pid(st.pids.supervisord),
         st.secret_fingerprint,
+        deps = deps::summary(&st.deps),
         brk = lab_cmd(&st.dir, "break FAULT"),
         fix = lab_cmd(&st.dir, "fix"),
     )
@@ -753,6 +807,9 @@ pub fn down(dir: &Path) -> anyhow::Result<DownReport> {
             report.survivors = sys::kill_all(&left, Duration::from_secs(3));
         }
         report.firewall_removed = firewall_remove(&st.firewall_table())?;
+        if let Some(data) = &st.deps.pg_data {
+            deps::remove_pg_data(data);
+        }
     }
     // Never leave the disk-full fault's mount behind (also when lab.json was unreadable).
     if disk::unmount(dir)? {

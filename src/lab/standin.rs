@@ -10,6 +10,10 @@
 //!   and `GET /cache/files/data/KEY/FILE` → its results.
 //! - anything else → 404.
 //!
+//! Its start, its dependencies (PostgreSQL, Redis) and its healthcheck's dependency part are
+//! `lab/deps/standin_side.rs`'s: it exits as the Document Server does when local.json does
+//! not parse or its port is taken, and answers `false` when a dependency fails.
+//!
 //! Every request re-reads `DIR/local.json` and `DIR/standin-mode` (one word: `healthy`, `hang`,
 //! `health-false`, `big-headers`), so `lab break`/`lab fix` act without a restart.
 //!
@@ -140,12 +144,13 @@ fn read_jwt_settings(dir: &Path) -> JwtSettings {
 
 /// Appends lines to `out.log` in the Document Server format.
 #[derive(Debug)]
-struct DsLog {
+pub(crate) struct DsLog {
     path: PathBuf,
 }
 
 impl DsLog {
-    fn line(&self, level: &str, msg: &str) {
+    /// One entry: `[time] [LEVEL] [localhost] [docId] [userId] nodeJS - msg`.
+    pub(crate) fn line(&self, level: &str, msg: &str) {
         let ts = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%.3f");
         let text = format!("[{ts}] [{level}] [localhost] [docId] [userId] nodeJS - {msg}\n");
         // Logging is best effort: a full disk must not take the stand-in down. Never through
@@ -162,6 +167,7 @@ struct Ctx {
     dir: PathBuf,
     port: u16,
     log: DsLog,
+    deps: super::deps::standin_side::Watch,
 }
 
 /// Run the stand-in on `127.0.0.1:port` with lab folder `dir` until the process is killed.
@@ -183,10 +189,28 @@ pub async fn serve_async(dir: PathBuf, port: u16) -> anyhow::Result<()> {
         crate::fsafe::ensure_private_dir(&dir.join(sub))
             .map_err(|e| anyhow::anyhow!("stand-in: {e}"))?;
     }
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .with_context(|| format!("stand-in cannot listen on 127.0.0.1:{port}"))?;
-    let ctx = Arc::new(Ctx { dir, port, log });
+    // As the Document Server: a settings file that does not parse, a broken start, a port
+    // another program holds are written to stderr and end the process with 1.
+    if let Err(text) = super::deps::standin_side::startup_check(&dir) {
+        eprint!("{text}");
+        std::process::exit(1);
+    }
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            eprint!("{}", super::deps::standin_side::listen_error(port));
+            std::process::exit(1);
+        }
+        Err(e) => {
+            return Err(e).with_context(|| format!("stand-in cannot listen on 127.0.0.1:{port}"));
+        }
+    };
+    let ctx = Arc::new(Ctx {
+        dir,
+        port,
+        log,
+        deps: Default::default(),
+    });
     // The real docservice logs this at WARN level once it listens.
     ctx.log.line(
         "WARN",
@@ -233,7 +257,7 @@ async fn handle(ctx: Arc<Ctx>, req: Request<Incoming>) -> Result<Resp, std::io::
         return Err(std::io::Error::other("hang mode: dropped unanswered"));
     }
     let mut resp = match (&method, path.as_str()) {
-        (&Method::GET, "/healthcheck") => healthcheck(&ctx, mode),
+        (&Method::GET, "/healthcheck") => healthcheck(&ctx, mode).await,
         (&Method::POST, "/coauthoring/CommandService.ashx" | "/command") => {
             command(&ctx, &headers, &body)
         }
@@ -307,7 +331,7 @@ fn json_response(status: StatusCode, v: &Value) -> Resp {
     r
 }
 
-fn healthcheck(ctx: &Ctx, mode: Mode) -> Resp {
+async fn healthcheck(ctx: &Ctx, mode: Mode) -> Resp {
     if mode == Mode::HealthFalse {
         // The real healthCheck logs the failed dependency's stack and answers `false`.
         ctx.log.line(
@@ -319,6 +343,10 @@ fn healthcheck(ctx: &Ctx, mode: Mode) -> Resp {
     // The storage check: a failure is logged (WARN) and does not fail /healthcheck.
     if let Some(line) = super::disk::probe(&ctx.dir) {
         ctx.log.line("WARN", &line);
+    }
+    // Its dependencies, for real (PostgreSQL, Redis), as the Document Server's healthcheck.
+    if !super::deps::standin_side::health(&ctx.dir, &ctx.deps, &ctx.log).await {
+        return text_response(StatusCode::OK, "false");
     }
     text_response(StatusCode::OK, "true")
 }

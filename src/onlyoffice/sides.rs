@@ -38,6 +38,11 @@ pub struct DsSide {
     /// The Docker container's JWT environment, when `docker inspect` answered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub docker: Option<super::deploy::DockerJwt>,
+    /// Settings files (local.json, default.json) that do not parse: the Document Server does
+    /// not start on them.
+    pub config_errors: Vec<crate::docserver::settings::ConfigParseError>,
+    /// Settings files that exist but could not be read: whether they parse is unknown.
+    pub config_unreadable: Vec<String>,
 }
 
 /// The integrator's ONLYOFFICE settings.
@@ -227,6 +232,8 @@ pub async fn read_docserver(
         in_body: t.in_body,
         reject_unauthorized: t.reject_unauthorized,
         allow_private_ip: t.allow_private_ip,
+        config_errors: t.parse_errors,
+        config_unreadable: t.unreadable,
         ..DsSide::default()
     };
     if let Some(sec) = &ds.secret {

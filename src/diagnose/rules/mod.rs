@@ -3,12 +3,14 @@
 
 mod converter;
 mod deploy;
+mod deps;
 mod host;
 mod integration;
 mod network;
 mod proxy;
 mod service;
 mod storage;
+mod why;
 
 use super::{Confidence, Ctx, Evidence, Finding, probe_evidence};
 use crate::config::{HopKind, Role};
@@ -31,6 +33,9 @@ pub(super) const ALL: &[Rule] = &[
     service::service_starting,
     service::service_hung,
     service::dependency_down,
+    why::port_taken,
+    why::ds_config_invalid,
+    why::service_crash_loop,
     network::firewall_drop,
     network::firewall_reject,
     proxy::proxy_target_mismatch,
@@ -58,6 +63,9 @@ pub(super) const INTEGRATION: &[Rule] = &[
     integration::clock_skew,
     integration::forwarded_headers_missing,
     integration::mixed_content,
+    // From the Document Server's own lines since its last start: PostgreSQL answers (a green
+    // probe does not disprove it), so it counts on a green chain too.
+    deps::database_error,
 ];
 
 /// Findings whose log lines are the symptom itself: the paths they are about (uploads, the

@@ -193,35 +193,29 @@ pub(super) fn service_hung(c: &Ctx<'_>) -> Option<Finding> {
 }
 
 pub(super) fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
+    use super::deps::{hop_of, unreachable_lines};
     let health_false: Vec<&HopResult> = c.hops_where(|h| h.detail.health == Some(false));
     let deps: Vec<&HopResult> = c
         .by_role(Role::Dependency)
         .filter(|h| h.state == State::Fail)
         .collect();
-    let dep_logs = c.log_count(&[
-        Class::DsRabbitmq,
-        Class::DsDatabase,
-        Class::DsRedis,
-        Class::DsHealthcheck,
-    ]);
-    if health_false.is_empty() && deps.is_empty() && dep_logs == 0 {
+    // What the Document Server said since its last start: which dependency it cannot reach.
+    let lines = unreachable_lines(c);
+    if health_false.is_empty() && deps.is_empty() && lines.is_empty() {
         return None;
     }
     // Logs alone, with every hop green, are history rather than an outage.
     if health_false.is_empty() && deps.is_empty() && c.red().next().is_none() {
         return None;
     }
+    let named = lines.iter().rev().find_map(|(d, r)| d.map(|d| (d, *r)));
     let mut ev: Vec<Evidence> = health_false
         .iter()
         .chain(deps.iter())
         .map(|h| probe_evidence(h))
         .collect();
-    ev.extend(c.log_evidence(&[
-        Class::DsRabbitmq,
-        Class::DsDatabase,
-        Class::DsRedis,
-        Class::DsHealthcheck,
-    ]));
+    let records: Vec<&crate::logs::Record> = lines.iter().map(|(_, r)| *r).collect();
+    ev.extend(Ctx::evidence_of(&records));
     let mut explains = names(&health_false);
     explains.extend(names(&deps));
     if !deps.is_empty() {
@@ -235,17 +229,49 @@ pub(super) fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
         );
     }
     explains.dedup();
-    let dep_service = deps.first().and_then(|h| service_of(c, h));
-    let what = match (deps.first(), health_false.is_empty()) {
-        (Some(d), _) => format!("{} is down ({})", d.name, d.target),
-        (None, false) => {
+    // The dependency's hop: a red one, else the one the Document Server's lines name.
+    let dep_hop = deps
+        .first()
+        .copied()
+        .or_else(|| named.and_then(|(d, r)| hop_of(c, d, Some(r))));
+    let dep_service = dep_hop.and_then(|h| service_of(c, h));
+    let what = match (deps.first(), named, health_false.is_empty()) {
+        (Some(d), Some((dep, _)), _) => {
+            format!("{} is down ({}, {})", d.name, d.target, dep.word())
+        }
+        (Some(d), None, _) => format!("{} is down ({})", d.name, d.target),
+        (None, Some((dep, r)), _) => format!(
+            "the Document Server cannot reach {}: {}",
+            dep.word(),
+            crate::util::shorten(r.message().lines().next().unwrap_or(""), 100)
+        ),
+        (None, None, false) => {
             "the Document Server reports a failed dependency (healthcheck false)".into()
         }
-        (None, true) => "the Document Server log shows dependency errors".into(),
+        (None, None, true) => "the Document Server log shows dependency errors".into(),
     };
     let signals = usize::from(!health_false.is_empty())
         + usize::from(!deps.is_empty())
-        + usize::from(dep_logs > 0);
+        + usize::from(!lines.is_empty());
+    let mut steps = vec![
+        "Check postgresql, rabbitmq-server and redis-server: running? listening on 5432 / 5672 / 6379?".into(),
+        "Read docservice/out.log for [AMQP], sqlQuery, postgresql pool or redisClient errors.".into(),
+        "After the dependency is back, restart ds-docservice so it reconnects.".into(),
+    ];
+    if let Some((dep, _)) = named {
+        let svc = dep_service.clone().unwrap_or_else(|| {
+            match dep {
+                super::deps::Dep::RabbitMq => "rabbitmq-server",
+                super::deps::Dep::Redis => "redis-server",
+                super::deps::Dep::Postgres => "postgresql",
+            }
+            .into()
+        });
+        steps[0] = format!(
+            "{} is what the Document Server cannot reach: is {svc} running and listening?",
+            dep.word()
+        );
+    }
     Some(finding(
         "dependency_down",
         format!("Dependency failure: {what}"),
@@ -255,11 +281,7 @@ pub(super) fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
         },
         ev,
         "The Document Server needs PostgreSQL, RabbitMQ and Redis (and its storage). /healthcheck answers false when one fails; when RabbitMQ or the database is down at start, docservice never listens and nginx answers 502.",
-        vec![
-            "Check postgresql, rabbitmq-server and redis-server: running? listening on 5432 / 5672 / 6379?".into(),
-            "Read docservice/out.log for [AMQP], sqlQuery or Redis errors.".into(),
-            "After the dependency is back, restart ds-docservice so it reconnects.".into(),
-        ],
+        steps,
         dep_service.map(|s| format!("restart:{s}")),
         explains,
     ))
