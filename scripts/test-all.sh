@@ -14,6 +14,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light
 command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v tcpdump >/dev/null 2>&1 || [ -x /usr/sbin/tcpdump ] || need+=(tcpdump)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2)
 # The lab's Redis (its PostgreSQL is /usr/lib/postgresql/15, used when present and root).
 [ -x /usr/bin/redis-server ] || need+=(redis-server)

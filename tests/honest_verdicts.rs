@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Lab, bin, is_root, skip, tool};
+use common::{Lab, Netns, bin, is_root, skip, tool};
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -53,31 +53,6 @@ fn no_finding_from_permission(v: &Value) {
 }
 
 /// A network namespace of the test's own, loopback up; deleted on drop.
-struct Netns(String);
-
-impl Netns {
-    fn new(prefix: &str) -> Netns {
-        let ns = format!("{prefix}{}", std::process::id());
-        assert!(ok(&["ip", "netns", "add", &ns]), "ip netns add {ns}");
-        let me = Netns(ns);
-        assert!(me.run(&["ip", "link", "set", "lo", "up"]));
-        me
-    }
-
-    /// Run a command inside the namespace; whether it succeeded.
-    fn run(&self, args: &[&str]) -> bool {
-        let mut all = vec!["ip", "netns", "exec", self.0.as_str()];
-        all.extend_from_slice(args);
-        ok(&all)
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
-
 /// Run a command; whether it succeeded.
 fn ok(args: &[&str]) -> bool {
     Command::new(args[0])

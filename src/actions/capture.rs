@@ -60,7 +60,7 @@ pub fn folder(audit_log: &Path) -> PathBuf {
 
 /// One `capture:HOP` action per hop with a literal address (DNS hops have no port).
 pub(super) fn actions(cfg: &Config) -> Vec<Action> {
-    let dir = folder(&super::default_audit_path());
+    let dir = folder(&super::catalogue::audit_path(cfg));
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
     cfg.hops
         .iter()

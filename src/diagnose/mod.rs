@@ -178,6 +178,9 @@ pub struct HostView<'a> {
     pub processes: Option<&'a host::process::Processes>,
     /// Filesystems of the Document Server's cache, logs and /tmp.
     pub disk: Option<&'a host::disk::Disks>,
+    /// Packet captures of hops (`capture:HOP`), latest per hop: evidence for the findings
+    /// about those hops.
+    pub captures: &'a [crate::probe::capture::CaptureSummary],
 }
 
 impl<'a> HostView<'a> {
@@ -244,6 +247,7 @@ impl<'a> HostView<'a> {
                 oom: s.oom.value(),
                 processes: s.processes.value(),
                 disk: s.disk.value(),
+                captures: &[],
             },
             unknown,
         )
@@ -549,6 +553,7 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
             explains: vec![h.name.clone()],
         });
     }
+    attach_captures(&mut findings, input.host.captures);
     drop_impossible_actions(&mut findings, input.host.services);
     settle(&mut findings, input.hops);
     let any_bad = input.hops.iter().any(|h| h.state != State::Ok);
@@ -562,6 +567,22 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
         all_clear: findings.is_empty() && !any_bad && !input.hops.is_empty(),
         findings,
         unchecked,
+    }
+}
+
+/// A packet capture of a hop is evidence on every finding that explains that hop (or cites
+/// its probe): what the packets showed, and when.
+fn attach_captures(findings: &mut [Finding], captures: &[crate::probe::capture::CaptureSummary]) {
+    for c in captures {
+        let probe = format!("probe:{}", c.hop);
+        for f in findings.iter_mut() {
+            if f.explains.contains(&c.hop) || f.evidence.iter().any(|e| e.source == probe) {
+                f.evidence.push(Evidence {
+                    source: format!("capture:{}", c.hop),
+                    fact: format!("{} (captured {})", c.verdict, c.at.format("%H:%M:%S UTC")),
+                });
+            }
+        }
     }
 }
 

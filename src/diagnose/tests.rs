@@ -1105,3 +1105,40 @@ fn a_drop_rule_is_evidence_before_the_probe_times_out() {
     };
     assert!(run(&c, &h, &[], host).findings.is_empty());
 }
+
+#[test]
+fn a_capture_of_a_hop_is_evidence_on_its_findings() {
+    let c = cfg();
+    let mut h = healthy(&c);
+    set(&mut h, "docservice", State::Fail, refused);
+    let cap = crate::probe::capture::CaptureSummary {
+        hop: "docservice".into(),
+        target: "127.0.0.1:8000".into(),
+        at: chrono::Utc::now(),
+        packets: 6,
+        syn: 3,
+        syn_retransmitted: 0,
+        syn_ack: 0,
+        rst: 3,
+        icmp_unreachable: 0,
+        verdict: "3 SYN sent, 3 RST: refused at once".into(),
+    };
+    let caps = [cap];
+    let host = HostView {
+        captures: &caps,
+        ..HostView::default()
+    };
+    let d = run(&c, &h, &[], host);
+    let f = d
+        .findings
+        .iter()
+        .find(|f| f.explains.contains(&"docservice".to_string()))
+        .expect("a finding explains the red hop");
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.source == "capture:docservice" && e.fact.starts_with("3 SYN sent, 3 RST")),
+        "{:?}",
+        f.evidence
+    );
+}

@@ -43,6 +43,8 @@ pub enum Update {
     Integration(Box<crate::onlyoffice::IntegrationReport>),
     /// What clients got, from the access logs.
     Access(access::AccessSummary),
+    /// What a packet capture saw (a `capture:HOP` action that ran).
+    Capture(Box<crate::probe::capture::CaptureSummary>),
     /// A note for the timeline (an action, an error of a background task).
     Note {
         /// Severity of the note.
@@ -50,6 +52,15 @@ pub enum Update {
         /// What happened.
         text: String,
     },
+}
+
+impl crate::actions::ActionOutcome {
+    /// The engine updates an outcome makes: its timeline note, and what a capture saw.
+    pub fn updates(&self) -> Vec<Update> {
+        let mut v = vec![Update::from(self)];
+        v.extend(self.capture.clone().map(|c| Update::Capture(Box::new(c))));
+        v
+    }
 }
 
 impl From<&crate::actions::ActionOutcome> for Update {
@@ -143,6 +154,9 @@ pub struct State {
     pub host: Option<Box<crate::host::Snapshot>>,
     /// The latest integration report.
     pub integration: Option<Box<crate::onlyoffice::IntegrationReport>>,
+    /// The latest packet capture of each hop (`capture:HOP` actions), shown as evidence on
+    /// the findings about that hop.
+    pub captures: Vec<crate::probe::capture::CaptureSummary>,
     /// What clients got over the last minutes, from the access logs (when configured).
     pub access: Option<access::AccessSummary>,
     /// Where timeline events are appended (the console's journal, read by `report`).
@@ -243,6 +257,7 @@ impl State {
             steps: Vec::new(),
             host: None,
             integration: None,
+            captures: Vec::new(),
             access: None,
             journal: None,
             journal_failed: false,
@@ -342,6 +357,12 @@ impl State {
                 self.push("note", level, text, Utc::now());
                 true
             }
+            Update::Capture(c) => {
+                self.captures.retain(|x| x.hop != c.hop);
+                self.captures.push(*c);
+                self.rediagnose();
+                true
+            }
         }
     }
 
@@ -423,6 +444,7 @@ impl State {
             Some(s) => HostView::from_snapshot(s),
             None => (HostView::default(), Vec::new()),
         };
+        host.captures = &self.captures;
         // Facts taken before the latest hop change may describe the world before the failure
         // (a listener that has just died): until a fresh snapshot arrives, the rules reason
         // without the volatile parts rather than from stale ones.

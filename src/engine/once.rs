@@ -91,7 +91,10 @@ impl Held {
             Update::Access(_) => self.access = Some(u),
             Update::Integration(_) => self.integration = Some(u),
             Update::Host(_) => self.host = Some(u),
-            Update::Logs(_) | Update::LogNotice { .. } | Update::Note { .. } => self.logs.push(u),
+            Update::Logs(_)
+            | Update::LogNotice { .. }
+            | Update::Note { .. }
+            | Update::Capture(_) => self.logs.push(u),
         }
     }
 

@@ -127,7 +127,7 @@ fn verdict(s: &CaptureSummary) -> String {
     );
     if s.syn == 0 {
         return format!(
-            "no SYN to port {} seen in {} packets: the attempts did not reach this interface (wrong interface or address, or refused before sending)",
+            "no SYN to {} seen in {} packets: the attempts never reached the interface (a local OUTPUT rule dropping or rejecting them, or a wrong interface or address)",
             s.target, s.packets
         );
     }

@@ -318,7 +318,9 @@ impl App {
                         v => format!("; {}", v.describe()),
                     }
                 );
-                self.state.apply(crate::engine::Update::from(&*outcome));
+                for u in outcome.updates() {
+                    self.state.apply(u);
+                }
                 self.dialog = Some(Dialog::Message {
                     title: format!(" {} — {} ", outcome.id, outcome.status.word()),
                     text,

@@ -623,3 +623,51 @@ pub fn free_port() -> u16 {
         .expect("addr")
         .port()
 }
+
+/// A network namespace of the test's own (`PREFIX<pid>`, loopback up), deleted on drop: its
+/// own interfaces, sockets and nftables ruleset, so a test can drop packets without touching
+/// the host's. Root only.
+pub struct Netns(pub String);
+
+impl Netns {
+    /// Create it (panics when `ip netns add` fails: check root first).
+    pub fn new(prefix: &str) -> Netns {
+        let ns = format!("{prefix}{}", std::process::id());
+        let _ = Command::new("ip")
+            .args(["netns", "del", &ns])
+            .stderr(std::process::Stdio::null())
+            .status();
+        assert!(run_ok(&["ip", "netns", "add", &ns]), "ip netns add {ns}");
+        let me = Netns(ns);
+        assert!(me.run(&["ip", "link", "set", "lo", "up"]));
+        me
+    }
+
+    /// Run a command inside the namespace; whether it succeeded.
+    pub fn run(&self, args: &[&str]) -> bool {
+        let mut all = vec!["ip", "netns", "exec", self.0.as_str()];
+        all.extend_from_slice(args);
+        run_ok(&all)
+    }
+
+    /// A command that runs inside the namespace (`ip netns exec NS PROGRAM`).
+    pub fn command(&self, program: &str) -> Command {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", &self.0, program]);
+        c
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+/// Run a command; whether it succeeded.
+pub fn run_ok(args: &[&str]) -> bool {
+    Command::new(args[0])
+        .args(&args[1..])
+        .status()
+        .is_ok_and(|s| s.success())
+}
