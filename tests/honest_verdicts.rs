@@ -53,13 +53,6 @@ fn no_finding_from_permission(v: &Value) {
 }
 
 /// A network namespace of the test's own, loopback up; deleted on drop.
-/// Run a command; whether it succeeded.
-fn ok(args: &[&str]) -> bool {
-    Command::new(args[0])
-        .args(&args[1..])
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 fn check_json(config: &Path) -> Output {
     Command::new(bin())
