@@ -52,7 +52,6 @@ fn no_finding_from_permission(v: &Value) {
     }
 }
 
-/// A network namespace of the test's own, loopback up; deleted on drop.
 
 fn check_json(config: &Path) -> Output {
     Command::new(bin())
