@@ -52,7 +52,6 @@ fn no_finding_from_permission(v: &Value) {
     }
 }
 
-
 fn check_json(config: &Path) -> Output {
     Command::new(bin())
         .arg("--config")
