@@ -407,14 +407,14 @@ fn nextcloud_and_seafile_through_check() {
             let path = d.path().join(file);
             std::fs::write(&path, body).expect("write integrator file");
             let cfg = d.path().join(format!("{kind}.toml"));
-            std::fs::write(
-                &cfg,
-                format!(
-                    "{base}\n[integration]\nkind = \"{kind}\"\n{key} = \"{}\"\n",
-                    path.display()
-                ),
-            )
-            .expect("write config");
+            // The lab's own [integration] section (its storage URL) gets the integrator's keys.
+            let keys = format!("kind = \"{kind}\"\n{key} = \"{}\"\n", path.display());
+            let text = if base.contains("\n[integration]\n") {
+                base.replacen("\n[integration]\n", &format!("\n[integration]\n{keys}"), 1)
+            } else {
+                format!("{base}\n[integration]\n{keys}")
+            };
+            std::fs::write(&cfg, text).expect("write config");
             let o = t502(&[
                 "--config",
                 &cfg.display().to_string(),
