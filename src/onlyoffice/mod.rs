@@ -146,7 +146,17 @@ pub async fn collect(cfg: &Config, nginx: Option<&NginxFacts>) -> IntegrationRep
     let targets = storage_targets(cfg, &ig);
     let opt = storage::StorageOptions {
         timeout,
-        allow_private_ip: cfg.integration.allow_private_ip || ds.allow_private_ip == Some(true),
+        // Allowed, refused (the setting read, or absent from readable files: the default is
+        // false), or unknown (the settings could not be read: no private-address verdict).
+        allow_private_ip: if cfg.integration.allow_private_ip || ds.allow_private_ip == Some(true) {
+            Some(true)
+        } else if ds.allow_private_ip == Some(false)
+            || (ds.config_unreadable.is_empty() && ds.config_errors.is_empty())
+        {
+            Some(false)
+        } else {
+            None
+        },
         accept_untrusted: ds.reject_unauthorized == Some(false),
     };
     let public_ds = ig

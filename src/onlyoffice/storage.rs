@@ -137,8 +137,8 @@ fn looks_tls(chain: &str) -> bool {
 pub struct StorageOptions {
     /// Timeout of each URL.
     pub timeout: Duration,
-    /// The DS allows private addresses.
-    pub allow_private_ip: bool,
+    /// The DS allows private addresses (`None`: its settings could not be read).
+    pub allow_private_ip: Option<bool>,
     /// The DS accepts untrusted certificates (`rejectUnauthorized: false`).
     pub accept_untrusted: bool,
 }
@@ -201,7 +201,7 @@ async fn resolve(c: &mut StorageCheck, parts: &crate::util::UrlParts, opt: Stora
                 .filter(|ip| is_private(**ip))
                 .map(IpAddr::to_string)
                 .collect();
-            if !opt.allow_private_ip && !private.is_empty() {
+            if opt.allow_private_ip == Some(false) && !private.is_empty() {
                 c.issues
                     .push(StorageIssue::PrivateIp { addresses: private });
             }
@@ -458,7 +458,7 @@ mod tests {
 
     const OPT: StorageOptions = StorageOptions {
         timeout: Duration::from_secs(2),
-        allow_private_ip: true,
+        allow_private_ip: Some(true),
         accept_untrusted: false,
     };
 
@@ -519,5 +519,39 @@ mod tests {
                 .await;
         let r = check_url(&c, &format!("http://127.0.0.1:{p}/x"), "t", OPT).await;
         assert!(r.reason.contains("no such document"), "{}", r.reason);
+    }
+
+    /// Whether the Document Server allows private addresses is unknown when its settings could
+    /// not be read (no root): a loopback storage is then no private-address finding.
+    #[tokio::test]
+    async fn a_private_address_is_no_issue_while_the_setting_is_unknown() {
+        let c = client().expect("client");
+        let p =
+            answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok").await;
+        let url = format!("http://127.0.0.1:{p}/storage/doc.docx");
+        let unknown = StorageOptions {
+            allow_private_ip: None,
+            ..OPT
+        };
+        let r = check_url(&c, &url, "t", unknown).await;
+        assert!(
+            !r.issues
+                .iter()
+                .any(|i| matches!(i, StorageIssue::PrivateIp { .. })),
+            "{:?}",
+            r.issues
+        );
+        let refused = StorageOptions {
+            allow_private_ip: Some(false),
+            ..OPT
+        };
+        let r = check_url(&c, &url, "t", refused).await;
+        assert!(
+            r.issues
+                .iter()
+                .any(|i| matches!(i, StorageIssue::PrivateIp { .. })),
+            "{:?}",
+            r.issues
+        );
     }
 }
