@@ -29,6 +29,9 @@ pub struct DsTokenSettings {
     /// `FileConverter.converter.maxDownloadBytes` (the converter's download limit; the
     /// Document Server's default is [`DEFAULT_MAX_DOWNLOAD_BYTES`]).
     pub max_download_bytes: Option<u64>,
+    /// `storage.fs.secretString`: the secret of the secure links to `/cache/files` (nginx's
+    /// `$secure_link_secret` must equal it).
+    pub secure_link_secret: Option<Secret>,
     /// Problems met while reading (missing file, permission denied, bad JSON).
     pub problems: Vec<String>,
     /// Settings files that were read and do not parse.
@@ -201,6 +204,11 @@ impl DsTokenSettings {
             max_download_bytes: merged
                 .pointer("/FileConverter/converter/maxDownloadBytes")
                 .and_then(Value::as_u64),
+            secure_link_secret: merged
+                .pointer("/storage/fs/secretString")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(Secret::new),
             inbox_enabled: get("/token/enable/request/inbox").and_then(Value::as_bool),
             inbox_secret: get("/secret/inbox/string")
                 .and_then(Value::as_str)

@@ -38,7 +38,10 @@ pub fn local_json(dir: &Path, secret: &str) -> String {
     let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&text) else {
         return text;
     };
-    v["storage"] = serde_json::json!({"fs": {"folderPath": cache_dir(dir).display().to_string()}});
+    v["storage"] = serde_json::json!({"fs": {
+        "folderPath": cache_dir(dir).display().to_string(),
+        "secretString": render::SECURE_LINK_SECRET,
+    }});
     let mut s = serde_json::to_string_pretty(&v).unwrap_or(text);
     s.push('\n');
     s

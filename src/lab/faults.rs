@@ -266,6 +266,15 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
             )?;
         }
         Fault::DiskFull => disk::break_disk_full(dir)?,
+        Fault::SecureLinkMismatch => {
+            let path = dir.join("local.json");
+            let text =
+                sys::read_text(&path)?.with_context(|| format!("{} is missing", path.display()))?;
+            let mut v: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} does not parse", path.display()))?;
+            v["storage"]["fs"]["secretString"] = serde_json::Value::String(sys::random_hex(10)?);
+            sys::write_private(&path, &format!("{}\n", serde_json::to_string_pretty(&v)?))?;
+        }
         Fault::FirewallDrop | Fault::FirewallReject => {
             firewall_add(&st, fault == Fault::FirewallReject)?;
             st.faults.retain(|f| !f.is_firewall());

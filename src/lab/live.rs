@@ -46,6 +46,10 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
             Err(_) => true,
         },
         Fault::DiskFull => disk::is_mounted(&st.dir),
+        Fault::SecureLinkMismatch => {
+            local(st, "/storage/fs/secretString")
+                != Some(serde_json::Value::String(render::SECURE_LINK_SECRET.into()))
+        }
         Fault::StorageDenied => flag(st, render::STORAGE_DENIED_FLAG),
         Fault::CallbackFailed => flag(st, render::CALLBACK_FAILS_FLAG),
         Fault::StoragePrivateIp => local(

@@ -132,6 +132,8 @@ pub enum Fault {
     ConverterHang,
     /// The converter's x2t child is killed with SIGKILL.
     X2tKilled,
+    /// local.json's `storage.fs.secretString` no longer equals nginx's `$secure_link_secret`.
+    SecureLinkMismatch,
     /// local.json gets a trailing comma and docservice is restarted: it exits with
     /// `Cannot parse config file` until supervisord gives up (FATAL).
     DsConfigInvalid,
@@ -150,7 +152,7 @@ pub enum Fault {
 
 impl Fault {
     /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 23] = [
+    pub const ALL: [Fault; 24] = [
         Fault::DocserviceDown,
         Fault::DocserviceHang,
         Fault::WrongUpstreamPort,
@@ -168,6 +170,7 @@ impl Fault {
         Fault::CallbackFailed,
         Fault::ConverterHang,
         Fault::X2tKilled,
+        Fault::SecureLinkMismatch,
         Fault::DsConfigInvalid,
         Fault::PortTaken,
         Fault::CrashLoop,
@@ -196,6 +199,7 @@ impl Fault {
             Fault::CallbackFailed => "callback-failed",
             Fault::ConverterHang => "converter-hang",
             Fault::X2tKilled => "x2t-killed",
+            Fault::SecureLinkMismatch => "secure-link-mismatch",
             Fault::DsConfigInvalid => "ds-config-invalid",
             Fault::PortTaken => "port-taken",
             Fault::CrashLoop => "crash-loop",
@@ -276,6 +280,9 @@ impl Fault {
                 "ConvertService held past nginx's read timeout: 504, receiveTask timeout"
             }
             Fault::X2tKilled => "x2t killed with SIGKILL during a conversion",
+            Fault::SecureLinkMismatch => {
+                "storage.fs.secretString differs from nginx's $secure_link_secret: 403 on /cache/files"
+            }
             Fault::DsConfigInvalid => {
                 "local.json does not parse: docservice exits (FATAL), nginx 502"
             }

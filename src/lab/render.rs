@@ -52,6 +52,9 @@ pub fn local_json(secret: &str) -> String {
     s
 }
 
+/// The lab's secure-link secret, in nginx.conf and in local.json's `storage.fs.secretString`.
+pub const SECURE_LINK_SECRET: &str = "triage502-lab-secure-link";
+
 /// `nginx.conf`: one server on 127.0.0.1:nginx proxying everything to `upstream docservice`
 /// at 127.0.0.1:`upstream_port`, 2 s proxy timeouts, logs and temp paths inside the folder.
 pub fn nginx_conf(dir: &Path, nginx_port: u16, upstream_port: u16, as_root: bool) -> String {
@@ -89,6 +92,9 @@ http {{
     server {{
         listen 127.0.0.1:{nginx_port};
         server_name localhost;
+        # The Document Server's secure links to /cache/files: equal to local.json's
+        # storage.fs.secretString (`secure-link-mismatch` changes that one).
+        set $secure_link_secret {SECURE_LINK_SECRET};
 
         proxy_connect_timeout 2s;
         proxy_read_timeout 2s;

@@ -35,6 +35,9 @@ pub struct DsSide {
     pub reject_unauthorized: Option<bool>,
     /// `request-filtering-agent.allowPrivateIPAddress`.
     pub allow_private_ip: Option<bool>,
+    /// Fingerprint of `storage.fs.secretString` (the secure-link secret), when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secure_link_fingerprint: Option<String>,
     /// The Docker container's JWT environment, when `docker inspect` answered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub docker: Option<super::deploy::DockerJwt>,
@@ -232,11 +235,15 @@ pub async fn read_docserver(
         in_body: t.in_body,
         reject_unauthorized: t.reject_unauthorized,
         allow_private_ip: t.allow_private_ip,
+        secure_link_fingerprint: t.secure_link_secret.as_ref().map(Secret::fingerprint),
         config_errors: t.parse_errors,
         config_unreadable: t.unreadable,
         ..DsSide::default()
     };
     if let Some(sec) = &ds.secret {
+        crate::actions::redact::learn(sec);
+    }
+    if let Some(sec) = &t.secure_link_secret {
         crate::actions::redact::learn(sec);
     }
     if oo.local_json.is_file() || ds.secret.is_some() {

@@ -662,3 +662,57 @@ pub(in crate::diagnose) fn checks(report: &IntegrationReport) -> Vec<StepCheck> 
     }
     v
 }
+
+/// nginx's secure-link secret (`set $secure_link_secret …` in the Document Server's site)
+/// differs from `storage.fs.secretString` of local.json/default.json: every link the Document
+/// Server signs for `/cache/files` is refused by nginx with 403, so opened documents fail to
+/// download (after an upgrade or a hand edit of one side). Compared by fingerprint only.
+pub(super) fn secure_link_mismatch(c: &Ctx<'_>) -> Option<Finding> {
+    let r = report(c)?;
+    let ds_fp = r.docserver.secure_link_fingerprint.as_deref()?;
+    let nginx = c.input.host.nginx?;
+    let differ: Vec<&crate::host::nginx::SecureLinkSecret> = nginx
+        .secure_link_secrets
+        .iter()
+        .filter(|s| s.fingerprint != ds_fp)
+        .collect();
+    if differ.is_empty() {
+        return None;
+    }
+    let mut evidence: Vec<Evidence> = differ
+        .iter()
+        .map(|s| {
+            ev(
+                "host:nginx",
+                format!(
+                    "{} at {} has fingerprint {}",
+                    s.variable, s.at, s.fingerprint
+                ),
+            )
+        })
+        .collect();
+    evidence.push(ev(
+        side_source(&r.docserver.sources, "integration:docserver-config"),
+        format!(
+            "storage.fs.secretString of the Document Server has fingerprint {ds_fp} (from {})",
+            r.docserver.sources.join(", ")
+        ),
+    ));
+    Some(Finding {
+        id: "secure_link_mismatch",
+        title: format!(
+            "nginx's secure-link secret ({}) differs from the Document Server's storage.fs.secretString",
+            differ[0].at
+        ),
+        severity: State::Fail,
+        confidence: Confidence::High,
+        evidence,
+        explanation: "The Document Server signs the links to converted documents under /cache/files with storage.fs.secretString; nginx checks them with $secure_link_secret. When the two differ, nginx answers 403 to every such link: documents do not open ('Download failed') while every probe is green.".into(),
+        next_steps: vec![
+            "Make both equal: documentserver-update-securelink.sh (shipped with the Document Server) sets a new secret on both sides and restarts the services; or copy storage.fs.secretString into the nginx site's `set $secure_link_secret` by hand.".into(),
+            "Then nginx -t, reload nginx, and restart ds-docservice and ds-converter.".into(),
+        ],
+        action: None,
+        explains: Vec::new(),
+    })
+}

@@ -63,6 +63,7 @@ pub(super) const INTEGRATION: &[Rule] = &[
     integration::clock_skew,
     integration::forwarded_headers_missing,
     integration::mixed_content,
+    integration::secure_link_mismatch,
     // From the Document Server's own lines since its last start: PostgreSQL answers (a green
     // probe does not disprove it), so it counts on a green chain too.
     deps::database_error,

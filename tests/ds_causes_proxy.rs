@@ -1,0 +1,67 @@
+//! Proxy-side causes end to end on the lab (issue 17): `lab break F` → `check --format json`
+//! names the cause as its top finding, and `lab fix` clears it.
+
+mod common;
+
+use common::Lab;
+use serde_json::Value;
+use std::process::Command;
+
+fn check(lab: &Lab) -> (i32, Value) {
+    let o = Command::new(env!("CARGO_BIN_EXE_triage502"))
+        .env_remove("TRIAGE502_CONFIG")
+        .env_remove("TRIAGE502_LAB_DIR")
+        .arg("--config")
+        .arg(lab.toml())
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("check");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&o.stdout)
+        )
+    });
+    (o.status.code().unwrap_or(-1), v)
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn secure_link_mismatch_is_named_by_fingerprints_and_cleared_by_fix() {
+    let Some(lab) = Lab::up("t502prx") else {
+        return;
+    };
+    let (code, v) = check(&lab);
+    assert_eq!(code, 0, "the healthy lab: {v:#}");
+    lab.run(&["break", "secure-link-mismatch"]);
+    let (code, v) = check(&lab);
+    assert_eq!(code, 2, "{v:#}");
+    assert_eq!(
+        ids(&v).first().map(String::as_str),
+        Some("secure_link_mismatch"),
+        "{v:#}"
+    );
+    let text = v.to_string();
+    assert!(
+        text.contains("$secure_link_secret at "),
+        "nginx's side with file:line: {text}"
+    );
+    assert!(text.contains("hmac:"), "fingerprints only: {text}");
+    assert!(
+        !text.contains("triage502-lab-secure-link"),
+        "never the secret itself: {text}"
+    );
+    lab.run(&["fix"]);
+    let (code, v) = check(&lab);
+    assert_eq!(code, 0, "after fix: {v:#}");
+}
