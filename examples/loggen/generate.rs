@@ -107,9 +107,9 @@ impl Mix {
             .unwrap_or("proxy")
     }
 
-    /// (weight, template id) for each of the 27 templates of [`entry`].
-    fn weights(self) -> [(u64, u8); 27] {
-        let w: [u64; 27] = match self {
+    /// (weight, template id) for each of the 29 templates of [`entry`].
+    fn weights(self) -> [(u64, u8); 29] {
+        let w: [u64; 29] = match self {
             Mix::Proxy => PROXY,
             Mix::Incident => INCIDENT,
             Mix::Quiet => QUIET,
@@ -118,8 +118,8 @@ impl Mix {
     }
 }
 
-/// Weights of the templates 0..=26 (see the comments in [`entry`]), `proxy` mix.
-const PROXY: [u64; 27] = [
+/// Weights of the templates 0..=28 (see the comments in [`entry`]), `proxy` mix.
+const PROXY: [u64; 29] = [
     300, // 0 info keepalive close (other)
     30,  // 1 notice (other)
     50,  // 2 warn buffered to a temporary file (other)
@@ -147,20 +147,22 @@ const PROXY: [u64; 27] = [
     30,  // 24 FastCGI stderr multi-line (other)
     8,   // 25 cut at 2047 bytes (read timeout)
     20,  // 26 recv() reset by client (other)
+    4,   // 27 client intended to send too large body (413)
+    1,   // 28 [emerg] unknown variable (a reload refused)
 ];
 
 /// `incident` mix: the upstream is down or hanging.
-const INCIDENT: [u64; 27] = [
+const INCIDENT: [u64; 29] = [
     40, 5, 10, 30, 5, // noise
     400, 20, 80, 10, 120, 10, 150, 60, 30, 20, 2, 2, 5, 1, 1, 1, 1, 2, 1, // failures
-    10, 10, 5,
+    10, 10, 5, 1, 1,
 ];
 
 /// `quiet` mix: a healthy proxy at `info` level.
-const QUIET: [u64; 27] = [
+const QUIET: [u64; 29] = [
     700, 20, 60, 120, 60, // noise
     4, 1, 2, 1, 4, 1, 1, 2, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, // failures
-    10, 1, 40,
+    10, 1, 40, 2, 1,
 ];
 
 struct Ctx<'a> {
@@ -411,6 +413,21 @@ fn entry(out: &mut Vec<u8>, t: u8, c: &mut Ctx<'_>) -> (Class, u64) {
                 out.push(b);
             }
             Class::UpstreamReadTimeout
+        }
+        27 => {
+            head(out, c, "error", true);
+            let _ = write!(
+                out,
+                "client intended to send too large body: {} bytes",
+                2_000_000 + c.rng.below(200_000_000)
+            );
+            fields(out, c, false);
+            Class::ClientBodyTooLarge
+        }
+        28 => {
+            head(out, c, "emerg", false);
+            out.extend_from_slice(b"unknown \"secure_link_secret\" variable");
+            Class::NginxEmerg
         }
         _ => {
             head(out, c, "info", true);

@@ -13,7 +13,9 @@
 //! effective user and be writable by nobody else, its folders likewise
 //! ([`crate::fsafe::check_trusted`]); another is refused, naming the file and its owner.
 
+mod generic;
 pub mod keys;
+pub use generic::generic;
 pub mod secret;
 mod validate;
 
@@ -676,112 +678,6 @@ pub fn parse(text: &str, source: &str) -> Result<Config, LoadError> {
     validate::validated(text).map_err(|problems| LoadError {
         source: source.to_string(),
         problems,
-    })
-}
-
-/// The generic profile: `proxy_url` (the public URL through nginx) and `app_url` (the
-/// application nginx proxies to).
-pub fn generic(sel: &Selector) -> Result<Config, LoadError> {
-    let err = |m: &str| {
-        LoadError {
-        source: "--profile generic".into(),
-        problems: vec![Problem::plain(
-            m.to_string(),
-            Some("e.g. --profile generic --proxy-url https://example.org/ --app-url http://127.0.0.1:3000/".into()),
-        )],
-    }
-    };
-    let proxy = sel
-        .proxy_url
-        .as_deref()
-        .ok_or_else(|| err("the generic profile needs --proxy-url"))?;
-    let app = sel
-        .app_url
-        .as_deref()
-        .ok_or_else(|| err("the generic profile needs --app-url"))?;
-    let pu = crate::util::UrlParts::parse(proxy).map_err(|e| err(&format!("--proxy-url: {e}")))?;
-    let au = crate::util::UrlParts::parse(app).map_err(|e| err(&format!("--app-url: {e}")))?;
-    let mut hops = Vec::new();
-    let hop = |name: &str, kind, role, target: Option<String>, url: Option<String>| Hop {
-        name: name.into(),
-        kind,
-        role,
-        target,
-        url,
-        host_header: None,
-        expect_status: None,
-        expect_body: None,
-        timeout_ms: None,
-        insecure: false,
-        ca_file: None,
-        service: None,
-    };
-    if pu.host.parse::<std::net::IpAddr>().is_err() {
-        hops.push(hop(
-            "dns",
-            HopKind::Dns,
-            Role::Dns,
-            Some(pu.host.clone()),
-            None,
-        ));
-    }
-    hops.push(hop(
-        "proxy",
-        HopKind::Tcp,
-        Role::Proxy,
-        Some(pu.authority()),
-        None,
-    ));
-    if pu.scheme == "https" {
-        hops.push(hop(
-            "proxy-tls",
-            HopKind::Tls,
-            Role::Proxy,
-            Some(pu.authority()),
-            None,
-        ));
-    }
-    let mut via = hop(
-        "via-proxy",
-        HopKind::Http,
-        Role::ViaProxy,
-        None,
-        Some(proxy.into()),
-    );
-    // What a healthy application answers, through the proxy as directly.
-    via.expect_status = sel.app_expect_status;
-    hops.push(via);
-    hops.push(hop(
-        "app",
-        HopKind::Tcp,
-        Role::Upstream,
-        Some(au.authority()),
-        None,
-    ));
-    let mut app_http = hop(
-        "app-http",
-        HopKind::Http,
-        Role::Upstream,
-        None,
-        Some(app.into()),
-    );
-    app_http.expect_status = sel.app_expect_status;
-    hops.push(app_http);
-    Ok(Config {
-        profile: "generic".into(),
-        hops,
-        services: vec![Service {
-            name: "nginx".into(),
-            backend: Backend::Auto,
-            unit: None,
-            supervisor_config: None,
-        }],
-        logs: Logs {
-            nginx_error: vec!["/var/log/nginx/error.log".into()],
-            nginx_access: vec!["/var/log/nginx/access.log".into()],
-            docserver: vec![],
-        },
-        ..Config::default()
     })
 }
 

@@ -205,7 +205,7 @@ impl LogBook {
         self.entries.push_back(r);
     }
 
-    /// Count per class (not `other`) of the entries logged at or after `cutoff` (entries
+    /// Count per failure class (not `other`, not `ds_started`) of the entries logged at or after `cutoff` (entries
     /// without a time count), without copying them (the console draws this counter every
     /// frame, with its own clock).
     pub fn counts_since(
@@ -214,7 +214,7 @@ impl LogBook {
     ) -> std::collections::BTreeMap<&'static str, usize> {
         let mut counts = std::collections::BTreeMap::new();
         for r in &self.entries {
-            if r.class() != crate::logs::Class::Other && r.time().is_none_or(|t| t >= cutoff) {
+            if r.class().is_failure() && r.time().is_none_or(|t| t >= cutoff) {
                 *counts.entry(r.class().id()).or_default() += 1;
             }
         }

@@ -43,7 +43,9 @@ pub mod cli;
 pub mod convert;
 mod deps;
 mod disk;
+mod fault;
 mod faults;
+pub use fault::Fault;
 mod live;
 mod render;
 mod supervisor;
@@ -92,207 +94,6 @@ pub fn default_dir() -> PathBuf {
     // SAFETY: getuid has no preconditions and cannot fail.
     let uid = unsafe { libc::getuid() };
     tmp.join(format!("triage502-lab-{uid}"))
-}
-
-/// A named fault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Fault {
-    /// `supervisorctl stop docservice`: nothing listens on the DS port, nginx answers 502.
-    DocserviceDown,
-    /// The stand-in reads requests and never answers: nginx answers 504 after 2 s.
-    DocserviceHang,
-    /// nginx's upstream points at the spare port (nothing listens): 502.
-    WrongUpstreamPort,
-    /// Every answer carries a ~16 KiB header: nginx "upstream sent too big header", 502.
-    BigHeaders,
-    /// `local.json` gets another secret than lab.toml: command service error 6.
-    JwtMismatch,
-    /// `/healthcheck` answers `false`.
-    HealthFalse,
-    /// `supervisorctl stop nginx`: nginx's port refuses.
-    NginxDown,
-    /// nftables drops packets to the DS port (root only): connects time out, nginx 504.
-    FirewallDrop,
-    /// nftables rejects with a TCP reset (root only): connects are refused, nginx 502.
-    FirewallReject,
-    /// A full tmpfs on the stand-in's cache folder (root only): ENOSPC on every write there.
-    DiskFull,
-    /// The lab's storage answers 403 to the converter's download.
-    StorageDenied,
-    /// The converter is given a storage URL on a closed port (ECONNREFUSED).
-    StorageUnreachable,
-    /// local.json's request filter refuses private addresses (the storage is on 127.0.0.1).
-    StoragePrivateIp,
-    /// local.json's `maxDownloadBytes` is below the document's size (EMSGSIZE).
-    DocumentTooLarge,
-    /// The lab's callback answers 500 to docservice's save callback.
-    CallbackFailed,
-    /// ConvertService requests are held past nginx's read timeout (`receiveTask timeout`).
-    ConverterHang,
-    /// The converter's x2t child is killed with SIGKILL.
-    X2tKilled,
-    /// local.json's `storage.fs.secretString` no longer equals nginx's `$secure_link_secret`.
-    SecureLinkMismatch,
-    /// local.json gets a trailing comma and docservice is restarted: it exits with
-    /// `Cannot parse config file` until supervisord gives up (FATAL).
-    DsConfigInvalid,
-    /// Another program (a second nginx) takes the DS port while docservice is stopped; started
-    /// again, docservice exits with `listen EADDRINUSE`.
-    PortTaken,
-    /// docservice dies at each start (a broken install): BACKOFF, then FATAL.
-    CrashLoop,
-    /// redis-server stopped: healthcheck false, `redisClient error`.
-    RedisDown,
-    /// PostgreSQL stopped (root only): healthcheck false, `postgresql pool error`.
-    PostgresDown,
-    /// The `task_result` table dropped (root only): `sqlQuery error … does not exist`.
-    DatabaseError,
-}
-
-impl Fault {
-    /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 24] = [
-        Fault::DocserviceDown,
-        Fault::DocserviceHang,
-        Fault::WrongUpstreamPort,
-        Fault::BigHeaders,
-        Fault::JwtMismatch,
-        Fault::HealthFalse,
-        Fault::NginxDown,
-        Fault::FirewallDrop,
-        Fault::FirewallReject,
-        Fault::DiskFull,
-        Fault::StorageDenied,
-        Fault::StorageUnreachable,
-        Fault::StoragePrivateIp,
-        Fault::DocumentTooLarge,
-        Fault::CallbackFailed,
-        Fault::ConverterHang,
-        Fault::X2tKilled,
-        Fault::SecureLinkMismatch,
-        Fault::DsConfigInvalid,
-        Fault::PortTaken,
-        Fault::CrashLoop,
-        Fault::RedisDown,
-        Fault::PostgresDown,
-        Fault::DatabaseError,
-    ];
-
-    /// The name used on the command line and in lab.json.
-    pub fn name(self) -> &'static str {
-        match self {
-            Fault::DocserviceDown => "docservice-down",
-            Fault::DocserviceHang => "docservice-hang",
-            Fault::WrongUpstreamPort => "wrong-upstream-port",
-            Fault::BigHeaders => "big-headers",
-            Fault::JwtMismatch => "jwt-mismatch",
-            Fault::HealthFalse => "health-false",
-            Fault::NginxDown => "nginx-down",
-            Fault::FirewallDrop => "firewall-drop",
-            Fault::FirewallReject => "firewall-reject",
-            Fault::DiskFull => "disk-full",
-            Fault::StorageDenied => "storage-denied",
-            Fault::StorageUnreachable => "storage-unreachable",
-            Fault::StoragePrivateIp => "storage-private-ip",
-            Fault::DocumentTooLarge => "document-too-large",
-            Fault::CallbackFailed => "callback-failed",
-            Fault::ConverterHang => "converter-hang",
-            Fault::X2tKilled => "x2t-killed",
-            Fault::SecureLinkMismatch => "secure-link-mismatch",
-            Fault::DsConfigInvalid => "ds-config-invalid",
-            Fault::PortTaken => "port-taken",
-            Fault::CrashLoop => "crash-loop",
-            Fault::RedisDown => "redis-down",
-            Fault::PostgresDown => "postgres-down",
-            Fault::DatabaseError => "database-error",
-        }
-    }
-
-    /// Parse a name; the error lists the valid ones.
-    pub fn parse(s: &str) -> anyhow::Result<Fault> {
-        Fault::ALL
-            .into_iter()
-            .find(|f| f.name() == s)
-            .with_context(|| {
-                format!(
-                    "unknown fault '{s}'; valid faults: {}",
-                    Fault::ALL.map(Fault::name).join(", ")
-                )
-            })
-    }
-
-    /// The stand-in mode this fault sets, if it is a mode fault.
-    fn mode(self) -> Option<standin::Mode> {
-        match self {
-            Fault::DocserviceHang => Some(standin::Mode::Hang),
-            Fault::BigHeaders => Some(standin::Mode::BigHeaders),
-            Fault::HealthFalse => Some(standin::Mode::HealthFalse),
-            _ => None,
-        }
-    }
-
-    /// A fault of the Document Server's deliveries or its converter: `lab break` runs one
-    /// conversion (or callback) through nginx so the failure is logged at that moment, and
-    /// `lab fix` restarts docservice so the lines become history.
-    fn is_delivery(self) -> bool {
-        matches!(
-            self,
-            Fault::StorageDenied
-                | Fault::StorageUnreachable
-                | Fault::StoragePrivateIp
-                | Fault::DocumentTooLarge
-                | Fault::CallbackFailed
-                | Fault::ConverterHang
-                | Fault::X2tKilled
-        )
-    }
-
-    fn is_firewall(self) -> bool {
-        matches!(self, Fault::FirewallDrop | Fault::FirewallReject)
-    }
-
-    /// One line: what the fault does and what a client sees.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Fault::DocserviceDown => "docservice stopped: DS port refuses, nginx answers 502",
-            Fault::DocserviceHang => "docservice hangs: direct requests time out, nginx 504",
-            Fault::WrongUpstreamPort => {
-                "nginx upstream points at a port with no listener: nginx 502"
-            }
-            Fault::BigHeaders => {
-                "16 KiB response header: nginx 'upstream sent too big header', 502"
-            }
-            Fault::JwtMismatch => "local.json secret differs from the integrator's: error 6",
-            Fault::HealthFalse => "/healthcheck answers false",
-            Fault::NginxDown => "nginx stopped: its port refuses",
-            Fault::FirewallDrop => "nftables drops to the DS port: connects time out, nginx 504",
-            Fault::FirewallReject => "nftables rejects to the DS port: connects refused, nginx 502",
-            Fault::DiskFull => "the cache folder's tmpfs is full: ENOSPC in the DS log (root only)",
-            Fault::StorageDenied => "the storage answers 403 to the converter's download",
-            Fault::StorageUnreachable => "the converter downloads from a closed port: ECONNREFUSED",
-            Fault::StoragePrivateIp => {
-                "allowPrivateIPAddress false: the converter refuses the storage on 127.0.0.1"
-            }
-            Fault::DocumentTooLarge => "maxDownloadBytes below the document's size: EMSGSIZE",
-            Fault::CallbackFailed => "the callback answers 500: postData error",
-            Fault::ConverterHang => {
-                "ConvertService held past nginx's read timeout: 504, receiveTask timeout"
-            }
-            Fault::X2tKilled => "x2t killed with SIGKILL during a conversion",
-            Fault::SecureLinkMismatch => {
-                "storage.fs.secretString differs from nginx's $secure_link_secret: 403 on /cache/files"
-            }
-            Fault::DsConfigInvalid => {
-                "local.json does not parse: docservice exits (FATAL), nginx 502"
-            }
-            Fault::PortTaken => "another program holds the DS port: docservice EADDRINUSE",
-            Fault::CrashLoop => "docservice dies at each start: BACKOFF, then FATAL",
-            Fault::RedisDown => "redis-server stopped: /healthcheck false",
-            Fault::PostgresDown => "PostgreSQL stopped (root): /healthcheck false",
-            Fault::DatabaseError => "task_result dropped (root): queries fail, health stays true",
-        }
-    }
 }
 
 /// The lab's processes (pid and start time): supervisord as started by `lab up`, nginx's master
@@ -500,21 +301,25 @@ pub struct UpOutcome {
     pub already_up: bool,
 }
 
+/// The stand-in program exists and is trusted: supervisord runs it as us for as long as the
+/// lab is up.
+fn check_exe(exe: &Path) -> anyhow::Result<()> {
+    if !exe.is_file() {
+        bail!(
+            "stand-in program {} does not exist (it is run as `EXE lab standin --dir DIR --port N`)",
+            exe.display()
+        );
+    }
+    crate::fsafe::check_trusted(exe, "stand-in program").map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// `lab up`: write the lab folder, check nginx's config, start supervisord, wait (bounded)
 /// until both programs run and both ports accept, write lab.json. Already up → unchanged.
 pub fn up(opts: &LabOptions) -> anyhow::Result<UpOutcome> {
     let dir = &opts.dir;
     check_dir(dir)?;
     let tools = tools()?;
-    if !opts.exe.is_file() {
-        bail!(
-            "stand-in program {} does not exist (it is run as `EXE lab standin --dir DIR --port N`)",
-            opts.exe.display()
-        );
-    }
-    // supervisord runs the stand-in as us for as long as the lab is up.
-    crate::fsafe::check_trusted(&opts.exe, "stand-in program")
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    check_exe(&opts.exe)?;
     if let Some(mut st) = load_state(dir)? {
         if live_supervisord(&st).is_some() {
             refresh_pids(&mut st);

@@ -186,12 +186,19 @@ impl Class {
         Self::ALL.iter().copied().find(|c| c.id() == id)
     }
 
+    /// Whether an entry of this class reports a failure: every class but `other` and the
+    /// Document Server's start line (`ds_started`, a marker that lines before it are history).
+    pub fn is_failure(self) -> bool {
+        !matches!(self, Class::Other | Class::DsStarted)
+    }
+
     /// True for the Document Server classes.
     pub fn is_docserver(self) -> bool {
         self.id().starts_with("ds_")
     }
 
     /// The text shown for this class.
+    // size-check: table
     pub fn info(self) -> ClassInfo {
         match self {
             Class::UpstreamRefused => ClassInfo {

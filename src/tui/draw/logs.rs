@@ -12,6 +12,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 pub(super) fn class_state(c: crate::logs::Class) -> HopState {
+    if !c.is_failure() {
+        return HopState::Ok;
+    }
     match c.info().client_gets {
         "502" | "504" => HopState::Fail,
         _ => HopState::Warn,
