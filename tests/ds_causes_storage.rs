@@ -141,6 +141,14 @@ fn each_storage_and_callback_fault_is_its_finding_on_a_green_chain_and_history_a
     );
     fault(
         &lab,
+        "storage-tls",
+        "tls_problem",
+        &["127.0.0.1", "certificate"],
+        conv,
+        "code:UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    );
+    fault(
+        &lab,
         "storage-private-ip",
         "private_ip_blocked",
         &["private IP address", "allowPrivateIPAddress = true"],

@@ -27,8 +27,13 @@ pub async fn run_once(cfg: Arc<Config>, source: String) -> State {
     let tasks = tasks::start(cfg.clone(), tx, Rounds::One).await;
     let deadline = Instant::now() + backstop(&cfg);
     let mut held = Held::default();
-    // The round and the host facts (the integration report is sent just before them).
-    while !(held.round_done && held.host.is_some()) {
+    // The round, the host facts and, with a Document Server, the integration report (the host
+    // task sends it after the host facts: its checks may wait a probe timeout).
+    let want_integration = cfg.onlyoffice_checks();
+    while !(held.round_done
+        && held.host.is_some()
+        && (held.integration.is_some() || !want_integration))
+    {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
             Ok(Some(u)) => held.take(u, &mut state),
             _ => break,

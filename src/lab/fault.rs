@@ -46,6 +46,8 @@ pub enum Fault {
     X2tKilled,
     /// local.json's `storage.fs.secretString` no longer equals nginx's `$secure_link_secret`.
     SecureLinkMismatch,
+    /// The storage answers over https with a self-signed certificate the converter refuses.
+    StorageTls,
     /// local.json gets a trailing comma and docservice is restarted: it exits with
     /// `Cannot parse config file` until supervisord gives up (FATAL).
     DsConfigInvalid,
@@ -64,7 +66,7 @@ pub enum Fault {
 
 impl Fault {
     /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 24] = [
+    pub const ALL: [Fault; 25] = [
         Fault::DocserviceDown,
         Fault::DocserviceHang,
         Fault::WrongUpstreamPort,
@@ -83,6 +85,7 @@ impl Fault {
         Fault::ConverterHang,
         Fault::X2tKilled,
         Fault::SecureLinkMismatch,
+        Fault::StorageTls,
         Fault::DsConfigInvalid,
         Fault::PortTaken,
         Fault::CrashLoop,
@@ -112,6 +115,7 @@ impl Fault {
             Fault::ConverterHang => "converter-hang",
             Fault::X2tKilled => "x2t-killed",
             Fault::SecureLinkMismatch => "secure-link-mismatch",
+            Fault::StorageTls => "storage-tls",
             Fault::DsConfigInvalid => "ds-config-invalid",
             Fault::PortTaken => "port-taken",
             Fault::CrashLoop => "crash-loop",
@@ -151,6 +155,7 @@ impl Fault {
         matches!(
             self,
             Fault::StorageDenied
+                | Fault::StorageTls
                 | Fault::StorageUnreachable
                 | Fault::StoragePrivateIp
                 | Fault::DocumentTooLarge
@@ -192,6 +197,9 @@ impl Fault {
                 "ConvertService held past nginx's read timeout: 504, receiveTask timeout"
             }
             Fault::X2tKilled => "x2t killed with SIGKILL during a conversion",
+            Fault::StorageTls => {
+                "the storage speaks https with a self-signed certificate: the converter refuses it"
+            }
             Fault::SecureLinkMismatch => {
                 "storage.fs.secretString differs from nginx's $secure_link_secret: 403 on /cache/files"
             }

@@ -184,6 +184,10 @@ fn break_delivery(st: &LabState, fault: Fault) -> anyhow::Result<()> {
         Fault::StorageUnreachable => {
             url = format!("http://127.0.0.1:{}/{}", st.spare_port, render::STORAGE_DOC)
         }
+        Fault::StorageTls => {
+            let port = super::tls_storage::serve(dir.join(render::STORAGE_DOC))?;
+            url = format!("https://127.0.0.1:{port}/{}", render::STORAGE_DOC)
+        }
         Fault::StoragePrivateIp => set_local_json(
             dir,
             &[

@@ -60,7 +60,7 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
         Fault::DocumentTooLarge => local(st, "/FileConverter/converter/maxDownloadBytes").is_some(),
         // One conversion was sent to a closed port: its lines stay until `lab fix` restarts
         // docservice.
-        Fault::StorageUnreachable => true,
+        Fault::StorageUnreachable | Fault::StorageTls => true,
         Fault::ConverterHang | Fault::X2tKilled => {
             sys::read_text(&super::convert::mode_path(&st.dir))
                 .ok()

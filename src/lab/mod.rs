@@ -49,6 +49,7 @@ pub use fault::Fault;
 mod live;
 mod render;
 mod supervisor;
+mod tls_storage;
 pub use faults::{break_fault, fix};
 use faults::{firewall_remove, firewall_table_exists, integrator_secret, nft_path};
 pub use live::{Component, Status, lab_cmd, status};
