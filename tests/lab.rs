@@ -219,14 +219,16 @@ fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
     let cfg = triage502::config::load_file(&lab.dir.join("lab.toml")).expect("lab.toml loads");
     let hops: Vec<_> = cfg.hops.iter().map(|h| h.name.as_str()).collect();
     assert_eq!(
-        hops[..6],
+        hops[..8],
         [
             "dns",
             "nginx",
             "via-nginx",
             "docservice",
             "health",
-            "command"
+            "command",
+            "ws-nginx",
+            "ws-docservice"
         ]
     );
     // Then the stand-in's real dependencies: Redis, and PostgreSQL as root.
@@ -234,7 +236,7 @@ fn lab_up_every_fault_then_fix_then_down_leaves_nothing() {
     if triage502::util::is_root() {
         deps.push("postgresql");
     }
-    assert_eq!(hops[6..], deps[..]);
+    assert_eq!(hops[8..], deps[..]);
     assert!(
         lab.read("logs/docservice/out.log")
             .contains("Express server listening")

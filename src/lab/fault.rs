@@ -48,6 +48,9 @@ pub enum Fault {
     SecureLinkMismatch,
     /// The storage answers over https with a self-signed certificate the converter refuses.
     StorageTls,
+    /// nginx's location for the Document Server loses `proxy_http_version 1.1`, `Upgrade` and
+    /// `Connection`: the editor's WebSocket upgrade reaches it as a plain GET.
+    WebsocketNotProxied,
     /// local.json gets a trailing comma and docservice is restarted: it exits with
     /// `Cannot parse config file` until supervisord gives up (FATAL).
     DsConfigInvalid,
@@ -66,7 +69,7 @@ pub enum Fault {
 
 impl Fault {
     /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 25] = [
+    pub const ALL: [Fault; 26] = [
         Fault::DocserviceDown,
         Fault::DocserviceHang,
         Fault::WrongUpstreamPort,
@@ -86,6 +89,7 @@ impl Fault {
         Fault::X2tKilled,
         Fault::SecureLinkMismatch,
         Fault::StorageTls,
+        Fault::WebsocketNotProxied,
         Fault::DsConfigInvalid,
         Fault::PortTaken,
         Fault::CrashLoop,
@@ -116,6 +120,7 @@ impl Fault {
             Fault::X2tKilled => "x2t-killed",
             Fault::SecureLinkMismatch => "secure-link-mismatch",
             Fault::StorageTls => "storage-tls",
+            Fault::WebsocketNotProxied => "websocket-not-proxied",
             Fault::DsConfigInvalid => "ds-config-invalid",
             Fault::PortTaken => "port-taken",
             Fault::CrashLoop => "crash-loop",
@@ -197,6 +202,9 @@ impl Fault {
                 "ConvertService held past nginx's read timeout: 504, receiveTask timeout"
             }
             Fault::X2tKilled => "x2t killed with SIGKILL during a conversion",
+            Fault::WebsocketNotProxied => {
+                "nginx drops Upgrade/Connection: the editor's WebSocket gets 400, no 502 anywhere"
+            }
             Fault::StorageTls => {
                 "the storage speaks https with a self-signed certificate: the converter refuses it"
             }

@@ -89,14 +89,16 @@ fn set_upstream(
     st: &LabState,
     sup: &ProcId,
     upstream_port: u16,
+    ws_upgrade: bool,
     nginx_running: bool,
 ) -> anyhow::Result<bool> {
     let path = st.dir.join("nginx.conf");
-    let want = render::nginx_conf(
+    let want = render::nginx_conf_with(
         &st.dir,
         st.nginx_port,
         upstream_port,
         crate::util::is_root(),
+        ws_upgrade,
     );
     if sys::read_text(&path)?.as_deref() == Some(want.as_str()) {
         return Ok(false);
@@ -258,9 +260,13 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
         }
         Fault::WrongUpstreamPort => {
             let running = program_running(dir, &sup, "nginx");
-            if set_upstream(&st, &sup, st.spare_port, running)? && running {
+            if set_upstream(&st, &sup, st.spare_port, true, running)? && running {
                 settle_nginx(&st, true);
             }
+        Fault::WebsocketNotProxied => {
+            let running = program_running(dir, &sup, "nginx");
+            set_upstream(&st, &sup, st.ds_port, false, running)?;
+        }
         }
         Fault::JwtMismatch => {
             let other = sys::random_hex(16)?;
@@ -330,7 +336,7 @@ pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
     if healed.iter().any(|f| f.is_delivery()) && running("docservice") {
         supervisorctl_ok(dir, &sup, &["restart", "docservice"])?;
     }
-    set_upstream(&st, &sup, st.ds_port, running("nginx"))?;
+    set_upstream(&st, &sup, st.ds_port, true, running("nginx"))?;
     let mut start = vec!["start"];
     start.extend(["docservice", "nginx"].into_iter().filter(|n| !running(n)));
     if start.len() > 1 {

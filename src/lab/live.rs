@@ -27,13 +27,17 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
         Fault::DocserviceHang | Fault::BigHeaders | Fault::HealthFalse => {
             f.mode() == Some(standin::read_mode(&st.dir))
         }
-        Fault::WrongUpstreamPort => {
-            let healthy =
-                render::nginx_conf(&st.dir, st.nginx_port, st.ds_port, crate::util::is_root());
+        Fault::WrongUpstreamPort | Fault::WebsocketNotProxied => {
+            let (port, ws) = match f {
+                Fault::WrongUpstreamPort => (st.spare_port, true),
+                _ => (st.ds_port, false),
+            };
+            let broken =
+                render::nginx_conf_with(&st.dir, st.nginx_port, port, crate::util::is_root(), ws);
             sys::read_text(&st.dir.join("nginx.conf"))
                 .ok()
                 .flatten()
-                .is_none_or(|t| t != healthy)
+                .is_some_and(|t| t == broken)
         }
         Fault::JwtMismatch => match super::integrator_secret(&st.dir) {
             Ok(secret) => {

@@ -58,6 +58,25 @@ pub const SECURE_LINK_SECRET: &str = "triage502-lab-secure-link";
 /// `nginx.conf`: one server on 127.0.0.1:nginx proxying everything to `upstream docservice`
 /// at 127.0.0.1:`upstream_port`, 2 s proxy timeouts, logs and temp paths inside the folder.
 pub fn nginx_conf(dir: &Path, nginx_port: u16, upstream_port: u16, as_root: bool) -> String {
+    nginx_conf_with(dir, nginx_port, upstream_port, as_root, true)
+}
+
+/// [`nginx_conf`], with or without the lines that carry a WebSocket upgrade to the Document
+/// Server (`proxy_http_version 1.1`, `Upgrade`, `Connection`): without them — the
+/// `websocket-not-proxied` fault, as an administrator's site often is — the editor's
+/// upgrade reaches the stand-in as a plain GET.
+pub fn nginx_conf_with(
+    dir: &Path,
+    nginx_port: u16,
+    upstream_port: u16,
+    as_root: bool,
+    ws_upgrade: bool,
+) -> String {
+    let upgrade = if ws_upgrade {
+        "proxy_http_version 1.1;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection \"upgrade\";\n            "
+    } else {
+        ""
+    };
     let d = d(dir);
     let user = if as_root {
         // As root without `user`, workers would run as nobody and could not write the logs.
@@ -119,10 +138,7 @@ http {{
 
         location / {{
             proxy_pass http://docservice;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection "upgrade";
-            proxy_set_header Host $host;
+            {upgrade}proxy_set_header Host $host;
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header X-Forwarded-Host $host;
         }}
@@ -246,6 +262,20 @@ role = "via-proxy"
 url = "http://127.0.0.1:{np}/coauthoring/CommandService.ashx"
 service = "docservice"
 
+[[hop]]
+name = "ws-nginx"
+kind = "websocket"
+role = "via-proxy"
+url = "http://127.0.0.1:{np}/doc/triage502-probe/c/?EIO=4&transport=websocket"
+service = "nginx"
+
+[[hop]]
+name = "ws-docservice"
+kind = "websocket"
+role = "upstream"
+url = "http://127.0.0.1:{ds}/doc/triage502-probe/c/?EIO=4&transport=websocket"
+service = "docservice"
+
 [onlyoffice]
 local_json = {local_json}
 # The integrator's secret (what Nextcloud's jwt_secret would be); `lab break jwt-mismatch`
@@ -360,7 +390,9 @@ mod tests {
                 "via-nginx",
                 "docservice",
                 "health",
-                "command"
+                "command",
+                "ws-nginx",
+                "ws-docservice"
             ]
         );
         assert_eq!(

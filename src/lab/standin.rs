@@ -292,6 +292,7 @@ async fn handle(ctx: Arc<Ctx>, req: Request<Incoming>) -> Result<Resp, std::io::
                 None => text_response(StatusCode::NOT_FOUND, "Not Found"),
             }
         }
+        (&Method::GET, p) if p.starts_with("/doc/") => websocket(&headers),
         (&Method::GET, "/info/info.json") => json_response(
             StatusCode::OK,
             &json!({
@@ -309,6 +310,45 @@ async fn handle(ctx: Arc<Ctx>, req: Request<Incoming>) -> Result<Resp, std::io::
         }
     }
     Ok(resp)
+}
+
+/// The editor's WebSocket (engine.io under `/doc/<id>/c/`): an upgrade request gets `101
+/// Switching Protocols` with the accept of its key (the upgraded stream is then closed: what
+/// is checked is the handshake); anything else gets the 400 engine.io gives a plain GET on its
+/// websocket transport.
+fn websocket(headers: &hyper::HeaderMap) -> Resp {
+    let upgrade = headers
+        .get(hyper::header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    let key = headers
+        .get(hyper::header::SEC_WEBSOCKET_KEY)
+        .and_then(|v| v.to_str().ok());
+    match (upgrade, key) {
+        (true, Some(key)) => {
+            let mut r = text_response(StatusCode::SWITCHING_PROTOCOLS, "");
+            let h = r.headers_mut();
+            h.remove(hyper::header::CONTENT_TYPE);
+            h.insert(
+                hyper::header::UPGRADE,
+                hyper::header::HeaderValue::from_static("websocket"),
+            );
+            h.insert(
+                hyper::header::CONNECTION,
+                hyper::header::HeaderValue::from_static("Upgrade"),
+            );
+            if let Ok(v) =
+                hyper::header::HeaderValue::from_str(&crate::probe::websocket_accept(key))
+            {
+                h.insert(hyper::header::SEC_WEBSOCKET_ACCEPT, v);
+            }
+            r
+        }
+        _ => json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({"code": 3, "message": "Bad request"}),
+        ),
+    }
 }
 
 fn text_response(status: StatusCode, body: &str) -> Resp {
