@@ -72,11 +72,18 @@ fn websocket_not_proxied_when_nginx_drops_the_upgrade_headers() {
         return;
     };
     let (code, v) = check(&lab);
-    assert_eq!(code, 0, "the healthy lab, both websocket hops upgraded: {v:#}");
+    assert_eq!(
+        code, 0,
+        "the healthy lab, both websocket hops upgraded: {v:#}"
+    );
     lab.run(&["break", "websocket-not-proxied"]);
     let (code, v) = check(&lab);
     assert_eq!(code, 2, "{v:#}");
-    assert_eq!(ids(&v).first().map(String::as_str), Some("websocket_not_proxied"), "{v:#}");
+    assert_eq!(
+        ids(&v).first().map(String::as_str),
+        Some("websocket_not_proxied"),
+        "{v:#}"
+    );
     let text = v["findings"][0].to_string();
     assert!(text.contains("HTTP 400"), "the plain GET's answer: {text}");
     assert!(text.contains("Upgrade"), "the missing directives: {text}");

@@ -263,10 +263,10 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
             if set_upstream(&st, &sup, st.spare_port, true, running)? && running {
                 settle_nginx(&st, true);
             }
+        }
         Fault::WebsocketNotProxied => {
             let running = program_running(dir, &sup, "nginx");
             set_upstream(&st, &sup, st.ds_port, false, running)?;
-        }
         }
         Fault::JwtMismatch => {
             let other = sys::random_hex(16)?;

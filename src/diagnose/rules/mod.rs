@@ -69,9 +69,10 @@ pub(super) const INTEGRATION: &[Rule] = &[
     deps::database_error,
 ];
 
-/// Findings whose log lines are the symptom itself: the paths they are about (uploads, the
-/// Document Server's downloads and callbacks) are never exercised by a probe, so a green chain
-/// does not disprove them. Their log lines count within the diagnosis' window.
+/// Findings of [`ALL`] whose log lines are the symptom itself: uploads nginx refused, and
+/// attempts nginx makes to an address family nothing listens on (its retries keep the probes
+/// green). A green chain does not disprove them; their lines count within the diagnosis'
+/// window. (The Document Server's own such lines are [`DELIVERY`]'s and [`INTEGRATION`]'s.)
 const LOGS_ARE_SYMPTOMS: &[&str] = &["upload_too_large", "proxy_target_mismatch"];
 /// The rules about the Document Server's deliveries — downloads from the storage, callbacks
 /// back to the integrator — and TLS. Their Document Server log evidence counts on a green
