@@ -47,7 +47,8 @@ fn request(path: &str, host: &str, key: &str) -> String {
     format!(
         "GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\
-         User-Agent: triage502 websocket probe\r\n\r\n"
+         User-Agent: {}\r\n\r\n",
+        concat!("triage502/", env!("CARGO_PKG_VERSION"), " websocket")
     )
 }
 
@@ -238,6 +239,14 @@ mod tests {
             accept_for("dGhlIHNhbXBsZSBub25jZQ=="),
             "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
         );
+    }
+
+    /// The access-log figures leave our own probes out by their User-Agent (`triage502/…`).
+    #[test]
+    fn the_request_says_it_is_ours() {
+        let r = request("/doc/x/c/?EIO=4&transport=websocket", "localhost", "k");
+        assert!(r.contains("\r\nUser-Agent: triage502/"), "{r}");
+        assert!(crate::logs::nginx_access::OWN_USER_AGENT == b"triage502/");
     }
 
     #[test]
