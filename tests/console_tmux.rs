@@ -302,7 +302,10 @@ fn a_vanished_terminal_ends_the_console_cleanly() {
     t.cmd(&["kill-server"]);
     let end = Instant::now() + std::time::Duration::from_secs(10);
     let code = loop {
-        if let Ok(c) = std::fs::read_to_string(&rc) {
+        // The shell creates the file before it writes the code into it: wait for the code.
+        if let Ok(c) = std::fs::read_to_string(&rc)
+            && !c.trim().is_empty()
+        {
             break c.trim().to_string();
         }
         assert!(
