@@ -774,4 +774,6 @@ pub fn rank(findings: &mut [Finding], hops: &[HopResult]) {
 }
 
 #[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
 mod tests;

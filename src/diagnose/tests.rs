@@ -50,36 +50,10 @@ name = "ds-docservice"
 name = "rabbitmq-server"
 "#;
 
+use super::test_support::{green as healthy, set};
+
 fn cfg() -> Config {
     crate::config::parse(CFG, "test").expect("test config")
-}
-
-/// Results for every hop of CFG, all OK, to be edited per test.
-fn healthy(c: &Config) -> Vec<HopResult> {
-    c.hops
-        .iter()
-        .map(|h| HopResult {
-            name: h.name.clone(),
-            kind: h.kind,
-            role: h.role,
-            target: h.display_target().to_string(),
-            state: State::Ok,
-            latency_ms: Some(1.0),
-            reason: "ok".into(),
-            detail: Detail::default(),
-            at: chrono::Utc::now(),
-        })
-        .collect()
-}
-
-fn set(hops: &mut [HopResult], name: &str, state: State, f: impl FnOnce(&mut Detail)) {
-    let h = hops
-        .iter_mut()
-        .find(|h| h.name == name)
-        .expect("hop exists");
-    h.state = state;
-    h.reason = format!("{name} {state:?}");
-    f(&mut h.detail);
 }
 
 fn listener(port: u16) -> Listener {

@@ -3,10 +3,11 @@
 //! the log-only suppression kept for the classes a green probe disproves.
 
 use crate::config::Config;
+use crate::diagnose::test_support::green;
 use crate::diagnose::{Diagnosis, HostView, Input, LogView, diagnose, walkthrough};
 use crate::logs::docserver::DsEntry;
 use crate::logs::{Class, Record};
-use crate::probe::{Detail, HopResult, State};
+use crate::probe::State;
 
 const CFG: &str = r#"
 [[hop]]
@@ -31,23 +32,6 @@ fn cfg() -> Config {
     c.onlyoffice.local_json = "/nonexistent-hstore/local.json".into();
     c.onlyoffice.default_json = "/nonexistent-hstore/default.json".into();
     c
-}
-
-fn green(c: &Config) -> Vec<HopResult> {
-    c.hops
-        .iter()
-        .map(|h| HopResult {
-            name: h.name.clone(),
-            kind: h.kind,
-            role: h.role,
-            target: h.display_target().to_string(),
-            state: State::Ok,
-            latency_ms: Some(1.0),
-            reason: "ok".into(),
-            detail: Detail::default(),
-            at: chrono::Utc::now(),
-        })
-        .collect()
 }
 
 /// A Document Server entry at `time` (HH:MM:SS on one day) with this message.

@@ -3,6 +3,7 @@
 //! that cannot work, and stays silent (UNKNOWN) when the facts it needs could not be read.
 
 use crate::config::Config;
+use crate::diagnose::test_support::set;
 use crate::diagnose::{Diagnosis, HostView, Input, LogView, diagnose};
 use crate::host::process::{ProcInfo, Processes};
 use crate::host::services::{Answered, ServiceState, ServiceStatus};
@@ -62,31 +63,16 @@ fn cfg() -> Config {
     crate::config::parse(CFG, "test").expect("test config")
 }
 
+/// All green, the healthchecks answering `true`.
 fn healthy(c: &Config) -> Vec<HopResult> {
-    c.hops
-        .iter()
-        .map(|h| HopResult {
-            name: h.name.clone(),
-            kind: h.kind,
-            role: h.role,
-            target: h.display_target().to_string(),
-            state: State::Ok,
-            latency_ms: Some(1.0),
-            reason: "ok".into(),
-            detail: Detail {
-                health: (h.name == "health" || h.name == "via-nginx").then_some(true),
-                ..Detail::default()
-            },
-            at: chrono::Utc::now(),
-        })
-        .collect()
-}
-
-fn set(hops: &mut [HopResult], name: &str, state: State, f: impl FnOnce(&mut Detail)) {
-    let h = hops.iter_mut().find(|h| h.name == name).expect("hop");
-    h.state = state;
-    h.reason = format!("{name} {state:?}");
-    f(&mut h.detail);
+    let mut hops = crate::diagnose::test_support::green(c);
+    for h in hops
+        .iter_mut()
+        .filter(|h| h.name == "health" || h.name == "via-nginx")
+    {
+        h.detail.health = Some(true);
+    }
+    hops
 }
 
 /// The Document Server's port answered by something that is not the Document Server.
