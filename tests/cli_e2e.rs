@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Lab, bin, skip};
+use common::{Lab, bin, finding_ids, skip};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
@@ -41,17 +41,6 @@ fn check(cfg: &Path) -> (i32, serde_json::Value) {
     ]);
     let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", out(&o)));
     (o.status.code().expect("exit code"), v)
-}
-
-fn finding_ids(v: &serde_json::Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|f| f["id"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn hop<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {

@@ -9,10 +9,9 @@
 
 mod common;
 
-use common::{Lab, is_root, skip};
+use common::{Lab, finding_ids as ids, is_root, skip};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 /// The finding ids of this part of issue 16.
 const IDS: [&str; 5] = [
@@ -24,38 +23,18 @@ const IDS: [&str; 5] = [
 ];
 
 fn check(config: &Path, path_prefix: Option<&Path>, state: Option<&Path>) -> Value {
-    let mut c = Command::new(common::bin());
-    c.env_remove("TRIAGE502_CONFIG")
-        .env_remove("TRIAGE502_LAB_DIR")
-        .arg("--config")
-        .arg(config)
-        .args(["check", "--format", "json"]);
+    let mut env = Vec::new();
     if let Some(p) = path_prefix {
         let old = std::env::var("PATH").unwrap_or_default();
-        c.env("PATH", format!("{}:{old}", p.display()));
+        env.push(("PATH", format!("{}:{old}", p.display()).into()));
     }
     if let Some(s) = state {
-        c.env("TRIAGE502_FINGERPRINT_KEY", s.join("fingerprint.key"));
+        env.push((
+            "TRIAGE502_FINGERPRINT_KEY",
+            s.join("fingerprint.key").into(),
+        ));
     }
-    let o = c.output().expect("check");
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "check output is not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|f| f["id"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    common::check_json_with(config, &env).1
 }
 
 fn finding<'a>(v: &'a Value, id: &str) -> &'a Value {

@@ -3,48 +3,17 @@
 
 mod common;
 
-use common::Lab;
-use serde_json::Value;
-use std::process::Command;
-
-fn check(lab: &Lab) -> (i32, Value) {
-    let o = Command::new(env!("CARGO_BIN_EXE_triage502"))
-        .env_remove("TRIAGE502_CONFIG")
-        .env_remove("TRIAGE502_LAB_DIR")
-        .arg("--config")
-        .arg(lab.toml())
-        .args(["check", "--format", "json"])
-        .output()
-        .expect("check");
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "check output is not JSON ({e}): {}",
-            String::from_utf8_lossy(&o.stdout)
-        )
-    });
-    (o.status.code().unwrap_or(-1), v)
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|f| f["id"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use common::{Lab, finding_ids as ids};
 
 #[test]
 fn secure_link_mismatch_is_named_by_fingerprints_and_cleared_by_fix() {
     let Some(lab) = Lab::up("t502prx") else {
         return;
     };
-    let (code, v) = check(&lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert_eq!(code, 0, "the healthy lab: {v:#}");
     lab.run(&["break", "secure-link-mismatch"]);
-    let (code, v) = check(&lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert_eq!(code, 2, "{v:#}");
     assert_eq!(
         ids(&v).first().map(String::as_str),
@@ -62,7 +31,7 @@ fn secure_link_mismatch_is_named_by_fingerprints_and_cleared_by_fix() {
         "never the secret itself: {text}"
     );
     lab.run(&["fix"]);
-    let (code, v) = check(&lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert_eq!(code, 0, "after fix: {v:#}");
 }
 
@@ -71,13 +40,13 @@ fn websocket_not_proxied_when_nginx_drops_the_upgrade_headers() {
     let Some(lab) = Lab::up("t502prx") else {
         return;
     };
-    let (code, v) = check(&lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert_eq!(
         code, 0,
         "the healthy lab, both websocket hops upgraded: {v:#}"
     );
     lab.run(&["break", "websocket-not-proxied"]);
-    let (code, v) = check(&lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert_eq!(code, 2, "{v:#}");
     assert_eq!(
         ids(&v).first().map(String::as_str),
@@ -88,6 +57,6 @@ fn websocket_not_proxied_when_nginx_drops_the_upgrade_headers() {
     assert!(text.contains("HTTP 400"), "the plain GET's answer: {text}");
     assert!(text.contains("Upgrade"), "the missing directives: {text}");
     lab.run(&["fix"]);
-    let (code, v) = check(&lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert_eq!(code, 0, "after fix: {v:#}");
 }

@@ -7,42 +7,11 @@
 
 mod common;
 
-use common::{Lab, is_root};
-use serde_json::Value;
-use std::process::Command;
-
-fn check(lab: &Lab) -> (i32, Value) {
-    let o = Command::new(env!("CARGO_BIN_EXE_triage502"))
-        .env_remove("TRIAGE502_CONFIG")
-        .env_remove("TRIAGE502_LAB_DIR")
-        .arg("--config")
-        .arg(lab.toml())
-        .args(["check", "--format", "json"])
-        .output()
-        .expect("check");
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "check output is not JSON ({e}): {}",
-            String::from_utf8_lossy(&o.stdout)
-        )
-    });
-    (o.status.code().unwrap_or(-1), v)
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| f["id"].as_str().unwrap_or("?").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use common::{Lab, finding_ids as ids, is_root};
 
 /// The healthy lab: exit 0, no finding at all (none of this file's ids either).
 fn assert_clear(lab: &Lab, after: &str) {
-    let (code, v) = check(lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert_eq!(code, 0, "{after}: {v:#}");
     assert!(ids(&v).is_empty(), "{after}: findings {:?}", ids(&v));
 }
@@ -55,7 +24,7 @@ fn fault(lab: &Lab, name: &str, top: &str, says: &[&str]) {
         "break {name}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let (code, v) = check(lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert_eq!(code, 2, "{name}: exit code, output {v:#}");
     let f = &v["findings"][0];
     assert_eq!(f["id"], top, "{name}: findings {:?}: {f:#}", ids(&v));
@@ -84,7 +53,7 @@ fn each_cause_is_named_and_the_healed_lab_is_clear() {
     };
     let toml = std::fs::read_to_string(lab.toml()).expect("lab.toml");
     assert_clear(&lab, "healthy lab");
-    let (_, v) = check(&lab);
+    let (_, v) = common::check_json(&lab.toml());
     let hop = |n: &str| {
         v["hops"]
             .as_array()

@@ -7,9 +7,8 @@
 
 mod common;
 
-use common::Lab;
+use common::{Lab, finding_ids as ids};
 use serde_json::Value;
-use std::process::Command;
 
 /// The ids of this part of issue 16.
 const IDS: [&str; 7] = [
@@ -21,35 +20,6 @@ const IDS: [&str; 7] = [
     "callback_failed",
     "callback_redirect",
 ];
-
-fn check(lab: &Lab) -> (i32, Value) {
-    let o = Command::new(env!("CARGO_BIN_EXE_triage502"))
-        .env_remove("TRIAGE502_CONFIG")
-        .env_remove("TRIAGE502_LAB_DIR")
-        .arg("--config")
-        .arg(lab.toml())
-        .args(["check", "--format", "json"])
-        .output()
-        .expect("check");
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "check output is not JSON ({e}): {}",
-            String::from_utf8_lossy(&o.stdout)
-        )
-    });
-    (o.status.code().unwrap_or(-1), v)
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|f| f["id"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn assert_none_of_ours(v: &Value, when: &str) {
     let found: Vec<String> = ids(v)
@@ -76,7 +46,7 @@ fn fault(lab: &Lab, name: &str, id: &str, evidence: &[&str], log: &str, line: &s
         read(lab, log).contains(line),
         "{name}: {log} lacks {line:?}"
     );
-    let (code, v) = check(lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert!(
         all_hops_green(&v),
         "{name}: the chain should stay green: {v:#}"
@@ -109,7 +79,7 @@ fn fault(lab: &Lab, name: &str, id: &str, evidence: &[&str], log: &str, line: &s
     );
     // The failure lines are still in the log window: only the restart makes them history.
     assert!(read(lab, log).contains(line), "{name}: {log} lost {line:?}");
-    let (code, v) = check(lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert_none_of_ours(&v, &format!("after fixing {name}"));
     assert_eq!(code, 0, "after fixing {name}: {v:#}");
 }
@@ -119,7 +89,7 @@ fn each_storage_and_callback_fault_is_its_finding_on_a_green_chain_and_history_a
     let Some(lab) = Lab::up("hstore-lab") else {
         return;
     };
-    let (code, v) = check(&lab);
+    let (code, v) = common::check_json(&lab.toml());
     assert_none_of_ours(&v, "healthy lab");
     assert_eq!(code, 0, "healthy lab: {v:#}");
     let conv = "logs/converter/out.log";
@@ -187,7 +157,7 @@ fn converter_faults_write_the_converters_lines_at_break_time() {
         "nginx read timeout on ConvertService.ashx: {nginx}"
     );
     assert!(read(&lab, "logs/converter/out.log").contains("receiveTask timeout 3000"));
-    let (_, v) = check(&lab);
+    let (_, v) = common::check_json(&lab.toml());
     assert_eq!(
         ids(&v).first().map(String::as_str),
         Some("converter_timeout"),
@@ -208,7 +178,7 @@ fn converter_faults_write_the_converters_lines_at_break_time() {
         conv.contains("ExitCode (code=null;signal=SIGKILL;error:-80)"),
         "{conv}"
     );
-    let (_, v) = check(&lab);
+    let (_, v) = common::check_json(&lab.toml());
     assert_none_of_ours(&v, "x2t-killed (a converter cause, not a delivery)");
     assert_eq!(
         ids(&v).first().map(String::as_str),
@@ -216,7 +186,7 @@ fn converter_faults_write_the_converters_lines_at_break_time() {
         "x2t-killed: the killed converter is the top finding: {v:#}"
     );
     lab.run(&["fix"]);
-    let (_, v) = check(&lab);
+    let (_, v) = common::check_json(&lab.toml());
     assert!(
         !ids(&v)
             .iter()

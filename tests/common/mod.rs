@@ -671,3 +671,46 @@ pub fn run_ok(args: &[&str]) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// `triage502 --config CONFIG check --format json` with the caller's environment minus its own
+/// config and lab folder, plus `env`: the exit code and the parsed JSON (a panic showing the
+/// output when it is not JSON).
+pub fn check_json_with(
+    config: &Path,
+    env: &[(&str, std::ffi::OsString)],
+) -> (i32, serde_json::Value) {
+    let o = Command::new(bin())
+        .env_remove("TRIAGE502_CONFIG")
+        .env_remove("TRIAGE502_LAB_DIR")
+        .envs(env.iter().map(|(k, v)| (*k, v)))
+        .arg("--config")
+        .arg(config)
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("check");
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check output is not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    (o.status.code().unwrap_or(-1), v)
+}
+
+/// [`check_json_with`] without extra environment.
+pub fn check_json(config: &Path) -> (i32, serde_json::Value) {
+    check_json_with(config, &[])
+}
+
+/// The ids of a `check --format json` answer's findings, in rank order.
+pub fn finding_ids(v: &serde_json::Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
