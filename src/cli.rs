@@ -168,6 +168,7 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
         Command::Logs { .. } => "logs",
         Command::Action { .. } => "action",
         Command::Host { .. } => "host",
+        Command::Review { .. } => "review",
         Command::Lab(_) => "lab",
         Command::Completions { .. } => "completions",
         Command::Man => "man",
@@ -241,6 +242,16 @@ pub enum Command {
         select: Select,
         #[command(flatten)]
         args: crate::host::cli::HostArgs,
+    },
+    /// Readiness review: what the runbook asks to have in place before the next incident
+    /// (restart, boot, memory, failover, log rotation, certificates, JWT, alerting, drills).
+    /// Exit 0 all PASS, 1 a WARN, 3 UNKNOWN only. Changes nothing.
+    Review {
+        #[command(flatten)]
+        select: Select,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::host::cli::Format::Text)]
+        format: crate::host::cli::Format,
     },
     /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
     Lab(crate::lab::cli::LabArgs),
@@ -478,6 +489,29 @@ fn one_round(g: &Global) -> Result<crate::engine::State, i32> {
     Ok(rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string())))
 }
 
+/// `triage502 review`: one round, the review's own facts, the checklist; returns its code.
+fn review_cmd(g: &Global, format: crate::host::cli::Format) -> i32 {
+    let state = match one_round(g) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let rt = match crate::util::runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            crate::say_err!("triage502: {e}");
+            return 3;
+        }
+    };
+    let items = rt.block_on(crate::report::review::items(&state));
+    let host = crate::report::host_name();
+    let text = match format {
+        crate::host::cli::Format::Text => crate::report::review::text(&host, &items),
+        crate::host::cli::Format::Json => crate::report::review::json(&host, &items) + "\n",
+    };
+    write_out(None, &text);
+    crate::report::review::exit_code(&items)
+}
+
 /// `triage502 host`: one snapshot, printed as text or JSON; returns the exit code.
 async fn host_cmd(q: &crate::host::HostQuery, format: crate::host::cli::Format) -> i32 {
     let snap = crate::host::collect(q).await;
@@ -556,6 +590,7 @@ pub fn run(cli: Cli) -> i32 {
             };
             write_out(out.as_ref(), &text)
         }
+        Some(Command::Review { select, format }) => review_cmd(&top.with(&select, false), format),
         Some(Command::Config { select, cmd }) => config_cmd(&top.with(&select.0, false), cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
         Some(Command::Host { select, args }) => {

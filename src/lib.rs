@@ -20,6 +20,7 @@ pub mod man;
 pub mod onlyoffice;
 pub mod probe;
 pub mod report;
+pub mod review;
 pub mod sanitize;
 pub mod tui;
 pub mod util;

@@ -10,6 +10,7 @@
 //! Server's and the integrator's files, the container's environment) are learned first.
 
 pub mod host;
+pub mod review;
 
 use crate::engine::State;
 use crate::probe::{HopResult, State as HopState};
