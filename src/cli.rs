@@ -168,6 +168,7 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
         Command::Logs { .. } => "logs",
         Command::Action { .. } => "action",
         Command::Host { .. } => "host",
+        Command::Fleet { .. } => "fleet",
         Command::Lab(_) => "lab",
         Command::Completions { .. } => "completions",
         Command::Man => "man",
@@ -185,7 +186,7 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
     let applies = match opt {
         "--theme" => "the console only",
         "--read-only" => "the console and `action`",
-        _ => "the console, check, report, config, action and host",
+        _ => "the console, check, report, config, action, host and fleet",
     };
     Some(format!(
         "{opt} does not apply to `{name}` (it applies to {applies})"
@@ -241,6 +242,14 @@ pub enum Command {
         select: Select,
         #[command(flatten)]
         args: crate::host::cli::HostArgs,
+    },
+    /// Many boxes over the system's OpenSSH: each runs `triage502 check` there; a table of
+    /// their states (the console's fleet view, or headless with --format).
+    Fleet {
+        #[command(flatten)]
+        select: Select,
+        #[command(flatten)]
+        args: crate::fleet::cli::FleetArgs,
     },
     /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
     Lab(crate::lab::cli::LabArgs),
@@ -409,6 +418,7 @@ fn check_unusable(format: CheckFormat, why: &str) -> i32 {
         CheckFormat::Json => {
             let v = serde_json::json!({
                 "schema": 1,
+                "version": crate::report::VERSION,
                 "host": crate::report::host_name(),
                 "at": chrono::Utc::now().to_rfc3339(),
                 "state": crate::probe::State::Unknown,
@@ -418,6 +428,7 @@ fn check_unusable(format: CheckFormat, why: &str) -> i32 {
                 "findings": [],
                 "all_clear": false,
                 "unchecked": [],
+                "walkthrough": [],
             });
             write_out(None, &(crate::sanitize::json_pretty(&v) + "\n"));
         }
@@ -558,6 +569,7 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::Config { select, cmd }) => config_cmd(&top.with(&select.0, false), cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
+        Some(Command::Fleet { select, args }) => fleet_cmd(&top.with(&select, false), &args),
         Some(Command::Host { select, args }) => {
             // The effective config's services, nginx and ports; the flags override them.
             let (cfg, _) = match load(&top.with(&select, false)) {
@@ -612,6 +624,25 @@ pub fn run(cli: Cli) -> i32 {
                 crate::say_err!("triage502: cannot render the man page: {e}");
                 3
             }
+        },
+    }
+}
+
+/// `triage502 fleet`: headless with `--format`, else the console's fleet view.
+fn fleet_cmd(g: &Global, args: &crate::fleet::cli::FleetArgs) -> i32 {
+    use crate::fleet::cli::{FleetFormat, run_headless, targets, unusable};
+    let (cfg, _) = match load_quiet(g) {
+        Ok(x) => x,
+        Err(e) => {
+            say_load_error(&e);
+            return unusable(args.format.unwrap_or(FleetFormat::Text), &load_error_line(&e));
+        }
+    };
+    match args.format {
+        Some(f) => run_headless(&cfg, args, f),
+        None => match targets(&cfg, args) {
+            Ok(t) => crate::tui::fleet::run(&cfg, t),
+            Err(e) => unusable(FleetFormat::Text, &e),
         },
     }
 }

@@ -9,6 +9,9 @@
 
 mod app;
 pub mod draw;
+pub mod fleet;
+#[cfg(test)]
+mod fleet_tests;
 #[cfg(test)]
 mod tests;
 mod theme;
@@ -41,6 +44,8 @@ pub enum AppEvent {
     Action(crate::actions::ActionEvent),
     /// Quit now (signal), with the signal's name.
     Quit(&'static str),
+    /// A host of the fleet view answered (see [`fleet`]).
+    Fleet(crate::fleet::FleetEvent),
 }
 
 impl From<Update> for AppEvent {
@@ -384,6 +389,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                 exit = 0;
                 break;
             }
+            AppEvent::Fleet(_) => {}
         }
     }
     // The terminal goes back to the shell first: what follows can take seconds.
