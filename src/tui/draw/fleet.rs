@@ -172,11 +172,11 @@ fn stated(app: &FleetApp, st: State, rest: String) -> Line<'static> {
 
 /// The lines of one host's full result.
 fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
-    let mut v = vec![Line::from(format!(
-        "{} ({})",
-        one(&h.target.name),
-        one(&h.target.destination)
-    ))];
+    let mut v = vec![Line::from(if h.target.name == h.target.destination {
+        one(&h.target.name)
+    } else {
+        format!("{} ({})", one(&h.target.name), one(&h.target.destination))
+    })];
     let r = match &h.answer {
         Answer::Pending => {
             v.push(Line::from(one(&h.summary())));
@@ -197,6 +197,10 @@ fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
         one(&r.at)
     )));
     v.push(stated(app, r.state, "worst state there".into()));
+    v.push(Line::styled(
+        "Read-only: recovery actions are not offered for a remote host; ssh there and run triage502.",
+        app.theme.dim(),
+    ));
     if let Some(e) = &r.error {
         v.push(Line::from(format!("cannot check there: {}", one(e))));
     }
@@ -240,19 +244,15 @@ fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
         v.push(stated(app, s.verdict, format!("{}. {}", i + 1, one(&s.title))));
         for c in &s.checks {
             v.push(Line::from(format!(
-                "     {} {} — {}",
+                "     {} {} {} — {}",
                 c.state.symbol(),
+                c.state.word(),
                 one(&c.label),
                 one(&c.evidence)
             )));
         }
         v.push(Line::from(format!("     → {}", one(&s.next))));
     }
-    v.push(Line::from(""));
-    v.push(Line::styled(
-        "Read-only: recovery actions are not offered for a remote host; ssh there and run triage502.",
-        app.theme.dim(),
-    ));
     v
 }
 
