@@ -635,7 +635,10 @@ fn fleet_cmd(g: &Global, args: &crate::fleet::cli::FleetArgs) -> i32 {
         Ok(x) => x,
         Err(e) => {
             say_load_error(&e);
-            return unusable(args.format.unwrap_or(FleetFormat::Text), &load_error_line(&e));
+            return unusable(
+                args.format.unwrap_or(FleetFormat::Text),
+                &load_error_line(&e),
+            );
         }
     };
     match args.format {

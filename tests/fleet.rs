@@ -24,7 +24,13 @@ fn check_json_has_version_and_walkthrough() {
     // The refused port is in the network step, as the console's walkthrough shows it.
     assert_eq!(w[1]["title"], "Network and ports", "{v}");
     assert_eq!(w[1]["verdict"], "FAIL", "{v}");
-    assert!(w[1]["checks"][0]["evidence"].as_str().unwrap_or("").contains("refused"), "{v}");
+    assert!(
+        w[1]["checks"][0]["evidence"]
+            .as_str()
+            .unwrap_or("")
+            .contains("refused"),
+        "{v}"
+    );
 }
 
 #[test]
@@ -39,7 +45,10 @@ fn fleet_without_hosts_is_unknown_in_its_format() {
         .expect("fleet");
     assert_eq!(o.status.code(), Some(3));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.starts_with("TRIAGE502 FLEET UNKNOWN - no hosts"), "{out}");
+    assert!(
+        out.starts_with("TRIAGE502 FLEET UNKNOWN - no hosts"),
+        "{out}"
+    );
     // A hosts file line that ssh would take for an option is refused before ssh runs.
     let hosts = cfg.with_file_name("hosts");
     std::fs::write(&hosts, "# a comment\n-oProxyCommand=touch /tmp/pwned\n").expect("write");
@@ -52,10 +61,7 @@ fn fleet_without_hosts_is_unknown_in_its_format() {
         .expect("fleet");
     assert_eq!(o.status.code(), Some(3));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert!(
-        v["error"].as_str().unwrap_or("").contains("line 2"),
-        "{v}"
-    );
+    assert!(v["error"].as_str().unwrap_or("").contains("line 2"), "{v}");
 }
 
 /// An sshd in a namespace, ended on drop.
@@ -74,13 +80,30 @@ fn veth(ns: &Netns, tag: u8, k: u8) -> String {
     let net = 100 + (std::process::id() % 100) as u8;
     let k = tag * 10 + k;
     let host_if = format!("t5f{k}{}", std::process::id() % 100_000);
-    let _ = Command::new("ip").args(["link", "del", &host_if]).stderr(Stdio::null()).status();
+    let _ = Command::new("ip")
+        .args(["link", "del", &host_if])
+        .stderr(Stdio::null())
+        .status();
     assert!(run_ok(&[
         "ip", "link", "add", &host_if, "type", "veth", "peer", "name", "eth0", "netns", &ns.0
     ]));
-    assert!(run_ok(&["ip", "addr", "add", &format!("10.{net}.{k}.1/24"), "dev", &host_if]));
+    assert!(run_ok(&[
+        "ip",
+        "addr",
+        "add",
+        &format!("10.{net}.{k}.1/24"),
+        "dev",
+        &host_if
+    ]));
     assert!(run_ok(&["ip", "link", "set", &host_if, "up"]));
-    assert!(ns.run(&["ip", "addr", "add", &format!("10.{net}.{k}.2/24"), "dev", "eth0"]));
+    assert!(ns.run(&[
+        "ip",
+        "addr",
+        "add",
+        &format!("10.{net}.{k}.2/24"),
+        "dev",
+        "eth0"
+    ]));
     assert!(ns.run(&["ip", "link", "set", "eth0", "up"]));
     format!("10.{net}.{k}.2")
 }
@@ -176,7 +199,7 @@ fn setup(tag: u8) -> Setup {
     keygen(&dir.join("id"));
     std::fs::copy(dir.join("id.pub"), dir.join("authorized_keys")).expect("authorized_keys");
     let _ = std::fs::create_dir_all("/run/sshd");
-    let ns: Vec<Netns> = ["a", "b", "c"]
+    let ns: Vec<Netns> = ["a", "b", "c", "d"]
         .iter()
         .map(|p| Netns::new(&format!("t5f{tag}{p}")))
         .collect();
@@ -190,15 +213,47 @@ fn setup(tag: u8) -> Setup {
     for a in &addrs[..2] {
         assert!(wait_port(a), "sshd on {a} did not come up");
     }
+    // dropped: a firewall in its namespace drops what comes to port 22.
+    for rule in [
+        &["nft", "add", "table", "inet", "t5f"][..],
+        &[
+            "nft",
+            "add",
+            "chain",
+            "inet",
+            "t5f",
+            "in",
+            "{ type filter hook input priority 0 ; }",
+        ],
+        &[
+            "nft", "add", "rule", "inet", "t5f", "in", "tcp", "dport", "22", "drop",
+        ],
+    ] {
+        assert!(ns[3].run(rule), "{rule:?}");
+    }
+    // Stand-ins for other triage502 versions there: one too old (no `version` in its JSON),
+    // one that floods its output.
+    let script = |name: &str, body: &str| {
+        use std::os::unix::fs::PermissionsExt;
+        let p = dir.join(name);
+        std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).expect("script");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        p
+    };
+    let old = script(
+        "old-triage502",
+        r#"echo '{"schema":1,"host":"old","state":"OK","hops":[],"findings":[]}'"#,
+    );
+    let flood = script("flood-triage502", "head -c 6000000 /dev/zero | tr '\\0' x");
     let host_pub = std::fs::read_to_string(dir.join("host_key.pub")).expect("host pub");
     let known: String = addrs.iter().map(|a| format!("{a} {host_pub}")).collect();
     std::fs::write(dir.join("known_hosts"), known).expect("known_hosts");
     let mut ssh_config = format!(
-        "Host *\n  User root\n  IdentityFile {d}/id\n  IdentitiesOnly yes\n  \
+        "Host *\n  User root\n  IdentityFile {d}/id\n  \
          UserKnownHostsFile {d}/known_hosts\n  GlobalKnownHostsFile /dev/null\n",
         d = dir.display()
     );
-    for (alias, a) in ["healthy", "faulty", "down"].iter().zip(&addrs) {
+    for (alias, a) in ["healthy", "faulty", "down", "dropped"].iter().zip(&addrs) {
         ssh_config.push_str(&format!("Host {alias}\n  HostName {a}\n"));
     }
     // A host whose key is not in known_hosts under this alias: ssh must refuse it.
@@ -214,14 +269,25 @@ fn setup(tag: u8) -> Setup {
     )
     .expect("remote config");
     let mut fleet = format!(
-        "[fleet]\nssh_config = \"{d}/ssh_config\"\nconnect_timeout_s = 5\ntimeout_s = 60\n",
+        "[fleet]\nssh_config = \"{d}/ssh_config\"\nssh_options = [\"IdentitiesOnly=yes\"]\n\
+         connect_timeout_s = 3\ntimeout_s = 60\n",
         d = dir.display()
     );
-    for name in ["healthy", "faulty", "down", "stranger"] {
+    let me = PathBuf::from(bin());
+    for (name, dest, binary) in [
+        ("healthy", "healthy", &me),
+        ("faulty", "faulty", &me),
+        ("down", "down", &me),
+        ("stranger", "stranger", &me),
+        ("dropped", "dropped", &me),
+        ("nowhere", "nowhere.invalid", &me),
+        ("old", "healthy", &old),
+        ("flood", "healthy", &flood),
+    ] {
         fleet.push_str(&format!(
-            "[[fleet.host]]\nname = \"{name}\"\ndestination = \"{name}\"\nbinary = \"{}\"\n\
+            "[[fleet.host]]\nname = \"{name}\"\ndestination = \"{dest}\"\nbinary = \"{}\"\n\
              config = \"{}\"\n",
-            bin(),
+            binary.display(),
             remote.display()
         ));
     }
@@ -258,8 +324,8 @@ fn fleet_over_real_sshd_in_namespaces() {
         &["--config", fleet, "fleet", "--format", "json"],
         Duration::from_secs(120),
     );
-    let v: serde_json::Value = serde_json::from_str(&out)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {out}\n{err}"));
+    let v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\n{err}"));
     // The worst host decides, as for `check`: a FAIL is CRITICAL (2).
     assert_eq!(code, 2, "{v}\n{err}");
     assert_eq!(v["state"], "FAIL", "{v}");
@@ -278,11 +344,17 @@ fn fleet_over_real_sshd_in_namespaces() {
             .args(["check", "--format", "json"])
             .output()
             .expect("direct check");
-        (o.status.code(), serde_json::from_slice::<serde_json::Value>(&o.stdout).expect("json"))
+        (
+            o.status.code(),
+            serde_json::from_slice::<serde_json::Value>(&o.stdout).expect("json"),
+        )
     };
     let faulty = host(&v, "faulty");
     assert_eq!(faulty["state"], "FAIL", "{v}");
-    assert_eq!(faulty["top_finding"], direct["findings"][0]["id"], "{v}\n{direct}");
+    assert_eq!(
+        faulty["top_finding"], direct["findings"][0]["id"],
+        "{v}\n{direct}"
+    );
     assert!(faulty["top_finding"].is_string(), "{v}");
     assert_eq!(
         faulty["result"]["walkthrough"].as_array().map(Vec::len),
@@ -294,12 +366,34 @@ fn fleet_over_real_sshd_in_namespaces() {
     assert_eq!(down["state"], "UNKNOWN", "{v}");
     assert_eq!(down["error"]["kind"], "refused", "{v}");
     assert!(
-        down["error"]["reason"].as_str().unwrap_or("").contains("Connection refused"),
+        down["error"]["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Connection refused"),
         "{v}"
     );
     // Host key checking stays on: a key not in known_hosts is refused, never accepted.
     let stranger = host(&v, "stranger");
     assert_eq!(stranger["error"]["kind"], "host_key", "{v}");
+    // A firewall that drops: ssh's connect timeout, said as such.
+    assert_eq!(host(&v, "dropped")["error"]["kind"], "timeout", "{v}");
+    assert_eq!(host(&v, "nowhere")["error"]["kind"], "dns", "{v}");
+    // Another version there: too old for fleet, or an answer past the bound, never taken.
+    assert_eq!(host(&v, "old")["error"]["kind"], "too_old", "{v}");
+    let flood = host(&v, "flood");
+    assert_eq!(flood["error"]["kind"], "bad_answer", "{v}");
+    assert!(
+        flood["error"]["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("larger than"),
+        "{v}"
+    );
+    for h in v["hosts"].as_array().expect("hosts") {
+        if h["error"].is_object() {
+            assert_eq!(h["state"], "UNKNOWN", "{h}");
+        }
+    }
 
     // Nagios: one line, the unreachable hosts UNKNOWN.
     let (code, out, _) = run_bounded(
@@ -308,7 +402,9 @@ fn fleet_over_real_sshd_in_namespaces() {
     );
     assert_eq!(code, 2, "{out}");
     assert!(
-        out.starts_with("TRIAGE502 FLEET CRITICAL - 4 hosts: 1 OK, 0 WARNING, 1 CRITICAL, 2 UNKNOWN"),
+        out.starts_with(
+            "TRIAGE502 FLEET CRITICAL - 8 hosts: 1 OK, 0 WARNING, 1 CRITICAL, 6 UNKNOWN"
+        ),
         "{out}"
     );
     assert_eq!(out.lines().count(), 1, "{out}");
@@ -318,7 +414,15 @@ fn fleet_over_real_sshd_in_namespaces() {
     let hosts = s.dir.join("hosts");
     std::fs::write(&hosts, "# lab\nhealthy   # the good one\n").expect("hosts");
     let (code, out, err) = run_bounded(
-        &["--config", fleet, "fleet", "--format", "text", "--hosts", hosts.to_str().expect("utf-8")],
+        &[
+            "--config",
+            fleet,
+            "fleet",
+            "--format",
+            "text",
+            "--hosts",
+            hosts.to_str().expect("utf-8"),
+        ],
         Duration::from_secs(120),
     );
     assert_eq!(code, 3, "{out}\n{err}");
@@ -343,11 +447,14 @@ fn fleet_console_view_over_real_sshd() {
             && sc.contains("✖ FAIL    faulty")
             && sc.contains("refused:")
             && sc.contains("host key:")
+            && sc.contains("timeout:")
     });
     assert!(screen.contains("TOP FINDING"), "{screen}");
     // Enter on the faulty host: its chain, findings and walkthrough, read-only.
     t.keys(&["Down", "Enter"]);
-    let screen = t.wait("the faulty host's result", 10, |sc| sc.contains("Walkthrough"));
+    let screen = t.wait("the faulty host's result", 10, |sc| {
+        sc.contains("Walkthrough")
+    });
     assert!(
         screen.contains("Chain") && screen.contains("Findings") && screen.contains("Read-only"),
         "{screen}"

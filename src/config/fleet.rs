@@ -75,7 +75,9 @@ pub fn destination_problem(d: &str) -> Option<String> {
         return Some("an empty destination".into());
     }
     if d.starts_with('-') {
-        return Some(format!("destination '{d}' starts with '-' (ssh would take it for an option)"));
+        return Some(format!(
+            "destination '{d}' starts with '-' (ssh would take it for an option)"
+        ));
     }
     if d.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Some(format!(
@@ -97,7 +99,9 @@ pub fn problems(f: &Fleet) -> Vec<(String, String)> {
             ));
         }
         for (what, v) in [("binary", &h.binary), ("config", &h.config)] {
-            if v.as_deref().is_some_and(|s| s.is_empty() || s.contains('\0')) {
+            if v.as_deref()
+                .is_some_and(|s| s.is_empty() || s.contains('\0'))
+            {
                 out.push((
                     format!("[[fleet.host]] {}: {what} is empty", h.destination),
                     format!("remove `{what}` or give the path on that host"),
@@ -134,5 +138,39 @@ mod tests {
         assert!(destination_problem("a b").is_some());
         assert!(destination_problem("a\nb").is_some());
         assert!(destination_problem("").is_some());
+    }
+
+    #[test]
+    fn fleet_tables_parse_and_bad_ones_name_line_and_hint() {
+        let c = crate::config::parse(
+            "[fleet]\nssh_options = [\"Port=2222\"]\n[[fleet.host]]\ndestination = \"ops@b\"\n\
+             binary = \"/opt/t/triage502\"\n",
+            "t",
+        )
+        .expect("parses");
+        assert_eq!(c.fleet.hosts[0].destination, "ops@b");
+        assert_eq!(c.fleet.timeout_s, 60);
+        assert!(c.to_masked_toml().contains("[[fleet.host]]"));
+        assert!(
+            !crate::config::parse("", "t")
+                .expect("empty")
+                .to_masked_toml()
+                .contains("fleet")
+        );
+        let e = crate::config::parse(
+            "profile = \"x\"\n[fleet]\nssh_options = [\"-oProxyCommand=x\"]\n[[fleet.host]]\n\
+             destination = \"-x\"\n",
+            "t",
+        )
+        .expect_err("refused");
+        let shown = e.to_string();
+        assert!(shown.contains("t:2:"), "{shown}");
+        assert!(
+            shown.contains("starts with '-'") && shown.contains("hint:"),
+            "{shown}"
+        );
+        let e =
+            crate::config::parse("[[fleet.host]]\ndestinaton = \"b\"\n", "t").expect_err("typo");
+        assert!(e.to_string().contains("destination"), "{e}");
     }
 }

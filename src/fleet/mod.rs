@@ -349,7 +349,10 @@ impl Asker {
 }
 
 /// Ask every host once and return the state (the headless `fleet`).
-pub async fn run_once(f: &crate::config::fleet::Fleet, targets: &[Target]) -> Result<FleetState, String> {
+pub async fn run_once(
+    f: &crate::config::fleet::Fleet,
+    targets: &[Target],
+) -> Result<FleetState, String> {
     let asker = Arc::new(Asker::new(f)?);
     let (tx, mut rx) = mpsc::channel(64);
     let mut state = FleetState::new(targets);
@@ -378,8 +381,9 @@ mod tests {
         let t = [Target::destination("a"), Target::destination("b")];
         let mut s = FleetState::new(&t);
         assert_eq!(s.overall(), State::Unknown);
-        let ok = RemoteCheck::parse(br#"{"schema":1,"version":"0.1.0","state":"OK","all_clear":true}"#)
-            .expect("parses");
+        let ok =
+            RemoteCheck::parse(br#"{"schema":1,"version":"0.1.0","state":"OK","all_clear":true}"#)
+                .expect("parses");
         s.apply(FleetEvent::Answered(0, Answer::Result(Box::new(ok))));
         s.apply(FleetEvent::Answered(
             1,

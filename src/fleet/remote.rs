@@ -199,9 +199,8 @@ impl RemoteCheck {
     /// Parse an answer (already at most [`MAX_ANSWER`] bytes).
     pub fn parse(bytes: &[u8]) -> Result<RemoteCheck, Refused> {
         let bytes = &bytes[..bytes.len().min(MAX_ANSWER)];
-        let mut r: RemoteCheck = serde_json::from_slice(bytes).map_err(|e| {
-            Refused::NotJson(format!("its answer is not check's JSON ({e})"))
-        })?;
+        let mut r: RemoteCheck = serde_json::from_slice(bytes)
+            .map_err(|e| Refused::NotJson(format!("its answer is not check's JSON ({e})")))?;
         if r.schema != SCHEMA {
             return Err(Refused::TooOld(format!(
                 "its check JSON has schema {}; this triage502 reads schema {SCHEMA}",
@@ -238,7 +237,12 @@ impl RemoteCheck {
         }
         cut_list(&mut self.findings);
         for f in &mut self.findings {
-            for s in [&mut f.id, &mut f.title, &mut f.confidence, &mut f.explanation] {
+            for s in [
+                &mut f.id,
+                &mut f.title,
+                &mut f.confidence,
+                &mut f.explanation,
+            ] {
                 cut(s);
             }
             cut_list(&mut f.evidence);

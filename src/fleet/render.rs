@@ -183,8 +183,14 @@ mod tests {
     #[test]
     fn nagios_counts_the_unreachable_host_unknown_in_one_safe_line() {
         let line = nagios(&state());
-        assert!(line.starts_with("TRIAGE502 FLEET UNKNOWN - 2 hosts: 1 OK"), "{line}");
-        assert!(line.contains("gone UNKNOWN: DNS: Could not resolve"), "{line}");
+        assert!(
+            line.starts_with("TRIAGE502 FLEET UNKNOWN - 2 hosts: 1 OK"),
+            "{line}"
+        );
+        assert!(
+            line.contains("gone UNKNOWN: DNS: Could not resolve"),
+            "{line}"
+        );
         assert!(!line.contains('\u{202e}'), "{line}");
         assert_eq!(line.matches('|').count(), 1, "{line}");
         assert_eq!(line.lines().count(), 1);

@@ -135,8 +135,8 @@ async fn read_capped<R: AsyncRead + Unpin>(r: Option<R>, cap: usize) -> (Vec<u8>
 /// Run `argv` (ssh) with stdin closed, `LC_ALL=C`, within `timeout`, keeping at most `max`
 /// bytes of its output; a run past either bound is ended (its process group killed).
 pub async fn run(argv: &[String], timeout: Duration, max: usize) -> Result<Ran, Failure> {
-    let mut cmd = crate::host::cmd::command(argv)
-        .map_err(|u| Failure::new(Reach::Local, u.to_string()))?;
+    let mut cmd =
+        crate::host::cmd::command(argv).map_err(|u| Failure::new(Reach::Local, u.to_string()))?;
     cmd.env("LC_ALL", "C")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -161,9 +161,10 @@ pub async fn run(argv: &[String], timeout: Duration, max: usize) -> Result<Ran, 
                 format!("its answer is larger than {} KiB: not read", max / 1024),
             ));
         }
-        let status = child.wait().await.map_err(|e| {
-            Failure::new(Reach::Local, format!("waiting for ssh: {e}"))
-        })?;
+        let status = child
+            .wait()
+            .await
+            .map_err(|e| Failure::new(Reach::Local, format!("waiting for ssh: {e}")))?;
         Ok(Ran {
             code: status.code(),
             stdout,
@@ -203,8 +204,7 @@ pub fn classify(code: Option<i32>, stderr: &[u8], binary: &str) -> Option<Failur
     let f = |k: Reach, why: String| Some(Failure::new(k, why));
     match code {
         Some(255) => {
-            let kind = if has("could not resolve hostname") || has("name or service not known")
-            {
+            let kind = if has("could not resolve hostname") || has("name or service not known") {
                 Reach::Dns
             } else if has("connection refused") {
                 Reach::Refused
@@ -219,8 +219,7 @@ pub fn classify(code: Option<i32>, stderr: &[u8], binary: &str) -> Option<Failur
                 Reach::HostKey
             } else if has("permission denied") || has("too many authentication failures") {
                 Reach::Auth
-            } else if has("connection closed") || has("connection reset") || has("kex_exchange")
-            {
+            } else if has("connection closed") || has("connection reset") || has("kex_exchange") {
                 Reach::Closed
             } else {
                 Reach::Other
@@ -349,15 +348,24 @@ mod tests {
     fn ssh_failures_are_named() {
         let k = |code, s: &str| classify(Some(code), s.as_bytes(), "triage502").map(|f| f.kind);
         assert_eq!(
-            k(255, "ssh: Could not resolve hostname nope.invalid: Name or service not known\r\n"),
+            k(
+                255,
+                "ssh: Could not resolve hostname nope.invalid: Name or service not known\r\n"
+            ),
             Some(Reach::Dns)
         );
         assert_eq!(
-            k(255, "ssh: connect to host 10.0.0.2 port 22: Connection refused\r\n"),
+            k(
+                255,
+                "ssh: connect to host 10.0.0.2 port 22: Connection refused\r\n"
+            ),
             Some(Reach::Refused)
         );
         assert_eq!(
-            k(255, "ssh: connect to host 10.0.0.2 port 22: Connection timed out\r\n"),
+            k(
+                255,
+                "ssh: connect to host 10.0.0.2 port 22: Connection timed out\r\n"
+            ),
             Some(Reach::Timeout)
         );
         assert_eq!(
@@ -365,7 +373,10 @@ mod tests {
             Some(Reach::Auth)
         );
         assert_eq!(
-            k(255, "No ED25519 host key is known for 10.0.0.2 and you have requested strict checking.\r\nHost key verification failed.\r\n"),
+            k(
+                255,
+                "No ED25519 host key is known for 10.0.0.2 and you have requested strict checking.\r\nHost key verification failed.\r\n"
+            ),
             Some(Reach::HostKey)
         );
         assert_eq!(

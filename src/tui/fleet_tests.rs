@@ -95,7 +95,13 @@ fn fleet_host_result_snapshots_and_keys() {
         insta::assert_snapshot!(format!("fleet_host_{w}x{h}"), draw(&a, w, h));
     }
     let s = draw(&a, 120, 40);
-    for want in ["Chain", "Findings", "Walkthrough", "service_down", "Read-only"] {
+    for want in [
+        "Chain",
+        "Findings",
+        "Walkthrough",
+        "service_down",
+        "Read-only",
+    ] {
         assert!(s.contains(want), "{want}: {s}");
     }
     // Never a recovery action offered, never the format character a host sent.

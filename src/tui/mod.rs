@@ -363,7 +363,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
             }
             AppEvent::Input(TermEvent::Resize(_, _)) => dirty = true,
             AppEvent::Input(TermEvent::Mouse(m)) => dirty |= wheel(&mut app, m),
-            AppEvent::Input(_) => {}
+            AppEvent::Input(_) | AppEvent::Fleet(_) => {}
             AppEvent::Planned(r) => {
                 dirty = true;
                 // A planning answer after the user closed the dialog is dropped.
@@ -389,7 +389,6 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                 exit = 0;
                 break;
             }
-            AppEvent::Fleet(_) => {}
         }
     }
     // The terminal goes back to the shell first: what follows can take seconds.

@@ -81,7 +81,10 @@ fn row(app: &FleetApp, h: &HostView, width: u16, name_w: usize, selected: bool) 
         spans.push(Span::raw(format!(" {:>5}", age(h.age_s(app.now)))));
     }
     if ver {
-        spans.push(Span::raw(format!(" {}", pad(&one(h.version().unwrap_or("—")), 9))));
+        spans.push(Span::raw(format!(
+            " {}",
+            pad(&one(h.version().unwrap_or("—")), 9)
+        )));
     }
     if summ {
         let style = match &h.answer {
@@ -150,22 +153,32 @@ fn hint(k: Reach) -> &'static str {
         Reach::Timeout => "the host is down, a firewall drops, or its check took too long",
         Reach::Unreachable => "no route to it: network, VPN, the host's address",
         Reach::Auth => "ssh refused the key: load it into the agent or set IdentityFile",
-        Reach::HostKey => "ssh does not know or no longer trusts its host key: check it, then add it to known_hosts",
+        Reach::HostKey => {
+            "ssh does not know or no longer trusts its host key: check it, then add it to known_hosts"
+        }
         Reach::Closed => "sshd closed the connection: MaxStartups, AllowUsers, or a dying host",
         Reach::Missing => "install triage502 there, or set `binary` in its [[fleet.host]]",
         Reach::TooOld => "install this version of triage502 there",
-        Reach::BadAnswer => "run `triage502 check --format json` there by hand and look at what it prints",
+        Reach::BadAnswer => {
+            "run `triage502 check --format json` there by hand and look at what it prints"
+        }
         Reach::Local | Reach::Other => "run the same ssh by hand to see more",
     }
 }
 
 fn heading(app: &FleetApp, s: &str) -> Line<'static> {
-    Line::styled(s.to_string(), app.theme.accent().add_modifier(Modifier::BOLD))
+    Line::styled(
+        s.to_string(),
+        app.theme.accent().add_modifier(Modifier::BOLD),
+    )
 }
 
 fn stated(app: &FleetApp, st: State, rest: String) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{} {:<7} ", st.symbol(), st.word()), app.theme.state(st)),
+        Span::styled(
+            format!("{} {:<7} ", st.symbol(), st.word()),
+            app.theme.state(st),
+        ),
         Span::raw(rest),
     ])
 }
@@ -183,7 +196,11 @@ fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
             return v;
         }
         Answer::Failed(fl) => {
-            v.push(stated(app, State::Unknown, format!("{}: {}", fl.kind.word(), one(&fl.reason))));
+            v.push(stated(
+                app,
+                State::Unknown,
+                format!("{}: {}", fl.kind.word(), one(&fl.reason)),
+            ));
             v.push(Line::from(format!("→ {}", hint(fl.kind))));
             return v;
         }
@@ -210,7 +227,12 @@ fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
         v.push(stated(
             app,
             hop.state,
-            format!("{} ({}) — {}", one(&hop.name), one(&hop.kind), one(&hop.reason)),
+            format!(
+                "{} ({}) — {}",
+                one(&hop.name),
+                one(&hop.kind),
+                one(&hop.reason)
+            ),
         ));
     }
     v.push(Line::from(""));
@@ -222,10 +244,20 @@ fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
         v.push(stated(
             app,
             fd.severity,
-            format!("{}. {} [{}] — {}", i + 1, one(&fd.id), one(&fd.confidence), one(&fd.title)),
+            format!(
+                "{}. {} [{}] — {}",
+                i + 1,
+                one(&fd.id),
+                one(&fd.confidence),
+                one(&fd.title)
+            ),
         ));
         for e in &fd.evidence {
-            v.push(Line::from(format!("     {}: {}", one(&e.source), one(&e.fact))));
+            v.push(Line::from(format!(
+                "     {}: {}",
+                one(&e.source),
+                one(&e.fact)
+            )));
         }
         for n in &fd.next_steps {
             v.push(Line::from(format!("     → {}", one(n))));
@@ -241,7 +273,11 @@ fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
     v.push(Line::from(""));
     v.push(heading(app, "Walkthrough"));
     for (i, s) in r.walkthrough.iter().enumerate() {
-        v.push(stated(app, s.verdict, format!("{}. {}", i + 1, one(&s.title))));
+        v.push(stated(
+            app,
+            s.verdict,
+            format!("{}. {}", i + 1, one(&s.title)),
+        ));
         for c in &s.checks {
             v.push(Line::from(format!(
                 "     {} {} {} — {}",
@@ -282,9 +318,19 @@ fn draw_host(f: &mut Frame, app: &FleetApp, area: Rect) {
 
 fn draw_keys(f: &mut Frame, app: &FleetApp, area: Rect) {
     let keys: &[(&str, &str)] = if app.open {
-        &[("↑↓", "scroll"), ("Esc", "back"), ("r", "ask again"), ("q", "quit")]
+        &[
+            ("↑↓", "scroll"),
+            ("Esc", "back"),
+            ("r", "ask again"),
+            ("q", "quit"),
+        ]
     } else {
-        &[("↑↓", "select"), ("Enter", "open"), ("r", "ask again"), ("q", "quit")]
+        &[
+            ("↑↓", "select"),
+            ("Enter", "open"),
+            ("r", "ask again"),
+            ("q", "quit"),
+        ]
     };
     let mut spans = Vec::new();
     for (k, what) in keys {
