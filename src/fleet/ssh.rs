@@ -68,8 +68,8 @@ fn own_options(o: &SshOptions) -> Vec<String> {
     ]
 }
 
-/// The whole `ssh` argv for a host (the remote command last).
-pub fn argv(o: &SshOptions, t: &Target) -> Vec<String> {
+/// `ssh [-F FILE] -o OPTION...`: the start of every ssh command line.
+fn options_argv(o: &SshOptions) -> Vec<String> {
     let mut v = vec![o.program.clone()];
     if let Some(f) = &o.config {
         v.push("-F".into());
@@ -79,6 +79,12 @@ pub fn argv(o: &SshOptions, t: &Target) -> Vec<String> {
         v.push("-o".into());
         v.push(opt);
     }
+    v
+}
+
+/// The whole `ssh` argv for a host (the remote command last).
+pub fn argv(o: &SshOptions, t: &Target) -> Vec<String> {
+    let mut v = options_argv(o);
     // No terminal, no stdin, no forwarding of agent or X11.
     v.extend(["-T", "-n", "-a", "-x", "--"].map(String::from));
     v.push(t.destination.clone());
@@ -88,15 +94,7 @@ pub fn argv(o: &SshOptions, t: &Target) -> Vec<String> {
 
 /// `ssh -O exit` for a host: ends its shared connection, if one is up.
 pub fn exit_argv(o: &SshOptions, t: &Target) -> Vec<String> {
-    let mut v = vec![o.program.clone()];
-    if let Some(f) = &o.config {
-        v.push("-F".into());
-        v.push(f.display().to_string());
-    }
-    for opt in own_options(o).into_iter().chain(o.options.iter().cloned()) {
-        v.push("-o".into());
-        v.push(opt);
-    }
+    let mut v = options_argv(o);
     v.extend(["-O", "exit", "--"].map(String::from));
     v.push(t.destination.clone());
     v

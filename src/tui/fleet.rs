@@ -119,23 +119,11 @@ fn start_round(asker: &Arc<Asker>, targets: &Arc<Vec<Target>>, tx: &mpsc::Sender
 
 /// Open the fleet view; returns the exit code.
 pub fn run(cfg: &crate::config::Config, targets: Vec<Target>) -> i32 {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        crate::say_err!(
-            "triage502: the fleet view needs a terminal.\n  For scripts and monitoring use: triage502 fleet --format text|json|nagios"
-        );
-        return 1;
-    }
-    let rt = match crate::util::runtime() {
-        Ok(r) => r,
-        Err(e) => {
-            crate::say_err!("triage502: {e}");
-            return 1;
-        }
-    };
-    let code = rt.block_on(console(cfg, targets));
-    std::mem::forget(rt);
-    code
+    super::on_terminal(
+        "the fleet view",
+        "triage502 fleet --format text|json|nagios",
+        console(cfg, targets),
+    )
 }
 
 async fn console(cfg: &crate::config::Config, targets: Vec<Target>) -> i32 {
