@@ -439,8 +439,12 @@ fn fleet_console_view_over_real_sshd() {
         return skip("needs openssh-server, openssh-client and tmux");
     }
     let s = setup(2);
+    // The control sockets' folder goes under a runtime folder of this test's own.
+    let run = s.dir.join("run");
+    std::fs::create_dir(&run).expect("run dir");
     let t = Tmux::new("fleet", "fleet");
-    t.start_shell(120, 40, None);
+    let xdg = format!("XDG_RUNTIME_DIR={}", run.display());
+    t.start_shell_env(120, 40, None, &["NO_COLOR=1", &xdg]);
     t.run(&format!("{} --config {} fleet", bin(), s.fleet.display()));
     let screen = t.wait("each host's state", 90, |sc| {
         sc.contains("✔ OK      healthy")
@@ -450,6 +454,32 @@ fn fleet_console_view_over_real_sshd() {
             && sc.contains("timeout:")
     });
     assert!(screen.contains("TOP FINDING"), "{screen}");
+    // One connection per host is kept for the next round: its socket in a private folder.
+    let dirs: Vec<PathBuf> = std::fs::read_dir(&run)
+        .expect("run dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    {
+        use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+        let md = std::fs::symlink_metadata(&dirs[0]).expect("control dir");
+        assert_eq!(
+            md.permissions().mode() & 0o777,
+            0o700,
+            "{}",
+            dirs[0].display()
+        );
+        let sockets = std::fs::read_dir(&dirs[0])
+            .expect("control dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_socket()))
+            .count();
+        assert!(
+            sockets >= 2,
+            "{sockets} control sockets in {}",
+            dirs[0].display()
+        );
+    }
     // Enter on the faulty host: its chain, findings and walkthrough, read-only.
     t.keys(&["Down", "Enter"]);
     let screen = t.wait("the faulty host's result", 10, |sc| {
@@ -459,7 +489,28 @@ fn fleet_console_view_over_real_sshd() {
         screen.contains("Chain") && screen.contains("Findings") && screen.contains("Read-only"),
         "{screen}"
     );
-    t.keys(&["Escape", "q"]);
+    // r asks every host again (over the kept connections); the table stays filled meanwhile.
+    t.keys(&["Escape"]);
+    t.wait("the table again", 10, |sc| sc.contains("TOP FINDING"));
+    t.keys(&["r"]);
+    t.wait("a new round", 10, |sc| {
+        sc.contains("asking") && sc.contains("✖ FAIL    faulty")
+    });
+    t.wait("the round's end", 90, |sc| {
+        !sc.contains("asking") && sc.contains("timeout:")
+    });
+    t.keys(&["q"]);
     let (_, code) = t.wait_exit("the fleet view to quit", 20);
     assert_eq!(code, 0);
+    // Quitting ends the shared connections and removes their folder.
+    assert!(!dirs[0].exists(), "{} left behind", dirs[0].display());
+    let left = Command::new("pgrep")
+        .args(["-f", &dirs[0].display().to_string()])
+        .output()
+        .expect("pgrep");
+    assert!(
+        left.stdout.is_empty(),
+        "ssh left running: {}",
+        String::from_utf8_lossy(&left.stdout)
+    );
 }
