@@ -428,6 +428,47 @@ fn fleet_over_real_sshd_in_namespaces() {
     assert_eq!(code, 3, "{out}\n{err}");
     assert!(out.contains("? UNKNOWN healthy"), "{out}");
     assert!(out.contains("triage502 missing"), "{out}");
+
+    // A check there that never ends: given up after `timeout_s`, its ssh ended.
+    let hung = s.dir.join("hung-triage502");
+    std::fs::write(&hung, "#!/bin/sh\nexec sleep 8\n").expect("script");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hung, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let hung_cfg = s.dir.join("hung.toml");
+    std::fs::write(
+        &hung_cfg,
+        format!(
+            "[fleet]\nssh_config = \"{d}/ssh_config\"\nssh_options = [\"IdentitiesOnly=yes\"]\n\
+             timeout_s = 2\n[[fleet.host]]\ndestination = \"healthy\"\nbinary = \"{b}\"\n",
+            d = s.dir.display(),
+            b = hung.display()
+        ),
+    )
+    .expect("hung.toml");
+    let (code, out, err) = run_bounded(
+        &[
+            "--config",
+            hung_cfg.to_str().expect("utf-8"),
+            "fleet",
+            "--format",
+            "json",
+        ],
+        Duration::from_secs(60),
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\n{err}"));
+    assert_eq!(code, 3, "{v}");
+    let h = host(&v, "healthy");
+    assert_eq!(h["error"]["kind"], "timeout", "{v}");
+    assert!(
+        h["error"]["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("no answer within 2 s"),
+        "{v}"
+    );
 }
 
 #[test]
