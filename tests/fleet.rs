@@ -248,18 +248,22 @@ fn setup(tag: u8) -> Setup {
     let host_pub = std::fs::read_to_string(dir.join("host_key.pub")).expect("host pub");
     let known: String = addrs.iter().map(|a| format!("{a} {host_pub}")).collect();
     std::fs::write(dir.join("known_hosts"), known).expect("known_hosts");
-    let mut ssh_config = format!(
-        "Host *\n  User root\n  IdentityFile {d}/id\n  \
-         UserKnownHostsFile {d}/known_hosts\n  GlobalKnownHostsFile /dev/null\n",
-        d = dir.display()
-    );
+    // ssh keeps the first value of an option: the hosts' own first, then `Host *`.
+    let mut ssh_config = String::new();
     for (alias, a) in ["healthy", "faulty", "down", "dropped"].iter().zip(&addrs) {
         ssh_config.push_str(&format!("Host {alias}\n  HostName {a}\n"));
     }
-    // A host whose key is not in known_hosts under this alias: ssh must refuse it.
+    // A host whose key is not in known_hosts under this alias: ssh must refuse it. A user
+    // the host does not have: sshd refuses the key.
     ssh_config.push_str(&format!(
-        "Host stranger\n  HostName {}\n  HostKeyAlias not-known\n",
-        addrs[0]
+        "Host stranger\n  HostName {a}\n  HostKeyAlias not-known\n\
+         Host nobody-there\n  HostName {a}\n  User t5f-no-such-user\n",
+        a = addrs[0]
+    ));
+    ssh_config.push_str(&format!(
+        "Host *\n  User root\n  IdentityFile {d}/id\n  \
+         UserKnownHostsFile {d}/known_hosts\n  GlobalKnownHostsFile /dev/null\n",
+        d = dir.display()
     ));
     std::fs::write(dir.join("ssh_config"), ssh_config).expect("ssh_config");
     let remote = dir.join("remote.toml");
@@ -279,6 +283,7 @@ fn setup(tag: u8) -> Setup {
         ("faulty", "faulty", &me),
         ("down", "down", &me),
         ("stranger", "stranger", &me),
+        ("nobody-there", "nobody-there", &me),
         ("dropped", "dropped", &me),
         ("nowhere", "nowhere.invalid", &me),
         ("old", "healthy", &old),
@@ -378,6 +383,7 @@ fn fleet_over_real_sshd_in_namespaces() {
     // A firewall that drops: ssh's connect timeout, said as such.
     assert_eq!(host(&v, "dropped")["error"]["kind"], "timeout", "{v}");
     assert_eq!(host(&v, "nowhere")["error"]["kind"], "dns", "{v}");
+    assert_eq!(host(&v, "nobody-there")["error"]["kind"], "auth", "{v}");
     // Another version there: too old for fleet, or an answer past the bound, never taken.
     assert_eq!(host(&v, "old")["error"]["kind"], "too_old", "{v}");
     let flood = host(&v, "flood");
@@ -403,7 +409,7 @@ fn fleet_over_real_sshd_in_namespaces() {
     assert_eq!(code, 2, "{out}");
     assert!(
         out.starts_with(
-            "TRIAGE502 FLEET CRITICAL - 8 hosts: 1 OK, 0 WARNING, 1 CRITICAL, 6 UNKNOWN"
+            "TRIAGE502 FLEET CRITICAL - 9 hosts: 1 OK, 0 WARNING, 1 CRITICAL, 7 UNKNOWN"
         ),
         "{out}"
     );
