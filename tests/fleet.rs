@@ -560,4 +560,27 @@ fn fleet_console_view_over_real_sshd() {
         "ssh left running: {}",
         String::from_utf8_lossy(&left.stdout)
     );
+
+    // With `interval_s`, every host is asked again that long after a round ends, unasked.
+    let every2 = s.dir.join("fleet-every-2s.toml");
+    let text = std::fs::read_to_string(&s.fleet).expect("fleet.toml");
+    std::fs::write(
+        &every2,
+        text.replacen("[fleet]\n", "[fleet]\ninterval_s = 2\n", 1),
+    )
+    .expect("write");
+    t.run(&format!(
+        "clear; {} --config {} fleet",
+        bin(),
+        every2.display()
+    ));
+    t.wait("the first round's end", 90, |sc| {
+        !sc.contains("asking") && sc.contains("timeout:") && sc.contains("TOP FINDING")
+    });
+    t.wait("the next round", 30, |sc| {
+        sc.contains("asking") && sc.contains("✖ FAIL    faulty")
+    });
+    t.keys(&["q"]);
+    let (_, code) = t.wait_exit("the fleet view to quit", 20);
+    assert_eq!(code, 0);
 }

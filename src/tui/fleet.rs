@@ -137,7 +137,8 @@ async fn console(cfg: &crate::config::Config, targets: Vec<Target>) -> i32 {
     let targets = Arc::new(targets);
     let (tx, mut rx) = mpsc::channel::<AppEvent>(1024);
     super::spawn_signal_task(tx.clone());
-    let mut screen = match super::take_terminal(cfg.mouse) {
+    // No mouse here: it would only block text selection.
+    let mut screen = match super::take_terminal(false) {
         Ok(t) => Screen(std::mem::ManuallyDrop::new(t)),
         Err(e) => {
             super::give_back_terminal();
@@ -154,6 +155,11 @@ async fn console(cfg: &crate::config::Config, targets: Vec<Target>) -> i32 {
     let mut next_round: Option<tokio::time::Instant> = None;
     let mut exit = 0;
     loop {
+        if next_round.is_some_and(|t| tokio::time::Instant::now() >= t) && !app.asking {
+            next_round = None;
+            app.asking = true;
+            start_round(&asker, &targets, &tx);
+        }
         app.now = Utc::now();
         if let Err(e) = screen.0.draw(|f| super::draw::fleet::draw(f, &app)) {
             super::give_back_terminal();
@@ -165,14 +171,7 @@ async fn console(cfg: &crate::config::Config, targets: Vec<Target>) -> i32 {
         let tick = tokio::time::Instant::now() + Duration::from_secs(1);
         let ev = tokio::select! {
             ev = rx.recv() => ev,
-            _ = tokio::time::sleep_until(tick) => {
-                if next_round.is_some_and(|t| tokio::time::Instant::now() >= t) && !app.asking {
-                    next_round = None;
-                    app.asking = true;
-                    start_round(&asker, &targets, &tx);
-                }
-                continue;
-            }
+            _ = tokio::time::sleep_until(tick) => continue,
         };
         let Some(ev) = ev else { break };
         match ev {
@@ -191,7 +190,7 @@ async fn console(cfg: &crate::config::Config, targets: Vec<Target>) -> i32 {
                     next_round = None;
                     start_round(&asker, &targets, &tx);
                 }
-                FleetFlow::Suspend => super::suspend(&mut screen.0, cfg.mouse),
+                FleetFlow::Suspend => super::suspend(&mut screen.0, false),
             },
             AppEvent::Quit(_) => break,
             _ => {}
