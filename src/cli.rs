@@ -168,7 +168,7 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
         Command::Logs { .. } => "logs",
         Command::Action { .. } => "action",
         Command::Host { .. } => "host",
-        Command::Fleet { .. } => "fleet",
+        Command::Fleet(_) => "fleet",
         Command::Lab(_) => "lab",
         Command::Completions { .. } => "completions",
         Command::Man => "man",
@@ -180,13 +180,20 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
         Some("--read-only")
     } else if !reads_config {
         g.select.first_given()
+    } else if name == "fleet" {
+        // fleet reads only the config's [fleet] table.
+        Select {
+            config: None,
+            ..g.select.clone()
+        }
+        .first_given()
     } else {
         None
     }?;
     let applies = match opt {
         "--theme" => "the console only",
         "--read-only" => "the console and `action`",
-        _ => "the console, check, report, config, action, host and fleet",
+        _ => "the console, check, report, config, action and host; fleet takes only --config",
     };
     Some(format!(
         "{opt} does not apply to `{name}` (it applies to {applies})"
@@ -245,12 +252,7 @@ pub enum Command {
     },
     /// Many boxes over the system's OpenSSH: each runs `triage502 check` there; a table of
     /// their states (the console's fleet view, or headless with --format).
-    Fleet {
-        #[command(flatten)]
-        select: Select,
-        #[command(flatten)]
-        args: crate::fleet::cli::FleetArgs,
-    },
+    Fleet(crate::fleet::cli::FleetArgs),
     /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
     Lab(crate::lab::cli::LabArgs),
     /// Print shell completions.
@@ -569,7 +571,7 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::Config { select, cmd }) => config_cmd(&top.with(&select.0, false), cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
-        Some(Command::Fleet { select, args }) => fleet_cmd(&top.with(&select, false), &args),
+        Some(Command::Fleet(args)) => fleet_cmd(&top.select, &args),
         Some(Command::Host { select, args }) => {
             // The effective config's services, nginx and ports; the flags override them.
             let (cfg, _) = match load(&top.with(&select, false)) {
@@ -629,13 +631,20 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 /// `triage502 fleet`: headless with `--format`, else the console's fleet view.
-fn fleet_cmd(g: &Global, args: &crate::fleet::cli::FleetArgs) -> i32 {
-    use crate::fleet::cli::{FleetFormat, run_headless, targets, unusable};
-    let (cfg, _) = match load_quiet(g) {
+fn fleet_cmd(top: &Select, args: &crate::fleet::cli::FleetArgs) -> i32 {
+    use crate::fleet::cli::{FleetFormat, run_headless, targets, unusable, unusable_quiet};
+    let g = Global {
+        select: Select {
+            config: args.config.clone().or_else(|| top.config.clone()),
+            ..Select::default()
+        },
+        ..Global::default()
+    };
+    let (cfg, _) = match load_quiet(&g) {
         Ok(x) => x,
         Err(e) => {
             say_load_error(&e);
-            return unusable(
+            return unusable_quiet(
                 args.format.unwrap_or(FleetFormat::Text),
                 &load_error_line(&e),
             );

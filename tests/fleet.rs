@@ -49,6 +49,14 @@ fn fleet_without_hosts_is_unknown_in_its_format() {
         out.starts_with("TRIAGE502 FLEET UNKNOWN - no hosts"),
         "{out}"
     );
+    // fleet reads only the config's [fleet] table: the options that build a chain are refused.
+    let o = Command::new(bin())
+        .args(["--profile", "generic", "fleet", "--format", "text"])
+        .output()
+        .expect("fleet");
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--profile does not apply to `fleet`"), "{err}");
     // A hosts file line that ssh would take for an option is refused before ssh runs.
     let hosts = cfg.with_file_name("hosts");
     std::fs::write(&hosts, "# a comment\n-oProxyCommand=touch /tmp/pwned\n").expect("write");

@@ -7,6 +7,10 @@ use std::path::PathBuf;
 /// `fleet`'s own arguments.
 #[derive(clap::Args, Debug, Clone)]
 pub struct FleetArgs {
+    /// Config file whose [fleet] table is read (else found as for the console). It must
+    /// belong to root or you and be writable by nobody else.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Hosts file: one ssh destination a line, `#` comments (instead of the config's
     /// [[fleet.host]] tables).
     #[arg(long, value_name = "FILE")]
@@ -33,9 +37,15 @@ pub fn targets(cfg: &crate::config::Config, a: &FleetArgs) -> Result<Vec<Target>
     super::hosts::targets(&cfg.fleet, a.hosts.as_deref())
 }
 
-/// A fleet that cannot be asked: one line or object in the format asked for; exit 3.
+/// A fleet that cannot be asked: why on stderr, and one line or object in the format asked
+/// for; exit 3.
 pub fn unusable(format: FleetFormat, why: &str) -> i32 {
     crate::say_err!("triage502: {why}");
+    unusable_quiet(format, why)
+}
+
+/// [`unusable`] when stderr has said why already.
+pub fn unusable_quiet(format: FleetFormat, why: &str) -> i32 {
     let why = crate::util::shorten(why, 300);
     match format {
         FleetFormat::Text => {}
