@@ -395,4 +395,58 @@ mod tests {
         assert_eq!(s.hosts[1].summary(), "refused: connection refused");
         assert!(!s.apply(FleetEvent::Asking(7)));
     }
+
+    /// Never more hosts asked at once than `concurrency`: a stand-in for ssh counts the
+    /// others running when it starts, then answers as a check would.
+    #[tokio::test]
+    async fn hosts_are_asked_at_most_concurrency_at_once() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().expect("tempdir");
+        let (run, log) = (d.path().join("run"), d.path().join("log"));
+        std::fs::create_dir(&run).expect("mkdir");
+        let ssh = d.path().join("ssh");
+        std::fs::write(
+            &ssh,
+            format!(
+                "#!/bin/sh\ntouch {r}/$$\nls {r} | wc -l >> {l}\nsleep 0.2\nrm {r}/$$\n\
+                 echo '{{\"schema\":1,\"version\":\"9.9.9\",\"state\":\"OK\"}}'\n",
+                r = run.display(),
+                l = log.display()
+            ),
+        )
+        .expect("script");
+        std::fs::set_permissions(&ssh, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let f = crate::config::fleet::Fleet {
+            concurrency: 2,
+            ..Default::default()
+        };
+        let mut asker = Asker::new(&f).expect("asker");
+        asker.ssh.program = ssh.display().to_string();
+        let asker = Arc::new(asker);
+        let targets: Vec<Target> = (0..6)
+            .map(|i| Target::destination(&format!("h{i}")))
+            .collect();
+        let (tx, mut rx) = mpsc::channel(64);
+        let (a, t) = (asker.clone(), targets.clone());
+        tokio::spawn(async move { a.ask_all(&t, tx).await });
+        let mut s = FleetState::new(&targets);
+        while let Some(ev) = rx.recv().await {
+            if matches!(ev, FleetEvent::RoundDone) {
+                break;
+            }
+            s.apply(ev);
+        }
+        asker.dir.remove();
+        let counts: Vec<usize> = std::fs::read_to_string(&log)
+            .expect("log")
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect();
+        assert_eq!(counts.len(), 6, "{counts:?}");
+        assert!(counts.iter().all(|&c| (1..=2).contains(&c)), "{counts:?}");
+        assert!(
+            s.hosts.iter().all(|h| h.version() == Some("9.9.9")),
+            "{s:?}"
+        );
+    }
 }
