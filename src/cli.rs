@@ -169,6 +169,7 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
         Command::Action { .. } => "action",
         Command::Host { .. } => "host",
         Command::Review { .. } => "review",
+        Command::Fleet(_) => "fleet",
         Command::Lab(_) => "lab",
         Command::Completions { .. } => "completions",
         Command::Man => "man",
@@ -180,13 +181,20 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
         Some("--read-only")
     } else if !reads_config {
         g.select.first_given()
+    } else if name == "fleet" {
+        // fleet reads only the config's [fleet] table.
+        Select {
+            config: None,
+            ..g.select.clone()
+        }
+        .first_given()
     } else {
         None
     }?;
     let applies = match opt {
         "--theme" => "the console only",
         "--read-only" => "the console and `action`",
-        _ => "the console, check, report, config, action and host",
+        _ => "the console, check, report, config, action and host; fleet takes only --config",
     };
     Some(format!(
         "{opt} does not apply to `{name}` (it applies to {applies})"
@@ -253,6 +261,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = crate::host::cli::Format::Text)]
         format: crate::host::cli::Format,
     },
+    /// Many boxes over the system's OpenSSH: each runs `triage502 check` there; a table of
+    /// their states (the console's fleet view, or headless with --format).
+    Fleet(crate::fleet::cli::FleetArgs),
     /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
     Lab(crate::lab::cli::LabArgs),
     /// Print shell completions.
@@ -420,6 +431,7 @@ fn check_unusable(format: CheckFormat, why: &str) -> i32 {
         CheckFormat::Json => {
             let v = serde_json::json!({
                 "schema": 1,
+                "version": crate::report::VERSION,
                 "host": crate::report::host_name(),
                 "at": chrono::Utc::now().to_rfc3339(),
                 "state": crate::probe::State::Unknown,
@@ -429,6 +441,7 @@ fn check_unusable(format: CheckFormat, why: &str) -> i32 {
                 "findings": [],
                 "all_clear": false,
                 "unchecked": [],
+                "walkthrough": [],
             });
             write_out(None, &(crate::sanitize::json_pretty(&v) + "\n"));
         }
@@ -593,6 +606,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Review { select, format }) => review_cmd(&top.with(&select, false), format),
         Some(Command::Config { select, cmd }) => config_cmd(&top.with(&select.0, false), cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
+        Some(Command::Fleet(args)) => fleet_cmd(&top.select, &args),
         Some(Command::Host { select, args }) => {
             // The effective config's services, nginx and ports; the flags override them.
             let (cfg, _) = match load(&top.with(&select, false)) {
@@ -647,6 +661,35 @@ pub fn run(cli: Cli) -> i32 {
                 crate::say_err!("triage502: cannot render the man page: {e}");
                 3
             }
+        },
+    }
+}
+
+/// `triage502 fleet`: headless with `--format`, else the console's fleet view.
+fn fleet_cmd(top: &Select, args: &crate::fleet::cli::FleetArgs) -> i32 {
+    use crate::fleet::cli::{FleetFormat, run_headless, targets, unusable, unusable_quiet};
+    let g = Global {
+        select: Select {
+            config: args.config.clone().or_else(|| top.config.clone()),
+            ..Select::default()
+        },
+        ..Global::default()
+    };
+    let (cfg, _) = match load_quiet(&g) {
+        Ok(x) => x,
+        Err(e) => {
+            say_load_error(&e);
+            return unusable_quiet(
+                args.format.unwrap_or(FleetFormat::Text),
+                &load_error_line(&e),
+            );
+        }
+    };
+    match args.format {
+        Some(f) => run_headless(&cfg, args, f),
+        None => match targets(&cfg, args) {
+            Ok(t) => crate::tui::fleet::run(&cfg, t),
+            Err(e) => unusable(FleetFormat::Text, &e),
         },
     }
 }

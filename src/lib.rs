@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnose;
 pub mod docserver;
 pub mod engine;
+pub mod fleet;
 pub mod fsafe;
 pub mod host;
 pub mod lab;

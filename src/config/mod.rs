@@ -13,6 +13,7 @@
 //! effective user and be writable by nobody else, its folders likewise
 //! ([`crate::fsafe::check_trusted`]); another is refused, naming the file and its owner.
 
+pub mod fleet;
 mod generic;
 pub mod keys;
 pub use generic::generic;
@@ -67,6 +68,9 @@ pub struct Config {
     /// The integrator embedding the Document Server (Nextcloud, Seafile, ...): where its
     /// settings live and which of its URLs the Document Server must reach.
     pub integration: Integration,
+    /// `triage502 fleet`: the hosts and how ssh reaches them.
+    #[serde(skip_serializing_if = "fleet::Fleet::is_default")]
+    pub fleet: fleet::Fleet,
 }
 
 impl Default for Config {
@@ -86,6 +90,7 @@ impl Default for Config {
             keys: Default::default(),
             mouse: false,
             integration: Integration::default(),
+            fleet: fleet::Fleet::default(),
         }
     }
 }
