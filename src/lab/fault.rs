@@ -62,6 +62,9 @@ pub enum Fault {
     /// The stand-in listens on [::1] only (as a Node.js service bound to `localhost` may),
     /// nginx connects to 127.0.0.1: refused, 502, while the service runs.
     UpstreamWrongAddress,
+    /// supervisord's `[program:docservice]` loses its automatic restart (`autorestart=false`):
+    /// the readiness review's `service_restart` turns WARN; nothing else changes.
+    NoAutorestart,
     /// local.json gets a trailing comma and docservice is restarted: it exits with
     /// `Cannot parse config file` until supervisord gives up (FATAL).
     DsConfigInvalid,
@@ -80,7 +83,7 @@ pub enum Fault {
 
 impl Fault {
     /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 29] = [
+    pub const ALL: [Fault; 30] = [
         Fault::DocserviceDown,
         Fault::DocserviceHang,
         Fault::WrongUpstreamPort,
@@ -104,6 +107,7 @@ impl Fault {
         Fault::UploadTooLarge,
         Fault::UpstreamOneFamily,
         Fault::UpstreamWrongAddress,
+        Fault::NoAutorestart,
         Fault::DsConfigInvalid,
         Fault::PortTaken,
         Fault::CrashLoop,
@@ -138,6 +142,7 @@ impl Fault {
             Fault::UploadTooLarge => "upload-too-large",
             Fault::UpstreamOneFamily => "upstream-one-family",
             Fault::UpstreamWrongAddress => "upstream-wrong-address",
+            Fault::NoAutorestart => "no-autorestart",
             Fault::DsConfigInvalid => "ds-config-invalid",
             Fault::PortTaken => "port-taken",
             Fault::CrashLoop => "crash-loop",
@@ -258,6 +263,9 @@ impl Fault {
             }
             Fault::UpstreamWrongAddress => {
                 "the stand-in listens on [::1] only, nginx connects to 127.0.0.1: 502"
+            }
+            Fault::NoAutorestart => {
+                "docservice's supervisor program loses autorestart: `review` warns, nothing breaks yet"
             }
             Fault::StorageTls => {
                 "the storage speaks https with a self-signed certificate: the converter refuses it"

@@ -144,6 +144,52 @@ fn break_proxy(st: &mut LabState, sup: &ProcId, fault: Fault) -> anyhow::Result<
     Ok(())
 }
 
+/// Turn docservice's `autorestart` on or off in supervisord.conf, and let supervisord take it
+/// (`reread`, `update docservice`: the program is re-added, stopped as `autostart=false`
+/// leaves it; the caller starts it). Whether the file changed.
+fn set_autorestart(st: &LabState, sup: &ProcId, on: bool) -> anyhow::Result<bool> {
+    let path = st.dir.join("supervisord.conf");
+    let text = sys::read_text(&path)?.with_context(|| format!("{} is missing", path.display()))?;
+    let Some(at) = text.find("[program:docservice]") else {
+        bail!("{}: no [program:docservice]", path.display());
+    };
+    let end = text[at + 1..]
+        .find("\n[")
+        .map_or(text.len(), |e| at + 1 + e);
+    let (from, to) = if on {
+        ("\nautorestart=false\n", "\nautorestart=true\n")
+    } else {
+        ("\nautorestart=true\n", "\nautorestart=false\n")
+    };
+    let section = &text[at..end];
+    if !section.contains(from) {
+        return Ok(false);
+    }
+    let new = format!(
+        "{}{}{}",
+        &text[..at],
+        section.replacen(from, to, 1),
+        &text[end..]
+    );
+    sys::write_file(&path, &new)?;
+    supervisorctl_ok(&st.dir, sup, &["reread"])?;
+    supervisorctl_ok(&st.dir, sup, &["update", "docservice"])?;
+    Ok(true)
+}
+
+/// Whether docservice's supervisor program is set not to restart (`no-autorestart`).
+pub(super) fn autorestart_off(dir: &Path) -> bool {
+    sys::read_text(&dir.join("supervisord.conf"))
+        .ok()
+        .flatten()
+        .and_then(|t| {
+            let at = t.find("[program:docservice]")?;
+            let end = t[at + 1..].find("\n[").map_or(t.len(), |e| at + 1 + e);
+            Some(t[at..end].contains("\nautorestart=false\n"))
+        })
+        .unwrap_or(false)
+}
+
 /// Where `upload-too-large` uploads (the Document Server's upload route) and how much.
 const UPLOAD_PATH: &str = "/upload/lab-doc/lab-user/1";
 const UPLOAD_BYTES: u64 = 2 * 1024 * 1024;
@@ -318,6 +364,11 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
         | Fault::UploadTooLarge
         | Fault::UpstreamOneFamily => break_proxy(&mut st, &sup, fault)?,
         Fault::UpstreamWrongAddress => break_wrong_address(&st, &sup)?,
+        Fault::NoAutorestart => {
+            if set_autorestart(&st, &sup, false)? {
+                supervisorctl_ok(dir, &sup, &["start", "docservice"])?;
+            }
+        }
         Fault::JwtMismatch => {
             let other = sys::random_hex(16)?;
             sys::write_private(
@@ -384,6 +435,7 @@ pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
         std::fs::remove_file(&listen)
             .with_context(|| format!("cannot remove {}", listen.display()))?;
     }
+    set_autorestart(&st, &sup, true)?;
     deps::heal(&st, &sup, &healed)?;
     let progs = program_states(dir, &sup).unwrap_or_default();
     let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");

@@ -39,6 +39,7 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
                 .is_some_and(|t| t == broken)
         }),
         Fault::UpstreamWrongAddress => standin::read_listen(&st.dir) != standin::DEFAULT_LISTEN,
+        Fault::NoAutorestart => super::faults::autorestart_off(&st.dir),
         Fault::JwtMismatch => match super::integrator_secret(&st.dir) {
             Ok(secret) => {
                 sys::read_text(&st.dir.join("local.json"))

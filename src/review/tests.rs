@@ -199,3 +199,14 @@ fn every_item_id_is_in_the_catalogue_and_unknown_without_facts() {
     assert_eq!(find(&items, "jwt_enabled", None).check, Check::Unknown);
     assert_eq!(find(&items, "memory_box", None).check, Check::Unknown);
 }
+
+#[test]
+fn the_readme_lists_every_item_id() {
+    let readme = include_str!("../../README.md");
+    for (id, _, runbook) in CATALOGUE {
+        assert!(
+            readme.contains(&format!("| `{id}` |")) && readme.contains(runbook),
+            "README's readiness table lacks {id}"
+        );
+    }
+}
