@@ -597,9 +597,19 @@ pub fn run(cli: Cli) -> i32 {
             };
             let cfg = state.cfg.clone();
             state.merge_history(crate::report::history(&cfg));
+            // The readiness review closes the report: what will make the next one shorter.
+            let review = crate::util::runtime()
+                .map(|rt| rt.block_on(crate::report::review::items(&state)))
+                .ok();
             let text = match format {
-                ReportFormat::Md => crate::report::report_md(&state),
-                ReportFormat::Json => crate::report::report_json(&state),
+                ReportFormat::Md => {
+                    crate::report::report_md(&state)
+                        + &review
+                            .as_deref()
+                            .map(crate::report::review::md)
+                            .unwrap_or_default()
+                }
+                ReportFormat::Json => crate::report::report_json_with(&state, review.as_deref()),
             };
             write_out(out.as_ref(), &text)
         }

@@ -291,6 +291,9 @@ pub struct ReportJson<'a> {
     pub incident_start: Option<String>,
     /// When everything turned green again.
     pub recovered_at: Option<String>,
+    /// The incident's phases against the runbook's targets (first finding ≤ 5 min, first
+    /// successful recovery action ≤ 15 min, all green).
+    pub phases: Option<crate::engine::phases::Phases>,
     /// Timestamped events.
     pub timeline: Vec<&'a crate::engine::Event>,
     /// Host facts of this round.
@@ -299,19 +302,29 @@ pub struct ReportJson<'a> {
     pub integration: Option<&'a crate::onlyoffice::IntegrationReport>,
     /// What clients got, from the access logs.
     pub access: Option<&'a crate::engine::access::AccessSummary>,
+    /// The readiness review (`triage502 report` adds it; the console's report does not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<&'a [crate::review::Item]>,
 }
 
 /// The incident report as JSON.
 pub fn report_json(state: &State) -> String {
+    report_json_with(state, None)
+}
+
+/// [`report_json`] with the readiness review's items.
+pub fn report_json_with(state: &State, review: Option<&[crate::review::Item]>) -> String {
     learn_secrets(state);
     let r = ReportJson {
         check: check_json(state),
         incident_start: state.incident_start.map(|t| t.to_rfc3339()),
         recovered_at: state.recovered_at.map(|t| t.to_rfc3339()),
+        phases: crate::engine::phases::phases(state),
         timeline: state.timeline.iter().collect(),
         host: state.host.as_deref(),
         integration: state.integration.as_deref(),
         access: state.access.as_ref(),
+        review,
     };
     let mut s = crate::sanitize::json_pretty(&r);
     s.push('\n');
@@ -330,6 +343,39 @@ fn md_block(text: &str) -> String {
         fence.push('`');
     }
     format!("{fence}\n{text}{fence}\n")
+}
+
+/// The incident's phases as a Markdown table, each against the runbook's target.
+fn phases_md(p: &crate::engine::phases::Phases) -> String {
+    use crate::engine::phases::Phase;
+    let mut out = String::from(
+        "\n## Incident phases\n\n| Phase | At | After the first red hop | Runbook target |\n|---|---|---|---|\n",
+    );
+    out.push_str(&format!(
+        "| first red hop | {} | — | — |\n",
+        p.started.to_rfc3339()
+    ));
+    let row = |name: &str, ph: &Option<Phase>, target: &str| match ph {
+        Some(ph) => format!(
+            "| {name} | {} | {} | {target}{} |\n",
+            ph.at.to_rfc3339(),
+            crate::engine::human_duration(ph.after_s),
+            match ph.met() {
+                Some(true) => " — ✔ met",
+                Some(false) => " — ✖ missed",
+                None => "",
+            }
+        ),
+        None => format!("| {name} | not reached | — | {target} |\n"),
+    };
+    out.push_str(&row("first finding", &p.first_finding, "≤ 5 min"));
+    out.push_str(&row(
+        "first successful recovery action",
+        &p.first_recovery,
+        "≤ 15 min",
+    ));
+    out.push_str(&row("all green", &p.all_green, "—"));
+    out
 }
 
 /// The incident report as Markdown.
@@ -354,6 +400,9 @@ pub fn report_md(state: &State) -> String {
     }
     if let Some(a) = &state.access {
         out.push_str(&format!("- Clients: {}\n", md_cell(&a.line())));
+    }
+    if let Some(p) = crate::engine::phases::phases(state) {
+        out.push_str(&phases_md(&p));
     }
     out.push_str("\n## Request chain\n\n| State | Hop | Kind | Target | Time | Reason |\n|---|---|---|---|---|---|\n");
     for r in state.results() {
@@ -413,7 +462,10 @@ pub fn report_md(state: &State) -> String {
     let actions: Vec<&crate::engine::Event> = state
         .timeline
         .iter()
-        .filter(|e| e.kind == "action" || (e.kind == "note" && e.text.starts_with("action ")))
+        .filter(|e| {
+            matches!(e.kind.as_str(), "action" | "recovery")
+                || (e.kind == "note" && e.text.starts_with("action "))
+        })
         .collect();
     if actions.is_empty() {
         out.push_str("None recorded.\n");
@@ -464,6 +516,11 @@ pub fn journal_path(cfg: &crate::config::Config) -> std::path::PathBuf {
 pub fn history(cfg: &crate::config::Config) -> Vec<crate::engine::Event> {
     let since = chrono::Utc::now() - chrono::Duration::hours(HISTORY_HOURS);
     let mut ev = crate::engine::read_journal(&journal_path(cfg), since);
+    // The journal's action lines duplicate the audit's: keep the audit's wording.
+    ev.retain(|e| {
+        !(matches!(e.kind.as_str(), "action" | "recovery")
+            || e.kind == "note" && e.text.starts_with("action "))
+    });
     let audit = cfg
         .actions
         .audit_log
@@ -478,14 +535,18 @@ pub fn history(cfg: &crate::config::Config) -> Vec<crate::engine::Event> {
         } else {
             crate::engine::NoteLevel::Error
         };
+        let recovered = r.status == "succeeded"
+            && !r.action.starts_with("capture:")
+            && !matches!(
+                r.verification,
+                crate::actions::Verification::StillFailing { .. }
+            );
         ev.push(crate::engine::Event {
             at: r.time,
-            kind: "action".into(),
+            kind: if recovered { "recovery" } else { "action" }.into(),
             level,
             text: r.timeline_text(),
         });
     }
-    // Journal lines of actions duplicate the audit's: keep the audit's wording.
-    ev.retain(|e| !(e.kind == "note" && e.text.starts_with("action ")));
     ev
 }

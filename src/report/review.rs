@@ -104,3 +104,29 @@ pub fn json(host: &str, items: &[Item]) -> String {
     });
     crate::sanitize::json_pretty(&v)
 }
+
+/// The checklist as a Markdown section of the incident report: what will make the next
+/// incident shorter.
+pub fn md(items: &[Item]) -> String {
+    let cell = |t: &str| crate::sanitize::field(t).replace('|', "\\|");
+    let mut s = String::from(
+        "\n## Readiness review\n\nWhat the runbook asks to have in place before the next incident (`triage502 review`).\n\n| Check | Item | Fact | Change | Runbook |\n|---|---|---|---|---|\n",
+    );
+    for i in items {
+        let _ = writeln!(
+            s,
+            "| {} {} | `{}`{} | {} | {} | {} |",
+            i.check.symbol(),
+            i.check.word(),
+            i.id,
+            i.subject
+                .as_deref()
+                .map(|x| format!(" ({})", cell(x)))
+                .unwrap_or_default(),
+            cell(&i.fact),
+            i.change.as_deref().map(cell).unwrap_or_default(),
+            cell(i.runbook)
+        );
+    }
+    s
+}
