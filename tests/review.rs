@@ -88,3 +88,76 @@ fn review_reads_supervisor_and_nginx_and_catches_a_lost_autorestart() {
         "PASS"
     );
 }
+
+#[test]
+fn a_real_nginx_with_a_backup_and_long_timeouts_passes_failover_and_timeouts() {
+    if common::Nginx::binary().is_none() {
+        return common::skip("/usr/sbin/nginx not installed");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (port, ds, spare, single) = (
+        common::free_port(),
+        common::free_port(),
+        common::free_port(),
+        common::free_port(),
+    );
+    let _ds = std::net::TcpListener::bind(("127.0.0.1", ds)).expect("the Document Server's port");
+    let servers = format!(
+        "upstream docservice {{ server 127.0.0.1:{ds}; server 127.0.0.1:{spare} backup; }}\n\
+         server {{\n  listen 127.0.0.1:{port};\n  location = /__up {{ return 200; }}\n\
+           location / {{ proxy_read_timeout 120s; proxy_pass http://docservice; }}\n\
+           location /other/ {{ proxy_read_timeout 10s; proxy_pass http://127.0.0.1:{single}; }}\n}}\n"
+    );
+    let _nginx = common::Nginx::start(dir.path(), &servers, port);
+    let d = dir.path().display();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[[hop]]\nname = \"docservice\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:{ds}\"\nrole = \"upstream\"\n\n\
+             [[hop]]\nname = \"other\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:{single}\"\nrole = \"upstream\"\n\n\
+             [nginx]\nbinary = \"/usr/sbin/nginx\"\nconfig = \"{d}/nginx.conf\"\nprefix = \"{d}\"\n"
+        ),
+    )
+    .expect("write config");
+    let out = Command::new(common::bin())
+        .args(["review", "--format", "json", "--config"])
+        .arg(&cfg)
+        .output()
+        .expect("review");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let find = |id: &str, loc: &str| {
+        v["items"]
+            .as_array()
+            .and_then(|a| {
+                a.iter().find(|i| {
+                    i["id"] == id && i["subject"].as_str().is_some_and(|s| s.ends_with(loc))
+                })
+            })
+            .unwrap_or_else(|| panic!("no {id} for {loc} in {v:#}"))
+            .clone()
+    };
+    let main = find("upstream_failover", " /");
+    assert_eq!(main["check"], "PASS", "{main}");
+    assert!(
+        main["fact"]
+            .as_str()
+            .is_some_and(|f| f.contains("1 server(s), 1 backup"))
+    );
+    assert_eq!(find("proxy_timeouts", " /")["check"], "PASS");
+    assert_eq!(find("upstream_failover", " /other/")["check"], "WARN");
+    let t = find("proxy_timeouts", " /other/");
+    assert_eq!(t["check"], "WARN", "{t}");
+    assert!(
+        t["fact"]
+            .as_str()
+            .is_some_and(|f| f.contains("10s (set at ")),
+        "{t}"
+    );
+}

@@ -784,21 +784,7 @@ mod tests {
 
     /// A host snapshot, taken now, in which every part is unknown.
     fn empty_snapshot() -> crate::host::Snapshot {
-        use crate::host::{Part, Unknown};
-        let u = || Unknown::new("not collected in this test", None);
-        crate::host::Snapshot {
-            taken_at: Utc::now(),
-            sockets: Part::unknown(u()),
-            processes: Part::unknown(u()),
-            memory: Part::unknown(u()),
-            oom: Part::unknown(u()),
-            services: Part::unknown(u()),
-            firewall: Part::unknown(u()),
-            selinux: Part::unknown(u()),
-            nginx: Part::unknown(u()),
-            targets: Part::unknown(u()),
-            disk: Part::unknown(u()),
-        }
+        crate::host::Snapshot::unknown_for_tests()
     }
 
     #[test]

@@ -267,6 +267,28 @@ async fn blocking<T: Send + 'static>(
     .await
 }
 
+#[cfg(test)]
+impl Snapshot {
+    /// A snapshot whose every part is unknown ("not collected in this test"), for tests to
+    /// fill the parts they need.
+    pub(crate) fn unknown_for_tests() -> Snapshot {
+        let u = || Unknown::new("not collected in this test", None);
+        Snapshot {
+            taken_at: Utc::now(),
+            sockets: Part::unknown(u()),
+            processes: Part::unknown(u()),
+            memory: Part::unknown(u()),
+            oom: Part::unknown(u()),
+            services: Part::unknown(u()),
+            firewall: Part::unknown(u()),
+            selinux: Part::unknown(u()),
+            nginx: Part::unknown(u()),
+            targets: Part::unknown(u()),
+            disk: Part::unknown(u()),
+        }
+    }
+}
+
 /// Collects snapshots, keeping state between them (the process sampler, so CPU% is measured
 /// over the interval between two samples). Cheap to clone; clones share the state.
 #[derive(Debug, Clone, Default)]

@@ -210,3 +210,110 @@ fn the_readme_lists_every_item_id() {
         );
     }
 }
+
+fn run_with(
+    host: Option<&crate::host::Snapshot>,
+    hops: Vec<&crate::probe::HopResult>,
+) -> Vec<Item> {
+    let c = cfg();
+    review(&Input {
+        cfg: &c,
+        hops,
+        host,
+        integration: None,
+        readiness: &Readiness::default(),
+        audit: &[],
+        now: chrono::Utc::now(),
+    })
+}
+
+#[test]
+fn memory_and_disk_headroom_from_host_facts() {
+    use crate::host::process::{Memory, Psi};
+    let mem = |avail: u64, psi: f64| Memory {
+        total_bytes: 1000,
+        available_bytes: avail,
+        swap_total_bytes: 0,
+        swap_free_bytes: 0,
+        psi_some: Some(Psi {
+            avg10: psi,
+            avg60: psi,
+            avg300: psi,
+        }),
+        psi_full: None,
+    };
+    let mut snap = crate::host::Snapshot::unknown_for_tests();
+    snap.memory = crate::host::Part::known(mem(500, 0.5));
+    assert_eq!(
+        find(&run_with(Some(&snap), vec![]), "memory_box", None).check,
+        Check::Pass
+    );
+    snap.memory = crate::host::Part::known(mem(100, 0.5));
+    assert_eq!(
+        find(&run_with(Some(&snap), vec![]), "memory_box", None).check,
+        Check::Warn
+    );
+    snap.memory = crate::host::Part::known(mem(500, 25.0));
+    assert_eq!(
+        find(&run_with(Some(&snap), vec![]), "memory_box", None).check,
+        Check::Warn
+    );
+    // A limited service: 100 MiB of 1 GiB is headroom.
+    let ok = parse_systemd_setup(
+        "d",
+        "d",
+        "Restart=always\nRestartUSec=5s\nUnitFileState=enabled\nMemoryMax=1073741824\nMemoryCurrent=104857600\n",
+    );
+    assert_eq!(
+        find(&run(&setups(vec![ok]), &[]), "memory_limit", Some("d")).check,
+        Check::Pass
+    );
+}
+
+#[test]
+fn certificates_by_days_left() {
+    let c = cfg();
+    let mut hops = crate::diagnose::test_support::green(&c);
+    hops[0].detail.tls = Some(crate::probe::TlsInfo {
+        subject: Some("office.example".into()),
+        not_after: Some("2027-06-01T00:00:00Z".into()),
+        days_left: Some(180),
+        ..Default::default()
+    });
+    hops[1].detail.tls = Some(crate::probe::TlsInfo {
+        days_left: Some(12),
+        ..Default::default()
+    });
+    let items = run_with(None, hops.iter().collect());
+    assert_eq!(
+        find(&items, "cert_validity", Some(&hops[0].name)).check,
+        Check::Pass
+    );
+    let soon = find(&items, "cert_validity", Some(&hops[1].name));
+    assert_eq!(soon.check, Check::Warn);
+    assert!(soon.fact.contains("12 days"), "{soon:?}");
+}
+
+#[test]
+fn log_disk_by_free_space() {
+    let fs = |mount: &str, used: f64| crate::host::disk::Filesystem {
+        mount: mount.into(),
+        holds: Vec::new(),
+        total_bytes: 100,
+        avail_bytes: (100.0 - used) as u64,
+        used_percent: used,
+        inodes_total: 10,
+        inodes_free: 5,
+        read_only: false,
+    };
+    let mut snap = crate::host::Snapshot::unknown_for_tests();
+    snap.disk = crate::host::Part::known(crate::host::disk::Disks {
+        filesystems: vec![fs("/", 50.0), fs("/var/log", 95.0)],
+        ..Default::default()
+    });
+    let items = run_with(Some(&snap), vec![]);
+    assert_eq!(find(&items, "log_disk", Some("/")).check, Check::Pass);
+    let full = find(&items, "log_disk", Some("/var/log"));
+    assert_eq!(full.check, Check::Warn);
+    assert!(full.change.is_some());
+}
