@@ -168,6 +168,7 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
         Command::Logs { .. } => "logs",
         Command::Action { .. } => "action",
         Command::Host { .. } => "host",
+        Command::Watch { .. } => "watch",
         Command::Lab(_) => "lab",
         Command::Completions { .. } => "completions",
         Command::Man => "man",
@@ -185,7 +186,7 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
     let applies = match opt {
         "--theme" => "the console only",
         "--read-only" => "the console and `action`",
-        _ => "the console, check, report, config, action and host",
+        _ => "the console, check, report, config, action, host and watch",
     };
     Some(format!(
         "{opt} does not apply to `{name}` (it applies to {applies})"
@@ -241,6 +242,16 @@ pub enum Command {
         select: Select,
         #[command(flatten)]
         args: crate::host::cli::HostArgs,
+    },
+    /// Headless service: rounds at the configured interval, alerts on transitions to the
+    /// [[alert]] receivers, Prometheus metrics and /healthz on --listen; SIGHUP reloads the
+    /// config, SIGTERM stops.
+    Watch {
+        #[command(flatten)]
+        select: Select,
+        /// Address of /metrics and /healthz.
+        #[arg(long, value_name = "ADDR", default_value = crate::watch::DEFAULT_LISTEN)]
+        listen: String,
     },
     /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
     Lab(crate::lab::cli::LabArgs),
@@ -558,6 +569,19 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::Config { select, cmd }) => config_cmd(&top.with(&select.0, false), cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
+        Some(Command::Watch { select, listen }) => {
+            let g = top.with(&select, false);
+            let (cfg, source) = match load(&g) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            let reload = Box::new(move || {
+                load_quiet(&g)
+                    .map(|(c, s)| (c, s.to_string()))
+                    .map_err(|e| load_error_line(&e))
+            });
+            crate::watch::run(cfg, source.to_string(), &listen, reload)
+        }
         Some(Command::Host { select, args }) => {
             // The effective config's services, nginx and ports; the flags override them.
             let (cfg, _) = match load(&top.with(&select, false)) {

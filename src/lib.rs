@@ -24,3 +24,4 @@ pub mod sanitize;
 pub mod tui;
 pub mod util;
 pub mod verdict;
+pub mod watch;
