@@ -164,7 +164,8 @@ impl Worker {
             profile: &self.place.profile,
         };
         if self.r.kind == ReceiverKind::Command {
-            let body = crate::sanitize::json(&format::generic(a, &origin));
+            // One JSON object and a newline.
+            let body = crate::sanitize::json(&format::generic(a, &origin)) + "\n";
             return run_command(&self.r.argv, body.as_bytes()).await;
         }
         let client = client.ok_or("cannot build an HTTP client")?;
