@@ -77,8 +77,8 @@ fn lab_break_fix_break_alerts_once_per_transition_and_prometheus_sees_it() {
         r.at("/")
     );
 
-    lab.run(&["break", "docservice-down"]);
     let start = w.rounds();
+    lab.run(&["break", "docservice-down"]);
     assert!(
         wait_until(WAIT, || !r.at("/hook/").is_empty()),
         "{}",
@@ -86,8 +86,9 @@ fn lab_break_fix_break_alerts_once_per_transition_and_prometheus_sees_it() {
     );
     let after = w.rounds() - start;
     eprintln!("first alert {after} rounds after the break");
-    // Rounds whose host facts are being refreshed after the change do not count towards the
-    // hold; one such round at most is allowed for here (the facts settle within a round).
+    // The round in flight when the break lands, then hold_rounds rounds. Rounds whose host
+    // facts are still being refreshed after the change do not count towards the hold; one
+    // such round at most is allowed for here (the facts settle within a round).
     assert!(
         after <= HOLD + 1 + 1,
         "first alert {after} rounds after the break: {}",
