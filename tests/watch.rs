@@ -518,3 +518,57 @@ fn prometheus_scrapes_watch() {
     );
     assert!(p.value("triage502_build_info").is_some());
 }
+
+/// The README's Monitoring section shows only what works: its receivers' config passes
+/// `config check`, and its Prometheus scrape config and alert rules pass `promtool` (when
+/// installed).
+#[test]
+fn readme_monitoring_examples_are_valid() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let section = readme
+        .split("## Monitoring")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a Monitoring section");
+    let block = |fence: &str, n: usize| -> String {
+        section
+            .split(fence)
+            .nth(n)
+            .and_then(|s| s.split("```").next())
+            .unwrap_or_else(|| panic!("{fence} block {n}"))
+            .to_string()
+    };
+    let d = tempfile::tempdir().expect("tempdir");
+    let toml = d.path().join("c.toml");
+    std::fs::write(&toml, block("```toml\n", 1)).expect("write");
+    let o = std::process::Command::new(common::bin())
+        .env_remove("TRIAGE502_CONFIG")
+        .arg("--config")
+        .arg(&toml)
+        .args(["config", "check"])
+        .output()
+        .expect("config check");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let Some(promtool) = ["/usr/bin/promtool", "/usr/local/bin/promtool"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        return skip("promtool is not installed (apt-get install -y prometheus)");
+    };
+    for (what, n) in [("config", 1), ("rules", 2)] {
+        let f = d.path().join(format!("{what}.yml"));
+        std::fs::write(&f, block("```yaml\n", n)).expect("write");
+        let o = std::process::Command::new(promtool)
+            .args(["check", what])
+            .arg(&f)
+            .output()
+            .expect("promtool");
+        assert!(
+            o.status.success(),
+            "promtool check {what}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
