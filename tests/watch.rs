@@ -333,10 +333,12 @@ fn failing_and_hanging_receivers_do_not_hold_up_the_rounds() {
         "[watch]\nhold_rounds = 1\nmin_interval_s = 0\n\
          [[alert]]\nname = \"stuck\"\nkind = \"webhook\"\nurl = \"{}\"\n\
          [[alert]]\nname = \"bad\"\nkind = \"slack\"\nurl = \"{}\"\n\
-         [[alert]]\nname = \"good\"\nkind = \"webhook\"\nurl = \"{}\"\n",
+         [[alert]]\nname = \"good\"\nkind = \"webhook\"\nurl = \"{}\"\n\
+         [[alert]]\nname = \"gone\"\nkind = \"dingtalk\"\nurl = \"http://127.0.0.1:{}/robot/send?access_token=gone-token-31337\"\nsecret = \"SECgone\"\n",
         r.url("/hang/x"),
         r.url("/fail/x"),
         r.url("/hook/x"),
+        free_port(),
     );
     let cfg = config(d.path(), free_port(), &extra);
     let w = Watch::start(d.path(), &cfg, &[]);
@@ -381,6 +383,15 @@ fn failing_and_hanging_receivers_do_not_hold_up_the_rounds() {
     assert_eq!(
         events(&r.at("/hook/"), "firing").get("service_down"),
         Some(&1)
+    );
+    // A receiver nobody answers for: the failure is logged without its token.
+    assert!(wait_until(WAIT, || w.stderr_text().contains(
+        "alert: gone: firing service_down: attempt 1/4 failed"
+    )));
+    assert!(
+        !w.stderr_text().contains("gone-token-31337"),
+        "{}",
+        w.stderr_text()
     );
 }
 

@@ -187,8 +187,9 @@ impl Worker {
             .body(body)
             .send()
             .await
-            // The error's text may quote the URL (its token): masked by sanitize::field.
-            .map_err(|e| crate::docserver::client::error_chain(&e))?;
+            // Without the URL: it holds the receiver's token (DingTalk's with the signature);
+            // the log line is masked by sanitize::field besides.
+            .map_err(|e| crate::docserver::client::error_chain(&e.without_url()))?;
         let status = resp.status();
         let (answer, _) = crate::probe::body_capped(&mut resp, ANSWER_MAX)
             .await
