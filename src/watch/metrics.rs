@@ -18,6 +18,9 @@ use std::sync::atomic::AtomicU64;
 type Labels = Vec<(String, String)>;
 type FGauge = Gauge<f64, AtomicU64>;
 
+/// Distinct upstream label values of `triage502_client_errors_total`.
+pub const MAX_UPSTREAMS: usize = 16;
+
 /// The content type of [`Metrics::encode`]'s text.
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
@@ -29,6 +32,9 @@ pub struct Metrics {
     finding_active: Family<Labels, Gauge>,
     log_entries: Family<Labels, Counter>,
     deliveries: Family<Labels, Counter>,
+    client_errors: Family<Labels, Counter>,
+    /// Upstream label values used so far (at most [`MAX_UPSTREAMS`]).
+    upstreams: Mutex<Vec<String>>,
     round_duration: Histogram,
     rounds: Counter,
     /// (id, severity) of every finding series set so far, to set the absent ones to 0.
@@ -88,6 +94,12 @@ impl Metrics {
             "Alert delivery outcomes by receiver: ok, error (one failed attempt), gave_up, dropped",
             deliveries.clone(),
         );
+        let client_errors = Family::<Labels, Counter>::default();
+        registry.register(
+            "triage502_client_errors",
+            "502/503/504 answers to clients in the nginx access logs, by status and upstream",
+            client_errors.clone(),
+        );
         let round_duration = Histogram::new(exponential_buckets(0.005, 2.0, 14));
         registry.register_with_unit(
             "triage502_round_duration",
@@ -112,6 +124,8 @@ impl Metrics {
             finding_active,
             log_entries,
             deliveries,
+            client_errors,
+            upstreams: Mutex::new(Vec::new()),
             round_duration,
             rounds,
             findings_seen: Mutex::new(Vec::new()),
@@ -140,6 +154,36 @@ impl Metrics {
             self.log_entries
                 .get_or_create(&labels(&[("class", c)]))
                 .inc();
+        }
+    }
+
+    /// Bad gateways read from the access logs since the previous look, by (status,
+    /// upstream). The upstream comes from a log line: kept as a label only when it looks like
+    /// an address and while fewer than [`MAX_UPSTREAMS`] are in use, else `other`.
+    pub fn client_errors(&self, fresh: &std::collections::BTreeMap<(u16, String), u64>) {
+        let Ok(mut ups) = self.upstreams.lock() else {
+            return;
+        };
+        for ((status, up), n) in fresh {
+            let address = !up.is_empty()
+                && up.len() <= 100
+                && up
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".:[]/_-".contains(c));
+            let label = if address && (ups.contains(up) || ups.len() < MAX_UPSTREAMS) {
+                if !ups.contains(up) {
+                    ups.push(up.clone());
+                }
+                up.as_str()
+            } else {
+                "other"
+            };
+            self.client_errors
+                .get_or_create(&labels(&[
+                    ("status", &status.to_string()),
+                    ("upstream", label),
+                ]))
+                .inc_by(*n);
         }
     }
 
@@ -219,6 +263,10 @@ mod tests {
         m.delivery("oncall", "ok");
         m.log_entries(["upstream_refused", "upstream_refused"].into_iter());
         m.round(0.25);
+        let mut fresh = std::collections::BTreeMap::new();
+        fresh.insert((502, "127.0.0.1:8000".to_string()), 3);
+        fresh.insert((504, "evil\"} 1\nx{".to_string()), 1);
+        m.client_errors(&fresh);
         let cfg = crate::config::parse(
             "[[hop]]\nname = \"ds\"\nkind = \"tcp\"\nrole = \"upstream\"\ntarget = \"127.0.0.1:1\"\n",
             "t",
@@ -249,6 +297,8 @@ mod tests {
             "triage502_alert_deliveries_total{receiver=\"oncall\",result=\"ok\"} 1",
             "triage502_round_duration_seconds_count 1",
             "triage502_rounds_total 1",
+            "triage502_client_errors_total{status=\"502\",upstream=\"127.0.0.1:8000\"} 3",
+            "triage502_client_errors_total{status=\"504\",upstream=\"other\"} 1",
             "triage502_build_info{version=\"",
             "# EOF",
         ] {

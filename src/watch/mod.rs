@@ -204,6 +204,7 @@ impl Run {
                 self.round_started = Some(tokio::time::Instant::now());
             }
             Update::Logs(rs) => self.metrics.log_entries(rs.iter().map(|r| r.class().id())),
+            Update::Access(a) => self.metrics.client_errors(&a.fresh),
             _ => {}
         }
         self.state.apply(u);
