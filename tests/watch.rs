@@ -583,3 +583,87 @@ fn readme_monitoring_examples_are_valid() {
         );
     }
 }
+
+/// The supervisor example in assets/ runs `watch` under a real supervisord: healthy, reloaded
+/// by `supervisorctl signal HUP`, stopped cleanly by `supervisorctl stop`.
+#[test]
+fn runs_under_supervisor_from_the_example() {
+    if !common::tool("supervisord") {
+        return skip("supervisord is not installed (apt-get install -y supervisor)");
+    }
+    let d = tempfile::Builder::new()
+        .prefix("t502ws")
+        .tempdir_in("/tmp")
+        .expect("tempdir");
+    let cfg = config(d.path(), free_port(), "");
+    let listen = format!("127.0.0.1:{}", free_port());
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/supervisor-triage502-watch.conf"
+    ))
+    .expect("example");
+    let stock =
+        "/usr/bin/triage502 watch --config /etc/triage502/config.toml --listen 127.0.0.1:9502";
+    assert!(example.contains(stock), "{example}");
+    let log = d.path().join("watch.log");
+    let mut program = example
+        .replace(
+            stock,
+            &format!(
+                "{} watch --config {} --listen {listen}",
+                common::bin(),
+                cfg.display()
+            ),
+        )
+        .replace("/var/log/triage502/watch.log", &log.display().to_string());
+    if !common::is_root() {
+        program = program.replace("user=root\n", "");
+    }
+    // supervisord passes its own environment on: no key file of the user's.
+    program = program.replace(
+        "[program:triage502-watch]\n",
+        &format!(
+            "[program:triage502-watch]\nenvironment=TRIAGE502_FINGERPRINT_KEY=\"{}\"\n",
+            d.path().join("fp.key").display()
+        ),
+    );
+    let sup = common::Supervisord::start(d.path(), &program);
+    let ctl = |args: &[&str]| {
+        let o = std::process::Command::new("supervisorctl")
+            .arg("-c")
+            .arg(&sup.conf)
+            .args(args)
+            .output()
+            .expect("supervisorctl");
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let healthy = || {
+        watch_support::http_get(&listen, "/healthz")
+            .is_some_and(|(s, b)| s == 200 && b.contains("last round"))
+    };
+    assert!(
+        wait_until(WAIT, healthy),
+        "{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    ctl(&["signal", "HUP", "triage502-watch"]);
+    let logged = |t: &str| {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains(t)
+    };
+    assert!(
+        wait_until(WAIT, || logged("configuration reloaded")),
+        "{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    assert!(wait_until(WAIT, healthy));
+    let out = ctl(&["stop", "triage502-watch"]);
+    assert!(out.contains("stopped"), "{out}");
+    assert!(
+        logged("stopping (SIGTERM)"),
+        "{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    assert!(ctl(&["status", "triage502-watch"]).contains("STOPPED"));
+}
