@@ -263,7 +263,11 @@ impl Run {
                 crate::engine::NoteLevel::Warn => "warning",
                 crate::engine::NoteLevel::Error => "error",
             };
-            say(&format!("{level}: {}: {}", ev.kind, ev.text));
+            if ev.text.starts_with(ev.kind.as_str()) {
+                say(&format!("{level}: {}", ev.text));
+            } else {
+                say(&format!("{level}: {}: {}", ev.kind, ev.text));
+            }
         }
     }
 
