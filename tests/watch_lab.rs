@@ -120,7 +120,7 @@ fn lab_break_fix_break_alerts_once_per_transition_and_prometheus_sees_it() {
     }
 
     // A user's request through nginx gets a 502: counted from the access log.
-    assert_eq!(user_request(nginx_port(&lab)), 502);
+    assert_eq!(common::user_request(lab.nginx_port()), 502);
     let client_502 = || {
         w.get("/metrics").is_some_and(|(_, t)| {
             t.lines().any(|l| {
@@ -159,35 +159,4 @@ fn lab_break_fix_break_alerts_once_per_transition_and_prometheus_sees_it() {
         w.stderr_text()
     );
     lab.run(&["fix"]);
-}
-
-/// The lab's nginx port (its `nginx` hop's target).
-fn nginx_port(lab: &Lab) -> u16 {
-    let t = std::fs::read_to_string(lab.toml()).expect("lab.toml");
-    let v: toml::Value = toml::from_str(&t).expect("lab.toml parses");
-    v["hop"]
-        .as_array()
-        .and_then(|hops| hops.iter().find(|h| h["name"].as_str() == Some("nginx")))
-        .and_then(|h| h["target"].as_str())
-        .and_then(|t| t.rsplit(':').next())
-        .and_then(|p| p.parse().ok())
-        .expect("the nginx hop's port")
-}
-
-/// A browser's request through nginx; the status nginx answered.
-fn user_request(port: u16) -> u16 {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to nginx");
-    s.set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
-    s.write_all(
-        b"GET /healthcheck HTTP/1.1\r\nHost: localhost\r\nUser-Agent: Mozilla/5.0 Firefox/140.0\r\nConnection: close\r\n\r\n",
-    )
-    .expect("send");
-    let mut resp = String::new();
-    let _ = s.read_to_string(&mut resp);
-    resp.split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0)
 }
