@@ -667,3 +667,55 @@ fn runs_under_supervisor_from_the_example() {
     );
     assert!(ctl(&["status", "triage502-watch"]).contains("STOPPED"));
 }
+
+/// A silence holds a finding's alert back, and once it is lifted (here by a reload) the
+/// finding still holding is told; `min_interval_s` keeps the next message to that receiver
+/// waiting (for as many rounds as the test looks).
+#[test]
+fn silences_hold_back_and_pacing_makes_messages_wait() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let r = Receiver::start();
+    let port = free_port();
+    let receiver = format!(
+        "[[alert]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{}\"\n",
+        r.url("/hook/p")
+    );
+    let cfg = config(
+        d.path(),
+        port,
+        &format!(
+            "[watch]\nhold_rounds = 1\nmin_interval_s = 3600\n\
+             [[watch.silence]]\nfinding = \"service_down\"\nuntil = \"2100-01-01T00:00:00Z\"\n{receiver}"
+        ),
+    );
+    let w = Watch::start(d.path(), &cfg, &[]);
+    assert!(wait_until(WAIT, || w.metric(
+        "triage502_finding_active{id=\"service_down\",severity=\"FAIL\"}"
+    ) == Some(1.0)));
+    assert!(w.wait_rounds(6, WAIT));
+    assert!(r.at("/hook/").is_empty(), "silenced: {:?}", r.at("/"));
+    // The silence lifted: told at once (the first message to a receiver never waits).
+    let text = std::fs::read_to_string(&cfg).expect("read");
+    let start = text.find("[[watch.silence]]").expect("silence");
+    let end = text[start..].find("[[alert]]").expect("alert") + start;
+    std::fs::write(&cfg, format!("{}{}", &text[..start], &text[end..])).expect("write");
+    w.signal(libc::SIGHUP);
+    assert!(
+        wait_until(WAIT, || events(&r.at("/hook/"), "firing")
+            .get("service_down")
+            == Some(&1)),
+        "{}",
+        w.stderr_text()
+    );
+    // Recovered: the resolution waits for min_interval_s after the firing.
+    let _up = TcpListener::bind(("127.0.0.1", port)).expect("bind the hop's port");
+    assert!(wait_until(WAIT, || w
+        .stderr_text()
+        .contains("alert: resolved service_down → hook")));
+    assert!(w.wait_rounds(6, WAIT));
+    assert!(
+        events(&r.at("/hook/"), "resolved").is_empty(),
+        "min_interval_s not kept: {:?}",
+        r.at("/hook/")
+    );
+}
