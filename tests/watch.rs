@@ -694,6 +694,12 @@ fn silences_hold_back_and_pacing_makes_messages_wait() {
     ) == Some(1.0)));
     assert!(w.wait_rounds(6, WAIT));
     assert!(r.at("/hook/").is_empty(), "silenced: {:?}", r.at("/"));
+    assert!(
+        w.stderr_text()
+            .contains("alert: service_down held back by a silence"),
+        "{}",
+        w.stderr_text()
+    );
     // The silence lifted: told at once (the first message to a receiver never waits).
     let text = std::fs::read_to_string(&cfg).expect("read");
     let start = text.find("[[watch.silence]]").expect("silence");

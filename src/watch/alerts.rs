@@ -60,12 +60,16 @@ struct Tracked {
     finding: Finding,
     /// What each receiver was told (the severity), by receiver index.
     told: BTreeMap<usize, Sev>,
+    /// Whether "held back by a silence" was said for this episode.
+    silence_said: bool,
 }
 
 /// The transitions of every finding id across rounds.
 #[derive(Debug, Default)]
 pub struct Tracker {
     tracked: BTreeMap<&'static str, Tracked>,
+    /// Findings held back by a silence since the last [`Tracker::take_silenced`].
+    silenced: Vec<&'static str>,
 }
 
 /// What a round's evaluation needs to know about the receivers and the silences.
@@ -111,6 +115,7 @@ impl Tracker {
                 started_at: now,
                 finding: f.clone(),
                 told: BTreeMap::new(),
+                silence_said: false,
             });
             t.held = t.held.saturating_add(1);
             t.finding = f.clone();
@@ -118,6 +123,10 @@ impl Tracker {
                 continue;
             }
             let silenced = policy.silences.iter().any(|s| s.covers(f.id, now));
+            if silenced && !t.silence_said {
+                t.silence_said = true;
+                self.silenced.push(f.id);
+            }
             for (i, min) in policy.receivers.iter().enumerate() {
                 if silenced || !wants(*min, f.severity) {
                     continue;
@@ -169,6 +178,11 @@ impl Tracker {
                 .filter_map(|(i, s)| map(i).map(|j| (j, s)))
                 .collect();
         }
+    }
+
+    /// The findings held back by a silence since the last call (once per episode each).
+    pub fn take_silenced(&mut self) -> Vec<&'static str> {
+        std::mem::take(&mut self.silenced)
     }
 
     /// The ids firing now (held long enough), for the log.
@@ -315,6 +329,9 @@ mod tests {
         tr.round(&f, t(0), true, &p);
         let a = tr.round(&f, t(1), true, &p);
         assert!(a.iter().all(|a| a.finding.id == "oom_killed"), "{a:?}");
+        assert_eq!(tr.take_silenced(), ["service_down"]);
+        tr.round(&f, t(2), true, &p);
+        assert!(tr.take_silenced().is_empty(), "said once");
         let later = tr.round(&f, t(11), true, &p);
         assert_eq!(
             events(&later),

@@ -240,6 +240,9 @@ impl Run {
             counts,
             &policy,
         );
+        for id in tracker.take_silenced() {
+            say(&format!("alert: {id} held back by a silence"));
+        }
         for a in out {
             let name = cfg.alerts.get(a.receiver).map_or("?", |r| r.name.as_str());
             say(&format!(
