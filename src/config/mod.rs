@@ -13,6 +13,7 @@
 //! effective user and be writable by nobody else, its folders likewise
 //! ([`crate::fsafe::check_trusted`]); another is refused, naming the file and its owner.
 
+pub mod fleet;
 mod generic;
 pub mod keys;
 pub use generic::generic;
@@ -73,6 +74,9 @@ pub struct Config {
     /// `triage502 watch`'s alert receivers.
     #[serde(rename = "alert", skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<watch::AlertReceiver>,
+    /// `triage502 fleet`: the hosts and how ssh reaches them.
+    #[serde(skip_serializing_if = "fleet::Fleet::is_default")]
+    pub fleet: fleet::Fleet,
 }
 
 impl Default for Config {
@@ -94,6 +98,7 @@ impl Default for Config {
             integration: Integration::default(),
             watch: watch::WatchSettings::default(),
             alerts: Vec::new(),
+            fleet: fleet::Fleet::default(),
         }
     }
 }

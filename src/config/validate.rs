@@ -393,6 +393,14 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
             hint: Some(SERVICE_NAME_HINT.into()),
         });
     }
+    for (message, hint) in super::fleet::problems(&cfg.fleet) {
+        let line = text.find("[fleet").map(|o| line_of(text, o));
+        out.push(Problem {
+            line,
+            message,
+            hint: Some(hint),
+        });
+    }
     let mut seen = std::collections::HashSet::new();
     for h in &cfg.hops {
         out.extend(hop_problems(cfg, h, text, seen.insert(h.name.clone())));

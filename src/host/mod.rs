@@ -14,6 +14,7 @@ pub mod firewall;
 pub mod nginx;
 pub mod nginx_conf;
 pub mod process;
+pub mod readiness;
 pub mod selinux;
 pub mod service_tail;
 pub mod services;

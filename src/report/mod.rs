@@ -10,6 +10,7 @@
 //! Server's and the integrator's files, the container's environment) are learned first.
 
 pub mod host;
+pub mod review;
 
 use crate::engine::State;
 use crate::probe::{HopResult, State as HopState};
@@ -21,6 +22,8 @@ use serde::Serialize;
 pub struct CheckJson<'a> {
     /// Schema version.
     pub schema: u32,
+    /// The version of triage502 that wrote it (`fleet` shows it and needs it).
+    pub version: &'static str,
     /// Host name of this box.
     pub host: String,
     /// Profile name.
@@ -44,7 +47,12 @@ pub struct CheckJson<'a> {
     /// What clients got over the last minutes, from the access logs (when configured).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access: Option<&'a crate::engine::access::AccessSummary>,
+    /// The layered walkthrough, as the console's Walkthrough tab shows it.
+    pub walkthrough: &'a [crate::diagnose::Step],
 }
+
+/// The version of triage502 in its JSON.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// This box's host name.
 pub fn host_name() -> String {
@@ -86,6 +94,7 @@ pub fn check_json(state: &State) -> CheckJson<'_> {
     let overall = overall(state);
     CheckJson {
         schema: 1,
+        version: VERSION,
         host: host_name(),
         profile: &state.cfg.profile,
         config: &state.source,
@@ -97,6 +106,7 @@ pub fn check_json(state: &State) -> CheckJson<'_> {
         all_clear: state.diagnosis.all_clear,
         unchecked: &state.diagnosis.unchecked,
         access: state.access.as_ref(),
+        walkthrough: state.walkthrough(),
     }
 }
 

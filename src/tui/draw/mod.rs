@@ -15,6 +15,7 @@ mod chain;
 mod detail;
 mod events;
 mod findings;
+pub mod fleet;
 mod keybar;
 mod logs;
 mod overlays;
