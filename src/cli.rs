@@ -254,9 +254,8 @@ pub enum Command {
         #[command(flatten)]
         args: crate::host::cli::HostArgs,
     },
-    /// Headless service: rounds at the configured interval, alerts on transitions to the
-    /// [[alert]] receivers, Prometheus metrics and /healthz on --listen; SIGHUP reloads the
-    /// config, SIGTERM stops.
+    /// Headless service: rounds, alerts to the [[alert]] receivers, Prometheus metrics and
+    /// /healthz on --listen; SIGHUP reloads the config, SIGTERM stops.
     Watch {
         #[command(flatten)]
         select: Select,
@@ -621,16 +620,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
         Some(Command::Watch { select, listen }) => {
             let g = top.with(&select, false);
-            let (cfg, source) = match load(&g) {
-                Ok(x) => x,
-                Err(code) => return code,
-            };
-            let reload = Box::new(move || {
-                load_quiet(&g)
-                    .map(|(c, s)| (c, s.to_string()))
-                    .map_err(|e| load_error_line(&e))
-            });
-            crate::watch::run(cfg, source.to_string(), &listen, reload)
+            crate::watch::run(&listen, Box::new(move || load_quiet(&g)))
         }
         Some(Command::Fleet(args)) => fleet_cmd(&top.select, &args),
         Some(Command::Host { select, args }) => {

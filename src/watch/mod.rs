@@ -18,7 +18,7 @@ pub mod metrics;
 pub mod notify;
 pub mod serve;
 
-use crate::config::Config;
+use crate::config::{Config, LoadError, Source};
 use crate::engine::tasks::{self, Rounds};
 use crate::engine::{State, Update};
 use crate::probe::scheduler::ProbeEvent;
@@ -34,11 +34,33 @@ const STOP_WAIT: Duration = Duration::from_secs(2);
 /// How long stopping gives the receivers to send what is queued.
 const DELIVER_WAIT: Duration = Duration::from_secs(5);
 
-/// Reads the config again (SIGHUP): the config and where it came from, or why not.
-pub type Reload = Box<dyn Fn() -> Result<(Config, String), String> + Send>;
+/// Reads the config (at start, and again on SIGHUP): the config and where it came from, or
+/// why not.
+pub type Load = Box<dyn Fn() -> Result<(Config, Source), LoadError> + Send>;
 
-/// Run `watch` until SIGTERM or SIGINT; the exit code.
-pub fn run(cfg: Config, source: String, listen: &str, reload: Reload) -> i32 {
+/// Run `watch` until SIGTERM or SIGINT; the exit code (3 when the config cannot be used).
+pub fn run(listen: &str, load: Load) -> i32 {
+    let (cfg, source) = match load() {
+        Ok(x) => x,
+        Err(e) if e.is_usage() => {
+            crate::say_err!("triage502: {e}");
+            return 3;
+        }
+        Err(e) => {
+            crate::say_err!("triage502: invalid configuration\n{e}");
+            return 3;
+        }
+    };
+    let reload: Reload = Box::new(move || {
+        load().map(|(c, s)| (c, s.to_string())).map_err(|e| {
+            e.to_string()
+                .lines()
+                .next()
+                .unwrap_or("unusable")
+                .to_string()
+        })
+    });
+    let (cfg, source) = (cfg, source.to_string());
     let rt = match crate::util::runtime() {
         Ok(rt) => rt,
         Err(e) => {
@@ -50,6 +72,9 @@ pub fn run(cfg: Config, source: String, listen: &str, reload: Reload) -> i32 {
     crate::children::shutdown(Duration::from_secs(2));
     code
 }
+
+/// Reads the config again: the config and where it came from, or the first line of why not.
+type Reload = Box<dyn Fn() -> Result<(Config, String), String> + Send>;
 
 /// Why the engine loop ended.
 enum End {
