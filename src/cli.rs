@@ -168,6 +168,7 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
         Command::Logs { .. } => "logs",
         Command::Action { .. } => "action",
         Command::Host { .. } => "host",
+        Command::Watch { .. } => "watch",
         Command::Review { .. } => "review",
         Command::Fleet(_) => "fleet",
         Command::Lab(_) => "lab",
@@ -194,7 +195,9 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
     let applies = match opt {
         "--theme" => "the console only",
         "--read-only" => "the console and `action`",
-        _ => "the console, check, report, config, action and host; fleet takes only --config",
+        _ => {
+            "the console, check, report, config, action, host and watch; fleet takes only --config"
+        }
     };
     Some(format!(
         "{opt} does not apply to `{name}` (it applies to {applies})"
@@ -250,6 +253,15 @@ pub enum Command {
         select: Select,
         #[command(flatten)]
         args: crate::host::cli::HostArgs,
+    },
+    /// Headless service: rounds, alerts to the [[alert]] receivers, Prometheus metrics and
+    /// /healthz on --listen; SIGHUP reloads the config, SIGTERM stops.
+    Watch {
+        #[command(flatten)]
+        select: Select,
+        /// Address of /metrics and /healthz.
+        #[arg(long, value_name = "ADDR", default_value = crate::watch::DEFAULT_LISTEN)]
+        listen: String,
     },
     /// Readiness review: what the runbook asks to have in place before the next incident
     /// (restart, boot, memory, failover, log rotation, certificates, JWT, alerting, drills).
@@ -502,27 +514,12 @@ fn one_round(g: &Global) -> Result<crate::engine::State, i32> {
     Ok(rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string())))
 }
 
-/// `triage502 review`: one round, the review's own facts, the checklist; returns its code.
+/// `triage502 review`: one round, then the checklist ([`crate::report::review::print`]).
 fn review_cmd(g: &Global, format: crate::host::cli::Format) -> i32 {
-    let state = match one_round(g) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let rt = match crate::util::runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            crate::say_err!("triage502: {e}");
-            return 3;
-        }
-    };
-    let items = rt.block_on(crate::report::review::items(&state));
-    let host = crate::report::host_name();
-    let text = match format {
-        crate::host::cli::Format::Text => crate::report::review::text(&host, &items),
-        crate::host::cli::Format::Json => crate::report::review::json(&host, &items) + "\n",
-    };
-    write_out(None, &text);
-    crate::report::review::exit_code(&items)
+    match one_round(g) {
+        Ok(state) => crate::report::review::print(&state, format),
+        Err(code) => code,
+    }
 }
 
 /// `triage502 host`: one snapshot, printed as text or JSON; returns the exit code.
@@ -616,6 +613,10 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Review { select, format }) => review_cmd(&top.with(&select, false), format),
         Some(Command::Config { select, cmd }) => config_cmd(&top.with(&select.0, false), cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
+        Some(Command::Watch { select, listen }) => {
+            let g = top.with(&select, false);
+            crate::watch::run(&listen, Box::new(move || load_quiet(&g)))
+        }
         Some(Command::Fleet(args)) => fleet_cmd(&top.select, &args),
         Some(Command::Host { select, args }) => {
             // The effective config's services, nginx and ports; the flags override them.

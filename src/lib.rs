@@ -26,3 +26,4 @@ pub mod sanitize;
 pub mod tui;
 pub mod util;
 pub mod verdict;
+pub mod watch;

@@ -371,7 +371,7 @@ fn hop_problems(cfg: &Config, h: &super::Hop, text: &str, first_use: bool) -> Ve
 }
 
 fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
-    let mut out = Vec::new();
+    let mut out = super::watch::problems(&cfg.watch, &cfg.alerts);
     for s in &cfg.services {
         for (what, name) in [("name", Some(&s.name)), ("unit", s.unit.as_ref())] {
             let Some(name) = name else { continue };

@@ -44,6 +44,24 @@ pub async fn items(state: &crate::engine::State) -> Vec<Item> {
     })
 }
 
+/// Gather, judge and print the checklist of a round's state as text or JSON; the exit code.
+pub fn print(state: &crate::engine::State, format: crate::host::cli::Format) -> i32 {
+    let rt = match crate::util::runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            crate::say_err!("triage502: {e}");
+            return 3;
+        }
+    };
+    let items = rt.block_on(items(state));
+    let host = super::host_name();
+    match format {
+        crate::host::cli::Format::Text => crate::say!("{}", text(&host, &items).trim_end()),
+        crate::host::cli::Format::Json => crate::say!("{}", json(&host, &items)),
+    }
+    exit_code(&items)
+}
+
 /// The exit code of a checklist: 0 all PASS, 1 a WARN, 3 UNKNOWN items only.
 pub fn exit_code(items: &[Item]) -> i32 {
     match crate::review::worst(items) {
