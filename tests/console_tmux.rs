@@ -108,6 +108,21 @@ fn console_in_tmux_against_the_lab() {
     t.wait("the phases in the title bar", 5, |s| {
         s.contains("diagnosed in") && s.contains("(≤5m)") && s.contains("(≤15m)")
     });
+    // One key away: the readiness review, gathered in the background, scrolled, closed.
+    t.keys(&["v"]);
+    let s = t.wait("the readiness review", 15, |s| {
+        s.contains("readiness review —") && s.contains("service_restart")
+    });
+    assert!(s.contains("j/k scroll"), "{s}");
+    assert!(
+        s.contains("PASS") && s.contains("WARN"),
+        "states as words: {s}"
+    );
+    t.keys(&["j"]);
+    t.keys(&["q"]);
+    t.wait("the review closed, the console still there", 5, |s| {
+        !s.contains("readiness review —") && s.contains("Chain")
+    });
 
     // Break again and heal with lab fix: OK again.
     assert!(lab.lab(&["break", "docservice-down"]).status.success());

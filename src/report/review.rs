@@ -5,10 +5,18 @@
 use crate::review::{CATALOGUE, Check, Item};
 use std::fmt::Write as _;
 
-/// The checklist for the state of one round (gathers the review's own facts; bounded).
-pub async fn items(state: &crate::engine::State) -> Vec<Item> {
+/// What the review's own facts are gathered from: the chain's services with the manager
+/// that answered for each (from the state's host facts), a timeout, the audit log's path.
+pub type Inputs = (
+    Vec<(crate::host::ServiceQuery, crate::host::services::Answered)>,
+    std::time::Duration,
+    std::path::PathBuf,
+);
+
+/// The [`Inputs`] of a state (cheap, no I/O: the console calls it on its loop).
+pub fn inputs(state: &crate::engine::State) -> Inputs {
     let q = crate::engine::host_query(&state.cfg);
-    let answered: Vec<(crate::host::ServiceQuery, crate::host::services::Answered)> = q
+    let answered = q
         .services
         .iter()
         .filter_map(|sq| {
@@ -23,14 +31,36 @@ pub async fn items(state: &crate::engine::State) -> Vec<Item> {
         })
         .collect();
     let timeout = std::time::Duration::from_millis(state.cfg.probe.timeout_ms.max(1000));
-    let readiness = crate::host::readiness::gather(&answered, timeout).await;
     let audit_path = state
         .cfg
         .actions
         .audit_log
         .clone()
         .unwrap_or_else(crate::actions::audit::default_audit_path);
-    let audit = crate::actions::audit::read_audit(&audit_path);
+    (answered, timeout, audit_path)
+}
+
+/// Gather the review's own facts and the audit log (bounded; off the caller's thread).
+pub async fn gather(
+    inputs: Inputs,
+) -> (
+    crate::host::readiness::Readiness,
+    Vec<crate::actions::audit::AuditRecord>,
+) {
+    let (answered, timeout, audit_path) = inputs;
+    let readiness = crate::host::readiness::gather(&answered, timeout).await;
+    let audit = tokio::task::spawn_blocking(move || crate::actions::audit::read_audit(&audit_path))
+        .await
+        .unwrap_or_default();
+    (readiness, audit)
+}
+
+/// The checklist of a state with the gathered facts.
+pub fn judge(
+    state: &crate::engine::State,
+    readiness: &crate::host::readiness::Readiness,
+    audit: &[crate::actions::audit::AuditRecord],
+) -> Vec<Item> {
     let hops: Vec<&crate::probe::HopResult> =
         state.hops.iter().filter_map(|h| h.last.as_ref()).collect();
     crate::review::review(&crate::review::Input {
@@ -38,10 +68,16 @@ pub async fn items(state: &crate::engine::State) -> Vec<Item> {
         hops,
         host: state.host.as_deref(),
         integration: state.integration.as_deref(),
-        readiness: &readiness,
-        audit: &audit,
+        readiness,
+        audit,
         now: chrono::Utc::now(),
     })
+}
+
+/// The checklist for the state of one round (gathers the review's own facts; bounded).
+pub async fn items(state: &crate::engine::State) -> Vec<Item> {
+    let (readiness, audit) = gather(inputs(state)).await;
+    judge(state, &readiness, &audit)
 }
 
 /// Gather, judge and print the checklist of a round's state as text or JSON; the exit code.

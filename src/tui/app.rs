@@ -29,6 +29,8 @@ pub enum Flow {
     Cancel,
     /// Suspend (Ctrl-Z).
     Suspend,
+    /// Gather the readiness review's facts (then show the checklist).
+    Review,
 }
 
 /// The panes.
@@ -100,7 +102,19 @@ pub enum Dialog {
         /// Text.
         text: String,
     },
+    /// A long text that scrolls with j/k (the readiness review); any other key closes it.
+    Scroll {
+        /// Title.
+        title: String,
+        /// Text.
+        text: String,
+        /// First line shown.
+        scroll: u16,
+    },
 }
+
+/// What the planning dialog says while the readiness review gathers its facts.
+pub const REVIEW: &str = "the readiness review";
 
 /// The console's state.
 pub struct App {
@@ -444,6 +458,21 @@ impl App {
                 self.dialog = None;
                 Flow::Continue
             }
+            Some(Dialog::Scroll { .. }) => {
+                if let Some(Dialog::Scroll { scroll, .. }) = &mut self.dialog {
+                    match k.code {
+                        KeyCode::Char('j') | KeyCode::Down => *scroll = scroll.saturating_add(1),
+                        KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
+                        KeyCode::PageDown | KeyCode::Char(' ') => {
+                            *scroll = scroll.saturating_add(10)
+                        }
+                        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                        KeyCode::Char('g') | KeyCode::Home => *scroll = 0,
+                        _ => self.dialog = None,
+                    }
+                }
+                Flow::Continue
+            }
             None => Flow::Continue,
         }
     }
@@ -581,6 +610,10 @@ impl App {
             }
             Command::ProbeNow => self.probe_now(),
             Command::WriteReport => self.write_report(),
+            Command::Readiness => {
+                self.dialog = Some(Dialog::Planning(REVIEW.into()));
+                return Flow::Review;
+            }
             Command::RunAction
             | Command::RestartService
             | Command::ReloadNginx

@@ -46,6 +46,13 @@ pub enum AppEvent {
     Quit(&'static str),
     /// A host of the fleet view answered (see [`fleet`]).
     Fleet(crate::fleet::FleetEvent),
+    /// The readiness review's facts were gathered.
+    Review(
+        Box<(
+            crate::host::readiness::Readiness,
+            Vec<crate::actions::audit::AuditRecord>,
+        )>,
+    ),
 }
 
 impl From<Update> for AppEvent {
@@ -369,11 +376,32 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                         }
                     }
                     app::Flow::Suspend => suspend(&mut screen.0, cfg.mouse),
+                    app::Flow::Review => {
+                        let inputs = crate::report::review::inputs(&app.state);
+                        let tx = lp.tx.clone();
+                        tokio::spawn(async move {
+                            let facts = crate::report::review::gather(inputs).await;
+                            let _ = tx.send(AppEvent::Review(Box::new(facts))).await;
+                        });
+                    }
                 }
             }
             AppEvent::Input(TermEvent::Resize(_, _)) => dirty = true,
             AppEvent::Input(TermEvent::Mouse(m)) => dirty |= wheel(&mut app, m),
             AppEvent::Input(_) | AppEvent::Fleet(_) => {}
+            AppEvent::Review(facts) => {
+                dirty = true;
+                // Shown only while its dialog is open (Esc drops the answer).
+                if matches!(&app.dialog, Some(Dialog::Planning(w)) if w == app::REVIEW) {
+                    let items = crate::report::review::judge(&app.state, &facts.0, &facts.1);
+                    let worst = crate::review::worst(&items);
+                    app.dialog = Some(Dialog::Scroll {
+                        title: format!(" readiness review — {} {} ", worst.symbol(), worst.word()),
+                        text: crate::report::review::text(&crate::report::host_name(), &items),
+                        scroll: 0,
+                    });
+                }
+            }
             AppEvent::Planned(r) => {
                 dirty = true;
                 // A planning answer after the user closed the dialog is dropped.
