@@ -113,9 +113,6 @@ pub enum Dialog {
     },
 }
 
-/// What the planning dialog says while the readiness review gathers its facts.
-pub const REVIEW: &str = "the readiness review";
-
 /// The console's state.
 pub struct App {
     /// The engine state drawn on screen.
@@ -354,6 +351,20 @@ impl App {
     }
 
     /// Write the incident report next to the console's journal and say where.
+    /// An action's plan arrived: its preview, or why it cannot run. A planning answer after
+    /// the user closed the dialog is dropped.
+    pub fn on_planned(&mut self, r: Result<crate::actions::Action, String>) {
+        if matches!(self.dialog, Some(Dialog::Planning(_))) {
+            self.dialog = Some(match r {
+                Ok(a) => Dialog::Confirm(Box::new(a)),
+                Err(e) => Dialog::Message {
+                    title: " cannot plan the action ".into(),
+                    text: e,
+                },
+            });
+        }
+    }
+
     fn write_report(&mut self) {
         let dir = crate::report::journal_path(&self.state.cfg)
             .parent()
@@ -459,18 +470,7 @@ impl App {
                 Flow::Continue
             }
             Some(Dialog::Scroll { .. }) => {
-                if let Some(Dialog::Scroll { scroll, .. }) = &mut self.dialog {
-                    match k.code {
-                        KeyCode::Char('j') | KeyCode::Down => *scroll = scroll.saturating_add(1),
-                        KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
-                        KeyCode::PageDown | KeyCode::Char(' ') => {
-                            *scroll = scroll.saturating_add(10)
-                        }
-                        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
-                        KeyCode::Char('g') | KeyCode::Home => *scroll = 0,
-                        _ => self.dialog = None,
-                    }
-                }
+                self.on_scroll_key(k.code);
                 Flow::Continue
             }
             None => Flow::Continue,
@@ -611,7 +611,7 @@ impl App {
             Command::ProbeNow => self.probe_now(),
             Command::WriteReport => self.write_report(),
             Command::Readiness => {
-                self.dialog = Some(Dialog::Planning(REVIEW.into()));
+                self.dialog = Some(Dialog::Planning(super::review::REVIEW.into()));
                 return Flow::Review;
             }
             Command::RunAction

@@ -12,6 +12,7 @@ pub mod draw;
 pub mod fleet;
 #[cfg(test)]
 mod fleet_tests;
+mod review;
 #[cfg(test)]
 mod tests;
 mod theme;
@@ -165,6 +166,16 @@ impl Loop {
         tokio::spawn(async move {
             let r = crate::actions::plan(&cfg, &id).await;
             let _ = tx.send(AppEvent::Planned(Box::new(r))).await;
+        });
+    }
+
+    /// Gather the readiness review's facts in the background (`AppEvent::Review` brings them).
+    fn review(&self, state: &crate::engine::State) {
+        let inputs = crate::report::review::inputs(state);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let facts = crate::report::review::gather(inputs).await;
+            let _ = tx.send(AppEvent::Review(Box::new(facts))).await;
         });
     }
 
@@ -376,14 +387,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                         }
                     }
                     app::Flow::Suspend => suspend(&mut screen.0, cfg.mouse),
-                    app::Flow::Review => {
-                        let inputs = crate::report::review::inputs(&app.state);
-                        let tx = lp.tx.clone();
-                        tokio::spawn(async move {
-                            let facts = crate::report::review::gather(inputs).await;
-                            let _ = tx.send(AppEvent::Review(Box::new(facts))).await;
-                        });
-                    }
+                    app::Flow::Review => lp.review(&app.state),
                 }
             }
             AppEvent::Input(TermEvent::Resize(_, _)) => dirty = true,
@@ -391,29 +395,11 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
             AppEvent::Input(_) | AppEvent::Fleet(_) => {}
             AppEvent::Review(facts) => {
                 dirty = true;
-                // Shown only while its dialog is open (Esc drops the answer).
-                if matches!(&app.dialog, Some(Dialog::Planning(w)) if w == app::REVIEW) {
-                    let items = crate::report::review::judge(&app.state, &facts.0, &facts.1);
-                    let worst = crate::review::worst(&items);
-                    app.dialog = Some(Dialog::Scroll {
-                        title: format!(" readiness review — {} {} ", worst.symbol(), worst.word()),
-                        text: crate::report::review::text(&crate::report::host_name(), &items),
-                        scroll: 0,
-                    });
-                }
+                app.show_review(&facts.0, &facts.1);
             }
             AppEvent::Planned(r) => {
                 dirty = true;
-                // A planning answer after the user closed the dialog is dropped.
-                if matches!(app.dialog, Some(Dialog::Planning(_))) {
-                    app.dialog = Some(match *r {
-                        Ok(a) => Dialog::Confirm(Box::new(a)),
-                        Err(e) => Dialog::Message {
-                            title: " cannot plan the action ".into(),
-                            text: e,
-                        },
-                    });
-                }
+                app.on_planned(*r);
             }
             AppEvent::Action(ev) => {
                 dirty = true;
