@@ -110,14 +110,15 @@ fn console_in_tmux_against_the_lab() {
     });
     // One key away: the readiness review, gathered in the background, scrolled, closed.
     t.keys(&["v"]);
-    let s = t.wait("the readiness review", 15, |s| {
-        s.contains("readiness review —") && s.contains("service_restart")
+    // Waited for whole (tmux can catch a frame half drawn): title, an item, states as words,
+    // the scroll hint on the bottom border.
+    t.wait("the readiness review", 15, |s| {
+        s.contains("readiness review —")
+            && s.contains("service_restart")
+            && s.contains("PASS")
+            && s.contains("WARN")
+            && s.contains("j/k scroll")
     });
-    assert!(s.contains("j/k scroll"), "{s}");
-    assert!(
-        s.contains("PASS") && s.contains("WARN"),
-        "states as words: {s}"
-    );
     t.keys(&["j"]);
     t.keys(&["q"]);
     t.wait("the review closed, the console still there", 5, |s| {
