@@ -102,6 +102,7 @@ fn a_real_nginx_with_a_backup_and_long_timeouts_passes_failover_and_timeouts() {
         common::free_port(),
     );
     let _ds = std::net::TcpListener::bind(("127.0.0.1", ds)).expect("the Document Server's port");
+    let backup = std::net::TcpListener::bind(("127.0.0.1", spare)).expect("the backup's port");
     let servers = format!(
         "upstream docservice {{ server 127.0.0.1:{ds}; server 127.0.0.1:{spare} backup; }}\n\
          server {{\n  listen 127.0.0.1:{port};\n  location = /__up {{ return 200; }}\n\
@@ -151,6 +152,24 @@ fn a_real_nginx_with_a_backup_and_long_timeouts_passes_failover_and_timeouts() {
             .is_some_and(|f| f.contains("1 server(s), 1 backup"))
     );
     assert_eq!(find("proxy_timeouts", " /")["check"], "PASS");
+    // A backup where nothing listens is no failover.
+    drop(backup);
+    let out = Command::new(common::bin())
+        .args(["review", "--format", "json", "--config"])
+        .arg(&cfg)
+        .output()
+        .expect("review");
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).expect("review JSON");
+    let dead = again["items"]
+        .as_array()
+        .and_then(|a| {
+            a.iter().find(|i| {
+                i["id"] == "upstream_failover"
+                    && i["subject"].as_str().is_some_and(|s| s.ends_with(" /"))
+            })
+        })
+        .expect("upstream_failover");
+    assert_eq!(dead["check"], "WARN", "{dead}");
     assert_eq!(find("upstream_failover", " /other/")["check"], "WARN");
     let t = find("proxy_timeouts", " /other/");
     assert_eq!(t["check"], "WARN", "{t}");

@@ -274,16 +274,24 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
         let subject = Some(format!("{} {}", m.server, m.location));
         let (check, fact) = match m.upstream.as_deref().and_then(|u| n.upstream(u)) {
             Some(u) => {
+                use crate::host::nginx::TargetStatus as T;
                 let backups = u.servers.iter().filter(|s| s.backup).count();
                 let primaries = u.servers.len() - backups;
+                // A second server counts only when something answers there.
+                let live = targets
+                    .iter()
+                    .filter(|o| o.server == m.server && o.location == m.location)
+                    .filter(|o| o.upstream.as_deref() == Some(u.name.as_str()))
+                    .filter(|o| matches!(o.status, T::Listening | T::Remote | T::UnixSocketPresent))
+                    .count();
                 (
-                    if primaries > 1 || backups > 0 {
+                    if (primaries > 1 || backups > 0) && live >= 2 {
                         Check::Pass
                     } else {
                         Check::Warn
                     },
                     format!(
-                        "upstream {} (at {}): {primaries} server(s), {backups} backup",
+                        "upstream {} (at {}): {primaries} server(s), {backups} backup, {live} of its addresses listening (or remote)",
                         u.name, u.at
                     ),
                 )

@@ -86,7 +86,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     (
         "upstream_failover",
-        "the nginx upstream of the Document Server has a second server or a backup",
+        "the nginx upstream of the Document Server has a second server or a backup, and something listens there",
         "5 redundancy, load balancer",
     ),
     (
