@@ -544,18 +544,33 @@ pub(super) fn jwt(input: &Input<'_>, out: &mut Vec<Item>) {
 /// `alert_path` (a monitor runs) and `last_drill` (the audit log).
 pub(super) fn alerting(input: &Input<'_>, out: &mut Vec<Item>) {
     let m = &input.readiness.monitors;
+    let receivers = input.cfg.alerts.len();
+    // triage502 watch with this config alerts nobody without a receiver.
+    let watch_mute = m.iter().any(|x| x == "triage502 watch")
+        && receivers == 0
+        && m.iter().all(|x| x == "triage502 watch");
+    let (check, fact) = if m.is_empty() {
+        (
+            Check::Warn,
+            "no triage502 watch and no monitoring agent runs on this box".to_string(),
+        )
+    } else if watch_mute {
+        (
+            Check::Warn,
+            "triage502 watch runs, but this configuration names no [[alert]] receiver".into(),
+        )
+    } else {
+        (
+            Check::Pass,
+            format!(
+                "running: {}; [[alert]] receivers in this configuration: {receivers}",
+                m.join(", ")
+            ),
+        )
+    };
     out.push(with_change(
-        item(
-            "alert_path",
-            None,
-            if m.is_empty() { Check::Warn } else { Check::Pass },
-            if m.is_empty() {
-                "no triage502 watch and no monitoring agent runs on this box".into()
-            } else {
-                format!("running: {}", m.join(", "))
-            },
-        ),
-        Some("run `triage502 watch` as a service with an alert receiver, or a monitoring agent that checks the chain".into()),
+        item("alert_path", None, check, fact),
+        Some("run `triage502 watch` as a service with an [[alert]] receiver (README: Monitoring), or a monitoring agent that checks the chain".into()),
     ));
     let last = input
         .audit

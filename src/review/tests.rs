@@ -179,7 +179,20 @@ fn alert_path_and_last_drill() {
         verification: crate::actions::Verification::Fixed,
     };
     let items = run(&r, &[rec(200), rec(3)]);
-    assert_eq!(find(&items, "alert_path", None).check, Check::Pass);
+    let a = find(&items, "alert_path", None);
+    assert_eq!(
+        a.check,
+        Check::Warn,
+        "watch without a receiver alerts nobody: {a:?}"
+    );
+    let agent = Readiness {
+        monitors: vec!["zabbix_agent2".into()],
+        ..Readiness::default()
+    };
+    assert_eq!(
+        find(&run(&agent, &[]), "alert_path", None).check,
+        Check::Pass
+    );
     let d = find(&items, "last_drill", None);
     assert_eq!(d.check, Check::Pass, "{d:?}");
     assert!(d.fact.contains("3 days ago"), "{d:?}");
