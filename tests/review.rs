@@ -87,6 +87,26 @@ fn review_reads_supervisor_and_nginx_and_catches_a_lost_autorestart() {
         item(&v, "service_restart", Some("docservice"))["check"],
         "PASS"
     );
+
+    // JWT switched off in the Document Server's local.json (as a hand edit would): WARN;
+    // `lab fix` writes it back.
+    let local = lab.dir.join("local.json");
+    let mut j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&local).expect("local.json")).expect("json");
+    j["services"]["CoAuthoring"]["token"]["enable"]["request"]["inbox"] = false.into();
+    std::fs::write(&local, j.to_string()).expect("write local.json");
+    let (_, v) = review(&lab);
+    let jwt = item(&v, "jwt_enabled", None);
+    assert_eq!(jwt["check"], "WARN", "{jwt}");
+    assert!(
+        jwt["fact"]
+            .as_str()
+            .is_some_and(|f| f.contains("JWT disabled")),
+        "{jwt}"
+    );
+    lab.run(&["fix"]);
+    let (_, v) = review(&lab);
+    assert_eq!(item(&v, "jwt_enabled", None)["check"], "PASS");
 }
 
 #[test]
