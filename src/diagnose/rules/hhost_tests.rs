@@ -416,18 +416,7 @@ fn disk_full_from_statvfs_and_from_enospc_lines() {
 #[test]
 fn unreadable_disk_paths_are_unknown_not_healthy() {
     use crate::host::{Part, Snapshot, Unknown};
-    let u = || Unknown::new("not collected in this test", None);
     let snap = Snapshot {
-        taken_at: chrono::Utc::now(),
-        sockets: Part::unknown(u()),
-        processes: Part::unknown(u()),
-        memory: Part::unknown(u()),
-        oom: Part::unknown(u()),
-        services: Part::unknown(u()),
-        firewall: Part::unknown(u()),
-        selinux: Part::unknown(u()),
-        nginx: Part::unknown(u()),
-        targets: Part::unknown(u()),
         disk: Part::known(Disks {
             filesystems: vec![],
             unreadable: vec![Unreadable {
@@ -439,6 +428,7 @@ fn unreadable_disk_paths_are_unknown_not_healthy() {
             }],
             notes: vec![],
         }),
+        ..Snapshot::unknown_for_tests()
     };
     let (view, unknown) = HostView::from_snapshot(&snap);
     assert!(view.disk.is_some());
