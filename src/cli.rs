@@ -261,9 +261,16 @@ pub enum ConfigCommand {
         /// Where to write.
         #[arg(value_name = "FILE")]
         path: Option<PathBuf>,
+        /// Write the chain discovered on this box, each hop with its source as a comment.
+        #[arg(long)]
+        discover: bool,
     },
     /// Print the effective config, secrets masked.
-    Show,
+    Show {
+        /// Print what discovery finds on this box, and what it could not read and why.
+        #[arg(long)]
+        discover: bool,
+    },
     /// Validate the config; errors name the file, the line and a hint.
     Check,
 }
@@ -348,7 +355,8 @@ fn load_error_line(e: &config::LoadError) -> String {
 
 /// The effective config with the command line's overrides, or why it is unusable.
 fn load_quiet(g: &Global) -> Result<(config::Config, config::Source), config::LoadError> {
-    match config::load(&g.selector()) {
+    // No config file anywhere: the chain is discovered from the box (crate::discover).
+    match crate::discover::load(&g.selector()) {
         Ok((mut c, s)) => {
             // Every secret of the config and of the files it names is masked in every output.
             crate::actions::redact::learn_config(&c);
@@ -618,7 +626,18 @@ pub fn run(cli: Cli) -> i32 {
 
 fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
     match cmd {
-        ConfigCommand::Init { path } => {
+        ConfigCommand::Init { path, discover } => {
+            let text = if discover {
+                match crate::discover::init_text() {
+                    Ok(t) => t,
+                    Err(e) => {
+                        crate::say_err!("triage502: {e}");
+                        return 1;
+                    }
+                }
+            } else {
+                config::INIT_TEMPLATE.to_string()
+            };
             let (path, default) = match path {
                 Some(p) => (p, false),
                 None => match config::init_path() {
@@ -646,7 +665,7 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
             let written =
                 crate::fsafe::open_write(&path, crate::fsafe::WriteMode::CreateNew, 0o600)
                     .and_then(|mut f| {
-                        f.write_all(config::INIT_TEMPLATE.as_bytes()).map_err(|e| {
+                        f.write_all(text.as_bytes()).map_err(|e| {
                             format!(
                                 "cannot write '{}': {}",
                                 path.display(),
@@ -669,7 +688,8 @@ fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
                 }
             }
         }
-        ConfigCommand::Show => match load(g) {
+        ConfigCommand::Show { discover: true } => crate::discover::show(),
+        ConfigCommand::Show { discover: false } => match load(g) {
             Ok((c, _)) if !crate::actions::redact::learn_commands_now(&c) => {
                 crate::say_err!(
                     "triage502: cannot read the container's secret to mask it: not showing"

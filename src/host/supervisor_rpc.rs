@@ -44,7 +44,7 @@ pub fn socket_of(conf: Option<&Path>) -> Option<PathBuf> {
 /// The settings of a supervisord config as supervisor's own parser reads them: `[section]`
 /// lines, `key = value` or `key: value` (keys lowercased), whole-line comments starting with
 /// `;` or `#`, inline comments starting with whitespace and then `;` or `#`.
-fn settings(text: &str) -> Vec<(String, String, String)> {
+pub fn settings(text: &str) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     let mut section = String::new();
     for line in text.lines() {
@@ -78,7 +78,7 @@ fn settings(text: &str) -> Vec<(String, String, String)> {
 
 /// `%(here)s`, `%(ENV_NAME)s` and `%%` expanded; `None` for anything else (or an unset
 /// variable): the caller then leaves it to supervisorctl.
-fn expand(v: &str, here: &Path) -> Option<String> {
+pub fn expand(v: &str, here: &Path) -> Option<String> {
     let mut out = String::new();
     let mut rest = v;
     while let Some(at) = rest.find('%') {

@@ -1,0 +1,337 @@
+//! From what discovery found to a config: the hops of the chain (the same names as the embedded
+//! profile and the lab: `dns`, `nginx`, `via-nginx`, `docservice`, `health`, `command`,
+//! `ws-nginx`, `ws-docservice`, then the dependencies), the services, the logs, nginx's binary
+//! and options, the Document Server's settings files and the integrator — each with where it
+//! came from. A pure function: the tests feed it recorded pieces.
+
+use std::path::PathBuf;
+
+use crate::config::{Config, Hop, HopKind, IntegrationKind, Role, Service};
+
+use super::docserver::Dep;
+use super::proxy::DsServer;
+
+/// The probe path of the editor's WebSocket.
+const WS_PATH: &str = "/doc/triage502-probe/c/?EIO=4&transport=websocket";
+
+/// A service with where it was learnt.
+pub type Sourced<T> = (T, String);
+
+/// The nginx in front.
+#[derive(Debug, Clone)]
+pub struct Front {
+    /// The server block.
+    pub server: DsServer,
+    /// nginx's service.
+    pub service: Option<Sourced<Service>>,
+    /// nginx's binary, `-c`, `-p`, and where they came from.
+    pub nginx: Sourced<crate::config::Nginx>,
+}
+
+/// The Document Server behind it.
+#[derive(Debug, Clone)]
+pub struct Ds {
+    /// Where docservice (or a container's own nginx) listens.
+    pub host: String,
+    /// Its port.
+    pub port: u16,
+    /// How it was found.
+    pub source: String,
+    /// Its service.
+    pub service: Option<Sourced<Service>>,
+    /// The folder of its settings.
+    pub config_dir: Option<PathBuf>,
+    /// A Docker container whose own nginx answers on the port (not docservice itself).
+    pub container: Option<String>,
+}
+
+/// Everything the chain is built from.
+#[derive(Debug, Clone, Default)]
+pub struct Pieces {
+    /// The nginx in front, when found.
+    pub front: Option<Front>,
+    /// The Document Server, when found.
+    pub ds: Option<Ds>,
+    /// Its dependencies with their services.
+    pub deps: Vec<(Dep, Option<Sourced<Service>>)>,
+    /// nginx error logs.
+    pub nginx_error: Vec<Sourced<PathBuf>>,
+    /// nginx access logs.
+    pub nginx_access: Vec<Sourced<PathBuf>>,
+    /// Document Server logs.
+    pub docserver_logs: Vec<Sourced<PathBuf>>,
+    /// Nextcloud.
+    pub nextcloud: Option<super::integrator::Nextcloud>,
+}
+
+/// Profile name of a discovered config.
+pub const PROFILE: &str = "discovered";
+
+fn hop(name: &str, kind: HopKind, role: Role, addr: String, service: Option<&str>) -> Hop {
+    let (target, url) = if kind.uses_url() {
+        (None, Some(addr))
+    } else {
+        (Some(addr), None)
+    };
+    Hop {
+        name: name.into(),
+        kind,
+        role,
+        target,
+        url,
+        host_header: None,
+        expect_status: None,
+        expect_body: None,
+        timeout_ms: None,
+        insecure: false,
+        ca_file: None,
+        service: service.map(str::to_string),
+    }
+}
+
+/// The base URL probes use through the proxy (scheme, host, port, subpath), the name the DNS
+/// hop resolves, and where they came from.
+fn public_base(f: &Front, nc: Option<&super::integrator::Nextcloud>) -> (String, String, String) {
+    let s = &f.server;
+    // The integrator's URL, when it points at this server block's port.
+    if let Some(u) = nc.and_then(|n| n.document_server_url.as_deref())
+        && let Ok(p) = crate::util::UrlParts::parse(u)
+        && p.port == s.port
+    {
+        let base = u.trim_end_matches('/').to_string();
+        let name = if p.host.parse::<std::net::IpAddr>().is_ok() {
+            "localhost".to_string()
+        } else {
+            p.host.clone()
+        };
+        return (base, name, "the integrator's DocumentServerUrl".into());
+    }
+    let scheme = if s.tls { "https" } else { "http" };
+    // A certificate names names: over TLS the server name, else the listen address.
+    let host = match (&s.server_name, s.tls) {
+        (Some(n), true) => n.clone(),
+        _ => s.host.clone(),
+    };
+    let default = if s.tls { 443 } else { 80 };
+    let hp = if s.port == default {
+        host
+    } else {
+        format!("{host}:{}", s.port)
+    };
+    let name = s.server_name.clone().unwrap_or_else(|| "localhost".into());
+    (
+        format!("{scheme}://{hp}{}", s.subpath),
+        name,
+        format!("server block {}", s.at),
+    )
+}
+
+fn connect_host(h: &str) -> String {
+    if h == "localhost" { "127.0.0.1".into() } else { h.into() }
+}
+
+/// The config and, for every hop, service and log, where it came from.
+pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
+    let mut c = Config {
+        profile: PROFILE.into(),
+        ..Config::default()
+    };
+    let mut notes: Vec<Sourced<String>> = Vec::new();
+    let svc_name = |s: &Option<Sourced<Service>>| s.as_ref().map(|(s, _)| s.name.clone());
+    let front_svc = p.front.as_ref().and_then(|f| svc_name(&f.service));
+    let ds_svc = p
+        .ds
+        .as_ref()
+        .and_then(|d| svc_name(&d.service))
+        .or_else(|| front_svc.clone());
+    let mut hops: Vec<(Hop, String)> = Vec::new();
+    let mut push = |_: &mut Config, h: Hop, src: String| hops.push((h, src));
+    let mut via: Option<String> = None;
+    if let Some(f) = &p.front {
+        let (base, name, why) = public_base(f, p.nextcloud.as_ref());
+        let s = &f.server;
+        push(&mut c, hop("dns", HopKind::Dns, Role::Dns, name.clone(), None), why.clone());
+        let at = format!("listen of server block {}", s.at);
+        let tcp = format!("{}:{}", connect_host(&s.host), s.port);
+        push(
+            &mut c,
+            hop("nginx", HopKind::Tcp, Role::Proxy, tcp, front_svc.as_deref()),
+            at.clone(),
+        );
+        if s.tls {
+            let t = format!("{}:{}", s.server_name.as_deref().unwrap_or(&s.host), s.port);
+            push(
+                &mut c,
+                hop("nginx-tls", HopKind::Tls, Role::Proxy, t, front_svc.as_deref()),
+                format!("{at} (ssl; certificate {})", s.certificate.as_ref().map(|p| p.display().to_string()).unwrap_or_default()),
+            );
+        }
+        push(
+            &mut c,
+            hop(
+                "via-nginx",
+                HopKind::DocserverHealth,
+                Role::ViaProxy,
+                format!("{base}/healthcheck"),
+                front_svc.as_deref(),
+            ),
+            format!("{why}; {} {}", s.location, s.location_at),
+        );
+        via = Some(base);
+    }
+    if let Some(d) = &p.ds {
+        let ds = format!("{}:{}", d.host, d.port);
+        // A container's own nginx is a proxy of its own: only through it is there a command
+        // service and a WebSocket (docservice's port is not published).
+        let role = if d.container.is_some() && via.is_none() { Role::Proxy } else { Role::Upstream };
+        push(
+            &mut c,
+            hop("docservice", HopKind::Tcp, role, ds.clone(), ds_svc.as_deref()),
+            d.source.clone(),
+        );
+        push(
+            &mut c,
+            hop(
+                "health",
+                HopKind::DocserverHealth,
+                if role == Role::Proxy { Role::ViaProxy } else { Role::Upstream },
+                format!("http://{ds}/healthcheck"),
+                ds_svc.as_deref(),
+            ),
+            d.source.clone(),
+        );
+        let base = via.clone().unwrap_or_else(|| format!("http://{ds}"));
+        let cmd_role = if via.is_some() || role == Role::Proxy { Role::ViaProxy } else { Role::Upstream };
+        push(
+            &mut c,
+            hop(
+                "command",
+                HopKind::DocserverCommand,
+                cmd_role,
+                format!("{base}/coauthoring/CommandService.ashx"),
+                ds_svc.as_deref(),
+            ),
+            format!("the Document Server's command service at {base}"),
+        );
+        if via.is_some() {
+            push(
+                &mut c,
+                hop("ws-nginx", HopKind::Websocket, Role::ViaProxy, format!("{base}{WS_PATH}"), front_svc.as_deref()),
+                format!("the editor's WebSocket through {base}"),
+            );
+        }
+        if d.container.is_none() {
+            push(
+                &mut c,
+                hop("ws-docservice", HopKind::Websocket, Role::Upstream, format!("http://{ds}{WS_PATH}"), ds_svc.as_deref()),
+                d.source.clone(),
+            );
+        }
+        if let Some(dir) = &d.config_dir {
+            c.onlyoffice.local_json = dir.join("local.json");
+            c.onlyoffice.default_json = dir.join("default.json");
+            notes.push(("local.json".into(), format!("{} ({})", dir.join("local.json").display(), d.source)));
+        }
+        c.integration.docker_container = d.container.clone();
+    }
+    for (dep, svc) in &p.deps {
+        let name = svc_name(svc);
+        push(
+            &mut c,
+            hop(&dep.name, HopKind::Tcp, Role::Dependency, format!("{}:{}", dep.host, dep.port), name.as_deref()),
+            dep.source.clone(),
+        );
+    }
+    for (h, src) in hops {
+        notes.push((format!("hop {}", h.name), src));
+        c.hops.push(h);
+    }
+    let mut services: Vec<&Sourced<Service>> = Vec::new();
+    services.extend(p.front.as_ref().and_then(|f| f.service.as_ref()));
+    services.extend(p.ds.as_ref().and_then(|d| d.service.as_ref()));
+    services.extend(p.deps.iter().filter_map(|(_, s)| s.as_ref()));
+    for (s, src) in services {
+        if !c.services.iter().any(|x| x.name == s.name) {
+            notes.push((format!("service {}", s.name), src.clone()));
+            c.services.push(s.clone());
+        }
+    }
+    for (list, out) in [
+        (&p.nginx_error, &mut c.logs.nginx_error),
+        (&p.nginx_access, &mut c.logs.nginx_access),
+        (&p.docserver_logs, &mut c.logs.docserver),
+    ] {
+        for (path, src) in list {
+            if !out.contains(path) {
+                notes.push((format!("log {}", path.display()), src.clone()));
+                out.push(path.clone());
+            }
+        }
+    }
+    if let Some(f) = &p.front {
+        c.nginx = f.nginx.0.clone();
+        notes.push(("nginx".into(), f.nginx.1.clone()));
+    }
+    if let Some(n) = &p.nextcloud {
+        c.integration.kind = IntegrationKind::Nextcloud;
+        c.integration.nextcloud_config = n.config_php.clone();
+        c.integration.document_server_url = n.document_server_url.clone();
+        c.integration.integrator_url = n.base_url.clone();
+        c.integration.storage_urls.extend(n.storage_url.clone());
+        notes.push(("integration".into(), format!("Nextcloud {}", n.config_php.display())));
+    }
+    (c, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Backend;
+
+    /// The recorded `docker inspect` of an `onlyoffice/documentserver` container (published
+    /// 8080→80, `JWT_SECRET` set, logs volume) gives the chain of that container.
+    #[test]
+    fn recorded_docker_inspect_gives_the_expected_chain() {
+        let c = super::super::docker::parse_inspect(super::super::docker::tests::RECORDED)
+            .expect("parses")
+            .remove(0);
+        let p = super::super::docker_pieces(&c);
+        let (cfg, notes) = build(&p);
+        let hops: Vec<_> = cfg
+            .hops
+            .iter()
+            .map(|h| (h.name.as_str(), h.kind, h.role, h.display_target(), h.service.as_deref()))
+            .collect();
+        assert_eq!(
+            hops,
+            [
+                ("docservice", HopKind::Tcp, Role::Proxy, "127.0.0.1:8080", Some("onlyoffice")),
+                ("health", HopKind::DocserverHealth, Role::ViaProxy, "http://127.0.0.1:8080/healthcheck", Some("onlyoffice")),
+                ("command", HopKind::DocserverCommand, Role::ViaProxy, "http://127.0.0.1:8080/coauthoring/CommandService.ashx", Some("onlyoffice")),
+            ]
+        );
+        assert_eq!(cfg.services.len(), 1);
+        assert_eq!(
+            (cfg.services[0].name.as_str(), cfg.services[0].backend),
+            ("onlyoffice", Backend::Docker)
+        );
+        assert_eq!(cfg.integration.docker_container.as_deref(), Some("onlyoffice"));
+        assert_eq!(
+            cfg.logs.docserver,
+            [
+                PathBuf::from("/app/onlyoffice/logs/documentserver/docservice/out.log"),
+                PathBuf::from("/app/onlyoffice/logs/documentserver/converter/out.log"),
+            ]
+        );
+        assert_eq!(
+            cfg.logs.nginx_error,
+            [PathBuf::from("/app/onlyoffice/logs/documentserver/nginx.error.log")]
+        );
+        assert_eq!(cfg.profile, PROFILE);
+        assert!(notes.iter().any(|(w, s)| w == "hop docservice" && s.contains("container onlyoffice")), "{notes:?}");
+        // A valid config, and the secret is nowhere.
+        let text = super::super::render::config_toml(&cfg, &notes, &[]);
+        crate::config::parse(&text, "discovered").expect("valid");
+        assert!(!text.contains("my-jwt-secret-value"));
+    }
+}
