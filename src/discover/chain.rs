@@ -127,7 +127,11 @@ fn public_base(f: &Front, nc: Option<&super::integrator::Nextcloud>) -> (String,
 }
 
 fn connect_host(h: &str) -> String {
-    if h == "localhost" { "127.0.0.1".into() } else { h.into() }
+    if h == "localhost" {
+        "127.0.0.1".into()
+    } else {
+        h.into()
+    }
 }
 
 /// The config and, for every hop, service and log, where it came from.
@@ -139,31 +143,52 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
     let mut notes: Vec<Sourced<String>> = Vec::new();
     let svc_name = |s: &Option<Sourced<Service>>| s.as_ref().map(|(s, _)| s.name.clone());
     let front_svc = p.front.as_ref().and_then(|f| svc_name(&f.service));
-    let ds_svc = p
-        .ds
-        .as_ref()
-        .and_then(|d| svc_name(&d.service))
-        .or_else(|| front_svc.clone());
+    let ds_svc =
+        p.ds.as_ref()
+            .and_then(|d| svc_name(&d.service))
+            .or_else(|| front_svc.clone());
     let mut hops: Vec<(Hop, String)> = Vec::new();
     let mut push = |_: &mut Config, h: Hop, src: String| hops.push((h, src));
     let mut via: Option<String> = None;
     if let Some(f) = &p.front {
         let (base, name, why) = public_base(f, p.nextcloud.as_ref());
         let s = &f.server;
-        push(&mut c, hop("dns", HopKind::Dns, Role::Dns, name.clone(), None), why.clone());
+        push(
+            &mut c,
+            hop("dns", HopKind::Dns, Role::Dns, name.clone(), None),
+            why.clone(),
+        );
         let at = format!("listen of server block {}", s.at);
         let tcp = format!("{}:{}", connect_host(&s.host), s.port);
         push(
             &mut c,
-            hop("nginx", HopKind::Tcp, Role::Proxy, tcp, front_svc.as_deref()),
+            hop(
+                "nginx",
+                HopKind::Tcp,
+                Role::Proxy,
+                tcp,
+                front_svc.as_deref(),
+            ),
             at.clone(),
         );
         if s.tls {
             let t = format!("{}:{}", s.server_name.as_deref().unwrap_or(&s.host), s.port);
             push(
                 &mut c,
-                hop("nginx-tls", HopKind::Tls, Role::Proxy, t, front_svc.as_deref()),
-                format!("{at} (ssl; certificate {})", s.certificate.as_ref().map(|p| p.display().to_string()).unwrap_or_default()),
+                hop(
+                    "nginx-tls",
+                    HopKind::Tls,
+                    Role::Proxy,
+                    t,
+                    front_svc.as_deref(),
+                ),
+                format!(
+                    "{at} (ssl; certificate {})",
+                    s.certificate
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                ),
             );
         }
         push(
@@ -183,10 +208,20 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
         let ds = format!("{}:{}", d.host, d.port);
         // A container's own nginx is a proxy of its own: only through it is there a command
         // service and a WebSocket (docservice's port is not published).
-        let role = if d.container.is_some() && via.is_none() { Role::Proxy } else { Role::Upstream };
+        let role = if d.container.is_some() && via.is_none() {
+            Role::Proxy
+        } else {
+            Role::Upstream
+        };
         push(
             &mut c,
-            hop("docservice", HopKind::Tcp, role, ds.clone(), ds_svc.as_deref()),
+            hop(
+                "docservice",
+                HopKind::Tcp,
+                role,
+                ds.clone(),
+                ds_svc.as_deref(),
+            ),
             d.source.clone(),
         );
         push(
@@ -194,14 +229,22 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
             hop(
                 "health",
                 HopKind::DocserverHealth,
-                if role == Role::Proxy { Role::ViaProxy } else { Role::Upstream },
+                if role == Role::Proxy {
+                    Role::ViaProxy
+                } else {
+                    Role::Upstream
+                },
                 format!("http://{ds}/healthcheck"),
                 ds_svc.as_deref(),
             ),
             d.source.clone(),
         );
         let base = via.clone().unwrap_or_else(|| format!("http://{ds}"));
-        let cmd_role = if via.is_some() || role == Role::Proxy { Role::ViaProxy } else { Role::Upstream };
+        let cmd_role = if via.is_some() || role == Role::Proxy {
+            Role::ViaProxy
+        } else {
+            Role::Upstream
+        };
         push(
             &mut c,
             hop(
@@ -216,21 +259,36 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
         if via.is_some() {
             push(
                 &mut c,
-                hop("ws-nginx", HopKind::Websocket, Role::ViaProxy, format!("{base}{WS_PATH}"), front_svc.as_deref()),
+                hop(
+                    "ws-nginx",
+                    HopKind::Websocket,
+                    Role::ViaProxy,
+                    format!("{base}{WS_PATH}"),
+                    front_svc.as_deref(),
+                ),
                 format!("the editor's WebSocket through {base}"),
             );
         }
         if d.container.is_none() {
             push(
                 &mut c,
-                hop("ws-docservice", HopKind::Websocket, Role::Upstream, format!("http://{ds}{WS_PATH}"), ds_svc.as_deref()),
+                hop(
+                    "ws-docservice",
+                    HopKind::Websocket,
+                    Role::Upstream,
+                    format!("http://{ds}{WS_PATH}"),
+                    ds_svc.as_deref(),
+                ),
                 d.source.clone(),
             );
         }
         if let Some(dir) = &d.config_dir {
             c.onlyoffice.local_json = dir.join("local.json");
             c.onlyoffice.default_json = dir.join("default.json");
-            notes.push(("local.json".into(), format!("{} ({})", dir.join("local.json").display(), d.source)));
+            notes.push((
+                "local.json".into(),
+                format!("{} ({})", dir.join("local.json").display(), d.source),
+            ));
         }
         c.integration.docker_container = d.container.clone();
     }
@@ -238,7 +296,13 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
         let name = svc_name(svc);
         push(
             &mut c,
-            hop(&dep.name, HopKind::Tcp, Role::Dependency, format!("{}:{}", dep.host, dep.port), name.as_deref()),
+            hop(
+                &dep.name,
+                HopKind::Tcp,
+                Role::Dependency,
+                format!("{}:{}", dep.host, dep.port),
+                name.as_deref(),
+            ),
             dep.source.clone(),
         );
     }
@@ -278,7 +342,10 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
         c.integration.document_server_url = n.document_server_url.clone();
         c.integration.integrator_url = n.base_url.clone();
         c.integration.storage_urls.extend(n.storage_url.clone());
-        notes.push(("integration".into(), format!("Nextcloud {}", n.config_php.display())));
+        notes.push((
+            "integration".into(),
+            format!("Nextcloud {}", n.config_php.display()),
+        ));
     }
     (c, notes)
 }
@@ -300,14 +367,40 @@ mod tests {
         let hops: Vec<_> = cfg
             .hops
             .iter()
-            .map(|h| (h.name.as_str(), h.kind, h.role, h.display_target(), h.service.as_deref()))
+            .map(|h| {
+                (
+                    h.name.as_str(),
+                    h.kind,
+                    h.role,
+                    h.display_target(),
+                    h.service.as_deref(),
+                )
+            })
             .collect();
         assert_eq!(
             hops,
             [
-                ("docservice", HopKind::Tcp, Role::Proxy, "127.0.0.1:8080", Some("onlyoffice")),
-                ("health", HopKind::DocserverHealth, Role::ViaProxy, "http://127.0.0.1:8080/healthcheck", Some("onlyoffice")),
-                ("command", HopKind::DocserverCommand, Role::ViaProxy, "http://127.0.0.1:8080/coauthoring/CommandService.ashx", Some("onlyoffice")),
+                (
+                    "docservice",
+                    HopKind::Tcp,
+                    Role::Proxy,
+                    "127.0.0.1:8080",
+                    Some("onlyoffice")
+                ),
+                (
+                    "health",
+                    HopKind::DocserverHealth,
+                    Role::ViaProxy,
+                    "http://127.0.0.1:8080/healthcheck",
+                    Some("onlyoffice")
+                ),
+                (
+                    "command",
+                    HopKind::DocserverCommand,
+                    Role::ViaProxy,
+                    "http://127.0.0.1:8080/coauthoring/CommandService.ashx",
+                    Some("onlyoffice")
+                ),
             ]
         );
         assert_eq!(cfg.services.len(), 1);
@@ -315,7 +408,10 @@ mod tests {
             (cfg.services[0].name.as_str(), cfg.services[0].backend),
             ("onlyoffice", Backend::Docker)
         );
-        assert_eq!(cfg.integration.docker_container.as_deref(), Some("onlyoffice"));
+        assert_eq!(
+            cfg.integration.docker_container.as_deref(),
+            Some("onlyoffice")
+        );
         assert_eq!(
             cfg.logs.docserver,
             [
@@ -325,10 +421,17 @@ mod tests {
         );
         assert_eq!(
             cfg.logs.nginx_error,
-            [PathBuf::from("/app/onlyoffice/logs/documentserver/nginx.error.log")]
+            [PathBuf::from(
+                "/app/onlyoffice/logs/documentserver/nginx.error.log"
+            )]
         );
         assert_eq!(cfg.profile, PROFILE);
-        assert!(notes.iter().any(|(w, s)| w == "hop docservice" && s.contains("container onlyoffice")), "{notes:?}");
+        assert!(
+            notes
+                .iter()
+                .any(|(w, s)| w == "hop docservice" && s.contains("container onlyoffice")),
+            "{notes:?}"
+        );
         // A valid config, and the secret is nowhere.
         let text = super::super::render::config_toml(&cfg, &notes, &[]);
         crate::config::parse(&text, "discovered").expect("valid");

@@ -84,16 +84,13 @@ pub fn parse_inspect(json: &str) -> Result<Vec<DsContainer>, String> {
             }
             let env = c.pointer("/Config/Env").and_then(Value::as_array);
             let jwt_secret_set = env.is_some_and(|e| {
-                e.iter()
-                    .filter_map(Value::as_str)
-                    .any(|kv| kv.strip_prefix("JWT_SECRET=").is_some_and(|s| !s.is_empty()))
+                e.iter().filter_map(Value::as_str).any(|kv| {
+                    kv.strip_prefix("JWT_SECRET=")
+                        .is_some_and(|s| !s.is_empty())
+                })
             });
             Some(DsContainer {
-                name: c
-                    .get("Name")?
-                    .as_str()?
-                    .trim_start_matches('/')
-                    .to_string(),
+                name: c.get("Name")?.as_str()?.trim_start_matches('/').to_string(),
                 image,
                 http: published(c, "80/tcp"),
                 https: published(c, "443/tcp"),
@@ -162,7 +159,8 @@ pub(super) mod tests {
     /// `docker inspect` of `docker run -d --name onlyoffice -p 8080:80 -e JWT_SECRET=…
     /// -v /app/onlyoffice/logs:/var/log/onlyoffice onlyoffice/documentserver:8.2`, cut to the
     /// fields read (plus a few beside them), with a second container of another image.
-    pub const RECORDED: &str = include_str!("../../tests/fixtures/docker/inspect-documentserver.json");
+    pub const RECORDED: &str =
+        include_str!("../../tests/fixtures/docker/inspect-documentserver.json");
 
     #[test]
     fn recorded_inspect_gives_the_container() {

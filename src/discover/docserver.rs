@@ -49,7 +49,10 @@ fn read_json(p: &Path) -> Result<Value, String> {
     let (b, more) = crate::fsafe::read_capped(p, MAX_SETTINGS_BYTES, true)
         .map_err(|e| format!("{}: {e}", p.display()))?;
     if more {
-        return Err(format!("{}: larger than {MAX_SETTINGS_BYTES} bytes", p.display()));
+        return Err(format!(
+            "{}: larger than {MAX_SETTINGS_BYTES} bytes",
+            p.display()
+        ));
     }
     serde_json::from_slice(&b).map_err(|e| format!("{}: does not parse: {e}", p.display()))
 }
@@ -72,7 +75,10 @@ pub fn read_settings(dir: &Path, node_env: Option<&str>) -> Settings {
         ..Settings::default()
     };
     let env_file = node_env
-        .filter(|e| e.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)))
+        .filter(|e| {
+            e.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        })
         .map(|e| format!("{e}.json"));
     let names = ["default.json".to_string()]
         .into_iter()
@@ -206,7 +212,10 @@ pub fn dependencies(s: &Settings) -> Vec<Dep> {
         });
     }
     if let Some(sql) = m.pointer("/services/CoAuthoring/sql") {
-        let kind = sql.get("type").and_then(Value::as_str).unwrap_or("postgres");
+        let kind = sql
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("postgres");
         let (name, port) = match kind {
             "mysql" | "mariadb" => ("mysql", 3306),
             "mssql" => ("mssql", 1433),
@@ -214,7 +223,10 @@ pub fn dependencies(s: &Settings) -> Vec<Dep> {
             "dameng" => ("dameng", 5236),
             _ => ("postgresql", 5432),
         };
-        let host = sql.get("dbHost").and_then(Value::as_str).unwrap_or("localhost");
+        let host = sql
+            .get("dbHost")
+            .and_then(Value::as_str)
+            .unwrap_or("localhost");
         let port = sql
             .get("dbPort")
             .and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok()))
@@ -241,7 +253,10 @@ pub fn dependencies(s: &Settings) -> Vec<Dep> {
             name: "redis".into(),
             host: loopback(host),
             port,
-            source: format!("{} (host {host}, port {port})", from("services.CoAuthoring.redis")),
+            source: format!(
+                "{} (host {host}, port {port})",
+                from("services.CoAuthoring.redis")
+            ),
         });
     }
     v

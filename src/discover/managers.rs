@@ -91,9 +91,8 @@ impl Managers {
         below: &[i32],
         timeout: Duration,
     ) -> Result<Managed, String> {
-        if !self.asked.contains_key(&sup) {
-            let answer = ask(sup, timeout).await;
-            self.asked.insert(sup, answer);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.asked.entry(sup) {
+            e.insert(ask(sup, timeout).await);
         }
         let (conf, programs) = self.asked[&sup].as_ref().map_err(Clone::clone)?;
         let st = programs
@@ -133,7 +132,12 @@ impl Managers {
 async fn ask(sup: i32, timeout: Duration) -> Result<(PathBuf, Vec<ServiceStatus>), String> {
     let conf = match procs::supervisord_config(sup) {
         Some(c) if c.is_absolute() => c,
-        Some(c) => return Err(format!("supervisord {sup}: relative config {}", c.display())),
+        Some(c) => {
+            return Err(format!(
+                "supervisord {sup}: relative config {}",
+                c.display()
+            ));
+        }
         None => DEFAULT_CONFIGS
             .iter()
             .map(PathBuf::from)

@@ -127,8 +127,16 @@ pub fn docker_pieces(c: &docker::DsContainer) -> chain::Pieces {
         });
     }
     let vol = format!("{src}: /var/log/onlyoffice volume");
-    p.docserver_logs = c.log_files().into_iter().map(|l| (l, vol.clone())).collect();
-    p.nginx_error = c.nginx_error_log().into_iter().map(|l| (l, vol.clone())).collect();
+    p.docserver_logs = c
+        .log_files()
+        .into_iter()
+        .map(|l| (l, vol.clone()))
+        .collect();
+    p.nginx_error = c
+        .nginx_error_log()
+        .into_iter()
+        .map(|l| (l, vol.clone()))
+        .collect();
     p
 }
 
@@ -152,21 +160,31 @@ async fn fronts(o: &Options, ds_ports: &[u16], unread: &mut Vec<(String, String)
     if let Some(pid) = o.nginx_pid {
         masters.retain(|m| m.pid == pid);
         if masters.is_empty() {
-            unread.push((format!("nginx master {pid}"), format!("{NGINX_PID_ENV}: no nginx master with that pid")));
+            unread.push((
+                format!("nginx master {pid}"),
+                format!("{NGINX_PID_ENV}: no nginx master with that pid"),
+            ));
         }
     }
     masters.retain(|m| {
         if m.foreign_mounts {
-            unread.push((format!("nginx master {}", m.pid), "runs in another mount namespace (a container): not read".into()));
+            unread.push((
+                format!("nginx master {}", m.pid),
+                "runs in another mount namespace (a container): not read".into(),
+            ));
         }
         !m.foreign_mounts
     });
     let default = |m: &procs::NginxMaster| {
-        m.config.is_none() || m.config.as_deref() == Some(std::path::Path::new("/etc/nginx/nginx.conf"))
+        m.config.is_none()
+            || m.config.as_deref() == Some(std::path::Path::new("/etc/nginx/nginx.conf"))
     };
     masters.sort_by_key(|m| (!default(m), m.pid));
     if masters.len() > MAX_MASTERS {
-        unread.push(("nginx masters".into(), format!("{} running; the first {MAX_MASTERS} read", masters.len())));
+        unread.push((
+            "nginx masters".into(),
+            format!("{} running; the first {MAX_MASTERS} read", masters.len()),
+        ));
         masters.truncate(MAX_MASTERS);
     }
     let mut set = tokio::task::JoinSet::new();
@@ -180,7 +198,14 @@ async fn fronts(o: &Options, ds_ports: &[u16], unread: &mut Vec<(String, String)
             Ok(loaded) => {
                 let servers = proxy::ds_servers(&loaded, ds_ports);
                 if !servers.is_empty() {
-                    got.push((i, Found { master, loaded, servers }));
+                    got.push((
+                        i,
+                        Found {
+                            master,
+                            loaded,
+                            servers,
+                        },
+                    ));
                 }
             }
             Err(e) => unread.push((format!("nginx master {}", master.pid), e)),
@@ -235,11 +260,27 @@ pub async fn discover(o: &Options) -> Discovery {
     if hidden > 0 {
         unread.push((
             format!("environment of {hidden} listening processes"),
-            format!("{}: a Document Server among them is known only by its executable", crate::host::cmd::NEEDS_ROOT),
+            format!(
+                "{}: a Document Server among them is known only by its executable",
+                crate::host::cmd::NEEDS_ROOT
+            ),
         ));
     }
     let ds_ports: Vec<u16> = dss.iter().flat_map(|d| d.ports.clone()).collect();
     let fronts = fronts(o, &ds_ports, &mut unread).await;
+    if o.nginx_pid.is_some() && fronts.is_empty() {
+        // Asked for that nginx only: nothing else is looked for in its place.
+        unread.push((
+            format!("{NGINX_PID_ENV}={}", o.nginx_pid.unwrap_or(0)),
+            "that nginx master fronts no Document Server".into(),
+        ));
+        return Discovery {
+            config: None,
+            sources: Vec::new(),
+            unread,
+            elapsed: started.elapsed(),
+        };
+    }
     let containers = match docker::containers(TOOL_TIMEOUT).await {
         Ok(v) => v,
         Err(e) => {
@@ -252,12 +293,22 @@ pub async fn discover(o: &Options) -> Discovery {
     for f in fronts.iter().skip(1) {
         unread.push((
             format!("nginx master {}", f.master.pid),
-            format!("also fronts a Document Server ({}); not used: set {NGINX_PID_ENV}={} to use it", f.servers[0].at, f.master.pid),
+            format!(
+                "also fronts a Document Server ({}); not used: set {NGINX_PID_ENV}={} to use it",
+                f.servers[0].at, f.master.pid
+            ),
         ));
     }
-    let roots = fronts.first().map(|f| proxy::roots(&f.loaded)).unwrap_or_default();
+    let roots = fronts
+        .first()
+        .map(|f| proxy::roots(&f.loaded))
+        .unwrap_or_default();
     let (nc, problems) = integrator::find(&roots);
-    unread.extend(problems.into_iter().map(|e| ("Nextcloud config.php".into(), e)));
+    unread.extend(
+        problems
+            .into_iter()
+            .map(|e| ("Nextcloud config.php".into(), e)),
+    );
     p.nextcloud = nc;
     if let Some(f) = fronts.first() {
         front_pieces(f, &mut m, &mut p, &mut unread).await;
@@ -295,7 +346,8 @@ pub async fn discover(o: &Options) -> Discovery {
             format!("Document Server on port {port}"),
             match owner {
                 Some(pid) => format!("pid {pid} listens there but is not recognised as one"),
-                None => "nothing listens there now: its process, settings and service are unknown".into(),
+                None => "nothing listens there now: its process, settings and service are unknown"
+                    .into(),
             },
         ));
     }
@@ -331,7 +383,10 @@ async fn front_pieces(
         config: f.master.config.clone(),
         prefix: f.master.prefix.clone(),
     };
-    let how = format!("nginx master pid {} (read with {})", f.master.pid, f.loaded.how);
+    let how = format!(
+        "nginx master pid {} (read with {})",
+        f.master.pid, f.loaded.how
+    );
     let (errors, access) = proxy::log_files(&f.loaded, &f.master, &server.at);
     p.nginx_error = errors;
     p.nginx_access = access;
@@ -368,7 +423,10 @@ async fn ds_pieces(
     };
     if let Ok(x) = &managed {
         let logs = docserver::log_files(x.stdout_log.as_deref(), x.stderr_log.as_deref());
-        let src = format!("beside the log files of {}", x.service.unit.as_deref().unwrap_or(&x.service.name));
+        let src = format!(
+            "beside the log files of {}",
+            x.service.unit.as_deref().unwrap_or(&x.service.name)
+        );
         p.docserver_logs = logs.into_iter().map(|l| (l, src.clone())).collect();
     }
     if p.docserver_logs.is_empty() {
@@ -379,11 +437,19 @@ async fn ds_pieces(
                 p.docserver_logs.push((pkg.join(l), src.clone()));
             }
         } else {
-            unread.push(("Document Server logs".into(), "no program log of its service and no /var/log/onlyoffice/documentserver".into()));
+            unread.push((
+                "Document Server logs".into(),
+                "no program log of its service and no /var/log/onlyoffice/documentserver".into(),
+            ));
         }
     }
     let settings = docserver::read_settings(&d.config_dir, d.node_env.as_deref());
-    unread.extend(settings.problems.iter().map(|e| ("Document Server settings".into(), e.clone())));
+    unread.extend(
+        settings
+            .problems
+            .iter()
+            .map(|e| ("Document Server settings".into(), e.clone())),
+    );
     if !settings.has_default {
         unread.push((
             format!("{}/default.json", d.config_dir.display()),
@@ -400,7 +466,10 @@ async fn ds_pieces(
                 }
             },
             None => {
-                unread.push((format!("{}'s service", dep.name), format!("nothing listens on port {} here", dep.port)));
+                unread.push((
+                    format!("{}'s service", dep.name),
+                    format!("nothing listens on port {} here", dep.port),
+                ));
                 None
             }
         };

@@ -227,7 +227,10 @@ mod tests {
         )
         .expect("a master");
         assert_eq!(bin, "/usr/sbin/nginx");
-        assert_eq!(option(&args, "-c"), Some(PathBuf::from("/tmp/l/nginx.conf")));
+        assert_eq!(
+            option(&args, "-c"),
+            Some(PathBuf::from("/tmp/l/nginx.conf"))
+        );
         assert_eq!(option(&args, "-p"), Some(PathBuf::from("/tmp/l")));
         assert_eq!(option(&args, "-e"), Some(PathBuf::from("/tmp/l/e.log")));
         assert!(parse_master_title("nginx: worker process").is_none());
@@ -245,7 +248,10 @@ mod tests {
             unit_of_cgroup("0::/system.slice/docker-abc123.scope\n").as_deref(),
             Some("docker:abc123")
         );
-        assert_eq!(unit_of_cgroup("0::/user.slice/user-0.slice/session-1.scope"), None);
+        assert_eq!(
+            unit_of_cgroup("0::/user.slice/user-0.slice/session-1.scope"),
+            None
+        );
         assert_eq!(unit_of_cgroup("0::/\n"), None);
     }
 

@@ -127,12 +127,14 @@ fn site_file(at: &str) -> bool {
 fn address(facts: &NginxFacts, t: &Target) -> Option<(String, u16)> {
     match t {
         Target::Address { host, port, .. } => Some((host.clone(), *port)),
-        Target::Upstream { name, .. } => facts.upstream(name)?.servers.iter().find_map(|s| {
-            match (&s.target, s.backup || s.down) {
-                (Target::Address { host, port, .. }, false) => Some((host.clone(), *port)),
-                _ => None,
-            }
-        }),
+        Target::Upstream { name, .. } => {
+            facts.upstream(name)?.servers.iter().find_map(|s| {
+                match (&s.target, s.backup || s.down) {
+                    (Target::Address { host, port, .. }, false) => Some((host.clone(), *port)),
+                    _ => None,
+                }
+            })
+        }
         _ => None,
     }
 }
@@ -202,11 +204,7 @@ fn describe(l: &Loaded, s: &ServerBlock, loc: &Location, because: &str) -> Optio
         .iter()
         .find_map(|d| parse_listen(d.arg0()).map(|a| (a, d.args.iter().any(|x| x == "ssl"))))
         .unwrap_or((("*".to_string(), 80), false));
-    let server_name = s
-        .server_name
-        .iter()
-        .find(|n| concrete_name(n))
-        .cloned();
+    let server_name = s.server_name.iter().find(|n| concrete_name(n)).cloned();
     let host = if addr.0 == "*" || addr.0 == "0.0.0.0" || addr.0 == "::" {
         "localhost".to_string()
     } else if addr.0.contains(':') {
@@ -221,7 +219,11 @@ fn describe(l: &Loaded, s: &ServerBlock, loc: &Location, because: &str) -> Optio
     };
     let pass = loc.pass.as_ref()?;
     let upstream = address(&l.facts, &pass.target).map(|(h, p)| {
-        let h = if h == "localhost" { "127.0.0.1".into() } else { h };
+        let h = if h == "localhost" {
+            "127.0.0.1".into()
+        } else {
+            h
+        };
         (h, p, pass.at.clone())
     });
     let certificate = block
@@ -288,14 +290,20 @@ pub fn parse_listen(a: &str) -> Option<(String, u16)> {
     }
 }
 
+/// A path with where it was found.
+pub type Sourced = (PathBuf, String);
+
 /// The log files nginx writes for server block `at`: `-e`, the main, `http` and server
 /// `error_log`s; the `http` and server `access_log`s. Relative paths are the prefix's.
 pub fn log_files(
     l: &Loaded,
     m: &NginxMaster,
     at: &str,
-) -> (Vec<(PathBuf, String)>, Vec<(PathBuf, String)>) {
-    let prefix = m.prefix.clone().unwrap_or_else(|| PathBuf::from("/usr/share/nginx"));
+) -> (Vec<Sourced>, Vec<Sourced>) {
+    let prefix = m
+        .prefix
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("/usr/share/nginx"));
     let path = |v: &str| -> Option<PathBuf> {
         if v == "off" || v == "stderr" || v.starts_with("syslog:") || v.starts_with("memory:") {
             return None;
@@ -379,7 +387,10 @@ mod tests {
     #[test]
     fn listen_forms() {
         assert_eq!(parse_listen("80"), Some(("*".into(), 80)));
-        assert_eq!(parse_listen("127.0.0.1:8443"), Some(("127.0.0.1".into(), 8443)));
+        assert_eq!(
+            parse_listen("127.0.0.1:8443"),
+            Some(("127.0.0.1".into(), 8443))
+        );
         assert_eq!(parse_listen("[::]:443"), Some(("::".into(), 443)));
         assert_eq!(parse_listen("localhost"), Some(("localhost".into(), 80)));
         assert_eq!(parse_listen("unix:/run/x.sock"), None);
@@ -407,7 +418,10 @@ mod tests {
             s.upstream.as_ref().map(|(h, p, _)| (h.as_str(), *p)),
             Some(("127.0.0.1", 8100))
         );
-        assert_eq!(s.certificate.as_deref(), Some(Path::new("/etc/ssl/docs.pem")));
+        assert_eq!(
+            s.certificate.as_deref(),
+            Some(Path::new("/etc/ssl/docs.pem"))
+        );
         let m = NginxMaster {
             pid: 1,
             binary: "/usr/sbin/nginx".into(),
