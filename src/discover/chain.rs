@@ -134,6 +134,123 @@ fn connect_host(h: &str) -> String {
     }
 }
 
+type Hops = Vec<(Hop, String)>;
+
+/// The hops of the nginx in front, and the base URL of the Document Server through it.
+fn front_hops(
+    f: &Front,
+    nc: Option<&super::integrator::Nextcloud>,
+    svc: Option<&str>,
+) -> (Hops, String) {
+    let (base, name, why) = public_base(f, nc);
+    let s = &f.server;
+    let at = format!("listen of server block {}", s.at);
+    let mut v: Hops = vec![
+        (hop("dns", HopKind::Dns, Role::Dns, name, None), why.clone()),
+        (
+            hop(
+                "nginx",
+                HopKind::Tcp,
+                Role::Proxy,
+                format!("{}:{}", connect_host(&s.host), s.port),
+                svc,
+            ),
+            at.clone(),
+        ),
+    ];
+    if s.tls {
+        let t = format!("{}:{}", s.server_name.as_deref().unwrap_or(&s.host), s.port);
+        let cert = s
+            .certificate
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        v.push((
+            hop("nginx-tls", HopKind::Tls, Role::Proxy, t, svc),
+            format!("{at} (ssl; certificate {cert})"),
+        ));
+    }
+    v.push((
+        hop(
+            "via-nginx",
+            HopKind::DocserverHealth,
+            Role::ViaProxy,
+            format!("{base}/healthcheck"),
+            svc,
+        ),
+        format!("{why}; {} {}", s.location, s.location_at),
+    ));
+    (v, base)
+}
+
+/// The hops of the Document Server, through `via` (the front's base URL) when there is one.
+fn ds_hops(d: &Ds, via: Option<&str>, front_svc: Option<&str>, svc: Option<&str>) -> Hops {
+    let ds = format!("{}:{}", d.host, d.port);
+    // A container's own nginx is a proxy of its own: only through it is there a command
+    // service (docservice's port is not published).
+    let proxy = d.container.is_some() && via.is_none();
+    let (role, inner) = if proxy {
+        (Role::Proxy, Role::ViaProxy)
+    } else {
+        (Role::Upstream, Role::Upstream)
+    };
+    let base = via
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("http://{ds}"));
+    let cmd_role = if via.is_some() { Role::ViaProxy } else { inner };
+    let mut v: Hops = vec![
+        (
+            hop("docservice", HopKind::Tcp, role, ds.clone(), svc),
+            d.source.clone(),
+        ),
+        (
+            hop(
+                "health",
+                HopKind::DocserverHealth,
+                inner,
+                format!("http://{ds}/healthcheck"),
+                svc,
+            ),
+            d.source.clone(),
+        ),
+        (
+            hop(
+                "command",
+                HopKind::DocserverCommand,
+                cmd_role,
+                format!("{base}/coauthoring/CommandService.ashx"),
+                svc,
+            ),
+            format!("the Document Server's command service at {base}"),
+        ),
+    ];
+    if via.is_some() {
+        v.push((
+            hop(
+                "ws-nginx",
+                HopKind::Websocket,
+                Role::ViaProxy,
+                format!("{base}{WS_PATH}"),
+                front_svc,
+            ),
+            format!("the editor's WebSocket through {base}"),
+        ));
+    }
+    if d.container.is_none() {
+        v.push((
+            hop(
+                "ws-docservice",
+                HopKind::Websocket,
+                Role::Upstream,
+                format!("http://{ds}{WS_PATH}"),
+                svc,
+            ),
+            d.source.clone(),
+        ));
+    }
+    v
+}
+
 /// The config and, for every hop, service and log, where it came from.
 pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
     let mut c = Config {
@@ -147,141 +264,20 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
         p.ds.as_ref()
             .and_then(|d| svc_name(&d.service))
             .or_else(|| front_svc.clone());
-    let mut hops: Vec<(Hop, String)> = Vec::new();
-    let mut push = |_: &mut Config, h: Hop, src: String| hops.push((h, src));
+    let mut hops: Hops = Vec::new();
     let mut via: Option<String> = None;
     if let Some(f) = &p.front {
-        let (base, name, why) = public_base(f, p.nextcloud.as_ref());
-        let s = &f.server;
-        push(
-            &mut c,
-            hop("dns", HopKind::Dns, Role::Dns, name.clone(), None),
-            why.clone(),
-        );
-        let at = format!("listen of server block {}", s.at);
-        let tcp = format!("{}:{}", connect_host(&s.host), s.port);
-        push(
-            &mut c,
-            hop(
-                "nginx",
-                HopKind::Tcp,
-                Role::Proxy,
-                tcp,
-                front_svc.as_deref(),
-            ),
-            at.clone(),
-        );
-        if s.tls {
-            let t = format!("{}:{}", s.server_name.as_deref().unwrap_or(&s.host), s.port);
-            push(
-                &mut c,
-                hop(
-                    "nginx-tls",
-                    HopKind::Tls,
-                    Role::Proxy,
-                    t,
-                    front_svc.as_deref(),
-                ),
-                format!(
-                    "{at} (ssl; certificate {})",
-                    s.certificate
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default()
-                ),
-            );
-        }
-        push(
-            &mut c,
-            hop(
-                "via-nginx",
-                HopKind::DocserverHealth,
-                Role::ViaProxy,
-                format!("{base}/healthcheck"),
-                front_svc.as_deref(),
-            ),
-            format!("{why}; {} {}", s.location, s.location_at),
-        );
+        let (h, base) = front_hops(f, p.nextcloud.as_ref(), front_svc.as_deref());
+        hops.extend(h);
         via = Some(base);
     }
     if let Some(d) = &p.ds {
-        let ds = format!("{}:{}", d.host, d.port);
-        // A container's own nginx is a proxy of its own: only through it is there a command
-        // service and a WebSocket (docservice's port is not published).
-        let role = if d.container.is_some() && via.is_none() {
-            Role::Proxy
-        } else {
-            Role::Upstream
-        };
-        push(
-            &mut c,
-            hop(
-                "docservice",
-                HopKind::Tcp,
-                role,
-                ds.clone(),
-                ds_svc.as_deref(),
-            ),
-            d.source.clone(),
-        );
-        push(
-            &mut c,
-            hop(
-                "health",
-                HopKind::DocserverHealth,
-                if role == Role::Proxy {
-                    Role::ViaProxy
-                } else {
-                    Role::Upstream
-                },
-                format!("http://{ds}/healthcheck"),
-                ds_svc.as_deref(),
-            ),
-            d.source.clone(),
-        );
-        let base = via.clone().unwrap_or_else(|| format!("http://{ds}"));
-        let cmd_role = if via.is_some() || role == Role::Proxy {
-            Role::ViaProxy
-        } else {
-            Role::Upstream
-        };
-        push(
-            &mut c,
-            hop(
-                "command",
-                HopKind::DocserverCommand,
-                cmd_role,
-                format!("{base}/coauthoring/CommandService.ashx"),
-                ds_svc.as_deref(),
-            ),
-            format!("the Document Server's command service at {base}"),
-        );
-        if via.is_some() {
-            push(
-                &mut c,
-                hop(
-                    "ws-nginx",
-                    HopKind::Websocket,
-                    Role::ViaProxy,
-                    format!("{base}{WS_PATH}"),
-                    front_svc.as_deref(),
-                ),
-                format!("the editor's WebSocket through {base}"),
-            );
-        }
-        if d.container.is_none() {
-            push(
-                &mut c,
-                hop(
-                    "ws-docservice",
-                    HopKind::Websocket,
-                    Role::Upstream,
-                    format!("http://{ds}{WS_PATH}"),
-                    ds_svc.as_deref(),
-                ),
-                d.source.clone(),
-            );
-        }
+        hops.extend(ds_hops(
+            d,
+            via.as_deref(),
+            front_svc.as_deref(),
+            ds_svc.as_deref(),
+        ));
         if let Some(dir) = &d.config_dir {
             c.onlyoffice.local_json = dir.join("local.json");
             c.onlyoffice.default_json = dir.join("default.json");
@@ -293,18 +289,15 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
         c.integration.docker_container = d.container.clone();
     }
     for (dep, svc) in &p.deps {
-        let name = svc_name(svc);
-        push(
-            &mut c,
-            hop(
-                &dep.name,
-                HopKind::Tcp,
-                Role::Dependency,
-                format!("{}:{}", dep.host, dep.port),
-                name.as_deref(),
-            ),
-            dep.source.clone(),
+        let target = format!("{}:{}", dep.host, dep.port);
+        let h = hop(
+            &dep.name,
+            HopKind::Tcp,
+            Role::Dependency,
+            target,
+            svc_name(svc).as_deref(),
         );
+        hops.push((h, dep.source.clone()));
     }
     for (h, src) in hops {
         notes.push((format!("hop {}", h.name), src));
@@ -342,10 +335,8 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
         c.integration.document_server_url = n.document_server_url.clone();
         c.integration.integrator_url = n.base_url.clone();
         c.integration.storage_urls.extend(n.storage_url.clone());
-        notes.push((
-            "integration".into(),
-            format!("Nextcloud {}", n.config_php.display()),
-        ));
+        let src = format!("Nextcloud {}", n.config_php.display());
+        notes.push(("integration".into(), src));
     }
     (c, notes)
 }

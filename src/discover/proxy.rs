@@ -295,11 +295,7 @@ pub type Sourced = (PathBuf, String);
 
 /// The log files nginx writes for server block `at`: `-e`, the main, `http` and server
 /// `error_log`s; the `http` and server `access_log`s. Relative paths are the prefix's.
-pub fn log_files(
-    l: &Loaded,
-    m: &NginxMaster,
-    at: &str,
-) -> (Vec<Sourced>, Vec<Sourced>) {
+pub fn log_files(l: &Loaded, m: &NginxMaster, at: &str) -> (Vec<Sourced>, Vec<Sourced>) {
     let prefix = m
         .prefix
         .clone()
