@@ -60,8 +60,8 @@ pub struct Pieces {
     pub nginx_access: Vec<Sourced<PathBuf>>,
     /// Document Server logs.
     pub docserver_logs: Vec<Sourced<PathBuf>>,
-    /// Nextcloud.
-    pub nextcloud: Option<super::integrator::Nextcloud>,
+    /// The integrator (Nextcloud, Seafile).
+    pub integrator: Option<super::integrator::Integrator>,
 }
 
 /// Profile name of a discovered config.
@@ -91,7 +91,7 @@ fn hop(name: &str, kind: HopKind, role: Role, addr: String, service: Option<&str
 
 /// The base URL probes use through the proxy (scheme, host, port, subpath), the name the DNS
 /// hop resolves, and where they came from.
-fn public_base(f: &Front, nc: Option<&super::integrator::Nextcloud>) -> (String, String, String) {
+fn public_base(f: &Front, nc: Option<&super::integrator::Integrator>) -> (String, String, String) {
     let s = &f.server;
     // The integrator's URL, when it points at this server block's port.
     if let Some(u) = nc.and_then(|n| n.document_server_url.as_deref())
@@ -139,7 +139,7 @@ type Hops = Vec<(Hop, String)>;
 /// The hops of the nginx in front, and the base URL of the Document Server through it.
 fn front_hops(
     f: &Front,
-    nc: Option<&super::integrator::Nextcloud>,
+    nc: Option<&super::integrator::Integrator>,
     svc: Option<&str>,
 ) -> (Hops, String) {
     let (base, name, why) = public_base(f, nc);
@@ -267,7 +267,7 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
     let mut hops: Hops = Vec::new();
     let mut via: Option<String> = None;
     if let Some(f) = &p.front {
-        let (h, base) = front_hops(f, p.nextcloud.as_ref(), front_svc.as_deref());
+        let (h, base) = front_hops(f, p.integrator.as_ref(), front_svc.as_deref());
         hops.extend(h);
         via = Some(base);
     }
@@ -329,13 +329,16 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
         c.nginx = f.nginx.0.clone();
         notes.push(("nginx".into(), f.nginx.1.clone()));
     }
-    if let Some(n) = &p.nextcloud {
-        c.integration.kind = IntegrationKind::Nextcloud;
-        c.integration.nextcloud_config = n.config_php.clone();
+    if let Some(n) = &p.integrator {
+        c.integration.kind = n.kind;
+        match n.kind {
+            IntegrationKind::Seafile => c.integration.seahub_settings = n.file.clone(),
+            _ => c.integration.nextcloud_config = n.file.clone(),
+        }
         c.integration.document_server_url = n.document_server_url.clone();
         c.integration.integrator_url = n.base_url.clone();
         c.integration.storage_urls.extend(n.storage_url.clone());
-        let src = format!("Nextcloud {}", n.config_php.display());
+        let src = format!("{:?} {}", n.kind, n.file.display());
         notes.push(("integration".into(), src));
     }
     (c, notes)

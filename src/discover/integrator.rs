@@ -1,12 +1,14 @@
 //! The integrator embedding the Document Server: a Nextcloud (or ownCloud) `config.php` with an
 //! `'onlyoffice'` array — looked for under the `root` of every nginx server block and in the
 //! usual places — gives the public Document Server URL users open and the storage URL the
-//! Document Server calls back. Its secret is not copied: the config names the file, and the
-//! integration checks read it from there.
+//! Document Server calls back; else Seafile's `seahub_settings.py` with `ENABLE_ONLYOFFICE`
+//! (its `ONLYOFFICE_APIJS_URL` gives the public URL). Its secret is not copied: the config
+//! names the file, and the integration checks read it from there.
 
 use std::path::{Path, PathBuf};
 
-use crate::onlyoffice::php;
+use crate::config::IntegrationKind;
+use crate::onlyoffice::{php, pyset};
 
 /// Largest `config.php` read.
 const MAX_CONFIG_PHP: u64 = 1 << 20;
@@ -17,11 +19,22 @@ const USUAL: [&str; 3] = [
     "/var/www/html",
 ];
 
-/// A Nextcloud found with its ONLYOFFICE settings.
+/// Where Seafile usually keeps its settings.
+const SEAFILE_USUAL: [&str; 3] = [
+    "/opt/seafile/conf/seahub_settings.py",
+    "/opt/seafile-data/seafile/conf/seahub_settings.py",
+    "/shared/seafile/conf/seahub_settings.py",
+];
+/// The path of the editor's API script under the Document Server's URL.
+const API_JS: &str = "/web-apps/apps/api/documents/api.js";
+
+/// An integrator found with its ONLYOFFICE settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Nextcloud {
-    /// Its `config.php`.
-    pub config_php: PathBuf,
+pub struct Integrator {
+    /// Nextcloud or Seafile.
+    pub kind: IntegrationKind,
+    /// Its `config.php` / `seahub_settings.py`.
+    pub file: PathBuf,
     /// `onlyoffice.DocumentServerUrl`: the public URL of the Document Server.
     pub document_server_url: Option<String>,
     /// `onlyoffice.StorageUrl`: the URL the Document Server reaches Nextcloud at.
@@ -31,7 +44,7 @@ pub struct Nextcloud {
 }
 
 /// Reads one `config.php`; `None` when it has no `'onlyoffice'` array.
-pub fn read(p: &Path) -> Result<Option<Nextcloud>, String> {
+pub fn read(p: &Path) -> Result<Option<Integrator>, String> {
     let (b, _) = crate::fsafe::read_capped(p, MAX_CONFIG_PHP, true)
         .map_err(|e| format!("{}: {e}", p.display()))?;
     let c = php::parse_config(&String::from_utf8_lossy(&b));
@@ -44,8 +57,9 @@ pub fn read(p: &Path) -> Result<Option<Nextcloud>, String> {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
     };
-    Ok(Some(Nextcloud {
-        config_php: p.to_path_buf(),
+    Ok(Some(Integrator {
+        kind: IntegrationKind::Nextcloud,
+        file: p.to_path_buf(),
         document_server_url: s("DocumentServerUrl"),
         storage_url: s("StorageUrl"),
         base_url: c
@@ -56,9 +70,33 @@ pub fn read(p: &Path) -> Result<Option<Nextcloud>, String> {
     }))
 }
 
-/// The first Nextcloud with ONLYOFFICE settings under `roots` (nginx's) or the usual places,
-/// and the files that could not be read.
-pub fn find(roots: &[PathBuf]) -> (Option<Nextcloud>, Vec<String>) {
+/// Reads one `seahub_settings.py`; `None` unless `ENABLE_ONLYOFFICE` is true.
+pub fn read_seahub(p: &Path) -> Result<Option<Integrator>, String> {
+    let (b, _) = crate::fsafe::read_capped(p, MAX_CONFIG_PHP, true)
+        .map_err(|e| format!("{}: {e}", p.display()))?;
+    let a = pyset::parse(&String::from_utf8_lossy(&b));
+    let s = |k: &str| {
+        a.get(k)
+            .and_then(|x| x.value.as_str())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    if a.get("ENABLE_ONLYOFFICE").and_then(|x| x.value.as_bool()) != Some(true) {
+        return Ok(None);
+    }
+    Ok(Some(Integrator {
+        kind: IntegrationKind::Seafile,
+        file: p.to_path_buf(),
+        document_server_url: s("ONLYOFFICE_APIJS_URL")
+            .map(|u| u.strip_suffix(API_JS).map(|b| format!("{b}/")).unwrap_or(u)),
+        storage_url: None,
+        base_url: s("SERVICE_URL"),
+    }))
+}
+
+/// The first integrator with ONLYOFFICE settings: a Nextcloud under `roots` (nginx's) or the
+/// usual places, else a Seafile in its usual places; and the files that could not be read.
+pub fn find(roots: &[PathBuf]) -> (Option<Integrator>, Vec<String>) {
     let mut problems = Vec::new();
     let mut seen = Vec::new();
     for r in roots
@@ -74,6 +112,13 @@ pub fn find(roots: &[PathBuf]) -> (Option<Nextcloud>, Vec<String>) {
         seen.push(p.clone());
         match read(&p) {
             Ok(Some(n)) => return (Some(n), problems),
+            Ok(None) => {}
+            Err(e) => problems.push(e),
+        }
+    }
+    for p in SEAFILE_USUAL.iter().map(Path::new).filter(|p| p.exists()) {
+        match read_seahub(p) {
+            Ok(Some(s)) => return (Some(s), problems),
             Ok(None) => {}
             Err(e) => problems.push(e),
         }
@@ -104,5 +149,28 @@ mod tests {
             Some("https://docs.example.org/ds-vpath/")
         );
         assert_eq!(n.base_url.as_deref(), Some("https://cloud.example.org"));
+        assert_eq!(n.kind, IntegrationKind::Nextcloud);
+    }
+
+    #[test]
+    fn seahub_settings_give_the_public_url() {
+        let d = tempfile::tempdir().expect("tmp");
+        let p = d.path().join("seahub_settings.py");
+        std::fs::write(
+            &p,
+            "SERVICE_URL = 'https://files.example.org'\nENABLE_ONLYOFFICE = True\n\
+             ONLYOFFICE_APIJS_URL = 'https://docs.example.org/web-apps/apps/api/documents/api.js'\n\
+             ONLYOFFICE_JWT_SECRET = 'x'\n",
+        )
+        .expect("write");
+        let s = read_seahub(&p).expect("reads").expect("enabled");
+        assert_eq!(s.kind, IntegrationKind::Seafile);
+        assert_eq!(
+            s.document_server_url.as_deref(),
+            Some("https://docs.example.org/")
+        );
+        assert_eq!(s.base_url.as_deref(), Some("https://files.example.org"));
+        std::fs::write(&p, "ENABLE_ONLYOFFICE = False\n").expect("write");
+        assert_eq!(read_seahub(&p), Ok(None));
     }
 }

@@ -13,7 +13,8 @@
 //!    ([`managers::Managers`]: supervisord asked on its socket, systemd from the cgroup);
 //! 4. the Document Server's settings and the dependencies they name ([`docserver`]);
 //! 5. Docker containers of the Document Server's image ([`docker`]), when a daemon runs;
-//! 6. a Nextcloud `config.php` with ONLYOFFICE settings ([`integrator`]).
+//! 6. a Nextcloud `config.php` or Seafile `seahub_settings.py` with ONLYOFFICE settings
+//!    ([`integrator`]).
 //!
 //! Several nginx masters may front a Document Server (a second nginx, labs, tests): the one
 //! with the default configuration wins, then the lowest pid, and the others are listed in
@@ -307,9 +308,9 @@ pub async fn discover(o: &Options) -> Discovery {
     unread.extend(
         problems
             .into_iter()
-            .map(|e| ("Nextcloud config.php".into(), e)),
+            .map(|e| ("integrator settings".into(), e)),
     );
-    p.nextcloud = nc;
+    p.integrator = nc;
     if let Some(f) = fronts.first() {
         front_pieces(f, &mut m, &mut p, &mut unread).await;
     }
