@@ -144,6 +144,19 @@ async fn ask(sup: i32, timeout: Duration) -> Result<(PathBuf, Vec<ServiceStatus>
             .find(|p| p.is_file())
             .ok_or_else(|| format!("supervisord {sup}: no -c and no default config"))?,
     };
+    // Its config goes into the written config, where actions hand it to supervisorctl: only a
+    // supervisord of root's or ours, with a config only root or we could have written.
+    use std::os::unix::fs::MetadataExt as _;
+    let uid = std::fs::metadata(format!("/proc/{sup}"))
+        .map(|m| m.uid())
+        .map_err(|e| format!("supervisord {sup}: {}", crate::util::io_error_text(&e)))?;
+    if uid != 0 && uid != crate::fsafe::euid() {
+        return Err(format!(
+            "supervisord {sup} runs as {}: not asked",
+            crate::fsafe::user_name(uid)
+        ));
+    }
+    crate::fsafe::check_trusted(&conf, "supervisord config")?;
     match supervisor_rpc::ask(Some(&conf), timeout).await {
         Answer::Programs(v) => Ok((conf, v)),
         Answer::Final(u) | Answer::Unavailable(u) => Err(u.to_string()),

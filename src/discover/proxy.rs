@@ -35,8 +35,47 @@ pub struct Loaded {
     pub how: String,
 }
 
+/// Why `nginx -T` must not run for master `m`, if it must not: nginx loads what its
+/// configuration says (`load_module`), so only a master of root's or ours, whose main
+/// configuration only root or we could have written, is run; another's files are read as text.
+pub fn why_not_run(m: &NginxMaster) -> Option<String> {
+    use std::os::unix::fs::MetadataExt as _;
+    let me = crate::fsafe::euid();
+    match std::fs::metadata(format!("/proc/{}", m.pid)).map(|md| md.uid()) {
+        Ok(uid) if uid == 0 || uid == me => {}
+        Ok(uid) => {
+            return Some(format!(
+                "the master runs as {}: its configuration is not run as ours",
+                crate::fsafe::user_name(uid)
+            ));
+        }
+        Err(e) => {
+            return Some(format!(
+                "master {}: {}",
+                m.pid,
+                crate::util::io_error_text(&e)
+            ));
+        }
+    }
+    let main = main_file(m);
+    crate::fsafe::check_trusted(&main, "nginx configuration").err()
+}
+
+/// The main configuration file of master `m`.
+fn main_file(m: &NginxMaster) -> PathBuf {
+    match (&m.config, &m.prefix) {
+        (Some(c), Some(p)) if c.is_relative() => p.join(c),
+        (Some(c), _) => c.clone(),
+        (None, Some(p)) => p.join("conf/nginx.conf"),
+        (None, None) => PathBuf::from("/etc/nginx/nginx.conf"),
+    }
+}
+
 /// Reads the configuration master `m` uses: `nginx -T` with its options, else its files.
 pub async fn load(m: &NginxMaster, timeout: Duration) -> Result<Loaded, String> {
+    if let Some(why) = why_not_run(m) {
+        return read_files(m, why).await;
+    }
     let mut argv: Vec<String> = vec![m.binary.display().to_string(), "-T".into()];
     for (flag, v) in [("-p", &m.prefix), ("-c", &m.config), ("-e", &m.error_log)] {
         if let Some(v) = v {
@@ -64,12 +103,12 @@ pub async fn load(m: &NginxMaster, timeout: Duration) -> Result<Loaded, String> 
         Ok(out) => format!("nginx -T failed: {}", out.first_message()),
         Err(u) => u.to_string(),
     };
-    let main = match (&m.config, &m.prefix) {
-        (Some(c), Some(p)) if c.is_relative() => p.join(c),
-        (Some(c), _) => c.clone(),
-        (None, Some(p)) => p.join("conf/nginx.conf"),
-        (None, None) => PathBuf::from("/etc/nginx/nginx.conf"),
-    };
+    read_files(m, why_not).await
+}
+
+/// The configuration of master `m` read from its files (`why_not`: why not with `nginx -T`).
+async fn read_files(m: &NginxMaster, why_not: String) -> Result<Loaded, String> {
+    let main = main_file(m);
     let tree = tokio::task::spawn_blocking(move || nginx_conf::load(&DiskSource, &main))
         .await
         .map_err(|e| format!("config reader failed: {e}"))?
@@ -378,6 +417,27 @@ mod tests {
             facts,
             how: "test".into(),
         }
+    }
+
+    #[test]
+    fn nginx_is_not_run_on_a_configuration_another_user_could_write() {
+        let d = tempfile::tempdir().expect("tmp");
+        let conf = d.path().join("nginx.conf");
+        std::fs::write(&conf, "events {}\n").expect("write");
+        let me = std::process::id() as i32;
+        let m = |config: &Path| NginxMaster {
+            pid: me,
+            binary: "/usr/sbin/nginx".into(),
+            config: Some(config.to_path_buf()),
+            prefix: None,
+            error_log: None,
+            foreign_mounts: false,
+        };
+        assert_eq!(why_not_run(&m(&conf)), None);
+        std::fs::set_permissions(&conf, std::os::unix::fs::PermissionsExt::from_mode(0o666))
+            .expect("chmod");
+        let why = why_not_run(&m(&conf)).expect("refused");
+        assert!(why.contains("nginx configuration"), "{why}");
     }
 
     #[test]
