@@ -41,6 +41,8 @@ pub const NGINX_PID_ENV: &str = "TRIAGE502_NGINX_PID";
 const MAX_MASTERS: usize = 8;
 /// Time one tool (nginx -T, docker, supervisord's answer) may take.
 const TOOL_TIMEOUT: Duration = Duration::from_secs(3);
+/// Time the whole of discovery may take (its tools run one after another in the worst case).
+const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What discovery may look at.
 #[derive(Debug, Clone, Default)]
@@ -218,6 +220,25 @@ async fn fronts(o: &Options, ds_ports: &[u16], unread: &mut Vec<(String, String)
 
 /// Discovers the chain of this box (see the module doc).
 pub async fn discover(o: &Options) -> Discovery {
+    let started = Instant::now();
+    match tokio::time::timeout(DISCOVERY_TIMEOUT, discover_unbounded(o)).await {
+        Ok(d) => d,
+        Err(_) => Discovery {
+            config: None,
+            sources: Vec::new(),
+            unread: vec![(
+                "discovery".into(),
+                format!(
+                    "not finished within {}: give a config file",
+                    crate::host::cmd::human_duration(DISCOVERY_TIMEOUT)
+                ),
+            )],
+            elapsed: started.elapsed(),
+        },
+    }
+}
+
+async fn discover_unbounded(o: &Options) -> Discovery {
     let started = Instant::now();
     let mut unread: Vec<(String, String)> = Vec::new();
     let listeners = match tokio::task::spawn_blocking(crate::host::sockets::collect).await {
