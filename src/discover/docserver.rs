@@ -57,17 +57,6 @@ fn read_json(p: &Path) -> Result<Value, String> {
     serde_json::from_slice(&b).map_err(|e| format!("{}: does not parse: {e}", p.display()))
 }
 
-fn merge(base: &mut Value, over: Value) {
-    match (base, over) {
-        (Value::Object(b), Value::Object(o)) => {
-            for (k, v) in o {
-                merge(b.entry(k).or_insert(Value::Null), v);
-            }
-        }
-        (b, o) => *b = o,
-    }
-}
-
 /// Reads the settings of a Document Server whose config folder is `dir`.
 pub fn read_settings(dir: &Path, node_env: Option<&str>) -> Settings {
     let mut s = Settings {
@@ -91,7 +80,7 @@ pub fn read_settings(dir: &Path, node_env: Option<&str>) -> Settings {
         }
         match read_json(&p) {
             Ok(v) => {
-                merge(&mut s.merged, v);
+                crate::docserver::settings::merge(&mut s.merged, v);
                 s.has_default |= name == "default.json";
                 s.read.push(p);
             }
