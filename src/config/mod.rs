@@ -465,7 +465,7 @@ impl std::fmt::Display for Source {
             Source::File(p) => write!(f, "{}", p.display()),
             Source::Embedded(n) => write!(f, "embedded profile '{n}'"),
             Source::Generic => write!(f, "generic profile (command line)"),
-            Source::Discovered => write!(f, "discovered on this box (no config file)"),
+            Source::Discovered => write!(f, "found on this box, no config file"),
         }
     }
 }
