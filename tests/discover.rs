@@ -143,12 +143,44 @@ fn the_labs_discovered_config_equals_its_own() {
         assert!(!text.contains(pass), "{text}");
     }
     // init never overwrites.
+    let nginx_pid = pid_file(&lab.dir.join("nginx.pid"));
     let again = discovering(
         home.path(),
-        pid_file(&lab.dir.join("nginx.pid")),
+        nginx_pid,
         &["config", "init", "--discover", out.to_str().expect("utf-8")],
     );
     assert!(!again.status.success());
+
+    // The usual incident: docservice down, nothing on its port. Its service is found by name
+    // (the supervisord running nginx has a program `docservice`), and with it its settings
+    // folder and dependencies: the same chain.
+    assert!(lab.lab(&["break", "docservice-down"]).status.success());
+    let down = home.path().join("down.toml");
+    let o = discovering(
+        home.path(),
+        nginx_pid,
+        &[
+            "config",
+            "init",
+            "--discover",
+            down.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&down).expect("read");
+    let got = triage502::config::load_file(&down).expect("loads");
+    assert_eq!(hops(&got), hops(&want), "{text}");
+    assert_eq!(services(&got), services(&want), "{text}");
+    assert_eq!(sorted(&got.logs.docserver), sorted(&want.logs.docserver));
+    assert_eq!(got.onlyoffice.local_json, want.onlyoffice.local_json);
+    assert!(text.contains("STOPPED"), "{text}");
+    // `check` with no config names the stopped service and the action that restarts it.
+    let o = discovering(home.path(), nginx_pid, &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["profile"], "discovered");
+    let first = &v["findings"][0];
+    assert_eq!(first["id"], "service_down", "{v:#}");
+    assert_eq!(first["action"], "restart:docservice", "{v:#}");
 }
 
 /// The second setup: files in `dir`, programs under a supervisord of the test's own.

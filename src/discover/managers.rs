@@ -85,16 +85,25 @@ impl Managers {
         }
     }
 
+    /// The config of supervisord `sup` and its programs (asked once).
+    pub async fn programs(
+        &mut self,
+        sup: i32,
+        timeout: Duration,
+    ) -> Result<(PathBuf, Vec<ServiceStatus>), String> {
+        if let std::collections::hash_map::Entry::Vacant(e) = self.asked.entry(sup) {
+            e.insert(ask(sup, timeout).await);
+        }
+        self.asked[&sup].clone()
+    }
+
     async fn supervised(
         &mut self,
         sup: i32,
         below: &[i32],
         timeout: Duration,
     ) -> Result<Managed, String> {
-        if let std::collections::hash_map::Entry::Vacant(e) = self.asked.entry(sup) {
-            e.insert(ask(sup, timeout).await);
-        }
-        let (conf, programs) = self.asked[&sup].as_ref().map_err(Clone::clone)?;
+        let (conf, programs) = self.programs(sup, timeout).await?;
         let st = programs
             .iter()
             .find(|s| s.pid.is_some_and(|p| below.contains(&(p as i32))))
@@ -105,27 +114,50 @@ impl Managers {
                     below.first().copied().unwrap_or(0)
                 )
             })?;
-        let name = st.unit.rsplit(':').next().unwrap_or(&st.unit).to_string();
-        crate::config::check_service_name(&st.unit)?;
-        let logs = program_logs(conf, &st.unit);
-        Ok(Managed {
-            service: Service {
-                name,
-                backend: Backend::Supervisor,
-                unit: Some(st.unit.clone()),
-                supervisor_config: Some(conf.clone()),
-            },
-            source: format!(
-                "supervisord pid {sup} ({}): program {} holds pid {}",
-                conf.display(),
-                st.unit,
-                st.pid.unwrap_or(0)
-            ),
-            stdout_log: logs.0,
-            stderr_log: logs.1,
-            container: None,
-        })
+        let why = format!("holds pid {}", st.pid.unwrap_or(0));
+        program(sup, &conf, st, &why)
     }
+}
+
+/// Program `st` of supervisord `sup` (config `conf`) as a service; `why` says how it was
+/// picked.
+pub fn program(sup: i32, conf: &Path, st: &ServiceStatus, why: &str) -> Result<Managed, String> {
+    let name = st.unit.rsplit(':').next().unwrap_or(&st.unit).to_string();
+    crate::config::check_service_name(&st.unit)?;
+    let logs = program_logs(conf, &st.unit);
+    Ok(Managed {
+        service: Service {
+            name,
+            backend: Backend::Supervisor,
+            unit: Some(st.unit.clone()),
+            supervisor_config: Some(conf.to_path_buf()),
+        },
+        source: format!(
+            "supervisord pid {sup} ({}): program {} {why}",
+            conf.display(),
+            st.unit
+        ),
+        stdout_log: logs.0,
+        stderr_log: logs.1,
+        container: None,
+    })
+}
+
+/// One variable of program `unit`'s `environment=` in a supervisord config.
+pub fn program_env(conf: &Path, unit: &str, key: &str) -> Option<String> {
+    let name = unit.rsplit(':').next().unwrap_or(unit);
+    let section = format!("program:{name}");
+    let env = conf_settings(conf)
+        .into_iter()
+        .find(|(s, k, _, _)| *s == section && k == "environment")?
+        .2;
+    let at = env.find(&format!("{key}="))?;
+    let v = &env[at + key.len() + 1..];
+    let v = match v.strip_prefix('"') {
+        Some(q) => q.split('"').next()?,
+        None => v.split(',').next()?,
+    };
+    Some(v.trim().to_string())
 }
 
 /// The config of supervisord `sup` and its programs, asked on its socket.
@@ -245,10 +277,20 @@ mod tests {
             d.path().join("conf.d/ds-docservice.conf"),
             "[program:docservice]\ncommand=/x/docservice\n\
              stdout_logfile=/var/log/onlyoffice/documentserver/docservice/out.log\n\
-             stderr_logfile=%(here)s/err.log ; a comment\n",
+             stderr_logfile=%(here)s/err.log ; a comment\n\
+             environment=NODE_ENV=\"production-linux\",NODE_CONFIG_DIR=\"/etc/onlyoffice/documentserver\"\n",
         )
         .expect("write");
         let (out, err) = program_logs(&d.path().join("supervisord.conf"), "ds:docservice");
+        assert_eq!(
+            program_env(
+                &d.path().join("supervisord.conf"),
+                "ds:docservice",
+                "NODE_CONFIG_DIR"
+            )
+            .as_deref(),
+            Some("/etc/onlyoffice/documentserver")
+        );
         assert_eq!(
             out.as_deref(),
             Some(Path::new(

@@ -23,6 +23,7 @@
 pub mod chain;
 pub mod docker;
 pub mod docserver;
+pub mod down;
 pub mod integrator;
 pub mod managers;
 pub mod procs;
@@ -238,23 +239,24 @@ pub async fn discover(o: &Options) -> Discovery {
     }
 }
 
-async fn discover_unbounded(o: &Options) -> Discovery {
-    let started = Instant::now();
-    let mut unread: Vec<(String, String)> = Vec::new();
-    let listeners = match tokio::task::spawn_blocking(crate::host::sockets::collect).await {
-        Ok(Ok(s)) => s.listeners,
-        Ok(Err(u)) => {
-            unread.push(("listening sockets".into(), u.to_string()));
-            Vec::new()
-        }
-        Err(e) => {
-            unread.push(("listening sockets".into(), e.to_string()));
-            Vec::new()
-        }
+/// The listening sockets and their owners.
+async fn listeners(unread: &mut Vec<(String, String)>) -> Vec<crate::host::sockets::Listener> {
+    let why = match tokio::task::spawn_blocking(crate::host::sockets::collect).await {
+        Ok(Ok(s)) => return s.listeners,
+        Ok(Err(u)) => u.to_string(),
+        Err(e) => e.to_string(),
     };
-    // Document Server processes among the listeners' owners.
+    unread.push(("listening sockets".into(), why));
+    Vec::new()
+}
+
+/// The Document Server processes among the listeners' owners.
+fn ds_processes(
+    listeners: &[crate::host::sockets::Listener],
+    unread: &mut Vec<(String, String)>,
+) -> Vec<docserver::DsProcess> {
     let mut by_pid: BTreeMap<i32, Vec<u16>> = BTreeMap::new();
-    for l in &listeners {
+    for l in listeners {
         if l.proto == crate::host::sockets::Proto::Tcp
             && let Some(pid) = l.pid()
         {
@@ -288,6 +290,14 @@ async fn discover_unbounded(o: &Options) -> Discovery {
             ),
         ));
     }
+    dss
+}
+
+async fn discover_unbounded(o: &Options) -> Discovery {
+    let started = Instant::now();
+    let mut unread: Vec<(String, String)> = Vec::new();
+    let listeners = listeners(&mut unread).await;
+    let dss = ds_processes(&listeners, &mut unread);
     let ds_ports: Vec<u16> = dss.iter().flat_map(|d| d.ports.clone()).collect();
     let fronts = fronts(o, &ds_ports, &mut unread).await;
     if o.nginx_pid.is_some() && fronts.is_empty() {
@@ -312,15 +322,13 @@ async fn discover_unbounded(o: &Options) -> Discovery {
     };
     let mut m = managers::Managers::default();
     let mut p = chain::Pieces::default();
-    for f in fronts.iter().skip(1) {
-        unread.push((
-            format!("nginx master {}", f.master.pid),
-            format!(
-                "also fronts a Document Server ({}); not used: set {NGINX_PID_ENV}={} to use it",
-                f.servers[0].at, f.master.pid
-            ),
-        ));
-    }
+    unread.extend(fronts.iter().skip(1).map(|f| {
+        let why = format!(
+            "also fronts a Document Server ({}); not used: set {NGINX_PID_ENV}={} to use it",
+            f.servers[0].at, f.master.pid
+        );
+        (format!("nginx master {}", f.master.pid), why)
+    }));
     let roots = fronts
         .first()
         .map(|f| proxy::roots(&f.loaded))
@@ -346,32 +354,78 @@ async fn discover_unbounded(o: &Options) -> Discovery {
         Some((_, port, _)) => c.http.as_ref().is_some_and(|h| h.1 == *port),
         None => true,
     });
+    let front_pid = fronts.first().map(|f| f.master.pid);
     if let Some(d) = ds_proc {
-        ds_pieces(d, want.as_ref(), &listeners, &mut m, &mut p, &mut unread).await;
+        let (host, port) = match &want {
+            Some((h, port, _)) => (h.clone(), *port),
+            None => ("127.0.0.1".into(), d.ports.first().copied().unwrap_or(8000)),
+        };
+        let mut source = d.because.clone();
+        if let Some((_, _, at)) = &want {
+            source = format!("proxy_pass at {at}; listener owner {source}");
+        }
+        let origin = Origin {
+            managed: m.of(d.pid, TOOL_TIMEOUT).await,
+            config_dir: d.config_dir.clone(),
+            node_env: d.node_env.clone(),
+            source,
+        };
+        ds_pieces(
+            origin,
+            (host, port),
+            &listeners,
+            &mut m,
+            &mut p,
+            &mut unread,
+        )
+        .await;
     } else if let Some(c) = container {
         let dp = docker_pieces(c);
         p.ds = dp.ds;
         p.docserver_logs = dp.docserver_logs;
         p.nginx_error.extend(dp.nginx_error);
     } else if let Some((h, port, at)) = &want {
-        // nginx names it, but nothing recognisable listens there (down, or another user's).
+        // nginx names it, but nothing recognisable listens there: down (its service is then
+        // looked for by name), or another program's port.
         let owner = owner_of(&listeners, *port);
-        p.ds = Some(chain::Ds {
-            host: h.clone(),
-            port: *port,
-            source: format!("proxy_pass at {at}"),
-            service: None,
-            config_dir: None,
-            container: None,
-        });
+        let down = match owner {
+            None => down::find(front_pid, &mut m, TOOL_TIMEOUT).await,
+            Some(_) => None,
+        };
         unread.push((
             format!("Document Server on port {port}"),
-            match owner {
-                Some(pid) => format!("pid {pid} listens there but is not recognised as one"),
-                None => "nothing listens there now: its process, settings and service are unknown"
-                    .into(),
+            match (owner, &down) {
+                (Some(pid), _) => format!("pid {pid} listens there but is not recognised as one"),
+                (None, Some(_)) => "nothing listens there now: its service found by name".into(),
+                (None, None) => {
+                    "nothing listens there now: its process, settings and service are unknown"
+                        .into()
+                }
             },
         ));
+        match down {
+            Some((managed, config_dir, node_env)) => {
+                let source = format!("proxy_pass at {at}; {}", managed.source);
+                let origin = Origin {
+                    managed: Ok(managed),
+                    config_dir,
+                    node_env,
+                    source,
+                };
+                let hp = (h.clone(), *port);
+                ds_pieces(origin, hp, &listeners, &mut m, &mut p, &mut unread).await;
+            }
+            None => {
+                p.ds = Some(chain::Ds {
+                    host: h.clone(),
+                    port: *port,
+                    source: format!("proxy_pass at {at}"),
+                    service: None,
+                    config_dir: None,
+                    container: None,
+                });
+            }
+        }
     }
     let config = p.ds.as_ref().map(|_| chain::build(&p));
     let (config, sources) = match config {
@@ -419,23 +473,33 @@ async fn front_pieces(
     });
 }
 
+/// Where the Document Server's facts come from: its running process, or its service found by
+/// name while it is down.
+struct Origin {
+    /// Its service, or why none was found.
+    managed: Result<managers::Managed, String>,
+    /// The folder of its settings.
+    config_dir: PathBuf,
+    /// `NODE_ENV`.
+    node_env: Option<String>,
+    /// How it was found.
+    source: String,
+}
+
 async fn ds_pieces(
-    d: &docserver::DsProcess,
-    want: Option<&(String, u16, String)>,
+    o: Origin,
+    (host, port): (String, u16),
     listeners: &[crate::host::sockets::Listener],
     m: &mut managers::Managers,
     p: &mut chain::Pieces,
     unread: &mut Vec<(String, String)>,
 ) {
-    let (host, port) = match want {
-        Some((h, port, _)) => (h.clone(), *port),
-        None => ("127.0.0.1".into(), d.ports.first().copied().unwrap_or(8000)),
-    };
-    let mut source = d.because.clone();
-    if let Some((_, _, at)) = want {
-        source = format!("proxy_pass at {at}; listener owner {source}");
-    }
-    let managed = m.of(d.pid, TOOL_TIMEOUT).await;
+    let Origin {
+        managed,
+        config_dir,
+        node_env,
+        source,
+    } = o;
     let service = match &managed {
         Ok(x) => Some((x.service.clone(), x.source.clone())),
         Err(e) => {
@@ -465,7 +529,7 @@ async fn ds_pieces(
             ));
         }
     }
-    let settings = docserver::read_settings(&d.config_dir, d.node_env.as_deref());
+    let settings = docserver::read_settings(&config_dir, node_env.as_deref());
     unread.extend(
         settings
             .problems
@@ -474,7 +538,7 @@ async fn ds_pieces(
     );
     if !settings.has_default {
         unread.push((
-            format!("{}/default.json", d.config_dir.display()),
+            format!("{}/default.json", config_dir.display()),
             "not there: only the dependencies local.json names are known".into(),
         ));
     }
@@ -502,7 +566,7 @@ async fn ds_pieces(
         port,
         source,
         service,
-        config_dir: Some(d.config_dir.clone()),
+        config_dir: Some(config_dir),
         container: None,
     });
 }
