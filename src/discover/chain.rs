@@ -338,6 +338,7 @@ pub fn build(p: &Pieces) -> (Config, Vec<Sourced<String>>) {
         c.integration.document_server_url = n.document_server_url.clone();
         c.integration.integrator_url = n.base_url.clone();
         c.integration.storage_urls.extend(n.storage_url.clone());
+        c.integration.occ = n.occ.clone();
         let src = format!("{:?} {}", n.kind, n.file.display());
         notes.push(("integration".into(), src));
     }

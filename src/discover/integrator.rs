@@ -41,18 +41,33 @@ pub struct Integrator {
     pub storage_url: Option<String>,
     /// `overwrite.cli.url`: Nextcloud's own URL.
     pub base_url: Option<String>,
+    /// `php ROOT/occ` (Nextcloud keeps the connector's settings in its database when they are
+    /// set in its web page): the integration checks run it, as the owner of `config.php`.
+    pub occ: Vec<String>,
 }
 
-/// Reads one `config.php`; `None` when it has no `'onlyoffice'` array.
+/// Reads one `config.php` of the Nextcloud in `root`; `None` unless it has an `'onlyoffice'`
+/// array or the connector is installed (`apps/onlyoffice`, `custom_apps/onlyoffice`).
 pub fn read(p: &Path) -> Result<Option<Integrator>, String> {
     let (b, _) = crate::fsafe::read_capped(p, MAX_CONFIG_PHP, true)
         .map_err(|e| format!("{}: {e}", p.display()))?;
     let c = php::parse_config(&String::from_utf8_lossy(&b));
-    let Some(oo) = c.get("onlyoffice") else {
+    let root = p.parent().and_then(Path::parent).unwrap_or(Path::new("/"));
+    let app = ["apps/onlyoffice", "custom_apps/onlyoffice"]
+        .iter()
+        .any(|a| root.join(a).is_dir());
+    let oo = c.get("onlyoffice");
+    if oo.is_none() && !app {
         return Ok(None);
+    }
+    let occ = root.join("occ");
+    let occ = if occ.is_file() {
+        vec!["php".to_string(), occ.display().to_string()]
+    } else {
+        Vec::new()
     };
     let s = |k: &str| {
-        oo.get(k)
+        oo?.get(k)
             .and_then(php::PhpValue::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
@@ -67,6 +82,7 @@ pub fn read(p: &Path) -> Result<Option<Integrator>, String> {
             .and_then(php::PhpValue::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_string),
+        occ,
     }))
 }
 
@@ -91,6 +107,7 @@ pub fn read_seahub(p: &Path) -> Result<Option<Integrator>, String> {
             .map(|u| u.strip_suffix(API_JS).map(|b| format!("{b}/")).unwrap_or(u)),
         storage_url: None,
         base_url: s("SERVICE_URL"),
+        occ: Vec::new(),
     }))
 }
 
@@ -150,6 +167,28 @@ mod tests {
         );
         assert_eq!(n.base_url.as_deref(), Some("https://cloud.example.org"));
         assert_eq!(n.kind, IntegrationKind::Nextcloud);
+        assert!(n.occ.is_empty());
+    }
+
+    #[test]
+    fn a_nextcloud_with_the_connector_installed_is_read_through_occ() {
+        let d = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(d.path().join("config")).expect("dir");
+        let conf = d.path().join("config/config.php");
+        std::fs::write(&conf, "<?php\n$CONFIG = array ('installed' => true);\n").expect("write");
+        std::fs::write(d.path().join("occ"), "<?php\n").expect("write");
+        // Without the connector it is not the Document Server's integrator.
+        assert_eq!(read(&conf), Ok(None));
+        std::fs::create_dir_all(d.path().join("custom_apps/onlyoffice")).expect("dir");
+        let n = read(&conf).expect("reads").expect("the connector");
+        assert_eq!(
+            n.occ,
+            [
+                "php".to_string(),
+                d.path().join("occ").display().to_string()
+            ]
+        );
+        assert_eq!(n.document_server_url, None);
     }
 
     #[test]
