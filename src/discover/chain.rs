@@ -145,19 +145,16 @@ fn front_hops(
     let (base, name, why) = public_base(f, nc);
     let s = &f.server;
     let at = format!("listen of server block {}", s.at);
-    let mut v: Hops = vec![
-        (hop("dns", HopKind::Dns, Role::Dns, name, None), why.clone()),
-        (
-            hop(
-                "nginx",
-                HopKind::Tcp,
-                Role::Proxy,
-                format!("{}:{}", connect_host(&s.host), s.port),
-                svc,
-            ),
-            at.clone(),
-        ),
-    ];
+    let mut v: Hops = Vec::new();
+    // A name to resolve; an address needs none.
+    if name.parse::<std::net::IpAddr>().is_err() {
+        v.push((hop("dns", HopKind::Dns, Role::Dns, name, None), why.clone()));
+    }
+    let tcp = format!("{}:{}", connect_host(&s.host), s.port);
+    v.push((
+        hop("nginx", HopKind::Tcp, Role::Proxy, tcp, svc),
+        at.clone(),
+    ));
     if s.tls {
         let t = format!("{}:{}", s.server_name.as_deref().unwrap_or(&s.host), s.port);
         let cert = s

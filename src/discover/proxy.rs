@@ -181,8 +181,8 @@ fn address(facts: &NginxFacts, t: &Target) -> Option<(String, u16)> {
 /// The Document Server's server blocks, in configuration order: each with the location that
 /// proxies to it. `ds_ports` are the ports Document Server processes were seen listening on.
 pub fn ds_servers(l: &Loaded, ds_ports: &[u16]) -> Vec<DsServer> {
-    let mut ports = ds_ports.to_vec();
-    ports.push(8000);
+    // Only ports a Document Server was seen on: 8000 alone is any application's port.
+    let ports = ds_ports.to_vec();
     let mut out = Vec::new();
     for s in &l.facts.servers {
         let named: Vec<&Location> = s
