@@ -18,6 +18,12 @@ command -v tcpdump >/dev/null 2>&1 || [ -x /usr/sbin/tcpdump ] || need+=(tcpdump
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2)
 # The lab's Redis (its PostgreSQL is /usr/lib/postgresql/15, used when present and root).
 [ -x /usr/bin/redis-server ] || need+=(redis-server)
+# watch: Prometheus scrapes it (tests/watch*.rs run their own), systemd-analyze verifies its unit.
+[ -x /usr/bin/prometheus ] || need+=(prometheus)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+# tests/fleet.rs starts its own sshd in namespaces of its own, and ssh reaches it.
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing test dependencies: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
@@ -26,6 +32,8 @@ if [ ${#need[@]} -gt 0 ]; then
   # Debian starts the packaged nginx on :80; the tests run their own instances.
   $SUDO service nginx stop >/dev/null 2>&1 || true
   $SUDO service redis-server stop >/dev/null 2>&1 || true
+  $SUDO service prometheus stop >/dev/null 2>&1 || true
+  $SUDO service ssh stop >/dev/null 2>&1 || true
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
 

@@ -168,6 +168,9 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
         Command::Logs { .. } => "logs",
         Command::Action { .. } => "action",
         Command::Host { .. } => "host",
+        Command::Watch { .. } => "watch",
+        Command::Review { .. } => "review",
+        Command::Fleet(_) => "fleet",
         Command::Lab(_) => "lab",
         Command::Completions { .. } => "completions",
         Command::Man => "man",
@@ -179,13 +182,22 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
         Some("--read-only")
     } else if !reads_config {
         g.select.first_given()
+    } else if name == "fleet" {
+        // fleet reads only the config's [fleet] table.
+        Select {
+            config: None,
+            ..g.select.clone()
+        }
+        .first_given()
     } else {
         None
     }?;
     let applies = match opt {
         "--theme" => "the console only",
         "--read-only" => "the console and `action`",
-        _ => "the console, check, report, config, action and host",
+        _ => {
+            "the console, check, report, config, action, host and watch; fleet takes only --config"
+        }
     };
     Some(format!(
         "{opt} does not apply to `{name}` (it applies to {applies})"
@@ -242,6 +254,28 @@ pub enum Command {
         #[command(flatten)]
         args: crate::host::cli::HostArgs,
     },
+    /// Headless service: rounds, alerts to the [[alert]] receivers, Prometheus metrics and
+    /// /healthz on --listen; SIGHUP reloads the config, SIGTERM stops.
+    Watch {
+        #[command(flatten)]
+        select: Select,
+        /// Address of /metrics and /healthz.
+        #[arg(long, value_name = "ADDR", default_value = crate::watch::DEFAULT_LISTEN)]
+        listen: String,
+    },
+    /// Readiness review: what the runbook asks to have in place before the next incident
+    /// (restart, boot, memory, failover, log rotation, certificates, JWT, alerting, drills).
+    /// Exit 0 all PASS, 1 a WARN, 3 UNKNOWN only. Changes nothing.
+    Review {
+        #[command(flatten)]
+        select: Select,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::host::cli::Format::Text)]
+        format: crate::host::cli::Format,
+    },
+    /// Many boxes over the system's OpenSSH: each runs `triage502 check` there; a table of
+    /// their states (the console's fleet view, or headless with --format).
+    Fleet(crate::fleet::cli::FleetArgs),
     /// The loopback lab: real nginx and a stand-in Document Server under supervisord.
     Lab(crate::lab::cli::LabArgs),
     /// Print shell completions.
@@ -417,6 +451,7 @@ fn check_unusable(format: CheckFormat, why: &str) -> i32 {
         CheckFormat::Json => {
             let v = serde_json::json!({
                 "schema": 1,
+                "version": crate::report::VERSION,
                 "host": crate::report::host_name(),
                 "at": chrono::Utc::now().to_rfc3339(),
                 "state": crate::probe::State::Unknown,
@@ -426,6 +461,7 @@ fn check_unusable(format: CheckFormat, why: &str) -> i32 {
                 "findings": [],
                 "all_clear": false,
                 "unchecked": [],
+                "walkthrough": [],
             });
             write_out(None, &(crate::sanitize::json_pretty(&v) + "\n"));
         }
@@ -484,6 +520,14 @@ fn one_round(g: &Global) -> Result<crate::engine::State, i32> {
         3
     })?;
     Ok(rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string())))
+}
+
+/// `triage502 review`: one round, then the checklist ([`crate::report::review::print`]).
+fn review_cmd(g: &Global, format: crate::host::cli::Format) -> i32 {
+    match one_round(g) {
+        Ok(state) => crate::report::review::print(&state, format),
+        Err(code) => code,
+    }
 }
 
 /// `triage502 host`: one snapshot, printed as text or JSON; returns the exit code.
@@ -558,14 +602,30 @@ pub fn run(cli: Cli) -> i32 {
             };
             let cfg = state.cfg.clone();
             state.merge_history(crate::report::history(&cfg));
+            // The readiness review closes the report: what will make the next one shorter.
+            let review = crate::util::runtime()
+                .map(|rt| rt.block_on(crate::report::review::items(&state)))
+                .ok();
             let text = match format {
-                ReportFormat::Md => crate::report::report_md(&state),
-                ReportFormat::Json => crate::report::report_json(&state),
+                ReportFormat::Md => {
+                    crate::report::report_md(&state)
+                        + &review
+                            .as_deref()
+                            .map(crate::report::review::md)
+                            .unwrap_or_default()
+                }
+                ReportFormat::Json => crate::report::report_json_with(&state, review.as_deref()),
             };
             write_out(out.as_ref(), &text)
         }
+        Some(Command::Review { select, format }) => review_cmd(&top.with(&select, false), format),
         Some(Command::Config { select, cmd }) => config_cmd(&top.with(&select.0, false), cmd),
         Some(Command::Lab(args)) => crate::lab::cli::run(&args),
+        Some(Command::Watch { select, listen }) => {
+            let g = top.with(&select, false);
+            crate::watch::run(&listen, Box::new(move || load_quiet(&g)))
+        }
+        Some(Command::Fleet(args)) => fleet_cmd(&top.select, &args),
         Some(Command::Host { select, args }) => {
             // The effective config's services, nginx and ports; the flags override them.
             let (cfg, _) = match load(&top.with(&select, false)) {
@@ -620,6 +680,35 @@ pub fn run(cli: Cli) -> i32 {
                 crate::say_err!("triage502: cannot render the man page: {e}");
                 3
             }
+        },
+    }
+}
+
+/// `triage502 fleet`: headless with `--format`, else the console's fleet view.
+fn fleet_cmd(top: &Select, args: &crate::fleet::cli::FleetArgs) -> i32 {
+    use crate::fleet::cli::{FleetFormat, run_headless, targets, unusable, unusable_quiet};
+    let g = Global {
+        select: Select {
+            config: args.config.clone().or_else(|| top.config.clone()),
+            ..Select::default()
+        },
+        ..Global::default()
+    };
+    let (cfg, _) = match load_quiet(&g) {
+        Ok(x) => x,
+        Err(e) => {
+            say_load_error(&e);
+            return unusable_quiet(
+                args.format.unwrap_or(FleetFormat::Text),
+                &load_error_line(&e),
+            );
+        }
+    };
+    match args.format {
+        Some(f) => run_headless(&cfg, args, f),
+        None => match targets(&cfg, args) {
+            Ok(t) => crate::tui::fleet::run(&cfg, t),
+            Err(e) => unusable(FleetFormat::Text, &e),
         },
     }
 }

@@ -104,6 +104,25 @@ fn console_in_tmux_against_the_lab() {
     t.wait("every hop OK again", 10, |s| {
         hops.iter().all(|h| hop_is(s, h, "✔ OK"))
     });
+    // The title bar: the incident's phases against the runbook's 5 and 15 minutes.
+    t.wait("the phases in the title bar", 5, |s| {
+        s.contains("diagnosed in") && s.contains("(≤5m)") && s.contains("(≤15m)")
+    });
+    // One key away: the readiness review, gathered in the background, scrolled, closed.
+    t.keys(&["v"]);
+    let s = t.wait("the readiness review", 15, |s| {
+        s.contains("readiness review —") && s.contains("service_restart")
+    });
+    assert!(s.contains("j/k scroll"), "{s}");
+    assert!(
+        s.contains("PASS") && s.contains("WARN"),
+        "states as words: {s}"
+    );
+    t.keys(&["j"]);
+    t.keys(&["q"]);
+    t.wait("the review closed, the console still there", 5, |s| {
+        !s.contains("readiness review —") && s.contains("Chain")
+    });
 
     // Break again and heal with lab fix: OK again.
     assert!(lab.lab(&["break", "docservice-down"]).status.success());
@@ -145,6 +164,33 @@ fn console_in_tmux_against_the_lab() {
         !s.contains("Chain: user"),
         "the console's screen is gone: {s}"
     );
+
+    // The report of this lab incident: its phases from the journal and the audit log.
+    let out = std::process::Command::new(bin())
+        .args(["report", "--format", "md", "--config"])
+        .arg(lab.toml())
+        .output()
+        .expect("report");
+    let md = String::from_utf8_lossy(&out.stdout);
+    let table = md
+        .split("## Incident phases")
+        .nth(1)
+        .and_then(|t| t.split("\n## ").next())
+        .unwrap_or_else(|| panic!("no phases in the report:\n{md}"));
+    for (phase, target) in [
+        ("| first finding |", "≤ 5 min — ✔ met"),
+        ("| first successful recovery action |", "≤ 15 min — ✔ met"),
+        ("| all green |", ""),
+    ] {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(phase))
+            .unwrap_or_else(|| panic!("{phase} missing:\n{table}"));
+        assert!(
+            !line.contains("not reached") && line.contains(target),
+            "{line}"
+        );
+    }
 
     // The console journaled its timeline next to the audit log, for `report`.
     let journal = std::fs::read_to_string(lab.dir.join("timeline.ndjson")).unwrap_or_default();

@@ -60,3 +60,81 @@ fn websocket_not_proxied_when_nginx_drops_the_upgrade_headers() {
     let (code, v) = common::check_json(&lab.toml());
     assert_eq!(code, 0, "after fix: {v:#}");
 }
+
+#[test]
+fn upload_too_large_names_nginx_default_limit_and_is_history_once_raised() {
+    let Some(lab) = Lab::up("t502prx") else {
+        return;
+    };
+    lab.run(&["break", "upload-too-large"]);
+    let (code, v) = common::check_json(&lab.toml());
+    assert_eq!(code, 2, "uploads fail for users on a green chain: {v:#}");
+    assert_eq!(
+        ids(&v).first().map(String::as_str),
+        Some("upload_too_large"),
+        "{v:#}"
+    );
+    let text = v["findings"][0].to_string();
+    assert!(text.contains("2.0 MiB"), "the refused size: {text}");
+    assert!(
+        text.contains("client_max_body_size 1m"),
+        "the limit: {text}"
+    );
+    assert!(
+        text.contains("nginx's default"),
+        "where it comes from: {text}"
+    );
+    assert!(text.contains("/upload/"), "the request path: {text}");
+    // The 413 lines stay in the log; with the limit back at 100m they are history.
+    lab.run(&["fix"]);
+    let (code, v) = common::check_json(&lab.toml());
+    assert_eq!(code, 0, "after fix: {v:#}");
+}
+
+#[test]
+fn upstream_on_both_families_with_a_one_family_service_is_a_warning() {
+    let Some(lab) = Lab::up("t502prx") else {
+        return;
+    };
+    lab.run(&["break", "upstream-one-family"]);
+    let (code, v) = common::check_json(&lab.toml());
+    assert_eq!(code, 1, "the probes stay green, nginx retries: {v:#}");
+    assert_eq!(
+        ids(&v).first().map(String::as_str),
+        Some("proxy_target_mismatch"),
+        "{v:#}"
+    );
+    let text = v["findings"][0].to_string();
+    assert!(text.contains("[::1]:"), "the dead address: {text}");
+    assert!(text.contains("upstream docservice has servers"), "{text}");
+    assert!(
+        text.contains("Connection refused"),
+        "the error lines: {text}"
+    );
+    lab.run(&["fix"]);
+    let (code, v) = common::check_json(&lab.toml());
+    assert_eq!(code, 0, "after fix: {v:#}");
+}
+
+#[test]
+fn right_port_wrong_address_is_the_proxy_target_not_a_dead_service() {
+    let Some(lab) = Lab::up("t502prx") else {
+        return;
+    };
+    lab.run(&["break", "upstream-wrong-address"]);
+    let (code, v) = common::check_json(&lab.toml());
+    assert_eq!(code, 2, "{v:#}");
+    assert_eq!(
+        ids(&v),
+        ["proxy_target_mismatch"],
+        "one cause for every red hop, no service_down: {v:#}"
+    );
+    let text = v["findings"][0].to_string();
+    assert!(
+        text.contains("listens on [::1]:") && text.contains("127.0.0.1:"),
+        "both addresses: {text}"
+    );
+    lab.run(&["fix"]);
+    let (code, v) = common::check_json(&lab.toml());
+    assert_eq!(code, 0, "after fix: {v:#}");
+}

@@ -254,35 +254,6 @@ fn report_during_an_incident_has_timeline_actions_and_no_secret() {
     let _ = lab.lab(&["fix"]);
 }
 
-/// The proxy's port from the lab's config (the `nginx` hop's target).
-fn nginx_port(lab: &Lab) -> u16 {
-    let t = std::fs::read_to_string(lab.toml()).expect("lab.toml");
-    let v: toml::Value = toml::from_str(&t).expect("lab.toml parses");
-    v["hop"]
-        .as_array()
-        .and_then(|hops| hops.iter().find(|h| h["name"].as_str() == Some("nginx")))
-        .and_then(|h| h["target"].as_str())
-        .and_then(|t| t.rsplit(':').next())
-        .and_then(|p| p.parse().ok())
-        .expect("the nginx hop's port")
-}
-
-/// A browser's request through nginx; returns the status code nginx answered.
-fn user_request(port: u16) -> u16 {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to nginx");
-    s.write_all(
-        b"GET /healthcheck HTTP/1.1\r\nHost: localhost\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0\r\nConnection: close\r\n\r\n",
-    )
-    .expect("send");
-    let mut resp = String::new();
-    let _ = s.read_to_string(&mut resp);
-    resp.split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0)
-}
-
 /// "How many users actually got a bad gateway": with the Document Server down, three browser
 /// requests and any number of `check` rounds (each probing through nginx) give exactly three
 /// client 502s in the access figures; the checks' own requests are counted apart.
@@ -292,9 +263,9 @@ fn access_figures_count_users_not_our_own_probes() {
         return;
     };
     lab.run(&["break", "docservice-down"]);
-    let port = nginx_port(&lab);
+    let port = lab.nginx_port();
     for _ in 0..3 {
-        assert_eq!(user_request(port), 502);
+        assert_eq!(common::user_request(port), 502);
     }
     let mut last = Value::Null;
     for _ in 0..2 {

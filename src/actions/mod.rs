@@ -351,6 +351,15 @@ impl ActionOutcome {
     /// How the outcome reads in a timeline: whether it went wrong (refused, failed, or
     /// succeeded without fixing), and one line (a refusal's first line only: `nginx -t`
     /// output can be long).
+    /// A recovery action that succeeded and was not found still failing (a capture fixes
+    /// nothing: never a recovery).
+    pub fn is_recovery(&self) -> bool {
+        self.status == RunStatus::Succeeded
+            && self.capture.is_none()
+            && !self.id.starts_with("capture:")
+            && !matches!(self.verification, Verification::StillFailing { .. })
+    }
+
     pub fn summary(&self) -> (Severity, String) {
         let level = match (&self.status, &self.verification) {
             (RunStatus::Succeeded, Verification::StillFailing { .. }) => Severity::Warn,

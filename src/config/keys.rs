@@ -48,6 +48,8 @@ pub enum Command {
     ReloadFirewall,
     /// Write the incident report.
     WriteReport,
+    /// The readiness review.
+    Readiness,
 }
 
 /// What is known of a [`Command`].
@@ -65,7 +67,7 @@ pub struct CommandInfo {
 
 impl Command {
     /// Every command, in the order of the help overlay.
-    pub const ALL: [Command; 19] = [
+    pub const ALL: [Command; 20] = [
         Command::Quit,
         Command::Help,
         Command::FocusNext,
@@ -85,6 +87,7 @@ impl Command {
         Command::ReloadNginx,
         Command::ReloadFirewall,
         Command::WriteReport,
+        Command::Readiness,
     ];
 
     /// Name, default keys, help line, key-bar word.
@@ -166,6 +169,12 @@ impl Command {
                 &["W"],
                 "write the incident report (Markdown)",
                 "report",
+            ),
+            Command::Readiness => i(
+                "readiness",
+                &["v"],
+                "readiness review for the next incident",
+                "readiness",
             ),
         }
     }

@@ -13,11 +13,13 @@
 //! effective user and be writable by nobody else, its folders likewise
 //! ([`crate::fsafe::check_trusted`]); another is refused, naming the file and its owner.
 
+pub mod fleet;
 mod generic;
 pub mod keys;
 pub use generic::generic;
 pub mod secret;
 mod validate;
+pub mod watch;
 
 pub use secret::Secret;
 pub use validate::{Problem, check_service_name, check_text};
@@ -67,6 +69,14 @@ pub struct Config {
     /// The integrator embedding the Document Server (Nextcloud, Seafile, ...): where its
     /// settings live and which of its URLs the Document Server must reach.
     pub integration: Integration,
+    /// `triage502 watch`: hold rounds, pacing, silences.
+    pub watch: watch::WatchSettings,
+    /// `triage502 watch`'s alert receivers.
+    #[serde(rename = "alert", skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<watch::AlertReceiver>,
+    /// `triage502 fleet`: the hosts and how ssh reaches them.
+    #[serde(skip_serializing_if = "fleet::Fleet::is_default")]
+    pub fleet: fleet::Fleet,
 }
 
 impl Default for Config {
@@ -86,6 +96,9 @@ impl Default for Config {
             keys: Default::default(),
             mouse: false,
             integration: Integration::default(),
+            watch: watch::WatchSettings::default(),
+            alerts: Vec::new(),
+            fleet: fleet::Fleet::default(),
         }
     }
 }

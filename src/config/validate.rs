@@ -371,7 +371,7 @@ fn hop_problems(cfg: &Config, h: &super::Hop, text: &str, first_use: bool) -> Ve
 }
 
 fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
-    let mut out = Vec::new();
+    let mut out = super::watch::problems(&cfg.watch, &cfg.alerts);
     for s in &cfg.services {
         for (what, name) in [("name", Some(&s.name)), ("unit", s.unit.as_ref())] {
             let Some(name) = name else { continue };
@@ -391,6 +391,14 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
             line: line_of_hop(text, c),
             message: format!("[integration] docker_container: {e}"),
             hint: Some(SERVICE_NAME_HINT.into()),
+        });
+    }
+    for (message, hint) in super::fleet::problems(&cfg.fleet) {
+        let line = text.find("[fleet").map(|o| line_of(text, o));
+        out.push(Problem {
+            line,
+            message,
+            hint: Some(hint),
         });
     }
     let mut seen = std::collections::HashSet::new();

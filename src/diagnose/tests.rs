@@ -917,6 +917,30 @@ fn upload_too_large_names_the_effective_limit_and_counts_on_a_green_chain() {
     // Without nginx facts: still the finding, the limit unknown.
     let d = run(&c, &hops, &logs, HostView::default());
     assert_eq!(d.findings[0].confidence, Confidence::Medium);
+    // The limit raised since (or switched off): the refusals are history.
+    for raised in ["300m", "0", "1g"] {
+        let text = text.replace(
+            "client_max_body_size 2m",
+            &format!("client_max_body_size {raised}"),
+        );
+        let ncfg = nginx_conf::Config {
+            main: "/n.conf".into(),
+            directives: nginx_conf::parse_text(std::path::Path::new("/n.conf"), &text)
+                .expect("test setup"),
+            ..nginx_conf::Config::default()
+        };
+        let facts = nginx::analyze(
+            &ncfg,
+            ConfigOrigin::Files,
+            NginxTest::Ok { warnings: vec![] },
+        );
+        let host = HostView {
+            nginx: Some(&facts),
+            ..HostView::default()
+        };
+        let d = run(&c, &hops, &logs, host);
+        assert!(d.ids().is_empty(), "{raised}: {:?}", d.ids());
+    }
 }
 
 fn mapping(

@@ -97,17 +97,23 @@ impl Discovery {
     }
 }
 
-/// Runs discovery in a runtime of its own (for the config lookup, before any other runtime).
+/// Runs discovery in a runtime of its own, on a thread of its own, so it may be called from
+/// inside another runtime too (`watch` reloads its config from inside one).
 pub fn discover_blocking(o: &Options) -> Discovery {
-    match crate::util::runtime() {
-        Ok(rt) => rt.block_on(discover(o)),
-        Err(e) => Discovery {
-            config: None,
-            sources: Vec::new(),
-            unread: vec![("discovery".into(), e)],
-            elapsed: Duration::ZERO,
-        },
-    }
+    let failed = |e: String| Discovery {
+        config: None,
+        sources: Vec::new(),
+        unread: vec![("discovery".into(), e)],
+        elapsed: Duration::ZERO,
+    };
+    std::thread::scope(|s| {
+        s.spawn(|| match crate::util::runtime() {
+            Ok(rt) => rt.block_on(discover(o)),
+            Err(e) => failed(e),
+        })
+        .join()
+        .unwrap_or_else(|_| failed("discovery stopped unexpectedly".into()))
+    })
 }
 
 /// The pieces of a Document Server container with no nginx of the host in front.
@@ -635,5 +641,26 @@ pub fn show() -> i32 {
         0
     } else {
         1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `watch` reloads its config from inside a runtime: discovery must not start one there.
+    #[test]
+    fn discovery_runs_from_inside_a_runtime() {
+        let rt = crate::util::runtime().expect("runtime");
+        let o = Options {
+            nginx_pid: Some(i32::MAX),
+        };
+        let d = rt.block_on(async { discover_blocking(&o) });
+        assert!(d.config.is_none());
+        assert!(
+            d.unread.iter().any(|(w, _)| w.contains(NGINX_PID_ENV)),
+            "{:?}",
+            d.unread
+        );
     }
 }

@@ -50,6 +50,10 @@ pub struct AccessSummary {
     pub s504_by_path: BTreeMap<String, u64>,
     /// Files that could not be read, with why.
     pub problems: Vec<String>,
+    /// 502/503/504 answers read since the previous look, by status and upstream (the first
+    /// attempt's address): the increments of `watch`'s counters. Not serialized.
+    #[serde(skip)]
+    pub fresh: BTreeMap<(u16, String), u64>,
 }
 
 /// Distinct request paths counted per minute in [`AccessSummary::s504_by_path`].
@@ -85,6 +89,8 @@ pub struct AccessWatch {
     minutes: BTreeMap<NaiveDateTime, Minute>,
     format: AccessFormat,
     window_minutes: i64,
+    /// See [`AccessSummary::fresh`].
+    fresh: BTreeMap<(u16, String), u64>,
 }
 
 fn minute_of(t: NaiveDateTime) -> NaiveDateTime {
@@ -103,6 +109,7 @@ impl AccessWatch {
             minutes: BTreeMap::new(),
             format: AccessFormat::default(),
             window_minutes,
+            fresh: BTreeMap::new(),
         }
     }
 
@@ -134,6 +141,7 @@ impl AccessWatch {
             .first()
             .cloned()
             .unwrap_or_else(|| "-".into());
+        *self.fresh.entry((l.status, up.clone())).or_default() += 1;
         *m.per_upstream.entry(up).or_default() += 1;
     }
 
@@ -151,6 +159,7 @@ impl AccessWatch {
         let mut s = AccessSummary {
             window_minutes: self.window_minutes,
             problems,
+            fresh: std::mem::take(&mut self.fresh),
             ..Default::default()
         };
         for m in self.minutes.values() {
@@ -298,6 +307,11 @@ mod tests {
         let s = w.poll();
         assert_eq!((s.total.requests, s.total.s504), (3, 1), "{s:?}");
         assert_eq!(s.per_upstream.get("127.0.0.1:8001"), Some(&1));
+        // Only what was read since the previous look, for watch's counters.
+        assert_eq!(
+            s.fresh.into_iter().collect::<Vec<_>>(),
+            [((504, "127.0.0.1:8001".to_string()), 1)]
+        );
         // copytruncate: the file shrinks; counting goes on from the new content.
         std::fs::write(&p, line(502, "127.0.0.1:8000")).expect("truncate");
         let s = w.poll();

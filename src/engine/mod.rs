@@ -7,6 +7,7 @@
 
 pub mod access;
 mod once;
+pub mod phases;
 pub mod tasks;
 
 pub use once::run_once;
@@ -45,7 +46,17 @@ pub enum Update {
     Access(access::AccessSummary),
     /// What a packet capture saw (a `capture:HOP` action that ran).
     Capture(Box<crate::probe::capture::CaptureSummary>),
-    /// A note for the timeline (an action, an error of a background task).
+    /// An action's outcome for the timeline: kind `recovery` when it is a recovery action that
+    /// succeeded (and re-probing did not find it still failing), else `action`.
+    Action {
+        /// Severity of the outcome.
+        level: NoteLevel,
+        /// What happened.
+        text: String,
+        /// A recovery that worked: the incident's workaround phase (see `phases`).
+        recovered: bool,
+    },
+    /// A note for the timeline (an error of a background task, a cancelled preview).
     Note {
         /// Severity of the note.
         level: NoteLevel,
@@ -68,13 +79,14 @@ impl From<&crate::actions::ActionOutcome> for Update {
     fn from(o: &crate::actions::ActionOutcome) -> Self {
         use crate::actions::Severity;
         let (sev, text) = o.summary();
-        Update::Note {
+        Update::Action {
             level: match sev {
                 Severity::Info => NoteLevel::Info,
                 Severity::Warn => NoteLevel::Warn,
                 Severity::Error => NoteLevel::Error,
             },
             text,
+            recovered: o.is_recovery(),
         }
     }
 }
@@ -117,7 +129,8 @@ pub struct HopView {
 pub struct Event {
     /// When.
     pub at: DateTime<Utc>,
-    /// `hop`, `finding`, `incident`, `log`, `note`, `action`.
+    /// `hop`, `finding`, `incident`, `log`, `note`, `action`, `recovery` (an action that
+    /// recovered).
     pub kind: String,
     /// Severity.
     pub level: NoteLevel,
@@ -355,6 +368,15 @@ impl State {
             }
             Update::Note { level, text } => {
                 self.push("note", level, text, Utc::now());
+                true
+            }
+            Update::Action {
+                level,
+                text,
+                recovered,
+            } => {
+                let kind = if recovered { "recovery" } else { "action" };
+                self.push(kind, level, text, Utc::now());
                 true
             }
             Update::Capture(c) => {
@@ -762,21 +784,7 @@ mod tests {
 
     /// A host snapshot, taken now, in which every part is unknown.
     fn empty_snapshot() -> crate::host::Snapshot {
-        use crate::host::{Part, Unknown};
-        let u = || Unknown::new("not collected in this test", None);
-        crate::host::Snapshot {
-            taken_at: Utc::now(),
-            sockets: Part::unknown(u()),
-            processes: Part::unknown(u()),
-            memory: Part::unknown(u()),
-            oom: Part::unknown(u()),
-            services: Part::unknown(u()),
-            firewall: Part::unknown(u()),
-            selinux: Part::unknown(u()),
-            nginx: Part::unknown(u()),
-            targets: Part::unknown(u()),
-            disk: Part::unknown(u()),
-        }
+        crate::host::Snapshot::unknown_for_tests()
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod firewall;
 pub mod nginx;
 pub mod nginx_conf;
 pub mod process;
+pub mod readiness;
 pub mod selinux;
 pub mod service_tail;
 pub mod services;
@@ -264,6 +265,28 @@ async fn blocking<T: Send + 'static>(
             .map_err(|e| Unknown::new(format!("collector failed: {e}"), None))?
     })
     .await
+}
+
+#[cfg(test)]
+impl Snapshot {
+    /// A snapshot whose every part is unknown ("not collected in this test"), for tests to
+    /// fill the parts they need.
+    pub(crate) fn unknown_for_tests() -> Snapshot {
+        let u = || Unknown::new("not collected in this test", None);
+        Snapshot {
+            taken_at: Utc::now(),
+            sockets: Part::unknown(u()),
+            processes: Part::unknown(u()),
+            memory: Part::unknown(u()),
+            oom: Part::unknown(u()),
+            services: Part::unknown(u()),
+            firewall: Part::unknown(u()),
+            selinux: Part::unknown(u()),
+            nginx: Part::unknown(u()),
+            targets: Part::unknown(u()),
+            disk: Part::unknown(u()),
+        }
+    }
 }
 
 /// Collects snapshots, keeping state between them (the process sampler, so CPU% is measured

@@ -21,7 +21,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// Where supervisorctl looks for the config when none is given, in its order (after paths
 /// relative to the working directory and its own executable, which a monitoring tool should
 /// not depend on).
-const DEFAULT_CONFIGS: [&str; 2] = ["/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
+pub(crate) const DEFAULT_CONFIGS: [&str; 2] =
+    ["/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
 
 /// The most of an answer read (about 1.3 KiB per program).
 const MAX_ANSWER: u64 = 4 << 20;
@@ -44,7 +45,7 @@ pub fn socket_of(conf: Option<&Path>) -> Option<PathBuf> {
 /// The settings of a supervisord config as supervisor's own parser reads them: `[section]`
 /// lines, `key = value` or `key: value` (keys lowercased), whole-line comments starting with
 /// `;` or `#`, inline comments starting with whitespace and then `;` or `#`.
-pub fn settings(text: &str) -> Vec<(String, String, String)> {
+pub(crate) fn settings(text: &str) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     let mut section = String::new();
     for line in text.lines() {
@@ -78,7 +79,7 @@ pub fn settings(text: &str) -> Vec<(String, String, String)> {
 
 /// `%(here)s`, `%(ENV_NAME)s` and `%%` expanded; `None` for anything else (or an unset
 /// variable): the caller then leaves it to supervisorctl.
-pub fn expand(v: &str, here: &Path) -> Option<String> {
+pub(crate) fn expand(v: &str, here: &Path) -> Option<String> {
     let mut out = String::new();
     let mut rest = v;
     while let Some(at) = rest.find('%') {

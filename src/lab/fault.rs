@@ -2,6 +2,7 @@
 //! it is (a stand-in mode, a firewall table, a delivery through the converter). Injected by
 //! `faults.rs`, judged still active by `live.rs`.
 
+use super::render::ProxyShape;
 use super::standin;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,19 @@ pub enum Fault {
     /// nginx's location for the Document Server loses `proxy_http_version 1.1`, `Upgrade` and
     /// `Connection`: the editor's WebSocket upgrade reaches it as a plain GET.
     WebsocketNotProxied,
+    /// nginx's server block loses `client_max_body_size 100m` (nginx's default 1m applies);
+    /// `lab break` sends a 2 MiB upload, which nginx refuses with 413.
+    UploadTooLarge,
+    /// `upstream docservice` lists 127.0.0.1 and [::1] (what `localhost` resolves to on most
+    /// boxes) while the stand-in listens on IPv4 only: nginx logs refused attempts on [::1]
+    /// and retries, the probes stay green.
+    UpstreamOneFamily,
+    /// The stand-in listens on [::1] only (as a Node.js service bound to `localhost` may),
+    /// nginx connects to 127.0.0.1: refused, 502, while the service runs.
+    UpstreamWrongAddress,
+    /// supervisord's `[program:docservice]` loses its automatic restart (`autorestart=false`):
+    /// the readiness review's `service_restart` turns WARN; nothing else changes.
+    NoAutorestart,
     /// local.json gets a trailing comma and docservice is restarted: it exits with
     /// `Cannot parse config file` until supervisord gives up (FATAL).
     DsConfigInvalid,
@@ -69,7 +83,7 @@ pub enum Fault {
 
 impl Fault {
     /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 26] = [
+    pub const ALL: [Fault; 30] = [
         Fault::DocserviceDown,
         Fault::DocserviceHang,
         Fault::WrongUpstreamPort,
@@ -90,6 +104,10 @@ impl Fault {
         Fault::SecureLinkMismatch,
         Fault::StorageTls,
         Fault::WebsocketNotProxied,
+        Fault::UploadTooLarge,
+        Fault::UpstreamOneFamily,
+        Fault::UpstreamWrongAddress,
+        Fault::NoAutorestart,
         Fault::DsConfigInvalid,
         Fault::PortTaken,
         Fault::CrashLoop,
@@ -121,6 +139,10 @@ impl Fault {
             Fault::SecureLinkMismatch => "secure-link-mismatch",
             Fault::StorageTls => "storage-tls",
             Fault::WebsocketNotProxied => "websocket-not-proxied",
+            Fault::UploadTooLarge => "upload-too-large",
+            Fault::UpstreamOneFamily => "upstream-one-family",
+            Fault::UpstreamWrongAddress => "upstream-wrong-address",
+            Fault::NoAutorestart => "no-autorestart",
             Fault::DsConfigInvalid => "ds-config-invalid",
             Fault::PortTaken => "port-taken",
             Fault::CrashLoop => "crash-loop",
@@ -170,6 +192,34 @@ impl Fault {
         )
     }
 
+    /// The shape of nginx.conf this fault writes, for the faults of the proxy's configuration
+    /// (`None` for the others); [`ProxyShape::healthy`] is what `lab fix` writes back.
+    pub(super) fn proxy_shape(self, st: &super::LabState) -> Option<ProxyShape> {
+        let healthy = ProxyShape::healthy(st.ds_port);
+        Some(match self {
+            Fault::WrongUpstreamPort => ProxyShape {
+                servers: vec![format!("127.0.0.1:{}", st.spare_port)],
+                ..healthy
+            },
+            Fault::WebsocketNotProxied => ProxyShape {
+                ws_upgrade: false,
+                ..healthy
+            },
+            Fault::UploadTooLarge => ProxyShape {
+                max_body: false,
+                ..healthy
+            },
+            Fault::UpstreamOneFamily => ProxyShape {
+                servers: vec![
+                    format!("127.0.0.1:{}", st.ds_port),
+                    format!("[::1]:{}", st.ds_port),
+                ],
+                ..healthy
+            },
+            _ => return None,
+        })
+    }
+
     pub(super) fn is_firewall(self) -> bool {
         matches!(self, Fault::FirewallDrop | Fault::FirewallReject)
     }
@@ -204,6 +254,18 @@ impl Fault {
             Fault::X2tKilled => "x2t killed with SIGKILL during a conversion",
             Fault::WebsocketNotProxied => {
                 "nginx drops Upgrade/Connection: the editor's WebSocket gets 400, no 502 anywhere"
+            }
+            Fault::UploadTooLarge => {
+                "no client_max_body_size: nginx's 1m default refuses a 2 MiB upload with 413"
+            }
+            Fault::UpstreamOneFamily => {
+                "upstream lists 127.0.0.1 and [::1], the stand-in listens on IPv4 only: retries"
+            }
+            Fault::UpstreamWrongAddress => {
+                "the stand-in listens on [::1] only, nginx connects to 127.0.0.1: 502"
+            }
+            Fault::NoAutorestart => {
+                "docservice's supervisor program loses autorestart: `review` warns, nothing breaks yet"
             }
             Fault::StorageTls => {
                 "the storage speaks https with a self-signed certificate: the converter refuses it"

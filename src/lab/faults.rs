@@ -83,23 +83,15 @@ fn program_running(dir: &Path, sup: &ProcId, name: &str) -> bool {
         .any(|p| p.name == name && p.state == "RUNNING")
 }
 
-/// Write nginx.conf with `upstream_port`, test it, and reload a running nginx; then wait
-/// (bounded) until nginx answers /healthcheck with a 502 (wrong port) or not (fixed).
-fn set_upstream(
+/// Write nginx.conf in `shape`, test it, and reload a running nginx. Whether it changed.
+fn set_proxy(
     st: &LabState,
     sup: &ProcId,
-    upstream_port: u16,
-    ws_upgrade: bool,
+    shape: &render::ProxyShape,
     nginx_running: bool,
 ) -> anyhow::Result<bool> {
     let path = st.dir.join("nginx.conf");
-    let want = render::nginx_conf_with(
-        &st.dir,
-        st.nginx_port,
-        upstream_port,
-        crate::util::is_root(),
-        ws_upgrade,
-    );
+    let want = render::nginx_conf_with(&st.dir, st.nginx_port, shape, crate::util::is_root());
     if sys::read_text(&path)?.as_deref() == Some(want.as_str()) {
         return Ok(false);
     }
@@ -110,6 +102,115 @@ fn set_upstream(
         supervisorctl_ok(&st.dir, sup, &["signal", "HUP", "nginx"])?;
     }
     Ok(true)
+}
+
+/// A fault of nginx's configuration: write its shape (replacing another such fault), then
+/// make what users would do happen, so the error log has it: an upload too large for the
+/// limit (until nginx answers 413, bounded), requests that meet the upstream's dead address.
+fn break_proxy(st: &mut LabState, sup: &ProcId, fault: Fault) -> anyhow::Result<()> {
+    let Some(shape) = fault.proxy_shape(st) else {
+        return Ok(());
+    };
+    let running = program_running(&st.dir, sup, "nginx");
+    let changed = set_proxy(st, sup, &shape, running)?;
+    let snapshot = st.clone();
+    st.faults.retain(|f| f.proxy_shape(&snapshot).is_none());
+    if !running {
+        return Ok(());
+    }
+    match fault {
+        Fault::WrongUpstreamPort if changed => settle_nginx(st, true),
+        Fault::UploadTooLarge => {
+            let refused = sys::wait_until(Duration::from_secs(5), || {
+                sys::http_upload(
+                    st.nginx_port,
+                    UPLOAD_PATH,
+                    UPLOAD_BYTES,
+                    Duration::from_secs(3),
+                )
+                .is_ok_and(|code| code == 413)
+            });
+            if !refused {
+                bail!("nginx did not refuse a {UPLOAD_BYTES}-byte upload with 413 within 5 s");
+            }
+        }
+        Fault::UpstreamOneFamily => {
+            for _ in 0..4 {
+                let _ = sys::http_get(st.nginx_port, "/healthcheck", Duration::from_secs(3));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Turn docservice's `autorestart` on or off in supervisord.conf, and let supervisord take it
+/// (`reread`, `update docservice`: the program is re-added, stopped as `autostart=false`
+/// leaves it; the caller starts it). Whether the file changed.
+fn set_autorestart(st: &LabState, sup: &ProcId, on: bool) -> anyhow::Result<bool> {
+    let path = st.dir.join("supervisord.conf");
+    let text = sys::read_text(&path)?.with_context(|| format!("{} is missing", path.display()))?;
+    let Some(at) = text.find("[program:docservice]") else {
+        bail!("{}: no [program:docservice]", path.display());
+    };
+    let end = text[at + 1..]
+        .find("\n[")
+        .map_or(text.len(), |e| at + 1 + e);
+    let (from, to) = if on {
+        ("\nautorestart=false\n", "\nautorestart=true\n")
+    } else {
+        ("\nautorestart=true\n", "\nautorestart=false\n")
+    };
+    let section = &text[at..end];
+    if !section.contains(from) {
+        return Ok(false);
+    }
+    let new = format!(
+        "{}{}{}",
+        &text[..at],
+        section.replacen(from, to, 1),
+        &text[end..]
+    );
+    sys::write_file(&path, &new)?;
+    supervisorctl_ok(&st.dir, sup, &["reread"])?;
+    supervisorctl_ok(&st.dir, sup, &["update", "docservice"])?;
+    Ok(true)
+}
+
+/// Whether docservice's supervisor program is set not to restart (`no-autorestart`).
+pub(super) fn autorestart_off(dir: &Path) -> bool {
+    sys::read_text(&dir.join("supervisord.conf"))
+        .ok()
+        .flatten()
+        .and_then(|t| {
+            let at = t.find("[program:docservice]")?;
+            let end = t[at + 1..].find("\n[").map_or(t.len(), |e| at + 1 + e);
+            Some(t[at..end].contains("\nautorestart=false\n"))
+        })
+        .unwrap_or(false)
+}
+
+/// Where `upload-too-large` uploads (the Document Server's upload route) and how much.
+const UPLOAD_PATH: &str = "/upload/lab-doc/lab-user/1";
+const UPLOAD_BYTES: u64 = 2 * 1024 * 1024;
+
+/// `upstream-wrong-address`: the stand-in restarted listening on [::1] only; waits (bounded)
+/// until it accepts there.
+fn break_wrong_address(st: &LabState, sup: &ProcId) -> anyhow::Result<()> {
+    let v6 = std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST);
+    sys::write_file(&standin::listen_path(&st.dir), &format!("{v6}\n"))?;
+    supervisorctl_ok(&st.dir, sup, &["restart", "docservice"])?;
+    let addr = std::net::SocketAddr::new(v6, st.ds_port);
+    let up = sys::wait_until(Duration::from_secs(5), || {
+        std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+    });
+    if !up {
+        bail!(
+            "the stand-in does not accept on {addr} within 5 s; see {}/logs/",
+            st.dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// Wait (bounded, 5 s) until a GET /healthcheck through nginx gives `want_502` or not.
@@ -258,15 +359,15 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
             sys::write_file(&standin::mode_path(dir), &format!("{}\n", mode.as_str()))?;
             st.faults.retain(|f| f.mode().is_none());
         }
-        Fault::WrongUpstreamPort => {
-            let running = program_running(dir, &sup, "nginx");
-            if set_upstream(&st, &sup, st.spare_port, true, running)? && running {
-                settle_nginx(&st, true);
+        Fault::WrongUpstreamPort
+        | Fault::WebsocketNotProxied
+        | Fault::UploadTooLarge
+        | Fault::UpstreamOneFamily => break_proxy(&mut st, &sup, fault)?,
+        Fault::UpstreamWrongAddress => break_wrong_address(&st, &sup)?,
+        Fault::NoAutorestart => {
+            if set_autorestart(&st, &sup, false)? {
+                supervisorctl_ok(dir, &sup, &["start", "docservice"])?;
             }
-        }
-        Fault::WebsocketNotProxied => {
-            let running = program_running(dir, &sup, "nginx");
-            set_upstream(&st, &sup, st.ds_port, false, running)?;
         }
         Fault::JwtMismatch => {
             let other = sys::random_hex(16)?;
@@ -328,15 +429,27 @@ pub fn fix(dir: &Path) -> anyhow::Result<Vec<Fault>> {
         }
     }
     sys::write_file(&convert::mode_path(dir), "healthy\n")?;
+    let listen = standin::listen_path(dir);
+    let relisten = std::fs::symlink_metadata(&listen).is_ok();
+    if relisten {
+        std::fs::remove_file(&listen)
+            .with_context(|| format!("cannot remove {}", listen.display()))?;
+    }
+    set_autorestart(&st, &sup, true)?;
     deps::heal(&st, &sup, &healed)?;
     let progs = program_states(dir, &sup).unwrap_or_default();
     let running = |n: &str| progs.iter().any(|p| p.name == n && p.state == "RUNNING");
     // local.json changed under a running Document Server takes a restart, as on a real one;
-    // its start line makes the failures logged before it history.
-    if healed.iter().any(|f| f.is_delivery()) && running("docservice") {
+    // its start line makes the failures logged before it history. So does its listen address.
+    if (relisten || healed.iter().any(|f| f.is_delivery())) && running("docservice") {
         supervisorctl_ok(dir, &sup, &["restart", "docservice"])?;
     }
-    set_upstream(&st, &sup, st.ds_port, true, running("nginx"))?;
+    set_proxy(
+        &st,
+        &sup,
+        &render::ProxyShape::healthy(st.ds_port),
+        running("nginx"),
+    )?;
     let mut start = vec!["start"];
     start.extend(["docservice", "nginx"].into_iter().filter(|n| !running(n)));
     if start.len() > 1 {

@@ -27,18 +27,19 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
         Fault::DocserviceHang | Fault::BigHeaders | Fault::HealthFalse => {
             f.mode() == Some(standin::read_mode(&st.dir))
         }
-        Fault::WrongUpstreamPort | Fault::WebsocketNotProxied => {
-            let (port, ws) = match f {
-                Fault::WrongUpstreamPort => (st.spare_port, true),
-                _ => (st.ds_port, false),
-            };
+        Fault::WrongUpstreamPort
+        | Fault::WebsocketNotProxied
+        | Fault::UploadTooLarge
+        | Fault::UpstreamOneFamily => f.proxy_shape(st).is_some_and(|shape| {
             let broken =
-                render::nginx_conf_with(&st.dir, st.nginx_port, port, crate::util::is_root(), ws);
+                render::nginx_conf_with(&st.dir, st.nginx_port, &shape, crate::util::is_root());
             sys::read_text(&st.dir.join("nginx.conf"))
                 .ok()
                 .flatten()
                 .is_some_and(|t| t == broken)
-        }
+        }),
+        Fault::UpstreamWrongAddress => standin::read_listen(&st.dir) != standin::DEFAULT_LISTEN,
+        Fault::NoAutorestart => super::faults::autorestart_off(&st.dir),
         Fault::JwtMismatch => match super::integrator_secret(&st.dir) {
             Ok(secret) => {
                 sys::read_text(&st.dir.join("local.json"))

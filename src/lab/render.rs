@@ -55,28 +55,60 @@ pub fn local_json(secret: &str) -> String {
 /// The lab's secure-link secret, in nginx.conf and in local.json's `storage.fs.secretString`.
 pub const SECURE_LINK_SECRET: &str = "triage502-lab-secure-link";
 
+/// What the faults about nginx's own configuration change in the lab's `nginx.conf`; the
+/// healthy shape is [`ProxyShape::healthy`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyShape {
+    /// The `server` lines of `upstream docservice` (`127.0.0.1:PORT`, `[::1]:PORT`).
+    pub servers: Vec<String>,
+    /// The lines that carry a WebSocket upgrade (`proxy_http_version 1.1`, `Upgrade`,
+    /// `Connection`): without them — `websocket-not-proxied`, as an administrator's site
+    /// often is — the editor's upgrade reaches the stand-in as a plain GET.
+    pub ws_upgrade: bool,
+    /// `client_max_body_size 100m` in the server block, as the Document Server's own site
+    /// has it; without it (`upload-too-large`) nginx's default of 1m applies.
+    pub max_body: bool,
+}
+
+impl ProxyShape {
+    /// The healthy lab: the stand-in on 127.0.0.1:`ds_port`, upgrades passed, 100m uploads.
+    pub fn healthy(ds_port: u16) -> ProxyShape {
+        ProxyShape {
+            servers: vec![format!("127.0.0.1:{ds_port}")],
+            ws_upgrade: true,
+            max_body: true,
+        }
+    }
+}
+
 /// `nginx.conf`: one server on 127.0.0.1:nginx proxying everything to `upstream docservice`
 /// at 127.0.0.1:`upstream_port`, 2 s proxy timeouts, logs and temp paths inside the folder.
 pub fn nginx_conf(dir: &Path, nginx_port: u16, upstream_port: u16, as_root: bool) -> String {
-    nginx_conf_with(dir, nginx_port, upstream_port, as_root, true)
+    nginx_conf_with(
+        dir,
+        nginx_port,
+        &ProxyShape::healthy(upstream_port),
+        as_root,
+    )
 }
 
-/// [`nginx_conf`], with or without the lines that carry a WebSocket upgrade to the Document
-/// Server (`proxy_http_version 1.1`, `Upgrade`, `Connection`): without them — the
-/// `websocket-not-proxied` fault, as an administrator's site often is — the editor's
-/// upgrade reaches the stand-in as a plain GET.
-pub fn nginx_conf_with(
-    dir: &Path,
-    nginx_port: u16,
-    upstream_port: u16,
-    as_root: bool,
-    ws_upgrade: bool,
-) -> String {
-    let upgrade = if ws_upgrade {
+/// [`nginx_conf`] in a given [`ProxyShape`] (the faults of the proxy's configuration).
+pub fn nginx_conf_with(dir: &Path, nginx_port: u16, shape: &ProxyShape, as_root: bool) -> String {
+    let upgrade = if shape.ws_upgrade {
         "proxy_http_version 1.1;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection \"upgrade\";\n            "
     } else {
         ""
     };
+    let max_body = if shape.max_body {
+        "# As the Document Server's own site: documents up to 100 MiB (`upload-too-large`\n        # drops it: nginx's default of 1m applies).\n        client_max_body_size 100m;\n        "
+    } else {
+        ""
+    };
+    let servers: String = shape
+        .servers
+        .iter()
+        .map(|s| format!("        server {s};\n"))
+        .collect();
     let d = d(dir);
     let user = if as_root {
         // As root without `user`, workers would run as nobody and could not write the logs.
@@ -105,8 +137,7 @@ http {{
     access_log {d}/logs/nginx/access.log upstream;
 
     upstream docservice {{
-        server 127.0.0.1:{upstream_port};
-    }}
+{servers}    }}
 
     server {{
         listen 127.0.0.1:{nginx_port};
@@ -115,7 +146,7 @@ http {{
         # storage.fs.secretString (`secure-link-mismatch` changes that one).
         set $secure_link_secret {SECURE_LINK_SECRET};
 
-        proxy_connect_timeout 2s;
+        {max_body}proxy_connect_timeout 2s;
         proxy_read_timeout 2s;
         proxy_send_timeout 2s;
 

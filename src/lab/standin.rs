@@ -92,6 +92,29 @@ pub fn mode_path(dir: &Path) -> PathBuf {
     dir.join("standin-mode")
 }
 
+/// Path of the file naming the address the stand-in listens on (`upstream-wrong-address`
+/// writes `::1`); missing means [`DEFAULT_LISTEN`].
+pub fn listen_path(dir: &Path) -> PathBuf {
+    dir.join("standin-listen")
+}
+
+/// Where the stand-in listens when no listen file says otherwise.
+pub const DEFAULT_LISTEN: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+/// The address of the listen file: a loopback address only (anything else, a symlink or an
+/// unreadable file means [`DEFAULT_LISTEN`]), so the lab never listens beyond the box.
+pub fn read_listen(dir: &Path) -> std::net::IpAddr {
+    read_lab_file(&listen_path(dir))
+        .and_then(|b| {
+            String::from_utf8_lossy(&b)
+                .trim()
+                .parse::<std::net::IpAddr>()
+                .ok()
+        })
+        .filter(|a| a.is_loopback())
+        .unwrap_or(DEFAULT_LISTEN)
+}
+
 /// Path of the stand-in's Document-Server-like log.
 pub fn log_path(dir: &Path) -> PathBuf {
     dir.join("logs/docservice/out.log")
@@ -195,14 +218,15 @@ pub async fn serve_async(dir: PathBuf, port: u16) -> anyhow::Result<()> {
         eprint!("{text}");
         std::process::exit(1);
     }
-    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+    let addr = std::net::SocketAddr::new(read_listen(&dir), port);
+    let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
             eprint!("{}", super::deps::standin_side::listen_error(port));
             std::process::exit(1);
         }
         Err(e) => {
-            return Err(e).with_context(|| format!("stand-in cannot listen on 127.0.0.1:{port}"));
+            return Err(e).with_context(|| format!("stand-in cannot listen on {addr}"));
         }
     };
     let ctx = Arc::new(Ctx {

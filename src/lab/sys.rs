@@ -249,24 +249,45 @@ pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     }
 }
 
+/// Announce an upload of `len` bytes to 127.0.0.1:`port` (a POST whose headers say so, as a
+/// browser sends them) and return the status nginx answers before the body: 413 when the
+/// length exceeds the location's `client_max_body_size`. Bounded by `timeout`.
+pub fn http_upload(port: u16, path: &str, len: u64, timeout: Duration) -> anyhow::Result<u16> {
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nUser-Agent: triage502/{} lab\r\nContent-Type: application/octet-stream\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let (status, _) = http_exchange(port, &head, timeout)?;
+    Ok(status)
+}
+
 /// A blocking HTTP/1.0 GET to 127.0.0.1:port; returns (status, body). Bounded by `timeout`
 /// for connect and for each read.
 pub fn http_get(port: u16, path: &str, timeout: Duration) -> anyhow::Result<(u16, String)> {
+    // triage502's own User-Agent: the lab's checks are not users in the access figures.
+    let head = format!(
+        "GET {path} HTTP/1.0\r\nHost: localhost\r\nUser-Agent: triage502/{} lab\r\n\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    http_exchange(port, &head, timeout)
+}
+
+/// Send `head` to 127.0.0.1:`port`, read the answer (≤ 1 MiB, until the server closes or
+/// `timeout`), and split it into status and body.
+fn http_exchange(port: u16, head: &str, timeout: Duration) -> anyhow::Result<(u16, String)> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let mut s = TcpStream::connect_timeout(&addr, timeout)
         .with_context(|| format!("connect to 127.0.0.1:{port}"))?;
     s.set_read_timeout(Some(timeout))?;
     s.set_write_timeout(Some(timeout))?;
-    // triage502's own User-Agent: the lab's checks are not users in the access figures.
-    write!(
-        s,
-        "GET {path} HTTP/1.0\r\nHost: localhost\r\nUser-Agent: triage502/{} lab\r\n\r\n",
-        env!("CARGO_PKG_VERSION")
-    )?;
+    s.write_all(head.as_bytes())?;
     let mut buf = Vec::new();
-    s.take(1024 * 1024)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("read from 127.0.0.1:{port}"))?;
+    let read = s.take(1024 * 1024).read_to_end(&mut buf);
+    // A server that answers before the body it refused may reset the connection after its
+    // answer: what arrived still counts.
+    if buf.is_empty() {
+        read.with_context(|| format!("read from 127.0.0.1:{port}"))?;
+    }
     let text = String::from_utf8_lossy(&buf);
     let status = text
         .split_whitespace()

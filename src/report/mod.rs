@@ -10,6 +10,7 @@
 //! Server's and the integrator's files, the container's environment) are learned first.
 
 pub mod host;
+pub mod review;
 
 use crate::engine::State;
 use crate::probe::{HopResult, State as HopState};
@@ -21,6 +22,8 @@ use serde::Serialize;
 pub struct CheckJson<'a> {
     /// Schema version.
     pub schema: u32,
+    /// The version of triage502 that wrote it (`fleet` shows it and needs it).
+    pub version: &'static str,
     /// Host name of this box.
     pub host: String,
     /// Profile name.
@@ -44,7 +47,12 @@ pub struct CheckJson<'a> {
     /// What clients got over the last minutes, from the access logs (when configured).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access: Option<&'a crate::engine::access::AccessSummary>,
+    /// The layered walkthrough, as the console's Walkthrough tab shows it.
+    pub walkthrough: &'a [crate::diagnose::Step],
 }
+
+/// The version of triage502 in its JSON.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// This box's host name.
 pub fn host_name() -> String {
@@ -86,6 +94,7 @@ pub fn check_json(state: &State) -> CheckJson<'_> {
     let overall = overall(state);
     CheckJson {
         schema: 1,
+        version: VERSION,
         host: host_name(),
         profile: &state.cfg.profile,
         config: &state.source,
@@ -97,6 +106,7 @@ pub fn check_json(state: &State) -> CheckJson<'_> {
         all_clear: state.diagnosis.all_clear,
         unchecked: &state.diagnosis.unchecked,
         access: state.access.as_ref(),
+        walkthrough: state.walkthrough(),
     }
 }
 
@@ -281,6 +291,9 @@ pub struct ReportJson<'a> {
     pub incident_start: Option<String>,
     /// When everything turned green again.
     pub recovered_at: Option<String>,
+    /// The incident's phases against the runbook's targets (first finding ≤ 5 min, first
+    /// successful recovery action ≤ 15 min, all green).
+    pub phases: Option<crate::engine::phases::Phases>,
     /// Timestamped events.
     pub timeline: Vec<&'a crate::engine::Event>,
     /// Host facts of this round.
@@ -289,19 +302,29 @@ pub struct ReportJson<'a> {
     pub integration: Option<&'a crate::onlyoffice::IntegrationReport>,
     /// What clients got, from the access logs.
     pub access: Option<&'a crate::engine::access::AccessSummary>,
+    /// The readiness review (`triage502 report` adds it; the console's report does not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<&'a [crate::review::Item]>,
 }
 
 /// The incident report as JSON.
 pub fn report_json(state: &State) -> String {
+    report_json_with(state, None)
+}
+
+/// [`report_json`] with the readiness review's items.
+pub fn report_json_with(state: &State, review: Option<&[crate::review::Item]>) -> String {
     learn_secrets(state);
     let r = ReportJson {
         check: check_json(state),
         incident_start: state.incident_start.map(|t| t.to_rfc3339()),
         recovered_at: state.recovered_at.map(|t| t.to_rfc3339()),
+        phases: crate::engine::phases::phases(state),
         timeline: state.timeline.iter().collect(),
         host: state.host.as_deref(),
         integration: state.integration.as_deref(),
         access: state.access.as_ref(),
+        review,
     };
     let mut s = crate::sanitize::json_pretty(&r);
     s.push('\n');
@@ -320,6 +343,39 @@ fn md_block(text: &str) -> String {
         fence.push('`');
     }
     format!("{fence}\n{text}{fence}\n")
+}
+
+/// The incident's phases as a Markdown table, each against the runbook's target.
+fn phases_md(p: &crate::engine::phases::Phases) -> String {
+    use crate::engine::phases::Phase;
+    let mut out = String::from(
+        "\n## Incident phases\n\n| Phase | At | After the first red hop | Runbook target |\n|---|---|---|---|\n",
+    );
+    out.push_str(&format!(
+        "| first red hop | {} | — | — |\n",
+        p.started.to_rfc3339()
+    ));
+    let row = |name: &str, ph: &Option<Phase>, target: &str| match ph {
+        Some(ph) => format!(
+            "| {name} | {} | {} | {target}{} |\n",
+            ph.at.to_rfc3339(),
+            crate::engine::human_duration(ph.after_s),
+            match ph.met() {
+                Some(true) => " — ✔ met",
+                Some(false) => " — ✖ missed",
+                None => "",
+            }
+        ),
+        None => format!("| {name} | not reached | — | {target} |\n"),
+    };
+    out.push_str(&row("first finding", &p.first_finding, "≤ 5 min"));
+    out.push_str(&row(
+        "first successful recovery action",
+        &p.first_recovery,
+        "≤ 15 min",
+    ));
+    out.push_str(&row("all green", &p.all_green, "—"));
+    out
 }
 
 /// The incident report as Markdown.
@@ -344,6 +400,9 @@ pub fn report_md(state: &State) -> String {
     }
     if let Some(a) = &state.access {
         out.push_str(&format!("- Clients: {}\n", md_cell(&a.line())));
+    }
+    if let Some(p) = crate::engine::phases::phases(state) {
+        out.push_str(&phases_md(&p));
     }
     out.push_str("\n## Request chain\n\n| State | Hop | Kind | Target | Time | Reason |\n|---|---|---|---|---|---|\n");
     for r in state.results() {
@@ -403,7 +462,10 @@ pub fn report_md(state: &State) -> String {
     let actions: Vec<&crate::engine::Event> = state
         .timeline
         .iter()
-        .filter(|e| e.kind == "action" || (e.kind == "note" && e.text.starts_with("action ")))
+        .filter(|e| {
+            matches!(e.kind.as_str(), "action" | "recovery")
+                || (e.kind == "note" && e.text.starts_with("action "))
+        })
         .collect();
     if actions.is_empty() {
         out.push_str("None recorded.\n");
@@ -454,6 +516,11 @@ pub fn journal_path(cfg: &crate::config::Config) -> std::path::PathBuf {
 pub fn history(cfg: &crate::config::Config) -> Vec<crate::engine::Event> {
     let since = chrono::Utc::now() - chrono::Duration::hours(HISTORY_HOURS);
     let mut ev = crate::engine::read_journal(&journal_path(cfg), since);
+    // The journal's action lines duplicate the audit's: keep the audit's wording.
+    ev.retain(|e| {
+        !(matches!(e.kind.as_str(), "action" | "recovery")
+            || e.kind == "note" && e.text.starts_with("action "))
+    });
     let audit = cfg
         .actions
         .audit_log
@@ -468,14 +535,18 @@ pub fn history(cfg: &crate::config::Config) -> Vec<crate::engine::Event> {
         } else {
             crate::engine::NoteLevel::Error
         };
+        let recovered = r.status == "succeeded"
+            && !r.action.starts_with("capture:")
+            && !matches!(
+                r.verification,
+                crate::actions::Verification::StillFailing { .. }
+            );
         ev.push(crate::engine::Event {
             at: r.time,
-            kind: "action".into(),
+            kind: if recovered { "recovery" } else { "action" }.into(),
             level,
             text: r.timeline_text(),
         });
     }
-    // Journal lines of actions duplicate the audit's: keep the audit's wording.
-    ev.retain(|e| !(e.kind == "note" && e.text.starts_with("action ")));
     ev
 }

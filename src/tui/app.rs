@@ -29,6 +29,8 @@ pub enum Flow {
     Cancel,
     /// Suspend (Ctrl-Z).
     Suspend,
+    /// Gather the readiness review's facts (then show the checklist).
+    Review,
 }
 
 /// The panes.
@@ -99,6 +101,15 @@ pub enum Dialog {
         title: String,
         /// Text.
         text: String,
+    },
+    /// A long text that scrolls with j/k (the readiness review); any other key closes it.
+    Scroll {
+        /// Title.
+        title: String,
+        /// Text.
+        text: String,
+        /// First line shown.
+        scroll: u16,
     },
 }
 
@@ -340,6 +351,20 @@ impl App {
     }
 
     /// Write the incident report next to the console's journal and say where.
+    /// An action's plan arrived: its preview, or why it cannot run. A planning answer after
+    /// the user closed the dialog is dropped.
+    pub fn on_planned(&mut self, r: Result<crate::actions::Action, String>) {
+        if matches!(self.dialog, Some(Dialog::Planning(_))) {
+            self.dialog = Some(match r {
+                Ok(a) => Dialog::Confirm(Box::new(a)),
+                Err(e) => Dialog::Message {
+                    title: " cannot plan the action ".into(),
+                    text: e,
+                },
+            });
+        }
+    }
+
     fn write_report(&mut self) {
         let dir = crate::report::journal_path(&self.state.cfg)
             .parent()
@@ -442,6 +467,10 @@ impl App {
             }
             Some(Dialog::Message { .. }) => {
                 self.dialog = None;
+                Flow::Continue
+            }
+            Some(Dialog::Scroll { .. }) => {
+                self.on_scroll_key(k.code);
                 Flow::Continue
             }
             None => Flow::Continue,
@@ -581,6 +610,10 @@ impl App {
             }
             Command::ProbeNow => self.probe_now(),
             Command::WriteReport => self.write_report(),
+            Command::Readiness => {
+                self.dialog = Some(Dialog::Planning(super::review::REVIEW.into()));
+                return Flow::Review;
+            }
             Command::RunAction
             | Command::RestartService
             | Command::ReloadNginx

@@ -9,6 +9,10 @@
 
 mod app;
 pub mod draw;
+pub mod fleet;
+#[cfg(test)]
+mod fleet_tests;
+mod review;
 #[cfg(test)]
 mod tests;
 mod theme;
@@ -41,6 +45,15 @@ pub enum AppEvent {
     Action(crate::actions::ActionEvent),
     /// Quit now (signal), with the signal's name.
     Quit(&'static str),
+    /// A host of the fleet view answered (see [`fleet`]).
+    Fleet(crate::fleet::FleetEvent),
+    /// The readiness review's facts were gathered.
+    Review(
+        Box<(
+            crate::host::readiness::Readiness,
+            Vec<crate::actions::audit::AuditRecord>,
+        )>,
+    ),
 }
 
 impl From<Update> for AppEvent {
@@ -57,9 +70,19 @@ impl From<ProbeEvent> for AppEvent {
 
 /// Open the console; returns the exit code.
 pub fn run(cfg: Arc<Config>, source: String) -> i32 {
+    on_terminal(
+        "the console",
+        "triage502 check [--format text|json|nagios]",
+        console(cfg, source),
+    )
+}
+
+/// Run a console (`what`) on a runtime of its own, when stdin and stdout are a terminal
+/// (else says so, naming the headless command `instead`); returns its exit code.
+fn on_terminal(what: &str, instead: &str, console: impl std::future::Future<Output = i32>) -> i32 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         crate::say_err!(
-            "triage502: the console needs a terminal (stdin/stdout is not a TTY).\n  For scripts and monitoring use: triage502 check [--format text|json|nagios]"
+            "triage502: {what} needs a terminal (stdin/stdout is not a TTY).\n  For scripts and monitoring use: {instead}"
         );
         return 1;
     }
@@ -70,7 +93,7 @@ pub fn run(cfg: Arc<Config>, source: String) -> i32 {
             return 1;
         }
     };
-    let code = rt.block_on(console(cfg, source));
+    let code = rt.block_on(console);
     // The process exits now. The runtime is not dropped: a task that still owns a child (a
     // planning probe, an action past its wait) would, dropped, have tokio signal a pid that
     // `children::shutdown` has already reaped — perhaps another process's by now.
@@ -143,6 +166,16 @@ impl Loop {
         tokio::spawn(async move {
             let r = crate::actions::plan(&cfg, &id).await;
             let _ = tx.send(AppEvent::Planned(Box::new(r))).await;
+        });
+    }
+
+    /// Gather the readiness review's facts in the background (`AppEvent::Review` brings them).
+    fn review(&self, state: &crate::engine::State) {
+        let inputs = crate::report::review::inputs(state);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let facts = crate::report::review::gather(inputs).await;
+            let _ = tx.send(AppEvent::Review(Box::new(facts))).await;
         });
     }
 
@@ -354,23 +387,19 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                         }
                     }
                     app::Flow::Suspend => suspend(&mut screen.0, cfg.mouse),
+                    app::Flow::Review => lp.review(&app.state),
                 }
             }
             AppEvent::Input(TermEvent::Resize(_, _)) => dirty = true,
             AppEvent::Input(TermEvent::Mouse(m)) => dirty |= wheel(&mut app, m),
-            AppEvent::Input(_) => {}
+            AppEvent::Input(_) | AppEvent::Fleet(_) => {}
+            AppEvent::Review(facts) => {
+                dirty = true;
+                app.show_review(&facts.0, &facts.1);
+            }
             AppEvent::Planned(r) => {
                 dirty = true;
-                // A planning answer after the user closed the dialog is dropped.
-                if matches!(app.dialog, Some(Dialog::Planning(_))) {
-                    app.dialog = Some(match *r {
-                        Ok(a) => Dialog::Confirm(Box::new(a)),
-                        Err(e) => Dialog::Message {
-                            title: " cannot plan the action ".into(),
-                            text: e,
-                        },
-                    });
-                }
+                app.on_planned(*r);
             }
             AppEvent::Action(ev) => {
                 dirty = true;

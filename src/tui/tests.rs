@@ -789,3 +789,27 @@ fn a_repeat_after_a_long_silence_starts_a_new_row() {
     let counts: Vec<usize> = a.log_view().iter().map(|r| r.count).collect();
     assert_eq!(counts, vec![3, 1]);
 }
+
+#[test]
+fn readiness_review_dialog_snapshots_and_scrolls() {
+    let mut a = app("");
+    healthy(&mut a);
+    assert_eq!(a.on_key(key('v')), crate::tui::app::Flow::Review);
+    // The facts arrive (none gathered here): the checklist replaces the planning dialog.
+    a.show_review(&crate::host::readiness::Readiness::default(), &[]);
+    assert!(matches!(
+        a.dialog,
+        Some(crate::tui::app::Dialog::Scroll { .. })
+    ));
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("readiness_{w}x{h}"), draw(&a, w, h));
+    }
+    let first = draw(&a, 80, 24);
+    assert!(first.contains("triage502 review on "), "{first}");
+    a.on_key(key('j'));
+    a.on_key(key('j'));
+    let scrolled = draw(&a, 80, 24);
+    assert!(!scrolled.contains("triage502 review on "), "{scrolled}");
+    a.on_key(key('x'));
+    assert!(a.dialog.is_none(), "any other key closes it");
+}

@@ -146,6 +146,19 @@ impl Lab {
         self.dir.join("lab.toml")
     }
 
+    /// The proxy's port from the lab's config (the `nginx` hop's target).
+    pub fn nginx_port(&self) -> u16 {
+        let t = std::fs::read_to_string(self.toml()).expect("lab.toml");
+        let v: toml::Value = toml::from_str(&t).expect("lab.toml parses");
+        v["hop"]
+            .as_array()
+            .and_then(|hops| hops.iter().find(|h| h["name"].as_str() == Some("nginx")))
+            .and_then(|h| h["target"].as_str())
+            .and_then(|t| t.rsplit(':').next())
+            .and_then(|p| p.parse().ok())
+            .expect("the nginx hop's port")
+    }
+
     /// The integrator's JWT secret written in lab.toml.
     pub fn secret(&self) -> String {
         let t = std::fs::read_to_string(self.toml()).expect("lab.toml");
@@ -713,4 +726,22 @@ pub fn finding_ids(v: &serde_json::Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A browser's request through nginx on `port` (a browser's User-Agent, so the access figures
+/// count it as a user's); the status code nginx answered (0 when none).
+pub fn user_request(port: u16) -> u16 {
+    use std::io::Write;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to nginx");
+    let _ = s.set_read_timeout(Some(Duration::from_secs(30)));
+    s.write_all(
+        b"GET /healthcheck HTTP/1.1\r\nHost: localhost\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0\r\nConnection: close\r\n\r\n",
+    )
+    .expect("send");
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    resp.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
 }

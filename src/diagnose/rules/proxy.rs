@@ -153,32 +153,7 @@ pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
             .filter(|h| h.state == State::Ok)
             .map(probe_evidence),
     );
-    for m in &bad {
-        let elsewhere: Vec<&str> = m.listeners.iter().map(|l| l.endpoint.as_str()).collect();
-        let tail = if elsewhere.is_empty() {
-            String::new()
-        } else {
-            format!("; listening instead: {}", elsewhere.join(", "))
-        };
-        let via = m
-            .upstream
-            .as_deref()
-            .map(|u| format!(" (upstream {u})"))
-            .unwrap_or_default();
-        let status = match m.status {
-            TargetStatus::NoListener => "nothing listens there",
-            TargetStatus::OtherAddress => "the port listens on another address only",
-            TargetStatus::UnixSocketMissing => "the socket file does not exist",
-            _ => "not reachable",
-        };
-        ev.push(Evidence {
-            source: "host:nginx".into(),
-            fact: format!(
-                "server {} location {} {} → {}{via}: {status}{tail}",
-                m.server, m.location, m.directive, m.endpoint
-            ),
-        });
-    }
+    ev.extend(bad.iter().map(|m| mapping_evidence(m)));
     // Where the application really answers: the upstream hops that are green.
     let real: Vec<String> = c
         .by_role(Role::Upstream)
@@ -193,6 +168,34 @@ pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
                 real.join(", ")
             ),
         });
+    }
+    // The upstream hops refused on the very address nginx uses fail for the same reason.
+    let moved_ports: Vec<u16> = bad
+        .iter()
+        .filter(|_| elsewhere_only)
+        .filter_map(|m| crate::util::split_host_port(&m.endpoint).map(|(_, p)| p))
+        .collect();
+    let mut explained = names(&via502);
+    explained.extend(
+        c.by_role(Role::Upstream)
+            .filter(|h| {
+                h.state == State::Fail
+                    && h.detail.error == Some(NetError::Refused)
+                    && hop_port(h).is_some_and(|p| moved_ports.contains(&p))
+            })
+            .map(|h| h.name.clone()),
+    );
+    let mut steps: Vec<String> = vec![
+        "Compare proxy_pass / upstream servers with where the application listens (ports pane, ss -ltnp).".into(),
+        "Fix the address in the nginx configuration, run nginx -t, then reload nginx.".into(),
+    ];
+    if let Some(m) = bad.iter().find(|_| elsewhere_only)
+        && let Some(l) = m.listeners.first()
+    {
+        steps[1] = format!(
+            "Point the upstream at {} (nginx -t, then reload nginx), or make the application listen on {} as well (its listen/bind setting) and restart it.",
+            l.endpoint, m.endpoint
+        );
     }
     let title = match bad.first() {
         Some(m) if m.status == TargetStatus::OtherAddress => format!(
@@ -210,16 +213,44 @@ pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
     Some(finding(
         "proxy_target_mismatch",
         title,
-        if bad.is_empty() || !upstream_ok { Confidence::Medium } else { Confidence::High },
+        if bad.is_empty() || !upstream_ok {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        },
         ev,
         "nginx's proxy_pass / upstream points at an address or port where the application does not listen, while the application itself answers on its real address.",
-        vec![
-            "Compare proxy_pass / upstream servers with where the application listens (ports pane, ss -ltnp).".into(),
-            "Fix the address in the nginx configuration, run nginx -t, then reload nginx.".into(),
-        ],
+        steps,
         None,
-        names(&via502),
+        explained,
     ))
+}
+/// One proxy target nginx cannot reach, as evidence: where it points and what listens instead.
+fn mapping_evidence(m: &crate::host::nginx::TargetMapping) -> Evidence {
+    let elsewhere: Vec<&str> = m.listeners.iter().map(|l| l.endpoint.as_str()).collect();
+    let tail = if elsewhere.is_empty() {
+        String::new()
+    } else {
+        format!("; listening instead: {}", elsewhere.join(", "))
+    };
+    let via = m
+        .upstream
+        .as_deref()
+        .map(|u| format!(" (upstream {u})"))
+        .unwrap_or_default();
+    let status = match m.status {
+        TargetStatus::NoListener => "nothing listens there",
+        TargetStatus::OtherAddress => "the port listens on another address only",
+        TargetStatus::UnixSocketMissing => "the socket file does not exist",
+        _ => "not reachable",
+    };
+    Evidence {
+        source: "host:nginx".into(),
+        fact: format!(
+            "server {} location {} {} → {}{via}: {status}{tail}",
+            m.server, m.location, m.directive, m.endpoint
+        ),
+    }
 }
 
 pub(super) fn header_buffer_too_small(c: &Ctx<'_>) -> Option<Finding> {
@@ -371,7 +402,7 @@ pub(super) fn upload_too_large(c: &Ctx<'_>) -> Option<Finding> {
         .as_deref()
         .and_then(|r| r.split(' ').nth(1))
         .unwrap_or("/");
-    let mut limit = None;
+    let mut limit: Option<String> = None;
     if let Some(n) = c.input.host.nginx
         && let Some((server, located)) = n.server_location(last.host.as_deref(), path)
     {
@@ -402,6 +433,14 @@ pub(super) fn upload_too_large(c: &Ctx<'_>) -> Option<Finding> {
             fact,
         });
     }
+    // The limit in force now lets that body through (raised since, or 0 = no limit): the
+    // refusals are history. (A raise written but not yet reloaded reads the same: the lines
+    // then come back.)
+    if let (Some(b), Some(l)) = (bytes, limit.as_deref().and_then(nginx_size))
+        && (l == 0 || l >= b)
+    {
+        return None;
+    }
     let size = bytes
         .map(|b| format!("{:.1} MiB", b as f64 / 1_048_576.0))
         .unwrap_or_else(|| "a body".into());
@@ -427,6 +466,23 @@ pub(super) fn upload_too_large(c: &Ctx<'_>) -> Option<Finding> {
         None,
         Vec::new(),
     ))
+}
+
+/// The port a hop connects to: `host:port` targets and URLs (with the scheme's default).
+fn hop_port(h: &HopResult) -> Option<u16> {
+    port_of(h).or_else(|| url::Url::parse(&h.target).ok()?.port_or_known_default())
+}
+
+/// An nginx size (`1m`, `100M`, `512k`, `1g`, `4096`) in bytes; `None` when it does not parse.
+fn nginx_size(v: &str) -> Option<u64> {
+    let v = v.trim();
+    let (num, unit) = match v.char_indices().last()? {
+        (i, 'k' | 'K') => (&v[..i], 1024),
+        (i, 'm' | 'M') => (&v[..i], 1024 * 1024),
+        (i, 'g' | 'G') => (&v[..i], 1024 * 1024 * 1024),
+        _ => (v, 1),
+    };
+    num.parse::<u64>().ok()?.checked_mul(unit)
 }
 
 /// An upstream written as a name (`localhost`) that nginx resolves to two addresses, while the
@@ -469,10 +525,15 @@ fn one_family_only(c: &Ctx<'_>) -> Option<Finding> {
             .filter(|o| o.status == TargetStatus::Listening && o.target == m.target)
             .map(|o| o.endpoint.as_str())
             .collect();
+        // A name resolves to its addresses; an upstream group lists them as servers.
+        let gives = match &m.upstream {
+            Some(u) => format!("upstream {u} has servers"),
+            None => "resolves to".into(),
+        };
         ev.push(Evidence {
             source: "host:nginx".into(),
             fact: format!(
-                "server {} location {} {} {}: resolves to {} and {}; the application listens on {} only",
+                "server {} location {} {} {}: {gives} {} and {}; the application listens on {} only",
                 m.server,
                 m.location,
                 m.directive,
@@ -497,8 +558,10 @@ fn one_family_only(c: &Ctx<'_>) -> Option<Finding> {
         ..finding(
             "proxy_target_mismatch",
             format!(
-                "nginx also tries {} for {} ({hits_total} failed attempts logged): the application listens on one address family only",
-                first.endpoint, first.target
+                "nginx also tries {} for {} ({hits_total} failed attempt{} logged): the application listens on one address family only",
+                first.endpoint,
+                first.target,
+                if hits_total == 1 { "" } else { "s" }
             ),
             Confidence::High,
             ev,

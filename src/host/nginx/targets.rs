@@ -169,8 +169,40 @@ fn check_ip(
     (TargetStatus::NoListener, Vec::new(), None)
 }
 
-/// Maps every proxy target (upstream groups expanded to their servers, `localhost` to both
-/// 127.0.0.1 and ::1) onto the listening sockets.
+/// The addresses nginx's getaddrinfo gives `localhost`: those /etc/hosts lists for it (read
+/// capped), else both 127.0.0.1 and ::1 (what a resolver answers for it).
+fn localhost_addresses() -> Vec<IpAddr> {
+    let listed: Vec<IpAddr> = crate::fsafe::read_capped(Path::new("/etc/hosts"), 64 * 1024, true)
+        .map(|(b, _)| hosts_entries(&String::from_utf8_lossy(&b), "localhost"))
+        .unwrap_or_default();
+    if listed.is_empty() {
+        vec![
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ]
+    } else {
+        listed
+    }
+}
+
+/// The addresses a hosts file gives `name` (case-insensitive), in file order, once each.
+fn hosts_entries(text: &str, name: &str) -> Vec<IpAddr> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        let mut words = line.split_whitespace();
+        let Some(ip) = words.next().and_then(|w| w.parse::<IpAddr>().ok()) else {
+            continue;
+        };
+        if words.any(|w| w.eq_ignore_ascii_case(name)) && !out.contains(&ip) {
+            out.push(ip);
+        }
+    }
+    out
+}
+
+/// Maps every proxy target (upstream groups expanded to their servers, `localhost` to the
+/// addresses /etc/hosts gives it) onto the listening sockets.
 pub fn proxy_target_map(nginx: &NginxFacts, sockets: &[Listener]) -> Vec<TargetMapping> {
     let local = local_addresses();
     let mut out = Vec::new();
@@ -258,12 +290,7 @@ fn map_one(
         Target::Address { host, port, .. } => {
             let ips: Vec<IpAddr> = match host.parse::<IpAddr>() {
                 Ok(ip) => vec![ip],
-                Err(_) if host.eq_ignore_ascii_case("localhost") => {
-                    vec![
-                        IpAddr::V4(Ipv4Addr::LOCALHOST),
-                        IpAddr::V6(Ipv6Addr::LOCALHOST),
-                    ]
-                }
+                Err(_) if host.eq_ignore_ascii_case("localhost") => localhost_addresses(),
                 Err(_) => {
                     return vec![TargetMapping {
                         endpoint: format!("{host}:{port}"),
@@ -286,5 +313,29 @@ fn map_one(
                 })
                 .collect()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hosts_file_gives_localhost_the_addresses_it_lists() {
+        let debian = "127.0.0.1\tlocalhost\n127.0.1.1 box\n# The following lines are desirable for IPv6 capable hosts\n::1     localhost ip6-localhost ip6-loopback\n";
+        assert_eq!(
+            hosts_entries(debian, "localhost"),
+            [
+                IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(Ipv6Addr::LOCALHOST)
+            ]
+        );
+        let v4_only =
+            "127.0.0.1 localhost # ::1 localhost\n::1 ip6-localhost\nnot-an-ip localhost\n";
+        assert_eq!(
+            hosts_entries(v4_only, "LOCALHOST"),
+            [IpAddr::V4(Ipv4Addr::LOCALHOST)]
+        );
+        assert!(hosts_entries("", "localhost").is_empty());
     }
 }

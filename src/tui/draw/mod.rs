@@ -15,6 +15,7 @@ mod chain;
 mod detail;
 mod events;
 mod findings;
+pub mod fleet;
 mod keybar;
 mod logs;
 mod overlays;
@@ -248,6 +249,10 @@ fn draw_title(f: &mut Frame, app: &App, area: Rect) {
     if let Some(start) = s.incident_start {
         let now = app.now();
         spans.push(Span::raw(match s.recovered_at {
+            // After recovery, the phases against the runbook's targets.
+            Some(_) if let Some(p) = crate::engine::phases::phases(s) => {
+                format!(" · {}", crate::engine::phases::summary(&p))
+            }
             Some(r) => format!(
                 " · recovered in {}",
                 crate::engine::human_duration((r - start).num_seconds())

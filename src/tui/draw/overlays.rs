@@ -124,6 +124,35 @@ pub(super) fn draw_dialog(f: &mut Frame, app: &App, d: &Dialog, area: Rect) {
                 .join("\n"),
         ),
         Dialog::Message { title, text } => (title.clone(), format!("{text}\n\n(any key closes)")),
+        Dialog::Scroll {
+            title,
+            text,
+            scroll,
+        } => {
+            let r = centered(
+                area,
+                area.width.saturating_sub(4).max(10),
+                area.height.saturating_sub(2).max(3),
+            );
+            f.render_widget(Clear, r);
+            f.render_widget(
+                Paragraph::new(many(text))
+                    .wrap(Wrap { trim: false })
+                    .scroll((*scroll, 0))
+                    .block(
+                        Block::default()
+                            .borders(Borders::ALL)
+                            .border_type(BorderType::Double)
+                            .title(Span::styled(
+                                one(title),
+                                Style::default().add_modifier(Modifier::BOLD),
+                            ))
+                            .title_bottom(" j/k scroll · any other key closes "),
+                    ),
+                r,
+            );
+            return;
+        }
     };
     // The preview shows argv that may hold secrets; output lines come from the commands.
     let (title, text) = (one(&title), many(&text));
