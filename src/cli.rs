@@ -4,7 +4,10 @@
 //! `logs`, `report`, `config`, `lab`, `completions`, `man` as documented in the README.
 
 use crate::config::{self, Selector};
+
+mod config_cmd;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use config_cmd::config_cmd;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -295,9 +298,16 @@ pub enum ConfigCommand {
         /// Where to write.
         #[arg(value_name = "FILE")]
         path: Option<PathBuf>,
+        /// Write the chain discovered on this box, each hop with its source as a comment.
+        #[arg(long)]
+        discover: bool,
     },
     /// Print the effective config, secrets masked.
-    Show,
+    Show {
+        /// Print what discovery finds on this box, and what it could not read and why.
+        #[arg(long)]
+        discover: bool,
+    },
     /// Validate the config; errors name the file, the line and a hint.
     Check,
 }
@@ -382,7 +392,8 @@ fn load_error_line(e: &config::LoadError) -> String {
 
 /// The effective config with the command line's overrides, or why it is unusable.
 fn load_quiet(g: &Global) -> Result<(config::Config, config::Source), config::LoadError> {
-    match config::load(&g.selector()) {
+    // No config file anywhere: the chain is discovered from the box (crate::discover).
+    match crate::discover::load(&g.selector()) {
         Ok((mut c, s)) => {
             // Every secret of the config and of the files it names is masked in every output.
             crate::actions::redact::learn_config(&c);
@@ -701,95 +712,6 @@ fn fleet_cmd(top: &Select, args: &crate::fleet::cli::FleetArgs) -> i32 {
         None => match targets(&cfg, args) {
             Ok(t) => crate::tui::fleet::run(&cfg, t),
             Err(e) => unusable(FleetFormat::Text, &e),
-        },
-    }
-}
-
-fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
-    match cmd {
-        ConfigCommand::Init { path } => {
-            let (path, default) = match path {
-                Some(p) => (p, false),
-                None => match config::init_path() {
-                    Some(p) => (p, true),
-                    None => {
-                        crate::say_err!(
-                            "triage502: no $XDG_CONFIG_HOME or $HOME to put the config in; \
-                             name the file: triage502 config init FILE"
-                        );
-                        return 1;
-                    }
-                },
-            };
-            if default
-                && let Some(dir) = path.parent()
-                && !dir.exists()
-            {
-                // The default place's folder (and ~/.config when missing), created 0700.
-                if let Err(e) = crate::fsafe::ensure_private_dir(dir) {
-                    crate::say_err!("triage502: {e}");
-                    return 1;
-                }
-            }
-            // A new file only, no symlink followed, 0600, not in a folder another user can write.
-            let written =
-                crate::fsafe::open_write(&path, crate::fsafe::WriteMode::CreateNew, 0o600)
-                    .and_then(|mut f| {
-                        f.write_all(config::INIT_TEMPLATE.as_bytes()).map_err(|e| {
-                            format!(
-                                "cannot write '{}': {}",
-                                path.display(),
-                                crate::util::io_error_text(&e)
-                            )
-                        })
-                    });
-            match written {
-                Ok(()) => {
-                    crate::say!(
-                        "written: {} (check it with: triage502 --config {} config check)",
-                        path.display(),
-                        path.display()
-                    );
-                    0
-                }
-                Err(e) => {
-                    crate::say_err!("triage502: {e}");
-                    1
-                }
-            }
-        }
-        ConfigCommand::Show => match load(g) {
-            Ok((c, _)) if !crate::actions::redact::learn_commands_now(&c) => {
-                crate::say_err!(
-                    "triage502: cannot read the container's secret to mask it: not showing"
-                );
-                3
-            }
-            Ok((c, s)) => {
-                crate::say!("# effective configuration from {s} (secrets masked)");
-                let shown = crate::sanitize::text(&c.to_masked_toml());
-                crate::say!("{}", shown.trim_end_matches('\n'));
-                0
-            }
-            Err(code) => code,
-        },
-        ConfigCommand::Check => match config::load(&g.selector()) {
-            Ok((c, s)) => {
-                crate::say!(
-                    "✔ OK  {s}: valid ({} hops, {} services)",
-                    c.hops.len(),
-                    c.services.len()
-                );
-                0
-            }
-            Err(e) if e.is_usage() => {
-                say_load_error(&e);
-                3
-            }
-            Err(e) => {
-                crate::say_err!("{e}");
-                1
-            }
         },
     }
 }

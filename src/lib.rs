@@ -9,6 +9,7 @@ pub mod children;
 pub mod cli;
 pub mod config;
 pub mod diagnose;
+pub mod discover;
 pub mod docserver;
 pub mod engine;
 pub mod fleet;

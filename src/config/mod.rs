@@ -468,6 +468,8 @@ pub enum Source {
     Embedded(&'static str),
     /// The generic profile built from URLs on the command line.
     Generic,
+    /// Built from what runs on this box (`crate::discover`), no config file being there.
+    Discovered,
 }
 
 impl std::fmt::Display for Source {
@@ -476,6 +478,7 @@ impl std::fmt::Display for Source {
             Source::File(p) => write!(f, "{}", p.display()),
             Source::Embedded(n) => write!(f, "embedded profile '{n}'"),
             Source::Generic => write!(f, "generic profile (command line)"),
+            Source::Discovered => write!(f, "found on this box, no config file"),
         }
     }
 }
@@ -646,6 +649,17 @@ pub fn load(sel: &Selector) -> Result<(Config, Source), LoadError> {
     }
     parse(ONLYOFFICE_PROFILE, "embedded profile 'onlyoffice'")
         .map(|c| (c, Source::Embedded("onlyoffice")))
+}
+
+/// Whether [`load`] would fall back to the embedded profile: no option selects a config and no
+/// config file exists (then the front-ends discover the chain instead, see `crate::discover`).
+pub fn nothing_selected(sel: &Selector) -> bool {
+    sel.usage_error().is_none()
+        && sel.file.is_none()
+        && sel.profile.is_none()
+        && sel.proxy_url.is_none()
+        && sel.app_url.is_none()
+        && !candidates().iter().any(|c| c.is_file())
 }
 
 /// Read and validate one file.

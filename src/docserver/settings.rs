@@ -168,8 +168,9 @@ fn read_json(path: &Path, log: &mut ReadLog) -> Option<Value> {
     }
 }
 
-/// Deep-merge `over` onto `base` (objects merge, everything else replaces).
-fn merge(base: &mut Value, over: Value) {
+/// Deep-merge `over` onto `base` (objects merge, everything else replaces), as node-config
+/// lays `local.json` over `default.json`.
+pub fn merge(base: &mut Value, over: Value) {
     match (base, over) {
         (Value::Object(b), Value::Object(o)) => {
             for (k, v) in o {

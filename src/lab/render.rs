@@ -214,6 +214,8 @@ serverurl=unix://{d}/supervisor.sock
 
 [program:docservice]
 command={exe} lab standin --dir {d} --port {ds}
+; as the packages start docservice: its settings folder (local.json) in NODE_CONFIG_DIR
+environment=NODE_CONFIG_DIR="{d}",NODE_ENV="production-linux"
 ; started by `lab up` once its dependencies are up, as the Document Server starts after them
 autostart=false
 autorestart=true
