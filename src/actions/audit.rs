@@ -119,12 +119,31 @@ pub fn append(path: &Path, rec: &AuditRecord) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Every record of an audit log, oldest first; lines that do not parse are skipped, a missing
-/// file is an empty log.
+/// The most of an audit log read: its last 8 MiB (tens of thousands of runs).
+const MAX_READ: u64 = 8 << 20;
+
+/// The records of an audit log's last [`MAX_READ`] bytes, oldest first; lines that do not
+/// parse (and a line cut by the limit) are skipped, a missing file is an empty log.
 pub fn read_audit(path: &Path) -> Vec<AuditRecord> {
-    let Ok(text) = std::fs::read(path) else {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    // Not blocking on a FIFO, refused when not a regular file (crate::fsafe).
+    let Ok(mut f) = crate::fsafe::open_read(path, true) else {
         return Vec::new();
     };
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let start = len.saturating_sub(MAX_READ);
+    if f.seek(SeekFrom::Start(start)).is_err() {
+        return Vec::new();
+    }
+    let mut text = Vec::new();
+    if f.take(MAX_READ).read_to_end(&mut text).is_err() {
+        return Vec::new();
+    }
+    if start > 0 {
+        // The first line is cut: drop it.
+        let cut = text.iter().position(|b| *b == b'\n').map_or(text.len(), |i| i + 1);
+        text.drain(..cut);
+    }
     String::from_utf8_lossy(&text)
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
