@@ -10,10 +10,10 @@
 # dropping it on a shared box would disturb the others and time the disk, not the binary.
 #
 # usage: bench/size-start.sh     (needs nginx and supervisord for the lab, hyperfine)
-# env:   RUNS=30 (--version), CHECK_RUNS=10
+# env:   RUNS=200 (--version), CHECK_RUNS=10
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-30}
+RUNS=${RUNS:-200}
 CHECK_RUNS=${CHECK_RUNS:-10}
 for t in hyperfine nginx supervisord; do
     command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] ||
@@ -50,6 +50,7 @@ glibc() { objdump -T "$1" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n1; }
 for which in before after; do
     b=$OLD; [ "$which" = after ] && b=$NEW
     echo "$which: $(mib "$(stat -c %s "$b")"); needs $(glibc "$b"); $("$b" --version)"
+    echo "  linked against: $(objdump -p "$b" | awk '/NEEDED/ {print $2}' | paste -sd' ' -)"
 done
 echo "after / before size: $(awk -v a="$(stat -c %s "$NEW")" -v b="$(stat -c %s "$OLD")" 'BEGIN {printf "%.2f", a / b}')"
 

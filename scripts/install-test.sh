@@ -139,6 +139,7 @@ deb_check() {
     fi
     # What the admin writes: a config (config init FILE), an audit record.
     if [ "$had_etc" = 0 ]; then
+        install -d -m 0755 /etc/triage502
         /usr/bin/triage502 config init /etc/triage502/config.toml >/dev/null ||
             { echo "config init /etc/triage502/config.toml failed"; return 1; }
     fi
@@ -197,8 +198,11 @@ rpm_part() {
         return
     fi
     mkdir -p "$TMP/rpmroot"
-    if ! (cd "$TMP/rpmroot" && rpm2cpio "$rpm" | cpio -idm --quiet 2>/dev/null); then
-        fail $name "rpm2cpio | cpio failed"
+    # Debian 12's rpm2cpio exits 1 after writing a whole zstd payload: its status is not
+    # looked at; cpio's is, and the binary unpacked must run.
+    rpm2cpio "$ROOT/$rpm" >"$TMP/payload.cpio" 2>/dev/null
+    if ! (cd "$TMP/rpmroot" && cpio -idm --quiet <"$TMP/payload.cpio" 2>"$TMP/cpio.err"); then
+        fail $name "rpm2cpio | cpio: $(tail -n3 "$TMP/cpio.err")"
         return
     fi
     local v

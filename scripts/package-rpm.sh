@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo-generate-rpm >/dev/null || cargo install --locked --quiet cargo-generate-rpm
 bash scripts/package-assets.sh
+mkdir -p target/generate-rpm
 rm -f target/generate-rpm/triage502-*.rpm
 cargo generate-rpm --output target/generate-rpm/
 ls -t target/generate-rpm/triage502-*.rpm | head -n1
