@@ -48,15 +48,22 @@ rc=${PIPESTATUS[0]}
 # The panic restore in an optimized build: the release profile with debug assertions on (the
 # console's panic switch, TRIAGE502_DEBUG_PANIC_AFTER_MS, exists only with them), built in a
 # folder of its own (target/release-panic). T502_SKIP_RELEASE_PANIC=1 leaves it out, as a
-# named skip.
+# named skip. It inherits the release profile's panic strategy (what the test is about) but
+# not its LTO and single codegen unit, which only make this second optimized build slower.
 if [ "${T502_SKIP_RELEASE_PANIC:-}" = 1 ]; then
   echo "console_tmux::a_panic_restores_the_terminal (release build): T502_SKIP_RELEASE_PANIC=1" >>"$TRIAGE502_SKIP_LOG"
 else
   cargo test --config 'profile.release-panic.inherits="release"' \
-    --config 'profile.release-panic.debug-assertions=true' --profile release-panic \
+    --config 'profile.release-panic.debug-assertions=true' \
+    --config 'profile.release-panic.lto=false' --config 'profile.release-panic.codegen-units=16' \
+    --profile release-panic \
     --test console_tmux -- --exact a_panic_restores_the_terminal 2>&1 | tee -a "$out/cargo-test.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 fi
+# Install and ship: the release build once, the deb (installed and purged, as root) and the rpm
+# built from it, and the README's Install commands verbatim (scripts/install-test.sh).
+bash scripts/install-test.sh 2>&1 | tee -a "$out/cargo-test.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 set -e
 
 # "test result: ok. 12 passed; 1 failed; ..." lines, summed.

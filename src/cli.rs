@@ -23,8 +23,18 @@ any application, behind nginx).
 With no subcommand it opens the console: the request chain live, hop by hop, the ranked \
 findings with their evidence, the logs, and the recovery actions.";
 
+/// `triage502 --version`: the version, the commit built from and the build date (build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("TRIAGE502_COMMIT"),
+    ", built ",
+    env!("TRIAGE502_BUILD_DATE"),
+    ")"
+);
+
 #[derive(Parser, Debug)]
-#[command(name = "triage502", version, about = ABOUT, long_about = LONG_ABOUT)]
+#[command(name = "triage502", version = VERSION, about = ABOUT, long_about = LONG_ABOUT)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
