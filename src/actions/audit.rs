@@ -141,7 +141,10 @@ pub fn read_audit(path: &Path) -> Vec<AuditRecord> {
     }
     if start > 0 {
         // The first line is cut: drop it.
-        let cut = text.iter().position(|b| *b == b'\n').map_or(text.len(), |i| i + 1);
+        let cut = text
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(text.len(), |i| i + 1);
         text.drain(..cut);
     }
     String::from_utf8_lossy(&text)

@@ -380,9 +380,14 @@ pub fn tls_server_with(
 pub fn one_hop_config() -> (tempfile::TempDir, PathBuf) {
     let d = tempfile::tempdir().expect("tempdir");
     let cfg = d.path().join("c.toml");
+    // The audit log (and the console's timeline journal beside it) in the temp folder: never
+    // the system's /var/log/triage502 when the tests run as root.
     std::fs::write(
         &cfg,
-        "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n",
+        format!(
+            "[[hop]]\nname = \"loop\"\nkind = \"tcp\"\ntarget = \"127.0.0.1:9\"\n\n[actions]\naudit_log = \"{}\"\n",
+            d.path().join("audit.log").display()
+        ),
     )
     .expect("write");
     (d, cfg)
