@@ -81,10 +81,14 @@ async fn custom_argv_is_never_a_shell() {
     assert_eq!(output_lines(&events), vec![arg]);
     assert!(!file.exists(), "the ; was interpreted by a shell");
     assert!(matches!(events.last(), Some(ActionEvent::Finished(_))));
-    // The outcome turns into a timeline note for the engine.
+    // The outcome turns into a timeline event for the engine: a recovery (it succeeded and
+    // nothing says it still fails), which the incident's phases count.
     match triage502::engine::Update::from(&out) {
-        triage502::engine::Update::Note { text, .. } => {
-            assert!(text.starts_with("action custom:echo: succeeded"), "{text}")
+        triage502::engine::Update::Action {
+            text, recovered, ..
+        } => {
+            assert!(text.starts_with("action custom:echo: succeeded"), "{text}");
+            assert!(recovered);
         }
         other => panic!("{other:?}"),
     }
