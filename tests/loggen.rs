@@ -71,3 +71,27 @@ fn cut_lines_are_2047_bytes() {
     assert!(cut > 0);
     assert!(data.split(|b| *b == b'\n').all(|l| l.len() <= 2047));
 }
+
+/// A generated log large enough to be cut into parts is counted exactly by the parallel
+/// summary scan on 1, 2, 3 and 8 threads, for every mix.
+#[test]
+fn parallel_summary_counts_are_exact() {
+    use std::io::Write as _;
+    use triage502::logs::parallel::{PARALLEL_MIN, count_classes_file};
+    for (mix, name) in Mix::ALL {
+        let mut file = tempfile::NamedTempFile::new().expect("temp file");
+        let stats = generate(&mut file, PARALLEL_MIN + (1 << 20), 7, mix).expect("generate");
+        file.flush().expect("flush");
+        for threads in [1, 2, 3, 8] {
+            let f = std::fs::File::open(file.path()).expect("open");
+            let got = count_classes_file(f, None, threads).expect("scan");
+            for c in Class::ALL {
+                assert_eq!(
+                    got.get(c),
+                    stats.counts.get(c),
+                    "{name}, {threads} threads: {c}"
+                );
+            }
+        }
+    }
+}

@@ -22,6 +22,7 @@
 
 use super::Record;
 use super::follow::{FollowConfig, LogEvent, spawn_follower};
+use super::parallel::{count_classes_file, threads};
 use super::scan::{ClassCounts, ScanOptions, count_classes, open_log, scan_entries};
 use chrono::{Local, NaiveDate, NaiveDateTime};
 use std::io::{self, Read, Write};
@@ -164,18 +165,28 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
     let mut pipe_closed = false;
     for path in &args.files {
         let name = display_name(path);
-        let mut reader: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        let stdin = path.as_os_str() == "-";
+        if args.format == ScanFormat::Summary && !stdin {
+            // counted on every core where that pays (see logs::parallel)
+            let res = std::fs::File::open(path)
+                .and_then(|f| count_classes_file(f, since, threads()))
+                .map(|c| total.merge(&c));
+            match res {
+                Ok(()) => ok += 1,
+                Err(e) => {
+                    say_io_error(err, &name, &e);
+                    failed += 1;
+                }
+            }
+            continue;
+        }
+        let mut reader: Box<dyn Read + Send> = if stdin {
             Box::new(io::stdin())
         } else {
             match open_log(path) {
                 Ok(r) => r,
                 Err(e) => {
-                    let _ = writeln!(
-                        err,
-                        "triage502: {}: {}",
-                        crate::sanitize::field(&name),
-                        describe_io(&e)
-                    );
+                    say_io_error(err, &name, &e);
                     failed += 1;
                     continue;
                 }
@@ -213,12 +224,7 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
         match res {
             Ok(()) => ok += 1,
             Err(e) => {
-                let _ = writeln!(
-                    err,
-                    "triage502: {}: {}",
-                    crate::sanitize::field(&name),
-                    describe_io(&e)
-                );
+                say_io_error(err, &name, &e);
                 failed += 1;
             }
         }
@@ -247,6 +253,16 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
         (0, _) => 2,
         _ => 1,
     }
+}
+
+/// `triage502: NAME: what went wrong` on stderr.
+fn say_io_error(err: &mut dyn Write, name: &str, e: &io::Error) {
+    let _ = writeln!(
+        err,
+        "triage502: {}: {}",
+        crate::sanitize::field(name),
+        describe_io(e)
+    );
 }
 
 fn describe_io(e: &io::Error) -> String {

@@ -31,6 +31,7 @@ pub mod follow;
 pub mod lines;
 pub mod nginx_access;
 pub mod nginx_error;
+pub mod parallel;
 pub mod scan;
 
 pub use class::{Class, ClassInfo};

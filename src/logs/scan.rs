@@ -75,6 +75,15 @@ impl ClassCounts {
 /// Open a log for reading, transparently decompressing gzip (by magic bytes, not name).
 pub fn open_log(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     let mut f = File::open(path)?;
+    Ok(if is_gzip(&mut f)? {
+        Box::new(gunzip(f))
+    } else {
+        Box::new(f)
+    })
+}
+
+/// Does the file start with gzip's magic bytes? Leaves the file at offset 0.
+pub fn is_gzip(f: &mut File) -> io::Result<bool> {
     let mut magic = [0u8; 2];
     let mut got = 0;
     while got < 2 {
@@ -86,14 +95,12 @@ pub fn open_log(path: &Path) -> io::Result<Box<dyn Read + Send>> {
         }
     }
     f.seek(SeekFrom::Start(0))?;
-    if got == 2 && magic == [0x1f, 0x8b] {
-        Ok(Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(
-            256 * 1024,
-            f,
-        ))))
-    } else {
-        Ok(Box::new(f))
-    }
+    Ok(got == 2 && magic == [0x1f, 0x8b])
+}
+
+/// A decompressing reader over a gzip file (all members).
+pub fn gunzip(f: File) -> MultiGzDecoder<io::BufReader<File>> {
+    MultiGzDecoder::new(io::BufReader::with_capacity(256 * 1024, f))
 }
 
 fn read_block<R: Read + ?Sized>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
@@ -111,11 +118,22 @@ fn read_block<R: Read + ?Sized>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> 
 /// have been passed on and the error is returned.
 pub fn for_each_raw_entry<R: Read + ?Sized>(
     r: &mut R,
+    f: impl FnMut(LogFormat, RawEntry<'_>),
+) -> io::Result<LogFormat> {
+    for_each_raw_entry_as(r, None, f)
+}
+
+/// [`for_each_raw_entry`] with the format given (`Some`: a part of a file whose format was
+/// detected from its start) or detected from the first block (`None`).
+pub fn for_each_raw_entry_as<R: Read + ?Sized>(
+    r: &mut R,
+    format: Option<LogFormat>,
     mut f: impl FnMut(LogFormat, RawEntry<'_>),
 ) -> io::Result<LogFormat> {
     let mut buf = vec![0u8; BLOCK];
     let mut split = LineSplitter::new();
-    let mut state: Option<(LogFormat, super::EntryAssembler)> = None;
+    let mut state: Option<(LogFormat, super::EntryAssembler)> =
+        format.map(|fmt| (fmt, fmt.assembler()));
     let mut result = Ok(());
     loop {
         let n = match read_block(r, &mut buf) {
@@ -134,7 +152,7 @@ pub fn for_each_raw_entry<R: Read + ?Sized>(
         split.feed(&buf[..n], |l, cut| asm.push_line(l, cut, |e| f(fmt, e)));
     }
     let (fmt, mut asm) = state.unwrap_or_else(|| {
-        let fmt = LogFormat::NginxError;
+        let fmt = format.unwrap_or(LogFormat::NginxError);
         (fmt, fmt.assembler())
     });
     split.finish(|l, cut| asm.push_line(l, cut, |e| f(fmt, e)));
@@ -148,10 +166,19 @@ pub fn count_classes<R: Read + ?Sized>(
     r: &mut R,
     since: Option<NaiveDateTime>,
 ) -> io::Result<ClassCounts> {
+    count_classes_as(r, None, since)
+}
+
+/// [`count_classes`] with the format given or detected (see [`for_each_raw_entry_as`]).
+pub fn count_classes_as<R: Read + ?Sized>(
+    r: &mut R,
+    format: Option<LogFormat>,
+    since: Option<NaiveDateTime>,
+) -> io::Result<ClassCounts> {
     let mut counts = ClassCounts::default();
     match since {
-        None => for_each_raw_entry(r, |fmt, e| counts.add(fmt.classify_raw(e.bytes)))?,
-        Some(since) => for_each_raw_entry(r, |fmt, e| {
+        None => for_each_raw_entry_as(r, format, |fmt, e| counts.add(fmt.classify_raw(e.bytes)))?,
+        Some(since) => for_each_raw_entry_as(r, format, |fmt, e| {
             if fmt.time_raw(e.bytes).is_some_and(|t| t >= since) {
                 counts.add(fmt.classify_raw(e.bytes));
             }
