@@ -54,11 +54,14 @@ fn review_reads_supervisor_and_nginx_and_catches_a_lost_autorestart() {
         .and_then(|a| a.iter().find(|i| i["id"] == "upstream_failover"))
         .expect("upstream_failover");
     assert_eq!(failover["check"], "WARN", "{failover}");
+    let fact = failover["fact"].as_str().unwrap_or_default();
+    assert!(fact.contains("1 server(s), 0 backup"), "{failover}");
     assert!(
-        failover["fact"]
-            .as_str()
-            .is_some_and(|f| f.contains("1 server(s), 0 backup"))
+        fact.contains("proxy_next_upstream error timeout (nginx's default)"),
+        "{failover}"
     );
+    let buffers = item(&v, "proxy_buffers", failover["subject"].as_str());
+    assert_eq!(buffers["check"], "PASS", "{buffers}");
     let timeouts = v["items"]
         .as_array()
         .and_then(|a| a.iter().find(|i| i["id"] == "proxy_timeouts"))
@@ -88,6 +91,34 @@ fn review_reads_supervisor_and_nginx_and_catches_a_lost_autorestart() {
         "PASS"
     );
 
+    // nginx told not to retry: the fact names the directive and where it is set.
+    lab.run(&["break", "no-failover"]);
+    let (_, v) = review(&lab);
+    let failover = item(&v, "upstream_failover", failover["subject"].as_str());
+    assert_eq!(failover["check"], "WARN", "{failover}");
+    assert!(
+        failover["fact"].as_str().is_some_and(
+            |f| f.contains("proxy_next_upstream off (set at ") && f.contains("nginx.conf:")
+        ),
+        "{failover}"
+    );
+    assert!(
+        failover["change"]
+            .as_str()
+            .is_some_and(|c| c.contains("proxy_next_upstream error timeout")),
+        "{failover}"
+    );
+    let (code, v) = common::check_json(&lab.toml());
+    assert_eq!(code, 0, "nothing else broke: {v:#}");
+    lab.run(&["fix"]);
+    let (_, v) = review(&lab);
+    assert!(
+        item(&v, "upstream_failover", failover["subject"].as_str())["fact"]
+            .as_str()
+            .is_some_and(|f| f.contains("(nginx's default)")),
+        "{v:#}"
+    );
+
     // JWT switched off in the Document Server's local.json (as a hand edit would): WARN;
     // `lab fix` writes it back.
     let local = lab.dir.join("local.json");
@@ -107,6 +138,27 @@ fn review_reads_supervisor_and_nginx_and_catches_a_lost_autorestart() {
     lab.run(&["fix"]);
     let (_, v) = review(&lab);
     assert_eq!(item(&v, "jwt_enabled", None)["check"], "PASS");
+
+    // Headers too big for nginx's buffer, logged by nginx (a round of `check` sends the
+    // requests): proxy_buffers turns WARN and stays so while the lines are in the window.
+    lab.run(&["break", "big-headers"]);
+    let _ = common::check_json(&lab.toml());
+    let (_, v) = review(&lab);
+    let buffers = item(&v, "proxy_buffers", buffers["subject"].as_str());
+    assert_eq!(buffers["check"], "WARN", "{buffers}");
+    assert!(
+        buffers["fact"].as_str().is_some_and(
+            |f| f.contains("upstream sent too big header") && f.contains("proxy_buffer_size ")
+        ),
+        "{buffers}"
+    );
+    assert!(
+        buffers["change"]
+            .as_str()
+            .is_some_and(|c| c.contains("proxy_buffer_size 16k")),
+        "{buffers}"
+    );
+    lab.run(&["fix"]);
 }
 
 #[test]
@@ -127,7 +179,8 @@ fn a_real_nginx_with_a_backup_and_long_timeouts_passes_failover_and_timeouts() {
         "upstream docservice {{ server 127.0.0.1:{ds}; server 127.0.0.1:{spare} backup; }}\n\
          server {{\n  listen 127.0.0.1:{port};\n  location = /__up {{ return 200; }}\n\
            location / {{ proxy_read_timeout 120s; proxy_pass http://docservice; }}\n\
-           location /other/ {{ proxy_read_timeout 10s; proxy_pass http://127.0.0.1:{single}; }}\n}}\n"
+           location /other/ {{ proxy_read_timeout 10s; proxy_pass http://127.0.0.1:{single}; }}\n\
+           location /noretry/ {{ proxy_read_timeout 120s; proxy_next_upstream off; proxy_pass http://docservice; }}\n}}\n"
     );
     let _nginx = common::Nginx::start(dir.path(), &servers, port);
     let d = dir.path().display();
@@ -169,9 +222,23 @@ fn a_real_nginx_with_a_backup_and_long_timeouts_passes_failover_and_timeouts() {
     assert!(
         main["fact"]
             .as_str()
-            .is_some_and(|f| f.contains("1 server(s), 1 backup"))
+            .is_some_and(|f| f.contains("1 server(s), 1 backup")
+                && f.contains("proxy_next_upstream error timeout (nginx's default)")),
+        "{main}"
     );
     assert_eq!(find("proxy_timeouts", " /")["check"], "PASS");
+    // A backup nginx is told never to use.
+    let noretry = find("upstream_failover", " /noretry/");
+    assert_eq!(noretry["check"], "WARN", "{noretry}");
+    assert!(
+        noretry["fact"].as_str().is_some_and(
+            |f| f.contains("1 backup") && f.contains("proxy_next_upstream off (set at ")
+        ),
+        "{noretry}"
+    );
+    // No error log configured: whether the headers fit is not known.
+    let buffers = find("proxy_buffers", " /");
+    assert_eq!(buffers["check"], "UNKNOWN", "{buffers}");
     // A backup where nothing listens is no failover.
     drop(backup);
     let out = Command::new(common::bin())

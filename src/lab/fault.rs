@@ -65,6 +65,10 @@ pub enum Fault {
     /// supervisord's `[program:docservice]` loses its automatic restart (`autorestart=false`):
     /// the readiness review's `service_restart` turns WARN; nothing else changes.
     NoAutorestart,
+    /// nginx's location for the Document Server gets `proxy_next_upstream off` over its one
+    /// upstream server: no second server, and no retry if there were one. The review's
+    /// `upstream_failover` names both; nothing else changes.
+    NoFailover,
     /// local.json gets a trailing comma and docservice is restarted: it exits with
     /// `Cannot parse config file` until supervisord gives up (FATAL).
     DsConfigInvalid,
@@ -83,7 +87,7 @@ pub enum Fault {
 
 impl Fault {
     /// Every fault, in the order shown to users.
-    pub const ALL: [Fault; 30] = [
+    pub const ALL: [Fault; 31] = [
         Fault::DocserviceDown,
         Fault::DocserviceHang,
         Fault::WrongUpstreamPort,
@@ -108,6 +112,7 @@ impl Fault {
         Fault::UpstreamOneFamily,
         Fault::UpstreamWrongAddress,
         Fault::NoAutorestart,
+        Fault::NoFailover,
         Fault::DsConfigInvalid,
         Fault::PortTaken,
         Fault::CrashLoop,
@@ -143,6 +148,7 @@ impl Fault {
             Fault::UpstreamOneFamily => "upstream-one-family",
             Fault::UpstreamWrongAddress => "upstream-wrong-address",
             Fault::NoAutorestart => "no-autorestart",
+            Fault::NoFailover => "no-failover",
             Fault::DsConfigInvalid => "ds-config-invalid",
             Fault::PortTaken => "port-taken",
             Fault::CrashLoop => "crash-loop",
@@ -216,6 +222,10 @@ impl Fault {
                 ],
                 ..healthy
             },
+            Fault::NoFailover => ProxyShape {
+                retry: false,
+                ..healthy
+            },
             _ => return None,
         })
     }
@@ -266,6 +276,9 @@ impl Fault {
             }
             Fault::NoAutorestart => {
                 "docservice's supervisor program loses autorestart: `review` warns, nothing breaks yet"
+            }
+            Fault::NoFailover => {
+                "one upstream server and proxy_next_upstream off: `review` warns, nothing breaks yet"
             }
             Fault::StorageTls => {
                 "the storage speaks https with a self-signed certificate: the converter refuses it"

@@ -362,7 +362,8 @@ pub fn break_fault(dir: &Path, fault: Fault) -> anyhow::Result<LabState> {
         Fault::WrongUpstreamPort
         | Fault::WebsocketNotProxied
         | Fault::UploadTooLarge
-        | Fault::UpstreamOneFamily => break_proxy(&mut st, &sup, fault)?,
+        | Fault::UpstreamOneFamily
+        | Fault::NoFailover => break_proxy(&mut st, &sup, fault)?,
         Fault::UpstreamWrongAddress => break_wrong_address(&st, &sup)?,
         Fault::NoAutorestart => {
             if set_autorestart(&st, &sup, false)? {

@@ -30,7 +30,8 @@ fn still_active(st: &LabState, progs: Option<&[ProgramState]>, f: Fault) -> bool
         Fault::WrongUpstreamPort
         | Fault::WebsocketNotProxied
         | Fault::UploadTooLarge
-        | Fault::UpstreamOneFamily => f.proxy_shape(st).is_some_and(|shape| {
+        | Fault::UpstreamOneFamily
+        | Fault::NoFailover => f.proxy_shape(st).is_some_and(|shape| {
             let broken =
                 render::nginx_conf_with(&st.dir, st.nginx_port, &shape, crate::util::is_root());
             sys::read_text(&st.dir.join("nginx.conf"))

@@ -68,6 +68,9 @@ pub struct ProxyShape {
     /// `client_max_body_size 100m` in the server block, as the Document Server's own site
     /// has it; without it (`upload-too-large`) nginx's default of 1m applies.
     pub max_body: bool,
+    /// nginx's default retry on another server (`proxy_next_upstream error timeout`); without
+    /// it (`no-failover`) the location says `proxy_next_upstream off`.
+    pub retry: bool,
 }
 
 impl ProxyShape {
@@ -77,6 +80,7 @@ impl ProxyShape {
             servers: vec![format!("127.0.0.1:{ds_port}")],
             ws_upgrade: true,
             max_body: true,
+            retry: true,
         }
     }
 }
@@ -103,6 +107,11 @@ pub fn nginx_conf_with(dir: &Path, nginx_port: u16, shape: &ProxyShape, as_root:
         "# As the Document Server's own site: documents up to 100 MiB (`upload-too-large`\n        # drops it: nginx's default of 1m applies).\n        client_max_body_size 100m;\n        "
     } else {
         ""
+    };
+    let retry = if shape.retry {
+        ""
+    } else {
+        "proxy_next_upstream off;\n            "
     };
     let servers: String = shape
         .servers
@@ -169,7 +178,7 @@ http {{
 
         location / {{
             proxy_pass http://docservice;
-            {upgrade}proxy_set_header Host $host;
+            {retry}{upgrade}proxy_set_header Host $host;
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header X-Forwarded-Host $host;
         }}

@@ -69,6 +69,7 @@ pub fn judge(
         host: state.host.as_deref(),
         integration: state.integration.as_deref(),
         readiness,
+        logs: Some(&state.logs),
         audit,
         now: chrono::Utc::now(),
     })

@@ -251,7 +251,7 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
         host.and_then(|h| h.nginx.value()),
         host.and_then(|h| h.targets.value()),
     ) else {
-        for id in ["upstream_failover", "proxy_timeouts"] {
+        for id in ["upstream_failover", "proxy_timeouts", "proxy_buffers"] {
             out.push(item(
                 id,
                 None,
@@ -272,7 +272,27 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
         }
         seen.push((m.server.clone(), m.location.clone()));
         let subject = Some(format!("{} {}", m.server, m.location));
-        let (check, fact) = match m.upstream.as_deref().and_then(|u| n.upstream(u)) {
+        let loc = n.proxied_locations().find(|(s, l)| {
+            s.label() == m.server
+                && match &l.modifier {
+                    Some(md) => format!("{md} {}", l.path),
+                    None => l.path.clone(),
+                } == m.location
+        });
+        let settings = loc.map(|(_, l)| &l.settings);
+        // nginx tries another server only on what proxy_next_upstream names (`off`: never).
+        let retry = settings.map(|st| {
+            let v = &st.next_upstream;
+            let useful = v.value != "off"
+                && v.value
+                    .split_whitespace()
+                    .any(|w| w == "error" || w == "timeout");
+            (
+                useful,
+                format!("proxy_next_upstream {} ({})", v.value, set_at(v)),
+            )
+        });
+        let (redundant, what) = match m.upstream.as_deref().and_then(|u| n.upstream(u)) {
             Some(u) => {
                 use crate::host::nginx::TargetStatus as T;
                 let backups = u.servers.iter().filter(|s| s.backup).count();
@@ -285,11 +305,7 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
                     .filter(|o| matches!(o.status, T::Listening | T::Remote | T::UnixSocketPresent))
                     .count();
                 (
-                    if (primaries > 1 || backups > 0) && live >= 2 {
-                        Check::Pass
-                    } else {
-                        Check::Warn
-                    },
+                    (primaries > 1 || backups > 0) && live >= 2,
                     format!(
                         "upstream {} (at {}): {primaries} server(s), {backups} backup, {live} of its addresses listening (or remote)",
                         u.name, u.at
@@ -297,49 +313,54 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
                 )
             }
             None => (
-                Check::Warn,
+                false,
                 format!(
                     "{} {}: one address, no upstream group",
                     m.directive, m.target
                 ),
             ),
         };
+        let (check, fact) = match &retry {
+            Some((useful, r)) => (
+                if redundant && *useful {
+                    Check::Pass
+                } else {
+                    Check::Warn
+                },
+                format!("{what}; {r}"),
+            ),
+            None if redundant => (
+                Check::Unknown,
+                format!("{what}; the location's proxy_next_upstream was not found"),
+            ),
+            None => (Check::Warn, what),
+        };
         out.push(with_change(
             item("upstream_failover", subject.clone(), check, fact),
-            Some("an upstream group with a second Document Server, or `server HOST:PORT backup;`, and proxy_next_upstream error timeout http_502; then nginx -t and reload".into()),
+            Some("an upstream group with a second Document Server, or `server HOST:PORT backup;`, and `proxy_next_upstream error timeout http_502;` in the location; then nginx -t and reload".into()),
         ));
-        let loc = n.proxied_locations().find(|(s, l)| {
-            s.label() == m.server
-                && match &l.modifier {
-                    Some(md) => format!("{md} {}", l.path),
-                    None => l.path.clone(),
-                } == m.location
-        });
-        if let Some((_, l)) = loc {
-            let t = &l.settings.read_timeout;
+        if let Some(st) = settings {
+            let t = &st.read_timeout;
             let secs = nginx_secs(&t.value);
             let check = match secs {
                 Some(s) if s >= 60 => Check::Pass,
                 Some(_) => Check::Warn,
                 None => Check::Unknown,
             };
-            let at =
-                t.at.as_deref()
-                    .map(|a| format!("set at {a}"))
-                    .unwrap_or_else(|| "nginx's default".into());
             out.push(with_change(
                 item(
                     "proxy_timeouts",
-                    subject,
+                    subject.clone(),
                     check,
-                    format!("proxy_read_timeout {} ({at})", t.value),
+                    format!("proxy_read_timeout {} ({})", t.value, set_at(t)),
                 ),
                 Some("proxy_read_timeout 120s; (conversions of large documents take longer than a minute), then nginx -t and reload".into()),
             ));
+            out.push(header_buffers(input, subject, st));
         }
     }
     if seen.is_empty() {
-        for id in ["upstream_failover", "proxy_timeouts"] {
+        for id in ["upstream_failover", "proxy_timeouts", "proxy_buffers"] {
             out.push(item(
                 id,
                 None,
@@ -356,6 +377,100 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
             ));
         }
     }
+}
+
+/// Where an effective nginx setting comes from: `set at FILE:LINE` or `nginx's default`.
+fn set_at(e: &crate::host::nginx::Effective) -> String {
+    e.at.as_deref()
+        .map(|a| format!("set at {a}"))
+        .unwrap_or_else(|| "nginx's default".into())
+}
+
+/// `proxy_buffers`: the largest headers the Document Server sent fit nginx's buffer —
+/// WARN when nginx's error log (the entries the engine holds) says `upstream sent too big
+/// header`; UNKNOWN when no nginx error log could be read.
+fn header_buffers(
+    input: &Input<'_>,
+    subject: Option<String>,
+    st: &crate::host::nginx::ProxySettings,
+) -> Item {
+    use crate::logs::{Class, Record};
+    let size = format!(
+        "proxy_buffer_size {} ({})",
+        st.buffer_size.value,
+        set_at(&st.buffer_size)
+    );
+    let change = "proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k; in the location, then nginx -t and reload";
+    let Some(book) = input.logs else {
+        return item(
+            "proxy_buffers",
+            subject,
+            Check::Unknown,
+            format!("nginx's error log was not read; {size}"),
+        );
+    };
+    let nginx_entries = || {
+        book.entries
+            .iter()
+            .filter(|r| matches!(r, Record::Nginx(_)))
+    };
+    let too_big: Vec<&Record> = nginx_entries()
+        .filter(|r| r.class() == Class::HeaderTooBig)
+        .collect();
+    if let Some(last) = too_big.last() {
+        let when = match last {
+            Record::Nginx(e) => e
+                .time
+                .map(|t| format!(", the last at {t}"))
+                .unwrap_or_default(),
+            Record::DocServer(_) => String::new(),
+        };
+        return with_change(
+            item(
+                "proxy_buffers",
+                subject,
+                Check::Warn,
+                format!(
+                    "{} × \"upstream sent too big header\" in nginx's error log{when}; {size}",
+                    too_big.len()
+                ),
+            ),
+            Some(change.into()),
+        );
+    }
+    let unread: Vec<&String> = input
+        .cfg
+        .logs
+        .nginx_error
+        .iter()
+        .filter_map(|p| book.notices.get(&p.display().to_string()))
+        .filter(|n| {
+            ["missing", "permission denied", "error"]
+                .iter()
+                .any(|k| n.starts_with(&format!("{k}:")))
+        })
+        .collect();
+    if input.cfg.logs.nginx_error.is_empty() || unread.len() == input.cfg.logs.nginx_error.len() {
+        let why = unread
+            .first()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_else(|| " (none configured)".into());
+        return item(
+            "proxy_buffers",
+            subject,
+            Check::Unknown,
+            format!("nginx's error log could not be read{why}; {size}"),
+        );
+    }
+    item(
+        "proxy_buffers",
+        subject,
+        Check::Pass,
+        format!(
+            "no \"upstream sent too big header\" among the {} nginx error log entries read; {size}",
+            nginx_entries().count()
+        ),
+    )
 }
 
 /// An nginx time (`60s`, `2m`, `1h`, `90`) in seconds.

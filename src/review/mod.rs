@@ -86,12 +86,17 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     (
         "upstream_failover",
-        "the nginx upstream of the Document Server has a second server or a backup, and something listens there",
+        "the nginx upstream of the Document Server has a second server or a backup, something listens there, and proxy_next_upstream retries on error or timeout",
         "5 redundancy, load balancer",
     ),
     (
         "proxy_timeouts",
         "proxy_read_timeout of the Document Server's locations is at least 60 s (conversions of large documents)",
+        "2.3 nginx forwarding",
+    ),
+    (
+        "proxy_buffers",
+        "nginx's error log has no `upstream sent too big header`: the Document Server's headers fit proxy_buffer_size",
         "2.3 nginx forwarding",
     ),
     (
@@ -147,6 +152,8 @@ pub struct Input<'a> {
     pub integration: Option<&'a crate::onlyoffice::IntegrationReport>,
     /// The review's own facts.
     pub readiness: &'a Readiness,
+    /// The log entries the engine holds (`None`: no log was read).
+    pub logs: Option<&'a crate::engine::LogBook>,
     /// The audit log's records (actions run on this box).
     pub audit: &'a [crate::actions::audit::AuditRecord],
     /// Now.

@@ -22,6 +22,7 @@ fn run(readiness: &Readiness, audit: &[crate::actions::audit::AuditRecord]) -> V
         host: None,
         integration: None,
         readiness,
+        logs: None,
         audit,
         now: chrono::Utc::now(),
     })
@@ -235,6 +236,7 @@ fn run_with(
         host,
         integration: None,
         readiness: &Readiness::default(),
+        logs: None,
         audit: &[],
         now: chrono::Utc::now(),
     })

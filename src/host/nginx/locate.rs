@@ -100,6 +100,7 @@ mod tests {
                 read_timeout: e("60s"),
                 send_timeout: e("60s"),
                 client_max_body_size: e("1m"),
+                next_upstream: e("error timeout"),
                 headers: vec![],
             },
             at: at.into(),

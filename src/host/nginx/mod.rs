@@ -141,6 +141,9 @@ pub struct ProxySettings {
     pub send_timeout: Effective,
     /// `client_max_body_size` (default 1m): the largest upload nginx accepts here.
     pub client_max_body_size: Effective,
+    /// `proxy_next_upstream` (default `error timeout`): when nginx tries the next server of
+    /// the upstream group; `off` never does.
+    pub next_upstream: Effective,
     /// Effective forwarded headers. A level that sets any `proxy_set_header` replaces all
     /// inherited ones; with none anywhere nginx sends `Host $proxy_host` and `Connection close`.
     pub headers: Vec<Header>,
@@ -397,17 +400,6 @@ pub fn parse_target(raw: &str, upstream_names: &BTreeSet<String>) -> Target {
     }
 }
 
-#[derive(Clone)]
-struct Inherited {
-    buffer_size: Effective,
-    buffers: Effective,
-    connect_timeout: Effective,
-    read_timeout: Effective,
-    send_timeout: Effective,
-    client_max_body_size: Effective,
-    headers: Vec<Header>,
-}
-
 fn page_size() -> String {
     // SAFETY: sysconf has no preconditions.
     let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
@@ -418,7 +410,8 @@ fn page_size() -> String {
     }
 }
 
-impl Inherited {
+/// How the settings inherit: nginx's defaults, then each level's directives.
+impl ProxySettings {
     fn defaults() -> Self {
         let d = |v: String| Effective {
             value: v,
@@ -433,6 +426,7 @@ impl Inherited {
             read_timeout: d("60s".into()),
             send_timeout: d("60s".into()),
             client_max_body_size: d("1m".into()),
+            next_upstream: d("error timeout".into()),
             headers: vec![
                 Header {
                     name: "Host".into(),
@@ -465,6 +459,7 @@ impl Inherited {
                 "proxy_read_timeout" => next.read_timeout = eff(),
                 "proxy_send_timeout" => next.send_timeout = eff(),
                 "client_max_body_size" => next.client_max_body_size = eff(),
+                "proxy_next_upstream" => next.next_upstream = eff(),
                 "proxy_set_header" if d.args.len() >= 2 => {
                     headers.get_or_insert_with(Vec::new).push(Header {
                         name: d.args[0].clone(),
@@ -490,18 +485,6 @@ impl Inherited {
         }
         next
     }
-
-    fn settings(&self) -> ProxySettings {
-        ProxySettings {
-            buffer_size: self.buffer_size.clone(),
-            buffers: self.buffers.clone(),
-            connect_timeout: self.connect_timeout.clone(),
-            read_timeout: self.read_timeout.clone(),
-            send_timeout: self.send_timeout.clone(),
-            client_max_body_size: self.client_max_body_size.clone(),
-            headers: self.headers.clone(),
-        }
-    }
 }
 
 fn collect_upstream_names(dirs: &[Directive], out: &mut BTreeSet<String>) {
@@ -516,7 +499,7 @@ fn collect_upstream_names(dirs: &[Directive], out: &mut BTreeSet<String>) {
 
 fn locations(
     dirs: &[Directive],
-    inherited: &Inherited,
+    inherited: &ProxySettings,
     names: &BTreeSet<String>,
     out: &mut Vec<Location>,
 ) {
@@ -541,7 +524,7 @@ fn locations(
             modifier,
             path,
             pass,
-            settings: here.settings(),
+            settings: here.clone(),
             at: d.location(),
         });
         locations(d.children(), &here, names, out);
@@ -555,7 +538,7 @@ pub fn analyze(cfg: &Config, origin: ConfigOrigin, test: NginxTest) -> NginxFact
     let mut servers = Vec::new();
     let mut upstreams = Vec::new();
     let mut warnings = cfg.warnings.clone();
-    let base = Inherited::defaults();
+    let base = ProxySettings::defaults();
     for http in cfg.directives.iter().filter(|d| d.name == "http") {
         let at_http = base.apply(http.children(), Level::Http);
         for d in http.children() {
@@ -923,7 +906,7 @@ mod tests {
         let text = "http { proxy_read_timeout 300s; proxy_set_header X-Forwarded-Proto $scheme;\n\
             server { listen 80; proxy_buffer_size 16k;\n\
               location / { proxy_pass http://127.0.0.1:1; }\n\
-              location /ws { proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection upgrade; proxy_read_timeout 1h; proxy_pass http://127.0.0.1:2;\n\
+              location /ws { proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection upgrade; proxy_read_timeout 1h; proxy_next_upstream off; proxy_pass http://127.0.0.1:2;\n\
                  location /ws/inner { proxy_pass http://127.0.0.1:3; } } } }";
         let cfg = Config {
             main: "/n.conf".into(),
@@ -944,6 +927,8 @@ mod tests {
         assert_eq!(root.buffer_size.from, Level::Server);
         assert_eq!(root.connect_timeout.value, "60s");
         assert_eq!(root.connect_timeout.from, Level::Default);
+        assert_eq!(root.next_upstream.value, "error timeout");
+        assert_eq!(root.next_upstream.from, Level::Default);
         assert_eq!(root.header("x-forwarded-proto"), Some("$scheme"));
         assert_eq!(root.header("Host"), Some("$proxy_host"));
         let ws = &locs[1].settings;
@@ -955,6 +940,8 @@ mod tests {
         assert_eq!(ws.header("Upgrade"), Some("$http_upgrade"));
         assert_eq!(ws.header("Connection"), Some("upgrade"));
         assert_eq!(ws.read_timeout.value, "1h");
+        assert_eq!(ws.next_upstream.value, "off");
+        assert_eq!(ws.next_upstream.from, Level::Location);
         let inner = &locs[2];
         assert_eq!(inner.path, "/ws/inner");
         assert_eq!(inner.settings.header("Upgrade"), Some("$http_upgrade"));
