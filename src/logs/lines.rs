@@ -112,7 +112,8 @@ fn emit<F: FnMut(&[u8], bool)>(line: &[u8], cut: bool, f: &mut F) {
 /// line number of what starts at `end` is this plus one. `None` when the file cannot be read.
 pub fn count_lines(f: &std::fs::File, end: u64) -> Option<u64> {
     use std::os::unix::fs::FileExt;
-    let mut buf = vec![0u8; 1 << 20];
+    let mut store = vec![0u8; (1 << 20) + super::scan::PAGE];
+    let buf = super::scan::page_aligned(&mut store, 1 << 20);
     let (mut at, mut n) = (0u64, 0u64);
     while at < end {
         let want = (end - at).min(buf.len() as u64) as usize;

@@ -17,7 +17,18 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Read block size.
-pub const BLOCK: usize = 1 << 20;
+pub const BLOCK: usize = 128 << 10;
+
+/// A page, for [`page_aligned`].
+pub(crate) const PAGE: usize = 4096;
+
+/// The `len` bytes of `store` (at least `len + PAGE` long) that start on a page boundary:
+/// the kernel copies a read into a page-aligned buffer several times faster than into one
+/// at malloc's offset of 16 (measured: `perf` showed `_copy_to_iter` at a third of a scan).
+pub(crate) fn page_aligned(store: &mut [u8], len: usize) -> &mut [u8] {
+    let off = store.as_ptr().align_offset(PAGE).min(store.len() - len);
+    &mut store[off..off + len]
+}
 
 /// What to keep.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -130,13 +141,14 @@ pub fn for_each_raw_entry_as<R: Read + ?Sized>(
     format: Option<LogFormat>,
     mut f: impl FnMut(LogFormat, RawEntry<'_>),
 ) -> io::Result<LogFormat> {
-    let mut buf = vec![0u8; BLOCK];
+    let mut store = vec![0u8; BLOCK + PAGE];
+    let buf = page_aligned(&mut store, BLOCK);
     let mut split = LineSplitter::new();
     let mut state: Option<(LogFormat, super::EntryAssembler)> =
         format.map(|fmt| (fmt, fmt.assembler()));
     let mut result = Ok(());
     loop {
-        let n = match read_block(r, &mut buf) {
+        let n = match read_block(r, buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) => {
