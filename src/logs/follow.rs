@@ -653,7 +653,9 @@ impl Tracked {
     /// two checks — and reading restarts at 0. Checking and reading in one system call leaves
     /// no window for a truncation to slip in between.
     fn read_available(&mut self, all: bool, sink: &mut dyn Sink) -> Result<bool, Closed> {
-        let mut buf = vec![0u8; READ_BLOCK + FP_LEN];
+        // Small until a read fills it: at rest every poll finds nothing new, and zeroing a
+        // 256 KiB buffer four times a second for each file was most of the follower's work.
+        let mut buf = vec![0u8; FP_LEN + 4096];
         let mut read_total = 0u64;
         let mut out: Vec<Record> = Vec::new();
         let mut at_eof = false;
@@ -696,6 +698,9 @@ impl Tracked {
                 asm.push_line(l, cut, |raw| keep(fmt, &raw, all, lines_known, &mut out))
             });
             self.emit(&mut out, sink)?;
+            if n == buf.len() && buf.len() < READ_BLOCK + FP_LEN {
+                buf.resize(READ_BLOCK + FP_LEN, 0);
+            }
         }
         if at_eof && !self.splitter.has_partial() {
             self.flush(all, sink)?;

@@ -305,6 +305,8 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let mut app = App::new(cfg.clone(), source, tasks.reprobe.clone());
     app.state.journal = Some(crate::report::journal_path(&cfg));
     let mut dirty = true;
+    // Since when background news waits to be drawn (see SETTLE).
+    let mut soft_since: Option<tokio::time::Instant> = None;
     let mut exit = 0;
     let mut last_draw = tokio::time::Instant::now() - FRAME;
     let panic_at = debug_panic_at();
@@ -312,9 +314,12 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         if panic_at.is_some_and(|t| std::time::Instant::now() >= t) {
             panic!("deliberate panic ({DEBUG_PANIC_ENV}), to test that the terminal is restored");
         }
-        // Frames are paced: a burst of updates (a probe round, a log flood) becomes one draw
-        // at most every FRAME, which keeps the console cheap at rest and responsive in a flood.
-        if dirty && last_draw.elapsed() >= FRAME {
+        // Frames are paced: what the user did or a changed verdict is drawn within FRAME;
+        // background news (log lines, a round repeating its verdicts) waits SETTLE from the
+        // first of it, so a probe round with its log lines is one frame, and a flood a few a
+        // second — cheap at rest, keys answered in a flood.
+        let settled = soft_since.is_some_and(|t| t.elapsed() >= SETTLE);
+        if (dirty || settled) && last_draw.elapsed() >= FRAME {
             if let Err(e) = screen.0.draw(|f| draw::draw(f, &app)) {
                 give_back_terminal();
                 crate::say_err!("triage502: cannot draw: {e}");
@@ -322,20 +327,22 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                 break;
             }
             dirty = false;
+            soft_since = None;
             last_draw = tokio::time::Instant::now();
         }
         let spin = app.spinning();
-        let wake = if dirty {
-            Some(last_draw + FRAME)
-        } else if spin {
-            Some(tokio::time::Instant::now() + SPIN)
-        } else {
-            None
-        };
+        let wake = [
+            dirty.then_some(last_draw + FRAME),
+            soft_since.map(|t| (t + SETTLE).max(last_draw + FRAME)),
+            spin.then(|| tokio::time::Instant::now() + SPIN),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         let ev = tokio::select! {
             ev = rx.recv() => ev,
             _ = tokio::time::sleep_until(wake.unwrap_or_else(tokio::time::Instant::now)), if wake.is_some() => {
-                if !dirty {
+                if !dirty && spin {
                     app.tick();
                     dirty = true;
                 }
@@ -344,18 +351,13 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         };
         let Some(ev) = ev else { break };
         match ev {
-            AppEvent::Engine(u) => {
-                let before = app.state.timeline_total;
-                let is_probe = matches!(u, Update::Probe(ProbeEvent::Result(_)));
-                // A round starting changes nothing visible until a probe is slow enough for
-                // the spinner (which then marks the screen dirty itself).
-                let quiet = matches!(u, Update::Probe(ProbeEvent::RoundStarted { .. }));
-                let changed = app.state.apply(u);
-                dirty |= changed && !quiet;
-                if is_probe && app.state.timeline_total != before {
-                    host_now.notify_one();
+            AppEvent::Engine(u) => match engine_update(&mut app, u, &host_now) {
+                Redraw::Now => dirty = true,
+                Redraw::Soon => {
+                    soft_since.get_or_insert_with(tokio::time::Instant::now);
                 }
-            }
+                Redraw::No => {}
+            },
             AppEvent::Input(TermEvent::Key(k)) => {
                 dirty = true;
                 match app.on_key(k) {
@@ -466,6 +468,49 @@ async fn wind_down(
     crate::children::shutdown(CHILD_GRACE);
 }
 
+/// When an engine update needs a frame.
+enum Redraw {
+    /// Within FRAME: a changed verdict, anything put on the timeline.
+    Now,
+    /// Background news, drawn SETTLE after the first of it: log lines, the access summary, a
+    /// result that repeats its hop's verdict (its reason may differ: a latency), a round's end.
+    Soon,
+    /// Nothing visible changed (a round starting shows nothing until a probe is slow enough
+    /// for the spinner, which then marks the screen dirty itself).
+    No,
+}
+
+/// Apply an engine update to the app; when to draw it. A probe result that puts something on
+/// the timeline (a hop changed) also asks for fresh host facts.
+fn engine_update(app: &mut App, u: Update, host_now: &tokio::sync::Notify) -> Redraw {
+    let before = app.state.timeline_total;
+    let is_probe = matches!(u, Update::Probe(ProbeEvent::Result(_)));
+    let quiet = matches!(u, Update::Probe(ProbeEvent::RoundStarted { .. }));
+    let background = match &u {
+        Update::Logs(_) | Update::Access(_) | Update::Probe(ProbeEvent::RoundFinished { .. }) => {
+            true
+        }
+        Update::Probe(ProbeEvent::Result(r)) => app
+            .state
+            .hops
+            .iter()
+            .find(|h| h.hop.name == r.name)
+            .and_then(|h| h.last.as_ref())
+            .is_some_and(|l| l.state == r.state),
+        _ => false,
+    };
+    let changed = app.state.apply(u);
+    let news = app.state.timeline_total != before;
+    if is_probe && news {
+        host_now.notify_one();
+    }
+    match (changed && !quiet, background && !news) {
+        (false, _) => Redraw::No,
+        (true, true) => Redraw::Soon,
+        (true, false) => Redraw::Now,
+    }
+}
+
 /// Debug builds only: the console panics this many milliseconds after start, so a test can
 /// check that a panic restores the terminal. Release builds ignore it.
 const DEBUG_PANIC_ENV: &str = "TRIAGE502_DEBUG_PANIC_AFTER_MS";
@@ -480,6 +525,9 @@ fn debug_panic_at() -> Option<std::time::Instant> {
 
 /// The shortest time between two frames.
 const FRAME: Duration = Duration::from_millis(50);
+/// How long background news (log lines, a round that repeats its verdicts) waits to be drawn
+/// after the first of it: a probe round and the lines it causes arrive within this.
+const SETTLE: Duration = Duration::from_millis(200);
 /// How long quitting waits for a cancelled action to end and be audited.
 const ACTION_END_WAIT: Duration = Duration::from_secs(5);
 /// How long external tools get between SIGTERM and SIGKILL when the console quits: those
