@@ -527,7 +527,7 @@ fn debug_panic_at() -> Option<std::time::Instant> {
 const FRAME: Duration = Duration::from_millis(50);
 /// How long background news (log lines, a round that repeats its verdicts) waits to be drawn
 /// after the first of it: a probe round and the lines it causes arrive within this.
-const SETTLE: Duration = Duration::from_millis(200);
+const SETTLE: Duration = Duration::from_millis(100);
 /// How long quitting waits for a cancelled action to end and be audited.
 const ACTION_END_WAIT: Duration = Duration::from_secs(5);
 /// How long external tools get between SIGTERM and SIGKILL when the console quits: those
