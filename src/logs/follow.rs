@@ -655,7 +655,15 @@ impl Tracked {
     fn read_available(&mut self, all: bool, sink: &mut dyn Sink) -> Result<bool, Closed> {
         // Small until a read fills it: at rest every poll finds nothing new, and zeroing a
         // 256 KiB buffer four times a second for each file was most of the follower's work.
-        let mut buf = vec![0u8; FP_LEN + 4096];
+        // Full size while the format is still to be detected (from the first read).
+        let mut buf = vec![
+            0u8;
+            if self.fmt.is_some() {
+                FP_LEN + 4096
+            } else {
+                READ_BLOCK + FP_LEN
+            }
+        ];
         let mut read_total = 0u64;
         let mut out: Vec<Record> = Vec::new();
         let mut at_eof = false;

@@ -11,7 +11,7 @@
 //!   meanwhile is read like one pass reads it); a part that cannot find a cut point before
 //!   the next one merges with it.
 //! - **A gzip file** is decompressed on one thread while the blocks it yields are classified
-//!   on another (a bounded channel of recycled 1 MiB buffers between them).
+//!   on another (a bounded channel of recycled [`BLOCK`] buffers between them).
 //! - Anything else (small files, one core, stdin) is one sequential pass.
 
 use super::LogFormat;
@@ -133,26 +133,46 @@ fn cut_at_or_after(
             None => return Ok(None),
         }
     };
-    // The first bytes of a line are all a start test looks at; a line longer than this
-    // window is long enough for any test's minimum length.
-    let mut win = [0u8; 256];
+    // The first WIN bytes of a line are all a start test looks at (a line longer than that
+    // is long enough for any test's minimum length). Lines are walked in a chunk read once;
+    // a line whose first WIN bytes run past the chunk is read again from its start.
+    const WIN: usize = 256;
+    let mut buf = vec![0u8; 64 * 1024];
     while line < limit {
-        let got = read_full_at(f, &mut win, line)?;
-        let text = &win[..got];
-        let end = memchr::memchr(b'\n', text).unwrap_or(got);
-        let l = &text[..end.min(MAX_LINE_BYTES)];
-        let l = if end < got || got < win.len() {
-            l.strip_suffix(b"\r").unwrap_or(l)
-        } else {
-            l
+        let got = read_full_at(f, &mut buf, line)?;
+        let eof = got < buf.len();
+        let chunk = &buf[..got];
+        let mut p = 0usize;
+        let next = loop {
+            let rest = &chunk[p..];
+            if rest.len() < WIN && !eof {
+                break line + p as u64;
+            }
+            let win = &rest[..rest.len().min(WIN)];
+            let end = memchr::memchr(b'\n', win).unwrap_or(win.len());
+            let l = &win[..end.min(MAX_LINE_BYTES)];
+            let l = if end < win.len() || win.len() < WIN {
+                l.strip_suffix(b"\r").unwrap_or(l)
+            } else {
+                l
+            };
+            if starts(l) {
+                return Ok(Some(line + p as u64));
+            }
+            match memchr::memchr(b'\n', rest) {
+                Some(i) => p += i + 1,
+                None if eof => return Ok(None),
+                // The line runs past the chunk: its end is found by reading on.
+                None => match next_line_start(f, line + got as u64, limit)? {
+                    Some(n) => break n,
+                    None => return Ok(None),
+                },
+            }
+            if line + p as u64 >= limit {
+                return Ok(None);
+            }
         };
-        if starts(l) {
-            return Ok(Some(line));
-        }
-        line = match next_line_start(f, line, limit)? {
-            Some(p) => p,
-            None => return Ok(None),
-        };
+        line = next;
     }
     Ok(None)
 }

@@ -114,14 +114,21 @@ pub fn gunzip(f: File) -> MultiGzDecoder<io::BufReader<File>> {
     MultiGzDecoder::new(io::BufReader::with_capacity(256 * 1024, f))
 }
 
-fn read_block<R: Read + ?Sized>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        match r.read(buf) {
-            Ok(n) => return Ok(n),
+/// Read until `buf` is full, the reader ends or fails: the bytes read, and the error if one
+/// ended it (what was read before it is still handed on). A gzip member's end or a pipe
+/// returns short reads; filling the block makes the format, detected from the first block,
+/// the same whatever the reader.
+fn read_block<R: Read + ?Sized>(r: &mut R, buf: &mut [u8]) -> (usize, Option<io::Error>) {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+            Err(e) => return (got, Some(e)),
         }
     }
+    (got, None)
 }
 
 /// Drive the splitter and assembler over a reader; `f` gets every complete raw entry.
@@ -148,20 +155,23 @@ pub fn for_each_raw_entry_as<R: Read + ?Sized>(
         format.map(|fmt| (fmt, fmt.assembler()));
     let mut result = Ok(());
     loop {
-        let n = match read_block(r, buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) => {
+        let (n, failed) = read_block(r, buf);
+        if n == 0 {
+            if let Some(e) = failed {
                 result = Err(e);
-                break;
             }
-        };
+            break;
+        }
         let (fmt, asm) = state.get_or_insert_with(|| {
             let fmt = LogFormat::detect(&buf[..n]);
             (fmt, fmt.assembler())
         });
         let fmt = *fmt;
         split.feed(&buf[..n], |l, cut| asm.push_line(l, cut, |e| f(fmt, e)));
+        if let Some(e) = failed {
+            result = Err(e);
+            break;
+        }
     }
     let (fmt, mut asm) = state.unwrap_or_else(|| {
         let fmt = format.unwrap_or(LogFormat::NginxError);

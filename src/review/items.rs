@@ -356,7 +356,12 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
                 ),
                 Some("proxy_read_timeout 120s; (conversions of large documents take longer than a minute), then nginx -t and reload".into()),
             ));
-            out.push(header_buffers(input, subject, st));
+            let endpoints: Vec<&str> = targets
+                .iter()
+                .filter(|o| o.server == m.server && o.location == m.location)
+                .map(|o| o.endpoint.as_str())
+                .collect();
+            out.push(header_buffers(input, subject, st, &endpoints));
         }
     }
     if seen.is_empty() {
@@ -388,11 +393,13 @@ fn set_at(e: &crate::host::nginx::Effective) -> String {
 
 /// `proxy_buffers`: the largest headers the Document Server sent fit nginx's buffer —
 /// WARN when nginx's error log (the entries the engine holds) says `upstream sent too big
-/// header`; UNKNOWN when no nginx error log could be read.
+/// header`, about one of the location's `endpoints` (an entry naming no upstream counts
+/// too); UNKNOWN when no nginx error log could be read.
 fn header_buffers(
     input: &Input<'_>,
     subject: Option<String>,
     st: &crate::host::nginx::ProxySettings,
+    endpoints: &[&str],
 ) -> Item {
     use crate::logs::{Class, Record};
     let size = format!(
@@ -414,8 +421,17 @@ fn header_buffers(
             .iter()
             .filter(|r| matches!(r, Record::Nginx(_)))
     };
+    // `upstream: "http://127.0.0.1:8000/path"`: its host:port is the endpoint
+    let here = |r: &Record| match r {
+        Record::Nginx(e) => e.upstream.as_deref().is_none_or(|u| {
+            let auth = u.split_once("://").map_or(u, |(_, rest)| rest);
+            let auth = auth.split('/').next().unwrap_or(auth);
+            endpoints.contains(&auth)
+        }),
+        Record::DocServer(_) => false,
+    };
     let too_big: Vec<&Record> = nginx_entries()
-        .filter(|r| r.class() == Class::HeaderTooBig)
+        .filter(|r| r.class() == Class::HeaderTooBig && here(r))
         .collect();
     if let Some(last) = too_big.last() {
         let when = match last {
