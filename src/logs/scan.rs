@@ -114,15 +114,21 @@ pub fn gunzip(f: File) -> MultiGzDecoder<io::BufReader<File>> {
     MultiGzDecoder::new(io::BufReader::with_capacity(256 * 1024, f))
 }
 
-/// Read until `buf` is full, the reader ends or fails: the bytes read, and the error if one
-/// ended it (what was read before it is still handed on). A gzip member's end or a pipe
-/// returns short reads; filling the block makes the format, detected from the first block,
-/// the same whatever the reader.
-fn read_block<R: Read + ?Sized>(r: &mut R, buf: &mut [u8]) -> (usize, Option<io::Error>) {
+/// One read, or with `fill` reads until `buf` is full, the reader ends or fails: the bytes
+/// read, and the error if one ended it (what was read before it is still handed on). A gzip
+/// member's end or a pipe returns short reads; filling the first block makes the format,
+/// detected from it, the same whatever the reader (later blocks are not waited for: a live
+/// pipe's entries come out as they arrive).
+fn read_block<R: Read + ?Sized>(
+    r: &mut R,
+    buf: &mut [u8],
+    fill: bool,
+) -> (usize, Option<io::Error>) {
     let mut got = 0;
     while got < buf.len() {
         match r.read(&mut buf[got..]) {
             Ok(0) => break,
+            Ok(n) if !fill => return (n, None),
             Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return (got, Some(e)),
@@ -155,7 +161,7 @@ pub fn for_each_raw_entry_as<R: Read + ?Sized>(
         format.map(|fmt| (fmt, fmt.assembler()));
     let mut result = Ok(());
     loop {
-        let (n, failed) = read_block(r, buf);
+        let (n, failed) = read_block(r, buf, state.is_none());
         if n == 0 {
             if let Some(e) = failed {
                 result = Err(e);
