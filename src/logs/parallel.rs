@@ -16,7 +16,7 @@
 
 use super::LogFormat;
 use super::lines::MAX_LINE_BYTES;
-use super::scan::{BLOCK, ClassCounts, count_classes_as, gunzip, is_gzip};
+use super::scan::{BLOCK, ClassCounts, count_classes_as, gunzip, is_gzip, read_block};
 use chrono::NaiveDateTime;
 use std::fs::File;
 use std::io::{self, Read};
@@ -243,9 +243,12 @@ fn count_pipelined<R: Read + Send>(
         scope.spawn(move || {
             loop {
                 let mut buf = empty_rx.try_recv().unwrap_or_else(|_| vec![0u8; BLOCK]);
-                let res = fill(&mut src, &mut buf);
-                let stop = !matches!(res, Ok(n) if n > 0);
-                if full_tx.send(res.map(|n| (buf, n))).is_err() || stop {
+                let (n, failed) = read_block(&mut src, &mut buf, true);
+                if n > 0 && full_tx.send(Ok((buf, n))).is_err() {
+                    return;
+                }
+                if n == 0 || failed.is_some() {
+                    let _ = full_tx.send(failed.map_or(Ok((Vec::new(), 0)), Err));
                     return;
                 }
             }
@@ -260,20 +263,6 @@ fn count_pipelined<R: Read + Send>(
         };
         count_classes_as(&mut r, None, since)
     })
-}
-
-/// Read until `buf` is full or the source ends.
-fn fill<R: Read>(src: &mut R, buf: &mut [u8]) -> io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match src.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
 }
 
 /// The classifying side of [`count_pipelined`]: blocks from the channel as a reader, each

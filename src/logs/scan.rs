@@ -119,7 +119,7 @@ pub fn gunzip(f: File) -> MultiGzDecoder<io::BufReader<File>> {
 /// member's end or a pipe returns short reads; filling the first block makes the format,
 /// detected from it, the same whatever the reader (later blocks are not waited for: a live
 /// pipe's entries come out as they arrive).
-fn read_block<R: Read + ?Sized>(
+pub(crate) fn read_block<R: Read + ?Sized>(
     r: &mut R,
     buf: &mut [u8],
     fill: bool,
