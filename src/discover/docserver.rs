@@ -90,7 +90,7 @@ pub fn read_settings(dir: &Path, node_env: Option<&str>) -> Settings {
     s
 }
 
-fn has_coauthoring(dir: &Path) -> bool {
+pub(crate) fn has_coauthoring(dir: &Path) -> bool {
     ["local.json", "default.json"].iter().any(|n| {
         read_json(&dir.join(n))
             .ok()

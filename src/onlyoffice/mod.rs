@@ -8,8 +8,9 @@
 //!   each side's secret, and the verdict says which one the running Document Server accepts.
 //!   The answer's `Date` header gives the clock skew.
 //! - **Storage and callbacks** ([`storage`]): the integrator's URLs that the Document Server
-//!   must reach, fetched from this box: redirects, untrusted certificates, private addresses,
-//!   timeouts; plus a CORS preflight.
+//!   must reach, fetched from where the Document Server stands — this box, or as root the
+//!   network namespace of a Document Server in a container ([`netns`]): redirects, untrusted
+//!   certificates, private addresses, timeouts; plus a CORS preflight.
 //! - **Forwarded headers and mixed content** ([`headers`]) from the parsed nginx config.
 //! - **Deployment** ([`deploy`]): a Docker Document Server without `JWT_SECRET` (a new secret
 //!   at every start), and the Nextcloud connector's own `settings_error`.
@@ -33,6 +34,7 @@
 pub mod command;
 pub mod deploy;
 pub mod headers;
+pub mod netns;
 pub mod php;
 pub mod pyset;
 mod render;
@@ -126,6 +128,42 @@ pub fn storage_targets(cfg: &Config, ig: &IntegratorSide) -> Vec<(String, String
     v
 }
 
+/// The storage checks, from the Document Server's network namespace when it runs in another
+/// one ([`netns`]), else from this box; when entering it fails, from this box with the reason
+/// in `unknown`.
+async fn storage_checks(
+    cfg: &Config,
+    client: &reqwest::Client,
+    targets: &[(String, String)],
+    opt: storage::StorageOptions,
+    unknown: &mut Vec<Unchecked>,
+) -> Vec<StorageCheck> {
+    let preferred = cfg.onlyoffice.local_json.parent();
+    let place = if targets.is_empty() {
+        None
+    } else {
+        netns::find(preferred)
+    };
+    if let Some(p) = place {
+        match netns::check_all(&p, targets, opt).await {
+            Ok(v) => return v,
+            Err(e) => unknown.push(Unchecked {
+                what: "integration:storage".into(),
+                why: format!(
+                    "the Document Server ({}) runs in another network namespace, but the checks could not run there ({e}): checked from this box instead",
+                    p.because
+                ),
+            }),
+        }
+    }
+    futures_util::future::join_all(
+        targets
+            .iter()
+            .map(|(u, p)| storage::check_url(client, u, p, opt)),
+    )
+    .await
+}
+
 /// Gather the integration facts. Bounded: every command and request has a timeout
 /// (`probe.timeout_ms`, occ/docker at least 5 s), network checks run concurrently, and every
 /// file or tool that cannot be read becomes an [`Unchecked`] entry with the reason.
@@ -166,11 +204,7 @@ pub async fn collect(cfg: &Config, nginx: Option<&NginxFacts>) -> IntegrationRep
     let (command, storage, preflight) = match &client {
         Ok(c) => {
             let cmd = command::check(Ok(c), cmd_url, &ds, &ig, timeout);
-            let st = futures_util::future::join_all(
-                targets
-                    .iter()
-                    .map(|(u, p)| storage::check_url(c, u, p, opt)),
-            );
+            let st = storage_checks(cfg, c, &targets, opt, &mut unknown);
             let pf = async {
                 match (&public_ds, targets.first()) {
                     (Some(origin), Some((u, _))) => {

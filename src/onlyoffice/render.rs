@@ -121,7 +121,14 @@ fn storage(o: &mut String, r: &IntegrationReport) {
         put!(o, "  {} no storage URL known", mark(State::Unknown));
     }
     for c in &r.storage {
-        put!(o, "  {} {} — {}", mark(c.state), c.url, c.reason);
+        put!(
+            o,
+            "  {} {} — {} (from {})",
+            mark(c.state),
+            c.url,
+            c.reason,
+            c.from
+        );
         if !c.addresses.is_empty() {
             put!(o, "      resolves to {}", c.addresses.join(", "));
         }

@@ -74,6 +74,17 @@ pub struct StorageCheck {
     pub issues: Vec<StorageIssue>,
     /// Time taken, milliseconds.
     pub ms: Option<f64>,
+    /// Where the check ran: "this box", or the Document Server's network namespace.
+    pub from: String,
+}
+
+/// How a check learns the addresses of the URL's name.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    /// This box's resolver.
+    System,
+    /// Resolved already (in the Document Server's namespace): the addresses, or why not.
+    Fixed(Result<Vec<IpAddr>, String>),
 }
 
 /// The CORS preflight answer.
@@ -143,13 +154,34 @@ pub struct StorageOptions {
     pub accept_untrusted: bool,
 }
 
-/// Check one URL: resolve it (the private-address question), GET it without following
-/// redirects, then judge what came back.
+/// Check one URL from this box: resolve it (the private-address question), GET it without
+/// following redirects, then judge what came back.
 pub async fn check_url(
     client: &reqwest::Client,
     url: &str,
     purpose: &str,
     opt: StorageOptions,
+) -> StorageCheck {
+    check_resolved(
+        client,
+        url,
+        purpose,
+        opt,
+        Lookup::System,
+        super::netns::THIS_BOX,
+    )
+    .await
+}
+
+/// [`check_url`] with the name's addresses from `lookup` (the client must connect to the same
+/// addresses), recording `from` as where it ran.
+pub async fn check_resolved(
+    client: &reqwest::Client,
+    url: &str,
+    purpose: &str,
+    opt: StorageOptions,
+    lookup: Lookup,
+    from: &str,
 ) -> StorageCheck {
     let mut c = StorageCheck {
         url: url.to_string(),
@@ -160,6 +192,7 @@ pub async fn check_url(
         addresses: Vec::new(),
         issues: Vec::new(),
         ms: None,
+        from: from.to_string(),
     };
     let parts = match crate::util::UrlParts::parse(url) {
         Ok(p) => p,
@@ -170,7 +203,7 @@ pub async fn check_url(
         }
     };
     let start = Instant::now();
-    resolve(&mut c, &parts, opt).await;
+    resolve(&mut c, &parts, opt, lookup).await;
     let resolved = !c
         .issues
         .iter()
@@ -189,11 +222,24 @@ pub async fn check_url(
 
 /// Resolve the URL's name (bounded): its addresses, and the issue when they are private and
 /// the Document Server's filter blocks them, or when it does not resolve.
-async fn resolve(c: &mut StorageCheck, parts: &crate::util::UrlParts, opt: StorageOptions) {
-    let lookup = tokio::net::lookup_host((parts.host.as_str(), parts.port));
-    match tokio::time::timeout(opt.timeout, lookup).await {
-        Ok(Ok(addrs)) => {
-            let mut ips: Vec<IpAddr> = addrs.map(|a| a.ip()).collect();
+async fn resolve(
+    c: &mut StorageCheck,
+    parts: &crate::util::UrlParts,
+    opt: StorageOptions,
+    lookup: Lookup,
+) {
+    let answer = match lookup {
+        Lookup::Fixed(r) => Ok(r),
+        Lookup::System => {
+            let l = tokio::net::lookup_host((parts.host.as_str(), parts.port));
+            tokio::time::timeout(opt.timeout, l).await.map(|r| {
+                r.map(|a| a.map(|a| a.ip()).collect::<Vec<_>>())
+                    .map_err(|e| format!("{} does not resolve: {e}", parts.host))
+            })
+        }
+    };
+    match answer {
+        Ok(Ok(mut ips)) => {
             ips.dedup();
             c.addresses = ips.iter().map(IpAddr::to_string).collect();
             let private: Vec<String> = ips
@@ -206,8 +252,8 @@ async fn resolve(c: &mut StorageCheck, parts: &crate::util::UrlParts, opt: Stora
                     .push(StorageIssue::PrivateIp { addresses: private });
             }
         }
-        Ok(Err(e)) => c.issues.push(StorageIssue::Unreachable {
-            reason: format!("{} does not resolve: {e}", parts.host),
+        Ok(Err(reason)) => c.issues.push(StorageIssue::Unreachable {
+            reason,
             timeout: false,
         }),
         Err(_) => c.issues.push(StorageIssue::Unreachable {

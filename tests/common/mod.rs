@@ -343,6 +343,18 @@ pub fn tls_server_with(
     chain: Vec<rustls::pki_types::CertificateDer<'static>>,
     key: &rcgen::KeyPair,
 ) -> SocketAddr {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = l.local_addr().expect("addr");
+    tls_serve_on(l, chain, key);
+    addr
+}
+
+/// [`tls_server_with`] on a listener of the caller's (one bound in another namespace).
+pub fn tls_serve_on(
+    l: TcpListener,
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: &rcgen::KeyPair,
+) {
     use std::io::Write as _;
     triage502::probe::init_crypto();
     let key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).expect("key");
@@ -351,8 +363,6 @@ pub fn tls_server_with(
         .with_single_cert(chain, key)
         .expect("server config");
     let cfg = Arc::new(cfg);
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = l.local_addr().expect("addr");
     std::thread::spawn(move || {
         for s in l.incoming().flatten() {
             let cfg = cfg.clone();
@@ -372,7 +382,6 @@ pub fn tls_server_with(
             });
         }
     });
-    addr
 }
 
 /// A config of one hop that always fails (TCP to the discard port, where nothing listens), in

@@ -377,7 +377,10 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
         for i in &c.issues {
             let e = ev(
                 "integration:storage",
-                format!("{} ({}): {}", c.url, c.purpose, c.reason),
+                format!(
+                    "{} ({}), checked from {}: {}",
+                    c.url, c.purpose, c.from, c.reason
+                ),
             );
             match i {
                 StorageIssue::Redirect { .. } => redirect.push((e, c.state)),
@@ -465,15 +468,35 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
             confidence: Confidence::Medium,
             evidence: dedup(unreachable),
             explanation: "Documents are downloaded from, and changes posted back to, the integrator's URLs; when they refuse, time out or do not resolve, documents do not open ('error downloadFile ... ECONNREFUSED/ESOCKETTIMEDOUT') or are not saved.".into(),
-            next_steps: vec![
-                "curl -sv the URL from the Document Server's host (inside the container for Docker).".into(),
-                "Check the integrator's web server, its firewall, and the name's DNS as the Document Server sees it.".into(),
-            ],
+            next_steps: unreachable_steps(r),
             action: None,
             explains: Vec::new(),
         });
     }
     out
+}
+
+/// What to do about an unreachable storage; checked from a Document Server's own network
+/// namespace and found on a loopback address, the usual container mistake is named.
+fn unreachable_steps(r: &IntegrationReport) -> Vec<String> {
+    let mut v = Vec::new();
+    let inside = r.storage.iter().any(|c| {
+        c.from != crate::onlyoffice::netns::THIS_BOX
+            && c.issues
+                .iter()
+                .any(|i| matches!(i, StorageIssue::Unreachable { .. }))
+            && !c.addresses.is_empty()
+            && c.addresses.iter().all(|a| {
+                a.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+            })
+    });
+    if inside {
+        v.push("Inside the Document Server's container, 127.0.0.1/localhost is the container itself: give the integrator a storage address the container can reach (the host's address, or the integrator's service name on a shared Docker network).".into());
+    }
+    v.push("curl -sv the URL from the Document Server's host (inside the container for Docker: docker exec … curl -sv URL).".into());
+    v.push("Check the integrator's web server, its firewall, and the name's DNS as the Document Server sees it.".into());
+    v
 }
 
 /// `storage_denied` from the active storage check: the storage answered 401/403/404 from here.
@@ -607,7 +630,7 @@ pub(in crate::diagnose) fn checks(report: &IntegrationReport) -> Vec<StepCheck> 
         v.push(StepCheck {
             label: format!("storage {}", c.url),
             state: c.state,
-            evidence: c.reason.clone(),
+            evidence: format!("{} (from {})", c.reason, c.from),
         });
     }
     if let Some(p) = &report.preflight {
