@@ -54,6 +54,11 @@ pub struct Global {
     /// Theme: dark, light, high-contrast, monochrome.
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
+    /// Language: en or zh-CN (else `lang` in the config, else LC_ALL / LC_MESSAGES / LANG).
+    /// JSON and Nagios outputs stay English.
+    // Hidden until the catalogue covers every text (issue 22); it works already.
+    #[arg(long, value_name = "LANG", global = true, hide = true)]
+    pub lang: Option<String>,
 }
 
 /// Options that select the configuration.
@@ -166,6 +171,7 @@ impl Global {
             select: sub.or(&self.select),
             read_only: self.read_only || read_only,
             theme: None,
+            lang: self.lang.clone(),
         }
     }
 }
@@ -413,6 +419,12 @@ fn load_quiet(g: &Global) -> Result<(config::Config, config::Source), config::Lo
             if let Some(t) = &g.theme {
                 c.theme = t.clone();
             }
+            // The config's language, unless --lang or a machine format decided already.
+            if g.lang.is_none()
+                && let Some(l) = c.lang.as_deref().and_then(crate::i18n::Lang::parse)
+            {
+                crate::i18n::set_default(l);
+            }
             Ok((c, s))
         }
         Err(e) => Err(e),
@@ -558,6 +570,39 @@ async fn host_cmd(q: &crate::host::HostQuery, format: crate::host::cli::Format) 
 }
 
 /// Run a parsed command line.
+/// Whether the command's output is for machines (JSON, Nagios): English whatever the
+/// language.
+fn machine_output(cmd: Option<&Command>) -> bool {
+    use crate::host::cli::Format as HostFormat;
+    match cmd {
+        Some(Command::Check { format, .. }) => *format != CheckFormat::Text,
+        Some(Command::Report { format, .. }) => *format == ReportFormat::Json,
+        Some(Command::Review { format, .. }) => *format == HostFormat::Json,
+        Some(Command::Host { args, .. }) => args.format == HostFormat::Json,
+        _ => false,
+    }
+}
+
+/// Set the language: English for machine outputs, else `--lang`, else the environment (the
+/// config's `lang` may still change it when it is loaded, unless `--lang` was given).
+fn choose_language(cli: &Cli) -> Result<(), String> {
+    use crate::i18n::{self, Lang};
+    let flag = match cli.global.lang.as_deref() {
+        Some(l) => Some(
+            Lang::parse(l).ok_or_else(|| format!("--lang {l}: unknown language (en, zh-CN)"))?,
+        ),
+        None => None,
+    };
+    if machine_output(cli.cmd.as_ref()) {
+        i18n::pin(Lang::En);
+    } else if let Some(l) = flag {
+        i18n::pin(l);
+    } else {
+        i18n::set(Lang::from_env());
+    }
+    Ok(())
+}
+
 pub fn run(cli: Cli) -> i32 {
     if let Some(cmd) = &cli.cmd
         && let Some(why) = misplaced(&cli.global, cmd)
@@ -565,6 +610,15 @@ pub fn run(cli: Cli) -> i32 {
         crate::say_err!("triage502: usage: {why}");
         return match cmd {
             Command::Check { format, .. } => check_unusable(*format, &format!("usage: {why}")),
+            _ => 3,
+        };
+    }
+    if let Err(why) = choose_language(&cli) {
+        crate::say_err!("triage502: usage: {why}");
+        return match &cli.cmd {
+            Some(Command::Check { format, .. }) => {
+                check_unusable(*format, &format!("usage: {why}"))
+            }
             _ => 3,
         };
     }

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod fleet;
 pub mod fsafe;
 pub mod host;
+pub mod i18n;
 pub mod lab;
 pub mod limits;
 pub mod logs;

@@ -967,3 +967,47 @@ fn logs_follow_prints_file_and_line_for_every_entry() {
     assert!(b.starts_with("f.log:4 "), "{b}");
     assert!(c.starts_with("f.log:6 "), "{c}");
 }
+
+/// The language: an unknown `--lang` is a usage error in the format asked for, an unknown
+/// `lang =` a config problem with the choices, and a Chinese environment leaves the Nagios
+/// line English (machine outputs never follow the language).
+#[test]
+fn language_choice_errors_and_machine_outputs_stay_english() {
+    let (d, cfg) = one_hop_config();
+    let cfg = cfg.to_str().expect("utf-8 path");
+    let o = run(
+        &[
+            "--config", cfg, "--lang", "fr", "check", "--format", "nagios",
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .starts_with("TRIAGE502 UNKNOWN - usage: --lang fr: unknown language (en, zh-CN)"),
+        "{}",
+        text(&o)
+    );
+    let bad = d.path().join("lang.toml");
+    let body = std::fs::read_to_string(cfg).expect("read");
+    std::fs::write(&bad, format!("lang = \"fr\"\n{body}")).expect("write");
+    let o = run(
+        &["config", "check", "--config", bad.to_str().expect("utf-8")],
+        d.path(),
+    );
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("unknown language 'fr'"), "{}", text(&o));
+    assert!(text(&o).contains("en, zh-CN"), "{}", text(&o));
+    let o = bin()
+        .current_dir(d.path())
+        .env("LANG", "zh_CN.UTF-8")
+        .env("LC_CTYPE", "C.UTF-8")
+        .args(["--config", cfg, "check", "--format", "nagios"])
+        .output()
+        .expect("run");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("TRIAGE502 CRITICAL"),
+        "{}",
+        text(&o)
+    );
+}

@@ -42,6 +42,10 @@ pub struct Config {
     pub read_only: bool,
     /// Theme name (dark, light, high-contrast, monochrome).
     pub theme: String,
+    /// Language of the console and the text outputs (`en`, `zh-CN`); unset: the environment
+    /// (`LC_ALL`, `LC_MESSAGES`, `LANG`). `--lang` wins; JSON and Nagios stay English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     /// Probe scheduling.
     pub probe: ProbeSettings,
     /// The chain, from the user towards the application.
@@ -85,6 +89,7 @@ impl Default for Config {
             profile: "custom".into(),
             read_only: false,
             theme: "dark".into(),
+            lang: None,
             probe: ProbeSettings::default(),
             hops: Vec::new(),
             onlyoffice: OnlyOffice::default(),

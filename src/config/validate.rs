@@ -447,6 +447,15 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
             }),
         });
     }
+    if let Some(l) = &cfg.lang
+        && crate::i18n::Lang::parse(l).is_none()
+    {
+        out.push(Problem {
+            line: text.find("lang").map(|o| line_of(text, o)),
+            message: format!("unknown language '{l}'"),
+            hint: Some("languages: en, zh-CN".into()),
+        });
+    }
     if cfg.probe.interval_ms < 100 {
         out.push(Problem::plain(
             format!("probe.interval_ms = {} is too short", cfg.probe.interval_ms),

@@ -1,0 +1,1 @@
+# findings texts in English. See locales/en/ui.ftl for the conventions.
