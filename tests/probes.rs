@@ -361,43 +361,12 @@ async fn tls_self_signed_is_reported_untrusted_with_names_and_expiry() {
     assert!(r.reason.contains("does not speak TLS"), "{}", r.reason);
 }
 
-/// A test CA made here, and a server certificate for `localhost` it signed.
-struct TestPki {
-    ca_pem: String,
-    leaf: rustls::pki_types::CertificateDer<'static>,
-    leaf_key: rcgen::KeyPair,
-}
-
-fn test_pki() -> TestPki {
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "triage502 test CA");
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![
-        rcgen::KeyUsagePurpose::KeyCertSign,
-        rcgen::KeyUsagePurpose::CrlSign,
-    ];
-    let ca_key = rcgen::KeyPair::generate().expect("key");
-    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).expect("ca");
-    let leaf_key = rcgen::KeyPair::generate().expect("key");
-    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()])
-        .expect("params")
-        .signed_by(&leaf_key, &ca)
-        .expect("leaf");
-    TestPki {
-        ca_pem: ca.pem(),
-        leaf: leaf.der().clone(),
-        leaf_key,
-    }
-}
-
 /// A certificate this box does not trust is explained in plain words with the way out (a
 /// per-hop `ca_file`); with `ca_file` naming the test CA, the same server is trusted on a tls
 /// hop and on an https hop. A CA file anyone may write is refused.
 #[tokio::test]
 async fn internal_ca_in_plain_words_and_trusted_through_ca_file() {
-    let pki = test_pki();
+    let pki = common::test_pki("localhost");
     let a = tls_server_with(vec![pki.leaf.clone()], &pki.leaf_key);
     let d = tempfile::tempdir().expect("tempdir");
     let ca = d.path().join("ca.pem");

@@ -47,31 +47,6 @@ fn listen_inside(ns: &str) -> TcpListener {
     .expect("thread")
 }
 
-/// A CA (PEM) and a leaf for NAME it signed (DER, key).
-fn test_pki() -> (
-    String,
-    rustls::pki_types::CertificateDer<'static>,
-    rcgen::KeyPair,
-) {
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "triage502 container CA");
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![
-        rcgen::KeyUsagePurpose::KeyCertSign,
-        rcgen::KeyUsagePurpose::CrlSign,
-    ];
-    let ca_key = rcgen::KeyPair::generate().expect("key");
-    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).expect("ca");
-    let leaf_key = rcgen::KeyPair::generate().expect("key");
-    let leaf = rcgen::CertificateParams::new(vec![NAME.to_string()])
-        .expect("params")
-        .signed_by(&leaf_key, &ca)
-        .expect("leaf");
-    (ca.pem(), leaf.der().clone(), leaf_key)
-}
-
 /// A nameserver on 127.0.0.1:53 inside the namespace answering `DNS_NAME` with 127.0.0.1
 /// (NXDOMAIN for anything else), on a thread that entered it.
 fn nameserver_inside(ns: &str) {
@@ -179,7 +154,11 @@ fn storage_is_checked_from_the_document_servers_network_namespace() {
 
     // A CA only the namespace's CA bundle holds (`/etc/ssl` bind-mounted too), and a TLS
     // storage inside with a certificate it signed for NAME.
-    let (ca_pem, leaf, leaf_key) = test_pki();
+    let common::TestPki {
+        ca_pem,
+        leaf,
+        leaf_key,
+    } = common::test_pki(NAME);
     std::fs::create_dir_all(etc.0.join("ssl/certs")).expect("mkdir ssl/certs");
     std::fs::write(etc.0.join("ssl/certs/ca-certificates.crt"), ca_pem).expect("bundle");
     let tls_inside = listen_inside(&ns.0);

@@ -384,6 +384,38 @@ pub fn tls_serve_on(
     });
 }
 
+/// A test CA made here, and a server certificate for one name it signed.
+pub struct TestPki {
+    pub ca_pem: String,
+    pub leaf: rustls::pki_types::CertificateDer<'static>,
+    pub leaf_key: rcgen::KeyPair,
+}
+
+/// [`TestPki`] for `name`.
+pub fn test_pki(name: &str) -> TestPki {
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "triage502 test CA");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::CrlSign,
+    ];
+    let ca_key = rcgen::KeyPair::generate().expect("key");
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).expect("ca");
+    let leaf_key = rcgen::KeyPair::generate().expect("key");
+    let leaf = rcgen::CertificateParams::new(vec![name.to_string()])
+        .expect("params")
+        .signed_by(&leaf_key, &ca)
+        .expect("leaf");
+    TestPki {
+        ca_pem: ca.pem(),
+        leaf: leaf.der().clone(),
+        leaf_key,
+    }
+}
+
 /// A config of one hop that always fails (TCP to the discard port, where nothing listens), in
 /// a temp folder of its own: for tests of the console or the CLI that need no lab.
 pub fn one_hop_config() -> (tempfile::TempDir, PathBuf) {
