@@ -99,12 +99,47 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/en/cli.ftl"),
         include_str!("../locales/zh-CN/cli.ftl"),
     ),
+    (
+        "findings-web.ftl",
+        include_str!("../locales/en/findings-web.ftl"),
+        include_str!("../locales/zh-CN/findings-web.ftl"),
+    ),
+    (
+        "walk.ftl",
+        include_str!("../locales/en/walk.ftl"),
+        include_str!("../locales/zh-CN/walk.ftl"),
+    ),
+    (
+        "actions.ftl",
+        include_str!("../locales/en/actions.ftl"),
+        include_str!("../locales/zh-CN/actions.ftl"),
+    ),
 ];
 
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 /// Set by [`pin`]: the language no longer follows the config.
 static PINNED: AtomicBool = AtomicBool::new(false);
 static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 2]> = OnceLock::new();
+
+thread_local! {
+    /// This thread's language while a [`Scoped`] lives (tests render both languages side by
+    /// side in one process).
+    static OVERRIDE: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// While it lives, this thread's texts are in one language, whatever [`set`] says.
+pub struct Scoped(Option<Lang>);
+
+/// Texts of this thread in `l` until the returned guard drops.
+pub fn scoped(l: Lang) -> Scoped {
+    Scoped(OVERRIDE.with(|o| o.replace(Some(l))))
+}
+
+impl Drop for Scoped {
+    fn drop(&mut self) {
+        OVERRIDE.with(|o| o.set(self.0));
+    }
+}
 
 /// Set the language of every text from now on.
 pub fn set(l: Lang) {
@@ -127,6 +162,9 @@ pub fn set_default(l: Lang) {
 
 /// The language in effect.
 pub fn current() -> Lang {
+    if let Some(l) = OVERRIDE.with(|o| o.get()) {
+        return l;
+    }
     match CURRENT.load(Ordering::Relaxed) {
         1 => Lang::ZhCn,
         _ => Lang::En,

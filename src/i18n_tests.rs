@@ -186,3 +186,153 @@ fn values_are_placed_without_isolation_marks_and_missing_ids_fall_back() {
     assert!(!t.contains('\u{2068}') && !t.contains('\u{2069}'));
     assert_eq!(text(Lang::ZhCn, "no-such-id", &[]), "no-such-id");
 }
+
+/// Files whose code (up to its first `#[cfg(test)]`) holds no user-facing text: every phrase
+/// comes from the catalogue. A literal that is not text for people (a log pattern to match, a
+/// header name) carries `// i18n: not text` on its line or the line above. `I18N_SCAN=a.rs,b.rs`
+/// scans more files (for work in progress).
+const SCANNED: &[&str] = &["src/i18n.rs"];
+
+/// The string literals of Rust code, each with its line (1-based): comments skipped, char
+/// literals skipped, escapes kept as written, raw strings read to their end.
+pub(crate) fn literals(src: &str) -> Vec<(usize, String)> {
+    let b = src.as_bytes();
+    let (mut i, mut line, mut out) = (0, 1, Vec::new());
+    while i < b.len() {
+        match b[i] {
+            b'\n' => line += 1,
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\'' => {
+                // A char literal ('"', '\'', '\u{..}', 'é') is skipped; a lifetime is not one.
+                if b.get(i + 1) == Some(&b'\\') {
+                    if let Some(p) = b[i + 3..].iter().take(10).position(|&c| c == b'\'') {
+                        i += 3 + p + 1;
+                        continue;
+                    }
+                } else if let Some(c) = src[i + 1..].chars().next() {
+                    let after = i + 1 + c.len_utf8();
+                    if b.get(after) == Some(&b'\'') {
+                        i = after + 1;
+                        continue;
+                    }
+                }
+            }
+            b'r' if (b.get(i + 1) == Some(&b'#') || b.get(i + 1) == Some(&b'"'))
+                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
+            {
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                if b.get(i + 1 + hashes) == Some(&b'"') {
+                    let start = i + 2 + hashes;
+                    let close: Vec<u8> = std::iter::once(b'"')
+                        .chain(std::iter::repeat_n(b'#', hashes))
+                        .collect();
+                    let end = b[start..]
+                        .windows(close.len())
+                        .position(|w| w == close.as_slice())
+                        .map_or(b.len(), |p| start + p);
+                    let s = String::from_utf8_lossy(&b[start..end]).into_owned();
+                    let at = line;
+                    line += s.matches('\n').count();
+                    out.push((at, s));
+                    i = end + close.len();
+                    continue;
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && b[j] != b'"' {
+                    if b[j] == b'\\' {
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                let s = String::from_utf8_lossy(&b[start..j.min(b.len())]).into_owned();
+                let at = line;
+                line += s.matches('\n').count();
+                out.push((at, s));
+                i = j + 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether a literal reads as words for people: two words in a row (placeholders and
+/// escapes aside), or one capitalised word alone (a title, a label).
+pub(crate) fn is_text(lit: &str) -> bool {
+    let words = regex::Regex::new(r"[A-Za-z]{2,}[ ]+[A-Za-z]{2,}").expect("regex");
+    let title = regex::Regex::new(r"^\s*[A-Z][a-z]{2,}[:.]?\s*$").expect("regex");
+    let plain = regex::Regex::new(r"\{[^{}]*\}|\\[nt]").expect("regex").replace_all(lit, " ");
+    words.is_match(&plain) || title.is_match(&plain)
+}
+
+/// The texts of one file's code: (line, literal).
+pub(crate) fn texts_in(src: &str) -> Vec<(usize, String)> {
+    let code: String = src
+        .lines()
+        .take_while(|l| l.trim() != "#[cfg(test)]")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let lines: Vec<&str> = code.lines().collect();
+    let marked = |n: usize| {
+        [n.checked_sub(1), n.checked_sub(2)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| lines.get(k))
+            .any(|l| l.contains("// i18n: not text"))
+    };
+    literals(&code)
+        .into_iter()
+        .filter(|(n, s)| is_text(s) && !marked(*n))
+        .collect()
+}
+
+#[test]
+fn the_literal_reader_finds_strings_and_skips_comments_chars_and_lifetimes() {
+    let src = "let a = \"two words\"; // \"in a comment\"\nlet c = '\"'; fn f<'a>(x: &'a str) {}\nlet r = r#\"raw \"quoted\" text\"#;\nlet e = \"esc \\\" q\";\n";
+    let l = literals(src);
+    let s: Vec<&str> = l.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(s, ["two words", "raw \"quoted\" text", "esc \\\" q"]);
+    assert_eq!(l[1].0, 3);
+    assert!(is_text("{name} is down: nothing listens on {}"));
+    assert!(is_text("Findings"));
+    assert!(!is_text("host:sockets"));
+    assert!(!is_text("{} ({})"));
+    assert!(!is_text("finding-service_down-title"));
+    let marked = "fn f() {\n    // i18n: not text\n    m.contains(\"connection refused\");\n}\n";
+    assert!(texts_in(marked).is_empty());
+    let tests_after = "fn f() {}\n#[cfg(test)]\nmod tests { const X: &str = \"some words\"; }\n";
+    assert!(texts_in(tests_after).is_empty());
+    assert_eq!(texts_in("fn f() { g(\"some words\") }\n").len(), 1);
+}
+
+#[test]
+fn no_user_text_outside_the_catalogue() {
+    let extra = std::env::var("I18N_SCAN").unwrap_or_default();
+    let files = SCANNED
+        .iter()
+        .map(|s| s.to_string())
+        .chain(extra.split(',').filter(|s| !s.is_empty()).map(str::to_string));
+    let mut bad = Vec::new();
+    for f in files {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&f);
+        let src = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{f}: {e}"));
+        for (n, s) in texts_in(&src) {
+            bad.push(format!("{f}:{n}: {s:?}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "user-facing text outside the catalogue (use tr!, or mark `// i18n: not text`):\n{}",
+        bad.join("\n")
+    );
+}

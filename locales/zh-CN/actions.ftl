@@ -1,0 +1,2 @@
+# Recovery actions: titles, previews, results (actions/).
+# See locales/GLOSSARY.md.
