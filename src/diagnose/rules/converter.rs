@@ -38,33 +38,34 @@ pub(super) fn lines_summary(hits: &[&Record]) -> String {
     docs.sort_unstable();
     docs.dedup();
     let times: Vec<chrono::NaiveDateTime> = hits.iter().filter_map(|r| r.time()).collect();
-    let mut s = format!(
-        "{} line{}",
-        hits.len(),
-        if hits.len() == 1 { "" } else { "s" }
-    );
-    if !docs.is_empty() {
-        s.push_str(&format!(
-            ", {} document{}",
-            docs.len(),
-            if docs.len() == 1 { "" } else { "s" }
-        ));
+    let mut parts = vec![match hits.len() {
+        1 => tr!("ev-lines-one", count = 1),
+        n => tr!("ev-lines-many", count = n),
+    }];
+    match docs.len() {
+        0 => {}
+        1 => parts.push(tr!("ev-lines-docs-one", count = 1)),
+        n => parts.push(tr!("ev-lines-docs-many", count = n)),
     }
     if let (Some(a), Some(b)) = (times.iter().min(), times.iter().max()) {
-        s.push_str(&format!(
-            ", first {}, last {}",
-            a.format("%Y-%m-%d %H:%M:%S"),
-            b.format("%Y-%m-%d %H:%M:%S")
+        parts.push(tr!(
+            "ev-lines-span",
+            first = a.format("%Y-%m-%d %H:%M:%S"),
+            last = b.format("%Y-%m-%d %H:%M:%S")
         ));
     }
-    s
+    parts.join(&tr!("finding-list-sep"))
 }
 
 /// Evidence for log lines: the latest example (file and line) with the count, documents and
 /// first/last time.
 pub(super) fn lines_evidence(hits: &[&Record]) -> Option<Evidence> {
     let mut e = Ctx::evidence_of(hits)?;
-    e.fact = format!("{} ({})", e.fact, lines_summary(hits));
+    e.fact = tr!(
+        "ev-lines-with-summary",
+        fact = e.fact,
+        summary = lines_summary(hits)
+    );
     Some(e)
 }
 
@@ -79,36 +80,46 @@ pub(super) fn converter_processes(c: &Ctx<'_>) -> Option<Evidence> {
         .filter(|x| matches!(x.role.as_deref(), Some("converter" | "x2t")))
         .take(8)
         .map(|x| {
-            let age = x
-                .started_at
-                .map(|t| format!(", up {}", human_age((now - t).num_seconds())))
-                .unwrap_or_default();
-            format!(
-                "{} pid {} state {} {:.0} % CPU {} MiB{age}",
-                x.role.as_deref().unwrap_or_default(),
-                x.pid,
-                x.state,
-                x.cpu_percent,
-                x.rss_bytes >> 20
-            )
+            let role = x.role.as_deref().unwrap_or_default();
+            let cpu = format!("{:.0}", x.cpu_percent);
+            let mib = x.rss_bytes >> 20;
+            match x.started_at {
+                Some(t) => tr!(
+                    "ev-converter-process-up",
+                    role = role,
+                    pid = x.pid,
+                    state = x.state,
+                    cpu = cpu,
+                    mib = mib,
+                    age = human_age((now - t).num_seconds())
+                ),
+                None => tr!(
+                    "ev-converter-process",
+                    role = role,
+                    pid = x.pid,
+                    state = x.state,
+                    cpu = cpu,
+                    mib = mib
+                ),
+            }
         })
         .collect();
     Some(Evidence {
         source: "host:processes".into(),
         fact: if procs.is_empty() {
-            "no converter or x2t process runs".into()
+            tr!("ev-converter-no-process")
         } else {
-            procs.join("; ")
+            procs.join(&tr!("finding-list-semi"))
         },
     })
 }
 
 fn human_age(secs: i64) -> String {
     match secs.max(0) {
-        s if s < 120 => format!("{s} s"),
-        s if s < 7200 => format!("{} min", s / 60),
-        s if s < 172_800 => format!("{} h", s / 3600),
-        s => format!("{} d", s / 86_400),
+        s if s < 120 => tr!("age-seconds", n = s),
+        s if s < 7200 => tr!("age-minutes", n = s / 60),
+        s if s < 172_800 => tr!("age-hours", n = s / 3600),
+        s => tr!("age-days", n = s / 86_400),
     }
 }
 
@@ -124,16 +135,23 @@ fn read_timeouts(c: &Ctx<'_>) -> Vec<Evidence> {
         let fact = match location_for(s, "/ConvertService.ashx") {
             Located::Found(l) if l.pass.is_some() => {
                 let t = &l.settings.read_timeout;
-                format!(
-                    "{}: {} ({}) answers /ConvertService.ashx; proxy_read_timeout {}{}",
-                    s.label(),
-                    label(l),
-                    l.at,
-                    t.value,
-                    t.at.as_deref()
-                        .map(|a| format!(" (set at {a})"))
-                        .unwrap_or_else(|| " (nginx's default)".into())
-                )
+                match t.at.as_deref() {
+                    Some(a) => tr!(
+                        "ev-converter-read-timeout-set",
+                        server = s.label(),
+                        location = label(l),
+                        at = l.at,
+                        value = t.value,
+                        set_at = a
+                    ),
+                    None => tr!(
+                        "ev-converter-read-timeout-default",
+                        server = s.label(),
+                        location = label(l),
+                        at = l.at,
+                        value = t.value
+                    ),
+                }
             }
             Located::Undecidable(why) => format!("{}: {why}", s.label()),
             _ => continue,
@@ -187,7 +205,7 @@ pub(super) fn converter_timeout(c: &Ctx<'_>) -> Option<Finding> {
     if access > 0 {
         ev.push(Evidence {
             source: "log:access".into(),
-            fact: format!("clients got {access}×504 on the converter (ConvertService.ashx) over the access log's window"),
+            fact: tr!("ev-converter-access-504", count = access),
         });
     }
     ev.extend(lines_evidence(&nginx));
@@ -210,13 +228,13 @@ pub(super) fn converter_timeout(c: &Ctx<'_>) -> Option<Finding> {
     };
     let mut next = Vec::new();
     if busy_x2t {
-        next.push("An x2t is busy converting (see its CPU and age above): a large or broken document; let it finish or end it (kill PID), then try the document again.".into());
+        next.push(tr!("finding-converter_timeout-next-busy"));
     }
     next.push(match timeouts.first() {
-        Some(_) => "Conversions of large documents take longer than nginx waits: raise proxy_read_timeout of the location shown (e.g. 300s) and reload nginx.".into(),
-        None => "Conversions take longer than nginx waits: raise proxy_read_timeout of the location serving ConvertService.ashx and reload nginx.".into(),
+        Some(_) => tr!("finding-converter_timeout-next-timeout-shown"),
+        None => tr!("finding-converter_timeout-next-timeout"),
     });
-    next.push("If the converter is idle (no x2t, little CPU) it is hung: restart it (ds-converter / supervisorctl restart ds:converter).".into());
+    next.push(tr!("finding-converter_timeout-next-idle"));
     let action = c
         .input
         .cfg
@@ -226,30 +244,30 @@ pub(super) fn converter_timeout(c: &Ctx<'_>) -> Option<Finding> {
         .map(|s| format!("restart:{}", s.name));
     let mut f = finding(
         "converter_timeout",
-        format!(
-            "Conversions time out while /healthcheck is true ({})",
-            [
+        tr!(
+            "finding-converter_timeout-title",
+            counts = [
                 (access > 0).then(|| format!("{access}×504")),
-                (!nginx.is_empty()).then(|| format!("{} nginx read timeouts", nginx.len())),
-                (!ds.is_empty()).then(|| format!("{} receiveTask timeouts", ds.len())),
+                (!nginx.is_empty())
+                    .then(|| tr!("finding-converter_timeout-count-nginx", count = nginx.len())),
+                (!ds.is_empty())
+                    .then(|| tr!("finding-converter_timeout-count-ds", count = ds.len())),
             ]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(&tr!("finding-list-sep"))
         ),
         confidence,
         ev,
-        "The Document Server answers its health check, but the converter (ConvertService.ashx) does not finish in time: it is hung, overloaded, or x2t is slow on a large document. nginx gives up after proxy_read_timeout and the editor reports a conversion error or 504.",
+        tr!("finding-converter_timeout-why"),
         next,
         action,
         Vec::new(),
     );
     if health.is_empty() {
-        f.next_steps.insert(
-            0,
-            "No /healthcheck hop is configured: add a docserver-health hop to tell a hung converter from a hung Document Server.".into(),
-        );
+        f.next_steps
+            .insert(0, tr!("finding-converter_timeout-next-no-health"));
     }
     Some(f)
 }

@@ -20,7 +20,7 @@ impl Dep {
     pub(super) fn word(self) -> &'static str {
         match self {
             Dep::RabbitMq => "RabbitMQ",
-            Dep::Redis => "Redis",
+            Dep::Redis => "Redis", // i18n: not text
             Dep::Postgres => "PostgreSQL",
         }
     }
@@ -53,9 +53,11 @@ fn is_connect_failure(msg: &str) -> bool {
         "ENETUNREACH",
         "ENOTFOUND",
         "EAI_AGAIN",
-        "Connection terminated",
-        "connect ECONN",
+        "Connection terminated", // i18n: not text
+        "connect ECONN",         // i18n: not text
+        // i18n: not text
         "the database system is starting up",
+        // i18n: not text
         "the database system is shutting down",
     ]
     .iter()
@@ -126,7 +128,8 @@ pub(super) fn hop_of<'a>(c: &Ctx<'a>, dep: Dep, line: Option<&Record>) -> Option
 }
 
 /// A failed query's cause, and the fix that fits it.
-fn query_cause(msg: &str) -> (&'static str, String) {
+fn query_cause(msg: &str) -> (String, String) {
+    // i18n: not text
     if let Some(at) = msg.find("password authentication failed for user") {
         let user: String = msg[at..]
             .split('"')
@@ -136,40 +139,27 @@ fn query_cause(msg: &str) -> (&'static str, String) {
             .take(64)
             .collect();
         return (
-            "password authentication failed",
-            format!(
-                "The password in local.json (services.CoAuthoring.sql.dbPass) is not PostgreSQL's for user {user:?}: set one to the other (ALTER USER {user} WITH PASSWORD '…' as postgres, or fix dbPass), then restart ds-docservice and ds-converter."
-            ),
+            tr!("db-cause-password"),
+            tr!("db-fix-password", quoted = format!("{user:?}"), user = user),
         );
     }
-    if msg.contains("relation \"") && msg.contains("does not exist") {
-        return (
-            "a table does not exist (schema never created)",
-            "The database has no ONLYOFFICE tables: create them with the schema file as the database user: psql -h localhost -U onlyoffice -d onlyoffice -f /var/www/onlyoffice/documentserver/server/schema/postgresql/createdb.sql".into(),
-        );
+    // i18n: not text
+    let missing = msg.contains("does not exist");
+    if msg.contains("relation \"") && missing {
+        return (tr!("db-cause-no-table"), tr!("db-fix-no-table"));
     }
+    // i18n: not text
     if msg.contains("syntax error at or near") {
-        return (
-            "SQL syntax error (PostgreSQL older than 9.5?)",
-            "The Document Server's queries (INSERT … ON CONFLICT) need PostgreSQL 9.5 or newer: check `SELECT version();` and upgrade PostgreSQL.".into(),
-        );
+        return (tr!("db-cause-syntax"), tr!("db-fix-syntax"));
     }
+    // i18n: not text
     if msg.contains("too many clients already") || msg.contains("too many connections") {
-        return (
-            "too many connections",
-            "PostgreSQL refuses new connections: raise max_connections in postgresql.conf (or lower the Document Server's services.CoAuthoring.sql.connectionlimit), and look for other clients holding connections (SELECT count(*) FROM pg_stat_activity).".into(),
-        );
+        return (tr!("db-cause-too-many"), tr!("db-fix-too-many"));
     }
-    if msg.contains("does not exist") && msg.contains("database \"") {
-        return (
-            "the database does not exist",
-            "Create the database named in local.json (services.CoAuthoring.sql.dbName) owned by its user, then the schema (createdb.sql).".into(),
-        );
+    if missing && msg.contains("database \"") {
+        return (tr!("db-cause-no-database"), tr!("db-fix-no-database"));
     }
-    (
-        "query failed",
-        "Read the full error in docservice/out.log and check PostgreSQL's own log for the same time.".into(),
-    )
+    (tr!("db-cause-other"), tr!("db-fix-other"))
 }
 
 pub(super) fn database_error(c: &Ctx<'_>) -> Option<Finding> {
@@ -202,18 +192,33 @@ pub(super) fn database_error(c: &Ctx<'_>) -> Option<Finding> {
     docs.sort_unstable();
     docs.dedup();
     if let (Some(first), Some(latest)) = (times.iter().min(), times.iter().max()) {
-        let documents = match docs.len() {
-            0 => String::new(),
-            1 => ", 1 document".to_string(),
-            n => format!(", {n} documents"),
+        let (count, d) = (hits.len(), docs.len());
+        let fact = match (count == 1, d) {
+            (true, 0) => tr!("ev-db-failed-one", first = first, latest = latest),
+            (true, _) => tr!("ev-db-failed-one-doc", first = first, latest = latest),
+            (false, 0) => tr!(
+                "ev-db-failed-many",
+                count = count,
+                first = first,
+                latest = latest
+            ),
+            (false, 1) => tr!(
+                "ev-db-failed-many-doc",
+                count = count,
+                first = first,
+                latest = latest
+            ),
+            (false, _) => tr!(
+                "ev-db-failed-many-docs",
+                count = count,
+                first = first,
+                latest = latest,
+                docs = d
+            ),
         };
         ev.push(Evidence {
             source: "log".into(),
-            fact: format!(
-                "{} failed quer{} from {first} to {latest}{documents}",
-                hits.len(),
-                if hits.len() == 1 { "y" } else { "ies" },
-            ),
+            fact,
         });
     }
     let health_false: Vec<String> = c
@@ -223,18 +228,15 @@ pub(super) fn database_error(c: &Ctx<'_>) -> Option<Finding> {
         .collect();
     Some(finding(
         "database_error",
-        format!("The Document Server's database queries fail: {cause}"),
+        tr!("finding-database_error-title", cause = cause),
         if pg.is_some() {
             Confidence::High
         } else {
             Confidence::Medium
         },
         ev,
-        "PostgreSQL answers, but refuses or fails the Document Server's queries: documents cannot be opened or saved although the port is open.",
-        vec![
-            fix,
-            "Check from the Document Server's host with its own settings: psql -h HOST -U USER -d DB -c 'SELECT count(*) FROM task_result'".into(),
-        ],
+        tr!("finding-database_error-why"),
+        vec![fix, tr!("finding-database_error-next-psql")],
         None,
         health_false,
     ))

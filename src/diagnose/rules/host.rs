@@ -39,11 +39,11 @@ fn kernel_kills(c: &Ctx<'_>, ev: &mut Vec<Evidence>) -> Option<String> {
     }) {
         ev.push(Evidence {
             source: format!("host:oom ({})", o.source),
-            fact: format!(
-                "{} OOM killer ended {} (pid {})",
-                k.time.clone().unwrap_or_default(),
-                k.process,
-                k.pid
+            fact: tr!(
+                "ev-oom-kill",
+                time = k.time.clone().unwrap_or_default(),
+                process = k.process,
+                pid = k.pid
             ),
         });
         who.get_or_insert_with(|| k.process.clone());
@@ -99,23 +99,23 @@ pub(super) fn oom_killed(c: &Ctx<'_>) -> Option<Finding> {
     let (title, why, steps) = if who.contains("x2t") {
         (
             if kernel.is_some() {
-                "x2t (the converter's worker) was killed for lack of memory".to_string()
+                tr!("finding-oom_killed-title-x2t")
             } else {
-                "x2t (the converter's worker) was killed with SIGKILL, most likely by the OOM killer".to_string()
+                tr!("finding-oom_killed-title-x2t-sigkill")
             },
-            "x2t converts one document at a time and can need gigabytes for a large one; killed mid-conversion, the document does not open or save (conversion error, 504 on ConvertService.ashx).",
+            tr!("finding-oom_killed-why-x2t"),
             vec![
-                "Check memory: free -m, the converter and x2t processes (Ports & processes pane), the container's or unit's memory limit.".to_string(),
-                "Add memory or swap, or lower the parallel conversions (FileConverter.converter.maxprocesscount in local.json), then retry the document.".to_string(),
+                tr!("finding-oom_killed-next-x2t-memory"),
+                tr!("finding-oom_killed-next-x2t-limit"),
             ],
         )
     } else {
         (
-            format!("{who} was killed for lack of memory"),
-            "The kernel's OOM killer ended the process mid-request: nginx sees the connection close or reset and answers 502.",
+            tr!("finding-oom_killed-title", who = who),
+            tr!("finding-oom_killed-why"),
             vec![
-                "Check memory: free -m, the heaviest processes (Ports & processes pane), the service's memory limits.".to_string(),
-                "Restart the service, then reduce its memory use or add memory / swap.".to_string(),
+                tr!("finding-oom_killed-next-memory"),
+                tr!("finding-oom_killed-next-restart"),
             ],
         )
     };
@@ -145,11 +145,12 @@ pub(super) fn memory_pressure(c: &Ctx<'_>) -> Option<Finding> {
     }
     let mut ev = vec![Evidence {
         source: "host:memory".into(),
-        fact: format!(
-            "MemAvailable {:.1} % of {} MiB; swap used {} MiB; PSI some avg10 {psi:.1}",
-            pct,
-            m.total_bytes >> 20,
-            swap_used >> 20
+        fact: tr!(
+            "ev-memory",
+            pct = format!("{pct:.1}"),
+            total = m.total_bytes >> 20,
+            swap = swap_used >> 20,
+            psi = format!("{psi:.1}")
         ),
     }];
     if let Some(p) = c.input.host.processes
@@ -157,24 +158,23 @@ pub(super) fn memory_pressure(c: &Ctx<'_>) -> Option<Finding> {
     {
         ev.push(Evidence {
             source: "host:processes".into(),
-            fact: format!(
-                "largest process: {} (pid {}) {} MiB",
-                top.name,
-                top.pid,
-                top.rss_bytes >> 20
+            fact: tr!(
+                "ev-memory-largest",
+                name = top.name,
+                pid = top.pid,
+                mib = top.rss_bytes >> 20
             ),
         });
     }
     let mut f = finding(
         "memory_pressure",
-        format!("Memory is short: {pct:.0} % available"),
+        tr!("finding-memory_pressure-title", pct = format!("{pct:.0}")),
         Confidence::High,
         ev,
-        "With little memory left the kernel reclaims hard (slow answers, 504) and the OOM killer ends processes (502).",
+        tr!("finding-memory_pressure-why"),
         vec![
-            "Find the largest processes (Ports & processes pane, ps aux --sort=-rss | head)."
-                .into(),
-            "Free memory or add swap; limit the Document Server's converter workers.".into(),
+            tr!("finding-memory_pressure-next-find"),
+            tr!("finding-memory_pressure-next-free"),
         ],
         None,
         c.red()
@@ -189,21 +189,30 @@ pub(super) fn memory_pressure(c: &Ctx<'_>) -> Option<Finding> {
 /// `/var (Document Server cache, …): 97 % used, 120 MiB free of 20 GiB; inodes 40 % used`.
 fn disk_fact(f: &Filesystem) -> String {
     let inodes = match f.inodes_used_percent() {
-        Some(p) => format!("inodes {p:.0} % used"),
-        None => "no inode limit".into(),
+        Some(p) => tr!("ev-disk-inodes", pct = format!("{p:.0}")),
+        None => tr!("ev-disk-no-inode-limit"),
     };
-    format!(
-        "{}: {:.0} % used, {} MiB free of {} MiB; {inodes}{}",
-        f.label(),
-        f.used_percent,
-        f.avail_bytes >> 20,
-        f.total_bytes >> 20,
-        if f.read_only {
-            "; mounted read-only"
-        } else {
-            ""
-        }
-    )
+    let (label, used) = (f.label(), format!("{:.0}", f.used_percent));
+    let (free, total) = (f.avail_bytes >> 20, f.total_bytes >> 20);
+    if f.read_only {
+        tr!(
+            "ev-disk-ro",
+            label = label,
+            used = used,
+            free = free,
+            total = total,
+            inodes = inodes
+        )
+    } else {
+        tr!(
+            "ev-disk",
+            label = label,
+            used = used,
+            free = free,
+            total = total,
+            inodes = inodes
+        )
+    }
 }
 
 /// The path in an ENOSPC message (`open '/var/lib/…/hc_x'`), when it names one.
@@ -252,7 +261,7 @@ pub(super) fn disk_full(c: &Ctx<'_>) -> Option<Finding> {
     {
         ev.push(Evidence {
             source: "host:disk".into(),
-            fact: format!("now {}", disk_fact(f)),
+            fact: tr!("ev-disk-now", fact = disk_fact(f)),
         });
     }
     let inodes = full
@@ -260,26 +269,29 @@ pub(super) fn disk_full(c: &Ctx<'_>) -> Option<Finding> {
         .any(|f| f.inodes_used_percent().unwrap_or(0.0) >= crate::diagnose::DISK_FULL_PERCENT);
     let (title, severity, confidence) = match full.first() {
         Some(f) => (
-            format!(
-                "The filesystem of the {} is full ({:.0} % {})",
-                f.label(),
-                if inodes {
-                    f.inodes_used_percent().unwrap_or(f.used_percent)
-                } else {
-                    f.used_percent
-                },
-                if inodes { "of its inodes used" } else { "used" }
-            ),
+            if inodes {
+                tr!(
+                    "finding-disk_full-title-inodes",
+                    label = f.label(),
+                    pct = format!("{:.0}", f.inodes_used_percent().unwrap_or(f.used_percent))
+                )
+            } else {
+                tr!(
+                    "finding-disk_full-title",
+                    label = f.label(),
+                    pct = format!("{:.0}", f.used_percent)
+                )
+            },
             State::Fail,
             Confidence::High,
         ),
         None if disks.is_some() => (
-            "The Document Server ran out of disk space (ENOSPC) since it started; there is room again now".to_string(),
+            tr!("finding-disk_full-title-was"),
             State::Warn,
             Confidence::Medium,
         ),
         None => (
-            "The Document Server runs out of disk space (ENOSPC in its log)".to_string(),
+            tr!("finding-disk_full-title-log"),
             State::Fail,
             Confidence::Medium,
         ),
@@ -288,23 +300,19 @@ pub(super) fn disk_full(c: &Ctx<'_>) -> Option<Finding> {
         .first()
         .map(|f| f.mount.display().to_string())
         .or_else(|| named.map(|f| f.mount.display().to_string()))
-        .unwrap_or_else(|| "the filesystem named above".into());
+        .unwrap_or_else(|| tr!("finding-disk_full-mount-above"));
     let mut next = vec![if inodes {
-        format!(
-            "Find the folder with the most files: du --inodes -x {mount} | sort -n | tail; remove what is not needed (old cache files, session files)."
-        )
+        tr!("finding-disk_full-next-inodes", mount = mount)
     } else {
-        format!(
-            "Find what fills it: du -xh --max-depth=2 {mount} | sort -h | tail; clear old logs (rotated, journalctl --vacuum-size) and the Document Server's stale cache."
-        )
+        tr!("finding-disk_full-next-space", mount = mount)
     }];
-    next.push("Until there is room, documents do not open, convert or save (x2t writes to /tmp, the cache to storage.fs.folderPath); then retry them.".into());
+    next.push(tr!("finding-disk_full-next-retry"));
     let mut f = finding(
         "disk_full",
         title,
         confidence,
         ev,
-        "The Document Server writes every document it opens or converts to its cache folder and x2t's temporary files to /tmp; with no space (or no inodes) left those writes fail with ENOSPC and editors report download, conversion or save errors while probes stay green.",
+        tr!("finding-disk_full-why"),
         next,
         None,
         Vec::new(),

@@ -18,6 +18,7 @@ use crate::host::nginx::{NginxTest, TargetStatus};
 use crate::host::services::ServiceState;
 use crate::logs::Class;
 use crate::probe::{HopResult, NetError, State};
+use crate::tr;
 type Rule = fn(&Ctx<'_>) -> Option<Finding>;
 
 pub(super) use integration::checks as integration_checks;
@@ -145,33 +146,63 @@ fn service_is_down(s: &ServiceState) -> bool {
 
 fn service_evidence(c: &Ctx<'_>, name: &str) -> Option<Evidence> {
     let s = c.service(name)?;
-    let pid = s.pid.map(|p| format!(", pid {p}")).unwrap_or_default();
-    let restarts = s
-        .restarts
-        .map(|r| format!(", {r} restarts"))
-        .unwrap_or_default();
+    let (n, st, d) = (&s.name, &s.state, &s.detail);
+    let fact = match (s.pid, s.restarts) {
+        (None, None) => tr!("ev-service-state", name = n, state = st, detail = d),
+        (Some(pid), None) => tr!(
+            "ev-service-state-pid",
+            name = n,
+            state = st,
+            pid = pid,
+            detail = d
+        ),
+        (None, Some(r)) => tr!(
+            "ev-service-state-restarts",
+            name = n,
+            state = st,
+            restarts = r,
+            detail = d
+        ),
+        (Some(pid), Some(r)) => tr!(
+            "ev-service-state-pid-restarts",
+            name = n,
+            state = st,
+            pid = pid,
+            restarts = r,
+            detail = d
+        ),
+    };
     Some(Evidence {
         source: "host:services".into(),
-        fact: format!("{} is {}{pid}{restarts} ({})", s.name, s.state, s.detail),
+        fact,
     })
 }
 
 fn listener_evidence(c: &Ctx<'_>, port: u16) -> Option<(bool, Evidence)> {
     let ls = c.listeners_on(port)?;
     let fact = if ls.is_empty() {
-        format!("nothing listens on TCP port {port}")
+        tr!("ev-listener-none", port = port)
     } else {
         let who: Vec<String> = ls
             .iter()
             .map(|l| {
                 let owner = match &l.owner {
-                    crate::host::Owner::Process { pid, name, .. } => format!("{name} (pid {pid})"),
-                    crate::host::Owner::Unknown { reason } => format!("owner unknown: {reason}"),
+                    crate::host::Owner::Process { pid, name, .. } => {
+                        tr!("ev-listener-process", name = name, pid = pid)
+                    }
+                    crate::host::Owner::Unknown { reason } => {
+                        tr!("ev-listener-owner-unknown", reason = reason)
+                    }
                 };
-                format!("{}:{} by {owner}", l.addr, l.port)
+                tr!(
+                    "ev-listener-by",
+                    addr = l.addr,
+                    port = l.port,
+                    owner = owner
+                )
             })
             .collect();
-        format!("listening: {}", who.join(", "))
+        tr!("ev-listener-some", who = who.join(&tr!("finding-list-sep")))
     };
     Some((
         !ls.is_empty(),
@@ -210,7 +241,7 @@ fn finding(
     title: String,
     confidence: Confidence,
     evidence: Vec<Evidence>,
-    explanation: &str,
+    explanation: impl Into<String>,
     next_steps: Vec<String>,
     action: Option<String>,
     explains: Vec<String>,
@@ -221,7 +252,7 @@ fn finding(
         severity: State::Fail,
         confidence,
         evidence,
-        explanation: explanation.to_string(),
+        explanation: explanation.into(),
         next_steps,
         action,
         explains,

@@ -82,18 +82,13 @@ pub(super) fn firewall_drop(c: &Ctx<'_>) -> Option<Finding> {
     let explains = with_dependents(c, hop);
     Some(finding(
         "firewall_drop",
-        format!(
-            "A firewall drops connections to {} (the port is open)",
-            hop.target
-        ),
+        tr!("finding-firewall_drop-title", target = hop.target),
         confidence,
         ev,
-        "The service listens on the port, yet a connect gets no answer at all: packets are dropped on the way, typically by a firewall DROP rule. nginx then answers 504 after proxy_connect_timeout.",
+        tr!("finding-firewall_drop-why"),
         vec![
-            format!(
-                "List the firewall rules for port {port}: nft list ruleset | grep {port}; iptables -S | grep {port}; firewall-cmd --list-all."
-            ),
-            "Remove the DROP rule or reload the firewall from its saved configuration.".into(),
+            tr!("finding-firewall_drop-next-list", port = port),
+            tr!("finding-firewall_drop-next-remove"),
         ],
         Some("reload:firewall".into()),
         explains,
@@ -154,27 +149,22 @@ fn drop_before_timeout(c: &Ctx<'_>) -> Option<Finding> {
         }
         let mut ev = vec![Evidence {
             source: format!("probe:{}", hop.name),
-            fact: format!(
-                "no answer yet from {} (probe pending)",
-                hop.display_target()
-            ),
+            fact: tr!("ev-probe-pending", target = hop.display_target()),
         }];
         ev.extend(listener_evidence(c, port).map(|(_, e)| e));
         ev.extend(rules);
         return Some(finding(
             "firewall_drop",
-            format!(
-                "A firewall rule drops connections to {} (the probe has not answered yet)",
-                hop.display_target()
+            tr!(
+                "finding-firewall_drop-title-pending",
+                target = hop.display_target()
             ),
             Confidence::Medium,
             ev,
-            "A DROP rule in the ruleset matches this port of the chain: connects will get no answer at all, and nginx answers 504 after proxy_connect_timeout. The probe's timeout will confirm it.",
+            tr!("finding-firewall_drop-why-pending"),
             vec![
-                format!(
-                    "List the firewall rules for port {port}: nft list ruleset | grep {port}; iptables -S | grep {port}; firewall-cmd --list-all."
-                ),
-                "Remove the DROP rule or reload the firewall from its saved configuration.".into(),
+                tr!("finding-firewall_drop-next-list", port = port),
+                tr!("finding-firewall_drop-next-remove"),
             ],
             Some("reload:firewall".into()),
             vec![hop.name.clone()],
@@ -216,18 +206,13 @@ pub(super) fn firewall_reject(c: &Ctx<'_>) -> Option<Finding> {
     let explains = with_dependents(c, hop);
     Some(finding(
         "firewall_reject",
-        format!(
-            "A firewall rejects connections to {} (the port is open)",
-            hop.target
-        ),
+        tr!("finding-firewall_reject-title", target = hop.target),
         confidence,
         ev,
-        "The service listens on exactly this address, yet connects are refused: a REJECT rule answers in its place.",
+        tr!("finding-firewall_reject-why"),
         vec![
-            format!(
-                "List the firewall rules for port {port} (nft list ruleset, iptables -S, firewall-cmd --list-all)."
-            ),
-            "Remove the REJECT rule or reload the firewall from its saved configuration.".into(),
+            tr!("finding-firewall_reject-next-list", port = port),
+            tr!("finding-firewall_reject-next-remove"),
         ],
         Some("reload:firewall".into()),
         explains,
@@ -251,14 +236,11 @@ pub(super) fn selinux_denies(c: &Ctx<'_>) -> Option<Finding> {
         }
         ev.push(Evidence {
             source: "host:selinux".into(),
-            fact: format!(
-                "SELinux enforcing, httpd_can_network_connect {}",
-                match se.httpd_can_network_connect {
-                    Some(true) => "on",
-                    Some(false) => "off",
-                    None => "unknown",
-                }
-            ),
+            fact: match se.httpd_can_network_connect {
+                Some(true) => tr!("ev-selinux-enforcing-on"),
+                Some(false) => tr!("ev-selinux-enforcing-off"),
+                None => tr!("ev-selinux-enforcing-unknown"),
+            },
         });
         if se.httpd_can_network_connect == Some(false) {
             confidence = Confidence::High;
@@ -266,13 +248,14 @@ pub(super) fn selinux_denies(c: &Ctx<'_>) -> Option<Finding> {
     }
     Some(finding(
         "selinux_denies",
-        "SELinux forbids nginx to connect upstream".into(),
+        tr!("finding-selinux_denies-title"),
         confidence,
         ev,
-        "connect() fails with 13: Permission denied: with SELinux enforcing, nginx (httpd_t) may not open network connections unless httpd_can_network_connect is on.",
+        tr!("finding-selinux_denies-why"),
         vec![
+            // i18n: not text
             "getenforce; getsebool httpd_can_network_connect; ausearch -m avc -ts recent".into(),
-            "setsebool -P httpd_can_network_connect 1 (or label the port: semanage port -a -t http_port_t -p tcp PORT).".into(),
+            tr!("finding-selinux_denies-next-setsebool"),
         ],
         Some("selinux:httpd_can_network_connect".into()),
         dependents(c, &[Role::ViaProxy])
@@ -299,8 +282,8 @@ pub(super) fn dns_failure(c: &Ctx<'_>) -> Option<Finding> {
     Some(finding(
         "dns_failure",
         match failed.first() {
-            Some(h) => format!("Name resolution fails for {}", h.target),
-            None => "nginx cannot resolve an upstream name".into(),
+            Some(h) => tr!("finding-dns_failure-title", target = h.target),
+            None => tr!("finding-dns_failure-title-nginx"),
         },
         if failed.is_empty() {
             Confidence::Medium
@@ -308,10 +291,10 @@ pub(super) fn dns_failure(c: &Ctx<'_>) -> Option<Finding> {
             Confidence::High
         },
         ev,
-        "A name in the chain does not resolve: clients cannot find the proxy, or nginx cannot find its upstream (it needs a `resolver` directive for names in variables).",
+        tr!("finding-dns_failure-why"),
         vec![
-            "getent hosts NAME; cat /etc/resolv.conf; check the DNS record.".into(),
-            "For proxy_pass with variables, nginx needs `resolver` in its configuration.".into(),
+            tr!("finding-dns_failure-next-getent"),
+            tr!("finding-dns_failure-next-resolver"),
         ],
         None,
         names(&failed),
@@ -348,18 +331,29 @@ fn tls_from_hops(c: &Ctx<'_>) -> Option<Finding> {
     let mut f = finding(
         "tls_problem",
         match bad.first() {
-            Some(h) => format!("TLS problem at {}: {}", h.target, crate::util::shorten(&h.reason, 80)),
-            None => "TLS handshakes to an upstream fail".into(),
+            Some(h) => tr!(
+                "finding-tls_problem-title",
+                target = h.target,
+                reason = crate::util::shorten(&h.reason, 80)
+            ),
+            None => tr!("finding-tls_problem-title-logs"),
         },
-        if bad.is_empty() { Confidence::Medium } else { Confidence::High },
+        if bad.is_empty() {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        },
         ev,
-        "An expired, wrong-name or untrusted certificate, or https spoken to a plain-HTTP port, breaks the connection before any request is made.",
+        tr!("finding-tls_problem-why"),
         vec![
-            "openssl s_client -connect HOST:PORT -servername NAME to see the certificate.".into(),
-            "Renew or replace the certificate; for https→http mistakes fix the scheme in proxy_pass or the URL.".into(),
+            tr!("finding-tls_problem-next-openssl"),
+            tr!("finding-tls_problem-next-renew"),
         ],
         None,
-        bad.iter().filter(|h| h.state == State::Fail).map(|h| h.name.clone()).collect(),
+        bad.iter()
+            .filter(|h| h.state == State::Fail)
+            .map(|h| h.name.clone())
+            .collect(),
     );
     f.severity = severity;
     Some(f)

@@ -75,15 +75,17 @@ pub(super) fn service_down(c: &Ctx<'_>) -> Option<Finding> {
     let name = r.service.clone().unwrap_or_else(|| r.hop.name.clone());
     Some(finding(
         "service_down",
-        format!("{name} is down: nothing listens on {}", r.hop.target),
+        tr!(
+            "finding-service_down-title",
+            name = name,
+            target = r.hop.target
+        ),
         conf,
         ev,
-        "nginx forwards to a port where nothing listens, so it answers 502 Bad Gateway to every request.",
+        tr!("finding-service_down-why"),
         vec![
-            format!("Restart {name} and watch whether it stays up."),
-            format!(
-                "If it exits again, read its log (journalctl -u {name} / supervisor log / docservice/out.log)."
-            ),
+            tr!("finding-service_down-next-restart", name = name),
+            tr!("finding-service_down-next-log", name = name),
         ],
         r.service.map(|s| format!("restart:{s}")),
         upstream_explains(c, r.hop),
@@ -109,13 +111,21 @@ pub(super) fn service_starting(c: &Ctx<'_>) -> Option<Finding> {
     ev.extend(deps.iter().map(|h| probe_evidence(h)));
     Some(finding(
         "service_starting",
-        format!("{} runs but does not listen on {} yet", svc.name, r.hop.target),
-        if deps.is_empty() { Confidence::Medium } else { Confidence::High },
+        tr!(
+            "finding-service_starting-title",
+            name = svc.name,
+            target = r.hop.target
+        ),
+        if deps.is_empty() {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        },
         ev,
-        "The Document Server opens its port only after RabbitMQ, the database and Redis are connected; until then nginx gets refused.",
+        tr!("finding-service_starting-why"),
         vec![
-            "Check RabbitMQ (:5672) and PostgreSQL (:5432): are they running and reachable?".into(),
-            "Read docservice/out.log for [AMQP] or database errors; give it a minute after a restart.".into(),
+            tr!("finding-service_starting-next-deps"),
+            tr!("finding-service_starting-next-log"),
         ],
         None,
         upstream_explains(c, r.hop),
@@ -166,29 +176,39 @@ pub(super) fn service_hung(c: &Ctx<'_>) -> Option<Finding> {
         {
             ev.push(Evidence {
                 source: "host:processes".into(),
-                fact: format!(
-                    "{} (pid {}) state {} CPU {:.0} %",
-                    pr.name, pr.pid, pr.state, pr.cpu_percent
+                fact: tr!(
+                    "ev-process-state-cpu",
+                    name = pr.name,
+                    pid = pr.pid,
+                    state = pr.state,
+                    cpu = format!("{:.0}", pr.cpu_percent)
                 ),
             });
         }
     }
     Some(finding(
         "service_hung",
-        format!("{} accepts connections but does not answer", svc.clone().unwrap_or_else(|| first.name.clone())),
+        tr!(
+            "finding-service_hung-title",
+            name = svc.clone().unwrap_or_else(|| first.name.clone())
+        ),
         if !timed_out.is_empty() && (read_timeouts > 0 || !gw504.is_empty()) {
             Confidence::High
         } else {
             Confidence::Medium
         },
         ev,
-        "The port is open (the kernel accepts) but the process never answers: it is stuck, overloaded or stopped (SIGSTOP). nginx gives up after proxy_read_timeout with 504.",
+        tr!("finding-service_hung-why"),
         vec![
-            "Look at the process: CPU at 100 %? state T (stopped) or D (waiting on disk)?".into(),
-            "Restart the service; if it hangs again, capture its log and a stack (e.g. kill -USR2 / node --inspect) first.".into(),
+            tr!("finding-service_hung-next-look"),
+            tr!("finding-service_hung-next-restart"),
         ],
         svc.map(|s| format!("restart:{s}")),
-        timed_out.iter().chain(gw504.iter()).map(|h| h.name.clone()).collect(),
+        timed_out
+            .iter()
+            .chain(gw504.iter())
+            .map(|h| h.name.clone())
+            .collect(),
     ))
 }
 
@@ -235,28 +255,33 @@ pub(super) fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
         .copied()
         .or_else(|| named.and_then(|(d, r)| hop_of(c, d, Some(r))));
     let dep_service = dep_hop.and_then(|h| service_of(c, h));
-    let what = match (deps.first(), named, health_false.is_empty()) {
-        (Some(d), Some((dep, _)), _) => {
-            format!("{} is down ({}, {})", d.name, d.target, dep.word())
-        }
-        (Some(d), None, _) => format!("{} is down ({})", d.name, d.target),
-        (None, Some((dep, r)), _) => format!(
-            "the Document Server cannot reach {}: {}",
-            dep.word(),
-            crate::util::shorten(r.message().lines().next().unwrap_or(""), 100)
+    let title = match (deps.first(), named, health_false.is_empty()) {
+        (Some(d), Some((dep, _)), _) => tr!(
+            "finding-dependency_down-title-hop-dep",
+            hop = d.name,
+            target = d.target,
+            dep = dep.word()
         ),
-        (None, None, false) => {
-            "the Document Server reports a failed dependency (healthcheck false)".into()
-        }
-        (None, None, true) => "the Document Server log shows dependency errors".into(),
+        (Some(d), None, _) => tr!(
+            "finding-dependency_down-title-hop",
+            hop = d.name,
+            target = d.target
+        ),
+        (None, Some((dep, r)), _) => tr!(
+            "finding-dependency_down-title-unreachable",
+            dep = dep.word(),
+            message = crate::util::shorten(r.message().lines().next().unwrap_or(""), 100)
+        ),
+        (None, None, false) => tr!("finding-dependency_down-title-health"),
+        (None, None, true) => tr!("finding-dependency_down-title-log"),
     };
     let signals = usize::from(!health_false.is_empty())
         + usize::from(!deps.is_empty())
         + usize::from(!lines.is_empty());
     let mut steps = vec![
-        "Check postgresql, rabbitmq-server and redis-server: running? listening on 5432 / 5672 / 6379?".into(),
-        "Read docservice/out.log for [AMQP], sqlQuery, postgresql pool or redisClient errors.".into(),
-        "After the dependency is back, restart ds-docservice so it reconnects.".into(),
+        tr!("finding-dependency_down-next-check"),
+        tr!("finding-dependency_down-next-log"),
+        tr!("finding-dependency_down-next-restart"),
     ];
     if let Some((dep, _)) = named {
         let svc = dep_service.clone().unwrap_or_else(|| {
@@ -267,20 +292,21 @@ pub(super) fn dependency_down(c: &Ctx<'_>) -> Option<Finding> {
             }
             .into()
         });
-        steps[0] = format!(
-            "{} is what the Document Server cannot reach: is {svc} running and listening?",
-            dep.word()
+        steps[0] = tr!(
+            "finding-dependency_down-next-named",
+            dep = dep.word(),
+            svc = svc
         );
     }
     Some(finding(
         "dependency_down",
-        format!("Dependency failure: {what}"),
+        title,
         match signals {
             0 | 1 => Confidence::Medium,
             _ => Confidence::High,
         },
         ev,
-        "The Document Server needs PostgreSQL, RabbitMQ and Redis (and its storage). /healthcheck answers false when one fails; when RabbitMQ or the database is down at start, docservice never listens and nginx answers 502.",
+        tr!("finding-dependency_down-why"),
         steps,
         dep_service.map(|s| format!("restart:{s}")),
         explains,
@@ -320,7 +346,7 @@ pub(super) fn docserver_not_found(c: &Ctx<'_>) -> Option<Finding> {
     }
     let mut ev = vec![Evidence {
         source: "host:files".into(),
-        fact: format!("no {} (the Document Server's settings)", local.display()),
+        fact: tr!("ev-docserver-no-settings", path = local.display()),
     }];
     let ports = upstream_ports(c);
     if ports.is_empty() {
@@ -350,7 +376,7 @@ pub(super) fn docserver_not_found(c: &Ctx<'_>) -> Option<Finding> {
         }
         ev.push(Evidence {
             source: "host:services".into(),
-            fact: format!("no service manager knows {name} ({})", s.detail),
+            fact: tr!("ev-docserver-no-service", name = name, detail = s.detail),
         });
     }
     if let Some(p) = c.input.host.processes {
@@ -362,26 +388,23 @@ pub(super) fn docserver_not_found(c: &Ctx<'_>) -> Option<Finding> {
         }
         ev.push(Evidence {
             source: "host:processes".into(),
-            fact: format!(
-                "no Document Server process (docservice, converter) among {} processes",
-                p.total
-            ),
+            fact: tr!("ev-docserver-no-process", total = p.total),
         });
     }
     let mut f = finding(
         "docserver_not_found",
-        "No ONLYOFFICE Document Server found on this box".into(),
+        tr!("finding-docserver_not_found-title"),
         if c.input.host.processes.is_some() {
             Confidence::High
         } else {
             Confidence::Medium
         },
         ev,
-        "The chain being checked is an ONLYOFFICE Document Server behind nginx (the built-in profile, or this config), but nothing of a Document Server is here: its red hops describe a chain this box does not have, not an outage. Point the tool at the chain this box serves.",
+        tr!("finding-docserver_not_found-why"),
         vec![
-            "Another application behind nginx: triage502 --profile generic --proxy-url URL --app-url URL (or `check` with the same options).".into(),
-            "A Document Server elsewhere (another host, a container, other ports): `triage502 config init FILE`, edit its hops and services, then run with --config FILE.".into(),
-            "Its settings in another place: set [onlyoffice] local_json in the config.".into(),
+            tr!("finding-docserver_not_found-next-generic"),
+            tr!("finding-docserver_not_found-next-elsewhere"),
+            tr!("finding-docserver_not_found-next-settings"),
         ],
         None,
         c.red()
