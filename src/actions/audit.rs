@@ -6,6 +6,7 @@
 //! masked.
 
 use super::{ActionOutcome, Verification};
+use crate::tr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -64,12 +65,12 @@ impl AuditRecord {
 
     /// One line for the incident timeline.
     pub fn timeline_text(&self) -> String {
-        format!(
-            "action {} by {}: {}; {}",
-            self.action,
-            self.user,
-            self.detail,
-            self.verification.describe()
+        tr!(
+            "action-audit-timeline",
+            id = self.action,
+            user = self.user,
+            detail = self.detail,
+            verification = self.verification.describe()
         )
     }
 }
@@ -115,8 +116,13 @@ pub fn append(path: &Path, rec: &AuditRecord) -> Result<(), String> {
     // No planted symlink or hard link followed, not in a folder another user can write.
     let mut f = crate::fsafe::open_write(path, crate::fsafe::WriteMode::Append, 0o600)?;
     // One write of the whole line: O_APPEND keeps concurrent writers' lines whole.
-    f.write_all(line.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    f.write_all(line.as_bytes()).map_err(|e| {
+        tr!(
+            "action-audit-cannot-write",
+            path = path.display(),
+            error = e
+        )
+    })
 }
 
 /// The most of an audit log read: its last 8 MiB (tens of thousands of runs).

@@ -10,6 +10,7 @@
 use super::{Action, Step, VerifyScope};
 use crate::config::{Config, Hop};
 use crate::probe::capture::CaptureSummary;
+use crate::tr;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -111,10 +112,15 @@ fn action(hop: &str, addr: SocketAddr, file: PathBuf) -> Action {
     ];
     Action {
         id: format!("capture:{hop}"),
-        title: format!("Capture packets to {addr} ({hop})"),
-        description: format!(
-            "Records up to {PACKETS} packets to and from {addr} for {SECONDS} s while making {ATTEMPTS} connection attempts, then says what they show (SYN without SYN-ACK: dropped; RST: refused; SYN-ACK: the network is fine). Fixes nothing; the file stays in {}.",
-            file.parent()
+        title: tr!("action-capture-title", addr = addr, hop = hop),
+        description: tr!(
+            "action-capture-description",
+            packets = PACKETS,
+            addr = addr,
+            secs = SECONDS,
+            attempts = ATTEMPTS,
+            folder = file
+                .parent()
                 .map(Path::display)
                 .map(|d| d.to_string())
                 .unwrap_or_default()
@@ -122,12 +128,12 @@ fn action(hop: &str, addr: SocketAddr, file: PathBuf) -> Action {
         steps: vec![Step {
             argv: argv.into_iter().map(String::from).collect(),
             needs_root: true,
-            purpose: "packet capture (tcpdump, bounded in time and packets)".into(),
+            purpose: tr!("action-purpose-capture"),
         }],
         precheck: None,
         fixes: Vec::new(),
         verify: VerifyScope::Nothing,
-        note: Some("a capture is evidence, not a repair: audited, never verified".into()),
+        note: Some(tr!("action-capture-note")),
         danger: None,
         capture: Some(CaptureSpec {
             hop: hop.to_string(),
@@ -145,9 +151,7 @@ pub fn tcpdump_missing() -> Option<String> {
             .any(|p| Path::new(p).is_file());
     match found {
         true => None,
-        false => Some(
-            "tcpdump is not installed: install it (apt-get install tcpdump / dnf install tcpdump) to capture packets".into(),
-        ),
+        false => Some(tr!("action-capture-no-tcpdump")),
     }
 }
 
@@ -156,7 +160,7 @@ pub(super) fn prepare(spec: &CaptureSpec) -> Result<(), String> {
     let dir = spec
         .file
         .parent()
-        .ok_or_else(|| "capture file has no folder".to_string())?;
+        .ok_or_else(|| tr!("action-capture-no-folder"))?;
     crate::fsafe::ensure_private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))
 }
 

@@ -9,6 +9,7 @@ use super::{Action, Step, VerifyScope, finding};
 use crate::config::{Backend, Config, Role, Service};
 use crate::host::cmd::in_path;
 use crate::host::services::{self, Answered, ServiceQuery};
+use crate::tr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -138,30 +139,21 @@ impl Concrete {
 
 /// The provisional choice for `auto` without asking the managers; the note says why.
 fn provisional(s: &Service, facts: &HostFacts) -> (Concrete, String) {
+    let configured = |b: Concrete| (b, tr!("action-note-backend-config", backend = b.word()));
     match s.backend {
-        Backend::Systemd => (Concrete::Systemd, "backend systemd (config)".into()),
-        Backend::Supervisor => (Concrete::Supervisor, "backend supervisor (config)".into()),
-        Backend::Docker => (Concrete::Docker, "backend docker (config)".into()),
-        Backend::Auto if facts.systemd => (
-            Concrete::Systemd,
-            "backend auto → systemd (systemd is running; not yet asked)".into(),
-        ),
+        Backend::Systemd => configured(Concrete::Systemd),
+        Backend::Supervisor => configured(Concrete::Supervisor),
+        Backend::Docker => configured(Concrete::Docker),
+        Backend::Auto if facts.systemd => (Concrete::Systemd, tr!("action-note-auto-systemd")),
         Backend::Auto if s.supervisor_config.is_some() => (
             Concrete::Supervisor,
-            "backend auto → supervisor (supervisor_config is set; not yet asked)".into(),
+            tr!("action-note-auto-supervisor_config"),
         ),
-        Backend::Auto if facts.supervisorctl => (
-            Concrete::Supervisor,
-            "backend auto → supervisor (supervisorctl installed; not yet asked)".into(),
-        ),
-        Backend::Auto if facts.docker => (
-            Concrete::Docker,
-            "backend auto → docker (docker installed; not yet asked)".into(),
-        ),
-        Backend::Auto => (
-            Concrete::Systemd,
-            "backend auto: no service manager found; assuming systemd".into(),
-        ),
+        Backend::Auto if facts.supervisorctl => {
+            (Concrete::Supervisor, tr!("action-note-auto-supervisorctl"))
+        }
+        Backend::Auto if facts.docker => (Concrete::Docker, tr!("action-note-auto-docker")),
+        Backend::Auto => (Concrete::Systemd, tr!("action-note-auto-none")),
     }
 }
 
@@ -200,17 +192,17 @@ fn service_step(s: &Service, b: Concrete, verb: &str) -> Step {
         Concrete::Systemd => Step::new(
             &["systemctl", verb, "--", u],
             true,
-            format!("systemctl {verb} the unit"),
+            tr!("action-purpose-systemctl", verb = verb),
         ),
         Concrete::Supervisor => Step {
             argv: supervisorctl(s, &[verb, u]),
             needs_root: supervisor_needs_root(s),
-            purpose: format!("supervisorctl {verb} the program"),
+            purpose: tr!("action-purpose-supervisorctl", verb = verb),
         },
         Concrete::Docker => Step::new(
             &["docker", verb, "--", u],
             docker_needs_root(),
-            format!("docker {verb} the container"),
+            tr!("action-purpose-docker", verb = verb),
         ),
     }
 }
@@ -225,36 +217,24 @@ fn service_action(s: &Service, b: Concrete, verb: &str, note: String) -> Action 
     let is_nginx = unit(s) == "nginx" || s.name == "nginx";
     let (title, description, fixes, verify) = match verb {
         "restart" => (
-            format!("Restart {} ({})", s.name, b.word()),
-            format!(
-                "Restarts {}. Expected to fix: the service is down, hung or crash-looping, so the \
-                 proxy gets refused or timed-out connections from it (502/504).",
-                s.name
-            ),
+            tr!("action-restart-title", name = s.name, backend = b.word()),
+            tr!("action-restart-description", name = s.name),
             service_fixes(is_nginx),
             VerifyScope::Service {
                 name: s.name.clone(),
             },
         ),
         "start" => (
-            format!("Start {} ({})", s.name, b.word()),
-            format!(
-                "Starts {}. Expected to fix: the service is stopped, so nothing listens on its \
-                 port (connection refused → 502).",
-                s.name
-            ),
+            tr!("action-start-title", name = s.name, backend = b.word()),
+            tr!("action-start-description", name = s.name),
             service_fixes(is_nginx),
             VerifyScope::Service {
                 name: s.name.clone(),
             },
         ),
         _ => (
-            format!("Stop {} ({})", s.name, b.word()),
-            format!(
-                "Stops {}. Fixes nothing by itself: use it to take a misbehaving service out before \
-                 a start; its hops will fail while it is stopped.",
-                s.name
-            ),
+            tr!("action-stop-title", name = s.name, backend = b.word()),
+            tr!("action-stop-description", name = s.name),
             Vec::new(),
             VerifyScope::Nothing,
         ),
@@ -312,37 +292,34 @@ fn reload_nginx(cfg: &Config, manager: Option<(&Service, Concrete)>, note: Strin
         Some((s, Concrete::Systemd)) => Step::new(
             &["systemctl", "reload", "--", unit(s)],
             true,
-            "systemctl reload: nginx re-reads its configuration",
+            tr!("action-purpose-reload-systemctl"),
         ),
         Some((s, Concrete::Supervisor)) => Step {
             argv: supervisorctl(s, &["signal", "HUP", unit(s)]),
             needs_root: supervisor_needs_root(s),
-            purpose: "SIGHUP through supervisor: nginx re-reads its configuration".into(),
+            purpose: tr!("action-purpose-reload-supervisor"),
         },
         Some((s, Concrete::Docker)) => Step::new(
             &["docker", "kill", "--signal", "HUP", "--", unit(s)],
             docker_needs_root(),
-            "SIGHUP to the container: nginx re-reads its configuration",
+            tr!("action-purpose-reload-docker"),
         ),
         None => Step {
             argv: nginx_argv(cfg, &["-s", "reload"]),
             needs_root: nginx_needs_root(cfg),
-            purpose: "nginx -s reload: the master re-reads its configuration".into(),
+            purpose: tr!("action-purpose-reload-nginx"),
         },
     };
     Action {
         capture: None,
         id: "reload:nginx".into(),
-        title: "Reload nginx".into(),
-        description: "Tests the configuration with nginx -t, then reloads nginx without dropping \
-                      connections. Expected to fix: a corrected proxy_pass / upstream / buffer \
-                      setting that was not loaded yet. Refused when nginx -t fails."
-            .into(),
+        title: tr!("action-reload-nginx-title"),
+        description: tr!("action-reload-nginx-description"),
         steps: vec![step],
         precheck: Some(Step {
             argv: nginx_argv(cfg, &["-t"]),
             needs_root: nginx_needs_root(cfg),
-            purpose: "nginx -t: refuse to reload a broken configuration".into(),
+            purpose: tr!("action-purpose-nginx-test"),
         }),
         fixes: vec![
             finding::PROXY_CONFIG_INVALID.into(),
@@ -361,47 +338,44 @@ fn reload_firewall(cfg: &Config, fw: Firewall) -> Action {
             Step::new(
                 &["firewall-cmd", "--reload"],
                 true,
-                "reload the permanent firewalld configuration",
+                tr!("action-purpose-firewalld-reload"),
             ),
             None,
         ),
         Firewall::Ufw => (
-            Step::new(&["ufw", "reload"], true, "reload the ufw rules"),
+            Step::new(&["ufw", "reload"], true, tr!("action-purpose-ufw-reload")),
             None,
         ),
         Firewall::Nftables => (
             Step::new(
                 &["nft", "-f", &ruleset],
                 true,
-                "load the saved nftables ruleset",
+                tr!("action-purpose-nft-load"),
             ),
             Some(Step::new(
                 &["nft", "-c", "-f", &ruleset],
                 true,
-                "nft -c: refuse to load a ruleset that does not parse",
+                tr!("action-purpose-nft-check"),
             )),
         ),
         Firewall::Iptables => (
             Step::new(
                 &["iptables-restore", IPTABLES_RULES],
                 true,
-                "restore the saved iptables rules",
+                tr!("action-purpose-iptables-restore"),
             ),
             Some(Step::new(
                 &["iptables-restore", "--test", IPTABLES_RULES],
                 true,
-                "iptables-restore --test: refuse rules that do not parse",
+                tr!("action-purpose-iptables-test"),
             )),
         ),
     };
     Action {
         capture: None,
         id: "reload:firewall".into(),
-        title: format!("Reload the firewall ({})", fw.word()),
-        description: "Reloads the saved firewall configuration, dropping rules added at runtime. \
-                      Expected to fix: a stray DROP (connect timeouts → 504) or REJECT (refused → \
-                      502) between nginx and its upstream."
-            .into(),
+        title: tr!("action-reload-firewall-title", firewall = fw.word()),
+        description: tr!("action-reload-firewall-description"),
         steps: vec![step],
         precheck,
         fixes: vec![
@@ -409,7 +383,7 @@ fn reload_firewall(cfg: &Config, fw: Firewall) -> Action {
             finding::FIREWALL_REJECT.into(),
         ],
         verify: VerifyScope::AllHops,
-        note: Some(format!("firewall: {}", fw.word())),
+        note: Some(tr!("action-note-firewall", firewall = fw.word())),
         danger: None,
     }
 }
@@ -421,18 +395,18 @@ fn open_port(port: u16, fw: Firewall) -> Option<Action> {
             Step::new(
                 &["firewall-cmd", &format!("--add-port={p}")],
                 true,
-                "runtime: open now (lost on reload)",
+                tr!("action-purpose-open-runtime"),
             ),
             Step::new(
                 &["firewall-cmd", "--permanent", &format!("--add-port={p}")],
                 true,
-                "permanent: keep it open after a reload or reboot",
+                tr!("action-purpose-open-permanent"),
             ),
         ],
         Firewall::Ufw => vec![Step::new(
             &["ufw", "allow", &p],
             true,
-            "runtime and permanent (ufw saves it)",
+            tr!("action-purpose-open-ufw"),
         )],
         Firewall::Iptables => vec![Step::new(
             &[
@@ -447,7 +421,7 @@ fn open_port(port: u16, fw: Firewall) -> Option<Action> {
                 "ACCEPT",
             ],
             true,
-            "runtime only: save it to /etc/iptables/rules.v4 to keep it",
+            tr!("action-purpose-open-iptables"),
         )],
         // nftables tables and chains are site-specific: no generic rule to insert.
         Firewall::Nftables => return None,
@@ -455,11 +429,8 @@ fn open_port(port: u16, fw: Firewall) -> Option<Action> {
     Some(Action {
         capture: None,
         id: format!("open-port:{p}"),
-        title: format!("Open port {p} ({})", fw.word()),
-        description: format!(
-            "Allows incoming TCP connections to port {port}. Expected to fix: the firewall drops \
-             or rejects connections to a port of the chain."
-        ),
+        title: tr!("action-open-port-title", port = p, firewall = fw.word()),
+        description: tr!("action-open-port-description", port = port),
         steps,
         precheck: None,
         fixes: vec![
@@ -467,7 +438,7 @@ fn open_port(port: u16, fw: Firewall) -> Option<Action> {
             finding::FIREWALL_REJECT.into(),
         ],
         verify: VerifyScope::AllHops,
-        note: Some(format!("firewall: {}", fw.word())),
+        note: Some(tr!("action-note-firewall", firewall = fw.word())),
         danger: None,
     })
 }
@@ -490,14 +461,12 @@ fn selinux_action() -> Action {
     Action {
         capture: None,
         id: "selinux:httpd_can_network_connect".into(),
-        title: "Allow nginx to connect to the network (SELinux)".into(),
-        description: "Sets the SELinux boolean httpd_can_network_connect permanently. Expected to \
-                      fix: nginx's connect() to the upstream fails with (13: Permission denied)."
-            .into(),
+        title: tr!("action-selinux-title"),
+        description: tr!("action-selinux-description"),
         steps: vec![Step::new(
             &["setsebool", "-P", "httpd_can_network_connect", "1"],
             true,
-            "set the boolean, persistent across reboots",
+            tr!("action-purpose-selinux"),
         )],
         precheck: None,
         fixes: vec![finding::SELINUX_DENIES.into()],
@@ -527,11 +496,7 @@ pub fn catalogue_with(cfg: &Config, facts: &HostFacts) -> Vec<Action> {
             let (b, note) = provisional(s, facts);
             reload_nginx(cfg, Some((s, b)), note)
         }
-        _ => reload_nginx(
-            cfg,
-            None,
-            "nginx is not a known systemd/supervisor/docker service here: nginx -s reload".into(),
-        ),
+        _ => reload_nginx(cfg, None, tr!("action-note-nginx-unmanaged")),
     });
     if let Some(fw) = facts.firewall {
         v.push(reload_firewall(cfg, fw));
@@ -554,7 +519,7 @@ pub fn catalogue_with(cfg: &Config, facts: &HostFacts) -> Vec<Action> {
             steps: vec![Step {
                 argv: c.argv.clone(),
                 needs_root: c.needs_root,
-                purpose: "custom action from the config (run as argv, no shell)".into(),
+                purpose: tr!("action-purpose-custom"),
             }],
             precheck: None,
             fixes: c.fixes.clone(),
@@ -599,14 +564,12 @@ pub async fn plan(cfg: &Config, id: &str) -> Result<Action, String> {
             .into_iter()
             .map(|a| a.id)
             .collect();
-        return Err(format!(
-            "no action '{id}'; known: {}",
-            if known.is_empty() {
-                "none".into()
-            } else {
-                known.join(", ")
-            }
-        ));
+        let known = if known.is_empty() {
+            tr!("action-plan-known-none")
+        } else {
+            known.join(", ")
+        };
+        return Err(tr!("action-plan-unknown", id = id, known = known));
     };
     let timeout = Duration::from_secs(5);
     if let Some((verb, name)) = id.split_once(':')
@@ -615,7 +578,7 @@ pub async fn plan(cfg: &Config, id: &str) -> Result<Action, String> {
     {
         let (b, note) = detect(s, &facts, timeout)
             .await
-            .map_err(|why| format!("not planning {id}: {why}"))?;
+            .map_err(|why| tr!("action-plan-refused", id = id, why = why))?;
         action = service_action(s, b, verb, note);
     } else if id == "reload:firewall"
         && let Some(fw) = facts.firewall
@@ -628,13 +591,14 @@ pub async fn plan(cfg: &Config, id: &str) -> Result<Action, String> {
             Ok(b) => reload_nginx(
                 cfg,
                 Some((s, b)),
-                format!("backend auto → {} (it knows {})", b.word(), unit(s)),
+                tr!(
+                    "action-note-asked",
+                    configured = backend_word(Backend::Auto),
+                    backend = b.word(),
+                    unit = unit(s)
+                ),
             ),
-            Err(why) => reload_nginx(
-                cfg,
-                None,
-                format!("no service manager knows nginx ({why}): nginx -s reload"),
-            ),
+            Err(why) => reload_nginx(cfg, None, tr!("action-note-nginx-unknown", why = why)),
         };
     }
     Ok(action)
@@ -673,34 +637,41 @@ async fn detect(
     match asked(s, timeout).await {
         Ok(b) => Ok((
             b,
-            format!(
-                "backend {} → {} (it knows {})",
-                backend_word(s.backend),
-                b.word(),
-                unit(s)
+            tr!(
+                "action-note-asked",
+                configured = backend_word(s.backend),
+                backend = b.word(),
+                unit = unit(s)
             ),
         )),
         Err(why) if crate::host::cmd::looks_like_permission(&why) => {
             let (b, _) = provisional(s, facts);
             Ok((
                 b,
-                format!(
-                    "backend {}: the managers could not be asked ({why}); trying {}",
-                    backend_word(s.backend),
-                    b.word()
+                tr!(
+                    "action-note-not-asked",
+                    configured = backend_word(s.backend),
+                    why = why,
+                    backend = b.word()
                 ),
             ))
         }
-        Err(why) => Err(format!(
-            "no service manager here knows {} (looked for {}: {why})",
-            unit(s),
-            match s.backend {
-                Backend::Auto => "systemd, supervisord and docker",
-                Backend::Systemd => "systemd, as configured",
-                Backend::Supervisor => "supervisord, as configured",
-                Backend::Docker => "docker, as configured",
-            }
-        )),
+        Err(why) => {
+            let looked = match s.backend {
+                Backend::Auto => tr!("action-plan-looked-all"),
+                Backend::Systemd => tr!("action-plan-looked-configured", manager = "systemd"),
+                Backend::Supervisor => {
+                    tr!("action-plan-looked-configured", manager = "supervisord")
+                }
+                Backend::Docker => tr!("action-plan-looked-configured", manager = "docker"),
+            };
+            Err(tr!(
+                "action-plan-no-manager",
+                unit = unit(s),
+                looked = looked,
+                why = why
+            ))
+        }
     }
 }
 
@@ -906,6 +877,66 @@ mod tests {
             .map(|a| a.id)
             .collect();
         assert_eq!(ids, vec!["reload:nginx"]);
+    }
+
+    #[test]
+    fn previews_read_in_english_and_in_chinese() {
+        let c = cfg("[actions]\nnft_ruleset = \"/etc/nft.conf\"\n\
+             [[service]]\nname = \"ds\"\nbackend = \"systemd\"\nunit = \"ds-docservice\"\n\
+             [[hop]]\nname = \"ds\"\nkind = \"tcp\"\nrole = \"upstream\"\ntarget = \"127.0.0.1:8000\"\n");
+        let facts = |f| HostFacts {
+            firewall: Some(f),
+            selinux: true,
+            ..none()
+        };
+        let all = |f| {
+            let mut v = catalogue_with(&c, &facts(f));
+            v.extend(catalogue_with(&c, &facts(Firewall::Iptables)));
+            v
+        };
+        let en = {
+            let _en = crate::i18n::scoped(crate::i18n::Lang::En);
+            all(Firewall::Firewalld)
+        };
+        let restart = en.iter().find(|a| a.id == "restart:ds").expect("restart");
+        assert_eq!(
+            restart.preview(),
+            "Restart ds (systemd)  [restart:ds]\n\
+             Restarts ds. Expected to fix: the service is down, hung or crash-looping, so the \
+             proxy gets refused or timed-out connections from it (502/504).\n\
+             addresses: service_down\n\
+             plan: backend systemd (config); systemd ds-docservice\n\
+             step 1 (root): systemctl restart -- ds-docservice   (systemctl restart the unit)\n"
+        );
+        let zh = {
+            let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+            let v = all(Firewall::Firewalld);
+            let previews: Vec<String> = v.iter().map(|a| a.preview()).collect();
+            (v, previews)
+        };
+        assert_eq!(zh.0.len(), en.len());
+        for ((z, p), e) in zh.0.iter().zip(&zh.1).zip(&en) {
+            assert_eq!(z.id, e.id);
+            // A capture's file name has the time in it.
+            if !z.id.starts_with("capture:") {
+                let argv = |a: &Action| a.steps.iter().map(|s| s.argv.clone()).collect::<Vec<_>>();
+                assert_eq!(argv(z), argv(e), "argv is never translated");
+            }
+            if z.title != z.id {
+                assert_ne!(z.title, e.title, "{}", z.id);
+                assert_ne!(z.description, e.description, "{}", z.id);
+            }
+            for st in z.steps.iter().chain(z.precheck.iter()) {
+                assert!(!st.purpose.is_ascii(), "{}: {}", z.id, st.purpose);
+            }
+            assert!(!p.contains("action-") && !p.contains("{ $"), "{p}");
+        }
+        assert!(
+            zh.1.iter()
+                .any(|p| p.starts_with("重启 ds（systemd）  [restart:ds]\n")),
+            "{:?}",
+            zh.1
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@
 use super::{ActionEvent, ProbeVerifier, RunOptions, Stream};
 use crate::config::Config;
 use crate::sanitize::{field, text};
+use crate::tr;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
@@ -64,7 +65,7 @@ pub fn run(cmd: &ActionCommand, cfg: &Config, read_only: bool) -> i32 {
 
 fn list(cfg: &Config, format: ListFormat) -> i32 {
     if !super::redact::learn_commands_now(cfg) {
-        crate::say_err!("triage502: cannot read the container's secret to mask it: not listing");
+        crate::say_err!("triage502: {}", tr!("action-cli-secret-unreadable"));
         return 3;
     }
     let cat = super::catalogue(cfg);
@@ -85,7 +86,7 @@ fn list(cfg: &Config, format: ListFormat) -> i32 {
         ListFormat::Text => {
             let mut s = String::new();
             if cfg.read_only {
-                s.push_str("read-only: every action is refused\n");
+                s.push_str(&format!("{}\n", tr!("action-cli-read-only")));
             }
             for a in &cat {
                 let cmds: Vec<String> = a.steps.iter().map(|st| st.command_line()).collect();
@@ -99,7 +100,7 @@ fn list(cfg: &Config, format: ListFormat) -> i32 {
                 ));
             }
             if cat.is_empty() {
-                s.push_str("no actions: add [[service]] or [[action]] entries to the config\n");
+                s.push_str(&format!("{}\n", tr!("action-cli-none")));
             }
             text(&s)
         }
@@ -114,10 +115,7 @@ fn list(cfg: &Config, format: ListFormat) -> i32 {
 fn confirm_danger() -> bool {
     {
         use std::io::Write as _;
-        let _ = write!(
-            std::io::stderr(),
-            "This deletes what is listed under DANGER. Type 'delete' to accept: "
-        );
+        let _ = write!(std::io::stderr(), "{} ", tr!("action-cli-confirm-danger"));
     }
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
@@ -131,13 +129,14 @@ fn confirm_danger() -> bool {
 fn confirm() -> bool {
     {
         use std::io::Write as _;
-        let _ = write!(std::io::stderr(), "Run it? [y/N] ");
+        let _ = write!(std::io::stderr(), "{} ", tr!("action-cli-confirm"));
     }
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     if std::io::stdin().read_line(&mut answer).is_err() {
         return false;
     }
+    // i18n: not text (the answers typed)
     matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes")
 }
 
@@ -160,9 +159,8 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
     {
         if yes {
             crate::say_err!(
-                "triage502: not running {id} with --yes: {}. It needs a second, explicit \
-                 confirmation: run it without --yes on a terminal, or load the rules by hand",
-                field(d)
+                "triage502: {}",
+                tr!("action-cli-danger-yes", id = id, danger = field(d))
             );
             return 3;
         }
@@ -171,7 +169,7 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
                 .await
                 .unwrap_or(false);
             if !ok {
-                crate::say_err!("not run.");
+                crate::say_err!("{}", tr!("action-cli-not-run"));
                 return 3;
             }
             opts.accept_danger = true;
@@ -179,15 +177,12 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
     }
     if !opts.read_only && !yes {
         if !std::io::stdin().is_terminal() {
-            crate::say_err!(
-                "triage502: not running {id}: standard input is not a terminal, so it cannot be \
-                 confirmed; pass --yes to run it without asking"
-            );
+            crate::say_err!("triage502: {}", tr!("action-cli-no-terminal", id = id));
             return 3;
         }
         let ok = tokio::task::spawn_blocking(confirm).await.unwrap_or(false);
         if !ok {
-            crate::say_err!("not run.");
+            crate::say_err!("{}", tr!("action-cli-not-run"));
             return 3;
         }
     }
@@ -199,13 +194,16 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
     let stop = match crate::util::stop_signal() {
         Ok(s) => s,
         Err(e) => {
-            crate::say_err!("triage502: not running {id}: cannot watch signals to cancel it: {e}");
+            crate::say_err!(
+                "triage502: {}",
+                tr!("action-cli-no-signals", id = id, error = e)
+            );
             return 3;
         }
     };
     let signals = tokio::spawn(async move {
         let name = stop.await;
-        crate::say_err!("{name}: cancelling…");
+        crate::say_err!("{}", tr!("action-cli-cancelling", signal = name));
         canceller.cancel();
     });
     let (tx, mut rx) = tokio::sync::mpsc::channel::<ActionEvent>(256);
@@ -228,10 +226,14 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
                     duration,
                     ..
                 } => {
-                    let code = exit_code.map_or("signal".to_string(), |c| c.to_string());
-                    crate::say!("  exit {code} after {} ms", duration.as_millis());
+                    let ms = duration.as_millis();
+                    let line = match exit_code {
+                        Some(code) => tr!("action-cli-exit", code = code, ms = ms),
+                        None => tr!("action-cli-exit-signal", ms = ms),
+                    };
+                    crate::say!("  {line}");
                 }
-                ActionEvent::Verifying { .. } => crate::say!("verifying: re-probing the hops…"),
+                ActionEvent::Verifying { .. } => crate::say!("{}", tr!("action-cli-verifying")),
                 ActionEvent::Finished(_) => {}
             }
         }
@@ -241,16 +243,19 @@ async fn run_one(cfg: &Config, id: &str, yes: bool, read_only: bool) -> i32 {
     signals.abort();
     crate::say!(
         "{}",
-        text(&format!(
-            "{}: {} in {} ms; {}",
-            out.id,
-            out.status.describe(),
-            out.duration_ms,
-            out.verification.describe()
+        text(&tr!(
+            "action-cli-result",
+            id = out.id,
+            status = out.status.describe(),
+            ms = out.duration_ms,
+            verification = out.verification.describe()
         ))
     );
     match &out.audit {
-        Ok(p) => crate::say!("audit: {}", field(&p.display().to_string())),
+        Ok(p) => crate::say!(
+            "{}",
+            tr!("action-cli-audit", path = field(&p.display().to_string()))
+        ),
         Err(e) => crate::say_err!("triage502: {}", text(e)),
     }
     out.exit_code()

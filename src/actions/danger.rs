@@ -12,6 +12,7 @@
 use super::catalogue::{Firewall, IPTABLES_RULES};
 use crate::config::Config;
 use crate::host::cmd;
+use crate::tr;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;
@@ -33,11 +34,16 @@ pub async fn firewall_reload(cfg: &Config, fw: Firewall, timeout: Duration) -> O
 fn read(path: &Path) -> Result<String, String> {
     match crate::fsafe::read_capped(path, RULESET_BYTES, true) {
         Ok((b, false)) => Ok(String::from_utf8_lossy(&b).into_owned()),
-        Ok((_, true)) => Err(format!(
-            "{} is larger than {RULESET_BYTES} bytes",
-            path.display()
+        Ok((_, true)) => Err(tr!(
+            "action-danger-too-large",
+            path = path.display(),
+            max = RULESET_BYTES
         )),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => Err(tr!(
+            "action-danger-cannot-read",
+            path = path.display(),
+            error = e
+        )),
     }
 }
 
@@ -93,9 +99,7 @@ async fn nftables(path: &Path, timeout: Duration) -> Option<String> {
     let text = match read(path) {
         Ok(t) => t,
         Err(e) => {
-            return Some(format!(
-                "{e}: what loading it would delete cannot be checked"
-            ));
+            return Some(tr!("action-danger-nft-unchecked", error = e));
         }
     };
     let (flushes, kept) = nft_file(&text);
@@ -105,38 +109,34 @@ async fn nftables(path: &Path, timeout: Duration) -> Option<String> {
     let live = match cmd::run(&[], &["nft", "list", "tables"], timeout).await {
         Ok(o) if o.success() => nft_live(&o.stdout),
         Ok(o) => {
-            return Some(format!(
-                "{file} starts with `flush ruleset`: loading it deletes every nftables table of \
-                 this host, and the live tables cannot be listed (nft list tables: {}), so any \
-                 table not in the file would be lost",
-                o.first_message()
-            ));
+            // i18n: not text
+            let why = format!("nft list tables: {}", o.first_message());
+            return Some(tr!("action-danger-nft-unlisted", file = file, why = why));
         }
         Err(u) => {
-            return Some(format!(
-                "{file} starts with `flush ruleset`: loading it deletes every nftables table of \
-                 this host, and the live tables cannot be listed ({u}), so any table not in the \
-                 file would be lost"
-            ));
+            return Some(tr!("action-danger-nft-unlisted", file = file, why = u));
         }
     };
     let lost: Vec<&String> = live.difference(&kept).collect();
     if lost.is_empty() {
         return None;
     }
-    Some(format!(
-        "{file} flushes the whole ruleset (`flush ruleset`) and recreates only {}; these live \
-         tables would be lost: {}",
-        if kept.is_empty() {
-            "no table".to_string()
-        } else {
-            kept.iter().cloned().collect::<Vec<_>>().join(", ")
-        },
-        lost.iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
+    let lost = lost
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(if kept.is_empty() {
+        tr!("action-danger-nft-lost-all", file = file, lost = lost)
+    } else {
+        let kept = kept.iter().cloned().collect::<Vec<_>>().join(", ");
+        tr!(
+            "action-danger-nft-lost",
+            file = file,
+            kept = kept,
+            lost = lost
+        )
+    })
 }
 
 /// `table → chains` of an iptables-save style text (`*filter`, `:CHAIN POLICY`).
@@ -160,27 +160,18 @@ async fn iptables(path: &Path, timeout: Duration) -> Option<String> {
     let text = match read(path) {
         Ok(t) => t,
         Err(e) => {
-            return Some(format!(
-                "{e}: what restoring it would delete cannot be checked"
-            ));
+            return Some(tr!("action-danger-iptables-unchecked", error = e));
         }
     };
     let saved = iptables_chains(&text);
     let live = match cmd::run(&[], &["iptables-save"], timeout).await {
         Ok(o) if o.success() => iptables_chains(&o.stdout),
         Ok(o) => {
-            return Some(format!(
-                "restoring {file} flushes the tables it names, and the live rules cannot be \
-                 read (iptables-save: {}), so chains not in the file (Docker's, fail2ban's) \
-                 may be lost",
-                o.first_message()
-            ));
+            let why = format!("iptables-save: {}", o.first_message());
+            return Some(tr!("action-danger-iptables-unread", file = file, why = why));
         }
         Err(u) => {
-            return Some(format!(
-                "restoring {file} flushes the tables it names, and the live rules cannot be \
-                 read ({u}), so chains not in the file (Docker's, fail2ban's) may be lost"
-            ));
+            return Some(tr!("action-danger-iptables-unread", file = file, why = u));
         }
     };
     let mut lost = Vec::new();
@@ -192,10 +183,10 @@ async fn iptables(path: &Path, timeout: Duration) -> Option<String> {
     if lost.is_empty() {
         return None;
     }
-    Some(format!(
-        "restoring {file} flushes the tables it names and deletes the chains it does not \
-         declare; these live chains would be lost: {}",
-        lost.join(", ")
+    Some(tr!(
+        "action-danger-iptables-lost",
+        file = file,
+        lost = lost.join(", ")
     ))
 }
 

@@ -23,6 +23,7 @@ pub mod redact;
 mod runner;
 mod verify;
 
+use crate::tr;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -137,30 +138,53 @@ impl Action {
     pub fn preview(&self) -> String {
         let mut s = format!("{}  [{}]\n{}\n", self.title, self.id, self.description);
         if !self.fixes.is_empty() {
-            s.push_str(&format!("addresses: {}\n", self.fixes.join(", ")));
+            let fixes = self.fixes.join(", ");
+            s.push_str(&format!(
+                "{}\n",
+                tr!("action-preview-addresses", fixes = fixes)
+            ));
         }
         if let Some(n) = &self.note {
-            s.push_str(&format!("plan: {n}\n"));
+            s.push_str(&format!("{}\n", tr!("action-preview-plan", note = n)));
         }
         if let Some(d) = &self.danger {
-            s.push_str(&format!("DANGER: {d}\n"));
+            s.push_str(&format!("{}\n", tr!("action-preview-danger", danger = d)));
         }
         if let Some(p) = &self.precheck {
-            s.push_str(&format!(
-                "precheck{}: {}   ({})\n",
-                if p.needs_root { " (root)" } else { "" },
-                p.command_line(),
-                p.purpose
-            ));
+            let (command, purpose) = (p.command_line(), &p.purpose);
+            let line = if p.needs_root {
+                tr!(
+                    "action-preview-precheck-root",
+                    command = command,
+                    purpose = purpose
+                )
+            } else {
+                tr!(
+                    "action-preview-precheck",
+                    command = command,
+                    purpose = purpose
+                )
+            };
+            s.push_str(&format!("{line}\n"));
         }
         for (i, st) in self.steps.iter().enumerate() {
-            s.push_str(&format!(
-                "step {}{}: {}   ({})\n",
-                i + 1,
-                if st.needs_root { " (root)" } else { "" },
-                st.command_line(),
-                st.purpose
-            ));
+            let (n, command, purpose) = (i + 1, st.command_line(), &st.purpose);
+            let line = if st.needs_root {
+                tr!(
+                    "action-preview-step-root",
+                    n = n,
+                    command = command,
+                    purpose = purpose
+                )
+            } else {
+                tr!(
+                    "action-preview-step",
+                    n = n,
+                    command = command,
+                    purpose = purpose
+                )
+            };
+            s.push_str(&format!("{line}\n"));
         }
         s
     }
@@ -270,13 +294,11 @@ impl RunStatus {
     /// One line for a person.
     pub fn describe(&self) -> String {
         match self {
-            RunStatus::Succeeded => "succeeded".into(),
-            RunStatus::Failed { why, .. } => format!("failed: {why}"),
-            RunStatus::Refused { why } => format!("refused: {why}"),
-            RunStatus::TimedOut { after_ms } => {
-                format!("timed out after {} ms and was killed", after_ms)
-            }
-            RunStatus::Cancelled => "cancelled; the command was killed".into(),
+            RunStatus::Succeeded => tr!("action-status-succeeded"),
+            RunStatus::Failed { why, .. } => tr!("action-status-failed", why = why),
+            RunStatus::Refused { why } => tr!("action-status-refused", why = why),
+            RunStatus::TimedOut { after_ms } => tr!("action-status-timed_out", ms = after_ms),
+            RunStatus::Cancelled => tr!("action-status-cancelled"),
         }
     }
 }
@@ -303,9 +325,9 @@ impl Verification {
     /// `fixed`, `still failing: …`, `not verified (…)`.
     pub fn describe(&self) -> String {
         match self {
-            Verification::Fixed => "fixed".into(),
-            Verification::StillFailing { what } => format!("still failing: {what}"),
-            Verification::NotVerified { why } => format!("not verified ({why})"),
+            Verification::Fixed => tr!("action-verify-fixed"),
+            Verification::StillFailing { what } => tr!("action-verify-still_failing", what = what),
+            Verification::NotVerified { why } => tr!("action-verify-not_verified", why = why),
         }
     }
 }
@@ -369,17 +391,20 @@ impl ActionOutcome {
         };
         let status = match &self.status {
             RunStatus::Refused { why } => {
-                format!("refused: {}", why.lines().next().unwrap_or_default())
+                tr!(
+                    "action-status-refused",
+                    why = why.lines().next().unwrap_or_default()
+                )
             }
             s => s.describe(),
         };
         (
             level,
-            format!(
-                "action {}: {}; {}",
-                self.id,
-                status,
-                self.verification.describe()
+            tr!(
+                "action-summary",
+                id = self.id,
+                status = status,
+                verification = self.verification.describe()
             ),
         )
     }

@@ -9,6 +9,7 @@ use super::{
     Verification, VerifyScope, command_line,
 };
 use crate::config::Config;
+use crate::tr;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -220,28 +221,18 @@ pub async fn run(
         argv: planned,
         output_tail: Vec::new(),
         verification: Verification::NotVerified {
-            why: "the action did not succeed".into(),
+            why: tr!("action-run-not-succeeded"),
         },
-        audit: Err("not written yet".into()),
+        audit: Err(tr!("action-run-audit-pending")),
     };
     let started = Instant::now();
     {
         let busy = if opts.read_only {
-            Err(
-                "read-only mode (--read-only or read_only = true in the config): recovery \
-                 actions are disabled"
-                    .to_string(),
-            )
+            Err(tr!("action-run-read-only"))
         } else if let Some(d) = action.danger.as_deref().filter(|_| !opts.accept_danger) {
-            Err(format!(
-                "{d}. Not run without a second, explicit confirmation (the console asks it; \
-                 `action run --yes` never gives it): load the rules by hand once you have \
-                 checked what would be lost"
-            ))
+            Err(tr!("action-run-danger", danger = d))
         } else {
-            Busy::acquire(&action.id).map_err(|other| {
-                format!("another action is running ({other}); wait for it to finish")
-            })
+            Busy::acquire(&action.id).map_err(|other| tr!("action-run-busy", other = other))
         };
         match busy {
             Err(why) => out.status = RunStatus::Refused { why },
@@ -282,7 +273,7 @@ pub async fn run(
     };
     out.audit = super::audit::append(&opts.audit_log, &rec)
         .map(|()| opts.audit_log.clone())
-        .map_err(|e| format!("audit log not written: {e}"));
+        .map_err(|e| tr!("action-run-audit-failed", error = e));
     // Bounded: a receiver that stopped reading must not hang the caller.
     let _ = events
         .send_timeout(ActionEvent::Finished(Box::new(out.clone())), EVENT_WAIT)
@@ -316,14 +307,18 @@ async fn capture_finish(action: &Action, io: &mut Io<'_>, out: &mut ActionOutcom
     let mut sink = Vec::new();
     match super::capture::summarize(spec) {
         Ok(s) => {
-            let line = format!("capture of {}: {}", s.target, s.verdict);
+            let line = tr!(
+                "action-capture-line",
+                target = s.target,
+                verdict = s.verdict
+            );
             io.line(Stream::Stdout, line, &mut sink).await;
             out.capture = Some(s);
         }
         Err(e) => {
             out.status = RunStatus::Failed {
                 exit_code: out.exit_code,
-                why: format!("the capture ran but cannot be read: {e}"),
+                why: tr!("action-capture-unreadable", error = e),
             };
         }
     }
@@ -332,12 +327,12 @@ async fn capture_finish(action: &Action, io: &mut Io<'_>, out: &mut ActionOutcom
 async fn verify(action: &Action, opts: &RunOptions, io: &mut Io<'_>) -> Verification {
     if action.verify == VerifyScope::Nothing {
         return Verification::NotVerified {
-            why: "nothing to re-probe for this action".into(),
+            why: tr!("action-run-nothing-to-verify"),
         };
     }
     let Some(v) = &opts.verifier else {
         return Verification::NotVerified {
-            why: "no verifier".into(),
+            why: tr!("action-run-no-verifier"),
         };
     };
     let _ = io
@@ -352,17 +347,19 @@ async fn verify(action: &Action, opts: &RunOptions, io: &mut Io<'_>) -> Verifica
     tokio::select! {
         r = tokio::time::timeout(VERIFY_LIMIT, v.verify(action)) => r.unwrap_or_else(|_| {
             Verification::NotVerified {
-                why: format!("verification gave no answer within {} s", VERIFY_LIMIT.as_secs()),
+                why: tr!("action-run-verify-timeout", secs = VERIFY_LIMIT.as_secs()),
             }
         }),
-        _ = io.cancel.cancelled() => Verification::NotVerified { why: "verification cancelled".into() },
+        _ = io.cancel.cancelled() => Verification::NotVerified {
+            why: tr!("action-run-verify-cancelled"),
+        },
     }
 }
 
 /// `sudo -n true` answers without a password. The error says why not.
 async fn sudo_works() -> Result<(), String> {
     if !crate::host::cmd::in_path("sudo") {
-        return Err("sudo is not installed".into());
+        return Err(tr!("action-run-no-sudo"));
     }
     match crate::host::cmd::run(&[], &["sudo", "-n", "true"], Duration::from_secs(5)).await {
         Ok(o) if o.success() => Ok(()),
@@ -375,14 +372,14 @@ async fn execute(action: &Action, opts: &RunOptions, io: &mut Io<'_>, out: &mut 
     let all: Vec<&Step> = action.precheck.iter().chain(action.steps.iter()).collect();
     if action.steps.is_empty() || all.iter().any(|s| s.argv.is_empty()) {
         out.status = RunStatus::Refused {
-            why: format!("action {} has an empty command line", action.id),
+            why: tr!("action-run-empty-id", id = action.id),
         };
         return;
     }
     let mut sudo = false;
     if action.needs_root() && !crate::util::is_root() {
         let why_not = match opts.sudo {
-            Sudo::Never => Err("sudo is disabled".to_string()),
+            Sudo::Never => Err(tr!("action-run-sudo-disabled")),
             Sudo::Auto => sudo_works().await,
         };
         match why_not {
@@ -443,26 +440,30 @@ async fn execute(action: &Action, opts: &RunOptions, io: &mut Io<'_>, out: &mut 
             },
             Ended::Cancelled => RunStatus::Cancelled,
             Ended::NotStarted(why) if is_precheck => RunStatus::Refused {
-                why: format!("precheck `{cmd}` could not run: {why}"),
+                why: tr!("action-run-precheck-not-started", command = cmd, why = why),
             },
             Ended::NotStarted(why) => RunStatus::Failed {
                 exit_code: None,
-                why: format!("`{cmd}` could not run: {why}"),
+                why: tr!("action-run-not-started", command = cmd, why = why),
             },
             Ended::Exited(code) => {
-                let codeword = code.map_or("a signal".to_string(), |c| format!("code {c}"));
                 if is_precheck {
+                    let head = match code {
+                        Some(c) => tr!("action-run-precheck-failed-code", command = cmd, code = c),
+                        None => tr!("action-run-precheck-failed-signal", command = cmd),
+                    };
                     RunStatus::Refused {
-                        why: format!(
-                            "precheck `{cmd}` failed (exited with {codeword}); nothing was changed:\n{}",
-                            lines.join("\n")
-                        ),
+                        why: format!("{head}\n{}", lines.join("\n")),
                     }
                 } else {
                     let last = lines.last().map(|l| format!(": {l}")).unwrap_or_default();
+                    let head = match code {
+                        Some(c) => tr!("action-run-failed-code", command = cmd, code = c),
+                        None => tr!("action-run-failed-signal", command = cmd),
+                    };
                     RunStatus::Failed {
                         exit_code: code,
-                        why: format!("`{cmd}` exited with {codeword}{last}"),
+                        why: format!("{head}{last}"),
                     }
                 }
             }
@@ -488,18 +489,17 @@ pub(crate) fn root_refusal(action: &Action, redactor: &Redactor, why: &str) -> S
         })
         .collect();
     format!(
-        "{} needs root and passwordless sudo is not available ({why}); triage502 never asks \
-         for a password. Run it yourself:\n{}\nor: sudo triage502 action run {} --yes",
-        action.id,
+        "{}\n{}\n{}",
+        tr!("action-run-root", id = action.id, why = why),
         cmds.join("\n"),
-        action.id
+        tr!("action-run-root-or", id = action.id)
     )
 }
 
 /// Runs one argv, streaming its lines, until it exits, the deadline passes or cancel is asked.
 async fn run_command(argv: &[String], io: &mut Io<'_>, lines: &mut Vec<String>) -> Ended {
     let Some(program) = argv.first() else {
-        return Ended::NotStarted("empty command line".into());
+        return Ended::NotStarted(tr!("action-run-empty"));
     };
     // The shared runner's checks: the program (and an interpreter's script) must be one only
     // root or the user it runs as can change.
@@ -513,9 +513,11 @@ async fn run_command(argv: &[String], io: &mut Io<'_>, lines: &mut Vec<String>) 
     let mut child = match crate::children::spawn(&mut cmd) {
         Ok(c) => c,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ended::NotStarted(format!("{program} not installed (not found in PATH)"));
+            return Ended::NotStarted(tr!("action-run-not-installed", program = program));
         }
-        Err(e) => return Ended::NotStarted(format!("cannot run {program}: {e}")),
+        Err(e) => {
+            return Ended::NotStarted(tr!("action-run-cannot-run", program = program, error = e));
+        }
     };
     let (ltx, mut lrx) = mpsc::channel::<(Stream, String)>(256);
     let mut pumps = Vec::new();
@@ -542,7 +544,7 @@ async fn run_command(argv: &[String], io: &mut Io<'_>, lines: &mut Vec<String>) 
             Some((s, l)) = lrx.recv() => io.line(s, l, lines).await,
             r = child.wait() => break match r {
                 Ok(st) => Ended::Exited(st.code()),
-                Err(e) => Ended::NotStarted(format!("cannot wait for {program}: {e}")),
+                Err(e) => Ended::NotStarted(tr!("action-run-cannot-wait", program = program, error = e)),
             },
         }
     };
@@ -660,6 +662,16 @@ mod tests {
         );
         assert!(
             why.ends_with("sudo triage502 action run reload:nginx --yes"),
+            "{why}"
+        );
+        let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+        let why = root_refusal(&a, &Redactor::default(), "sudo -n true: x");
+        assert!(
+            why.starts_with("reload:nginx 需要 root，但没有免密 sudo（sudo -n true: x）"),
+            "{why}"
+        );
+        assert!(
+            why.ends_with("\n  nginx -t\n  sudo nginx -s reload\n或：sudo triage502 action run reload:nginx --yes"),
             "{why}"
         );
     }

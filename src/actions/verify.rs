@@ -8,6 +8,7 @@
 use super::{Action, Verification, VerifyScope};
 use crate::config::Config;
 use crate::probe::State as HopState;
+use crate::tr;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -32,7 +33,7 @@ impl Verifier for NoVerify {
     fn verify<'a>(&'a self, _action: &'a Action) -> VerifyFuture<'a> {
         Box::pin(async {
             Verification::NotVerified {
-                why: "verification disabled".into(),
+                why: tr!("action-verify-disabled"),
             }
         })
     }
@@ -64,7 +65,7 @@ impl ProbeVerifier {
 /// The names of the hops an action's verification looks at; `Err` says why there are none.
 pub fn related_hops(cfg: &Config, scope: &VerifyScope) -> Result<Vec<String>, String> {
     let names: Vec<String> = match scope {
-        VerifyScope::Nothing => return Err("nothing to re-probe for this action".into()),
+        VerifyScope::Nothing => return Err(tr!("action-run-nothing-to-verify")),
         VerifyScope::AllHops => cfg.hops.iter().map(|h| h.name.clone()).collect(),
         VerifyScope::Service { name } => cfg
             .hops
@@ -75,10 +76,8 @@ pub fn related_hops(cfg: &Config, scope: &VerifyScope) -> Result<Vec<String>, St
     };
     if names.is_empty() {
         return Err(match scope {
-            VerifyScope::Service { name } => {
-                format!("no hop has service = \"{name}\" in the config")
-            }
-            _ => "no hops configured".into(),
+            VerifyScope::Service { name } => tr!("action-verify-no-hop", name = name),
+            _ => tr!("action-verify-no-hops"),
         });
     }
     Ok(names)

@@ -7,6 +7,7 @@
 //! and keeps a bounded per-minute window.
 
 use crate::logs::nginx_access::{AccessFormat, AccessLine};
+use crate::tr;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -241,16 +242,17 @@ impl AccessSummary {
             }
         }
         let mut s = if bad.is_empty() {
-            format!(
-                "access log: no 502/503/504 in {} requests over the last {} min",
-                t.requests, self.window_minutes
+            tr!(
+                "access-none",
+                requests = t.requests,
+                minutes = self.window_minutes
             )
         } else {
-            format!(
-                "access log: clients got {} of {} requests over the last {} min",
-                bad.join(", "),
-                t.requests,
-                self.window_minutes
+            tr!(
+                "access-bad",
+                bad = bad.join(", "),
+                requests = t.requests,
+                minutes = self.window_minutes
             )
         };
         let mut ups: Vec<(&String, &u64)> = self.per_upstream.iter().collect();
@@ -264,13 +266,10 @@ impl AccessSummary {
             s.push_str(&format!(" ({})", top.join(", ")));
         }
         if self.own_probes > 0 {
-            s.push_str(&format!(
-                "; {} own probe requests not counted",
-                self.own_probes
-            ));
+            s.push_str(&tr!("access-own-probes", n = self.own_probes));
         }
         for p in &self.problems {
-            s.push_str(&format!("; cannot read {p}"));
+            s.push_str(&tr!("access-unreadable", problem = p));
         }
         s
     }

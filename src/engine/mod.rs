@@ -16,6 +16,7 @@ use crate::config::{Config, Hop};
 use crate::diagnose::{Diagnosis, HostView, Input, Unchecked, diagnose};
 use crate::probe::scheduler::ProbeEvent;
 use crate::probe::{HopResult, State as HopState};
+use crate::tr;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -298,7 +299,7 @@ impl State {
                 at,
                 kind: "note".into(),
                 level: NoteLevel::Warn,
-                text: format!("cannot write the timeline journal {}: {e}", p.display()),
+                text: tr!("timeline-journal-failed", path = p.display(), error = e),
             };
             self.timeline.push_back(note);
             self.timeline_total += 1;
@@ -406,8 +407,9 @@ impl State {
                     HopState::Warn | HopState::Unknown => NoteLevel::Warn,
                     HopState::Fail => NoteLevel::Error,
                 };
-                let from = prev.map(|p| p.word()).unwrap_or("—");
-                let text = format!("{} {} → {}: {}", r.name, from, r.state.word(), r.reason);
+                let from = prev.map_or_else(|| "—".to_string(), crate::i18n::state_word);
+                let to = crate::i18n::state_word(r.state);
+                let text = format!("{} {from} → {to}: {}", r.name, r.reason);
                 self.push("hop", level, text, at);
             }
         }
@@ -435,7 +437,7 @@ impl State {
                 self.push(
                     "incident",
                     NoteLevel::Info,
-                    format!("all hops green again after {}", human_duration(secs)),
+                    tr!("timeline-green-again", duration = human_duration(secs)),
                     now,
                 );
             }
@@ -481,7 +483,7 @@ impl State {
             };
             unknown.push(Unchecked {
                 what: "host:sockets, services, firewall".into(),
-                why: "refreshing: the last snapshot predates the latest change of the chain".into(),
+                why: tr!("engine-host-refreshing"),
             });
         }
         unknown.extend(self.logs.notices.iter().map(|(p, t)| Unchecked {
@@ -524,7 +526,10 @@ impl State {
             if self.announced.contains(key) || (provisional && f.id == HOP_FAILING) {
                 continue;
             }
-            events.push((NoteLevel::Error, format!("finding {}: {}", f.id, f.title)));
+            events.push((
+                NoteLevel::Error,
+                tr!("timeline-finding", id = f.id, title = f.title),
+            ));
             self.announced.push(key.clone());
         }
         let gone: Vec<String> = self
@@ -535,7 +540,7 @@ impl State {
             .collect();
         for key in gone {
             self.announced.retain(|k| k != &key);
-            events.push((NoteLevel::Info, format!("finding {key} cleared")));
+            events.push((NoteLevel::Info, tr!("timeline-finding-cleared", id = key)));
         }
         for (level, text) in events {
             self.push("finding", level, text, now);
@@ -835,6 +840,25 @@ mod tests {
         // Unknown hop names are ignored, not a panic.
         s.apply(res("zzz", HopState::Fail));
         assert_eq!(s.results().len(), 2);
+    }
+
+    #[test]
+    fn timeline_texts_follow_the_language() {
+        let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+        let mut s = State::new(cfg(), "t".into());
+        s.apply(res("a", HopState::Fail));
+        s.apply(res("a", HopState::Ok));
+        let texts: Vec<&str> = s.timeline.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["a — → 故障: r", "a 故障 → 正常: r"]);
+        let a = access::AccessSummary {
+            window_minutes: 5,
+            own_probes: 2,
+            ..Default::default()
+        };
+        assert_eq!(
+            a.line(),
+            "访问日志：最近 5 分钟的 0 个请求中没有 502/503/504；本工具自身的 2 个探测请求未计入"
+        );
     }
 
     #[test]

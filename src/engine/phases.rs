@@ -3,6 +3,7 @@
 //! response targets (a first diagnosis within 5 minutes, a workaround within 15).
 
 use super::{Event, NoteLevel, State};
+use crate::tr;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -107,21 +108,24 @@ pub fn summary(p: &Phases) -> String {
     };
     let mut parts = Vec::new();
     if let Some(f) = &p.first_finding {
-        parts.push(format!(
-            "diagnosed in {}{} (≤5m)",
-            super::human_duration(f.after_s),
-            mark(f)
+        parts.push(tr!(
+            "phase-diagnosed",
+            duration = super::human_duration(f.after_s),
+            mark = mark(f)
         ));
     }
     if let Some(r) = &p.first_recovery {
-        parts.push(format!(
-            "worked around in {}{} (≤15m)",
-            super::human_duration(r.after_s),
-            mark(r)
+        parts.push(tr!(
+            "phase-worked-around",
+            duration = super::human_duration(r.after_s),
+            mark = mark(r)
         ));
     }
     if let Some(g) = &p.all_green {
-        parts.push(format!("green in {}", super::human_duration(g.after_s)));
+        parts.push(tr!(
+            "phase-green",
+            duration = super::human_duration(g.after_s)
+        ));
     }
     parts.join(" · ")
 }
@@ -169,6 +173,11 @@ mod tests {
         assert_eq!(
             summary(&p),
             "diagnosed in 2m 00s ✔ (≤5m) · worked around in 17m 00s ✖ (≤15m) · green in 18m 00s"
+        );
+        let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+        assert_eq!(
+            summary(&p),
+            "初步诊断用时 2m 00s ✔（≤5m） · 临时规避用时 17m 00s ✖（≤15m） · 恢复正常用时 18m 00s"
         );
     }
 }

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::host::services::ServiceState;
 use crate::logs::follow::{FollowHandle, LogEvent};
 use crate::probe::scheduler::ProbeEvent;
+use crate::tr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -299,7 +300,7 @@ where
                 .send(
                     Update::Note {
                         level: super::NoteLevel::Error,
-                        text: format!("cannot follow the logs: {e}"),
+                        text: tr!("engine-logs-unfollowed", error = e),
                     }
                     .into(),
                 )
