@@ -29,7 +29,8 @@ impl State {
         }
     }
 
-    /// The word for the state.
+    /// The word for the state, in English (machine outputs, JSON, Nagios); texts for people
+    /// use [`crate::i18n::state_word`].
     pub fn word(self) -> &'static str {
         match self {
             State::Ok => "OK",

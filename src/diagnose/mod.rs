@@ -23,6 +23,7 @@ use crate::config::{Config, Hop, Role};
 use crate::host;
 use crate::logs::{Class, Record};
 use crate::probe::{HopResult, State};
+use crate::tr;
 use serde::Serialize;
 
 /// Where a piece of evidence came from, and what it says.
@@ -56,13 +57,15 @@ pub enum Confidence {
     High,
 }
 
+/// The word for people, in the current language (`low`/`medium`/`high` in English; the
+/// JSON outputs use the serialized names).
 impl std::fmt::Display for Confidence {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use Confidence as C;
-        f.write_str(match self {
-            C::Low => "low",
-            C::Medium => "medium",
-            C::High => "high",
+        f.write_str(&match self {
+            C::Low => tr!("diag-confidence-low"),
+            C::Medium => tr!("diag-confidence-medium"),
+            C::High => tr!("diag-confidence-high"),
         })
     }
 }
@@ -105,12 +108,15 @@ impl Finding {
                 clean(&e.fact)
             ));
         }
-        t.push_str(&format!("{indent}why: {}\n", clean(&self.explanation)));
+        let why = tr!("diag-text-why", text = clean(&self.explanation));
+        t.push_str(&format!("{indent}{why}\n"));
         for n in &self.next_steps {
-            t.push_str(&format!("{indent}next: {}\n", clean(n)));
+            let next = tr!("diag-text-next", text = clean(n));
+            t.push_str(&format!("{indent}{next}\n"));
         }
         if let Some(a) = &self.action {
-            t.push_str(&format!("{indent}action: {}\n", clean(a)));
+            let action = tr!("diag-text-action", action = clean(a));
+            t.push_str(&format!("{indent}{action}\n"));
         }
         t
     }
@@ -439,15 +445,20 @@ impl<'a> Ctx<'a> {
             (Some(f), None) => format!("log:{f}"),
             _ => "log".into(),
         };
+        let (count, class) = (hits.len(), last.class().id());
+        let latest = crate::util::shorten(last.message(), 160);
         Some(Evidence {
             source,
-            fact: format!(
-                "{} {} entr{} recently, latest: {}",
-                hits.len(),
-                last.class().id(),
-                if hits.len() == 1 { "y" } else { "ies" },
-                crate::util::shorten(last.message(), 160)
-            ),
+            fact: if count == 1 {
+                tr!("diag-ev-log-one", class = class, latest = latest)
+            } else {
+                tr!(
+                    "diag-ev-log-many",
+                    count = count,
+                    class = class,
+                    latest = latest
+                )
+            },
         })
     }
 
@@ -475,7 +486,7 @@ pub(crate) fn probe_evidence(h: &HopResult) -> Evidence {
         fact: format!(
             "{} {} {} — {}",
             h.state.symbol(),
-            h.state.word(),
+            crate::i18n::state_word(h.state),
             h.target,
             h.reason
         ),
@@ -540,15 +551,12 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
     for h in orphans {
         findings.push(Finding {
             id: "hop_failing",
-            title: format!("{} fails: {}", h.name, h.reason),
+            title: tr!("finding-hop_failing-title", hop = h.name, reason = h.reason),
             severity: State::Fail,
             confidence: Confidence::Low,
             evidence: vec![probe_evidence(h)],
-            explanation: "No rule matched this failure; its reason is the best lead.".into(),
-            next_steps: vec![format!(
-                "Look at the {} hop's detail (Enter in the console).",
-                h.name
-            )],
+            explanation: tr!("finding-hop_failing-why"),
+            next_steps: vec![tr!("finding-hop_failing-next", hop = h.name)],
             action: None,
             explains: vec![h.name.clone()],
         });
@@ -579,7 +587,11 @@ fn attach_captures(findings: &mut [Finding], captures: &[crate::probe::capture::
             if f.explains.contains(&c.hop) || f.evidence.iter().any(|e| e.source == probe) {
                 f.evidence.push(Evidence {
                     source: format!("capture:{}", c.hop),
-                    fact: format!("{} (captured {})", c.verdict, c.at.format("%H:%M:%S UTC")),
+                    fact: tr!(
+                        "diag-ev-capture",
+                        verdict = c.verdict,
+                        at = c.at.format("%H:%M:%S UTC")
+                    ),
                 });
             }
         }
@@ -590,8 +602,9 @@ fn attach_captures(findings: &mut [Finding], captures: &[crate::probe::capture::
 struct Consequence {
     cause: &'static str,
     consequence: &'static str,
-    /// What the consequence's first next step says instead of its action.
-    first: &'static str,
+    /// The catalogue text of what the consequence's first next step says instead of its
+    /// action.
+    first: fn() -> String,
 }
 
 /// Causes and their consequences. While both hold, the cause also explains the consequence's
@@ -601,44 +614,37 @@ const CONSEQUENCES: &[Consequence] = &[
     Consequence {
         cause: "proxy_config_invalid",
         consequence: "proxy_down",
-        first: "Fix nginx's configuration first (see proxy_config_invalid): nginx does not start \
-                while `nginx -t` fails, so a restart now would fail too.",
+        first: || tr!("diag-first-proxy_config_invalid-proxy_down"),
     },
     Consequence {
         cause: "ds_config_invalid",
         consequence: "service_crash_loop",
-        first: "Fix the settings file first (see ds_config_invalid): the Document Server exits \
-                while it does not parse.",
+        first: || tr!("diag-first-ds_config_invalid-service_crash_loop"),
     },
     Consequence {
         cause: "ds_config_invalid",
         consequence: "service_down",
-        first: "Fix the settings file first (see ds_config_invalid): the Document Server does \
-                not start while it does not parse, so a restart now would fail too.",
+        first: || tr!("diag-first-ds_config_invalid-service_down"),
     },
     Consequence {
         cause: "port_taken",
         consequence: "service_crash_loop",
-        first: "Free the port first (see port_taken): the Document Server exits while another \
-                program holds it.",
+        first: || tr!("diag-first-port_taken-service_crash_loop"),
     },
     Consequence {
         cause: "port_taken",
         consequence: "service_down",
-        first: "Free the port first (see port_taken): a restart fails while another program \
-                holds it.",
+        first: || tr!("diag-first-port_taken-service_down"),
     },
     Consequence {
         cause: "service_crash_loop",
         consequence: "service_down",
-        first: "It keeps exiting (see service_crash_loop): a restart repeats the same exit \
-                until its cause is fixed.",
+        first: || tr!("diag-first-service_crash_loop-service_down"),
     },
     Consequence {
         cause: "database_error",
         consequence: "dependency_down",
-        first: "PostgreSQL answers but refuses the queries (see database_error): fix that \
-                first; restarting a dependency does not.",
+        first: || tr!("diag-first-database_error-dependency_down"),
     },
 ];
 
@@ -669,8 +675,9 @@ fn apply_consequences(findings: &mut [Finding]) {
         let theirs = findings[qi].explains.clone();
         let q = &mut findings[qi];
         q.action = None;
-        if q.next_steps.first().map(String::as_str) != Some(c.first) {
-            q.next_steps.insert(0, c.first.to_string());
+        let first = (c.first)();
+        if q.next_steps.first() != Some(&first) {
+            q.next_steps.insert(0, first);
         }
         let cause = &mut findings[ci];
         for h in theirs {
@@ -705,9 +712,11 @@ fn drop_impossible_actions(
         if s.backend == host::services::Answered::None
             && !host::cmd::looks_like_permission(&s.detail)
         {
-            f.next_steps.push(format!(
-                "No {verb} offered: no service manager here knows {name} ({}).",
-                s.detail
+            f.next_steps.push(tr!(
+                "diag-no-action",
+                verb = verb,
+                name = name,
+                detail = s.detail
             ));
             f.action = None;
         }

@@ -4,8 +4,11 @@
 
 use super::{Diagnosis, Input};
 use crate::config::{HopKind, Role};
+use crate::i18n::{Lang, state_word};
 use crate::probe::State;
+use crate::{tr, tr_in};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// One check inside a step.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -21,7 +24,7 @@ pub struct StepCheck {
 /// One step of the walkthrough.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Step {
-    /// Step title.
+    /// Step title (in the language of the moment it was made).
     pub title: &'static str,
     /// Worst verdict of its checks.
     pub verdict: State,
@@ -31,14 +34,45 @@ pub struct Step {
     pub next: String,
 }
 
-fn step(title: &'static str, checks: Vec<StepCheck>, next: String) -> Step {
+/// The steps, in their order.
+#[derive(Clone, Copy)]
+enum Title {
+    Global,
+    Network,
+    Services,
+    Integration,
+    Recovery,
+}
+
+impl Title {
+    /// The title in the current language. Titles are few and fixed: each is made once per
+    /// language and kept, so a step's title stays a `&'static str`.
+    fn text(self) -> &'static str {
+        static TITLES: OnceLock<[[&'static str; 5]; 2]> = OnceLock::new();
+        let all = TITLES.get_or_init(|| {
+            Lang::ALL.map(|l| {
+                [
+                    tr_in!(l, "walk-step-global"),
+                    tr_in!(l, "walk-step-network"),
+                    tr_in!(l, "walk-step-services"),
+                    tr_in!(l, "walk-step-integration"),
+                    tr_in!(l, "walk-step-recovery"),
+                ]
+                .map(|t| &*Box::leak(t.into_boxed_str()))
+            })
+        });
+        all[crate::i18n::current() as usize][self as usize]
+    }
+}
+
+fn step(title: Title, checks: Vec<StepCheck>, next: String) -> Step {
     let verdict = if checks.is_empty() {
         State::Unknown
     } else {
         checks.iter().map(|c| c.state).max().unwrap_or(State::Ok)
     };
     Step {
-        title,
+        title: title.text(),
         verdict,
         checks,
         next,
@@ -61,8 +95,8 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
         .collect();
     let first_red = input.hops.iter().find(|h| h.state == State::Fail);
     let global_next = match first_red {
-        Some(h) => format!("The first red hop from the user is {}: follow the chain from there (step 2).", h.name),
-        None => "The chain answers end to end: continue with integration and auth (step 4) if users still see errors.".into(),
+        Some(h) => tr!("walk-next-global-red", hop = h.name),
+        None => tr!("walk-next-global-green"),
     };
 
     // 2. Network and ports: TCP hops and what listens.
@@ -106,9 +140,9 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
         });
     }
     let net_next = if net.iter().any(|c| c.state == State::Fail) {
-        "A port does not answer as it should: check the service behind it (step 3) and the firewall.".into()
+        tr!("walk-next-network-red")
     } else {
-        "Ports answer: check the services' state (step 3).".into()
+        tr!("walk-next-network-green")
     };
 
     // 3. Service state.
@@ -130,20 +164,18 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
         });
     }
     let svc_next = if svc.iter().any(|c| c.state == State::Fail) {
-        "A service is not running: see recovery (step 5).".into()
+        tr!("walk-next-services-red")
     } else if input.cfg.services.is_empty() {
-        "No services configured ([[service]] in the config): check the application's process \
-         by hand, then step 4."
-            .into()
+        tr!("walk-next-services-none")
     } else if svc.is_empty() || svc.iter().any(|c| c.state == State::Unknown) {
-        "Service state unknown (not collected yet, or not readable): check by hand \
-         (systemctl / supervisorctl / docker), then step 4."
-            .into()
+        tr!("walk-next-services-unknown")
     } else {
-        "Services run: look at integration and auth (step 4).".into()
+        tr!("walk-next-services-green")
     };
 
     // 4. Integration and auth.
+    let delivery = super::rules::delivery_checks(&super::Ctx { input });
+    let delivery_failing = delivery.iter().any(|c| c.state == State::Fail);
     let auth: Vec<StepCheck> = input
         .hops
         .iter()
@@ -172,32 +204,22 @@ pub fn walkthrough(input: &Input<'_>, d: &Diagnosis) -> Vec<Step> {
                 .into_iter()
                 .flat_map(super::rules::integration_checks),
         )
-        .chain(super::rules::delivery_checks(&super::Ctx { input }))
+        .chain(delivery)
         .collect();
-    let auth_next = auth_next(&auth);
+    let auth_next = if delivery_failing {
+        tr!("walk-next-integration-delivery")
+    } else {
+        tr!("walk-next-integration")
+    };
 
     let rec_step = recovery(d);
     vec![
-        step("Global view", global, global_next),
-        step("Network and ports", net, net_next),
-        step("Service state", svc, svc_next),
-        step("Integration and auth", auth, auth_next),
+        step(Title::Global, global, global_next),
+        step(Title::Network, net, net_next),
+        step(Title::Services, svc, svc_next),
+        step(Title::Integration, auth, auth_next),
         rec_step,
     ]
-}
-
-/// Where step 4 goes next: the Document Server's own delivery failures first, when it logged any.
-fn auth_next(auth: &[StepCheck]) -> String {
-    if auth
-        .iter()
-        .any(|c| c.label.starts_with("Document Server ") && c.state == State::Fail)
-    {
-        "The Document Server's downloads or callbacks fail (its own log says so, whatever the \
-         probes show): see the storage and callback findings, then the recovery (step 5)."
-            .to_string()
-    } else {
-        "Then apply the recovery (step 5).".to_string()
-    }
 }
 
 /// Step 5, recovery: the top findings with their action or first next step.
@@ -207,10 +229,10 @@ fn recovery(d: &Diagnosis) -> Step {
         .iter()
         .take(3)
         .map(|f| StepCheck {
-            label: format!("{} ({} confidence)", f.id, f.confidence),
+            label: tr!("walk-recovery-label", id = f.id, confidence = f.confidence),
             state: f.severity,
             evidence: match &f.action {
-                Some(a) => format!("{} → action {a}", f.title),
+                Some(a) => tr!("walk-recovery-action", title = f.title, action = a),
                 None => format!(
                     "{} → {}",
                     f.title,
@@ -221,27 +243,25 @@ fn recovery(d: &Diagnosis) -> Step {
         .collect();
     let rec_next = match d.findings.first() {
         Some(f) => match &f.action {
-            Some(a) => format!(
-                "Run {a}, then watch the chain turn green (targets: diagnosis ≤ 5 min, mitigation ≤ 15 min)."
-            ),
-            None => format!(
-                "{} (no automatic action for {}).",
-                f.next_steps.first().cloned().unwrap_or_default(),
-                f.id
+            Some(a) => tr!("walk-next-recovery-run", action = a),
+            None => tr!(
+                "walk-next-recovery-manual",
+                step = f.next_steps.first().cloned().unwrap_or_default(),
+                id = f.id
             ),
         },
-        None if d.all_clear => "All clear: nothing to recover.".into(),
-        None => "No root cause found: read the error log pane and the hop details.".into(),
+        None if d.all_clear => tr!("walk-next-recovery-clear"),
+        None => tr!("walk-next-recovery-unknown"),
     };
     if rec.is_empty() && d.all_clear {
         Step {
-            title: "Recovery",
+            title: Title::Recovery.text(),
             verdict: State::Ok,
             checks: vec![],
             next: rec_next,
         }
     } else {
-        step("Recovery", rec, rec_next)
+        step(Title::Recovery, rec, rec_next)
     }
 }
 
@@ -252,14 +272,14 @@ impl Step {
         let mut t = format!(
             "{} {} {}\n",
             self.verdict.symbol(),
-            self.verdict.word(),
+            state_word(self.verdict),
             self.title
         );
         for c in &self.checks {
             t.push_str(&format!(
-                "{indent}{} {:<7} {} — {}\n",
+                "{indent}{} {} {} — {}\n",
                 c.state.symbol(),
-                c.state.word(),
+                pad(&state_word(c.state), 7),
                 c.label,
                 c.evidence
             ));
@@ -267,4 +287,10 @@ impl Step {
         t.push_str(&format!("{indent}→ {}\n", self.next));
         t
     }
+}
+
+/// `s` followed by spaces up to `width` screen columns (a Chinese character takes two).
+fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }

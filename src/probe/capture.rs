@@ -6,6 +6,7 @@
 //! an interface of this box (Ethernet for `lo`, Linux cooked v1/v2 for `any`, raw IP) is
 //! understood.
 
+use crate::tr;
 use chrono::{DateTime, Utc};
 use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use serde::{Deserialize, Serialize};
@@ -47,11 +48,11 @@ pub fn summarize_file(
 ) -> Result<CaptureSummary, String> {
     use std::io::Read;
     let f = std::fs::File::open(path)
-        .map_err(|e| format!("cannot read the capture {}: {e}", path.display()))?;
+        .map_err(|e| tr!("capture-unreadable", path = path.display(), error = e))?;
     let mut data = Vec::new();
     f.take(MAX_FILE)
         .read_to_end(&mut data)
-        .map_err(|e| format!("cannot read the capture {}: {e}", path.display()))?;
+        .map_err(|e| tr!("capture-unreadable", path = path.display(), error = e))?;
     summarize(&data, hop, target, port)
 }
 
@@ -64,7 +65,7 @@ pub fn summarize(
 ) -> Result<CaptureSummary, String> {
     use pcap_file::DataLink;
     let mut r =
-        pcap_file::pcap::PcapReader::new(data).map_err(|e| format!("not a pcap file: {e}"))?;
+        pcap_file::pcap::PcapReader::new(data).map_err(|e| tr!("capture-not-pcap", error = e))?;
     let link = r.header().datalink;
     let mut s = CaptureSummary {
         hop: hop.to_string(),
@@ -116,40 +117,28 @@ pub fn summarize(
 
 /// What the counts mean.
 fn verdict(s: &CaptureSummary) -> String {
-    let sent = format!(
-        "{} SYN sent{}",
-        s.syn,
-        if s.syn_retransmitted > 0 {
-            format!(" ({} retransmitted)", s.syn_retransmitted)
-        } else {
-            String::new()
-        }
-    );
+    let sent = if s.syn_retransmitted > 0 {
+        tr!(
+            "capture-sent-retransmitted",
+            syn = s.syn,
+            retransmitted = s.syn_retransmitted
+        )
+    } else {
+        tr!("capture-sent", syn = s.syn)
+    };
     if s.syn == 0 {
-        return format!(
-            "no SYN to {} seen in {} packets: the attempts never reached the interface (a local OUTPUT rule dropping or rejecting them, or a wrong interface or address)",
-            s.target, s.packets
-        );
+        return tr!("capture-no-syn", target = s.target, packets = s.packets);
     }
     if s.syn_ack > 0 {
-        return format!(
-            "{sent}, {} SYN-ACK: the handshake completes, the network path is fine (look above TCP)",
-            s.syn_ack
-        );
+        return tr!("capture-syn-ack", sent = sent, count = s.syn_ack);
     }
     if s.rst > 0 {
-        return format!(
-            "{sent}, {} RST: refused at once (nothing listens there, or a REJECT with tcp-reset)",
-            s.rst
-        );
+        return tr!("capture-rst", sent = sent, count = s.rst);
     }
     if s.icmp_unreachable > 0 {
-        return format!(
-            "{sent}, {} ICMP unreachable: rejected on the way (a REJECT rule or no route)",
-            s.icmp_unreachable
-        );
+        return tr!("capture-icmp", sent = sent, count = s.icmp_unreachable);
     }
-    format!("{sent}, no SYN-ACK: dropped before the service")
+    tr!("capture-dropped", sent = sent)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Certificates in plain words: why a certificate is not trusted (from rustls' and webpki's
 //! errors, never their Debug names), and a hop's own CA file (`ca_file`) for internal CAs.
 
+use crate::tr;
 use rustls::pki_types::CertificateDer;
 use rustls::{CertificateError, Error};
 use std::path::Path;
@@ -9,96 +10,103 @@ use std::path::Path;
 pub const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
 
 /// What to do about a certificate this box does not trust: a per-hop `ca_file`.
-pub const CA_FILE_HINT: &str =
-    "an internal CA? give the hop its certificate: ca_file = \"/etc/ssl/private-ca.pem\"";
+pub fn ca_file_hint() -> String {
+    tr!("cert-ca-file-hint")
+}
 
 /// Why a certificate was refused, in plain words. `self_signed`: the certificate names
 /// itself as its issuer.
 pub fn trust_error_text(e: &Error, self_signed: bool) -> String {
+    explain(e, self_signed).0
+}
+
+/// Whether a refused certificate's issuer is what is unknown (self-signed, an internal CA):
+/// the one refusal a hop's `ca_file` mends.
+pub fn issuer_untrusted(e: &Error) -> bool {
+    explain(e, false).1
+}
+
+/// The plain words for a refusal, and whether the issuer is what is unknown.
+fn explain(e: &Error, self_signed: bool) -> (String, bool) {
     match e {
         Error::InvalidCertificate(c) => certificate_error_text(c, self_signed),
-        Error::NoCertificatesPresented => "the server presented no certificate".into(),
-        Error::General(m) => format!("certificate check failed: {m}"),
+        Error::NoCertificatesPresented => (tr!("cert-none-presented"), false),
+        Error::General(m) => (tr!("cert-check-failed", error = m), false),
         Error::Other(o) => other_text(&o.to_string(), self_signed),
-        other => format!("certificate check failed: {other}"),
+        other => (tr!("cert-check-failed", error = other), false),
     }
 }
 
-fn unknown_issuer(self_signed: bool) -> String {
+fn unknown_issuer(self_signed: bool) -> (String, bool) {
     if self_signed {
-        "self-signed certificate (not issued by a CA this box trusts)".into()
+        (tr!("cert-self-signed"), true)
     } else {
-        "issued by a CA this box does not trust".into()
+        (tr!("cert-unknown-issuer"), true)
     }
 }
 
-fn certificate_error_text(c: &CertificateError, self_signed: bool) -> String {
+fn certificate_error_text(c: &CertificateError, self_signed: bool) -> (String, bool) {
     use CertificateError as C;
-    match c {
-        C::BadEncoding => "the certificate cannot be parsed".into(),
-        C::Expired => "the certificate has expired".into(),
-        C::ExpiredContext { time, not_after } => format!(
-            "the certificate expired {} (now {})",
-            date(not_after.as_secs()),
-            date(time.as_secs())
+    let text = match c {
+        C::BadEncoding => tr!("cert-bad-encoding"),
+        C::Expired => tr!("cert-expired"),
+        C::ExpiredContext { time, not_after } => tr!(
+            "cert-expired-at",
+            at = date(not_after.as_secs()),
+            now = date(time.as_secs())
         ),
-        C::NotValidYet => "the certificate is not valid yet (or this box's clock is behind)".into(),
-        C::NotValidYetContext { time, not_before } => format!(
-            "the certificate is valid only from {} (now {}: or this box's clock is behind)",
-            date(not_before.as_secs()),
-            date(time.as_secs())
+        C::NotValidYet => tr!("cert-not-valid-yet"),
+        C::NotValidYetContext { time, not_before } => tr!(
+            "cert-not-valid-yet-from",
+            from = date(not_before.as_secs()),
+            now = date(time.as_secs())
         ),
-        C::Revoked => "the certificate has been revoked".into(),
-        C::UnhandledCriticalExtension => {
-            "the certificate has a critical extension this box cannot check".into()
-        }
-        C::UnknownIssuer => unknown_issuer(self_signed),
-        C::UnknownRevocationStatus => "the certificate's revocation status is unknown".into(),
+        C::Revoked => tr!("cert-revoked"),
+        C::UnhandledCriticalExtension => tr!("cert-critical-extension"),
+        C::UnknownIssuer => return unknown_issuer(self_signed),
+        C::UnknownRevocationStatus => tr!("cert-revocation-unknown"),
         C::ExpiredRevocationList | C::ExpiredRevocationListContext { .. } => {
-            "the revocation list has expired".into()
+            tr!("cert-revocation-list-expired")
         }
-        C::BadSignature => "the certificate's signature does not verify".into(),
+        C::BadSignature => tr!("cert-bad-signature"),
         C::UnsupportedSignatureAlgorithmContext { .. }
         | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
-            "the certificate is signed with an algorithm this box does not accept".into()
+            tr!("cert-bad-algorithm")
         }
-        C::NotValidForName => "the certificate is not valid for this name".into(),
-        C::NotValidForNameContext { presented, .. } => format!(
-            "the certificate is not valid for this name (it is for {})",
-            presented.join(", ")
-        ),
-        C::InvalidPurpose | C::InvalidPurposeContext { .. } => {
-            "the certificate is not meant for a TLS server (extended key usage)".into()
+        C::NotValidForName => tr!("cert-wrong-name"),
+        C::NotValidForNameContext { presented, .. } => {
+            tr!("cert-wrong-name-for", names = presented.join(", "))
         }
-        C::InvalidOcspResponse => "the OCSP answer stapled by the server is invalid".into(),
-        C::ApplicationVerificationFailure => "the certificate was refused".into(),
-        C::Other(o) => other_text(&o.to_string(), self_signed),
-        other => format!("the certificate was refused ({other})"),
-    }
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => tr!("cert-wrong-purpose"),
+        C::InvalidOcspResponse => tr!("cert-bad-ocsp"),
+        C::ApplicationVerificationFailure => tr!("cert-refused"),
+        C::Other(o) => return other_text(&o.to_string(), self_signed),
+        other => tr!("cert-refused-because", error = other),
+    };
+    (text, false)
 }
 
 /// webpki's errors reach rustls as `Other(...)`: known by their names.
-fn other_text(s: &str, self_signed: bool) -> String {
+fn other_text(s: &str, self_signed: bool) -> (String, bool) {
     let has = |n: &str| s.contains(n);
     if has("CaUsedAsEndEntity") {
-        "self-signed certificate used as a server certificate (not issued by a CA this box trusts)"
-            .into()
+        (tr!("cert-ca-used-as-server"), true)
     } else if has("EndEntityUsedAsCa") {
-        "a server certificate is used as a CA in the chain".into()
+        (tr!("cert-server-used-as-ca"), false)
     } else if has("UnknownIssuer") {
         unknown_issuer(self_signed)
     } else if has("CertExpired") {
-        "the certificate has expired".into()
+        (tr!("cert-expired"), false)
     } else if has("CertNotValidYet") {
-        "the certificate is not valid yet (or this box's clock is behind)".into()
+        (tr!("cert-not-valid-yet"), false)
     } else if has("CertNotValidForName") {
-        "the certificate is not valid for this name".into()
+        (tr!("cert-wrong-name"), false)
     } else if has("PathLenConstraintViolated") || has("NameConstraintViolation") {
-        "the chain breaks a constraint of its CA".into()
+        (tr!("cert-constraint"), false)
     } else if has("RequiredEkuNotFound") {
-        "the certificate is not meant for a TLS server (extended key usage)".into()
+        (tr!("cert-wrong-purpose"), false)
     } else {
-        format!("the certificate was refused ({s})")
+        (tr!("cert-refused-because", error = s), false)
     }
 }
 
@@ -109,12 +117,13 @@ fn date(secs: u64) -> String {
 }
 
 /// The certificate error in an error's source chain (through the errors `io::Error`s wrap,
-/// which their `source()` skips), in plain words.
-pub fn find_trust_error(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+/// which their `source()` skips), in plain words, and whether its issuer is what is unknown
+/// ([`issuer_untrusted`]).
+pub fn find_trust_error(e: &(dyn std::error::Error + 'static)) -> Option<(String, bool)> {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = cur {
         if let Some(r) = err.downcast_ref::<Error>() {
-            return Some(trust_error_text(r, false));
+            return Some(explain(r, false));
         }
         // An io::Error's source() skips the error it wraps (which may be another io::Error).
         cur = match err
@@ -133,29 +142,34 @@ pub fn find_trust_error(e: &(dyn std::error::Error + 'static)) -> Option<String>
 /// what this box trusts), hold at least one certificate and nothing that is not PEM.
 pub fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     use rustls::pki_types::pem::PemObject;
-    crate::fsafe::check_trusted(path, "CA file")?;
+    crate::fsafe::check_trusted(path, &tr!("cert-ca-file-what"))?;
     let shown = path.display();
-    let f = crate::fsafe::open_regular(path)
-        .map_err(|e| format!("CA file '{shown}': {}", crate::util::io_error_text(&e)))?;
+    let unreadable = |e: std::io::Error| {
+        tr!(
+            "cert-ca-file-unreadable",
+            path = shown,
+            error = crate::util::io_error_text(&e)
+        )
+    };
+    let f = crate::fsafe::open_regular(path).map_err(unreadable)?;
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(
         &mut std::io::Read::take(f, MAX_CA_FILE_BYTES + 1),
         &mut bytes,
     )
-    .map_err(|e| format!("CA file '{shown}': {}", crate::util::io_error_text(&e)))?;
+    .map_err(unreadable)?;
     if bytes.len() as u64 > MAX_CA_FILE_BYTES {
-        return Err(format!(
-            "CA file '{shown}' is larger than {} KiB",
-            MAX_CA_FILE_BYTES / 1024
+        return Err(tr!(
+            "cert-ca-file-too-large",
+            path = shown,
+            kib = MAX_CA_FILE_BYTES / 1024
         ));
     }
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("CA file '{shown}' is not PEM: {e}"))?;
+        .map_err(|e| tr!("cert-ca-file-not-pem", path = shown, error = e))?;
     if certs.is_empty() {
-        return Err(format!(
-            "CA file '{shown}' holds no certificate (expected -----BEGIN CERTIFICATE-----)"
-        ));
+        return Err(tr!("cert-ca-file-empty", path = shown));
     }
     Ok(certs)
 }

@@ -1,6 +1,7 @@
 //! Network failure kinds, told apart by errno (not by message text, which differs between
 //! glibc and musl), and the sentence a person reads for each.
 
+use crate::tr;
 use serde::Serialize;
 use std::io;
 
@@ -61,21 +62,15 @@ impl NetError {
     /// A sentence about connecting to `addr` that failed this way.
     pub fn connect_reason(self, addr: &str, detail: &str) -> String {
         match self {
-            NetError::Refused => format!(
-                "connection refused by {addr}: nothing listens there (service down? wrong port?) or a REJECT rule"
-            ),
-            NetError::Timeout => {
-                format!("connect to {addr} timed out: no answer (firewall DROP? host down?)")
-            }
-            NetError::Unreachable => format!("no route to {addr} ({detail}): routing or host down"),
-            NetError::PermissionDenied => format!(
-                "permission denied connecting to {addr}: local policy (firewall, SELinux) forbids it"
-            ),
-            NetError::Reset => format!("connection to {addr} was reset ({detail})"),
-            NetError::Dns => format!("cannot resolve {addr}: {detail}"),
-            NetError::Tls => format!("TLS with {addr} failed: {detail}"),
-            NetError::Protocol => format!("{addr} did not speak the expected protocol: {detail}"),
-            NetError::Other => format!("cannot connect to {addr}: {detail}"),
+            NetError::Refused => tr!("hop-connect-refused", addr = addr),
+            NetError::Timeout => tr!("hop-connect-timeout", addr = addr),
+            NetError::Unreachable => tr!("hop-connect-unreachable", addr = addr, detail = detail),
+            NetError::PermissionDenied => tr!("hop-connect-denied", addr = addr),
+            NetError::Reset => tr!("hop-connect-reset", addr = addr, detail = detail),
+            NetError::Dns => tr!("hop-connect-dns", addr = addr, detail = detail),
+            NetError::Tls => tr!("hop-connect-tls", addr = addr, detail = detail),
+            NetError::Protocol => tr!("hop-connect-protocol", addr = addr, detail = detail),
+            NetError::Other => tr!("hop-connect-other", addr = addr, detail = detail),
         }
     }
 }

@@ -8,6 +8,7 @@ use super::errors::find_io_error;
 use super::{NetError, Outcome, State};
 use crate::config::Hop;
 use crate::docserver::settings::JwtSource;
+use crate::tr;
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::time::{Duration, Instant};
 
@@ -46,7 +47,7 @@ pub(super) struct Clients {
 fn build(insecure: bool) -> Result<reqwest::Client, String> {
     builder(insecure)
         .build()
-        .map_err(|e| format!("cannot build HTTP client: {e}"))
+        .map_err(|e| tr!("hop-http-client-failed", error = e))
 }
 
 /// A verifying client that also trusts the certificates of `ca`.
@@ -56,13 +57,11 @@ fn build_with_ca(ca: &std::path::Path) -> Result<reqwest::Client, String> {
         .iter()
         .map(|c| reqwest::Certificate::from_der(c.as_ref()))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("CA file '{}': {e}", ca.display()))?;
-    builder(false).tls_certs_merge(certs).build().map_err(|e| {
-        format!(
-            "cannot build HTTP client with CA file '{}': {e}",
-            ca.display()
-        )
-    })
+        .map_err(|e| tr!("cert-ca-file-unreadable", path = ca.display(), error = e))?;
+    builder(false)
+        .tls_certs_merge(certs)
+        .build()
+        .map_err(|e| tr!("hop-http-client-ca-failed", path = ca.display(), error = e))
 }
 
 use crate::docserver::client::{builder, error_chain};
@@ -110,16 +109,25 @@ impl Answer {
 /// error"): the request never reached a connect, so it is evidence for DNS only.
 fn is_dns_error(chain: &str) -> bool {
     let c = chain.to_ascii_lowercase();
+    // The resolvers' and hyper's messages, matched (not text for people).
     [
-        "dns error",
-        "failed to lookup address",
-        "name or service not known",
-        "no address associated",
-        "temporary failure in name resolution",
-        "name has no usable address",
+        "dns error",                            // i18n: not text
+        "failed to lookup address",             // i18n: not text
+        "name or service not known",            // i18n: not text
+        "no address associated",                // i18n: not text
+        "temporary failure in name resolution", // i18n: not text
+        "name has no usable address",           // i18n: not text
     ]
     .iter()
     .any(|m| c.contains(m))
+}
+
+/// Whether an error chain says the peer closed or reset the connection (hyper's words).
+fn is_reset(chain: &str) -> bool {
+    // i18n: not text (hyper's messages, matched)
+    ["closed before message completed", "connection reset"]
+        .iter()
+        .any(|m| chain.contains(m))
 }
 
 /// Why an HTTP request failed, as an outcome.
@@ -131,40 +139,37 @@ fn failed(e: &reqwest::Error, url: &str, timeout: Duration) -> Outcome {
     let (kind, reason) = if e.is_timeout() {
         (
             NetError::Timeout,
-            format!(
-                "no answer from {url} within {:.1} s (service hung, overloaded, or packets dropped)",
-                timeout.as_secs_f64()
+            tr!(
+                "hop-no-answer",
+                target = url,
+                secs = format!("{:.1}", timeout.as_secs_f64())
             ),
         )
     } else if e.is_connect() && is_dns_error(&chain) {
-        (
-            NetError::Dns,
-            format!("cannot resolve the name of {who}: {chain}"),
-        )
-    } else if let Some(why) = super::certs::find_trust_error(e) {
-        let hint = if why.contains("CA this box") {
-            format!(" — {}", super::certs::CA_FILE_HINT)
+        (NetError::Dns, tr!("hop-http-dns", who = who, error = chain))
+    } else if let Some((why, issuer)) = super::certs::find_trust_error(e) {
+        let reason = if issuer {
+            let hint = super::certs::ca_file_hint();
+            tr!("hop-http-untrusted-hint", url = url, why = why, hint = hint)
         } else {
-            String::new()
+            tr!("hop-http-untrusted", url = url, why = why)
         };
+        (NetError::Tls, reason)
+    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("TLS") {
         (
             NetError::Tls,
-            format!("TLS with {url} failed: certificate not trusted: {why}{hint}"),
+            tr!("hop-connect-tls", addr = url, detail = chain),
         )
-    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("TLS") {
-        (NetError::Tls, format!("TLS with {url} failed: {chain}"))
     } else if let Some(io) = io.filter(|_| e.is_connect()) {
         let k = NetError::from_io(io);
         (k, k.connect_reason(who, &io.to_string()))
     } else if e.is_connect() {
-        (NetError::Other, format!("cannot connect to {url}: {chain}"))
-    } else if chain.contains("closed before message completed")
-        || chain.contains("connection reset")
-    {
         (
-            NetError::Reset,
-            format!("{url} closed the connection without an answer (crashed or reset)"),
+            NetError::Other,
+            tr!("hop-connect-other", addr = url, detail = chain),
         )
+    } else if is_reset(&chain) {
+        (NetError::Reset, tr!("hop-http-closed", url = url))
     } else {
         (NetError::Protocol, format!("{url}: {chain}"))
     };
@@ -176,22 +181,16 @@ fn failed(e: &reqwest::Error, url: &str, timeout: Duration) -> Outcome {
 
 /// The reason for a 502/503/504 answer, telling a proxy-made page from the application's.
 fn gateway_reason(a: &Answer, upstream_name: &str) -> Option<String> {
-    let nginx = a.made_by_nginx();
-    let who = if nginx {
-        "from nginx"
+    let who = if a.made_by_nginx() {
+        tr!("hop-http-from-nginx")
     } else {
-        "from the server"
+        tr!("hop-http-from-server")
     };
+    let up = upstream_name;
     Some(match a.status {
-        502 => format!(
-            "502 Bad Gateway {who}: nginx could not get an answer from {upstream_name} (nothing listening, refused, or reset)"
-        ),
-        503 => format!(
-            "503 Service Unavailable {who}: {upstream_name} is overloaded or in maintenance"
-        ),
-        504 => format!(
-            "504 Gateway Timeout {who}: {upstream_name} did not answer in time (hung, slow, or a firewall drops packets)"
-        ),
+        502 => tr!("hop-http-502", who = who, upstream = up),
+        503 => tr!("hop-http-503", who = who, upstream = up),
+        504 => tr!("hop-http-504", who = who, upstream = up),
         _ => return None,
     })
 }
@@ -267,30 +266,43 @@ impl Clients {
         let want = hop.expect_status.unwrap_or(200);
         let fill = |d: &mut super::Detail| a.fill(d);
         if a.status != want {
-            if let Some(r) = gateway_reason(&a, "the application") {
+            if let Some(r) = gateway_reason(&a, &tr!("hop-http-the-application")) {
                 return Outcome::new(State::Fail, r).with(fill);
             }
             if (300..400).contains(&a.status) {
                 let loc = a.header("location").unwrap_or_default();
                 return Outcome::new(
                     State::Warn,
-                    format!("{} redirect to {loc} (expected {want})", a.status),
+                    tr!(
+                        "hop-http-redirect",
+                        status = a.status,
+                        location = loc,
+                        want = want
+                    ),
                 )
                 .with(fill);
             }
-            return Outcome::new(State::Fail, format!("HTTP {} (expected {want})", a.status))
-                .with(fill);
+            return Outcome::new(
+                State::Fail,
+                tr!("hop-http-unexpected", status = a.status, want = want),
+            )
+            .with(fill);
         }
         if let Some(b) = &hop.expect_body
             && !a.body.contains(b.as_str())
         {
             return Outcome::new(
                 State::Fail,
-                format!("HTTP {} but the body lacks {:?}", a.status, b),
+                tr!(
+                    "hop-http-body-lacks",
+                    status = a.status,
+                    expected = format!("{b:?}")
+                ),
             )
             .with(fill);
         }
-        slow_or_ok(&a, timeout, format!("HTTP {} in {:.0} ms", a.status, a.ms)).with(fill)
+        let ms = format!("{:.0}", a.ms);
+        slow_or_ok(&a, timeout, tr!("hop-http-ok", status = a.status, ms = ms)).with(fill)
     }
 
     /// `docserver-health`: `/healthcheck` answers 200 `true` or `false`.
@@ -300,34 +312,28 @@ impl Clients {
             Err(o) => return o,
         };
         let fill = |d: &mut super::Detail| a.fill(d);
-        if let Some(r) = gateway_reason(&a, "the Document Server") {
+        if let Some(r) = gateway_reason(&a, &tr!("hop-http-the-docserver")) {
             return Outcome::new(State::Fail, r).with(fill);
         }
         if a.status != 200 {
-            return Outcome::new(
-                State::Fail,
-                format!(
-                    "healthcheck answered HTTP {} (expected 200 with true)",
-                    a.status
-                ),
-            )
-            .with(fill);
+            return Outcome::new(State::Fail, tr!("hop-health-status", status = a.status))
+                .with(fill);
         }
         match a.body.trim() {
-            "true" => slow_or_ok(&a, timeout, format!("healthcheck true in {:.0} ms", a.ms))
+            "true" => {
+                let ms = format!("{:.0}", a.ms);
+                slow_or_ok(&a, timeout, tr!("hop-health-true", ms = ms))
+                    .with(fill)
+                    .with(|d| d.health = Some(true))
+            }
+            "false" => Outcome::new(State::Fail, tr!("hop-health-false"))
                 .with(fill)
-                .with(|d| d.health = Some(true)),
-            "false" => Outcome::new(
-                State::Fail,
-                "healthcheck false: a dependency failed (database, RabbitMQ, Redis or storage; see docservice/out.log)",
-            )
-            .with(fill)
-            .with(|d| d.health = Some(false)),
+                .with(|d| d.health = Some(false)),
             other => Outcome::new(
                 State::Fail,
-                format!(
-                    "healthcheck answered {:?}, not true/false: is this the Document Server?",
-                    crate::util::shorten(other, 40)
+                tr!(
+                    "hop-health-odd",
+                    answer = format!("{:?}", crate::util::shorten(other, 40))
                 ),
             )
             .with(fill),
@@ -376,56 +382,47 @@ impl Clients {
             Err(o) => return o.with(common),
         };
         let fill = |d: &mut super::Detail| a.fill(d);
-        if let Some(r) = gateway_reason(&a, "the command service") {
+        if let Some(r) = gateway_reason(&a, &tr!("hop-http-the-command-service")) {
             return Outcome::new(State::Fail, r).with(fill).with(common);
         }
         let answer = crate::docserver::client::CommandAnswer::parse(&a.body);
         if !answer.json {
-            return Outcome::new(
-                State::Fail,
-                format!(
-                    "HTTP {}: not a command-service answer (expected JSON with \"error\")",
-                    a.status
-                ),
-            )
-            .with(fill)
-            .with(common);
+            return Outcome::new(State::Fail, tr!("hop-command-not-json", status = a.status))
+                .with(fill)
+                .with(common);
         }
         let (code, version) = (answer.code, answer.version);
         let src = match signing.source {
-            "config" => "the configured (integrator's) secret",
-            "local.json" => "the secret from local.json",
-            _ => "no token",
+            "config" => tr!("hop-command-secret-config"),
+            "local.json" => tr!("hop-command-secret-local"),
+            _ => tr!("hop-command-no-token"),
         };
         let out = match code {
             Some(0) => slow_or_ok(
                 &a,
                 timeout,
-                format!(
-                    "command service answers, version {}",
-                    version.clone().unwrap_or_else(|| "?".into())
+                tr!(
+                    "hop-command-ok",
+                    version = version.clone().unwrap_or_else(|| "?".into())
                 ),
             ),
-            Some(crate::docserver::client::TOKEN_INVALID) => Outcome::new(
-                State::Fail,
-                format!(
-                    "token rejected (error 6): the Document Server does not accept {src}: JWT secrets differ"
-                ),
-            ),
-            Some(crate::docserver::client::TOKEN_EXPIRED) => Outcome::new(
-                State::Fail,
-                "token expired (error 7): the clocks of this box and the Document Server differ",
-            ),
+            Some(crate::docserver::client::TOKEN_INVALID) => {
+                Outcome::new(State::Fail, tr!("hop-command-token-rejected", secret = src))
+            }
+            Some(crate::docserver::client::TOKEN_EXPIRED) => {
+                Outcome::new(State::Fail, tr!("hop-command-token-expired"))
+            }
             Some(n) => Outcome::new(
                 State::Fail,
-                format!(
-                    "command service error {n} ({})",
-                    crate::docserver::client::error_text(n)
+                tr!(
+                    "hop-command-error",
+                    code = n,
+                    text = crate::docserver::client::error_text(n)
                 ),
             ),
             None => Outcome::new(
                 State::Fail,
-                format!("HTTP {}: answer has no \"error\" field", a.status),
+                tr!("hop-command-no-error-field", status = a.status),
             ),
         };
         out.with(fill).with(common).with(|d| {
@@ -440,9 +437,10 @@ fn slow_or_ok(a: &Answer, timeout: Duration, ok: String) -> Outcome {
     if a.ms > half {
         Outcome::new(
             State::Warn,
-            format!(
-                "{ok} — slow (over half the {:.1} s timeout)",
-                timeout.as_secs_f64()
+            tr!(
+                "hop-slow",
+                ok = ok,
+                secs = format!("{:.1}", timeout.as_secs_f64())
             ),
         )
     } else {

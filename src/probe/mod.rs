@@ -248,16 +248,11 @@ impl Prober {
 }
 
 fn timed_out_reason(hop: &Hop, timeout: Duration) -> String {
-    let secs = timeout.as_secs_f64();
+    let secs = format!("{:.1}", timeout.as_secs_f64());
     match hop.kind {
-        HopKind::Dns => format!("name resolution timed out after {secs:.1} s"),
-        HopKind::Tls => format!("no TLS handshake within {secs:.1} s (the server does not answer)"),
-        HopKind::Tcp => {
-            format!("timed out after {secs:.1} s: no answer to connect (firewall DROP? host down?)")
-        }
-        _ => format!(
-            "no answer from {} within {secs:.1} s (service hung, overloaded, or packets dropped)",
-            hop.display_target()
-        ),
+        HopKind::Dns => crate::tr!("hop-timeout-dns", secs = secs),
+        HopKind::Tls => crate::tr!("hop-timeout-tls", secs = secs),
+        HopKind::Tcp => crate::tr!("hop-timeout-tcp", secs = secs),
+        _ => crate::tr!("hop-no-answer", target = hop.display_target(), secs = secs),
     }
 }

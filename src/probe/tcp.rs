@@ -2,6 +2,7 @@
 //! denied apart by errno. Every resolved address is tried in order, like a client would.
 
 use super::{NetError, Outcome, State};
+use crate::tr;
 use std::time::Duration;
 
 /// Connect to `target`.
@@ -19,7 +20,7 @@ pub(super) async fn probe(target: &str, timeout: Duration) -> Outcome {
                 let ms = start.elapsed().as_secs_f64() * 1000.0;
                 return Outcome::new(
                     State::Ok,
-                    format!("{addr} accepts connections ({ms:.1} ms)"),
+                    tr!("hop-tcp-ok", addr = addr, ms = format!("{ms:.1}")),
                 )
                 .with(|d| d.peer = Some(addr.to_string()));
             }
@@ -40,9 +41,10 @@ pub(super) async fn probe(target: &str, timeout: Duration) -> Outcome {
             Err(_) => {
                 return Outcome::new(
                     State::Fail,
-                    format!(
-                        "connect to {addr} timed out after {:.1} s: no answer (firewall DROP? host down?)",
-                        timeout.as_secs_f64()
+                    tr!(
+                        "hop-tcp-timeout",
+                        addr = addr,
+                        secs = format!("{:.1}", timeout.as_secs_f64())
                     ),
                 )
                 .with(|d| {
@@ -52,7 +54,7 @@ pub(super) async fn probe(target: &str, timeout: Duration) -> Outcome {
             }
         }
     }
-    last.unwrap_or_else(|| Outcome::new(State::Unknown, format!("{target}: nothing to connect to")))
+    last.unwrap_or_else(|| Outcome::new(State::Unknown, tr!("hop-tcp-no-address", target = target)))
 }
 
 /// Resolve `host:port` within (a little less than) the hop's `timeout`, or an outcome
@@ -65,7 +67,7 @@ pub(super) async fn resolve(
     let Some((host, port)) = crate::util::split_host_port(target) else {
         return Err(Outcome::new(
             State::Unknown,
-            format!("target '{target}' is not host:port"),
+            tr!("hop-target-not-host-port", target = target),
         ));
     };
     let bound = timeout.saturating_sub(Duration::from_millis(50));
@@ -73,9 +75,10 @@ pub(super) async fn resolve(
     let Ok(answer) = tokio::time::timeout(bound, lookup).await else {
         return Err(Outcome::new(
             State::Fail,
-            format!(
-                "cannot resolve {host}: no answer from the resolver within {:.1} s (check the nameservers in /etc/resolv.conf)",
-                bound.as_secs_f64()
+            tr!(
+                "hop-resolve-timeout",
+                host = host,
+                secs = format!("{:.1}", bound.as_secs_f64())
             ),
         )
         .with(|d| d.error = Some(NetError::Dns)));
@@ -85,16 +88,17 @@ pub(super) async fn resolve(
             let v: Vec<_> = a.collect();
             if v.is_empty() {
                 Err(
-                    Outcome::new(State::Fail, format!("{host} resolves to no address"))
+                    Outcome::new(State::Fail, tr!("hop-resolve-empty", host = host))
                         .with(|d| d.error = Some(NetError::Dns)),
                 )
             } else {
                 Ok(v)
             }
         }
-        Err(e) => Err(
-            Outcome::new(State::Fail, format!("cannot resolve {host}: {e}"))
-                .with(|d| d.error = Some(NetError::Dns)),
-        ),
+        Err(e) => Err(Outcome::new(
+            State::Fail,
+            tr!("hop-resolve-failed", host = host, error = e),
+        )
+        .with(|d| d.error = Some(NetError::Dns))),
     }
 }

@@ -5,6 +5,7 @@
 
 use super::{NetError, Outcome, State, TlsInfo};
 use crate::config::Hop;
+use crate::tr;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use std::collections::HashMap;
@@ -84,7 +85,7 @@ pub fn name_matches(pattern: &str, host: &str) -> bool {
 fn cert_info(der: &[u8], host: &str) -> TlsInfo {
     let mut info = TlsInfo::default();
     let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else {
-        info.trust_error = Some("certificate cannot be parsed".into());
+        info.trust_error = Some(tr!("hop-tls-cert-unparsable"));
         return info;
     };
     info.subject = cert
@@ -132,7 +133,7 @@ impl TlsProber {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let inner = rustls_platform_verifier::Verifier::new(provider.clone())
             .map(Arc::new)
-            .map_err(|e| format!("cannot load the system trust store: {e}"));
+            .map_err(|e| tr!("hop-tls-trust-store", error = e));
         let per_hop = cfg
             .hops
             .iter()
@@ -145,7 +146,7 @@ impl TlsProber {
                         provider.clone(),
                     )
                     .map(Arc::new)
-                    .map_err(|e| format!("cannot use CA file '{}': {e}", ca.display()))
+                    .map_err(|e| tr!("hop-tls-ca-file-unusable", path = ca.display(), error = e))
                 });
                 (name, v)
             })
@@ -165,22 +166,22 @@ impl TlsProber {
         sni: &str,
     ) -> Result<tokio_rustls::client::TlsStream<tokio::net::TcpStream>, String> {
         let inner = self.inner.clone()?;
-        let server_name = ServerName::try_from(sni.to_string())
-            .map_err(|_| format!("'{sni}' is not a valid TLS server name"))?;
+        let server_name =
+            ServerName::try_from(sni.to_string()).map_err(|_| tr!("hop-tls-bad-sni", sni = sni))?;
         let rec = Arc::new(Recording {
             inner,
             verdict: Mutex::new(None),
         });
         let config = rustls::ClientConfig::builder_with_provider(self.provider.clone())
             .with_safe_default_protocol_versions()
-            .map_err(|e| format!("TLS setup failed: {e}"))?
+            .map_err(|e| tr!("hop-tls-setup-failed", error = e))?
             .dangerous()
             .with_custom_certificate_verifier(rec)
             .with_no_client_auth();
         tokio_rustls::TlsConnector::from(Arc::new(config))
             .connect(server_name, tcp)
             .await
-            .map_err(|e| format!("TLS handshake failed: {e}"))
+            .map_err(|e| tr!("hop-tls-handshake-failed", error = e))
     }
 
     pub(super) async fn probe(&self, hop: &Hop, timeout: Duration) -> Outcome {
@@ -196,15 +197,12 @@ impl TlsProber {
         let Some((host, _)) = crate::util::split_host_port(target) else {
             return Outcome::new(
                 State::Unknown,
-                format!("target '{target}' is not host:port"),
+                tr!("hop-target-not-host-port", target = target),
             );
         };
         let sni = hop.host_header.clone().unwrap_or_else(|| host.clone());
         let Ok(server_name) = ServerName::try_from(sni.clone()) else {
-            return Outcome::new(
-                State::Unknown,
-                format!("'{sni}' is not a valid TLS server name"),
-            );
+            return Outcome::new(State::Unknown, tr!("hop-tls-bad-sni", sni = sni));
         };
         let rec = Arc::new(Recording {
             inner,
@@ -217,7 +215,7 @@ impl TlsProber {
                 .dangerous()
                 .with_custom_certificate_verifier(rec.clone())
                 .with_no_client_auth(),
-            Err(e) => return Outcome::new(State::Unknown, format!("TLS setup failed: {e}")),
+            Err(e) => return Outcome::new(State::Unknown, tr!("hop-tls-setup-failed", error = e)),
         };
         let addr = addrs[0];
         let tcp = match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await {
@@ -234,7 +232,7 @@ impl TlsProber {
                 });
             }
             Err(_) => {
-                return Outcome::new(State::Fail, format!("connect to {addr} timed out"))
+                return Outcome::new(State::Fail, tr!("hop-tls-connect-timeout", addr = addr))
                     .with(|d| d.error = Some(NetError::Timeout));
             }
         };
@@ -243,16 +241,15 @@ impl TlsProber {
             Ok(s) => s,
             Err(e) => {
                 let text = e.to_string();
+                // rustls' messages for a peer that is not TLS.
                 let plain = text.contains("InvalidContentType")
-                    || text.contains("corrupt message")
-                    || text.contains("received corrupt")
-                    || text.contains("invalid content type");
+                    || text.contains("corrupt message") // i18n: not text
+                    || text.contains("received corrupt") // i18n: not text
+                    || text.contains("invalid content type"); // i18n: not text
                 let reason = if plain {
-                    format!(
-                        "{addr} does not speak TLS (plain HTTP on a TLS port? check the scheme in proxy_pass / the URL)"
-                    )
+                    tr!("hop-tls-not-tls", addr = addr)
                 } else {
-                    format!("TLS handshake with {addr} failed: {text}")
+                    tr!("hop-tls-handshake-with-failed", addr = addr, error = text)
                 };
                 return Outcome::new(State::Fail, reason).with(|d| {
                     d.error = Some(if plain {
@@ -277,22 +274,22 @@ impl TlsProber {
         match verdict {
             Some(Ok(())) => info.trusted = true,
             Some(Err(e)) => {
-                let text = super::certs::trust_error_text(&e, info.self_signed);
-                issuer_problem = text.contains("CA this box");
-                info.trust_error = Some(text);
+                issuer_problem = super::certs::issuer_untrusted(&e);
+                info.trust_error = Some(super::certs::trust_error_text(&e, info.self_signed));
             }
-            None => info.trust_error = Some("no certificate was presented".into()),
+            None => info.trust_error = Some(tr!("hop-tls-no-cert")),
         }
         let days = info.days_left.unwrap_or(0);
         let (state, reason) = if days < 0 {
-            (
-                State::Fail,
-                format!("certificate expired {} days ago", -days),
-            )
+            (State::Fail, tr!("hop-tls-expired", days = -days))
         } else if !info.name_matches {
             (
                 State::Fail,
-                format!("certificate is for {} — not {sni}", info.names.join(", ")),
+                tr!(
+                    "hop-tls-wrong-name",
+                    names = info.names.join(", "),
+                    sni = sni
+                ),
             )
         } else if !info.trusted {
             let why = info.trust_error.clone().unwrap_or_default();
@@ -301,23 +298,30 @@ impl TlsProber {
             } else {
                 State::Fail
             };
-            let hint = match &hop.ca_file {
-                _ if !issuer_problem => String::new(),
-                None => format!(" — {}", super::certs::CA_FILE_HINT),
-                Some(ca) => format!(" — not issued by a CA of ca_file {}", ca.display()),
+            let reason = match &hop.ca_file {
+                _ if !issuer_problem => tr!("hop-tls-untrusted", why = why),
+                None => tr!(
+                    "hop-tls-untrusted-hint",
+                    why = why,
+                    hint = super::certs::ca_file_hint()
+                ),
+                Some(ca) => tr!(
+                    "hop-tls-untrusted-ca-file",
+                    why = why,
+                    ca_file = ca.display()
+                ),
             };
-            (
-                st,
-                format!("certificate not trusted by this box: {why}{hint}"),
-            )
+            (st, reason)
         } else if days < 14 {
-            (State::Warn, format!("certificate expires in {days} days"))
+            (State::Warn, tr!("hop-tls-expires-soon", days = days))
         } else {
             (
                 State::Ok,
-                format!(
-                    "{} ok, certificate for {sni} valid {days} more days",
-                    info.version.clone().unwrap_or_default()
+                tr!(
+                    "hop-tls-ok",
+                    version = info.version.clone().unwrap_or_default(),
+                    sni = sni,
+                    days = days
                 ),
             )
         };
@@ -341,7 +345,10 @@ fn version_text(v: rustls::ProtocolVersion) -> String {
         V::TLSv1_0 => "TLS 1.0".into(),
         V::SSLv3 => "SSL 3.0".into(),
         V::SSLv2 => "SSL 2.0".into(),
-        other => format!("TLS version 0x{:04x}", u16::from(other)),
+        other => tr!(
+            "hop-tls-version-other",
+            code = format!("0x{:04x}", u16::from(other))
+        ),
     }
 }
 

@@ -13,6 +13,7 @@
 
 use super::{NetError, Outcome, State};
 use crate::config::Hop;
+use crate::tr;
 use base64::Engine as _;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -45,6 +46,7 @@ fn new_key() -> String {
 /// The upgrade request for `path` on `host`.
 fn request(path: &str, host: &str, key: &str) -> String {
     format!(
+        // i18n: not text (the request's bytes)
         "GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\
          User-Agent: {}\r\n\r\n",
@@ -84,7 +86,7 @@ fn parse_answer(buf: &[u8]) -> Result<Option<Answer>, String> {
             }))
         }
         Ok(httparse::Status::Partial) => Ok(None),
-        Err(e) => Err(format!("not an HTTP answer ({e})")),
+        Err(e) => Err(tr!("hop-ws-not-http", error = e)),
     }
 }
 
@@ -95,18 +97,18 @@ async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
 ) -> Result<Answer, String> {
     s.write_all(req.as_bytes())
         .await
-        .map_err(|e| format!("sending the upgrade request failed: {e}"))?;
+        .map_err(|e| tr!("hop-ws-send-failed", error = e))?;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
     loop {
         let n = s
             .read(&mut chunk)
             .await
-            .map_err(|e| format!("reading the answer failed: {e}"))?;
+            .map_err(|e| tr!("hop-ws-read-failed", error = e))?;
         if n == 0 {
             return match parse_answer(&buf)? {
                 Some(a) => Ok(a),
-                None => Err("the connection was closed before an answer came".into()),
+                None => Err(tr!("hop-ws-closed")),
             };
         }
         buf.extend_from_slice(&chunk[..n]);
@@ -114,7 +116,7 @@ async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
             return Ok(a);
         }
         if buf.len() >= MAX_HEAD {
-            return Err(format!("no complete answer head in {MAX_HEAD} bytes"));
+            return Err(tr!("hop-ws-head-too-long", bytes = MAX_HEAD));
         }
     }
 }
@@ -135,37 +137,33 @@ fn judge(a: &Answer, key: &str, ms: f64) -> Outcome {
         return match &a.accept {
             Some(acc) if *acc == want => base(Outcome::new(
                 State::Ok,
-                format!("WebSocket upgraded (101, Sec-WebSocket-Accept correct) in {ms:.1} ms"),
+                tr!("hop-ws-ok", ms = format!("{ms:.1}")),
             )),
             other => base(Outcome::new(
                 State::Fail,
-                format!(
-                    "answered 101 but Sec-WebSocket-Accept is {} (expected {want}): not a WebSocket server, or something in between rewrites the handshake",
-                    other.as_deref().map(|s| format!("'{s}'")).unwrap_or_else(|| "missing".into())
-                ),
+                match other {
+                    Some(got) => tr!("hop-ws-bad-accept", got = got, want = want),
+                    None => tr!("hop-ws-no-accept", want = want),
+                },
             ))
             .with(|d| d.error = Some(NetError::Protocol)),
         };
     }
     let why = match a.status {
-        502 | 504 => "the proxy could not reach the upstream",
-        400 | 426 => {
-            "the upgrade did not reach the server: a proxy that does not pass Upgrade/Connection (or speaks HTTP/1.0 upstream)"
-        }
-        _ => "no upgrade",
+        502 | 504 => tr!("hop-ws-why-proxy"),
+        400 | 426 => tr!("hop-ws-why-not-passed"),
+        _ => tr!("hop-ws-why-none"),
     };
-    let server = a
-        .server
-        .as_deref()
-        .map(|s| format!(" from {s}"))
-        .unwrap_or_default();
-    base(Outcome::new(
-        State::Fail,
-        format!(
-            "HTTP {}{server} instead of 101 Switching Protocols: {why}",
-            a.status
+    let reason = match a.server.as_deref() {
+        Some(s) => tr!(
+            "hop-ws-no-101-from",
+            status = a.status,
+            server = s,
+            why = why
         ),
-    ))
+        None => tr!("hop-ws-no-101", status = a.status, why = why),
+    };
+    base(Outcome::new(State::Fail, reason))
 }
 
 /// Probe a websocket hop.
@@ -181,7 +179,7 @@ pub(super) async fn probe(hop: &Hop, timeout: Duration, tls: &super::tls::TlsPro
         Err(o) => return o,
     };
     let Some(addr) = addrs.first().copied() else {
-        return Outcome::new(State::Unknown, format!("{}: no address", u.host));
+        return Outcome::new(State::Unknown, tr!("hop-ws-no-address", host = u.host));
     };
     let tcp = match tokio::net::TcpStream::connect(addr).await {
         Ok(s) => s,

@@ -6,6 +6,7 @@
 use super::*;
 use crate::host::services::{Answered, ServiceStatus};
 use crate::logs::Record;
+use crate::tr;
 
 /// The application behind nginx as the chain names it: a service of an upstream hop and the
 /// port that hop reaches, each pair once.
@@ -78,7 +79,13 @@ fn foreign_listeners(c: &Ctx<'_>, port: u16, svc: &ServiceStatus) -> Option<Vec<
             None => return None,
         };
         if !ours {
-            foreign.push(format!("{name} (pid {pid}) on {}:{}", l.addr, l.port));
+            foreign.push(tr!(
+                "finding-port_taken-holder",
+                name = name,
+                pid = pid,
+                addr = l.addr,
+                port = l.port
+            ));
         }
     }
     (!foreign.is_empty()).then_some(foreign)
@@ -141,7 +148,12 @@ pub(super) fn port_taken(c: &Ctx<'_>) -> Option<Finding> {
         if let Some(f) = &foreign {
             ev.push(Evidence {
                 source: "host:sockets".into(),
-                fact: format!("TCP port {port} is held by {}, not by {name}", f.join(", ")),
+                fact: tr!(
+                    "finding-port_taken-ev-held",
+                    port = port,
+                    holders = f.join(", "),
+                    name = name
+                ),
             });
         } else if let Some((_, e)) = listener_evidence(c, port) {
             ev.push(e);
@@ -149,7 +161,7 @@ pub(super) fn port_taken(c: &Ctx<'_>) -> Option<Finding> {
         if let Some(h) = odd {
             let mut e = probe_evidence(h);
             if let Some(s) = &h.detail.server {
-                e.fact.push_str(&format!(" (Server: {s})"));
+                e.fact = tr!("finding-port_taken-ev-server", fact = e.fact, server = s);
             }
             ev.push(e);
         }
@@ -162,19 +174,18 @@ pub(super) fn port_taken(c: &Ctx<'_>) -> Option<Finding> {
             + usize::from(tail_says || !logs.is_empty());
         let owner = match &foreign {
             Some(f) => f.join(", "),
-            None => "another program (owner not known)".into(),
+            None => tr!("finding-port_taken-owner-unknown"),
         };
-        let mut steps = vec![format!(
-            "Stop or move {owner} off port {port}: it is not the Document Server. Then start {name}."
+        let mut steps = vec![tr!(
+            "finding-port_taken-next-free",
+            owner = owner,
+            port = port,
+            name = name
         )];
         if foreign.is_none() {
-            steps.push(format!(
-                "Find who holds it (as root): ss -ltnp 'sport = :{port}'"
-            ));
+            steps.push(tr!("finding-port_taken-next-find", port = port));
         }
-        steps.push(format!(
-            "If that program must stay, move {name} to another port and nginx's upstream with it."
-        ));
+        steps.push(tr!("finding-port_taken-next-move", name = name));
         let mut explains = upstream_red(c);
         if explains.is_empty()
             && let Some(h) = odd
@@ -183,14 +194,19 @@ pub(super) fn port_taken(c: &Ctx<'_>) -> Option<Finding> {
         }
         return Some(finding(
             "port_taken",
-            format!("Port {port} of {name} is taken by {owner}"),
+            tr!(
+                "finding-port_taken-title",
+                port = port,
+                name = name,
+                owner = owner
+            ),
             if signals >= 2 {
                 Confidence::High
             } else {
                 Confidence::Medium
             },
             ev,
-            "Another program listens on the Document Server's port: the Document Server cannot bind it (listen EADDRINUSE) and exits, and whatever answers there is not the Document Server. Restarting it fails the same way while the port is held.",
+            tr!("finding-port_taken-why"),
             steps,
             None,
             explains,
@@ -205,9 +221,14 @@ fn tail_evidence(s: &ServiceStatus, n: usize) -> Evidence {
     Evidence {
         source: format!(
             "host:services ({})",
-            s.log_source.as_deref().unwrap_or("its output")
+            s.log_source
+                .clone()
+                .unwrap_or_else(|| tr!("finding-tail-its-output"))
         ),
-        fact: format!("last output: {}", s.log_tail[from..].join(" ⏎ ")),
+        fact: tr!(
+            "finding-tail-last-output",
+            lines = s.log_tail[from..].join(" ⏎ ")
+        ),
     }
 }
 
@@ -231,7 +252,7 @@ pub(super) fn ds_config_invalid(c: &Ctx<'_>) -> Option<Finding> {
     let down = down_upstream(c);
     let tail_says = down
         .and_then(last_error)
-        .is_some_and(|l| l.contains("Cannot parse config file"));
+        .is_some_and(|l| l.contains("Cannot parse config file")); // i18n: not text
     // The files were read and parse: a logged parse error is from before they were fixed.
     let unconfirmed = match ds {
         Some(d) => errors.is_empty() && !d.config_unreadable.is_empty(),
@@ -244,7 +265,11 @@ pub(super) fn ds_config_invalid(c: &Ctx<'_>) -> Option<Finding> {
         .iter()
         .map(|e| Evidence {
             source: "integration:docserver-config".into(),
-            fact: format!("{} does not parse: {}", e.file, e.describe()),
+            fact: tr!(
+                "finding-ds_config_invalid-ev-parse",
+                file = e.file,
+                error = e.describe()
+            ),
         })
         .collect();
     if errors.is_empty() {
@@ -254,7 +279,7 @@ pub(super) fn ds_config_invalid(c: &Ctx<'_>) -> Option<Finding> {
         {
             ev.push(Evidence {
                 source: "integration:docserver-config".into(),
-                fact: format!("not confirmed here: {u}"),
+                fact: tr!("finding-ds_config_invalid-ev-unconfirmed", why = u),
             });
         }
     }
@@ -268,29 +293,33 @@ pub(super) fn ds_config_invalid(c: &Ctx<'_>) -> Option<Finding> {
     let service = down
         .map(|s| s.name.clone())
         .or_else(|| upstream_services(c).first().map(|(n, _)| n.clone()))
-        .unwrap_or_else(|| "the Document Server".into());
+        .unwrap_or_else(|| tr!("finding-ds_config_invalid-the-docserver"));
     let (title, first) = match errors.first() {
         Some(e) => (
-            format!(
-                "{} does not parse at line {} column {} (at {}): {service} cannot start",
-                e.file,
-                e.line,
-                e.column,
-                if e.token == "end of file" {
-                    e.token.clone()
+            tr!(
+                "finding-ds_config_invalid-title",
+                file = e.file,
+                line = e.line,
+                column = e.column,
+                // i18n: not text (the parser's word for the end of the text)
+                at = if e.token == "end of file" {
+                    tr!("finding-ds_config_invalid-eof")
                 } else {
                     format!("`{}`", e.token)
-                }
+                },
+                service = service
             ),
-            format!(
-                "Fix {}:{}:{} ({}); check the whole file with: python3 -m json.tool {}",
-                e.file, e.line, e.column, e.message, e.file
+            tr!(
+                "finding-ds_config_invalid-next-fix",
+                file = e.file,
+                line = e.line,
+                column = e.column,
+                message = e.message
             ),
         ),
         None => (
-            format!("{service} exits: its settings file does not parse (Cannot parse config file)"),
-            "Fix the file named in the line above; check it with: python3 -m json.tool FILE"
-                .to_string(),
+            tr!("finding-ds_config_invalid-title-exits", service = service),
+            tr!("finding-ds_config_invalid-next-fix-named"),
         ),
     };
     let mut f = finding(
@@ -302,10 +331,10 @@ pub(super) fn ds_config_invalid(c: &Ctx<'_>) -> Option<Finding> {
             Confidence::Medium
         },
         ev,
-        "The Document Server reads local.json over default.json when it starts and exits when one does not parse (Cannot parse config file). No restart can work until the file parses.",
+        tr!("finding-ds_config_invalid-why"),
         vec![
             first,
-            format!("Then start {service} (a restart before that fails the same way)."),
+            tr!("finding-ds_config_invalid-next-start", service = service),
         ],
         None,
         upstream_red(c),
@@ -313,7 +342,10 @@ pub(super) fn ds_config_invalid(c: &Ctx<'_>) -> Option<Finding> {
     // Running on the settings it read at its start: the next restart will fail.
     if down.is_none() && c.red().next().is_none() {
         f.severity = State::Warn;
-        f.title = format!("{} — the next restart will fail", f.title);
+        f.title = tr!(
+            "finding-ds_config_invalid-title-next-restart",
+            title = f.title
+        );
     }
     Some(f)
 }
@@ -323,23 +355,31 @@ fn crash_looping(s: &ServiceStatus) -> Option<String> {
     let sub = s.sub_state.as_deref().unwrap_or("");
     match s.backend {
         Answered::Supervisor => match sub {
+            // i18n: not text (supervisor's state and words)
             "BACKOFF" => Some(format!("supervisor BACKOFF: {}", s.detail)),
-            "FATAL" if s.detail.contains("Exited too quickly") => {
-                Some(format!("supervisor FATAL: {} (gave up)", s.detail))
-            }
+            // i18n: not text (supervisor's words, matched)
+            "FATAL" if s.detail.contains("Exited too quickly") => Some(tr!(
+                "finding-service_crash_loop-how-fatal",
+                detail = s.detail
+            )),
             _ => None,
         },
         Answered::Systemd => {
             let restarts = s.restarts.unwrap_or(0);
             if s.detail.contains("Result=start-limit-hit") {
-                Some(format!(
-                    "systemd start-limit-hit after {restarts} restarts ({})",
-                    s.detail
+                Some(tr!(
+                    "finding-service_crash_loop-how-limit",
+                    restarts = restarts,
+                    detail = s.detail
                 ))
             } else if s.state == ServiceState::Restarting && restarts >= 2 {
+                // i18n: not text (systemd's state and property)
                 Some(format!("systemd auto-restart, NRestarts={restarts}"))
             } else if s.state == ServiceState::Failed && restarts >= 3 {
-                Some(format!("systemd failed after NRestarts={restarts}"))
+                Some(tr!(
+                    "finding-service_crash_loop-how-failed",
+                    restarts = restarts
+                ))
             } else {
                 None
             }
@@ -370,7 +410,7 @@ pub(super) fn service_crash_loop(c: &Ctx<'_>) -> Option<Finding> {
     let (s, how) = looping.into_iter().next()?;
     let mut ev = vec![Evidence {
         source: "host:services".into(),
-        fact: format!("{} keeps exiting: {how}", s.name),
+        fact: tr!("finding-service_crash_loop-ev", name = s.name, how = how),
     }];
     ev.extend(service_evidence(c, &s.name));
     let reason = last_error(s).map(str::to_string);
@@ -379,7 +419,7 @@ pub(super) fn service_crash_loop(c: &Ctx<'_>) -> Option<Finding> {
     } else if let Some(src) = &s.log_source {
         ev.push(Evidence {
             source: "host:services".into(),
-            fact: format!("its last output: {src}"),
+            fact: tr!("finding-service_crash_loop-ev-source", source = src),
         });
     }
     ev.extend(c.log_evidence(&[
@@ -389,16 +429,14 @@ pub(super) fn service_crash_loop(c: &Ctx<'_>) -> Option<Finding> {
     ]));
     let read = match s.backend {
         Answered::Systemd => format!("journalctl -u {} -n 50", s.unit),
-        Answered::Docker => format!("docker logs --tail 50 {}", s.unit),
-        _ => format!(
-            "supervisorctl tail {} stderr (or its err.log under /var/log/onlyoffice/documentserver/)",
-            s.unit
-        ),
+        Answered::Docker => format!("docker logs --tail 50 {}", s.unit), // i18n: not text
+        _ => tr!("finding-service_crash_loop-read-supervisor", unit = s.unit),
     };
     let start = match s.backend {
+        // i18n: not text
         Answered::Systemd => format!("systemctl reset-failed {0} && systemctl start {0}", s.unit),
-        Answered::Docker => format!("docker start {}", s.unit),
-        _ => format!("supervisorctl start {}", s.unit),
+        Answered::Docker => format!("docker start {}", s.unit), // i18n: not text
+        _ => format!("supervisorctl start {}", s.unit),         // i18n: not text
     };
     let explains = if ups.contains(&s.name) {
         upstream_red(c)
@@ -411,8 +449,16 @@ pub(super) fn service_crash_loop(c: &Ctx<'_>) -> Option<Finding> {
     Some(finding(
         "service_crash_loop",
         match &reason {
-            Some(r) => format!("{} keeps exiting: {}", s.name, crate::util::shorten(r, 120)),
-            None => format!("{} keeps exiting ({how})", s.name),
+            Some(r) => tr!(
+                "finding-service_crash_loop-title",
+                name = s.name,
+                reason = crate::util::shorten(r, 120)
+            ),
+            None => tr!(
+                "finding-service_crash_loop-title-how",
+                name = s.name,
+                how = how
+            ),
         },
         if reason.is_some() {
             Confidence::High
@@ -420,10 +466,10 @@ pub(super) fn service_crash_loop(c: &Ctx<'_>) -> Option<Finding> {
             Confidence::Medium
         },
         ev,
-        "The service starts and exits again at once; its manager retries and then gives up. A restart repeats the same exit: the reason is in what it wrote last (stderr, err.log, the journal).",
+        tr!("finding-service_crash_loop-why"),
         vec![
-            format!("Read why it exits: {read}."),
-            format!("Fix that cause first, then start it again: {start}"),
+            tr!("finding-service_crash_loop-next-read", command = read),
+            tr!("finding-service_crash_loop-next-start", command = start),
         ],
         None,
         explains,
