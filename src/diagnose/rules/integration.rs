@@ -5,6 +5,7 @@
 use super::*;
 use crate::diagnose::StepCheck;
 use crate::onlyoffice::{IntegrationReport, SKEW_LIMIT_SECS, StorageIssue, TokenOutcome};
+use crate::tr;
 
 /// The integration report, when one was collected.
 fn report<'a>(c: &Ctx<'a>) -> Option<&'a IntegrationReport> {
@@ -113,31 +114,34 @@ fn jwt_from_hops(c: &Ctx<'_>) -> Option<Finding> {
     let mut ev: Vec<Evidence> = rejected.iter().map(|h| probe_evidence(h)).collect();
     for h in &rejected {
         if let Some(j) = &h.detail.jwt {
-            let ds = j
-                .docserver_fingerprint
-                .as_deref()
-                .map(|f| format!("; the Document Server's local.json secret has fingerprint {f}"))
-                .unwrap_or_else(|| "; the Document Server's secret could not be read".into());
+            let fp = j
+                .fingerprint
+                .clone()
+                .unwrap_or_else(|| tr!("ev-jwt-fingerprint-none"));
+            let fact = match j.docserver_fingerprint.as_deref() {
+                Some(f) => tr!("ev-jwt-probe-token", source = j.source, fp = fp, ds = f),
+                None => tr!("ev-jwt-probe-token-unread", source = j.source, fp = fp),
+            };
             ev.push(Evidence {
                 source: format!("probe:{}", h.name),
-                fact: format!(
-                    "token signed with the {} secret, fingerprint {}{ds}",
-                    j.source,
-                    j.fingerprint.as_deref().unwrap_or("none")
-                ),
+                fact,
             });
         }
     }
     ev.extend(logs);
     Some(finding(
         "jwt_mismatch",
-        "The JWT secrets of the Document Server and the integrator differ".into(),
-        if rejected.is_empty() { Confidence::Medium } else { Confidence::High },
+        tr!("finding-jwt_mismatch-hops-title"),
+        if rejected.is_empty() {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        },
         ev,
-        "The Document Server rejects tokens that are not signed with its own secret (command service error 6, checkJwt errors): editors fail to open with 'Document Server is not available' or download errors.",
+        tr!("finding-jwt_mismatch-hops-why"),
         vec![
-            "Compare services.CoAuthoring.secret.inbox.string in /etc/onlyoffice/documentserver/local.json with the integrator's secret (Nextcloud: occ config:app:get onlyoffice jwt_secret).".into(),
-            "Set the same secret on both sides, then restart ds-docservice (and ds-converter).".into(),
+            tr!("finding-jwt_mismatch-hops-next-compare"),
+            tr!("finding-jwt_mismatch-hops-next-same"),
         ],
         None,
         names(&rejected),
@@ -157,9 +161,9 @@ fn clock_from_hops(c: &Ctx<'_>) -> Option<Finding> {
     for h in &skewed {
         ev.push(Evidence {
             source: format!("probe:{}", h.name),
-            fact: format!(
-                "the server's Date header is {} s off this box's clock",
-                h.detail.date_skew_secs.unwrap_or(0)
+            fact: tr!(
+                "ev-clock-date-off",
+                secs = h.detail.date_skew_secs.unwrap_or(0)
             ),
         });
     }
@@ -168,15 +172,15 @@ fn clock_from_hops(c: &Ctx<'_>) -> Option<Finding> {
     explains.extend(names(&skewed));
     Some(finding(
         "clock_skew",
-        "Clocks disagree: tokens are seen as expired".into(),
+        tr!("finding-clock_skew-title"),
         if !expired.is_empty() && !skewed.is_empty() {
             Confidence::High
         } else {
             Confidence::Medium
         },
         ev,
-        "JWTs carry issue and expiry times; when the Document Server's and the integrator's clocks differ by minutes, valid tokens are rejected as expired (error 7).",
-        vec!["Check timedatectl / chronyc tracking on both machines and enable NTP.".into()],
+        tr!("finding-clock_skew-why"),
+        vec![tr!("finding-clock_skew-next-ntp")],
         None,
         explains,
     ))
@@ -222,19 +226,21 @@ fn jwt_from_report(r: &IntegrationReport) -> Option<Finding> {
     let enabled_differs = r
         .comparison
         .iter()
+        // i18n: not text (a comparison's key)
         .any(|c| c.what == "jwt enabled" && c.state == State::Fail);
     if !(differ || rejected || header_differs || enabled_differs) {
         return None;
     }
     let ig = &r.integrator;
+    let unknown = || tr!("ev-jwt-fingerprint-unknown");
     let mut evidence = vec![
         ev(
             side_source(&r.docserver.sources, "integration:docserver-config"),
-            format!(
-                "the Document Server's secret has fingerprint {} (from {})",
-                r.docserver.fingerprint.as_deref().unwrap_or("unknown"),
-                if r.docserver.sources.is_empty() {
-                    "nowhere readable".to_string()
+            tr!(
+                "ev-jwt-docserver-secret",
+                fp = r.docserver.fingerprint.clone().unwrap_or_else(unknown),
+                sources = if r.docserver.sources.is_empty() {
+                    tr!("ev-jwt-sources-none")
                 } else {
                     r.docserver.sources.join(", ")
                 }
@@ -242,11 +248,14 @@ fn jwt_from_report(r: &IntegrationReport) -> Option<Finding> {
         ),
         ev(
             side_source(&ig.sources, "integration:config"),
-            format!(
-                "{} secret has fingerprint {} (from {})",
-                ig.possessive(),
-                ig.fingerprint.as_deref().unwrap_or("unknown"),
-                ig.secret_source.as_deref().unwrap_or("nowhere")
+            tr!(
+                "ev-jwt-integrator-secret",
+                name = ig.name,
+                fp = ig.fingerprint.clone().unwrap_or_else(unknown),
+                source = ig
+                    .secret_source
+                    .clone()
+                    .unwrap_or_else(|| tr!("ev-jwt-source-none"))
             ),
         ),
     ];
@@ -256,24 +265,27 @@ fn jwt_from_report(r: &IntegrationReport) -> Option<Finding> {
         }
     }
     for p in &r.command.probes {
-        evidence.push(ev(
-            "integration:command-probe",
-            format!(
-                "token signed with {} (fp {}): {}",
-                match p.signed_by.as_str() {
-                    "docserver" => "the Document Server's secret".to_string(),
-                    "integrator" => format!("{} secret", ig.possessive()),
-                    "both" => "the shared secret".to_string(),
-                    _ => "no secret".to_string(),
-                },
-                p.fingerprint.as_deref().unwrap_or("none"),
-                p.detail
+        let fp = p
+            .fingerprint
+            .clone()
+            .unwrap_or_else(|| tr!("ev-jwt-fingerprint-none"));
+        let d = &p.detail;
+        let fact = match p.signed_by.as_str() {
+            "docserver" => tr!("ev-jwt-command-docserver", fp = fp, detail = d),
+            "integrator" => tr!(
+                "ev-jwt-command-integrator",
+                name = ig.name,
+                fp = fp,
+                detail = d
             ),
-        ));
+            "both" => tr!("ev-jwt-command-both", fp = fp, detail = d),
+            _ => tr!("ev-jwt-command-none", fp = fp, detail = d),
+        };
+        evidence.push(ev("integration:command-probe", fact));
     }
     evidence.push(ev(
         "integration:command-probe",
-        format!("verdict: {}", r.command.verdict),
+        tr!("ev-jwt-verdict", verdict = r.command.verdict),
     ));
     let confidence = if rejected && differ {
         Confidence::High
@@ -290,28 +302,28 @@ fn jwt_from_report(r: &IntegrationReport) -> Option<Finding> {
     Some(Finding {
         id: "jwt_mismatch",
         title: if differ {
-            format!(
-                "JWT secrets differ: Document Server {} vs {} {}",
-                r.docserver.fingerprint.as_deref().unwrap_or("?"),
-                ig.possessive(),
-                ig.fingerprint.as_deref().unwrap_or("?")
+            tr!(
+                "finding-jwt_mismatch-report-title-secrets",
+                ds = r.docserver.fingerprint.as_deref().unwrap_or("?"),
+                name = ig.name,
+                fp = ig.fingerprint.as_deref().unwrap_or("?")
             )
         } else if header_differs || enabled_differs {
-            format!("JWT settings of the Document Server and {} differ", ig.name)
+            tr!("finding-jwt_mismatch-report-title-settings", name = ig.name)
         } else {
-            "The Document Server rejects the probe's token".to_string()
+            tr!("finding-jwt_mismatch-report-title-rejected")
         },
         severity,
         confidence,
         evidence,
-        explanation: format!(
-            "The Document Server accepts only tokens signed with its own secret, in the header it expects; {} signs with its own settings, so its requests are rejected (command service error 6, 'checkJwt error' in docservice/out.log) and editors fail with 'Document Server is not available' or download errors.",
-            ig.name
-        ),
+        explanation: tr!("finding-jwt_mismatch-report-why", name = ig.name),
         next_steps: vec![
-            format!("Verdict: {}.", r.command.verdict),
-            "Compare services.CoAuthoring.secret.inbox.string (and token.inbox.header) in local.json, or JWT_SECRET/JWT_HEADER of the container, with the integrator's settings.".into(),
-            "Make both equal, then restart ds-docservice and ds-converter (or the container) and reload the integrator.".into(),
+            tr!(
+                "finding-jwt_mismatch-report-next-verdict",
+                verdict = r.command.verdict
+            ),
+            tr!("finding-jwt_mismatch-report-next-compare"),
+            tr!("finding-jwt_mismatch-report-next-equal"),
         ],
         action: None,
         explains: if rejected { command_hop(r) } else { Vec::new() },
@@ -333,24 +345,25 @@ fn clock_from_report(r: &IntegrationReport) -> Option<Finding> {
     if let Some(s) = skew {
         evidence.push(ev(
             "integration:command-probe",
-            format!(
-                "the Document Server's Date header is {s} s {} this box's clock",
-                if s >= 0 { "ahead of" } else { "behind" }
-            ),
+            if s >= 0 {
+                tr!("ev-clock-date-ahead", secs = s)
+            } else {
+                tr!("ev-clock-date-behind", secs = s)
+            },
         ));
     }
     if expired {
         evidence.push(ev(
             "integration:command-probe",
-            "a freshly signed token was answered with error 7 (token expired)",
+            tr!("ev-clock-token-expired"),
         ));
     }
     Some(Finding {
         id: "clock_skew",
-        title: format!(
-            "Clocks disagree{}: tokens are seen as expired",
-            skew.map(|s| format!(" by {s} s")).unwrap_or_default()
-        ),
+        title: match skew {
+            Some(s) => tr!("finding-clock_skew-title-by", secs = s),
+            None => tr!("finding-clock_skew-title"),
+        },
         severity: State::Fail,
         confidence: if off && expired {
             Confidence::High
@@ -358,8 +371,8 @@ fn clock_from_report(r: &IntegrationReport) -> Option<Finding> {
             Confidence::Medium
         },
         evidence,
-        explanation: "JWTs carry issue and expiry times; when the Document Server's and the integrator's clocks differ by minutes, valid tokens are rejected as expired (error 7).".into(),
-        next_steps: vec!["Check timedatectl / chronyc tracking on both machines and enable NTP.".into()],
+        explanation: tr!("finding-clock_skew-why"),
+        next_steps: vec![tr!("finding-clock_skew-next-ntp")],
         action: None,
         explains: if expired { command_hop(r) } else { Vec::new() },
     })
@@ -377,9 +390,12 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
         for i in &c.issues {
             let e = ev(
                 "integration:storage",
-                format!(
-                    "{} ({}), checked from {}: {}",
-                    c.url, c.purpose, c.from, c.reason
+                tr!(
+                    "ev-storage-check",
+                    url = c.url,
+                    purpose = c.purpose,
+                    from = c.from,
+                    reason = c.reason
                 ),
             );
             match i {
@@ -412,14 +428,14 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
     if !redirect.is_empty() {
         out.push(Finding {
             id: "callback_redirect",
-            title: "Storage/callback URL redirects (http → https breaks callbacks)".into(),
+            title: tr!("finding-callback_redirect-report-title"),
             severity: worst(&redirect),
             confidence: Confidence::High,
             evidence: dedup(redirect),
-            explanation: "The Document Server does not follow redirects for its downloads and callback POSTs: a 301/302 from http to https means documents do not open or changes are never saved ('postData error ... statusCode:301').".into(),
+            explanation: tr!("finding-callback_redirect-report-why"),
             next_steps: vec![
-                "Give the integrator the final URL (https) as its storage/callback address (Nextcloud: StorageUrl / overwrite.cli.url; Seafile: SERVICE_URL).".into(),
-                "Or let the internal http address answer without redirecting.".into(),
+                tr!("finding-callback_redirect-report-next-final"),
+                tr!("finding-callback_redirect-report-next-internal"),
             ],
             action: None,
             explains: Vec::new(),
@@ -428,14 +444,14 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
     if !tls.is_empty() {
         out.push(Finding {
             id: "tls_problem",
-            title: "The storage's certificate is not trusted".into(),
+            title: tr!("finding-tls_problem-report-title"),
             severity: worst(&tls),
             confidence: Confidence::High,
             evidence: dedup(tls),
-            explanation: "The Document Server verifies the storage's certificate when downloading and posting callbacks; a self-signed or untrusted certificate makes it fail ('DEPTH_ZERO_SELF_SIGNED_CERT', 'self signed certificate').".into(),
+            explanation: tr!("finding-tls_problem-report-why"),
             next_steps: vec![
-                "Use a certificate from a trusted CA on the storage, or add its CA to the Document Server's trust store.".into(),
-                "As a stopgap only: services.CoAuthoring.requestDefaults.rejectUnauthorized = false in local.json (and the integrator's 'verify_peer_off').".into(),
+                tr!("finding-tls_problem-report-next-ca"),
+                tr!("finding-tls_problem-report-next-stopgap"),
             ],
             action: None,
             explains: Vec::new(),
@@ -444,14 +460,14 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
     if !private.is_empty() {
         out.push(Finding {
             id: "private_ip_blocked",
-            title: "Storage URL resolves to a private address the Document Server blocks".into(),
+            title: tr!("finding-private_ip_blocked-report-title"),
             severity: State::Fail,
             confidence: Confidence::Medium,
             evidence: dedup(private),
-            explanation: "The Document Server's request filter refuses private, loopback and link-local addresses unless allowPrivateIPAddress is true ('is not allowed. Because, It is private IP address' in docservice/out.log).".into(),
+            explanation: tr!("finding-private_ip_blocked-report-why"),
             next_steps: vec![
-                "Set services.CoAuthoring.request-filtering-agent.allowPrivateIPAddress = true in local.json and restart ds-docservice (and set [integration] allow_private_ip = true here).".into(),
-                "Or give the integrator a storage URL with a public name.".into(),
+                tr!("finding-private_ip_blocked-report-next-allow"),
+                tr!("finding-private_ip_blocked-report-next-public"),
             ],
             action: None,
             explains: Vec::new(),
@@ -463,11 +479,11 @@ fn storage_findings(r: &IntegrationReport) -> Vec<Finding> {
     if !unreachable.is_empty() {
         out.push(Finding {
             id: "storage_unreachable",
-            title: "The Document Server cannot reach the integrator's storage".into(),
+            title: tr!("finding-storage_unreachable-report-title"),
             severity: worst(&unreachable),
             confidence: Confidence::Medium,
             evidence: dedup(unreachable),
-            explanation: "Documents are downloaded from, and changes posted back to, the integrator's URLs; when they refuse, time out or do not resolve, documents do not open ('error downloadFile ... ECONNREFUSED/ESOCKETTIMEDOUT') or are not saved.".into(),
+            explanation: tr!("finding-storage_unreachable-report-why"),
             next_steps: unreachable_steps(r),
             action: None,
             explains: Vec::new(),
@@ -492,10 +508,10 @@ fn unreachable_steps(r: &IntegrationReport) -> Vec<String> {
             })
     });
     if inside {
-        v.push("Inside the Document Server's container, 127.0.0.1/localhost is the container itself: give the integrator a storage address the container can reach (the host's address, or the integrator's service name on a shared Docker network).".into());
+        v.push(tr!("finding-storage_unreachable-report-next-container"));
     }
-    v.push("curl -sv the URL from the Document Server's host (inside the container for Docker: docker exec … curl -sv URL).".into());
-    v.push("Check the integrator's web server, its firewall, and the name's DNS as the Document Server sees it.".into());
+    v.push(tr!("finding-storage_unreachable-report-next-curl"));
+    v.push(tr!("finding-storage_unreachable-report-next-check"));
     v
 }
 
@@ -503,14 +519,12 @@ fn unreachable_steps(r: &IntegrationReport) -> Vec<String> {
 fn denied_finding(severity: State, evidence: Vec<Evidence>) -> Finding {
     Finding {
         id: "storage_denied",
-        title: "The integrator's storage refuses the download (HTTP 4xx)".into(),
+        title: tr!("finding-storage_denied-report-title"),
         severity,
         confidence: Confidence::Medium,
         evidence,
-        explanation: "The Document Server downloads each document from the integrator's storage URL; a 401/403/404 there fails the download ('error downloadFile ... statusCode:403'). This box asked without the integrator's signed link, so the answer shows the URL is guarded or wrong, not yet that the Document Server's own requests fail.".into(),
-        next_steps: vec![
-            "For 401/403: the integrator checks the Document Server's JWT — make services.CoAuthoring.secret.outbox.string equal to the integrator's secret. For 404: check the storage address (Nextcloud: StorageUrl / overwrite.cli.url). An answer with x-powered-by: Express came from a Document Server: the storage name resolves to it.".into(),
-        ],
+        explanation: tr!("finding-storage_denied-report-why"),
+        next_steps: vec![tr!("finding-storage_denied-report-next-status")],
         action: None,
         explains: Vec::new(),
     }
@@ -531,13 +545,13 @@ fn forwarded(r: &IntegrationReport) -> Option<Finding> {
         .map(|h| {
             ev(
                 "host:nginx",
-                format!(
-                    "{} location {} (proxy_pass {}) at {}: missing {}",
-                    h.server,
-                    h.location,
-                    h.pass,
-                    h.at,
-                    h.missing.join("; ")
+                tr!(
+                    "ev-nginx-headers-missing",
+                    server = h.server,
+                    location = h.location,
+                    pass = h.pass,
+                    at = h.at,
+                    missing = h.missing.join("; ")
                 ),
             )
         })
@@ -554,17 +568,17 @@ fn forwarded(r: &IntegrationReport) -> Option<Finding> {
     };
     Some(Finding {
         id: "forwarded_headers_missing",
-        title: format!(
-            "The proxy in front of the Document Server does not pass {}",
-            names.join(", ")
+        title: tr!(
+            "finding-forwarded_headers_missing-title",
+            headers = names.join(", ")
         ),
         severity: State::Warn,
         confidence: Confidence::High,
         evidence,
-        explanation: "The Document Server builds its public links from Host, X-Forwarded-Proto and X-Forwarded-Host, and the editor needs a websocket (Upgrade/Connection): without them links point to http:// or an internal name and editors hang while loading.".into(),
+        explanation: tr!("finding-forwarded_headers_missing-why"),
         next_steps: vec![
-            "In each listed location add: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade (or \"upgrade\"); proxy_set_header Host $host; proxy_set_header X-Forwarded-Host $host; proxy_set_header X-Forwarded-Proto $scheme;".into(),
-            "Remember that any proxy_set_header in a location replaces all inherited ones. Then nginx -t and reload.".into(),
+            tr!("finding-forwarded_headers_missing-next-add"),
+            tr!("finding-forwarded_headers_missing-next-inherit"),
         ],
         action: Some("reload:nginx".into()),
         explains: Vec::new(),
@@ -575,20 +589,20 @@ fn mixed(r: &IntegrationReport) -> Option<Finding> {
     let m = r.mixed_content.as_ref()?;
     Some(Finding {
         id: "mixed_content",
-        title: "https integrator uses an http Document Server URL (mixed content)".into(),
+        title: tr!("finding-mixed_content-title"),
         severity: State::Fail,
         confidence: Confidence::High,
         evidence: vec![ev(
             side_source(std::slice::from_ref(&m.source), "integration:config"),
-            format!(
-                "integrator at {} points the browser at {} (from {})",
-                m.integrator_url, m.document_server_url, m.source
+            tr!(
+                "ev-mixed-content-urls",
+                integrator = m.integrator_url,
+                docserver = m.document_server_url,
+                source = m.source
             ),
         )],
-        explanation: "Browsers block http scripts and websockets on an https page: the editor's api.js never loads ('Mixed Content' in the browser console).".into(),
-        next_steps: vec![
-            "Serve the Document Server over https (behind the same proxy) and set the integrator's Document Server URL to the https address.".into(),
-        ],
+        explanation: tr!("finding-mixed_content-why"),
+        next_steps: vec![tr!("finding-mixed_content-next-https")],
         action: None,
         explains: Vec::new(),
     })
@@ -599,43 +613,56 @@ pub(in crate::diagnose) fn checks(report: &IntegrationReport) -> Vec<StepCheck> 
     let mut v = Vec::new();
     for c in &report.comparison {
         v.push(StepCheck {
-            label: format!(
-                "JWT {}: Document Server vs {}",
-                c.what, report.integrator.name
+            label: tr!(
+                "walk-integration-jwt-compare",
+                what = c.what,
+                name = report.integrator.name
             ),
             state: c.state,
             evidence: format!("{} / {} — {}", c.docserver, c.integrator, c.note),
         });
     }
     v.push(StepCheck {
-        label: format!(
-            "command service with each secret ({})",
-            report.command.url.as_deref().unwrap_or("no URL")
+        label: tr!(
+            "walk-integration-command-secrets",
+            url = report
+                .command
+                .url
+                .clone()
+                .unwrap_or_else(|| tr!("walk-integration-command-no-url"))
         ),
         state: report.command.state,
         evidence: report.command.verdict.clone(),
     });
     if let Some(s) = report.command.date_skew_secs {
         v.push(StepCheck {
-            label: "clock skew against the Document Server".into(),
+            label: tr!("walk-integration-clock-skew"),
             state: if s.abs() > SKEW_LIMIT_SECS {
                 State::Fail
             } else {
                 State::Ok
             },
-            evidence: format!("Date header {s} s from this box's clock"),
+            evidence: tr!("walk-integration-clock-skew-date", secs = s),
         });
     }
     for c in &report.storage {
         v.push(StepCheck {
-            label: format!("storage {}", c.url),
+            label: tr!("walk-integration-storage", url = c.url),
             state: c.state,
-            evidence: format!("{} (from {})", c.reason, c.from),
+            evidence: tr!(
+                "walk-integration-storage-from",
+                reason = c.reason,
+                from = c.from
+            ),
         });
     }
     if let Some(p) = &report.preflight {
         v.push(StepCheck {
-            label: format!("CORS preflight {} from {}", p.url, p.origin),
+            label: tr!(
+                "walk-integration-cors-preflight",
+                url = p.url,
+                origin = p.origin
+            ),
             state: if p.http_status.is_some() {
                 State::Ok
             } else {
@@ -646,23 +673,31 @@ pub(in crate::diagnose) fn checks(report: &IntegrationReport) -> Vec<StepCheck> 
     }
     match &report.headers {
         Some(hs) if hs.is_empty() => v.push(StepCheck {
-            label: "forwarded headers".into(),
+            label: tr!("walk-integration-forwarded-headers"),
             state: State::Unknown,
-            evidence: "no nginx location proxies to the Document Server's port".into(),
+            evidence: tr!("walk-integration-forwarded-headers-none"),
         }),
         Some(hs) => {
             for h in hs {
                 v.push(StepCheck {
-                    label: format!("forwarded headers {} {}", h.server, h.location),
+                    label: tr!(
+                        "walk-integration-forwarded-headers-location",
+                        server = h.server,
+                        location = h.location
+                    ),
                     state: if h.missing.is_empty() {
                         State::Ok
                     } else {
                         State::Warn
                     },
                     evidence: if h.missing.is_empty() {
-                        format!("all passed ({})", h.at)
+                        tr!("walk-integration-forwarded-headers-all", at = h.at)
                     } else {
-                        format!("missing {} ({})", h.missing.join("; "), h.at)
+                        tr!(
+                            "walk-integration-forwarded-headers-missing",
+                            missing = h.missing.join("; "),
+                            at = h.at
+                        )
                     },
                 });
             }
@@ -671,7 +706,7 @@ pub(in crate::diagnose) fn checks(report: &IntegrationReport) -> Vec<StepCheck> 
     }
     if let Some(m) = &report.mixed_content {
         v.push(StepCheck {
-            label: "mixed content".into(),
+            label: tr!("walk-integration-mixed-content"),
             state: State::Fail,
             evidence: format!("{} → {}", m.integrator_url, m.document_server_url),
         });
@@ -707,33 +742,33 @@ pub(super) fn secure_link_mismatch(c: &Ctx<'_>) -> Option<Finding> {
         .map(|s| {
             ev(
                 "host:nginx",
-                format!(
-                    "{} at {} has fingerprint {}",
-                    s.variable, s.at, s.fingerprint
+                tr!(
+                    "ev-secure-link-nginx",
+                    variable = s.variable,
+                    at = s.at,
+                    fp = s.fingerprint
                 ),
             )
         })
         .collect();
     evidence.push(ev(
         side_source(&r.docserver.sources, "integration:docserver-config"),
-        format!(
-            "storage.fs.secretString of the Document Server has fingerprint {ds_fp} (from {})",
-            r.docserver.sources.join(", ")
+        tr!(
+            "ev-secure-link-docserver",
+            fp = ds_fp,
+            sources = r.docserver.sources.join(", ")
         ),
     ));
     Some(Finding {
         id: "secure_link_mismatch",
-        title: format!(
-            "nginx's secure-link secret ({}) differs from the Document Server's storage.fs.secretString",
-            differ[0].at
-        ),
+        title: tr!("finding-secure_link_mismatch-title", at = differ[0].at),
         severity: State::Fail,
         confidence: Confidence::High,
         evidence,
-        explanation: "The Document Server signs the links to converted documents under /cache/files with storage.fs.secretString; nginx checks them with $secure_link_secret. When the two differ, nginx answers 403 to every such link: documents do not open ('Download failed') while every probe is green.".into(),
+        explanation: tr!("finding-secure_link_mismatch-why"),
         next_steps: vec![
-            "Make both equal: documentserver-update-securelink.sh (shipped with the Document Server) sets a new secret on both sides and restarts the services; or copy storage.fs.secretString into the nginx site's `set $secure_link_secret` by hand.".into(),
-            "Then nginx -t, reload nginx, and restart ds-docservice and ds-converter.".into(),
+            tr!("finding-secure_link_mismatch-next-equal"),
+            tr!("finding-secure_link_mismatch-next-restart"),
         ],
         action: None,
         explains: Vec::new(),

@@ -2,6 +2,7 @@
 //! point where nothing listens, response headers too big for its buffers.
 
 use super::*;
+use crate::tr;
 
 pub(super) fn proxy_down(c: &Ctx<'_>) -> Option<Finding> {
     let p = c
@@ -35,13 +36,13 @@ pub(super) fn proxy_down(c: &Ctx<'_>) -> Option<Finding> {
     );
     Some(finding(
         "proxy_down",
-        format!("nginx does not answer on {}", p.target),
+        tr!("finding-proxy_down-title", target = p.target),
         conf,
         ev,
-        "Nothing accepts connections on the proxy's port, so every request fails before it reaches the application.",
+        tr!("finding-proxy_down-why"),
         vec![
-            "Start or restart nginx; if it does not stay up, run `nginx -t` for the configuration error.".into(),
-            "Look at the end of nginx's error log for [emerg] lines (port already in use, missing certificate).".into(),
+            tr!("finding-proxy_down-next-restart"),
+            tr!("finding-proxy_down-next-log"),
         ],
         Some(format!("restart:{}", svc.unwrap_or_else(|| "nginx".into()))),
         explains,
@@ -59,30 +60,43 @@ pub(super) fn proxy_config_invalid(c: &Ctx<'_>) -> Option<Finding> {
     else {
         return None;
     };
-    let at = match (file, line) {
-        (Some(f), Some(l)) => format!(" at {}:{l}", f.display()),
-        (Some(f), None) => format!(" in {}", f.display()),
-        _ => String::new(),
+    let (fix, fact) = match (file, line) {
+        (Some(f), Some(l)) => {
+            let at = format!("{}:{l}", f.display());
+            (
+                tr!("finding-proxy_config_invalid-next-fix-at", at = at),
+                tr!("ev-nginx-test-at", message = message, at = at),
+            )
+        }
+        (Some(f), None) => (
+            tr!(
+                "finding-proxy_config_invalid-next-fix-in",
+                file = f.display()
+            ),
+            tr!("ev-nginx-test-in", message = message, file = f.display()),
+        ),
+        _ => (
+            tr!("finding-proxy_config_invalid-next-fix"),
+            message.clone(),
+        ),
     };
-    let mut steps = vec![format!(
-        "Fix the error{at}, then run `nginx -t` again before reloading."
-    )];
+    let mut steps = vec![fix];
     if let Some(h) = hint {
         steps.push(h.clone());
     }
-    steps.push("Until it is fixed, a reload or restart of nginx will fail (a running nginx keeps the old config).".into());
+    steps.push(tr!("finding-proxy_config_invalid-next-until"));
     Some(finding(
         "proxy_config_invalid",
-        format!(
-            "nginx configuration test fails: {}",
-            crate::util::shorten(message, 100)
+        tr!(
+            "finding-proxy_config_invalid-title",
+            message = crate::util::shorten(message, 100)
         ),
         Confidence::High,
         vec![Evidence {
             source: "host:nginx -t".into(),
-            fact: format!("{message}{at}"),
+            fact,
         }],
-        "nginx refuses to load a configuration that fails its test: the next reload or restart will not take it.",
+        tr!("finding-proxy_config_invalid-why"),
         steps,
         None,
         c.by_role(Role::Proxy)
@@ -163,10 +177,7 @@ pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
     if !bad.is_empty() && !real.is_empty() {
         ev.push(Evidence {
             source: "probe".into(),
-            fact: format!(
-                "the application answers on {}: point proxy_pass / the upstream there",
-                real.join(", ")
-            ),
+            fact: tr!("ev-proxy-target-real", addresses = real.join(", ")),
         });
     }
     // The upstream hops refused on the very address nginx uses fail for the same reason.
@@ -186,29 +197,34 @@ pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
             .map(|h| h.name.clone()),
     );
     let mut steps: Vec<String> = vec![
-        "Compare proxy_pass / upstream servers with where the application listens (ports pane, ss -ltnp).".into(),
-        "Fix the address in the nginx configuration, run nginx -t, then reload nginx.".into(),
+        tr!("finding-proxy_target_mismatch-next-compare"),
+        tr!("finding-proxy_target_mismatch-next-fix"),
     ];
     if let Some(m) = bad.iter().find(|_| elsewhere_only)
         && let Some(l) = m.listeners.first()
     {
-        steps[1] = format!(
-            "Point the upstream at {} (nginx -t, then reload nginx), or make the application listen on {} as well (its listen/bind setting) and restart it.",
-            l.endpoint, m.endpoint
+        steps[1] = tr!(
+            "finding-proxy_target_mismatch-next-point",
+            listener = l.endpoint,
+            endpoint = m.endpoint
         );
     }
     let title = match bad.first() {
-        Some(m) if m.status == TargetStatus::OtherAddress => format!(
-            "nginx proxies to {}, but the application listens on {} only",
-            m.endpoint,
-            m.listeners
+        Some(m) if m.status == TargetStatus::OtherAddress => tr!(
+            "finding-proxy_target_mismatch-title-elsewhere",
+            endpoint = m.endpoint,
+            listeners = m
+                .listeners
                 .iter()
                 .map(|l| l.endpoint.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        Some(m) => format!("nginx proxies to {} where nothing listens", m.endpoint),
-        None => "nginx gets no answer upstream while the application answers directly".into(),
+        Some(m) => tr!(
+            "finding-proxy_target_mismatch-title-nothing",
+            endpoint = m.endpoint
+        ),
+        None => tr!("finding-proxy_target_mismatch-title-upstream"),
     };
     Some(finding(
         "proxy_target_mismatch",
@@ -219,7 +235,7 @@ pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
             Confidence::High
         },
         ev,
-        "nginx's proxy_pass / upstream points at an address or port where the application does not listen, while the application itself answers on its real address.",
+        tr!("finding-proxy_target_mismatch-why"),
         steps,
         None,
         explained,
@@ -227,29 +243,61 @@ pub(super) fn proxy_target_mismatch(c: &Ctx<'_>) -> Option<Finding> {
 }
 /// One proxy target nginx cannot reach, as evidence: where it points and what listens instead.
 fn mapping_evidence(m: &crate::host::nginx::TargetMapping) -> Evidence {
-    let elsewhere: Vec<&str> = m.listeners.iter().map(|l| l.endpoint.as_str()).collect();
-    let tail = if elsewhere.is_empty() {
-        String::new()
-    } else {
-        format!("; listening instead: {}", elsewhere.join(", "))
-    };
-    let via = m
-        .upstream
-        .as_deref()
-        .map(|u| format!(" (upstream {u})"))
-        .unwrap_or_default();
+    let elsewhere = m
+        .listeners
+        .iter()
+        .map(|l| l.endpoint.as_str())
+        .collect::<Vec<&str>>()
+        .join(", ");
     let status = match m.status {
-        TargetStatus::NoListener => "nothing listens there",
-        TargetStatus::OtherAddress => "the port listens on another address only",
-        TargetStatus::UnixSocketMissing => "the socket file does not exist",
-        _ => "not reachable",
+        TargetStatus::NoListener => tr!("ev-nginx-target-status-nothing"),
+        TargetStatus::OtherAddress => tr!("ev-nginx-target-status-elsewhere"),
+        TargetStatus::UnixSocketMissing => tr!("ev-nginx-target-status-socket"),
+        _ => tr!("ev-nginx-target-status-unreachable"),
+    };
+    let (server, location, directive, endpoint) =
+        (&m.server, &m.location, &m.directive, &m.endpoint);
+    let fact = match (m.upstream.as_deref(), elsewhere.is_empty()) {
+        (None, true) => tr!(
+            "ev-nginx-target",
+            server = server,
+            location = location,
+            directive = directive,
+            endpoint = endpoint,
+            status = status
+        ),
+        (None, false) => tr!(
+            "ev-nginx-target-instead",
+            server = server,
+            location = location,
+            directive = directive,
+            endpoint = endpoint,
+            status = status,
+            listeners = elsewhere
+        ),
+        (Some(u), true) => tr!(
+            "ev-nginx-target-upstream",
+            server = server,
+            location = location,
+            directive = directive,
+            endpoint = endpoint,
+            upstream = u,
+            status = status
+        ),
+        (Some(u), false) => tr!(
+            "ev-nginx-target-upstream-instead",
+            server = server,
+            location = location,
+            directive = directive,
+            endpoint = endpoint,
+            upstream = u,
+            status = status,
+            listeners = elsewhere
+        ),
     };
     Evidence {
         source: "host:nginx".into(),
-        fact: format!(
-            "server {} location {} {} → {}{via}: {status}{tail}",
-            m.server, m.location, m.directive, m.endpoint
-        ),
+        fact,
     }
 }
 
@@ -285,13 +333,17 @@ pub(super) fn header_buffer_too_small(c: &Ctx<'_>) -> Option<Finding> {
     ev.extend(via.iter().map(|h| probe_evidence(h)));
     Some(finding(
         "header_buffer_too_small",
-        "The application's response headers do not fit nginx's proxy buffer".into(),
-        if via.is_empty() { Confidence::Medium } else { Confidence::High },
+        tr!("finding-header_buffer_too_small-title"),
+        if via.is_empty() {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        },
         ev,
-        "nginx reads the upstream's response headers into proxy_buffer_size (4k or 8k by default); larger headers (big cookies, long CSP) make it answer 502.",
+        tr!("finding-header_buffer_too_small-why"),
         vec![
-            "Raise the buffers in the location: proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k;".into(),
-            "Run nginx -t and reload nginx.".into(),
+            tr!("finding-header_buffer_too_small-next-raise"),
+            tr!("finding-header_buffer_too_small-next-reload"),
         ],
         Some("reload:nginx".into()),
         names(&via),
@@ -303,6 +355,9 @@ pub(super) fn header_buffer_too_small(c: &Ctx<'_>) -> Option<Finding> {
 /// on "loading" without a single 502. Needs both views: a via-proxy `websocket` hop that got an
 /// HTTP answer other than 101 (not a dead proxy or upstream, which other rules explain) and an
 /// upstream `websocket` hop that upgraded.
+/// The request headers a WebSocket upgrade needs from the proxy.
+const WS_HEADERS: [&str; 2] = ["Upgrade", "Connection"]; // i18n: not text
+
 pub(super) fn websocket_not_proxied(c: &Ctx<'_>) -> Option<Finding> {
     let ws = |role: Role| {
         c.input
@@ -331,20 +386,18 @@ pub(super) fn websocket_not_proxied(c: &Ctx<'_>) -> Option<Finding> {
         .into_iter()
         .flatten()
         .filter(|h| {
-            h.missing.iter().any(|m| {
-                m.starts_with("Upgrade")
-                    || m.starts_with("Connection")
-                    || m.contains("http_version")
-            })
+            h.missing
+                .iter()
+                .any(|m| WS_HEADERS.iter().any(|w| m.starts_with(w)) || m.contains("http_version"))
         })
         .map(|h| {
-            format!(
-                "{} location {} (proxy_pass {}) at {}: missing {}",
-                h.server,
-                h.location,
-                h.pass,
-                h.at,
-                h.missing.join("; ")
+            tr!(
+                "ev-nginx-headers-missing",
+                server = h.server,
+                location = h.location,
+                pass = h.pass,
+                at = h.at,
+                missing = h.missing.join("; ")
             )
         })
         .collect();
@@ -361,16 +414,15 @@ pub(super) fn websocket_not_proxied(c: &Ctx<'_>) -> Option<Finding> {
     }
     Some(finding(
         "websocket_not_proxied",
-        format!(
-            "WebSocket upgrade fails through the proxy ({}) but works direct ({})",
-            proxied[0].target, direct.target
+        tr!(
+            "finding-websocket_not_proxied-title",
+            proxied = proxied[0].target,
+            direct = direct.target
         ),
         confidence,
         ev,
-        "The editor keeps a WebSocket to the Document Server (/doc/<id>/c/?EIO=4&transport=websocket); a proxy location that does not pass Upgrade and Connection, or speaks HTTP/1.0 to the upstream, turns the upgrade into a plain GET: the editor hangs on loading, with no 502 anywhere.",
-        vec![
-            "In the location that proxies to the Document Server add: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; (with a map $http_upgrade $connection_upgrade { default upgrade; '' close; }), then nginx -t and reload.".into(),
-        ],
+        tr!("finding-websocket_not_proxied-why"),
+        vec![tr!("finding-websocket_not_proxied-next-headers")],
         None,
         names(&proxied),
     ))
@@ -393,6 +445,7 @@ pub(super) fn upload_too_large(c: &Ctx<'_>) -> Option<Finding> {
     let mut ev: Vec<Evidence> = Ctx::evidence_of(&hits).into_iter().collect();
     let bytes = last
         .message
+        // i18n: not text (nginx's log message)
         .split("too large body: ")
         .nth(1)
         .and_then(|r| r.split(' ').next())
@@ -411,20 +464,28 @@ pub(super) fn upload_too_large(c: &Ctx<'_>) -> Option<Finding> {
             Located::Found(loc) => {
                 let m = &loc.settings.client_max_body_size;
                 limit = Some(m.value.clone());
-                format!(
-                    "{} {} (at {}): client_max_body_size {} ({})",
-                    server.label(),
-                    label(loc),
-                    loc.at,
-                    m.value,
-                    m.at.as_deref()
-                        .map(|a| format!("set at {a}"))
-                        .unwrap_or_else(|| "nginx's default".into()),
-                )
+                match m.at.as_deref() {
+                    Some(a) => tr!(
+                        "ev-nginx-body-limit-set",
+                        server = server.label(),
+                        location = label(loc),
+                        at = loc.at,
+                        value = m.value,
+                        set = a
+                    ),
+                    None => tr!(
+                        "ev-nginx-body-limit-default",
+                        server = server.label(),
+                        location = label(loc),
+                        at = loc.at,
+                        value = m.value
+                    ),
+                }
             }
-            Located::None => format!(
-                "{}: no location serves {path}; the server-level client_max_body_size applies",
-                server.label()
+            Located::None => tr!(
+                "ev-nginx-body-limit-server",
+                server = server.label(),
+                path = path
             ),
             Located::Undecidable(why) => format!("{}: {why}", server.label()),
         };
@@ -443,26 +504,26 @@ pub(super) fn upload_too_large(c: &Ctx<'_>) -> Option<Finding> {
     }
     let size = bytes
         .map(|b| format!("{:.1} MiB", b as f64 / 1_048_576.0))
-        .unwrap_or_else(|| "a body".into());
+        .unwrap_or_else(|| tr!("finding-upload_too_large-size-unknown"));
     Some(finding(
         "upload_too_large",
-        format!(
-            "nginx refused a {size} upload to {path} (413){}",
-            limit
-                .as_deref()
-                .map(|l| format!(": client_max_body_size is {l}"))
-                .unwrap_or_default()
-        ),
+        match limit.as_deref() {
+            Some(l) => tr!(
+                "finding-upload_too_large-title-limit",
+                size = size,
+                path = path,
+                limit = l
+            ),
+            None => tr!("finding-upload_too_large-title", size = size, path = path),
+        },
         if limit.is_some() {
             Confidence::High
         } else {
             Confidence::Medium
         },
         ev,
-        "nginx answers 413 Request Entity Too Large when a request body exceeds client_max_body_size (default 1m) of the location that handles it: documents larger than that cannot be uploaded or saved, whatever the Document Server allows.",
-        vec![format!(
-            "Raise client_max_body_size in the server or location that handles {path} (e.g. client_max_body_size 100m;), then nginx -t and reload."
-        )],
+        tr!("finding-upload_too_large-why"),
+        vec![tr!("finding-upload_too_large-next-raise", path = path)],
         None,
         Vec::new(),
     ))
@@ -506,6 +567,8 @@ fn one_family_only(c: &Ctx<'_>) -> Option<Finding> {
         .collect();
     let mut ev = Vec::new();
     let mut hits_total = 0;
+    // The mappings whose failed attempts were logged, in order.
+    let mut seen: Vec<&crate::host::nginx::TargetMapping> = Vec::new();
     for m in &dead {
         let hits: Vec<&crate::logs::Record> = c
             .input
@@ -525,50 +588,68 @@ fn one_family_only(c: &Ctx<'_>) -> Option<Finding> {
             .filter(|o| o.status == TargetStatus::Listening && o.target == m.target)
             .map(|o| o.endpoint.as_str())
             .collect();
+        let listeners = m
+            .listeners
+            .iter()
+            .map(|l| l.endpoint.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         // A name resolves to its addresses; an upstream group lists them as servers.
-        let gives = match &m.upstream {
-            Some(u) => format!("upstream {u} has servers"),
-            None => "resolves to".into(),
+        let fact = match &m.upstream {
+            Some(u) => tr!(
+                "ev-nginx-two-families-upstream",
+                server = m.server,
+                location = m.location,
+                directive = m.directive,
+                target = m.target,
+                upstream = u,
+                live = live.join(", "),
+                endpoint = m.endpoint,
+                listeners = listeners
+            ),
+            None => tr!(
+                "ev-nginx-two-families-name",
+                server = m.server,
+                location = m.location,
+                directive = m.directive,
+                target = m.target,
+                live = live.join(", "),
+                endpoint = m.endpoint,
+                listeners = listeners
+            ),
         };
         ev.push(Evidence {
             source: "host:nginx".into(),
-            fact: format!(
-                "server {} location {} {} {}: {gives} {} and {}; the application listens on {} only",
-                m.server,
-                m.location,
-                m.directive,
-                m.target,
-                live.join(", "),
-                m.endpoint,
-                m.listeners
-                    .iter()
-                    .map(|l| l.endpoint.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            fact,
         });
         ev.extend(Ctx::evidence_of(&hits));
+        seen.push(m);
     }
-    let first = dead.iter().find(|m| {
-        ev.iter()
-            .any(|e| e.fact.contains(&format!("and {}", m.endpoint)))
-    })?;
+    let first = seen.first()?;
     Some(Finding {
         severity: State::Warn,
         ..finding(
             "proxy_target_mismatch",
-            format!(
-                "nginx also tries {} for {} ({hits_total} failed attempt{} logged): the application listens on one address family only",
-                first.endpoint,
-                first.target,
-                if hits_total == 1 { "" } else { "s" }
-            ),
+            if hits_total == 1 {
+                tr!(
+                    "finding-proxy_target_mismatch-family-title-one",
+                    endpoint = first.endpoint,
+                    target = first.target
+                )
+            } else {
+                tr!(
+                    "finding-proxy_target_mismatch-family-title-many",
+                    endpoint = first.endpoint,
+                    target = first.target,
+                    n = hits_total
+                )
+            },
             Confidence::High,
             ev,
-            "nginx resolves a host name in proxy_pass / upstream to every address it has (localhost: 127.0.0.1 and ::1) and tries them in turn; the one where nothing listens fails on part of the requests, which nginx retries on the other. Users mostly get through, but each such request waits for a failed attempt, the error log fills, and when the working address fails there is no second chance.",
-            vec![format!(
-                "Write the address the application listens on instead of the name ({}), then nginx -t and reload; or make the application listen on both families.",
-                first.target.replace("localhost", "127.0.0.1")
+            tr!("finding-proxy_target_mismatch-family-why"),
+            vec![tr!(
+                "finding-proxy_target_mismatch-family-next-address",
+                address = first.target.replace("localhost", "127.0.0.1")
             )],
             None,
             Vec::new(),

@@ -14,6 +14,7 @@
 use super::*;
 use crate::logs::Record;
 use crate::logs::docserver::DsEntry;
+use crate::tr;
 
 /// Download refused by the storage (HTTP 4xx).
 const DENIED: &[Class] = &[Class::DsStorageDenied];
@@ -72,7 +73,7 @@ fn host_of(e: &DsEntry) -> String {
         .as_deref()
         .and_then(|u| crate::util::UrlParts::parse(u).ok())
         .map(|p| p.authority())
-        .unwrap_or_else(|| "an unnamed host".into())
+        .unwrap_or_else(|| tr!("ev-ds-host-unnamed"))
 }
 
 /// The status or error code of a line: `HTTP 403`, `ECONNREFUSED`, `ETIMEDOUT (whole request
@@ -85,19 +86,22 @@ fn what_of(e: &DsEntry) -> String {
         .or_else(|| CODES.iter().find(|c| m.contains(*c)).map(|c| c.to_string()));
     // A checkIpFilter line's `code:` is the ip filter's error code (403), not a status.
     if e.class == Class::DsIpFilter {
-        return format!("ipfilter error code {}", code.as_deref().unwrap_or("?"));
+        return tr!("ev-ds-what-ipfilter", code = code.as_deref().unwrap_or("?"));
     }
     if e.class == Class::DsStoragePrivateIp {
-        return "private IP address".into();
+        return tr!("ev-ds-what-private-ip");
     }
-    let whole = m.contains("whole request cycle timeout");
+    // The Document Server's and Node's own words, quoted as logged.
+    const WHOLE: &str = "whole request cycle timeout"; // i18n: not text
+    const SELF_SIGNED: &str = "self signed certificate"; // i18n: not text
+    let whole = m.contains(WHOLE);
     match (e.status, code) {
         (Some(s), _) => format!("HTTP {s}"),
-        (None, Some(c)) if whole => format!("{c} (whole request cycle timeout)"),
+        (None, Some(c)) if whole => format!("{c} ({WHOLE})"),
         (None, Some(c)) => c,
-        (None, None) if whole => "whole request cycle timeout".into(),
-        (None, None) if m.contains("self signed certificate") => "self signed certificate".into(),
-        (None, None) => "error".into(),
+        (None, None) if whole => WHOLE.into(),
+        (None, None) if m.contains(SELF_SIGNED) => SELF_SIGNED.into(),
+        (None, None) => tr!("ev-ds-what-error"),
     }
 }
 
@@ -153,6 +157,7 @@ fn groups<'a>(c: &Ctx<'a>, classes: &[Class], keep: impl Fn(&DsEntry) -> bool) -
 }
 
 fn is_callback(e: &DsEntry) -> bool {
+    // i18n: not text (docservice's log message)
     e.message.contains("postData error")
 }
 
@@ -168,9 +173,9 @@ impl Group<'_> {
     /// `3 documents` / `1 document` / `document ids not logged`.
     fn docs_text(&self) -> String {
         match self.docs().len() {
-            0 => "document ids not logged".into(),
-            1 => "1 document".into(),
-            n => format!("{n} documents"),
+            0 => tr!("ev-ds-docs-none"),
+            1 => tr!("ev-ds-docs-one"),
+            n => tr!("ev-ds-docs-many", n = n),
         }
     }
 
@@ -179,9 +184,9 @@ impl Group<'_> {
             self.items.iter().filter_map(|f| f.e.time).collect();
         let fmt = |t: &chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
         match (times.iter().min(), times.iter().max()) {
-            (Some(a), Some(b)) if a == b => format!("at {}", fmt(a)),
-            (Some(a), Some(b)) => format!("first {}, last {}", fmt(a), fmt(b)),
-            _ => "times not logged".into(),
+            (Some(a), Some(b)) if a == b => tr!("ev-ds-when-at", time = fmt(a)),
+            (Some(a), Some(b)) => tr!("ev-ds-when-range", first = fmt(a), last = fmt(b)),
+            _ => tr!("ev-ds-when-none"),
         }
     }
 
@@ -189,32 +194,58 @@ impl Group<'_> {
         let recs: Vec<&Record> = self.items.iter().map(|f| f.rec).collect();
         let base = Ctx::evidence_of(&recs)?;
         let n = self.items.len();
-        let kind = if self.items.iter().all(|f| is_callback(f.e)) {
-            "callback"
-        } else {
-            "download"
-        };
+        let callback = self.items.iter().all(|f| is_callback(f.e));
         let latest = self
             .items
             .last()
             .map(|f| f.e.message.as_str())
             .unwrap_or("");
+        let (host, what, docs, when) = (&self.host, &self.what, self.docs_text(), self.when());
+        let latest = crate::util::shorten(latest.lines().next().unwrap_or(""), 200);
+        let fact = match (callback, n == 1) {
+            (true, true) => tr!(
+                "ev-ds-callbacks-one",
+                host = host,
+                what = what,
+                docs = docs,
+                when = when,
+                latest = latest
+            ),
+            (true, false) => tr!(
+                "ev-ds-callbacks-many",
+                host = host,
+                what = what,
+                n = n,
+                docs = docs,
+                when = when,
+                latest = latest
+            ),
+            (false, true) => tr!(
+                "ev-ds-downloads-one",
+                host = host,
+                what = what,
+                docs = docs,
+                when = when,
+                latest = latest
+            ),
+            (false, false) => tr!(
+                "ev-ds-downloads-many",
+                host = host,
+                what = what,
+                n = n,
+                docs = docs,
+                when = when,
+                latest = latest
+            ),
+        };
         Some(Evidence {
             source: base.source,
-            fact: format!(
-                "{}: {} on {n} {kind}{} ({}), {}; latest: {}",
-                self.host,
-                self.what,
-                if n == 1 { "" } else { "s" },
-                self.docs_text(),
-                self.when(),
-                crate::util::shorten(latest.lines().next().unwrap_or(""), 200)
-            ),
+            fact,
         })
     }
 
     fn headline(&self) -> String {
-        format!("{}, {}", self.what, self.docs_text())
+        tr!("ev-ds-headline", what = self.what, docs = self.docs_text())
     }
 }
 
@@ -223,7 +254,7 @@ fn from_groups(
     id: &'static str,
     title: String,
     gs: &[Group<'_>],
-    explanation: &str,
+    explanation: String,
     next_steps: Vec<String>,
 ) -> Option<Finding> {
     if gs.is_empty() {
@@ -266,31 +297,22 @@ fn denied_from_logs(c: &Ctx<'_>) -> Option<Finding> {
         m.contains("\"x-powered-by\":\"express\"")
     });
     let first = if express {
-        format!(
-            "The answer came from a Document Server (x-powered-by: Express): the storage name of {} resolves to the Document Server itself (a shared name, /etc/hosts, a container's DNS). Make that name resolve to the integrator from the Document Server's host, or give the integrator an internal storage address (Nextcloud: StorageUrl).",
-            top.host
-        )
+        tr!("finding-storage_denied-logs-next-express", host = top.host)
     } else {
         match top.items.last().and_then(|f| f.e.status) {
-            Some(404) => format!(
-                "The URL does not exist on {}: check the integrator's storage address (Nextcloud: StorageUrl / overwrite.cli.url) and that the path is served there (curl -sI URL from the Document Server's host).",
-                top.host
-            ),
-            _ => format!(
-                "{} refuses the Document Server's download: usually the integrator rejects its JWT. The Document Server signs downloads with services.CoAuthoring.secret.outbox.string; make it equal to the integrator's secret (Nextcloud: occ config:app:get onlyoffice jwt_secret).",
-                top.host
-            ),
+            Some(404) => tr!("finding-storage_denied-logs-next-404", host = top.host),
+            _ => tr!("finding-storage_denied-logs-next-jwt", host = top.host),
         }
     };
     from_groups(
         "storage_denied",
-        format!(
-            "The storage {} refuses the Document Server's downloads ({})",
-            top.host,
-            top.headline()
+        tr!(
+            "finding-storage_denied-logs-title",
+            host = top.host,
+            headline = top.headline()
         ),
         &gs,
-        "The Document Server downloads each document from the integrator's storage before it opens or converts it; a 401/403/404 there means users see 'Download failed' while every probe of the chain passes.",
+        tr!("finding-storage_denied-logs-why"),
         vec![first],
     )
 }
@@ -311,38 +333,28 @@ fn unreachable_from_logs(c: &Ctx<'_>) -> Option<Finding> {
     let top = gs.first()?;
     from_groups(
         "storage_unreachable",
-        format!(
-            "The Document Server cannot reach the storage {} ({})",
-            top.host,
-            top.headline()
+        tr!(
+            "finding-storage_unreachable-logs-title",
+            host = top.host,
+            headline = top.headline()
         ),
         &gs,
-        "Documents are downloaded from the integrator's storage before they open; when the storage refuses, does not resolve, is unreachable or does not answer in time as the Document Server sees it, users see 'Download failed' while every probe of the chain passes.",
+        tr!("finding-storage_unreachable-logs-why"),
         vec![unreachable_step(&top.what, &top.host)],
     )
 }
 
 fn unreachable_step(what: &str, host: &str) -> String {
     if what.starts_with("ECONNREFUSED") {
-        format!(
-            "Nothing accepts connections at {host} as the Document Server sees it: check the integrator's web server and the port in its storage address (curl -sv URL from the Document Server's host, inside the container for Docker)."
-        )
+        tr!("finding-storage_unreachable-logs-next-refused", host = host)
     } else if what.starts_with("ENOTFOUND") || what.starts_with("EAI_AGAIN") {
-        format!(
-            "The name of {host} does not resolve on the Document Server's host: getent hosts NAME there (inside the container for Docker), fix DNS or /etc/hosts, or give the integrator a storage address that resolves."
-        )
+        tr!("finding-storage_unreachable-logs-next-dns", host = host)
     } else if what.starts_with("EHOSTUNREACH") || what.starts_with("ENETUNREACH") {
-        format!(
-            "No route from the Document Server to {host}: check its address, the routes and any firewall between them (ip route get ADDRESS)."
-        )
+        tr!("finding-storage_unreachable-logs-next-route", host = host)
     } else if what.starts_with("HTTP 5") {
-        format!(
-            "{host} answers the download with a server error: read the integrator's web server and PHP logs at those times."
-        )
+        tr!("finding-storage_unreachable-logs-next-5xx", host = host)
     } else {
-        format!(
-            "{host} does not answer within the converter's timeout (FileConverter.converter.downloadTimeout): check for a firewall dropping packets between them and for a slow storage (time curl -so /dev/null URL from the Document Server's host)."
-        )
+        tr!("finding-storage_unreachable-logs-next-timeout", host = host)
     }
 }
 
@@ -358,31 +370,31 @@ fn blocked_from_logs(c: &Ctx<'_>) -> Option<Finding> {
     let ipfilter = top.items.iter().any(|f| f.e.class == Class::DsIpFilter);
     let (title, step) = if ipfilter {
         (
-            format!(
-                "The Document Server's own ip filter denies {} ({})",
-                top.host,
-                top.headline()
+            tr!(
+                "finding-private_ip_blocked-logs-title-ipfilter",
+                host = top.host,
+                headline = top.headline()
             ),
-            format!(
-                "A deny rule in services.CoAuthoring.ipfilter.rules (local.json) matches {}: add an allowing rule for it before that deny (the first matching rule wins), then restart ds-converter and ds-docservice.",
-                top.host
+            tr!(
+                "finding-private_ip_blocked-logs-next-ipfilter",
+                host = top.host
             ),
         )
     } else {
         (
-            format!(
-                "The Document Server refuses the private address of {} ({})",
-                top.host,
-                top.headline()
+            tr!(
+                "finding-private_ip_blocked-logs-title-private",
+                host = top.host,
+                headline = top.headline()
             ),
-            "Set services.CoAuthoring.request-filtering-agent.allowPrivateIPAddress = true in local.json (Docker: ALLOW_PRIVATE_IP_ADDRESS=true) and restart ds-converter and ds-docservice, or give the integrator a storage address with a public name.".to_string(),
+            tr!("finding-private_ip_blocked-logs-next-private"),
         )
     };
     from_groups(
         "private_ip_blocked",
         title,
         &gs,
-        "The Document Server's request filter refuses private, loopback and link-local addresses unless allowPrivateIPAddress is true ('is not allowed. Because, It is private IP address'), and its ip filter (services.CoAuthoring.ipfilter.rules) can deny hosts too ('checkIpFilter error'): the download or callback never leaves the Document Server.",
+        tr!("finding-private_ip_blocked-logs-why"),
         vec![step],
     )
 }
@@ -394,30 +406,31 @@ pub(super) fn document_too_large(c: &Ctx<'_>) -> Option<Finding> {
     let oo = &c.input.cfg.onlyoffice;
     let s = crate::docserver::settings::DsTokenSettings::read(&oo.default_json, &oo.local_json);
     let limit = match (s.max_download_bytes, s.problems.is_empty()) {
-        (Some(n), _) => format!(
-            "FileConverter.converter.maxDownloadBytes is {n} bytes ({:.1} MiB, from {})",
-            n as f64 / 1_048_576.0,
-            oo.local_json.display()
+        (Some(n), _) => tr!(
+            "ev-ds-max-download-set",
+            bytes = n,
+            mib = format!("{:.1}", n as f64 / 1_048_576.0),
+            file = oo.local_json.display()
         ),
-        (None, true) => format!(
-            "FileConverter.converter.maxDownloadBytes is not set: the default {} bytes (100 MiB) applies",
-            crate::docserver::settings::DEFAULT_MAX_DOWNLOAD_BYTES
+        (None, true) => tr!(
+            "ev-ds-max-download-default",
+            bytes = crate::docserver::settings::DEFAULT_MAX_DOWNLOAD_BYTES
         ),
-        (None, false) => format!(
-            "the configured maxDownloadBytes is unknown: {}",
-            s.problems.join("; ")
+        (None, false) => tr!(
+            "ev-ds-max-download-unknown",
+            problems = s.problems.join("; ")
         ),
     };
     let mut f = from_groups(
         "document_too_large",
-        format!(
-            "A document from {} is larger than the Document Server accepts ({})",
-            top.host,
-            top.headline()
+        tr!(
+            "finding-document_too_large-title",
+            host = top.host,
+            headline = top.headline()
         ),
         &gs,
-        "The converter stops a download that exceeds FileConverter.converter.maxDownloadBytes (EMSGSIZE, conversion error -10): the document does not open, whatever the chain's state.",
-        vec!["Raise FileConverter.converter.maxDownloadBytes in local.json above the document's size (and nginx's client_max_body_size for uploads), then restart ds-converter.".into()],
+        tr!("finding-document_too_large-why"),
+        vec![tr!("finding-document_too_large-next-raise")],
     )?;
     f.evidence.push(Evidence {
         source: "docserver:settings".into(),
@@ -431,30 +444,25 @@ pub(super) fn tls_from_logs(c: &Ctx<'_>) -> Option<Finding> {
     let gs = groups(c, CERT, |e| !is_callback(e));
     let top = gs.first()?;
     let step = if top.what.contains("EXPIRED") {
-        format!(
-            "The certificate of {} has expired: renew it on the storage.",
-            top.host
-        )
+        tr!("finding-tls_problem-logs-next-expired", host = top.host)
     } else if top.what.contains("ALTNAME") {
-        format!(
-            "The certificate of {} does not name the host the Document Server asked for: use the name on the certificate in the integrator's storage address, or reissue the certificate with that name.",
-            top.host
-        )
+        tr!("finding-tls_problem-logs-next-name", host = top.host)
     } else {
-        format!(
-            "{} presents a certificate the Document Server does not trust ({}): use a certificate from a trusted CA, or add its CA to the Document Server's trust store (stopgap only: services.CoAuthoring.requestDefaults.rejectUnauthorized = false).",
-            top.host, top.what
+        tr!(
+            "finding-tls_problem-logs-next-trust",
+            host = top.host,
+            what = top.what
         )
     };
     from_groups(
         "tls_problem",
-        format!(
-            "The Document Server refuses the certificate of the storage {} ({})",
-            top.host,
-            top.headline()
+        tr!(
+            "finding-tls_problem-logs-title",
+            host = top.host,
+            headline = top.headline()
         ),
         &gs,
-        "The Document Server verifies the storage's certificate when it downloads a document; a self-signed, expired, wrong-name or unverifiable certificate fails every download while the chain itself is green.",
+        tr!("finding-tls_problem-logs-why"),
         vec![step],
     )
 }
@@ -466,27 +474,25 @@ pub(super) fn callback_failed(c: &Ctx<'_>) -> Option<Finding> {
     });
     let top = gs.first()?;
     let step = if top.what.starts_with("HTTP 4") {
-        format!(
-            "{} rejects the callback ({}): check the integrator's JWT secret against services.CoAuthoring.secret.outbox.string and that the callback URL it hands out is right.",
-            top.host, top.what
+        tr!(
+            "finding-callback_failed-next-4xx",
+            host = top.host,
+            what = top.what
         )
     } else if top.what.starts_with("HTTP 5") {
-        format!(
-            "The integrator at {} fails while handling the callback: read its web server and application logs at those times.",
-            top.host
-        )
+        tr!("finding-callback_failed-next-5xx", host = top.host)
     } else {
         unreachable_step(&top.what, &top.host)
     };
     from_groups(
         "callback_failed",
-        format!(
-            "The Document Server cannot post saved documents back to {} ({})",
-            top.host,
-            top.headline()
+        tr!(
+            "finding-callback_failed-title",
+            host = top.host,
+            headline = top.headline()
         ),
         &gs,
-        "After editing, the Document Server posts the result to the integrator's callback URL; when that post fails (refused, timed out, 4xx/5xx), the changes are not saved ('The document could not be saved') while the chain is green.",
+        tr!("finding-callback_failed-why"),
         vec![step],
     )
 }
@@ -504,14 +510,14 @@ fn redirect_from_logs(c: &Ctx<'_>) -> Option<Finding> {
     let top = gs.first()?;
     from_groups(
         "callback_redirect",
-        format!(
-            "The callback URL {} answers with a redirect ({})",
-            top.host,
-            top.headline()
+        tr!(
+            "finding-callback_redirect-logs-title",
+            host = top.host,
+            headline = top.headline()
         ),
         &gs,
-        "The Document Server does not follow redirects for its callback POSTs: a 301/302 (often http → https) means changes are never saved ('postData error ... statusCode:301').",
-        vec!["Give the integrator the final URL (https) as its callback/storage address (Nextcloud: StorageUrl / overwrite.cli.url; Seafile: SERVICE_URL).".into()],
+        tr!("finding-callback_redirect-logs-why"),
+        vec![tr!("finding-callback_redirect-logs-next-final")],
     )
 }
 
@@ -540,16 +546,18 @@ pub(in crate::diagnose) fn checks(c: &Ctx<'_>) -> Vec<crate::diagnose::StepCheck
                 items: v,
             };
             crate::diagnose::StepCheck {
-                label: format!(
-                    "Document Server {} {host}",
-                    if cb { "callback to" } else { "download from" }
-                ),
+                label: if cb {
+                    tr!("walk-storage-ds-callback-to", host = host)
+                } else {
+                    tr!("walk-storage-ds-download-from", host = host)
+                },
                 state: State::Fail,
-                evidence: format!(
-                    "{} failed since its last start ({}, {}); last error: {last}",
-                    g.items.len(),
-                    g.docs_text(),
-                    g.when()
+                evidence: tr!(
+                    "walk-storage-ds-failures",
+                    n = g.items.len(),
+                    docs = g.docs_text(),
+                    when = g.when(),
+                    last = last
                 ),
             }
         })
