@@ -4,6 +4,7 @@
 //! `logs`, `report`, `config`, `lab`, `completions`, `man` as documented in the README.
 
 use crate::config::{self, Selector};
+use crate::{tr, tr_in};
 
 mod config_cmd;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -11,17 +12,6 @@ use config_cmd::config_cmd;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// The console's description (the man page's NAME line: `triage502 - ABOUT`).
-const ABOUT: &str = "a terminal console for 502/504 Bad Gateway incidents";
-
-/// What the top-level help and the man page's DESCRIPTION say.
-const LONG_ABOUT: &str =
-    "A terminal console for 502/504 Bad Gateway incidents (ONLYOFFICE Document Server, or \
-any application, behind nginx).
-
-With no subcommand it opens the console: the request chain live, hop by hop, the ranked \
-findings with their evidence, the logs, and the recovery actions.";
 
 /// `triage502 --version`: the version, the commit built from and the build date (build.rs).
 const VERSION: &str = concat!(
@@ -34,7 +24,15 @@ const VERSION: &str = concat!(
 );
 
 #[derive(Parser, Debug)]
-#[command(name = "triage502", version = VERSION, about = ABOUT, long_about = LONG_ABOUT)]
+// The console's description (the man page's NAME line: `triage502 - ABOUT`) and what the
+// top-level help and the man page's DESCRIPTION say: English here, the language in
+// [`command_in`].
+#[command(
+    name = "triage502",
+    version = VERSION,
+    about = tr_in!(crate::i18n::Lang::En, "help-about"),
+    long_about = tr_in!(crate::i18n::Lang::En, "help-long-about")
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -211,16 +209,11 @@ fn misplaced(g: &Global, cmd: &Command) -> Option<String> {
     } else {
         None
     }?;
-    let applies = match opt {
-        "--theme" => "the console only",
-        "--read-only" => "the console and `action`",
-        _ => {
-            "the console, check, report, config, action, host and watch; fleet takes only --config"
-        }
-    };
-    Some(format!(
-        "{opt} does not apply to `{name}` (it applies to {applies})"
-    ))
+    Some(match opt {
+        "--theme" => tr!("cli-misplaced-console", opt = opt, cmd = name),
+        "--read-only" => tr!("cli-misplaced-action", opt = opt, cmd = name),
+        _ => tr!("cli-misplaced-select", opt = opt, cmd = name),
+    })
 }
 
 #[derive(Subcommand, Debug)]
@@ -350,9 +343,289 @@ pub enum ReportFormat {
     Json,
 }
 
+/// The language of the help, before parsing: `--lang X` (or `--lang=X`) anywhere before
+/// `--`, else the environment. (The config's `lang` is read only after parsing.)
+fn help_language(args: &[std::ffi::OsString]) -> crate::i18n::Lang {
+    use crate::i18n::Lang;
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut flag = None;
+    for (i, a) in args.iter().enumerate() {
+        if a == "--" {
+            break;
+        }
+        if a == "--lang" {
+            flag = args.get(i + 1).cloned();
+        } else if let Some(v) = a.strip_prefix("--lang=") {
+            flag = Some(v.to_string());
+        }
+    }
+    flag.as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_else(Lang::from_env)
+}
+
+/// The catalogue id of a help text: `help-about` (the console), `help-check-about`,
+/// `help-check-long-about`, `help-check-arg-format`, `help-check-arg-format-long`,
+/// `help-host-arg-format-value-json` — the command path, then what.
+fn help_id(path: &str, what: &str) -> String {
+    format!("help{path}-{what}")
+}
+
+/// The catalogue id of an argument's help (`what`: `arg-format`, `arg-format-long`,
+/// `arg-format-value-json`) at `path` or, when only they have it, at the nearest of its
+/// parents (`help-arg-config` serves every command's `--config` that says the same).
+fn arg_help_id(path: &str, what: &str) -> Option<String> {
+    let mut p = path;
+    loop {
+        let id = help_id(p, what);
+        if crate::i18n::text(crate::i18n::Lang::En, &id, &[]) != id {
+            return Some(id);
+        }
+        p = &p[..p.rfind('-')?];
+    }
+}
+
+/// A `&'static str` for clap's headings (its `Str` takes no `String` without a feature);
+/// made once per run.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// The command line with every help text in `lang` (English: as the doc comments say).
+/// Every about, help and possible value's help comes from the catalogue by [`help_id`]; so do
+/// clap's own texts (`--help`, `--version`, the `help` command, the headings, `[default: …]`,
+/// `[possible values: …]`, `[env: …]`). The test `every_command_and_argument_has_its_help`
+/// keeps the catalogue's English equal to the doc comments.
+pub fn command_in(lang: crate::i18n::Lang) -> clap::Command {
+    let mut cmd = Cli::command();
+    if lang == crate::i18n::Lang::En {
+        return cmd;
+    }
+    let t = |id: &str| crate::i18n::text(lang, id, &[]);
+    let headings = Headings {
+        options: leak(t("help-heading-options")),
+        arguments: leak(t("help-heading-arguments")),
+        commands: leak(t("help-heading-commands")),
+        usage: t("help-heading-usage"),
+    };
+    localize_texts(&mut cmd, "", lang, &headings);
+    // clap adds --help, --version and the `help` command when it builds.
+    cmd.build();
+    localize_builtins(&mut cmd, lang, &headings);
+    cmd
+}
+
+/// clap's headings in the language.
+struct Headings {
+    options: &'static str,
+    arguments: &'static str,
+    commands: &'static str,
+    usage: String,
+}
+
+/// The texts a command and its arguments define (before clap builds them: a global option is
+/// translated where it is defined, and its copies in the subcommands follow).
+fn localize_texts(cmd: &mut clap::Command, path: &str, lang: crate::i18n::Lang, h: &Headings) {
+    // A text missing from the catalogue (the tests fail first) stays as clap has it.
+    let t = |what: &str, en: &clap::builder::StyledStr| {
+        let id = help_id(path, what);
+        let x = crate::i18n::text(lang, &id, &[]);
+        if x == id { en.to_string() } else { x }
+    };
+    let mut c = std::mem::take(cmd);
+    if let Some(x) = c.get_about().map(|en| t("about", en)) {
+        c = c.about(x);
+    }
+    if let Some(x) = c.get_long_about().map(|en| t("long-about", en)) {
+        c = c.long_about(x);
+    }
+    // Every argument under a heading of ours: positional ones first, as clap's own headings.
+    let options: Vec<String> = c
+        .get_arguments()
+        .filter(|a| !a.is_positional())
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in options {
+        c = c.mut_arg(id, |a| a);
+    }
+    c = c.mut_args(|a| localize_arg(a, path, lang, h));
+    for sub in c.get_subcommands_mut() {
+        let p = format!("{path}-{}", sub.get_name());
+        localize_texts(sub, &p, lang, h);
+    }
+    *cmd = c;
+}
+
+/// An argument's help, long help and possible values' help in the language; the default,
+/// possible values and environment variable that clap would add in English, in the language.
+fn localize_arg(a: clap::Arg, path: &str, lang: crate::i18n::Lang, h: &Headings) -> clap::Arg {
+    let id = a.get_id().to_string();
+    // A text missing from the catalogue (the tests fail first) stays as clap has it.
+    let t = |what: &str, en: &clap::builder::StyledStr| {
+        arg_help_id(path, &format!("arg-{id}{what}"))
+            .map(|id| crate::i18n::text(lang, &id, &[]))
+            .unwrap_or_else(|| en.to_string())
+    };
+    let help = a.get_help().map(|h| t("", h));
+    let long = a.get_long_help().map(|h| t("-long", h));
+    // A flag's `true`/`false` are not shown, as clap does not.
+    let values = match a.get_action().takes_values() {
+        true => a.get_possible_values(),
+        false => Vec::new(),
+    };
+    let pv_help: Vec<(String, Option<String>)> = values
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| {
+            let name = v.get_name().to_string();
+            let help = v.get_help().map(|h| t(&format!("-value-{name}"), h));
+            (name, help)
+        })
+        .collect();
+    let (short_specs, long_specs) = specs(&a, &pv_help, lang);
+    let heading = if a.is_positional() {
+        h.arguments
+    } else {
+        h.options
+    };
+    let mut a = a.hide_env(true).help_heading(heading);
+    if a.get_action().takes_values() {
+        a = a.hide_default_value(true).hide_possible_values(true);
+    }
+    let join = |text: Option<String>, specs: &str, sep: &str| match (text, specs.is_empty()) {
+        (Some(t), false) if !t.is_empty() => Some(format!("{t}{sep}{specs}")),
+        (Some(t), true) => Some(t),
+        (_, false) => Some(specs.to_string()),
+        (None, true) => None,
+    };
+    if let Some(x) = join(help.clone(), &short_specs, " ") {
+        a = a.help(x);
+    }
+    let has_long = long.is_some() || pv_help.iter().any(|(_, h)| h.is_some());
+    if has_long && let Some(x) = join(long.or(help), &long_specs, "\n\n") {
+        a = a.long_help(x);
+    }
+    a
+}
+
+/// `[default: …] [possible values: …]`, `[env: …]` as clap writes them after a help (short
+/// form on the same line; long form below, possible values with their help one a line).
+fn specs(
+    a: &clap::Arg,
+    values: &[(String, Option<String>)],
+    lang: crate::i18n::Lang,
+) -> (String, String) {
+    use crate::i18n::text;
+    let mut short = Vec::new();
+    let mut long = Vec::new();
+    if let Some(name) = a.get_env()
+        && !a.is_hide_env_set()
+    {
+        let name = name.to_string_lossy().into_owned();
+        let value = if a.is_hide_env_values_set() {
+            String::new()
+        } else {
+            std::env::var_os(&name)
+                .map(|v| format!("={}", v.to_string_lossy()))
+                .unwrap_or_else(|| "=".to_string())
+        };
+        let s = text(lang, "help-env", &[("name", name), ("value", value)]);
+        short.push(s.clone());
+        long.push(s);
+    }
+    let takes_value = a.get_action().takes_values();
+    if takes_value && !a.is_hide_default_value_set() && !a.get_default_values().is_empty() {
+        let v = a
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let s = text(lang, "help-default", &[("value", v)]);
+        short.push(s.clone());
+        long.push(s);
+    }
+    if !a.is_hide_possible_values_set() && !values.is_empty() {
+        let names = values
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        short.push(text(
+            lang,
+            "help-possible-values",
+            &[("values", names.clone())],
+        ));
+        if values.iter().any(|(_, h)| h.is_some()) {
+            let w = values.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+            let mut list = text(lang, "help-possible-values-long", &[]);
+            for (n, h) in values {
+                match h {
+                    Some(h) => list.push_str(&format!("\n- {n:<w$}  {h}")),
+                    None => list.push_str(&format!("\n- {n}")),
+                }
+            }
+            long.insert(0, list);
+        } else {
+            long.push(text(lang, "help-possible-values", &[("values", names)]));
+        }
+    }
+    let long = match long.split_first() {
+        Some((first, rest)) if first.contains('\n') => {
+            format!("{first}\n\n{}", rest.join("\n"))
+        }
+        _ => long.join("\n"),
+    };
+    (short.join(" "), long.trim().to_string())
+}
+
+/// What clap added while building: `--help`, `--version`, the `help` command, and the
+/// headings and usage line of every command.
+fn localize_builtins(cmd: &mut clap::Command, lang: crate::i18n::Lang, h: &Headings) {
+    let t = |id: &str| crate::i18n::text(lang, id, &[]);
+    let mut c = std::mem::take(cmd);
+    let is_help = c.get_name() == "help";
+    c = c.mut_args(|a| match a.get_id().as_str() {
+        "help" if a.get_long_help().is_some() => a
+            .help(t("help-builtin-help-short"))
+            .long_help(t("help-builtin-help-long"))
+            .help_heading(h.options),
+        "help" => a.help(t("help-builtin-help")).help_heading(h.options),
+        "version" => a.help(t("help-builtin-version")).help_heading(h.options),
+        "subcommand" if is_help => a
+            .help(t("help-builtin-help-command-arg"))
+            .help_heading(h.arguments),
+        _ => a,
+    });
+    if is_help {
+        c = c.about(t("help-builtin-help-command"));
+    }
+    // clap's default template with the usage heading in the language.
+    let template = format!(
+        "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+        h.usage
+    );
+    c = c
+        .help_template(template)
+        .subcommand_help_heading(h.commands);
+    for sub in c.get_subcommands_mut() {
+        localize_builtins(sub, lang, h);
+    }
+    *cmd = c;
+}
+
 /// Entry point used by `main`; returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut cmd = command_in(help_language(args.get(1..).unwrap_or_default()));
+    let parsed = cmd
+        .try_get_matches_from_mut(&args)
+        .and_then(|m| Cli::from_arg_matches(&m).map_err(|e| e.format(&mut cmd)));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -368,6 +641,7 @@ pub fn main() -> i32 {
                             .lines()
                             .map(|l| l.trim_start_matches("error: ").trim())
                             .find(|l| !l.is_empty())
+                            // i18n: not text (for Nagios and JSON: English)
                             .unwrap_or("invalid command line");
                         check_unusable(f, &format!("usage: {first}"))
                     }
@@ -391,18 +665,22 @@ fn say_load_error(e: &config::LoadError) {
     if e.is_usage() {
         crate::say_err!("triage502: {e}");
     } else {
-        crate::say_err!("triage502: invalid configuration\n{e}");
+        crate::say_err!("{}\n{e}", tr!("cli-invalid-config"));
     }
 }
 
 /// The first line of a load error, for `check`'s one status line.
 fn load_error_line(e: &config::LoadError) -> String {
     let all = e.to_string();
-    let first = all.lines().next().unwrap_or("unusable configuration");
+    let first = all
+        .lines()
+        .next()
+        .map(str::to_string)
+        .unwrap_or_else(|| tr!("cli-unusable-config"));
     if e.is_usage() {
-        first.to_string()
+        first
     } else {
-        format!("invalid configuration: {first}")
+        tr!("cli-invalid-config-line", first = first)
     }
 }
 
@@ -419,11 +697,11 @@ fn load_quiet(g: &Global) -> Result<(config::Config, config::Source), config::Lo
             if let Some(t) = &g.theme {
                 c.theme = t.clone();
             }
-            // The config's language, unless --lang or a machine format decided already.
-            if g.lang.is_none()
-                && let Some(l) = c.lang.as_deref().and_then(crate::i18n::Lang::parse)
-            {
-                crate::i18n::set_default(l);
+            // The config's language, unless --lang or a machine format decided already; a
+            // config without one (again, on `watch`'s reload) leaves the environment's.
+            if g.lang.is_none() {
+                let l = c.lang.as_deref().and_then(crate::i18n::Lang::parse);
+                crate::i18n::set_default(l.unwrap_or_else(crate::i18n::Lang::from_env));
             }
             Ok((c, s))
         }
@@ -437,15 +715,15 @@ fn write_out(out: Option<&PathBuf>, text: &str) -> i32 {
         Some(p) => match crate::fsafe::open_write(p, crate::fsafe::WriteMode::Truncate, 0o600)
             .and_then(|mut f| {
                 f.write_all(text.as_bytes()).map_err(|e| {
-                    format!(
-                        "cannot write '{}': {}",
-                        p.display(),
-                        crate::util::io_error_text(&e)
+                    tr!(
+                        "cli-cannot-write",
+                        path = p.display(),
+                        error = crate::util::io_error_text(&e)
                     )
                 })
             }) {
             Ok(()) => {
-                crate::say_err!("written: {}", p.display());
+                crate::say_err!("{}", tr!("cli-written", path = p.display()));
                 0
             }
             Err(e) => {
@@ -569,16 +847,31 @@ async fn host_cmd(q: &crate::host::HostQuery, format: crate::host::cli::Format) 
     0
 }
 
-/// Run a parsed command line.
-/// Whether the command's output is for machines (JSON, Nagios): English whatever the
+/// Whether the command's output is for machines (JSON, NDJSON, Nagios): English whatever the
 /// language.
 fn machine_output(cmd: Option<&Command>) -> bool {
+    use crate::actions::cli::{ActionCommand, ListFormat};
+    use crate::fleet::cli::FleetFormat;
     use crate::host::cli::Format as HostFormat;
+    use crate::logs::cli::{FollowFormat, ScanFormat};
     match cmd {
         Some(Command::Check { format, .. }) => *format != CheckFormat::Text,
         Some(Command::Report { format, .. }) => *format == ReportFormat::Json,
         Some(Command::Review { format, .. }) => *format == HostFormat::Json,
         Some(Command::Host { args, .. }) => args.format == HostFormat::Json,
+        Some(Command::Fleet(a)) => {
+            matches!(a.format, Some(FleetFormat::Json | FleetFormat::Nagios))
+        }
+        Some(Command::Action {
+            cmd: ActionCommand::List { format },
+            ..
+        }) => *format == ListFormat::Json,
+        Some(Command::Logs {
+            cmd: LogsCommand::Scan(a),
+        }) => a.format != ScanFormat::Text,
+        Some(Command::Logs {
+            cmd: LogsCommand::Follow(a),
+        }) => a.format != FollowFormat::Text,
         _ => false,
     }
 }
@@ -587,34 +880,33 @@ fn machine_output(cmd: Option<&Command>) -> bool {
 /// config's `lang` may still change it when it is loaded, unless `--lang` was given).
 fn choose_language(cli: &Cli) -> Result<(), String> {
     use crate::i18n::{self, Lang};
-    let flag = match cli.global.lang.as_deref() {
-        Some(l) => Some(
-            Lang::parse(l).ok_or_else(|| format!("--lang {l}: unknown language (en, zh-CN)"))?,
-        ),
-        None => None,
-    };
-    if machine_output(cli.cmd.as_ref()) {
+    // A machine output is English, also its usage errors.
+    let machine = machine_output(cli.cmd.as_ref());
+    if machine {
         i18n::pin(Lang::En);
-    } else if let Some(l) = flag {
-        i18n::pin(l);
     } else {
         i18n::set(Lang::from_env());
+    }
+    if let Some(l) = cli.global.lang.as_deref() {
+        let l = Lang::parse(l).ok_or_else(|| tr!("cli-unknown-lang", lang = l))?;
+        if !machine {
+            i18n::pin(l);
+        }
     }
     Ok(())
 }
 
+/// Run a parsed command line.
 pub fn run(cli: Cli) -> i32 {
-    if let Some(cmd) = &cli.cmd
-        && let Some(why) = misplaced(&cli.global, cmd)
+    // The language first: the usage errors below are in it (English for a machine output).
+    let mut why = choose_language(&cli).err();
+    if why.is_none()
+        && let Some(cmd) = &cli.cmd
     {
-        crate::say_err!("triage502: usage: {why}");
-        return match cmd {
-            Command::Check { format, .. } => check_unusable(*format, &format!("usage: {why}")),
-            _ => 3,
-        };
+        why = misplaced(&cli.global, cmd);
     }
-    if let Err(why) = choose_language(&cli) {
-        crate::say_err!("triage502: usage: {why}");
+    if let Some(why) = why {
+        crate::say_err!("{}", tr!("cli-usage", why = why));
         return match &cli.cmd {
             Some(Command::Check { format, .. }) => {
                 check_unusable(*format, &format!("usage: {why}"))
@@ -645,7 +937,7 @@ pub fn run(cli: Cli) -> i32 {
                 Ok(rt) => rt,
                 Err(e) => {
                     crate::say_err!("triage502: {e}");
-                    return check_unusable(format, &format!("cannot start: {e}"));
+                    return check_unusable(format, &tr!("cli-cannot-start", error = e));
                 }
             };
             let state = rt.block_on(crate::engine::run_once(Arc::new(cfg), source.to_string()));
@@ -744,7 +1036,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Man) => match crate::man::render(Cli::command()) {
             Ok(page) => write_out(None, &page),
             Err(e) => {
-                crate::say_err!("triage502: cannot render the man page: {e}");
+                crate::say_err!("{}", tr!("cli-man-failed", error = e));
                 3
             }
         },
@@ -777,5 +1069,250 @@ fn fleet_cmd(top: &Select, args: &crate::fleet::cli::FleetArgs) -> i32 {
             Ok(t) => crate::tui::fleet::run(&cfg, t),
             Err(e) => unusable(FleetFormat::Text, &e),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every help text clap has from the doc comments: (catalogue id, English).
+    fn help_texts(cmd: &clap::Command, path: &str, out: &mut Vec<(String, String)>) {
+        if let Some(a) = cmd.get_about() {
+            out.push((help_id(path, "about"), a.to_string()));
+        }
+        if let Some(a) = cmd.get_long_about() {
+            out.push((help_id(path, "long-about"), a.to_string()));
+        }
+        for a in cmd.get_arguments() {
+            let id = a.get_id().to_string();
+            if let Some(h) = a.get_help() {
+                out.push((help_id(path, &format!("arg-{id}")), h.to_string()));
+            }
+            if let Some(h) = a.get_long_help() {
+                out.push((help_id(path, &format!("arg-{id}-long")), h.to_string()));
+            }
+            for v in a.get_possible_values() {
+                if let Some(h) = v.get_help() {
+                    let what = format!("arg-{id}-value-{}", v.get_name());
+                    out.push((help_id(path, &what), h.to_string()));
+                }
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            help_texts(sub, &format!("{path}-{}", sub.get_name()), out);
+        }
+    }
+
+    fn ftl(v: &str) -> String {
+        let esc = |l: &str| {
+            let mut o = String::new();
+            for (i, c) in l.chars().enumerate() {
+                match c {
+                    '{' | '}' => o.push_str(&format!("{{\"{c}\"}}")),
+                    '[' | '*' | '.' if i == 0 => o.push_str(&format!("{{\"{c}\"}}")),
+                    _ => o.push(c),
+                }
+            }
+            o
+        };
+        if v.contains('\n') {
+            let mut s = String::new();
+            for l in v.lines() {
+                if l.is_empty() {
+                    s.push('\n');
+                } else {
+                    s.push_str(&format!("\n    {}", esc(l)));
+                }
+            }
+            s
+        } else {
+            format!(" {}", esc(v))
+        }
+    }
+
+    /// The ids of the Chinese catalogue.
+    fn zh_ids() -> std::collections::BTreeSet<String> {
+        let re = regex::Regex::new(r"(?m)^([a-zA-Z][a-zA-Z0-9_-]*) *=").expect("regex");
+        crate::i18n::FILES
+            .iter()
+            .flat_map(|(_, _, zh)| re.captures_iter(zh).map(|c| c[1].to_string()))
+            .collect()
+    }
+
+    /// Every command's about and every argument's help (and its possible values') has its
+    /// id in both catalogues, the English one saying what the doc comment says as clap shows
+    /// it: a new option without its translation fails here, with the lines to add.
+    #[test]
+    fn every_command_and_argument_has_its_help_in_the_catalogue() {
+        use crate::i18n::{Lang, text};
+        let zh = zh_ids();
+        let mut texts = Vec::new();
+        help_texts(&Cli::command(), "", &mut texts);
+        assert!(texts.len() > 50, "{}", texts.len());
+        let mut missing = Vec::new();
+        for (id, en) in &texts {
+            let resolved = match id.find("-arg-") {
+                Some(i) => arg_help_id(&id[4..i], &id[i + 1..]),
+                None => Some(id.clone()).filter(|id| text(Lang::En, id, &[]) != *id),
+            };
+            match resolved {
+                Some(r) if text(Lang::En, &r, &[]) == *en && zh.contains(&r) => {}
+                Some(r) if text(Lang::En, &r, &[]) == *en => {
+                    missing.push(format!("zh-CN lacks {r}"))
+                }
+                _ => missing.push(format!("{id} ={}", ftl(en))),
+            }
+        }
+        // clap's own texts, as it writes them in English.
+        let mut built = Cli::command();
+        built.build();
+        let arg_help = |c: &clap::Command, arg: &str, long: bool| {
+            let a = c.get_arguments().find(|a| a.get_id() == arg).expect(arg);
+            let h = if long {
+                a.get_long_help()
+            } else {
+                a.get_help()
+            };
+            h.map(|h| h.to_string()).unwrap_or_default()
+        };
+        let check = built.find_subcommand("check").expect("check");
+        let help = built.find_subcommand("help").expect("help");
+        for (id, en) in [
+            ("help-builtin-help", arg_help(check, "help", false)),
+            ("help-builtin-help-short", arg_help(&built, "help", false)),
+            ("help-builtin-help-long", arg_help(&built, "help", true)),
+            ("help-builtin-version", arg_help(&built, "version", false)),
+            (
+                "help-builtin-help-command",
+                help.get_about().map(|a| a.to_string()).unwrap_or_default(),
+            ),
+        ] {
+            if text(Lang::En, id, &[]) != en || !zh.contains(id) {
+                missing.push(format!("{id} ={}", ftl(&en)));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "help texts missing from locales/{{en,zh-CN}}/cli.ftl (or different in English):\n{}",
+            missing.join("\n")
+        );
+    }
+
+    /// The help in Chinese: every text from the catalogue, clap's headings and notes too, and
+    /// the command line parses as in English.
+    #[test]
+    fn the_help_is_in_the_language_and_parses_the_same() {
+        use crate::i18n::Lang;
+        use clap::FromArgMatches;
+        let mut cmd = command_in(Lang::ZhCn);
+        let top = cmd.render_long_help().to_string();
+        assert!(
+            top.contains("502/504 Bad Gateway 故障的终端控制台"),
+            "{top}"
+        );
+        assert!(top.contains("用法:"), "{top}");
+        assert!(!top.contains("[可选值：true, false]"), "{top}");
+        assert!(top.contains("命令:") && top.contains("选项:"), "{top}");
+        let check = cmd
+            .find_subcommand_mut("check")
+            .expect("check")
+            .render_help()
+            .to_string();
+        for want in [
+            "输出格式",
+            "[默认：text]",
+            "[可选值：text, json, nagios]",
+            "显示帮助",
+        ] {
+            assert!(check.contains(want), "{want}: {check}");
+        }
+        for english in [
+            "Output format",
+            "Print help",
+            "Options:",
+            "Usage:",
+            "[default",
+        ] {
+            assert!(!check.contains(english), "{english}: {check}");
+        }
+        let host = cmd
+            .find_subcommand_mut("host")
+            .expect("host")
+            .render_long_help()
+            .to_string();
+        assert!(
+            host.contains("可选值：") && host.contains("纯文本"),
+            "{host}"
+        );
+        assert!(!host.contains("Plain text"), "{host}");
+        let config = cmd
+            .find_subcommand_mut("config")
+            .expect("config")
+            .find_subcommand_mut("init")
+            .expect("init")
+            .render_help()
+            .to_string();
+        let (args, opts) = (config.find("参数:"), config.find("选项:"));
+        assert!(args.is_some() && args < opts, "{config}");
+        let m = cmd
+            .try_get_matches_from_mut(["triage502", "--config", "/x", "check", "--format", "json"])
+            .expect("parses");
+        let cli = Cli::from_arg_matches(&m).expect("matches");
+        assert!(matches!(
+            cli.cmd,
+            Some(Command::Check {
+                format: CheckFormat::Json,
+                ..
+            })
+        ));
+        assert_eq!(cli.global.select.config, Some(PathBuf::from("/x")));
+        let e = cmd
+            .try_get_matches_from_mut(["triage502", "report", "--help"])
+            .expect_err("help");
+        assert_eq!(e.kind(), clap::error::ErrorKind::DisplayHelp);
+        assert!(e.to_string().contains("写出一轮探测的故障报告"), "{e}");
+        // English is clap's own, untouched.
+        let en = command_in(Lang::En).render_long_help().to_string();
+        assert_eq!(en, Cli::command().render_long_help().to_string());
+    }
+
+    #[test]
+    fn the_help_language_is_read_from_the_command_line_before_parsing() {
+        use crate::i18n::Lang;
+        let args = |a: &[&str]| -> Vec<std::ffi::OsString> { a.iter().map(|s| s.into()).collect() };
+        assert_eq!(
+            help_language(&args(&["--lang", "zh-CN", "--help"])),
+            Lang::ZhCn
+        );
+        assert_eq!(
+            help_language(&args(&["check", "--lang=zh", "-h"])),
+            Lang::ZhCn
+        );
+        assert_eq!(
+            help_language(&args(&["--lang", "en", "check", "--help"])),
+            Lang::En
+        );
+        assert_eq!(
+            help_language(&args(&["logs", "scan", "--", "--lang", "zh-CN"])),
+            Lang::from_env()
+        );
+        assert_eq!(help_language(&args(&["--lang", "fr"])), Lang::from_env());
+    }
+
+    #[test]
+    fn machine_outputs_are_recognised() {
+        let machine = |a: &[&str]| {
+            let cli = Cli::try_parse_from(std::iter::once("triage502").chain(a.iter().copied()))
+                .expect("parses");
+            machine_output(cli.cmd.as_ref())
+        };
+        assert!(machine(&["check", "--format", "nagios"]));
+        assert!(machine(&["fleet", "--format", "json"]));
+        assert!(machine(&["action", "list", "--format", "json"]));
+        assert!(machine(&["logs", "scan", "--format", "summary", "x.log"]));
+        assert!(!machine(&["check"]));
+        assert!(!machine(&["fleet", "--format", "text"]));
+        assert!(!machine(&["report"]));
     }
 }

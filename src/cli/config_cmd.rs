@@ -3,6 +3,7 @@
 
 use super::{ConfigCommand, Global, load, say_load_error};
 use crate::config;
+use crate::tr;
 use std::io::Write;
 
 pub(super) fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
@@ -24,10 +25,7 @@ pub(super) fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
                 None => match config::init_path() {
                     Some(p) => (p, true),
                     None => {
-                        crate::say_err!(
-                            "triage502: no $XDG_CONFIG_HOME or $HOME to put the config in; \
-                             name the file: triage502 config init FILE"
-                        );
+                        crate::say_err!("{}", tr!("cli-config-no-home"));
                         return 1;
                     }
                 },
@@ -47,20 +45,16 @@ pub(super) fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
                 crate::fsafe::open_write(&path, crate::fsafe::WriteMode::CreateNew, 0o600)
                     .and_then(|mut f| {
                         f.write_all(text.as_bytes()).map_err(|e| {
-                            format!(
-                                "cannot write '{}': {}",
-                                path.display(),
-                                crate::util::io_error_text(&e)
+                            tr!(
+                                "cli-cannot-write",
+                                path = path.display(),
+                                error = crate::util::io_error_text(&e)
                             )
                         })
                     });
             match written {
                 Ok(()) => {
-                    crate::say!(
-                        "written: {} (check it with: triage502 --config {} config check)",
-                        path.display(),
-                        path.display()
-                    );
+                    crate::say!("{}", tr!("cli-config-written", path = path.display()));
                     0
                 }
                 Err(e) => {
@@ -72,13 +66,11 @@ pub(super) fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
         ConfigCommand::Show { discover: true } => crate::discover::show(),
         ConfigCommand::Show { discover: false } => match load(g) {
             Ok((c, _)) if !crate::actions::redact::learn_commands_now(&c) => {
-                crate::say_err!(
-                    "triage502: cannot read the container's secret to mask it: not showing"
-                );
+                crate::say_err!("{}", tr!("cli-config-secret-unreadable"));
                 3
             }
             Ok((c, s)) => {
-                crate::say!("# effective configuration from {s} (secrets masked)");
+                crate::say!("# {}", tr!("cli-config-effective", source = s));
                 let shown = crate::sanitize::text(&c.to_masked_toml());
                 crate::say!("{}", shown.trim_end_matches('\n'));
                 0
@@ -88,9 +80,13 @@ pub(super) fn config_cmd(g: &Global, cmd: ConfigCommand) -> i32 {
         ConfigCommand::Check => match config::load(&g.selector()) {
             Ok((c, s)) => {
                 crate::say!(
-                    "✔ OK  {s}: valid ({} hops, {} services)",
-                    c.hops.len(),
-                    c.services.len()
+                    "✔ {}",
+                    tr!(
+                        "cli-config-valid",
+                        source = s,
+                        hops = c.hops.len(),
+                        services = c.services.len()
+                    )
                 );
                 0
             }

@@ -4,7 +4,10 @@
 //! ssh leaves through [`crate::sanitize`].
 
 use super::{Answer, FleetState, HostView};
+use crate::i18n::state_word;
+use crate::report::{pad, pad_left};
 use crate::sanitize::field;
+use crate::tr;
 use crate::verdict::State;
 use chrono::Utc;
 use serde::Serialize;
@@ -80,32 +83,37 @@ pub fn json(s: &FleetState) -> String {
 /// `fleet --format text`: a table, one host a line (state with symbol and word).
 pub fn text(s: &FleetState) -> String {
     let now = Utc::now();
+    let col_host = tr!("fleet-text-col-host");
     let name_w = s
         .hosts
         .iter()
         .map(|h| field(&h.target.name).chars().count())
         .max()
         .unwrap_or(4)
-        .clamp(4, 40);
+        .clamp(4, 40)
+        .max(unicode_width::UnicodeWidthStr::width(col_host.as_str()));
     let o = s.overall();
-    let mut out = format!(
-        "triage502 fleet — {} hosts — {} {}\n\n  {:<9} {:<name_w$}  {:<8}  {:>5}  {}\n",
-        s.hosts.len(),
-        o.symbol(),
-        o.word(),
-        "STATE",
-        "HOST",
-        "VERSION",
-        "AGE",
-        "TOP FINDING / WHY"
+    let mut out = tr!(
+        "fleet-text-title",
+        count = s.hosts.len(),
+        symbol = o.symbol(),
+        state = state_word(o)
     );
+    out.push_str(&format!(
+        "\n\n  {} {}  {}  {}  {}\n",
+        pad(&tr!("fleet-text-col-state"), 9),
+        pad(&col_host, name_w),
+        pad(&tr!("fleet-text-col-version"), 8),
+        pad_left(&tr!("fleet-text-col-age"), 5),
+        tr!("fleet-text-col-why")
+    ));
     for h in &s.hosts {
         let st = h.state();
         let name = crate::util::shorten(&field(&h.target.name), name_w);
         out.push_str(&format!(
-            "{} {:<7} {:<name_w$}  {:<8}  {:>5}  {}\n",
+            "{} {} {:<name_w$}  {:<8}  {:>5}  {}\n",
             st.symbol(),
-            st.word(),
+            pad(&state_word(st), 7),
             name,
             crate::util::shorten(&field(h.version().unwrap_or("—")), 8),
             age(h.age_s(now)),
@@ -130,6 +138,7 @@ pub fn nagios(s: &FleetState) -> String {
     let o = s.overall();
     let count = |st: State| s.hosts.iter().filter(|h| h.state() == st).count();
     let mut parts = vec![format!(
+        // i18n: not text (the Nagios line is English)
         "{} hosts: {} OK, {} WARNING, {} CRITICAL, {} UNKNOWN",
         s.hosts.len(),
         count(State::Ok),

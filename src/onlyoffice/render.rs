@@ -6,6 +6,8 @@
 //! controls and bidi characters shown, secrets and JWTs masked).
 
 use super::IntegrationReport;
+use crate::report::pad;
+use crate::tr;
 use crate::verdict::State;
 
 /// Appends one line: `format!` of the rest, shown on one line (see [`crate::sanitize::field`]);
@@ -23,7 +25,7 @@ macro_rules! put {
 }
 
 fn mark(s: State) -> String {
-    format!("{} {:<7}", s.symbol(), s.word())
+    format!("{} {}", s.symbol(), pad(&crate::i18n::state_word(s), 7))
 }
 
 /// Render the report as text.
@@ -34,7 +36,7 @@ pub fn render_text(r: &IntegrationReport) -> String {
     storage(&mut o, r);
     headers(&mut o, r);
     if !r.unknown.is_empty() {
-        put!(o, "\nNot checked:");
+        put!(o, "\n{}", tr!("integration-text-not-checked"));
         for u in &r.unknown {
             put!(o, "  {} {}: {}", mark(State::Unknown), u.what, u.why);
         }
@@ -45,33 +47,38 @@ pub fn render_text(r: &IntegrationReport) -> String {
 /// Where each side's settings came from, and the JWT settings side by side.
 fn sources_and_jwt(o: &mut String, r: &IntegrationReport) {
     let ig = &r.integrator;
-    put!(o, "ONLYOFFICE integration ({})", ig.name);
+    let sources = |s: &[String]| {
+        if s.is_empty() {
+            tr!("integration-text-nothing-readable")
+        } else {
+            s.join(", ")
+        }
+    };
+    put!(o, "{}", tr!("integration-text-title", name = ig.name));
     put!(
         o,
-        "  Document Server settings from: {}",
-        if r.docserver.sources.is_empty() {
-            "nothing readable".to_string()
-        } else {
-            r.docserver.sources.join(", ")
-        }
+        "  {}",
+        tr!(
+            "integration-text-ds-sources",
+            sources = sources(&r.docserver.sources)
+        )
     );
     put!(
         o,
-        "  {} settings from: {}",
-        ig.possessive(),
-        if ig.sources.is_empty() {
-            "nothing readable".to_string()
-        } else {
-            ig.sources.join(", ")
-        }
+        "  {}",
+        tr!(
+            "integration-text-ig-sources",
+            name = ig.name,
+            sources = sources(&ig.sources)
+        )
     );
-    put!(o, "\nJWT (Document Server / {}):", ig.name);
+    put!(o, "\n{}", tr!("integration-text-jwt", name = ig.name));
     for c in &r.comparison {
         put!(
             o,
-            "  {} {:<14} {} / {} — {}",
+            "  {} {} {} / {} — {}",
             mark(c.state),
-            c.what,
+            pad(c.what, 14),
             c.docserver,
             c.integrator,
             c.note
@@ -81,22 +88,20 @@ fn sources_and_jwt(o: &mut String, r: &IntegrationReport) {
 
 /// The command service probed with each side's secret.
 fn command(o: &mut String, r: &IntegrationReport) {
-    put!(
-        o,
-        "\nCommand service{}:",
-        r.command
-            .url
-            .as_deref()
-            .map(|u| format!(" {u}"))
-            .unwrap_or_default()
-    );
+    match r.command.url.as_deref() {
+        Some(u) => put!(o, "\n{}", tr!("integration-text-command-url", url = u)),
+        None => put!(o, "\n{}", tr!("integration-text-command")),
+    }
     for p in &r.command.probes {
         put!(
             o,
-            "    signed by {:<10} fp {:<8}  {}",
-            p.signed_by,
-            p.fingerprint.as_deref().unwrap_or("-"),
-            p.detail
+            "    {}",
+            tr!(
+                "integration-text-signed",
+                by = pad(&p.signed_by, 10),
+                fp = pad(p.fingerprint.as_deref().unwrap_or("-"), 8),
+                detail = p.detail
+            )
         );
     }
     put!(o, "  {} {}", mark(r.command.state), r.command.verdict);
@@ -108,38 +113,57 @@ fn command(o: &mut String, r: &IntegrationReport) {
         };
         put!(
             o,
-            "  {} clock skew {s} s (Document Server Date header vs this box)",
-            mark(st)
+            "  {} {}",
+            mark(st),
+            tr!("integration-text-skew", secs = s)
         );
     }
 }
 
 /// The storage URLs the Document Server fetches from, and the CORS preflight.
 fn storage(o: &mut String, r: &IntegrationReport) {
-    put!(o, "\nStorage and callbacks:");
+    put!(o, "\n{}", tr!("integration-text-storage-title"));
     if r.storage.is_empty() {
-        put!(o, "  {} no storage URL known", mark(State::Unknown));
+        put!(
+            o,
+            "  {} {}",
+            mark(State::Unknown),
+            tr!("integration-text-no-storage")
+        );
     }
     for c in &r.storage {
         put!(
             o,
-            "  {} {} — {} (from {})",
+            "  {} {}",
             mark(c.state),
-            c.url,
-            c.reason,
-            c.from
+            tr!(
+                "integration-text-storage",
+                url = c.url,
+                reason = c.reason,
+                from = c.from
+            )
         );
         if !c.addresses.is_empty() {
-            put!(o, "      resolves to {}", c.addresses.join(", "));
+            put!(
+                o,
+                "      {}",
+                tr!(
+                    "integration-text-resolves",
+                    addresses = c.addresses.join(", ")
+                )
+            );
         }
     }
     if let Some(p) = &r.preflight {
         put!(
             o,
-            "  CORS preflight {} (Origin {}): {}",
-            p.url,
-            p.origin,
-            p.reason
+            "  {}",
+            tr!(
+                "integration-text-preflight",
+                url = p.url,
+                origin = p.origin,
+                reason = p.reason
+            )
         );
         for (k, v) in &p.allow {
             put!(o, "      {k}: {v}");
@@ -149,28 +173,28 @@ fn storage(o: &mut String, r: &IntegrationReport) {
 
 /// The headers nginx forwards to the Document Server, and mixed content.
 fn headers(o: &mut String, r: &IntegrationReport) {
-    put!(
-        o,
-        "\nForwarded headers (ports {}):",
-        r.docservice_ports
-            .iter()
-            .map(u16::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let ports = r
+        .docservice_ports
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    put!(o, "\n{}", tr!("integration-text-headers", ports = ports));
     match &r.headers {
         None => {
             put!(
                 o,
-                "  {} nginx configuration not available",
-                mark(State::Unknown)
+                "  {} {}",
+                mark(State::Unknown),
+                tr!("integration-text-no-nginx")
             );
         }
         Some(hs) if hs.is_empty() => {
             put!(
                 o,
-                "  {} no location proxies to the Document Server",
-                mark(State::Unknown)
+                "  {} {}",
+                mark(State::Unknown),
+                tr!("integration-text-no-location")
             );
         }
         Some(hs) => {
@@ -178,21 +202,27 @@ fn headers(o: &mut String, r: &IntegrationReport) {
                 if h.missing.is_empty() {
                     put!(
                         o,
-                        "  {} {} {} ({}): all passed",
+                        "  {} {}",
                         mark(State::Ok),
-                        h.server,
-                        h.location,
-                        h.at
+                        tr!(
+                            "integration-text-headers-ok",
+                            server = h.server,
+                            location = h.location,
+                            at = h.at
+                        )
                     );
                 } else {
                     put!(
                         o,
-                        "  {} {} {} ({}): missing {}",
+                        "  {} {}",
                         mark(State::Warn),
-                        h.server,
-                        h.location,
-                        h.at,
-                        h.missing.join("; ")
+                        tr!(
+                            "integration-text-headers-missing",
+                            server = h.server,
+                            location = h.location,
+                            at = h.at,
+                            missing = h.missing.join("; ")
+                        )
                     );
                 }
             }
@@ -201,10 +231,13 @@ fn headers(o: &mut String, r: &IntegrationReport) {
     if let Some(m) = &r.mixed_content {
         put!(
             o,
-            "  {} mixed content: {} uses {}",
+            "  {} {}",
             mark(State::Fail),
-            m.integrator_url,
-            m.document_server_url
+            tr!(
+                "integration-text-mixed",
+                integrator = m.integrator_url,
+                docserver = m.document_server_url
+            )
         );
     }
 }

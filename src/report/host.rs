@@ -10,6 +10,8 @@ use std::fmt::Write;
 use crate::host::firewall::{BackendState, Verdict};
 use crate::host::nginx::{NginxTest, TargetStatus};
 use crate::host::{Part, Snapshot, Status};
+use crate::report::pad;
+use crate::tr;
 
 const OK: &str = "✔";
 const BAD: &str = "✘";
@@ -32,7 +34,11 @@ fn one(s: &str) -> String {
 
 fn unknown<T>(out: &mut String, title: &str, p: &Part<T>) -> bool {
     if let Status::Unknown { reason, hint } = &p.status {
-        let _ = write!(out, "{UNK} {title}: unknown — {}", one(reason));
+        let _ = write!(
+            out,
+            "{UNK} {}",
+            tr!("host-text-unknown", title = title, reason = one(reason))
+        );
         if let Some(h) = hint {
             let _ = write!(out, " ({})", one(h));
         }
@@ -48,8 +54,11 @@ pub fn render_text(s: &Snapshot) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Host facts at {}",
-        s.taken_at.format("%Y-%m-%d %H:%M:%S UTC")
+        "{}",
+        tr!(
+            "host-text-title",
+            at = s.taken_at.format("%Y-%m-%d %H:%M:%S UTC")
+        )
     );
     // Proxy targets first: they are what the diagnosis leans on.
     o.push('\n');
@@ -72,37 +81,41 @@ pub fn render_text(s: &Snapshot) -> String {
 
 /// Proxy targets mapped onto the listeners (first: they are what the diagnosis leans on).
 fn targets(o: &mut String, s: &Snapshot) {
-    if !unknown(o, "Proxy targets", &s.targets)
+    if !unknown(o, &tr!("host-text-targets-title"), &s.targets)
         && let Some(targets) = s.targets.value()
     {
-        let _ = writeln!(o, "Proxy targets ({})", targets.len());
+        let _ = writeln!(o, "{}", tr!("host-text-targets", count = targets.len()));
         for t in targets {
             let (sym, word) = match t.status {
-                TargetStatus::Listening => (OK, "listening"),
-                TargetStatus::OtherAddress => (BAD, "other address"),
-                TargetStatus::NoListener => (BAD, "no listener"),
-                TargetStatus::UnixSocketPresent => (OK, "socket present"),
-                TargetStatus::UnixSocketMissing => (BAD, "socket missing"),
-                TargetStatus::Remote => (UNK, "remote"),
-                TargetStatus::Unresolved => (UNK, "unresolved"),
+                TargetStatus::Listening => (OK, tr!("host-text-target-listening")),
+                TargetStatus::OtherAddress => (BAD, tr!("host-text-target-other-address")),
+                TargetStatus::NoListener => (BAD, tr!("host-text-target-no-listener")),
+                TargetStatus::UnixSocketPresent => (OK, tr!("host-text-target-socket-present")),
+                TargetStatus::UnixSocketMissing => (BAD, tr!("host-text-target-socket-missing")),
+                TargetStatus::Remote => (UNK, tr!("host-text-target-remote")),
+                TargetStatus::Unresolved => (UNK, tr!("host-text-target-unresolved")),
             };
             let via = t
                 .upstream
                 .as_ref()
-                .map(|u| format!(" (upstream {})", one(u)))
+                .map(|u| format!(" {}", tr!("host-text-via-upstream", name = one(u))))
                 .unwrap_or_default();
             let who = t
                 .listeners
                 .iter()
                 .map(|l| match (&l.process, l.pid) {
                     (Some(n), Some(p)) => format!("{} {}[{p}]", one(&l.endpoint), one(n)),
-                    _ => format!("{} owner unknown", one(&l.endpoint)),
+                    _ => tr!(
+                        "host-text-endpoint-owner-unknown",
+                        endpoint = one(&l.endpoint)
+                    ),
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = write!(
                 o,
-                "  {sym} {word:<14} {} {} → {}{via}",
+                "  {sym} {} {} {} → {}{via}",
+                pad(&word, 14),
                 one(&t.server),
                 one(&t.location),
                 one(&t.endpoint)
@@ -120,10 +133,10 @@ fn targets(o: &mut String, s: &Snapshot) {
 
 /// The configured services and their state.
 fn services(o: &mut String, s: &Snapshot) {
-    if !unknown(o, "Services", &s.services)
+    if !unknown(o, &tr!("host-text-services-title"), &s.services)
         && let Some(svcs) = s.services.value()
     {
-        let _ = writeln!(o, "Services ({})", svcs.len());
+        let _ = writeln!(o, "{}", tr!("host-text-services", count = svcs.len()));
         for v in svcs {
             let sym = if v.state.is_up() {
                 if v.health.as_deref() == Some("unhealthy") {
@@ -136,7 +149,12 @@ fn services(o: &mut String, s: &Snapshot) {
             } else {
                 BAD
             };
-            let _ = write!(o, "  {sym} {:<12} {:<16}", v.state.word(), one(&v.name));
+            let _ = write!(
+                o,
+                "  {sym} {} {:<16}",
+                pad(&v.state.word(), 12),
+                one(&v.name)
+            );
             if v.backend != crate::host::services::Answered::None {
                 let _ = write!(o, " [{} {}]", v.backend, one(&v.unit));
             }
@@ -144,7 +162,7 @@ fn services(o: &mut String, s: &Snapshot) {
                 let _ = write!(o, " pid {p}");
             }
             if let Some(r) = v.restarts.filter(|r| *r > 0) {
-                let _ = write!(o, " restarts {r}");
+                let _ = write!(o, " {}", tr!("host-text-restarts", count = r));
             }
             if !v.detail.is_empty() {
                 let _ = write!(o, " — {}", one(&v.detail));
@@ -159,14 +177,17 @@ fn services(o: &mut String, s: &Snapshot) {
 
 /// Listening sockets and their owners.
 fn sockets(o: &mut String, s: &Snapshot) {
-    if !unknown(o, "Listening sockets", &s.sockets)
+    if !unknown(o, &tr!("host-text-sockets-title"), &s.sockets)
         && let Some(sk) = s.sockets.value()
     {
         let _ = writeln!(
             o,
-            "Listening sockets ({}; owners not visible: {})",
-            sk.listeners.len(),
-            sk.hidden_owners
+            "{}",
+            tr!(
+                "host-text-sockets",
+                count = sk.listeners.len(),
+                hidden = sk.hidden_owners
+            )
         );
         for l in &sk.listeners {
             let owner = match &l.owner {
@@ -178,10 +199,17 @@ fn sockets(o: &mut String, s: &Snapshot) {
                     if shared_with.is_empty() {
                         format!("{}[{pid}]", one(name))
                     } else {
-                        format!("{}[{pid}] +{} more", one(name), shared_with.len())
+                        tr!(
+                            "host-text-owner-more",
+                            name = one(name),
+                            pid = pid,
+                            more = shared_with.len()
+                        )
                     }
                 }
-                crate::host::Owner::Unknown { reason } => format!("owner unknown: {}", one(reason)),
+                crate::host::Owner::Unknown { reason } => {
+                    tr!("host-text-owner-unknown", reason = one(reason))
+                }
             };
             let proto = match l.proto {
                 crate::host::Proto::Tcp => "tcp",
@@ -194,24 +222,28 @@ fn sockets(o: &mut String, s: &Snapshot) {
 
 /// The chain's processes, then the top ones by CPU and by memory.
 fn processes(o: &mut String, s: &Snapshot) {
-    if !unknown(o, "Processes", &s.processes)
+    if !unknown(o, &tr!("host-text-processes-title"), &s.processes)
         && let Some(p) = s.processes.value()
     {
         let _ = writeln!(
             o,
-            "Processes of the chain ({} of {} processes)",
-            p.chain.len(),
-            p.total
+            "{}",
+            tr!(
+                "host-text-processes",
+                chain = p.chain.len(),
+                total = p.total
+            )
         );
         let line = |o: &mut String, x: &crate::host::ProcInfo| {
             let state = match x.state {
-                'T' => " STOPPED(T)",
-                'Z' => " ZOMBIE(Z)",
-                'D' => " DISK-WAIT(D)",
-                _ => "",
+                'T' => format!(" {}", tr!("host-text-proc-stopped")),
+                'Z' => format!(" {}", tr!("host-text-proc-zombie")),
+                'D' => format!(" {}", tr!("host-text-proc-disk-wait")),
+                _ => String::new(),
             };
             let _ = writeln!(
                 o,
+                // i18n: not text (ps's column names)
                 "  {:<14} pid {:<7} {:>5.1}% cpu {:>9} rss{state}  {}",
                 one(x.role.as_deref().unwrap_or(&x.name)),
                 x.pid,
@@ -223,11 +255,11 @@ fn processes(o: &mut String, s: &Snapshot) {
         for x in &p.chain {
             line(o, x);
         }
-        let _ = writeln!(o, "Top by CPU");
+        let _ = writeln!(o, "{}", tr!("host-text-top-cpu"));
         for x in &p.top_cpu {
             line(o, x);
         }
-        let _ = writeln!(o, "Top by memory");
+        let _ = writeln!(o, "{}", tr!("host-text-top-memory"));
         for x in &p.top_rss {
             line(o, x);
         }
@@ -236,61 +268,76 @@ fn processes(o: &mut String, s: &Snapshot) {
 
 /// Memory (with PSI) and OOM kills.
 fn memory(o: &mut String, s: &Snapshot) {
-    if !unknown(o, "Memory", &s.memory)
+    if !unknown(o, &tr!("host-text-memory-title"), &s.memory)
         && let Some(m) = s.memory.value()
     {
         let pct = m.available_percent();
         let sym = if pct < 10.0 { BAD } else { OK };
         let _ = write!(
             o,
-            "{sym} Memory: {} available of {} ({pct:.0}%), swap {} free of {}",
-            gib(m.available_bytes),
-            gib(m.total_bytes),
-            gib(m.swap_free_bytes),
-            gib(m.swap_total_bytes)
+            "{sym} {}",
+            tr!(
+                "host-text-memory",
+                available = gib(m.available_bytes),
+                total = gib(m.total_bytes),
+                pct = format!("{pct:.0}"),
+                swap_free = gib(m.swap_free_bytes),
+                swap_total = gib(m.swap_total_bytes)
+            )
         );
         if let Some(p) = m.psi_some {
+            // i18n: not text (the kernel's PSI fields)
             let _ = write!(o, ", PSI some avg10 {:.2} avg60 {:.2}", p.avg10, p.avg60);
         }
         if let Some(p) = m.psi_full {
+            // i18n: not text (the kernel's PSI fields)
             let _ = write!(o, ", full avg10 {:.2}", p.avg10);
         }
         o.push('\n');
     }
-    if !unknown(o, "OOM kills", &s.oom)
+    if !unknown(o, &tr!("host-text-oom-title"), &s.oom)
         && let Some(r) = s.oom.value()
     {
         let sym = if r.kills.is_empty() { OK } else { BAD };
         let _ = writeln!(
             o,
-            "{sym} OOM kills ({}, {}): {}",
-            one(&r.source.to_string()),
-            one(&r.window.to_string()),
-            if r.kills.is_empty() {
-                "none".to_string()
-            } else {
-                r.kills.len().to_string()
-            }
+            "{sym} {}",
+            tr!(
+                "host-text-oom",
+                source = one(&r.source.to_string()),
+                window = one(&r.window.to_string()),
+                count = if r.kills.is_empty() {
+                    tr!("host-text-none")
+                } else {
+                    r.kills.len().to_string()
+                }
+            )
         );
         for k in &r.kills {
-            let _ = writeln!(
-                o,
-                "  {} killed {}[{}]{}",
-                one(k.time.as_deref().unwrap_or("?")),
-                one(&k.process),
-                k.pid,
-                k.cgroup
-                    .as_ref()
-                    .map(|c| format!(" in {}", one(c)))
-                    .unwrap_or_default()
-            );
+            let time = one(k.time.as_deref().unwrap_or("?"));
+            let line = match &k.cgroup {
+                Some(c) => tr!(
+                    "host-text-oom-kill-cgroup",
+                    time = time,
+                    process = one(&k.process),
+                    pid = k.pid,
+                    cgroup = one(c)
+                ),
+                None => tr!(
+                    "host-text-oom-kill",
+                    time = time,
+                    process = one(&k.process),
+                    pid = k.pid
+                ),
+            };
+            let _ = writeln!(o, "  {line}");
         }
     }
 }
 
 /// Firewall backends, the rules touching the chain's ports, drop policies.
 fn firewall(o: &mut String, s: &Snapshot) {
-    if !unknown(o, "Firewall", &s.firewall)
+    if !unknown(o, &tr!("host-text-firewall-title"), &s.firewall)
         && let Some(f) = s.firewall.value()
     {
         let states = f
@@ -298,19 +345,25 @@ fn firewall(o: &mut String, s: &Snapshot) {
             .iter()
             .map(|b| {
                 let st = match &b.state {
-                    BackendState::Active => "active".to_string(),
-                    BackendState::Inactive => "inactive".into(),
-                    BackendState::Absent => "absent".into(),
+                    BackendState::Active => tr!("host-text-fw-active"),
+                    BackendState::Inactive => tr!("host-text-fw-inactive"),
+                    BackendState::Absent => tr!("host-text-fw-absent"),
                     BackendState::Unknown { reason, hint } => match hint {
-                        Some(h) => format!("unknown: {} ({})", one(reason), one(h)),
-                        None => format!("unknown: {}", one(reason)),
+                        Some(h) => {
+                            tr!(
+                                "host-text-fw-unknown-hint",
+                                reason = one(reason),
+                                hint = one(h)
+                            )
+                        }
+                        None => tr!("host-text-fw-unknown", reason = one(reason)),
                     },
                 };
                 format!("{} {st}", b.kind)
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let _ = writeln!(o, "Firewall: {states}");
+        let _ = writeln!(o, "{}", tr!("host-text-firewall", states = states));
         for r in &f.rules {
             let (sym, v) = match &r.verdict {
                 Verdict::Accept => (OK, "accept".to_string()),
@@ -319,7 +372,7 @@ fn firewall(o: &mut String, s: &Snapshot) {
                 Verdict::Other { name } => (WARN, one(&name.to_lowercase())),
             };
             let ports = if r.all_ports {
-                "all ports".to_string()
+                tr!("host-text-all-ports")
             } else {
                 r.ports
                     .iter()
@@ -329,14 +382,15 @@ fn firewall(o: &mut String, s: &Snapshot) {
             };
             let _ = writeln!(
                 o,
-                "  {sym} {v:<7} port {ports:<12} {} {} {} {}{} — {}",
+                "  {sym} {v:<7} {} {} {} {} {}{} — {}",
+                pad(&tr!("host-text-port", ports = ports), 17),
                 r.backend,
                 one(&r.family.to_string()),
                 one(&r.table),
                 one(&r.chain),
                 r.hook
                     .as_ref()
-                    .map(|h| format!(" (hook {})", one(h)))
+                    .map(|h| format!(" {}", tr!("host-text-hook", hook = one(h))))
                     .unwrap_or_default(),
                 one(&r.text)
             );
@@ -348,11 +402,14 @@ fn firewall(o: &mut String, s: &Snapshot) {
         {
             let _ = writeln!(
                 o,
-                "  {WARN} policy drop: {} {} {} {}",
-                c.backend,
-                one(&c.family.to_string()),
-                one(&c.table),
-                one(&c.name)
+                "  {WARN} {}",
+                tr!(
+                    "host-text-policy-drop",
+                    backend = c.backend,
+                    family = one(&c.family.to_string()),
+                    table = one(&c.table),
+                    chain = one(&c.name)
+                )
             );
         }
     }
@@ -364,7 +421,9 @@ fn selinux(o: &mut String, s: &Snapshot) {
         && let Some(x) = s.selinux.value()
     {
         let b = match x.httpd_can_network_connect {
+            // i18n: not text (the boolean as getsebool shows it)
             Some(true) => ", httpd_can_network_connect on",
+            // i18n: not text (the boolean as getsebool shows it)
             Some(false) => ", httpd_can_network_connect OFF",
             None => "",
         };
@@ -375,7 +434,16 @@ fn selinux(o: &mut String, s: &Snapshot) {
         } else {
             OK
         };
-        let _ = writeln!(o, "{sym} SELinux: {}{b} ({})", x.mode, one(&x.detail));
+        let _ = writeln!(
+            o,
+            "{sym} {}",
+            tr!(
+                "host-text-selinux",
+                mode = x.mode,
+                boolean = b,
+                detail = one(&x.detail)
+            )
+        );
     }
 }
 
@@ -385,26 +453,42 @@ fn nginx(o: &mut String, s: &Snapshot) {
         && let Some(n) = s.nginx.value()
     {
         let test = match &n.test {
-            NginxTest::Ok { warnings } if warnings.is_empty() => format!("{OK} nginx -t ok"),
-            NginxTest::Ok { warnings } => {
-                format!("{WARN} nginx -t ok with {} warnings", warnings.len())
+            NginxTest::Ok { warnings } if warnings.is_empty() => {
+                format!("{OK} {}", tr!("host-text-nginx-t-ok"))
             }
-            NginxTest::Failed { message, hint, .. } => format!(
-                "{BAD} nginx -t failed: {}{}",
-                one(message),
-                hint.as_ref()
-                    .map(|h| format!(" ({})", one(h)))
-                    .unwrap_or_default()
+            NginxTest::Ok { warnings } => format!(
+                "{WARN} {}",
+                tr!("host-text-nginx-t-warnings", count = warnings.len())
             ),
-            NginxTest::NotRun { reason } => format!("{UNK} nginx -t not run: {}", one(reason)),
+            NginxTest::Failed { message, hint, .. } => match hint {
+                Some(h) => format!(
+                    "{BAD} {}",
+                    tr!(
+                        "host-text-nginx-t-failed-hint",
+                        message = one(message),
+                        hint = one(h)
+                    )
+                ),
+                None => format!(
+                    "{BAD} {}",
+                    tr!("host-text-nginx-t-failed", message = one(message))
+                ),
+            },
+            NginxTest::NotRun { reason } => format!(
+                "{UNK} {}",
+                tr!("host-text-nginx-t-not-run", reason = one(reason))
+            ),
         };
         let _ = writeln!(
             o,
-            "nginx: {} servers, {} upstreams, from {} {}",
-            n.servers.len(),
-            n.upstreams.len(),
-            n.origin,
-            one(&n.main_config.display().to_string())
+            "{}",
+            tr!(
+                "host-text-nginx",
+                servers = n.servers.len(),
+                upstreams = n.upstreams.len(),
+                origin = n.origin,
+                path = one(&n.main_config.display().to_string())
+            )
         );
         let _ = writeln!(o, "  {test}");
         for w in &n.warnings {
@@ -414,15 +498,18 @@ fn nginx(o: &mut String, s: &Snapshot) {
             let st = &loc.settings;
             let _ = writeln!(
                 o,
-                "  {} {} — buffer {} ({}), buffers {}, connect {} read {} send {}",
-                one(&srv.label()),
-                one(&loc.path),
-                one(&st.buffer_size.value.to_string()),
-                st.buffer_size.from,
-                one(&st.buffers.value.to_string()),
-                one(&st.connect_timeout.value.to_string()),
-                one(&st.read_timeout.value.to_string()),
-                one(&st.send_timeout.value.to_string())
+                "  {}",
+                tr!(
+                    "host-text-nginx-location",
+                    server = one(&srv.label()),
+                    path = one(&loc.path),
+                    buffer = one(&st.buffer_size.value.to_string()),
+                    from = st.buffer_size.from,
+                    buffers = one(&st.buffers.value.to_string()),
+                    connect = one(&st.connect_timeout.value.to_string()),
+                    read = one(&st.read_timeout.value.to_string()),
+                    send = one(&st.send_timeout.value.to_string())
+                )
             );
         }
     }

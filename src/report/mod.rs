@@ -13,9 +13,24 @@ pub mod host;
 pub mod review;
 
 use crate::engine::State;
+use crate::i18n::state_word;
 use crate::probe::{HopResult, State as HopState};
 use crate::sanitize::field;
+use crate::tr;
 use serde::Serialize;
+
+/// `s` followed by spaces up to `w` terminal columns (a Chinese character takes two): what
+/// `{:<w}` does for English, for a text in any language.
+pub fn pad(s: &str, w: usize) -> String {
+    let n = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
+}
+
+/// `s` after spaces up to `w` terminal columns (`{:>w}` for a text in any language).
+pub fn pad_left(s: &str, w: usize) -> String {
+    let n = unicode_width::UnicodeWidthStr::width(s);
+    format!("{}{s}", " ".repeat(w.saturating_sub(n)))
+}
 
 /// The `check --format json` object.
 #[derive(Debug, Serialize)]
@@ -134,25 +149,34 @@ pub fn check_text(state: &State) -> String {
         .max()
         .unwrap_or(4)
         .max(4);
+    let width = unicode_width::UnicodeWidthStr::width;
+    let (col_hop, col_kind) = (tr!("check-text-col-hop"), tr!("check-text-col-kind"));
+    let name_w = name_w.max(width(col_hop.as_str()));
+    let kind_w = kind_w.max(width(col_kind.as_str()));
     let mut out = String::new();
     let overall = overall(state);
-    out.push_str(&format!(
-        "triage502 check on {} — {} ({}) — {} {}\n\n",
-        host_name(),
-        state.cfg.profile,
-        state.source,
-        overall.symbol(),
-        overall.word()
+    out.push_str(&tr!(
+        "check-text-title",
+        host = host_name(),
+        profile = state.cfg.profile,
+        source = state.source,
+        symbol = overall.symbol(),
+        state = state_word(overall)
     ));
+    out.push_str("\n\n");
     out.push_str(&format!(
-        "  {:<9} {:<name_w$}  {:<kind_w$}  {:>8}  {}\n",
-        "STATE", "HOP", "KIND", "TIME", "REASON"
+        "  {} {}  {}  {}  {}\n",
+        pad(&tr!("check-text-col-state"), 9),
+        pad(&col_hop, name_w),
+        pad(&col_kind, kind_w),
+        pad_left(&tr!("check-text-col-time"), 8),
+        tr!("check-text-col-reason")
     ));
     for r in &results {
         out.push_str(&format!(
-            "{} {:<7} {:<name_w$}  {:<kind_w$}  {:>8}  {}\n",
+            "{} {} {:<name_w$}  {:<kind_w$}  {:>8}  {}\n",
             r.state.symbol(),
-            r.state.word(),
+            pad(&state_word(r.state), 7),
             field(&r.name),
             r.kind.as_str(),
             latency(r),
@@ -160,14 +184,14 @@ pub fn check_text(state: &State) -> String {
         ));
     }
     if results.is_empty() {
-        out.push_str("  (no hops configured: add [[hop]] sections to the config)\n");
+        out.push_str(&format!("  {}\n", tr!("check-text-no-hops")));
     }
     if let Some(a) = &state.access {
         out.push_str(&format!("\n{}\n", field(&a.line())));
     }
     out.push('\n');
     out.push_str(&findings_text(state));
-    out.push_str("\nWalkthrough\n");
+    out.push_str(&format!("\n{}\n", tr!("check-text-walkthrough")));
     for (i, step) in state.walkthrough().iter().enumerate() {
         out.push_str(&format!("{}. {}", i + 1, step_text(step, "     ")));
     }
@@ -180,14 +204,14 @@ fn step_text(s: &crate::diagnose::Step, indent: &str) -> String {
     let mut t = format!(
         "{} {} {}\n",
         s.verdict.symbol(),
-        s.verdict.word(),
+        state_word(s.verdict),
         field(s.title)
     );
     for c in &s.checks {
         t.push_str(&format!(
-            "{indent}{} {:<7} {} — {}\n",
+            "{indent}{} {} {} — {}\n",
             c.state.symbol(),
-            c.state.word(),
+            pad(&state_word(c.state), 7),
             field(&c.label),
             field(&c.evidence)
         ));
@@ -202,30 +226,32 @@ pub fn findings_text(state: &State) -> String {
     let d = &state.diagnosis;
     let mut out = String::new();
     if d.all_clear {
-        out.push_str("✔ All clear: every hop answers and no root cause was found.\n");
+        out.push_str(&format!("✔ {}\n", tr!("report-all-clear")));
     } else if d.findings.is_empty() {
-        out.push_str("? No finding yet.\n");
+        out.push_str(&format!("? {}\n", tr!("check-text-no-finding")));
     } else {
-        out.push_str("Findings (most explanatory first)\n");
+        out.push_str(&format!("{}\n", tr!("check-text-findings")));
     }
     for (i, f) in d.findings.iter().enumerate() {
-        out.push_str(&format!(
-            "{}. {} {} {} [{} confidence] — {}\n",
-            i + 1,
-            f.severity.symbol(),
-            f.severity.word(),
-            f.id,
-            f.confidence,
-            field(&f.title)
+        out.push_str(&tr!(
+            "check-text-finding",
+            n = i + 1,
+            symbol = f.severity.symbol(),
+            state = state_word(f.severity),
+            id = f.id,
+            confidence = f.confidence,
+            title = field(&f.title)
         ));
+        out.push('\n');
         out.push_str(&f.to_text("     ", field));
     }
     for u in &d.unchecked {
-        out.push_str(&format!(
-            "? UNKNOWN could not check {}: {}\n",
-            field(&u.what),
-            field(&u.why)
+        out.push_str(&tr!(
+            "check-text-unchecked",
+            what = field(&u.what),
+            why = field(&u.why)
         ));
+        out.push('\n');
     }
     crate::sanitize::text(&out)
 }
@@ -241,6 +267,7 @@ pub fn check_nagios(state: &State) -> String {
         .map(|r| format!("{} {}: {}", r.name, r.state.word(), r.reason))
         .collect();
     let mut summary = if failing.is_empty() {
+        // i18n: not text (the Nagios line is English)
         format!("all {} hops OK", results.len())
     } else {
         failing.join("; ")
@@ -348,11 +375,14 @@ fn md_block(text: &str) -> String {
 /// The incident's phases as a Markdown table, each against the runbook's target.
 fn phases_md(p: &crate::engine::phases::Phases) -> String {
     use crate::engine::phases::Phase;
-    let mut out = String::from(
-        "\n## Incident phases\n\n| Phase | At | After the first red hop | Runbook target |\n|---|---|---|---|\n",
+    let mut out = format!(
+        "\n## {}\n\n{}\n|---|---|---|---|\n",
+        tr!("report-md-phases"),
+        tr!("report-md-phases-header")
     );
     out.push_str(&format!(
-        "| first red hop | {} | — | — |\n",
+        "| {} | {} | — | — |\n",
+        tr!("report-md-phase-first-red"),
         p.started.to_rfc3339()
     ));
     let row = |name: &str, ph: &Option<Phase>, target: &str| match ph {
@@ -361,20 +391,27 @@ fn phases_md(p: &crate::engine::phases::Phases) -> String {
             ph.at.to_rfc3339(),
             crate::engine::human_duration(ph.after_s),
             match ph.met() {
-                Some(true) => " — ✔ met",
-                Some(false) => " — ✖ missed",
-                None => "",
+                Some(true) => format!(" — ✔ {}", tr!("report-md-phase-met")),
+                Some(false) => format!(" — ✖ {}", tr!("report-md-phase-missed")),
+                None => String::new(),
             }
         ),
-        None => format!("| {name} | not reached | — | {target} |\n"),
+        None => format!(
+            "| {name} | {} | — | {target} |\n",
+            tr!("report-md-phase-not-reached")
+        ),
     };
-    out.push_str(&row("first finding", &p.first_finding, "≤ 5 min"));
     out.push_str(&row(
-        "first successful recovery action",
-        &p.first_recovery,
-        "≤ 15 min",
+        &tr!("report-md-phase-first-finding"),
+        &p.first_finding,
+        &tr!("report-md-target-min", n = 5),
     ));
-    out.push_str(&row("all green", &p.all_green, "—"));
+    out.push_str(&row(
+        &tr!("report-md-phase-first-recovery"),
+        &p.first_recovery,
+        &tr!("report-md-target-min", n = 15),
+    ));
+    out.push_str(&row(&tr!("report-md-phase-all-green"), &p.all_green, "—"));
     out
 }
 
@@ -383,33 +420,56 @@ pub fn report_md(state: &State) -> String {
     learn_secrets(state);
     let overall = overall(state);
     let mut out = String::new();
-    out.push_str(&format!("# Incident report — {}\n\n", host_name()));
     out.push_str(&format!(
-        "- Written: {}\n- Profile: {} ({})\n- Overall: {} {}\n",
-        chrono::Utc::now().to_rfc3339(),
-        md_cell(&state.cfg.profile),
-        md_cell(&state.source),
-        overall.symbol(),
-        overall.word()
+        "# {}\n\n",
+        tr!("report-md-title", host = host_name())
     ));
+    let item = |out: &mut String, text: String| out.push_str(&format!("- {text}\n"));
+    item(
+        &mut out,
+        tr!("report-md-written", at = chrono::Utc::now().to_rfc3339()),
+    );
+    item(
+        &mut out,
+        tr!(
+            "report-md-profile",
+            profile = md_cell(&state.cfg.profile),
+            source = md_cell(&state.source)
+        ),
+    );
+    item(
+        &mut out,
+        tr!(
+            "report-md-overall",
+            symbol = overall.symbol(),
+            state = state_word(overall)
+        ),
+    );
     if let Some(s) = state.incident_start {
-        out.push_str(&format!("- First red hop: {}\n", s.to_rfc3339()));
+        item(&mut out, tr!("report-md-first-red", at = s.to_rfc3339()));
     }
     if let Some(r) = state.recovered_at {
-        out.push_str(&format!("- Recovered: {}\n", r.to_rfc3339()));
+        item(&mut out, tr!("report-md-recovered", at = r.to_rfc3339()));
     }
     if let Some(a) = &state.access {
-        out.push_str(&format!("- Clients: {}\n", md_cell(&a.line())));
+        item(
+            &mut out,
+            tr!("report-md-clients", line = md_cell(&a.line())),
+        );
     }
     if let Some(p) = crate::engine::phases::phases(state) {
         out.push_str(&phases_md(&p));
     }
-    out.push_str("\n## Request chain\n\n| State | Hop | Kind | Target | Time | Reason |\n|---|---|---|---|---|---|\n");
+    out.push_str(&format!(
+        "\n## {}\n\n{}\n|---|---|---|---|---|---|\n",
+        tr!("report-md-chain"),
+        tr!("report-md-chain-header")
+    ));
     for r in state.results() {
         out.push_str(&format!(
             "| {} {} | {} | {} | {} | {} | {} |\n",
             r.state.symbol(),
-            r.state.word(),
+            state_word(r.state),
             md_cell(&r.name),
             r.kind.as_str(),
             md_cell(&r.target),
@@ -417,28 +477,35 @@ pub fn report_md(state: &State) -> String {
             md_cell(&r.reason)
         ));
     }
-    out.push_str("\n## Findings\n\n");
+    out.push_str(&format!("\n## {}\n\n", tr!("report-md-findings")));
     let d = &state.diagnosis;
     if d.all_clear {
-        out.push_str("All clear: every hop answers and no root cause was found.\n");
+        out.push_str(&format!("{}\n", tr!("report-all-clear")));
     }
     for (i, f) in d.findings.iter().enumerate() {
         out.push_str(&format!(
-            "### {}. `{}` — {}\n\n- Severity: {} {}, confidence {}\n",
+            "### {}. `{}` — {}\n\n",
             i + 1,
             f.id,
-            md_cell(&f.title),
-            f.severity.symbol(),
-            f.severity.word(),
-            f.confidence
+            md_cell(&f.title)
         ));
+        item(
+            &mut out,
+            tr!(
+                "report-md-severity",
+                symbol = f.severity.symbol(),
+                state = state_word(f.severity),
+                confidence = f.confidence
+            ),
+        );
         if let Some(a) = &f.action {
-            out.push_str(&format!("- Recovery action: `{}`\n", md_cell(a)));
+            item(&mut out, tr!("report-md-action", action = md_cell(a)));
         }
-        out.push_str(&format!(
-            "- Why: {}\n- Evidence:\n",
-            md_cell(&f.explanation)
-        ));
+        item(
+            &mut out,
+            tr!("report-md-why", why = md_cell(&f.explanation)),
+        );
+        item(&mut out, tr!("report-md-evidence"));
         for e in &f.evidence {
             out.push_str(&format!(
                 "  - `{}` {}\n",
@@ -446,19 +513,19 @@ pub fn report_md(state: &State) -> String {
                 md_cell(&e.fact)
             ));
         }
-        out.push_str("- Next steps:\n");
+        item(&mut out, tr!("report-md-next"));
         for n in &f.next_steps {
             out.push_str(&format!("  - {}\n", md_cell(n)));
         }
         out.push('\n');
     }
     if !d.unchecked.is_empty() {
-        out.push_str("\n## Not checked\n\n");
+        out.push_str(&format!("\n## {}\n\n", tr!("report-md-unchecked")));
         for u in &d.unchecked {
             out.push_str(&format!("- {}: {}\n", md_cell(&u.what), md_cell(&u.why)));
         }
     }
-    out.push_str("\n## Actions taken\n\n");
+    out.push_str(&format!("\n## {}\n\n", tr!("report-md-actions")));
     let actions: Vec<&crate::engine::Event> = state
         .timeline
         .iter()
@@ -468,7 +535,7 @@ pub fn report_md(state: &State) -> String {
         })
         .collect();
     if actions.is_empty() {
-        out.push_str("None recorded.\n");
+        out.push_str(&format!("{}\n", tr!("report-md-actions-none")));
     }
     for e in actions {
         out.push_str(&format!(
@@ -477,9 +544,9 @@ pub fn report_md(state: &State) -> String {
             md_cell(&e.text)
         ));
     }
-    out.push_str("\n## Timeline\n\n");
+    out.push_str(&format!("\n## {}\n\n", tr!("report-md-timeline")));
     if state.timeline.is_empty() {
-        out.push_str("No state changes were recorded.\n");
+        out.push_str(&format!("{}\n", tr!("report-md-timeline-none")));
     }
     for e in &state.timeline {
         out.push_str(&format!(
@@ -489,11 +556,11 @@ pub fn report_md(state: &State) -> String {
         ));
     }
     if let Some(h) = &state.host {
-        out.push_str("\n## Host snapshot\n\n");
+        out.push_str(&format!("\n## {}\n\n", tr!("report-md-host")));
         out.push_str(&md_block(&host::render_text(h)));
     }
     if let Some(r) = &state.integration {
-        out.push_str("\n## Integration and auth\n\n");
+        out.push_str(&format!("\n## {}\n\n", tr!("report-md-integration")));
         out.push_str(&md_block(&crate::onlyoffice::render_text(r)));
     }
     crate::sanitize::text(&out)
@@ -549,4 +616,155 @@ pub fn history(cfg: &crate::config::Config) -> Vec<crate::engine::Event> {
         });
     }
     ev
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Update;
+    use crate::probe::scheduler::ProbeEvent;
+    use crate::probe::{Detail, NetError};
+    use chrono::TimeZone;
+    use std::sync::Arc;
+
+    const CFG: &str = r#"
+profile = "onlyoffice"
+[[hop]]
+name = "dns"
+kind = "dns"
+role = "dns"
+target = "office.example.org"
+[[hop]]
+name = "nginx"
+kind = "tcp"
+role = "proxy"
+target = "127.0.0.1:80"
+service = "nginx"
+[[hop]]
+name = "via-nginx"
+kind = "docserver-health"
+role = "via-proxy"
+url = "http://127.0.0.1/healthcheck"
+[[hop]]
+name = "docservice"
+kind = "tcp"
+role = "upstream"
+target = "127.0.0.1:8000"
+service = "ds-docservice"
+[[service]]
+name = "nginx"
+[[service]]
+name = "ds-docservice"
+[logs]
+nginx_error = ["/var/log/nginx/error.log"]
+"#;
+
+    fn at() -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc
+            .with_ymd_and_hms(2026, 11, 28, 3, 0, 0)
+            .single()
+            .expect("valid time")
+    }
+
+    fn result(s: &State, name: &str, st: HopState, reason: &str, f: fn(&mut Detail)) -> Update {
+        let h = s.hops.iter().find(|h| h.hop.name == name).expect("hop");
+        let mut detail = Detail::default();
+        f(&mut detail);
+        Update::Probe(ProbeEvent::Result(Box::new(HopResult {
+            name: name.into(),
+            kind: h.hop.kind,
+            role: h.hop.role,
+            target: h.hop.display_target().into(),
+            state: st,
+            latency_ms: Some(3.0),
+            reason: reason.into(),
+            detail,
+            at: at(),
+        })))
+    }
+
+    /// A round in which the Document Server is down behind a working nginx: findings,
+    /// walkthrough, timeline.
+    fn broken() -> State {
+        let cfg = crate::config::parse(CFG, "test").expect("test config");
+        let mut s = State::new(Arc::new(cfg), "test".into());
+        let rs = vec![
+            result(
+                &s,
+                "dns",
+                HopState::Ok,
+                "office.example.org → 127.0.0.1",
+                |_| {},
+            ),
+            result(&s, "nginx", HopState::Ok, "127.0.0.1:80 accepts", |_| {}),
+            result(
+                &s,
+                "via-nginx",
+                HopState::Fail,
+                "502 Bad Gateway from nginx",
+                |d| {
+                    d.http_status = Some(502);
+                    d.from_proxy = Some(true);
+                },
+            ),
+            result(
+                &s,
+                "docservice",
+                HopState::Fail,
+                "connection refused by 127.0.0.1:8000",
+                |d| d.error = Some(NetError::Refused),
+            ),
+        ];
+        s.apply(Update::Probe(ProbeEvent::RoundStarted { seq: 1 }));
+        for r in rs {
+            s.apply(r);
+        }
+        s.apply(Update::Probe(ProbeEvent::RoundFinished { seq: 1 }));
+        let line = b"2026/11/28 02:59:58 [error] 12#12: *7 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.9, server: office, request: \"GET /healthcheck HTTP/1.1\", upstream: \"http://127.0.0.1:8000/healthcheck\", host: \"office\"";
+        let mut e = crate::logs::nginx_error::Entry::parse(line, Some(41));
+        e.file = Some("/var/log/nginx/error.log".into());
+        s.apply(Update::Logs(vec![crate::logs::Record::Nginx(e)]));
+        for ev in s.timeline.iter_mut() {
+            ev.at = at();
+        }
+        s.incident_start = Some(at());
+        s
+    }
+
+    /// What changes from run to run (this box's name, the time of writing) made constant.
+    fn stable(text: String) -> String {
+        let written =
+            regex::Regex::new(r"(?m)^(- [^:：]+[:：] ?)\d{4}-\d\d-\d\dT[^\n]*$").expect("regex");
+        let t = text.replace(&host_name(), "HOST");
+        written.replace(&t, "${1}NOW").into_owned()
+    }
+
+    #[test]
+    fn check_text_and_report_md_in_english() {
+        let _en = crate::i18n::scoped(crate::i18n::Lang::En);
+        let s = broken();
+        let check = stable(check_text(&s));
+        assert!(check.starts_with("triage502 check on HOST — onlyoffice (test) — ✖ FAIL\n"));
+        insta::assert_snapshot!("check_text_en", check);
+        insta::assert_snapshot!("report_md_en", stable(report_md(&s)));
+    }
+
+    #[test]
+    fn check_text_and_report_md_in_chinese() {
+        let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+        let s = broken();
+        let check = stable(check_text(&s));
+        assert!(check.contains("状态"), "{check}");
+        insta::assert_snapshot!("check_text_zh", check);
+        insta::assert_snapshot!("report_md_zh", stable(report_md(&s)));
+    }
+
+    #[test]
+    fn padding_counts_terminal_columns() {
+        assert_eq!(pad("FAIL", 7), format!("{:<7}", "FAIL"));
+        assert_eq!(pad("故障", 7), "故障   ");
+        assert_eq!(pad_left("TIME", 8), format!("{:>8}", "TIME"));
+        assert_eq!(pad_left("耗时", 8), "    耗时");
+        assert_eq!(pad("too long", 3), "too long");
+    }
 }

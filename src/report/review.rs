@@ -2,8 +2,19 @@
 //! round's hops, host facts and integration report, plus the review's own facts (service
 //! setups, logrotate, monitors) and the audit log — as text or JSON.
 
+use crate::report::pad;
 use crate::review::{CATALOGUE, Check, Item};
+use crate::tr;
 use std::fmt::Write as _;
+
+/// A check's word in the language (`PASS`, `WARN`, `UNKNOWN`; the JSON keeps its own).
+pub fn check_word(c: Check) -> String {
+    match c {
+        Check::Pass => tr!("review-text-pass"),
+        Check::Warn => tr!("review-text-warn"),
+        Check::Unknown => tr!("review-text-unknown"),
+    }
+}
 
 /// What the review's own facts are gathered from: the chain's services with the manager
 /// that answered for each (from the state's host facts), a timeout, the audit log's path.
@@ -111,12 +122,13 @@ pub fn exit_code(items: &[Item]) -> i32 {
 /// The checklist as text: one line per item (symbol, word, id, subject), the fact, the change.
 pub fn text(host: &str, items: &[Item]) -> String {
     let worst = crate::review::worst(items);
-    let mut s = format!(
-        "triage502 review on {} — {} {}\n\n",
-        crate::sanitize::field(host),
-        worst.symbol(),
-        worst.word()
+    let mut s = tr!(
+        "review-text-title",
+        host = crate::sanitize::field(host),
+        symbol = worst.symbol(),
+        state = check_word(worst)
     );
+    s.push_str("\n\n");
     for i in items {
         let subject = i
             .subject
@@ -125,16 +137,21 @@ pub fn text(host: &str, items: &[Item]) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             s,
-            "{} {:<7} {}{subject}",
+            "{} {} {}{subject}",
             i.check.symbol(),
-            i.check.word(),
+            pad(&check_word(i.check), 7),
             i.id
         );
         let _ = writeln!(s, "     {}", crate::sanitize::field(&i.fact));
         if let Some(c) = &i.change {
-            let _ = writeln!(s, "     change: {}", crate::sanitize::field(c));
+            let change = crate::sanitize::field(c);
+            let _ = writeln!(s, "     {}", tr!("review-text-change", change = change));
         }
-        let _ = writeln!(s, "     runbook {}", i.runbook);
+        let _ = writeln!(
+            s,
+            "     {}",
+            tr!("review-text-runbook", section = i.runbook)
+        );
     }
     let (pass, warn, unknown) = items.iter().fold((0, 0, 0), |(p, w, u), i| match i.check {
         Check::Pass => (p + 1, w, u),
@@ -143,8 +160,14 @@ pub fn text(host: &str, items: &[Item]) -> String {
     });
     let _ = writeln!(
         s,
-        "\n{pass} PASS, {warn} WARN, {unknown} UNKNOWN (of {} kinds of check). Nothing was changed: each change is yours to make.",
-        CATALOGUE.len()
+        "\n{}",
+        tr!(
+            "review-text-summary",
+            pass = pass,
+            warn = warn,
+            unknown = unknown,
+            kinds = CATALOGUE.len()
+        )
     );
     s
 }
@@ -164,15 +187,18 @@ pub fn json(host: &str, items: &[Item]) -> String {
 /// incident shorter.
 pub fn md(items: &[Item]) -> String {
     let cell = |t: &str| crate::sanitize::field(t).replace('|', "\\|");
-    let mut s = String::from(
-        "\n## Readiness review\n\nWhat the runbook asks to have in place before the next incident (`triage502 review`).\n\n| Check | Item | Fact | Change | Runbook |\n|---|---|---|---|---|\n",
+    let mut s = format!(
+        "\n## {}\n\n{}\n\n{}\n|---|---|---|---|---|\n",
+        tr!("review-md-title"),
+        tr!("review-md-intro"),
+        tr!("review-md-header")
     );
     for i in items {
         let _ = writeln!(
             s,
             "| {} {} | `{}`{} | {} | {} | {} |",
             i.check.symbol(),
-            i.check.word(),
+            check_word(i.check),
             i.id,
             i.subject
                 .as_deref()

@@ -11,6 +11,8 @@
 
 use super::alerts::{Alert, Event};
 use crate::config::watch::ReceiverKind;
+use crate::i18n::state_word;
+use crate::tr;
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use serde_json::{Value, json};
@@ -54,32 +56,40 @@ pub const TEXT_MAX: usize = 600;
 pub fn text(a: &Alert, o: &Origin<'_>) -> String {
     let f = &a.finding;
     let (sym, word) = match a.event {
-        Event::Firing => (f.severity.symbol(), format!("FIRING {}", f.severity.word())),
-        Event::Escalated => ("⬆", format!("ESCALATED to {}", f.severity.word())),
-        Event::Resolved => ("✔", "RESOLVED".to_string()),
+        Event::Firing => (
+            f.severity.symbol(),
+            tr!("alert-text-firing", state = state_word(f.severity)),
+        ),
+        Event::Escalated => (
+            "⬆",
+            tr!("alert-text-escalated", state = state_word(f.severity)),
+        ),
+        Event::Resolved => ("✔", tr!("alert-text-resolved")),
     };
-    let mut t = format!(
-        "{sym} {word}: {} on {} ({})\n{}",
-        f.id,
-        clean(o.host),
-        clean(o.profile),
-        clean(&f.title)
+    let mut t = tr!(
+        "alert-text-head",
+        symbol = sym,
+        event = word,
+        id = f.id,
+        host = clean(o.host),
+        profile = clean(o.profile)
     );
+    t.push('\n');
+    t.push_str(&clean(&f.title));
     match (a.event, a.resolved_at) {
         (Event::Resolved, Some(end)) => {
             let secs = (end - a.started_at).num_seconds();
-            t.push_str(&format!(
-                "\nrecovered after {}",
-                crate::engine::human_duration(secs)
-            ));
+            let d = crate::engine::human_duration(secs);
+            t.push('\n');
+            t.push_str(&tr!("alert-text-recovered", duration = d));
         }
         _ => {
-            t.push_str(&format!(
-                "\nsince {}",
-                a.started_at.format("%Y-%m-%d %H:%M:%S UTC")
-            ));
+            let at = a.started_at.format("%Y-%m-%d %H:%M:%S UTC");
+            t.push('\n');
+            t.push_str(&tr!("alert-text-since", at = at));
             if let Some(n) = f.next_steps.first() {
-                t.push_str(&format!("\nnext: {}", clean(n)));
+                t.push('\n');
+                t.push_str(&tr!("alert-text-next", step = clean(n)));
             }
         }
     }
@@ -88,6 +98,7 @@ pub fn text(a: &Alert, o: &Origin<'_>) -> String {
 
 /// HMAC-SHA256 of `msg` under `key`, base64.
 fn hmac_b64(key: &[u8], msg: &[u8]) -> String {
+    // i18n: not text (cannot happen: a panic's message)
     let mut mac = <Hmac<Sha256>>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(msg);
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
@@ -162,7 +173,7 @@ pub fn accepted(kind: ReceiverKind, body: &[u8]) -> Result<(), String> {
         ReceiverKind::Feishu => "code",
         _ => return Ok(()),
     };
-    let v: Value = serde_json::from_slice(body).map_err(|_| "answer is not JSON".to_string())?;
+    let v: Value = serde_json::from_slice(body).map_err(|_| tr!("alert-answer-not-json"))?;
     let code = v
         .get(key)
         .or_else(|| v.get("StatusCode"))
@@ -174,9 +185,14 @@ pub fn accepted(kind: ReceiverKind, body: &[u8]) -> Result<(), String> {
                 .iter()
                 .find_map(|k| v.get(*k).and_then(Value::as_str))
                 .unwrap_or("");
-            Err(format!("refused: {key} {n} {}", clean(msg)))
+            Err(tr!(
+                "alert-answer-refused",
+                key = key,
+                code = n,
+                message = clean(msg)
+            ))
         }
-        None => Err(format!("answer has no {key}")),
+        None => Err(tr!("alert-answer-no-code", key = key)),
     }
 }
 
@@ -223,6 +239,22 @@ mod tests {
         let r = text(&alert(Event::Resolved), &O);
         assert!(r.starts_with("✔ RESOLVED: service_down on office1"), "{r}");
         assert!(r.ends_with("recovered after 3m 05s"), "{r}");
+    }
+
+    #[test]
+    fn short_text_in_chinese() {
+        let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+        let f = text(&alert(Event::Firing), &O);
+        assert!(
+            f.starts_with("✖ 告警 故障：service_down，主机 office1（onlyoffice）\n"),
+            "{f}"
+        );
+        assert!(
+            f.contains("\n开始于 2027-01-15 08:00:00 UTC\n下一步："),
+            "{f}"
+        );
+        let r = text(&alert(Event::Resolved), &O);
+        assert!(r.starts_with("✔ 已恢复：service_down"), "{r}");
     }
 
     #[test]
