@@ -3,10 +3,12 @@
 //! rejected). The console turns these key names into terminal events; this file knows no
 //! terminal.
 
+use crate::tr;
 use std::collections::BTreeMap;
 
-/// A console command: what a key does. Its name, default keys, help line and key-bar word
-/// come from [`Command::info`], so the key handler, the help overlay, the key bar and the
+/// A console command: what a key does. Its name and default keys come from
+/// [`Command::info`], its help line and key-bar word from [`Command::help`] and
+/// [`Command::short`], so the key handler, the help overlay, the key bar and the
 /// `[keys]` validation all match on this one list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Command {
@@ -52,17 +54,13 @@ pub enum Command {
     Readiness,
 }
 
-/// What is known of a [`Command`].
+/// What is known of a [`Command`] that does not depend on the language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandInfo {
     /// Its name in `[keys]` (`quit`, `run-action`).
     pub name: &'static str,
     /// Its default keys.
     pub keys: &'static [&'static str],
-    /// Its line in the help overlay.
-    pub help: &'static str,
-    /// Its word in the key bar.
-    pub short: &'static str,
 }
 
 impl Command {
@@ -90,92 +88,83 @@ impl Command {
         Command::Readiness,
     ];
 
-    /// Name, default keys, help line, key-bar word.
+    /// Name and default keys (the names stay English: users write them in `[keys]`).
     pub const fn info(self) -> CommandInfo {
-        const fn i(
-            name: &'static str,
-            keys: &'static [&'static str],
-            help: &'static str,
-            short: &'static str,
-        ) -> CommandInfo {
-            CommandInfo {
-                name,
-                keys,
-                help,
-                short,
-            }
+        const fn i(name: &'static str, keys: &'static [&'static str]) -> CommandInfo {
+            CommandInfo { name, keys }
         }
         match self {
-            Command::Quit => i("quit", &["q"], "quit (Ctrl-C always quits too)", "quit"),
-            Command::Help => i("help", &["?"], "show or hide this help", "help"),
-            Command::FocusNext => i("focus-next", &["tab"], "next pane / tab", "pane"),
-            Command::FocusPrev => i("focus-prev", &["backtab"], "previous pane / tab", "pane"),
-            Command::Down => i("down", &["j", "down"], "move down", "down"),
-            Command::Up => i("up", &["k", "up"], "move up", "up"),
-            Command::Top => i("top", &["g", "home"], "first line", "top"),
-            Command::Bottom => i("bottom", &["G", "end"], "last line (and follow)", "follow"),
-            Command::Filter => i(
-                "filter",
-                &["/"],
-                "filter the error log (text, or class:ID)",
-                "filter",
-            ),
-            Command::Details => i(
-                "details",
-                &["enter"],
-                "details of the selected line",
-                "details",
-            ),
-            Command::Back => i("back", &["esc"], "close / clear filter", "back"),
-            Command::Pause => i(
-                "pause",
-                &["p"],
-                "pause or resume following the logs",
-                "pause",
-            ),
-            Command::Walkthrough => i(
-                "walkthrough",
-                &["w"],
-                "findings ↔ guided walkthrough",
-                "walkthrough",
-            ),
-            Command::ProbeNow => i("probe-now", &["r"], "probe the chain now", "probe"),
-            Command::RunAction => i(
-                "run-action",
-                &["x"],
-                "run the selected finding's recovery action",
-                "fix",
-            ),
-            Command::RestartService => i(
-                "restart-service",
-                &["R"],
-                "restart the selected service",
-                "restart",
-            ),
-            Command::ReloadNginx => i(
-                "reload-nginx",
-                &["N"],
-                "reload nginx (after nginx -t)",
-                "reload nginx",
-            ),
-            Command::ReloadFirewall => i(
-                "reload-firewall",
-                &["F"],
-                "reload the firewall",
-                "reload firewall",
-            ),
-            Command::WriteReport => i(
-                "write-report",
-                &["W"],
-                "write the incident report (Markdown)",
-                "report",
-            ),
-            Command::Readiness => i(
-                "readiness",
-                &["v"],
-                "readiness review for the next incident",
-                "readiness",
-            ),
+            Command::Quit => i("quit", &["q"]),
+            Command::Help => i("help", &["?"]),
+            Command::FocusNext => i("focus-next", &["tab"]),
+            Command::FocusPrev => i("focus-prev", &["backtab"]),
+            Command::Down => i("down", &["j", "down"]),
+            Command::Up => i("up", &["k", "up"]),
+            Command::Top => i("top", &["g", "home"]),
+            Command::Bottom => i("bottom", &["G", "end"]),
+            Command::Filter => i("filter", &["/"]),
+            Command::Details => i("details", &["enter"]),
+            Command::Back => i("back", &["esc"]),
+            Command::Pause => i("pause", &["p"]),
+            Command::Walkthrough => i("walkthrough", &["w"]),
+            Command::ProbeNow => i("probe-now", &["r"]),
+            Command::RunAction => i("run-action", &["x"]),
+            Command::RestartService => i("restart-service", &["R"]),
+            Command::ReloadNginx => i("reload-nginx", &["N"]),
+            Command::ReloadFirewall => i("reload-firewall", &["F"]),
+            Command::WriteReport => i("write-report", &["W"]),
+            Command::Readiness => i("readiness", &["v"]),
+        }
+    }
+
+    /// Its line in the help overlay, in the current language.
+    pub fn help(self) -> String {
+        match self {
+            Command::Quit => tr!("keyhelp-quit"),
+            Command::Help => tr!("keyhelp-help"),
+            Command::FocusNext => tr!("keyhelp-focus-next"),
+            Command::FocusPrev => tr!("keyhelp-focus-prev"),
+            Command::Down => tr!("keyhelp-down"),
+            Command::Up => tr!("keyhelp-up"),
+            Command::Top => tr!("keyhelp-top"),
+            Command::Bottom => tr!("keyhelp-bottom"),
+            Command::Filter => tr!("keyhelp-filter"),
+            Command::Details => tr!("keyhelp-details"),
+            Command::Back => tr!("keyhelp-back"),
+            Command::Pause => tr!("keyhelp-pause"),
+            Command::Walkthrough => tr!("keyhelp-walkthrough"),
+            Command::ProbeNow => tr!("keyhelp-probe-now"),
+            Command::RunAction => tr!("keyhelp-run-action"),
+            Command::RestartService => tr!("keyhelp-restart-service"),
+            Command::ReloadNginx => tr!("keyhelp-reload-nginx"),
+            Command::ReloadFirewall => tr!("keyhelp-reload-firewall"),
+            Command::WriteReport => tr!("keyhelp-write-report"),
+            Command::Readiness => tr!("keyhelp-readiness"),
+        }
+    }
+
+    /// Its word in the key bar, in the current language.
+    pub fn short(self) -> String {
+        match self {
+            Command::Quit => tr!("keybar-quit"),
+            Command::Help => tr!("keybar-help"),
+            Command::FocusNext | Command::FocusPrev => tr!("keybar-pane"),
+            Command::Down => tr!("keybar-down"),
+            Command::Up => tr!("keybar-up"),
+            Command::Top => tr!("keybar-top"),
+            Command::Bottom => tr!("keybar-follow"),
+            Command::Filter => tr!("keybar-filter"),
+            Command::Details => tr!("keybar-details"),
+            Command::Back => tr!("keybar-back"),
+            Command::Pause => tr!("keybar-pause"),
+            Command::Walkthrough => tr!("keybar-walkthrough"),
+            Command::ProbeNow => tr!("keybar-probe"),
+            Command::RunAction => tr!("keybar-fix"),
+            Command::RestartService => tr!("keybar-restart"),
+            Command::ReloadNginx => tr!("keybar-reload-nginx"),
+            Command::ReloadFirewall => tr!("keybar-reload-firewall"),
+            Command::WriteReport => tr!("keybar-report"),
+            Command::Readiness => tr!("keybar-readiness"),
         }
     }
 
@@ -262,18 +251,19 @@ pub fn bindings(overrides: &BTreeMap<String, String>) -> Result<Bindings, Vec<St
     for (name, key) in overrides {
         let Some(slot) = per_cmd.iter_mut().find(|(c, _)| c.name() == name) else {
             let names = Command::ALL.iter().map(|c| c.name());
-            let hint = match crate::util::did_you_mean(name, names) {
-                Some(m) => format!(" (did you mean `{m}`?)"),
-                None => String::new(),
-            };
-            errors.push(format!("[keys] unknown command `{name}`{hint}"));
+            errors.push(match crate::util::did_you_mean(name, names) {
+                Some(m) => tr!("keys-unknown-command-did-you-mean", name = name, like = m),
+                None => tr!("keys-unknown-command", name = name),
+            });
             continue;
         };
         match normalize(key) {
             Some(k) => slot.1 = vec![k],
-            None => errors.push(format!(
-                "[keys] {name} = \"{key}\" is not a key (use a character, or one of: {}, with ctrl-/alt-)",
-                NAMED_KEYS.join(", ")
+            None => errors.push(tr!(
+                "keys-not-a-key",
+                name = name,
+                key = key,
+                named = NAMED_KEYS.join(", ")
             )),
         }
     }
@@ -283,15 +273,17 @@ pub fn bindings(overrides: &BTreeMap<String, String>) -> Result<Bindings, Vec<St
         for k in keys {
             let k = normalize(k).unwrap_or_else(|| k.clone());
             if k == "ctrl-c" {
-                errors.push(format!("[keys] {name}: ctrl-c is reserved for quitting"));
+                errors.push(tr!("keys-ctrl-c-reserved", name = name));
                 continue;
             }
             if let Some(other) = map.insert(k.clone(), *cmd)
                 && other != *cmd
             {
-                errors.push(format!(
-                    "[keys] key \"{k}\" is bound to both `{}` and `{name}`",
-                    other.name()
+                errors.push(tr!(
+                    "keys-bound-twice",
+                    key = k,
+                    first = other.name(),
+                    second = name
                 ));
             }
         }

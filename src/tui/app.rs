@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::config::keys::{self, Command};
 use crate::engine::State;
 use crate::logs::{Class, Record};
+use crate::tr;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -61,15 +62,15 @@ impl Pane {
         Pane::Events,
     ];
 
-    /// Tab title.
-    pub fn title(self) -> &'static str {
+    /// Tab title, in the current language.
+    pub fn title(self) -> String {
         match self {
-            Pane::Chain => "Chain",
-            Pane::Findings => "Findings",
-            Pane::Logs => "Error log",
-            Pane::Services => "Services",
-            Pane::Ports => "Ports",
-            Pane::Events => "Events",
+            Pane::Chain => tr!("pane-chain"),
+            Pane::Findings => tr!("pane-findings"),
+            Pane::Logs => tr!("pane-logs"),
+            Pane::Services => tr!("pane-services"),
+            Pane::Ports => tr!("pane-ports"),
+            Pane::Events => tr!("pane-events"),
         }
     }
 
@@ -174,7 +175,7 @@ impl App {
             Ok(k) => (k, None),
             Err(e) => (
                 keys::bindings(&BTreeMap::new()).unwrap_or_default(),
-                Some(format!("{} — using the default keys", e.join("; "))),
+                Some(tr!("keys-error-defaults", errors = e.join("; "))),
             ),
         };
         let theme = Theme::load(&cfg.theme);
@@ -306,15 +307,13 @@ impl App {
                 duration,
                 ..
             } => self.dialog_line(format!(
-                "  exit {} after {} ms",
-                exit_code
-                    .map(|c| c.to_string())
-                    .unwrap_or_else(|| "by signal".into()),
-                duration.as_millis()
+                "  {}",
+                match exit_code {
+                    Some(c) => tr!("dialog-step-exit", code = c, ms = duration.as_millis()),
+                    None => tr!("dialog-step-killed", ms = duration.as_millis()),
+                }
             )),
-            ActionEvent::Verifying { .. } => {
-                self.dialog_line("verifying: re-probing the hops…".into())
-            }
+            ActionEvent::Verifying { .. } => self.dialog_line(tr!("dialog-verifying")),
             ActionEvent::Finished(outcome) => {
                 let text = format!(
                     "{}\n{}: {}{}",
@@ -358,7 +357,7 @@ impl App {
             self.dialog = Some(match r {
                 Ok(a) => Dialog::Confirm(Box::new(a)),
                 Err(e) => Dialog::Message {
-                    title: " cannot plan the action ".into(),
+                    title: format!(" {} ", tr!("dialog-cannot-plan")),
                     text: e,
                 },
             });
@@ -385,14 +384,11 @@ impl App {
             });
         self.dialog = Some(match r {
             Ok(()) => Dialog::Message {
-                title: " report written ".into(),
-                text: format!(
-                    "{}\n(triage502 report --out FILE writes one from the shell too)",
-                    path.display()
-                ),
+                title: format!(" {} ", tr!("dialog-report-written")),
+                text: format!("{}\n{}", path.display(), tr!("dialog-report-from-shell")),
             },
             Err(e) => Dialog::Message {
-                title: " cannot write the report ".into(),
+                title: format!(" {} ", tr!("dialog-report-failed")),
                 text: format!("{}: {e}", path.display()),
             },
         });
@@ -442,7 +438,7 @@ impl App {
                     self.dialog = None;
                     self.state.apply(crate::engine::Update::Note {
                         level: crate::engine::NoteLevel::Info,
-                        text: "action cancelled at the preview".into(),
+                        text: tr!("dialog-cancelled-at-preview"),
                     });
                     Flow::Continue
                 }
@@ -453,7 +449,7 @@ impl App {
                     self.dialog = None;
                     self.state.apply(crate::engine::Update::Note {
                         level: crate::engine::NoteLevel::Info,
-                        text: "action cancelled at the preview".into(),
+                        text: tr!("dialog-cancelled-at-preview"),
                     });
                     Flow::Continue
                 }
@@ -620,8 +616,8 @@ impl App {
             | Command::ReloadFirewall => {
                 if self.state.cfg.read_only {
                     self.dialog = Some(Dialog::Message {
-                        title: " read-only ".into(),
-                        text: "The console runs with --read-only (or read_only = true): recovery actions are disabled.".into(),
+                        title: format!(" {} ", tr!("dialog-read-only")),
+                        text: tr!("dialog-read-only-text"),
                     });
                     return Flow::Continue;
                 }
@@ -632,10 +628,10 @@ impl App {
                     }
                     None => {
                         self.dialog = Some(Dialog::Message {
-                            title: " no action ".into(),
+                            title: format!(" {} ", tr!("dialog-no-action")),
                             text: match cmd {
-                                Command::RunAction => "The selected finding has no recovery action (see its next steps).".into(),
-                                _ => "Select a service (Services pane) or a hop with a service (Chain pane) first.".into(),
+                                Command::RunAction => tr!("dialog-no-action-finding"),
+                                _ => tr!("dialog-no-action-service"),
                             },
                         });
                     }

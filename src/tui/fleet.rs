@@ -5,6 +5,7 @@
 
 use super::{AppEvent, Screen, Theme};
 use crate::fleet::{Asker, FleetEvent, FleetState, Target};
+use crate::tr;
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::sync::Arc;
@@ -120,7 +121,8 @@ fn start_round(asker: &Arc<Asker>, targets: &Arc<Vec<Target>>, tx: &mpsc::Sender
 /// Open the fleet view; returns the exit code.
 pub fn run(cfg: &crate::config::Config, targets: Vec<Target>) -> i32 {
     super::on_terminal(
-        "the fleet view",
+        &tr!("console-what-fleet"),
+        // i18n: not text (a command)
         "triage502 fleet --format text|json|nagios",
         console(cfg, targets),
     )
@@ -142,7 +144,10 @@ async fn console(cfg: &crate::config::Config, targets: Vec<Target>) -> i32 {
         Ok(t) => Screen(std::mem::ManuallyDrop::new(t)),
         Err(e) => {
             super::give_back_terminal();
-            crate::say_err!("triage502: cannot take the terminal: {e}");
+            crate::say_err!(
+                "triage502: {}",
+                tr!("console-cannot-take-terminal", error = e)
+            );
             asker.close(&targets).await;
             return 1;
         }
@@ -163,7 +168,7 @@ async fn console(cfg: &crate::config::Config, targets: Vec<Target>) -> i32 {
         app.now = Utc::now();
         if let Err(e) = screen.0.draw(|f| super::draw::fleet::draw(f, &app)) {
             super::give_back_terminal();
-            crate::say_err!("triage502: cannot draw: {e}");
+            crate::say_err!("triage502: {}", tr!("console-cannot-draw", error = e));
             exit = 1;
             break;
         }

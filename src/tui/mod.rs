@@ -23,6 +23,7 @@ pub use draw as ui;
 use crate::config::Config;
 use crate::engine::Update;
 use crate::probe::scheduler::ProbeEvent;
+use crate::tr;
 use crossterm::event::{self, Event as TermEvent};
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -71,7 +72,8 @@ impl From<ProbeEvent> for AppEvent {
 /// Open the console; returns the exit code.
 pub fn run(cfg: Arc<Config>, source: String) -> i32 {
     on_terminal(
-        "the console",
+        &tr!("console-what-console"),
+        // i18n: not text (a command)
         "triage502 check [--format text|json|nagios]",
         console(cfg, source),
     )
@@ -82,7 +84,9 @@ pub fn run(cfg: Arc<Config>, source: String) -> i32 {
 fn on_terminal(what: &str, instead: &str, console: impl std::future::Future<Output = i32>) -> i32 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         crate::say_err!(
-            "triage502: {what} needs a terminal (stdin/stdout is not a TTY).\n  For scripts and monitoring use: {instead}"
+            "triage502: {}\n  {}",
+            tr!("console-needs-terminal", what = what),
+            tr!("console-use-instead", command = instead)
         );
         return 1;
     }
@@ -139,7 +143,7 @@ fn spawn_signal_task(tx: mpsc::Sender<AppEvent>) {
         Err(e) => {
             let note = Update::Note {
                 level: crate::engine::NoteLevel::Error,
-                text: format!("cannot watch SIGTERM/SIGHUP: {e}; quit with q"),
+                text: tr!("console-no-signals", error = e),
             };
             let _ = tx.try_send(AppEvent::Engine(note));
             return;
@@ -289,7 +293,10 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         Ok(t) => Screen(std::mem::ManuallyDrop::new(t)),
         Err(e) => {
             give_back_terminal();
-            crate::say_err!("triage502: cannot take the terminal: {e}");
+            crate::say_err!(
+                "triage502: {}",
+                tr!("console-cannot-take-terminal", error = e)
+            );
             tasks.stop(QUIT_WAIT).await;
             crate::children::shutdown(CHILD_GRACE);
             return 1;
@@ -312,6 +319,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
     let panic_at = debug_panic_at();
     loop {
         if panic_at.is_some_and(|t| std::time::Instant::now() >= t) {
+            // i18n: not text (a debug build's test hook)
             panic!("deliberate panic ({DEBUG_PANIC_ENV}), to test that the terminal is restored");
         }
         // Frames are paced: what the user did or a changed verdict is drawn within FRAME;
@@ -322,7 +330,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
         if (dirty || settled) && last_draw.elapsed() >= FRAME {
             if let Err(e) = screen.0.draw(|f| draw::draw(f, &app)) {
                 give_back_terminal();
-                crate::say_err!("triage502: cannot draw: {e}");
+                crate::say_err!("triage502: {}", tr!("console-cannot-draw", error = e));
                 exit = 1;
                 break;
             }
@@ -449,7 +457,7 @@ async fn wind_down(
     if lp.action_running {
         // An action still running is cancelled (its process group gets SIGTERM, then SIGKILL)
         // and its audit line written before the console goes: wait for its end, bounded.
-        crate::say_err!("triage502: stopping the running action and writing its audit line…");
+        crate::say_err!("triage502: {}", tr!("console-stopping-action"));
         if let Some(c) = lp.cancel.take() {
             c.cancel();
         }

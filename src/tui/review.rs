@@ -3,10 +3,12 @@
 //! scrolls ([`Dialog::Scroll`]).
 
 use super::app::{App, Dialog};
+use crate::tr;
 use crossterm::event::KeyCode;
 
-/// What the planning dialog says while the readiness review gathers its facts.
-pub const REVIEW: &str = "the readiness review";
+/// What the planning dialog holds (in place of an action id) while the readiness review
+/// gathers its facts; the dialog says so in words.
+pub const REVIEW: &str = "review:readiness";
 
 impl App {
     /// The readiness review's facts arrived: its checklist, while its dialog is still open
@@ -21,8 +23,18 @@ impl App {
         }
         let items = crate::report::review::judge(&self.state, readiness, audit);
         let worst = crate::review::worst(&items);
+        let word = match worst {
+            crate::review::Check::Pass => tr!("dialog-review-pass"),
+            crate::review::Check::Warn => crate::i18n::state_word(crate::verdict::State::Warn),
+            crate::review::Check::Unknown => {
+                crate::i18n::state_word(crate::verdict::State::Unknown)
+            }
+        };
         self.dialog = Some(Dialog::Scroll {
-            title: format!(" readiness review — {} {} ", worst.symbol(), worst.word()),
+            title: format!(
+                " {} ",
+                tr!("dialog-review-title", symbol = worst.symbol(), state = word)
+            ),
             text: crate::report::review::text(&self.host_name, &items),
             scroll: 0,
         });

@@ -730,11 +730,23 @@ fn wrap_fills_lines_cuts_long_words_and_marks_what_is_left() {
     assert_eq!(w("abcdefghij", 4, 4, 2), vec!["abcd", "efg…"]);
     assert_eq!(w("", 4, 4, 2), vec![""]);
     assert_eq!(w("  spaced   out  ", 20, 20, 2), vec!["spaced out"]);
-    // Wide characters take two columns.
+    // Wide characters take two columns; a line may break next to one (Chinese is written
+    // without spaces), not before closing or after opening punctuation.
     assert_eq!(
         w("文書サーバー 停止", 8, 8, 3),
-        vec!["文書サー", "バー", "停止"]
+        vec!["文書サー", "バー 停", "止"]
     );
+    assert_eq!(
+        w("ds-docservice 已停止：没有进程监听", 20, 20, 3),
+        vec!["ds-docservice 已停", "止：没有进程监听"]
+    );
+    assert_eq!(
+        w("文档服务器（Document Server）", 12, 12, 3)[1],
+        "（Document"
+    );
+    assert_eq!(w("没有进程监听端口", 9, 9, 1), vec!["没有进程…"]);
+    // An odd width: the wide character that does not fit is left out whole.
+    assert_eq!(w("没有进程监听端口", 8, 8, 1), vec!["没有进…"]);
     let texts = [
         "The Document Server answers 502 because docservice is down: nothing listens",
         "文書サーバーが応答しません 🚨🚨 nginx → docservice",
@@ -812,4 +824,167 @@ fn readiness_review_dialog_snapshots_and_scrolls() {
     assert!(!scrolled.contains("triage502 review on "), "{scrolled}");
     a.on_key(key('x'));
     assert!(a.dialog.is_none(), "any other key closes it");
+}
+
+/// The console in Simplified Chinese at the three sizes: a healthy chain, a broken chain
+/// with findings, the help overlay. Status stays a symbol and a word (`✖ 故障`).
+#[test]
+fn zh_cn_snapshots() {
+    let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+    let mut a = app("");
+    healthy(&mut a);
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("zh_healthy_{w}x{h}"), draw(&a, w, h));
+    }
+    let s = draw(&a, 120, 40);
+    assert!(s.contains("✔ 正常"), "{s}");
+    assert!(s.contains("链路：用户 → 代理 → 应用"), "{s}");
+    let mut a = app("");
+    broken(&mut a);
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("zh_broken_{w}x{h}"), draw(&a, w, h));
+    }
+    assert!(draw(&a, 80, 24).contains("✖ 故障 service_down "));
+    let mut a = app("");
+    healthy(&mut a);
+    a.on_key(key('?'));
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("zh_help_{w}x{h}"), draw(&a, w, h));
+    }
+}
+
+#[test]
+fn zh_cn_help_scrolls_to_its_last_line() {
+    let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+    let mut a = app("");
+    healthy(&mut a);
+    a.on_key(key('?'));
+    for _ in 0..60 {
+        a.on_key(key('j'));
+        draw(&a, 40, 15);
+    }
+    let s = draw(&a, 40, 15);
+    assert!(s.contains("ctrl-z") && s.contains("（fg 恢复）"), "{s}");
+}
+
+/// Every line of a drawn screen is exactly as wide as the terminal: no wide character cut
+/// in half, none pushing a border out.
+fn assert_lines_fill(s: &str, w: u16) {
+    use unicode_width::UnicodeWidthStr;
+    for line in s.lines() {
+        // `TestBackend` writes each line quoted, then the cells hidden by wide characters.
+        let l = line
+            .split("\" Hidden by multi-width symbols")
+            .next()
+            .unwrap_or(line);
+        let l = l.strip_prefix('"').unwrap_or(l);
+        let l = l.strip_suffix('"').unwrap_or(l);
+        assert_eq!(l.width(), usize::from(w), "{line:?}\n{s}");
+    }
+}
+
+/// `fit` cuts by display columns: a Chinese character (two columns) is never split, the cut
+/// ends with `…`; `pad` pads by columns too.
+#[test]
+fn chinese_text_is_cut_and_padded_by_columns() {
+    use unicode_width::UnicodeWidthStr;
+    assert_eq!(ui::fit("文档服务器已停止", 7), "文档服…");
+    assert_eq!(ui::fit("文档服务器已停止", 6), "文档…");
+    assert_eq!(ui::fit("文档服务器", 10), "文档服务器");
+    assert_eq!(ui::fit("ds 已停止", 5), "ds …");
+    assert_eq!(ui::fit("ds 已停止", 6), "ds 已…");
+    for w in 0..12 {
+        let f = ui::fit("文档服务器已停止：nginx", w);
+        assert!(f.width() <= w.max(1), "{w}: {f}");
+    }
+    // ASCII as before (crate::util::shorten).
+    assert_eq!(
+        ui::fit("abcdefghij", 5),
+        crate::util::shorten("abcdefghij", 5)
+    );
+    assert_eq!(ui::pad("故障", 7), "故障   ");
+    assert_eq!(ui::pad("UNKNOWN", 4), "UNKNOWN");
+}
+
+/// An error-log row whose text holds Chinese is cut to the pane's width with `…`, without
+/// splitting a character; every line of the screen keeps its width, in both languages.
+#[test]
+fn a_row_with_chinese_text_is_cut_to_the_pane_width() {
+    let mut a = app("");
+    healthy(&mut a);
+    let raw = "2026/11/28 02:59:58 [error] 12#12: *7 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.9, server: office, request: \"GET /文档/协作编辑/共享目录/季度报告/第三季度/财务数据汇总表.xlsx HTTP/1.1\", upstream: \"http://127.0.0.1:8000/x\", host: \"office\"";
+    let e = crate::logs::nginx_error::Entry::parse(raw.as_bytes(), Some(1));
+    a.state
+        .apply(Update::Logs(vec![crate::logs::Record::Nginx(e)]));
+    a.focus = Pane::Logs;
+    for zh in [false, true] {
+        let _zh = zh.then(|| crate::i18n::scoped(crate::i18n::Lang::ZhCn));
+        // Every width from the narrow layout's to the wide one's: the cut falls before,
+        // inside and after wide characters.
+        for (w, h) in (40..=120).map(|w| (w, if w >= 110 { 40 } else { 24 })) {
+            let s = draw(&a, w, h);
+            assert_lines_fill(&s, w);
+            let row = s
+                .lines()
+                .find(|l| l.contains("✖ upstream_refused "))
+                .unwrap_or_else(|| panic!("{w}×{h}: no row\n{s}"));
+            // The cut text ends with `…` at the pane's border (a column may stay free when
+            // the next character is wide).
+            let from = row.find("upstream_refused ").unwrap_or(0);
+            let cell = row[from..].split(['│', '║']).next().unwrap_or("");
+            assert!(cell.trim_end().ends_with('…'), "{w}×{h}: {row:?}");
+            if w >= 70 {
+                assert!(row.contains("GET /文档/"), "{w}×{h}: {row:?}");
+            }
+        }
+    }
+}
+
+/// The fleet view's columns line up when a host name or a state word is Chinese: the name
+/// starts, and the age ends, at the same column on every line.
+#[test]
+fn zh_cn_fleet_columns_line_up() {
+    use crate::fleet::{Answer, FleetEvent, Target};
+    use unicode_width::UnicodeWidthStr;
+    let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+    let targets = [
+        Target::destination("office-01"),
+        Target::destination("财务-办公室-服务器"),
+        Target::destination("db"),
+    ];
+    let mut a = super::fleet::FleetApp::new(&targets, super::theme::Theme::monochrome());
+    let ok = r#"{"schema":1,"version":"0.1.0","host":"x","state":"OK","hops":[],"findings":[],"all_clear":true,"walkthrough":[]}"#;
+    for i in 0..2 {
+        let r = crate::fleet::remote::RemoteCheck::parse(ok.as_bytes()).expect("parses");
+        a.apply(FleetEvent::Answered(i, Answer::Result(Box::new(r))));
+    }
+    for h in a.state.hosts.iter_mut() {
+        h.received = Some(at());
+    }
+    a.now = at() + chrono::Duration::seconds(42);
+    for w in [120u16, 80, 60] {
+        let mut t = Terminal::new(TestBackend::new(w, 10)).expect("test terminal");
+        t.draw(|f| ui::fleet::draw(f, &a)).expect("draw");
+        let s = format!("{}", t.backend());
+        assert_lines_fill(&s, w);
+        let lines: Vec<&str> = s.lines().skip(1).take(4).collect();
+        // Where the host column starts: after the state column, on the header and each row.
+        let starts: Vec<usize> = lines
+            .iter()
+            .zip(["主机", "office-01", "财务", "db"])
+            .map(|(l, name)| {
+                let at = l.find(name).unwrap_or_else(|| panic!("{name}: {s}"));
+                l[..at].width()
+            })
+            .collect();
+        assert!(starts.iter().all(|c| *c == starts[0]), "{starts:?}\n{s}");
+        // The age column ends at the same place too (right-aligned, wide header included).
+        let ends: Vec<usize> = lines
+            .iter()
+            .zip(["距今", "42s", "42s", "42s"])
+            .filter_map(|(l, age)| l.find(age).map(|at| l[..at + age.len()].width()))
+            .collect();
+        assert_eq!(ends.len(), 4, "{s}");
+        assert!(ends.iter().all(|c| *c == ends[0]), "{ends:?}\n{s}");
+    }
 }

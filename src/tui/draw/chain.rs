@@ -4,6 +4,7 @@
 use super::SPINNER;
 use super::block;
 use super::text::*;
+use crate::tr;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -19,17 +20,14 @@ pub(super) fn hop_cells(
 ) -> (Span<'static>, String, String) {
     match &h.last {
         Some(r) => (
-            Span::styled(
-                format!("{} {}", r.state.symbol(), r.state.word()),
-                app.theme.state(r.state),
-            ),
+            Span::styled(state_label(r.state), app.theme.state(r.state)),
             latency(r.latency_ms),
             one(&r.reason),
         ),
         None => (
             Span::raw(format!("{spin} …")),
             String::new(),
-            "probing…".into(),
+            tr!("pane-chain-probing"),
         ),
     }
 }
@@ -56,7 +54,12 @@ pub(super) fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         }
         let list = List::new(items)
             .highlight_style(app.theme.selected())
-            .block(block(app, Pane::Chain, " Chain ".into(), wide));
+            .block(block(
+                app,
+                Pane::Chain,
+                format!(" {} ", Pane::Chain.title()),
+                wide,
+            ));
         f.render_stateful_widget(list, area, &mut st);
         return;
     }
@@ -74,10 +77,7 @@ pub(super) fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             };
             let mut cells = vec![Cell::from(state_cell), Cell::from(name)];
             if !narrow {
-                cells.push(Cell::from(crate::util::shorten(
-                    &one(h.hop.display_target()),
-                    30,
-                )));
+                cells.push(Cell::from(fit(&one(h.hop.display_target()), 30)));
             }
             cells.push(Cell::from(lat));
             cells.push(Cell::from(reason));
@@ -109,7 +109,7 @@ pub(super) fn draw_chain(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .block(block(
             app,
             Pane::Chain,
-            " Chain: user → proxy → app ".into(),
+            format!(" {} ", tr!("pane-chain-title-wide")),
             wide,
         ));
     f.render_stateful_widget(table, area, &mut st);

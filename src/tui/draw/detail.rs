@@ -1,6 +1,7 @@
 //! The details text of the focused pane's selected line (Enter).
 
 use super::text::*;
+use crate::tr;
 use crate::tui::app::{App, Pane};
 
 /// The detail text of the focused pane's selected line.
@@ -17,28 +18,36 @@ pub fn detail_text(app: &App) -> (String, String) {
                 match &h.last {
                     Some(r) => {
                         t.push_str(&format!(
-                            "{} {} after {}\n{}\n\n",
-                            r.state.symbol(),
-                            r.state.word(),
-                            latency(r.latency_ms),
+                            "{}\n{}\n\n",
+                            tr!(
+                                "detail-hop-result",
+                                state = state_label(r.state),
+                                latency = latency(r.latency_ms)
+                            ),
                             r.reason
                         ));
                         t.push_str(&serde_json::to_string_pretty(&r.detail).unwrap_or_default());
                     }
-                    None => t.push_str("not probed yet"),
+                    None => t.push_str(&tr!("detail-hop-not-probed")),
                 }
-                (format!(" hop {} ", h.hop.name), t)
+                (
+                    format!(" {} ", tr!("detail-hop-title", name = h.hop.name)),
+                    t,
+                )
             }
-            None => (" hop ".into(), "no hop".into()),
+            None => (format!(" {} ", tr!("detail-hop")), tr!("detail-no-hop")),
         },
         Pane::Findings if app.walkthrough => {
             let steps = app.state.walkthrough();
             match steps.get(app.selected(Pane::Findings)) {
                 Some(s) => {
                     let t = s.to_text("    ");
-                    (format!(" step: {} ", s.title), t)
+                    (
+                        format!(" {} ", tr!("detail-step-title", title = s.title)),
+                        t,
+                    )
                 }
-                None => (" step ".into(), String::new()),
+                None => (format!(" {} ", tr!("detail-step")), String::new()),
             }
         }
         Pane::Findings => match app
@@ -49,19 +58,21 @@ pub fn detail_text(app: &App) -> (String, String) {
         {
             Some(fnd) => {
                 let mut t = format!(
-                    "{} {} — {} confidence\n{}\n\n",
-                    fnd.severity.symbol(),
-                    fnd.severity.word(),
-                    fnd.confidence,
+                    "{} — {}\n{}\n\n",
+                    state_label(fnd.severity),
+                    tr!("pane-findings-confidence", level = fnd.confidence),
                     fnd.title,
                 );
                 t.push_str(&fnd.to_text("", |s| s.to_string()));
                 if fnd.action.is_some() {
-                    t.push_str("\n(press x in the Findings pane to run the action)\n");
+                    t.push_str(&format!("\n{}\n", tr!("detail-finding-press-x")));
                 }
-                (format!(" finding {} ", fnd.id), t)
+                (format!(" {} ", tr!("detail-finding-title", id = fnd.id)), t)
             }
-            None => (" finding ".into(), "no finding".into()),
+            None => (
+                format!(" {} ", tr!("detail-finding")),
+                tr!("detail-no-finding"),
+            ),
         },
         Pane::Logs => {
             let view = app.log_view();
@@ -72,40 +83,47 @@ pub fn detail_text(app: &App) -> (String, String) {
                     let info = c.info();
                     let times = if row.count > 1 {
                         let requests = if row.requests().len() > 1 {
+                            let list = one(&row.requests().join(" · "));
                             format!(
-                                "\nrequests: {}{}",
-                                one(&row.requests().join(" · ")),
+                                "\n{}",
                                 if row.more_requests {
-                                    " · and others"
+                                    tr!("detail-log-requests-more", requests = list)
                                 } else {
-                                    ""
+                                    tr!("detail-log-requests", requests = list)
                                 }
                             )
                         } else {
                             String::new()
                         };
                         format!(
-                            "{} entries like this one, {} – {} (the newest below){requests}\n\n",
-                            row.count,
-                            clock(row.first),
-                            clock(row.last)
+                            "{}{requests}\n\n",
+                            tr!(
+                                "detail-log-repeated",
+                                count = row.count,
+                                first = clock(row.first),
+                                last = clock(row.last)
+                            )
                         )
                     } else {
                         String::new()
                     };
                     let t = format!(
-                        "{times}{}\n\nclass: {} (client gets {})\n\nWhat happened: {}\n\nUsual causes: {}\n\nNext check: {}\n\nEntry:\n{}",
+                        "{times}{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{}\n{}",
                         one(&r.to_text()),
-                        c.id(),
-                        info.client_gets,
-                        info.explanation,
-                        info.causes,
-                        info.next_check,
+                        tr!(
+                            "detail-log-class",
+                            class = c.id(),
+                            status = info.client_gets
+                        ),
+                        tr!("detail-log-what-happened", text = info.explanation),
+                        tr!("detail-log-causes", text = info.causes),
+                        tr!("detail-log-next-check", text = info.next_check),
+                        tr!("detail-log-entry"),
                         serde_json::to_string_pretty(r).unwrap_or_default()
                     );
                     (format!(" {} ", c.id()), t)
                 }
-                None => (" log ".into(), "no entry".into()),
+                None => (format!(" {} ", tr!("detail-log")), tr!("detail-no-entry")),
             }
         }
         Pane::Services => match app
@@ -114,7 +132,7 @@ pub fn detail_text(app: &App) -> (String, String) {
             .and_then(|s| s.get(app.selected(Pane::Services)))
         {
             Some(s) => (
-                format!(" service {} ", s.name),
+                format!(" {} ", tr!("detail-service-title", name = s.name)),
                 format!(
                     "{} {}\n{}\n{}\n\n{}",
                     s.state,
@@ -124,11 +142,14 @@ pub fn detail_text(app: &App) -> (String, String) {
                     s.raw
                 ),
             ),
-            None => (" service ".into(), "no service selected".into()),
+            None => (
+                format!(" {} ", tr!("detail-service")),
+                tr!("detail-no-service"),
+            ),
         },
         Pane::Ports | Pane::Events => (
-            " details ".into(),
-            "Select a line in the Chain, Findings, Error log or Services pane.".into(),
+            format!(" {} ", tr!("detail-details")),
+            tr!("detail-select-a-line"),
         ),
     }
 }

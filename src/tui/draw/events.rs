@@ -2,6 +2,7 @@
 
 use super::block;
 use super::text::*;
+use crate::tr;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +10,12 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 pub(super) fn draw_events(f: &mut Frame, app: &App, area: Rect, wide: bool) {
-    let b = block(app, Pane::Events, " Events ".into(), wide);
+    let b = block(
+        app,
+        Pane::Events,
+        format!(" {} ", Pane::Events.title()),
+        wide,
+    );
     let h = area.height.saturating_sub(2) as usize;
     let lines: Vec<Line> = app
         .state
@@ -20,7 +26,7 @@ pub(super) fn draw_events(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .map(|e| Line::from(format!("{} {}", time_fmt(app, e.at), one(&e.text))))
         .collect();
     let body = if lines.is_empty() {
-        vec![Line::from("no state changes yet")]
+        vec![Line::from(tr!("pane-events-none"))]
     } else {
         lines
     };

@@ -5,6 +5,7 @@
 use super::block;
 use super::text::*;
 use crate::probe::State as HopState;
+use crate::tr;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,11 +25,15 @@ pub(super) fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     // several entries still fit.
     let width = area.width.saturating_sub(2) as usize;
     if app.walkthrough {
-        title = " Walkthrough (w: findings) ".to_string();
+        title = format!(" {} ", tr!("pane-findings-walkthrough-title"));
         for (i, s) in app.state.walkthrough().iter().enumerate() {
             let head = vec![
                 Span::styled(
-                    format!("{} {:<7}", s.verdict.symbol(), s.verdict.word()),
+                    format!(
+                        "{} {}",
+                        s.verdict.symbol(),
+                        pad(&crate::i18n::state_word(s.verdict), 7)
+                    ),
                     app.theme.state(s.verdict),
                 ),
                 Span::styled(format!(" {}. ", i + 1), app.theme.accent()),
@@ -38,18 +43,25 @@ pub(super) fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             items.push(ListItem::new(lines));
         }
     } else {
-        title = format!(" Findings ({}) — w: walkthrough ", d.findings.len());
+        title = format!(" {} ", tr!("pane-findings-title", count = d.findings.len()));
         if app.state.rounds == 0 {
-            items.push(ListItem::new("waiting for the first probe round…"));
+            items.push(ListItem::new(tr!("pane-findings-waiting")));
         } else if d.all_clear {
             items.push(ListItem::new(Line::from(vec![
-                Span::styled("✔ OK ", app.theme.state(HopState::Ok)),
-                Span::raw("All clear: every hop answers, no root cause found."),
+                Span::styled(
+                    format!("{} ", state_label(HopState::Ok)),
+                    app.theme.state(HopState::Ok),
+                ),
+                Span::raw(tr!("pane-findings-all-clear")),
             ])));
         }
         for (i, fnd) in d.findings.iter().enumerate() {
             let head = finding_head(app, i, fnd);
-            let title = format!("({}) {}", fnd.confidence, one(&fnd.title));
+            let title = tr!(
+                "pane-findings-head-title",
+                confidence = fnd.confidence,
+                title = one(&fnd.title)
+            );
             let mut lines = headed(head, &title, width, 3, Style::default());
             if let Some(e) = fnd.evidence.first() {
                 lines.extend(bullet(&one(&e.fact), "·", width, app.theme.dim()));
@@ -61,7 +73,10 @@ pub(super) fn draw_findings(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         }
         for u in &d.unchecked {
             items.push(ListItem::new(Line::from(vec![
-                Span::styled("? UNKNOWN ", app.theme.state(HopState::Unknown)),
+                Span::styled(
+                    format!("{} ", state_label(HopState::Unknown)),
+                    app.theme.state(HopState::Unknown),
+                ),
                 Span::raw(format!("{}: {}", one(&u.what), one(&u.why))),
             ])));
         }
@@ -84,7 +99,11 @@ pub(super) fn finding_head(
 ) -> Vec<Span<'static>> {
     vec![
         Span::styled(
-            format!("{} {:<4}", fnd.severity.symbol(), fnd.severity.word()),
+            format!(
+                "{} {}",
+                fnd.severity.symbol(),
+                pad(&crate::i18n::state_word(fnd.severity), 4)
+            ),
             app.theme.state(fnd.severity),
         ),
         Span::raw(format!(" {}. ", i + 1)),
@@ -102,7 +121,7 @@ pub(super) fn draw_findings_ranked(f: &mut Frame, app: &App, area: Rect) {
     let b = block(
         app,
         Pane::Findings,
-        format!(" Findings ({}) — w: walkthrough ", d.findings.len()),
+        format!(" {} ", tr!("pane-findings-title", count = d.findings.len())),
         true,
     );
     let inner = b.inner(area);
@@ -110,16 +129,23 @@ pub(super) fn draw_findings_ranked(f: &mut Frame, app: &App, area: Rect) {
     let (width, height) = (inner.width as usize, inner.height as usize);
     let mut lines: Vec<Line> = Vec::new();
     if app.state.rounds == 0 {
-        lines.push(Line::from("waiting for the first probe round…"));
+        lines.push(Line::from(tr!("pane-findings-waiting")));
     } else if d.all_clear {
-        let text = "All clear: every hop answers, no root cause found.";
-        let mut pieces =
-            wrap(text, width.saturating_sub(5), width.saturating_sub(5), 2).into_iter();
+        let text = tr!("pane-findings-all-clear");
+        let head = format!("{} ", state_label(HopState::Ok));
+        let indent = Span::raw(head.as_str()).width();
+        let mut pieces = wrap(
+            &text,
+            width.saturating_sub(indent),
+            width.saturating_sub(indent),
+            2,
+        )
+        .into_iter();
         lines.push(Line::from(vec![
-            Span::styled("✔ OK ", app.theme.state(HopState::Ok)),
+            Span::styled(head.clone(), app.theme.state(HopState::Ok)),
             Span::raw(pieces.next().unwrap_or_default()),
         ]));
-        lines.extend(pieces.map(|l| Line::from(format!("     {l}"))));
+        lines.extend(pieces.map(|l| Line::from(format!("{}{l}", " ".repeat(indent)))));
     }
     let sel = app.selected(Pane::Findings);
     let focused = app.focus == Pane::Findings;
@@ -146,10 +172,10 @@ pub(super) fn draw_findings_ranked(f: &mut Frame, app: &App, area: Rect) {
     let mut detail: Vec<Line> = Vec::new();
     if let Some(fnd) = d.findings.get(sel) {
         let rule = format!(
-            "── {}. {} · {} confidence ",
+            "── {}. {} · {} ",
             sel + 1,
             fnd.id,
-            fnd.confidence
+            tr!("pane-findings-confidence", level = fnd.confidence)
         );
         let fill = width.saturating_sub(Span::raw(rule.as_str()).width());
         detail.push(Line::styled(
@@ -180,19 +206,21 @@ pub(super) fn draw_findings_ranked(f: &mut Frame, app: &App, area: Rect) {
         }
     }
     let left = height.saturating_sub(lines.len());
+    let unknown_head = format!("{} ", state_label(HopState::Unknown));
+    let unknown_w = Span::raw(unknown_head.as_str()).width();
     let unknown_line = |text: String| {
         Line::from(vec![
-            Span::styled("? UNKNOWN ", app.theme.state(HopState::Unknown)),
-            Span::raw(wrap(&text, width.saturating_sub(10), 1, 1).remove(0)),
+            Span::styled(unknown_head.clone(), app.theme.state(HopState::Unknown)),
+            Span::raw(wrap(&text, width.saturating_sub(unknown_w), 1, 1).remove(0)),
         ])
     };
     // One line each, or all on one line when they would crowd out the details.
     let unknown: Vec<Line> = if d.unchecked.len() > 1 && detail.len() + d.unchecked.len() > left {
         let what: Vec<String> = d.unchecked.iter().map(|u| one(&u.what)).collect();
-        vec![unknown_line(format!(
-            "{} not checked: {}",
-            what.len(),
-            what.join(" · ")
+        vec![unknown_line(tr!(
+            "pane-findings-not-checked",
+            count = what.len(),
+            list = what.join(" · ")
         ))]
     } else {
         d.unchecked

@@ -3,8 +3,10 @@
 //! full result (chain, findings, walkthrough), read-only. Everything from a host or from ssh
 //! goes through [`one`] before it becomes a span, and the buffer is scrubbed last.
 
-use super::text::{one, scrub};
+use super::text::{fit, one, pad, pad_left, scrub};
 use crate::fleet::{Answer, HostView, Reach, render::age};
+use crate::i18n::state_word;
+use crate::tr;
 use crate::tui::fleet::FleetApp;
 use crate::verdict::State;
 use ratatui::Frame;
@@ -38,16 +40,19 @@ pub fn draw(f: &mut Frame, app: &FleetApp) {
 fn draw_title(f: &mut Frame, app: &FleetApp, area: Rect) {
     let o = app.state.overall();
     let mut spans = vec![
-        Span::styled(format!("{} {}", o.symbol(), o.word()), app.theme.state(o)),
         Span::styled(
-            format!(" triage502 fleet — {} hosts", app.state.hosts.len()),
+            format!("{} {}", o.symbol(), state_word(o)),
+            app.theme.state(o),
+        ),
+        Span::styled(
+            format!(" {}", tr!("fleetview-title", count = app.state.hosts.len())),
             Style::default().add_modifier(Modifier::BOLD),
         ),
     ];
     let asking = app.state.hosts.iter().filter(|h| h.asking).count();
     if asking > 0 {
         spans.push(Span::styled(
-            format!(" — asking {asking}…"),
+            format!(" — {}", tr!("fleetview-asking", count = asking)),
             app.theme.dim(),
         ));
     }
@@ -59,31 +64,33 @@ fn columns(width: u16) -> (bool, bool, bool) {
     (width >= 100, width >= 60, width >= 36)
 }
 
-fn pad(s: &str, w: usize) -> String {
-    let s = crate::util::shorten(s, w);
-    let n = unicode_width::UnicodeWidthStr::width(s.as_str());
-    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
+/// `s` in a column of `w` display columns: cut with `…` or padded with spaces.
+fn cell(s: &str, w: usize) -> String {
+    pad(&fit(s, w), w)
 }
 
 fn row(app: &FleetApp, h: &HostView, width: u16, name_w: usize, selected: bool) -> Line<'static> {
     let (ver, agec, summ) = columns(width);
     let st = h.state();
     let state = if summ {
-        format!("{} {:<7} ", st.symbol(), st.word())
+        format!("{} {} ", st.symbol(), pad(&state_word(st), 7))
     } else {
         format!("{} ", st.symbol())
     };
     let mut spans = vec![
         Span::styled(state, app.theme.state(st)),
-        Span::raw(pad(&one(&h.target.name), name_w)),
+        Span::raw(cell(&one(&h.target.name), name_w)),
     ];
     if agec {
-        spans.push(Span::raw(format!(" {:>5}", age(h.age_s(app.now)))));
+        spans.push(Span::raw(format!(
+            " {}",
+            pad_left(&age(h.age_s(app.now)), 5)
+        )));
     }
     if ver {
         spans.push(Span::raw(format!(
             " {}",
-            pad(&one(h.version().unwrap_or("—")), 9)
+            cell(&one(h.version().unwrap_or("—")), 9)
         )));
     }
     if summ {
@@ -108,7 +115,7 @@ fn draw_table(f: &mut Frame, app: &FleetApp, area: Rect) {
         .state
         .hosts
         .iter()
-        .map(|h| one(&h.target.name).chars().count())
+        .map(|h| unicode_width::UnicodeWidthStr::width(one(&h.target.name).as_str()))
         .max()
         .unwrap_or(4)
         .max(4);
@@ -120,19 +127,19 @@ fn draw_table(f: &mut Frame, app: &FleetApp, area: Rect) {
     let mut lines = Vec::new();
     if area.height >= 4 {
         let mut head = if summ {
-            format!("{:<10}", "STATE")
+            cell(&tr!("fleetview-col-state"), 10)
         } else {
             "  ".into()
         };
-        head.push_str(&pad("HOST", name_w));
+        head.push_str(&cell(&tr!("fleetview-col-host"), name_w));
         if agec {
-            head.push_str(&format!(" {:>5}", "AGE"));
+            head.push_str(&format!(" {}", pad_left(&tr!("fleetview-col-age"), 5)));
         }
         if ver {
-            head.push_str(&format!(" {}", pad("VERSION", 9)));
+            head.push_str(&format!(" {}", cell(&tr!("fleetview-col-version"), 9)));
         }
         if summ {
-            head.push_str(" TOP FINDING / WHY");
+            head.push_str(&format!(" {}", tr!("fleetview-col-summary")));
         }
         lines.push(Line::styled(head, app.theme.dim()));
     }
@@ -146,23 +153,19 @@ fn draw_table(f: &mut Frame, app: &FleetApp, area: Rect) {
 }
 
 /// What to try for a host that could not be asked.
-fn hint(k: Reach) -> &'static str {
+fn hint(k: Reach) -> String {
     match k {
-        Reach::Dns => "check the name (or its Host entry in the ssh config) and the resolver",
-        Reach::Refused => "is sshd running there, on this port? a firewall REJECT?",
-        Reach::Timeout => "the host is down, a firewall drops, or its check took too long",
-        Reach::Unreachable => "no route to it: network, VPN, the host's address",
-        Reach::Auth => "ssh refused the key: load it into the agent or set IdentityFile",
-        Reach::HostKey => {
-            "ssh does not know or no longer trusts its host key: check it, then add it to known_hosts"
-        }
-        Reach::Closed => "sshd closed the connection: MaxStartups, AllowUsers, or a dying host",
-        Reach::Missing => "install triage502 there, or set `binary` in its [[fleet.host]]",
-        Reach::TooOld => "install this version of triage502 there",
-        Reach::BadAnswer => {
-            "run `triage502 check --format json` there by hand and look at what it prints"
-        }
-        Reach::Local | Reach::Other => "run the same ssh by hand to see more",
+        Reach::Dns => tr!("fleetview-hint-dns"),
+        Reach::Refused => tr!("fleetview-hint-refused"),
+        Reach::Timeout => tr!("fleetview-hint-timeout"),
+        Reach::Unreachable => tr!("fleetview-hint-unreachable"),
+        Reach::Auth => tr!("fleetview-hint-auth"),
+        Reach::HostKey => tr!("fleetview-hint-host-key"),
+        Reach::Closed => tr!("fleetview-hint-closed"),
+        Reach::Missing => tr!("fleetview-hint-missing"),
+        Reach::TooOld => tr!("fleetview-hint-too-old"),
+        Reach::BadAnswer => tr!("fleetview-hint-bad-answer"),
+        Reach::Local | Reach::Other => tr!("fleetview-hint-other"),
     }
 }
 
@@ -176,7 +179,7 @@ fn heading(app: &FleetApp, s: &str) -> Line<'static> {
 fn stated(app: &FleetApp, st: State, rest: String) -> Line<'static> {
     Line::from(vec![
         Span::styled(
-            format!("{} {:<7} ", st.symbol(), st.word()),
+            format!("{} {} ", st.symbol(), pad(&state_word(st), 7)),
             app.theme.state(st),
         ),
         Span::raw(rest),
@@ -206,23 +209,20 @@ fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
         }
         Answer::Result(r) => r,
     };
-    v.push(Line::from(format!(
-        "triage502 {} · profile {} · host {} · at {}",
-        one(r.version.as_deref().unwrap_or("?")),
-        one(&r.profile),
-        one(&r.host),
-        one(&r.at)
+    v.push(Line::from(tr!(
+        "fleetview-host-line",
+        version = one(r.version.as_deref().unwrap_or("?")),
+        profile = one(&r.profile),
+        host = one(&r.host),
+        at = one(&r.at)
     )));
-    v.push(stated(app, r.state, "worst state there".into()));
-    v.push(Line::styled(
-        "Read-only: recovery actions are not offered for a remote host; ssh there and run triage502.",
-        app.theme.dim(),
-    ));
+    v.push(stated(app, r.state, tr!("fleetview-worst-there")));
+    v.push(Line::styled(tr!("fleetview-read-only"), app.theme.dim()));
     if let Some(e) = &r.error {
-        v.push(Line::from(format!("cannot check there: {}", one(e))));
+        v.push(Line::from(tr!("fleetview-cannot-check", error = one(e))));
     }
     v.push(Line::from(""));
-    v.push(heading(app, "Chain"));
+    v.push(heading(app, &tr!("pane-chain")));
     for hop in &r.hops {
         v.push(stated(
             app,
@@ -236,9 +236,13 @@ fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
         ));
     }
     v.push(Line::from(""));
-    v.push(heading(app, "Findings (most explanatory first)"));
+    v.push(heading(app, &tr!("fleetview-findings")));
     if r.findings.is_empty() {
-        v.push(Line::from(if r.all_clear { "all clear" } else { "none" }));
+        v.push(Line::from(if r.all_clear {
+            tr!("fleetview-all-clear")
+        } else {
+            tr!("fleetview-none")
+        }));
     }
     for (i, fd) in r.findings.iter().enumerate() {
         v.push(stated(
@@ -267,11 +271,15 @@ fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
         v.push(stated(
             app,
             State::Unknown,
-            format!("not checked {}: {}", one(&u.what), one(&u.why)),
+            tr!(
+                "fleetview-not-checked",
+                what = one(&u.what),
+                why = one(&u.why)
+            ),
         ));
     }
     v.push(Line::from(""));
-    v.push(heading(app, "Walkthrough"));
+    v.push(heading(app, &tr!("fleetview-walkthrough")));
     for (i, s) in r.walkthrough.iter().enumerate() {
         v.push(stated(
             app,
@@ -282,7 +290,7 @@ fn host_lines(app: &FleetApp, h: &HostView) -> Vec<Line<'static>> {
             v.push(Line::from(format!(
                 "     {} {} {} — {}",
                 c.state.symbol(),
-                c.state.word(),
+                state_word(c.state),
                 one(&c.label),
                 one(&c.evidence)
             )));
@@ -317,19 +325,21 @@ fn draw_host(f: &mut Frame, app: &FleetApp, area: Rect) {
 }
 
 fn draw_keys(f: &mut Frame, app: &FleetApp, area: Rect) {
-    let keys: &[(&str, &str)] = if app.open {
-        &[
-            ("↑↓", "scroll"),
-            ("Esc", "back"),
-            ("r", "ask again"),
-            ("q", "quit"),
+    let keys: [(&str, String); 4] = if app.open {
+        [
+            ("↑↓", tr!("fleetview-key-scroll")),
+            // i18n: not text (a key's name)
+            ("Esc", tr!("fleetview-key-back")),
+            ("r", tr!("fleetview-key-ask-again")),
+            ("q", tr!("keybar-quit")),
         ]
     } else {
-        &[
-            ("↑↓", "select"),
-            ("Enter", "open"),
-            ("r", "ask again"),
-            ("q", "quit"),
+        [
+            ("↑↓", tr!("fleetview-key-select")),
+            // i18n: not text (a key's name)
+            ("Enter", tr!("fleetview-key-open")),
+            ("r", tr!("fleetview-key-ask-again")),
+            ("q", tr!("keybar-quit")),
         ]
     };
     let mut spans = Vec::new();

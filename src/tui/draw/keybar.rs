@@ -2,6 +2,7 @@
 
 use crate::config::keys::{self, Command};
 use crate::probe::State as HopState;
+use crate::tr;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -41,11 +42,11 @@ pub(super) fn draw_keybar(f: &mut Frame, app: &App, area: Rect) {
             format!(" {k} "),
             Style::default().add_modifier(Modifier::REVERSED),
         ));
-        spans.push(Span::raw(format!(" {} ", cmd.info().short)));
+        spans.push(Span::raw(format!(" {} ", cmd.short())));
     }
     if app.state.cfg.read_only {
         spans.push(Span::styled(
-            " READ-ONLY: actions off ",
+            format!(" {} ", tr!("keybar-read-only")),
             Style::default().add_modifier(Modifier::BOLD),
         ));
     }

@@ -5,6 +5,7 @@
 use super::block;
 use super::text::*;
 use crate::probe::State as HopState;
+use crate::tr;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -26,11 +27,11 @@ pub(super) fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     // Per-class counter of the last 5 minutes.
     let counter = recent_counts(app, crate::engine::LOG_WINDOW_SECS);
     let counter_line = if counter.is_empty() {
-        "last 5 min: no upstream failures".to_string()
+        tr!("pane-logs-recent-none")
     } else {
-        format!(
-            "last 5 min: {}",
-            counter
+        tr!(
+            "pane-logs-recent",
+            counts = counter
                 .iter()
                 .map(|(c, n)| format!("{c} {n}"))
                 .collect::<Vec<_>>()
@@ -65,7 +66,7 @@ pub(super) fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             let time = clock(r);
             // time, space, symbol, space, class, space
             let used = 9 + 2 + class_w + 1;
-            let text = crate::util::shorten(
+            let text = fit(
                 &one(&log_row_text(row)),
                 inner_w.saturating_sub(used).max(10),
             );
@@ -92,24 +93,24 @@ pub(super) fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         })
         .collect();
     let entries: usize = view.iter().map(|row| row.count).sum();
-    let mut title = format!(" Error log ({entries} shown");
-    if !app.filter.is_empty() {
-        title.push_str(&format!(", filter {}", one(&format!("{:?}", app.filter))));
-    }
-    if app.paused_at.is_some() {
-        title.push_str(", PAUSED");
-    }
-    title.push_str(") ");
-    let b = block(app, Pane::Logs, title, wide);
+    let filter = one(&format!("{:?}", app.filter));
+    let title = match (app.filter.is_empty(), app.paused_at.is_some()) {
+        (true, false) => tr!("pane-logs-title", count = entries),
+        (true, true) => tr!("pane-logs-title-paused", count = entries),
+        (false, false) => tr!("pane-logs-title-filter", count = entries, filter = filter),
+        (false, true) => tr!(
+            "pane-logs-title-filter-paused",
+            count = entries,
+            filter = filter
+        ),
+    };
+    let b = block(app, Pane::Logs, format!(" {title} "), wide);
     let inner = b.inner(area);
     f.render_widget(b, area);
     let [head, list_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
     let head_text = match (&app.filter_input, &app.state.access) {
-        (Some(input), _) => format!(
-            "filter: {}▏  (Enter apply · Esc cancel · class:ID)",
-            one(input)
-        ),
+        (Some(input), _) => tr!("pane-logs-filter-input", input = one(input)),
         (None, Some(a)) => format!("{counter_line} │ {}", one(&a.line())),
         (None, None) => counter_line,
     };
@@ -126,9 +127,9 @@ pub(super) fn draw_logs(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     } else if shown_empty && notices.is_empty() {
         all.push(ListItem::new(
             if app.state.cfg.logs.nginx_error.is_empty() {
-                "no error log configured ([logs] nginx_error)"
+                tr!("pane-logs-none-configured")
             } else {
-                "no upstream failure logged (waiting for new lines)"
+                tr!("pane-logs-none-logged")
             },
         ));
     }
@@ -168,7 +169,6 @@ pub(super) fn recent_counts(app: &App, secs: i64) -> Vec<(&'static str, usize)> 
 /// What the error-log pane says when its filter matches no entry: so, with the filter; a
 /// `class:` that is no class's id says that too, with the classes it may have meant.
 pub(super) fn no_match_text(filter: &str) -> String {
-    let mut t = format!("no entry matches {}", one(filter));
     if let Some(id) = filter.strip_prefix("class:").map(str::trim)
         && crate::logs::Class::from_id(id).is_none()
     {
@@ -177,13 +177,23 @@ pub(super) fn no_match_text(filter: &str) -> String {
             .map(|c| c.id())
             .filter(|c| !id.is_empty() && (c.contains(id) || id.contains(c)))
             .collect();
-        t.push_str(&format!(" ({} is not a class", one(id)));
-        if !like.is_empty() {
-            t.push_str(&format!("; did you mean {}?", like.join(", ")));
+        if like.is_empty() {
+            tr!(
+                "pane-logs-no-match-not-a-class",
+                filter = one(filter),
+                id = one(id)
+            )
+        } else {
+            tr!(
+                "pane-logs-no-match-did-you-mean",
+                filter = one(filter),
+                id = one(id),
+                like = like.join(", ")
+            )
         }
-        t.push(')');
+    } else {
+        tr!("pane-logs-no-match", filter = one(filter))
     }
-    t
 }
 
 /// What an error-log row shows after its class, most telling first: how many entries it

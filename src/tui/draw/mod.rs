@@ -27,9 +27,10 @@ mod text;
 
 pub use detail::detail_text;
 #[cfg(test)]
-pub(super) use text::wrap;
+pub(super) use text::{fit, pad, wrap};
 
 use crate::probe::State as HopState;
+use crate::tr;
 use crate::tui::app::{App, Pane};
 use chain::draw_chain;
 use events::draw_events;
@@ -60,9 +61,10 @@ pub(super) const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", 
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     if area.width < MIN_W || area.height < MIN_H {
-        let msg = format!(
-            "terminal too small (need {MIN_W}×{MIN_H}, have {}×{}) — q quits",
-            area.width, area.height
+        let msg = tr!(
+            "console-too-small",
+            need = format!("{MIN_W}×{MIN_H}"),
+            have = format!("{}×{}", area.width, area.height)
         );
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
@@ -125,12 +127,12 @@ fn top_finding_line(app: &App, width: usize) -> Option<Line<'static>> {
     let d = &app.state.diagnosis;
     let fnd = d.findings.first()?;
     let mut spans = vec![
-        Span::styled(
-            format!("{} {}", fnd.severity.symbol(), fnd.severity.word()),
-            app.theme.state(fnd.severity),
-        ),
+        Span::styled(state_label(fnd.severity), app.theme.state(fnd.severity)),
         Span::raw(if d.findings.len() > 1 {
-            format!(" 1 of {}: ", d.findings.len())
+            format!(
+                " {}: ",
+                tr!("pane-top-finding-of", total = d.findings.len())
+            )
         } else {
             " ".to_string()
         }),
@@ -224,25 +226,28 @@ fn draw_title(f: &mut Frame, app: &App, area: Rect) {
     let overall = s.overall();
     let mut spans = vec![
         Span::styled(
-            format!(" {} {} ", overall.symbol(), overall.word()),
+            format!(" {} ", state_label(overall)),
             app.theme.state(overall),
         ),
         Span::raw(format!(
-            " triage502 · {} · {} · every {:.1} s",
-            one(&app.host_name),
-            one(&s.cfg.profile),
-            s.cfg.probe.interval_ms as f64 / 1000.0
+            " {}",
+            tr!(
+                "topbar-line",
+                host = one(&app.host_name),
+                profile = one(&s.cfg.profile),
+                seconds = format!("{:.1}", s.cfg.probe.interval_ms as f64 / 1000.0)
+            )
         )),
     ];
     if s.cfg.read_only {
         spans.push(Span::styled(
-            " · READ-ONLY",
+            format!(" · {}", tr!("topbar-read-only")),
             Style::default().add_modifier(Modifier::BOLD),
         ));
     }
     if app.paused_at.is_some() {
         spans.push(Span::styled(
-            " · LOG PAUSED",
+            format!(" · {}", tr!("topbar-log-paused")),
             Style::default().add_modifier(Modifier::BOLD),
         ));
     }
@@ -254,12 +259,18 @@ fn draw_title(f: &mut Frame, app: &App, area: Rect) {
                 format!(" · {}", crate::engine::phases::summary(&p))
             }
             Some(r) => format!(
-                " · recovered in {}",
-                crate::engine::human_duration((r - start).num_seconds())
+                " · {}",
+                tr!(
+                    "topbar-recovered-in",
+                    duration = crate::engine::human_duration((r - start).num_seconds())
+                )
             ),
             None => format!(
-                " · red for {}",
-                crate::engine::human_duration((now - start).num_seconds())
+                " · {}",
+                tr!(
+                    "topbar-red-for",
+                    duration = crate::engine::human_duration((now - start).num_seconds())
+                )
             ),
         }));
     }

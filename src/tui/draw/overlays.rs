@@ -5,20 +5,21 @@ use super::SPINNER;
 use super::detail::detail_text;
 use super::text::*;
 use crate::config::keys;
+use crate::tr;
 use crate::tui::app::{App, Dialog};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 pub(super) fn draw_help(f: &mut Frame, app: &App, area: Rect) {
-    let mut entries: Vec<(String, &str)> = keys::Command::ALL
+    let mut entries: Vec<(String, String)> = keys::Command::ALL
         .iter()
-        .map(|c| (keys::keys_of(&app.keys, *c).join(", "), c.info().help))
+        .map(|c| (keys::keys_of(&app.keys, *c).join(", "), c.help()))
         .collect();
-    entries.push(("ctrl-c".into(), "quit (or cancel a running action)"));
-    entries.push(("ctrl-z".into(), "suspend to the shell (fg resumes)"));
+    entries.push(("ctrl-c".into(), tr!("keyhelp-ctrl-c")));
+    entries.push(("ctrl-z".into(), tr!("keyhelp-ctrl-z")));
     // Keys in a column as wide as the widest (at most 14); the texts wrap in a narrow box.
     let w = area.width.min(66);
     let key_w = entries
@@ -32,7 +33,7 @@ pub(super) fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     for (k, help) in &entries {
         for (n, piece) in wrap(help, text_w, text_w, 4).into_iter().enumerate() {
             let k = if n == 0 { one(k) } else { String::new() };
-            lines.push(Line::from(format!(" {k:<key_w$} {piece}")));
+            lines.push(Line::from(format!(" {} {piece}", pad(&k, key_w))));
         }
     }
     let total = lines.len().min(u16::MAX as usize) as u16;
@@ -44,16 +45,31 @@ pub(super) fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     let scroll = app.help_scroll.min(max);
     let mut b = Block::default().borders(Borders::ALL);
     if max == 0 {
-        b = b.title(" Keys (any key closes) ");
+        b = b.title(format!(" {} ", tr!("keyhelp-title")));
     } else {
-        b = b.title(" Keys — j/k scroll ").title_bottom(format!(
-            " {}–{} of {total}{} ",
-            scroll + 1,
-            scroll + shown,
-            if scroll < max { " · j more" } else { "" }
-        ));
+        let (first, last) = (scroll + 1, scroll + shown);
+        b = b
+            .title(format!(" {} ", tr!("keyhelp-title-scroll")))
+            .title_bottom(format!(
+                " {} ",
+                if scroll < max {
+                    tr!(
+                        "keyhelp-position-more",
+                        first = first,
+                        last = last,
+                        total = total
+                    )
+                } else {
+                    tr!(
+                        "keyhelp-position",
+                        first = first,
+                        last = last,
+                        total = total
+                    )
+                }
+            ));
     }
-    f.render_widget(Clear, r);
+    clear_for_overlay(f, r);
     f.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(b), r);
 }
 
@@ -65,7 +81,7 @@ pub(super) fn draw_detail(f: &mut Frame, app: &App, area: Rect) {
         area.width.saturating_sub(6).max(30),
         area.height.saturating_sub(4).max(6),
     );
-    f.render_widget(Clear, r);
+    clear_for_overlay(f, r);
     f.render_widget(
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
@@ -73,7 +89,7 @@ pub(super) fn draw_detail(f: &mut Frame, app: &App, area: Rect) {
             .block(
                 Block::default()
                     .borders(Borders::ALL)
-                    .title(format!("{title}— j/k scroll, Esc closes ")),
+                    .title(format!("{title}— {} ", tr!("detail-scroll-hint"))),
             ),
         r,
     );
@@ -82,38 +98,42 @@ pub(super) fn draw_detail(f: &mut Frame, app: &App, area: Rect) {
 pub(super) fn draw_dialog(f: &mut Frame, app: &App, d: &Dialog, area: Rect) {
     let spin = SPINNER[app.spinner % SPINNER.len()];
     let (title, text) = match d {
+        Dialog::Planning(id) if id == crate::tui::review::REVIEW => (
+            format!(" {} ", tr!("dialog-review-planning")),
+            format!("{spin} {}", tr!("dialog-review-planning-text")),
+        ),
         Dialog::Planning(id) => (
             format!(" {id} "),
-            format!("{spin} planning {id}: asking the service managers…"),
+            format!("{spin} {}", tr!("dialog-planning", what = id)),
         ),
         Dialog::ConfirmDanger(a) => (
-            format!(" ▲ DANGER — {} ", a.id),
+            format!(" ▲ {} ", tr!("dialog-danger-title", id = a.id)),
             format!(
-                "{}\n\nRunning {} would delete what DANGER lists above, beyond what it fixes.\n\
-                 D (shift-d): run it anyway      any other key: cancel",
+                "{}\n\n{}\n{}",
                 a.danger.as_deref().unwrap_or(""),
-                a.id
+                tr!("dialog-danger-text", id = a.id),
+                tr!("dialog-danger-keys")
             ),
         ),
         Dialog::Confirm(a) => (
-            format!(" Run {}? ", a.id),
+            format!(" {} ", tr!("dialog-confirm-title", id = a.id)),
             format!(
-                "{}\n{}\ny / Enter: {}      any other key: cancel",
+                "{}\n{}\n{}",
                 a.preview(),
                 if a.needs_root() && !crate::util::is_root() {
-                    "needs root: sudo -n is used when passwordless sudo works, otherwise it is refused with the command to run.\n"
+                    format!("{}\n", tr!("dialog-needs-root"))
                 } else {
-                    ""
+                    String::new()
                 },
                 if a.danger.is_some() {
-                    "continue (a second confirmation follows)"
+                    tr!("dialog-confirm-keys-continue")
                 } else {
-                    "run"
+                    tr!("dialog-confirm-keys-run")
                 }
             ),
         ),
         Dialog::Running { id, lines } => (
-            format!(" {spin} running {id} — Esc cancels "),
+            format!(" {spin} {} ", tr!("dialog-running-title", id = id)),
             lines
                 .iter()
                 .rev()
@@ -123,7 +143,10 @@ pub(super) fn draw_dialog(f: &mut Frame, app: &App, d: &Dialog, area: Rect) {
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
-        Dialog::Message { title, text } => (title.clone(), format!("{text}\n\n(any key closes)")),
+        Dialog::Message { title, text } => (
+            title.clone(),
+            format!("{text}\n\n{}", tr!("dialog-any-key-closes")),
+        ),
         Dialog::Scroll {
             title,
             text,
@@ -134,7 +157,7 @@ pub(super) fn draw_dialog(f: &mut Frame, app: &App, d: &Dialog, area: Rect) {
                 area.width.saturating_sub(4).max(10),
                 area.height.saturating_sub(2).max(3),
             );
-            f.render_widget(Clear, r);
+            clear_for_overlay(f, r);
             f.render_widget(
                 Paragraph::new(many(text))
                     .wrap(Wrap { trim: false })
@@ -147,7 +170,7 @@ pub(super) fn draw_dialog(f: &mut Frame, app: &App, d: &Dialog, area: Rect) {
                                 one(title),
                                 Style::default().add_modifier(Modifier::BOLD),
                             ))
-                            .title_bottom(" j/k scroll · any other key closes "),
+                            .title_bottom(format!(" {} ", tr!("dialog-scroll-hint"))),
                     ),
                 r,
             );
@@ -161,7 +184,7 @@ pub(super) fn draw_dialog(f: &mut Frame, app: &App, d: &Dialog, area: Rect) {
         area.width.saturating_sub(8).clamp(30, 100),
         area.height.saturating_sub(6).clamp(6, 24),
     );
-    f.render_widget(Clear, r);
+    clear_for_overlay(f, r);
     f.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(
             Block::default()

@@ -5,6 +5,7 @@
 use super::block;
 use super::text::*;
 use crate::probe::State as HopState;
+use crate::tr;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,10 +14,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState};
 
 pub(super) fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
-    let b = block(app, Pane::Ports, " Ports & processes ".into(), wide);
+    let b = block(
+        app,
+        Pane::Ports,
+        format!(" {} ", tr!("pane-ports-title")),
+        wide,
+    );
     let Some(snap) = &app.state.host else {
         f.render_widget(
-            List::new(vec![ListItem::new("collecting host facts…")]).block(b),
+            List::new(vec![ListItem::new(tr!("pane-collecting"))]).block(b),
             area,
         );
         return;
@@ -31,20 +37,19 @@ pub(super) fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         };
         // The engine's verdict (PSI included), not a copy of its thresholds.
         let st = crate::diagnose::memory_verdict(m);
-        let psi = m
-            .psi_some
-            .as_ref()
-            .map(|p| format!(", PSI some avg10 {:.1}", p.avg10))
-            .unwrap_or_default();
-        items.push(ListItem::new(Line::from(vec![
-            Span::styled(
-                format!("{} {} ", st.symbol(), st.word()),
-                app.theme.state(st),
+        let (pct, total) = (format!("{pct:.0}"), m.total_bytes >> 20);
+        let text = match &m.psi_some {
+            Some(p) => tr!(
+                "pane-ports-memory-psi",
+                pct = pct,
+                total = total,
+                avg10 = format!("{:.1}", p.avg10)
             ),
-            Span::raw(format!(
-                "memory available {pct:.0} % of {} MiB{psi}",
-                m.total_bytes >> 20
-            )),
+            None => tr!("pane-ports-memory", pct = pct, total = total),
+        };
+        items.push(ListItem::new(Line::from(vec![
+            Span::styled(format!("{} ", state_label(st)), app.theme.state(st)),
+            Span::raw(text),
         ])));
     }
     disk_lines(app, snap, &mut items);
@@ -53,17 +58,21 @@ pub(super) fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             for k in o.kills.iter().rev().take(3) {
                 items.push(ListItem::new(Line::from(vec![
                     Span::styled("✖ OOM  ", app.theme.state(HopState::Fail)),
-                    Span::raw(one(&format!(
-                        "{} killed {} (pid {})",
-                        k.time.clone().unwrap_or_default(),
-                        k.process,
-                        k.pid
+                    Span::raw(one(&tr!(
+                        "pane-ports-oom-kill",
+                        time = k.time.clone().unwrap_or_default(),
+                        process = k.process,
+                        pid = k.pid
                     ))),
                 ])));
             }
         }
         Some(_) => {}
-        None => items.push(unknown_line(app, "OOM kills", snap.oom.unknown_reason())),
+        None => items.push(unknown_line(
+            app,
+            &tr!("pane-ports-oom-kills"),
+            snap.oom.unknown_reason(),
+        )),
     }
     match snap.sockets.value() {
         Some(s) => {
@@ -97,22 +106,23 @@ pub(super) fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             if s.hidden_owners > 0 {
                 items.push(unknown_line(
                     app,
-                    "owners",
-                    Some(format!(
-                        "{} sockets' owners not visible without root (run with sudo)",
-                        s.hidden_owners
-                    )),
+                    &tr!("pane-ports-owners"),
+                    Some(tr!("pane-ports-owners-hidden", count = s.hidden_owners)),
                 ));
             }
         }
-        None => items.push(unknown_line(app, "sockets", snap.sockets.unknown_reason())),
+        None => items.push(unknown_line(
+            app,
+            &tr!("pane-ports-sockets"),
+            snap.sockets.unknown_reason(),
+        )),
     }
     if let Some(p) = snap.processes.value() {
         for pr in &p.chain {
             items.push(ListItem::new(format!(
-                "  {:<7} {:<14} {:>5.1}% {:>6} MiB {} {}",
+                "  {:<7} {} {:>5.1}% {:>6} MiB {} {}",
                 pr.pid,
-                crate::util::shorten(&one(&pr.name), 14),
+                pad(&fit(&one(&pr.name), 14), 14),
                 pr.cpu_percent,
                 pr.rss_bytes >> 20,
                 pr.state,
@@ -138,49 +148,59 @@ pub(super) fn draw_ports(f: &mut Frame, app: &App, area: Rect, wide: bool) {
 /// path that could not be measured.
 fn disk_lines(app: &App, snap: &crate::host::Snapshot, items: &mut Vec<ListItem<'_>>) {
     let Some(d) = snap.disk.value() else {
-        items.push(unknown_line(app, "disk", snap.disk.unknown_reason()));
+        items.push(unknown_line(
+            app,
+            &tr!("pane-ports-disk"),
+            snap.disk.unknown_reason(),
+        ));
         return;
     };
     for fs in &d.filesystems {
         let st = crate::diagnose::disk_verdict(fs);
-        let inodes = fs
-            .inodes_used_percent()
-            .map(|p| format!(", inodes {p:.0}%"))
-            .unwrap_or_default();
-        let holds: Vec<&str> = fs.holds.iter().map(|w| tag(&w.what)).collect();
-        items.push(ListItem::new(Line::from(vec![
-            Span::styled(
-                format!("{} {} ", st.symbol(), st.word()),
-                app.theme.state(st),
+        let holds: Vec<String> = fs.holds.iter().map(|w| tag(&w.what)).collect();
+        let (mount, used) = (fs.mount.display(), format!("{:.0}", fs.used_percent));
+        let (free, holds) = (human_bytes(fs.avail_bytes), holds.join(", "));
+        let text = match fs.inodes_used_percent() {
+            Some(p) => tr!(
+                "pane-ports-disk-line-inodes",
+                mount = mount,
+                used = used,
+                free = free,
+                inodes = format!("{p:.0}"),
+                holds = holds
             ),
-            Span::raw(one(&format!(
-                "{} {:.0}% used, {} free{inodes} ({})",
-                fs.mount.display(),
-                fs.used_percent,
-                human_bytes(fs.avail_bytes),
-                holds.join(", ")
-            ))),
+            None => tr!(
+                "pane-ports-disk-line",
+                mount = mount,
+                used = used,
+                free = free,
+                holds = holds
+            ),
+        };
+        items.push(ListItem::new(Line::from(vec![
+            Span::styled(format!("{} ", state_label(st)), app.theme.state(st)),
+            Span::raw(one(&text)),
         ])));
     }
     for u in &d.unreadable {
         items.push(unknown_line(
             app,
-            &format!("disk {}", u.watched.path.display()),
+            &tr!("pane-ports-disk-path", path = u.watched.path.display()),
             Some(u.reason.clone()),
         ));
     }
 }
 
 /// A short name for what lives on a filesystem: `DS cache`, `DS logs`, `tmp`.
-fn tag(what: &str) -> &str {
+fn tag(what: &str) -> String {
     if what.contains("cache") {
-        "DS cache"
+        tr!("pane-ports-tag-cache")
     } else if what.contains("logs") {
-        "DS logs"
+        tr!("pane-ports-tag-logs")
     } else if what.contains("temporary") {
-        "tmp"
+        "tmp".into()
     } else {
-        what
+        what.to_string()
     }
 }
 

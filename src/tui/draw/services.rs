@@ -4,6 +4,7 @@
 use super::block;
 use super::text::*;
 use crate::probe::State as HopState;
+use crate::tr;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -21,17 +22,18 @@ pub(super) fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         .map(|h| (app.now() - h.services.at).num_seconds().max(0))
         .unwrap_or(0);
     let title = if age > crate::engine::tasks::HOST_EVERY.as_secs() as i64 + 30 {
-        format!(
-            " Services (as of {} ago) ",
-            crate::engine::human_duration(age)
+        tr!(
+            "pane-services-title-stale",
+            age = crate::engine::human_duration(age)
         )
     } else {
-        " Services ".to_string()
+        Pane::Services.title()
     };
+    let title = format!(" {title} ");
     let b = block(app, Pane::Services, title, wide);
     let Some(snap) = &app.state.host else {
         f.render_widget(
-            List::new(vec![ListItem::new("collecting host facts…")]).block(b),
+            List::new(vec![ListItem::new(tr!("pane-collecting"))]).block(b),
             area,
         );
         return;
@@ -40,7 +42,7 @@ pub(super) fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
         f.render_widget(
             List::new(vec![unknown_line(
                 app,
-                "services",
+                &tr!("pane-services-what"),
                 snap.services.unknown_reason(),
             )])
             .block(b),
@@ -70,9 +72,17 @@ pub(super) fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             (st, cells)
         })
         .unzip();
-    const HEADERS: [&str; 7] = ["STATE", "SERVICE", "SUB", "PID", "UP", "↻", "BACKEND"];
+    let headers: [String; 7] = [
+        tr!("pane-services-col-state"),
+        tr!("pane-services-col-service"),
+        tr!("pane-services-col-sub"),
+        "PID".into(),
+        tr!("pane-services-col-up"),
+        "↻".into(),
+        tr!("pane-services-col-backend"),
+    ];
     let inner = area.width.saturating_sub(2);
-    let shown = fit_columns(&HEADERS, &cells, &SERVICE_COLUMN_DROP_ORDER, inner);
+    let shown = fit_columns(&headers, &cells, &SERVICE_COLUMN_DROP_ORDER, inner);
     let widths: Vec<Constraint> = shown
         .iter()
         .map(|&(i, w)| {
@@ -103,7 +113,7 @@ pub(super) fn draw_services(f: &mut Frame, app: &App, area: Rect, wide: bool) {
     }
     let t = Table::new(rows, widths)
         .header(
-            Row::new(shown.iter().map(|&(i, _)| HEADERS[i]))
+            Row::new(shown.iter().map(|&(i, _)| headers[i].clone()))
                 .style(Style::default().add_modifier(Modifier::BOLD)),
         )
         .row_highlight_style(app.theme.selected())

@@ -1,8 +1,10 @@
 //! Text helpers of the drawing: what comes from outside made safe for a cell ([`one`],
 //! [`many`], [`scrub`]), word wrapping, times and latencies, table columns that fit, a
-//! centred box.
+//! centred box. Whatever measures, cuts or pads text counts display columns (a Chinese
+//! character takes two): [`fit`], [`pad`], [`pad_left`], [`wrap`].
 
 use crate::probe::State as HopState;
+use crate::tr;
 use crate::tui::app::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -42,6 +44,48 @@ pub(super) fn time_fmt(app: &App, t: chrono::DateTime<chrono::Utc>) -> String {
             .format("%H:%M:%S")
             .to_string()
     }
+}
+
+/// `s` cut to at most `max` display columns, ending with `…` when cut; a wide character is
+/// never split (the cut may leave a column free). For ASCII the same as
+/// [`crate::util::shorten`].
+pub(in crate::tui) fn fit(s: &str, max: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let room = max.saturating_sub(1);
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `s` followed by spaces up to `w` display columns (`format!("{s:<w$}")` counting columns,
+/// not characters); longer text is kept whole.
+pub(in crate::tui) fn pad(s: &str, w: usize) -> String {
+    let n = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
+}
+
+/// `s` after spaces up to `w` display columns (`format!("{s:>w$}")` counting columns).
+pub(in crate::tui) fn pad_left(s: &str, w: usize) -> String {
+    let n = unicode_width::UnicodeWidthStr::width(s);
+    format!("{}{s}", " ".repeat(w.saturating_sub(n)))
+}
+
+/// The word of a state in the current language with its symbol first (`✖ FAIL`, `✖ 故障`):
+/// status is never colour alone.
+pub(in crate::tui) fn state_label(st: HopState) -> String {
+    format!("{} {}", st.symbol(), crate::i18n::state_word(st))
 }
 
 pub(super) fn latency(ms: Option<f64>) -> String {
@@ -93,21 +137,54 @@ pub(super) fn bullet(text: &str, mark: &str, width: usize, style: Style) -> Vec<
         .collect()
 }
 
+/// Closing punctuation: no line starts with it.
+const NO_BREAK_BEFORE: &str = "，。、：；！？）」』】》〉”’…·ー々〜～),.:;!?%]}>";
+/// Opening punctuation: no line ends with it.
+const NO_BREAK_AFTER: &str = "（「『【《〈“‘([{<$";
+
+/// The pieces `text` wraps between, each with whether a space comes before it: its words,
+/// and inside a word the places next to a wide (CJK) character, as Chinese is written without
+/// spaces — except before closing and after opening punctuation. Text without wide
+/// characters is split at its spaces only.
+fn pieces(text: &str) -> Vec<(bool, &str)> {
+    use unicode_width::UnicodeWidthChar;
+    let wide = |c: char| c.width() == Some(2);
+    let mut out = Vec::new();
+    for word in text.split_whitespace() {
+        let mut start = 0;
+        let mut prev: Option<char> = None;
+        for (i, c) in word.char_indices() {
+            if let Some(p) = prev
+                && (wide(p) || wide(c))
+                && !NO_BREAK_BEFORE.contains(c)
+                && !NO_BREAK_AFTER.contains(p)
+            {
+                out.push((start == 0, &word[start..i]));
+                start = i;
+            }
+            prev = Some(c);
+        }
+        out.push((start == 0, &word[start..]));
+    }
+    out
+}
+
 /// Word-wraps `text` into at most `max_lines` lines: the first up to `first` columns wide,
-/// the others up to `rest` (display columns: CJK and emoji take two). A word longer than a
-/// line is cut; when text is left over after the last line, that line ends with ` …` (or
-/// `…` in place of its last characters when there is no room).
+/// the others up to `rest` (display columns: CJK and emoji take two). Lines break at spaces
+/// and next to CJK characters (see [`pieces`]). A word longer than a line is cut; when text
+/// is left over after the last line, that line ends with ` …` (or `…` in place of its last
+/// characters when there is no room).
 pub(in crate::tui) fn wrap(text: &str, first: usize, rest: usize, max_lines: usize) -> Vec<String> {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     let cw = |c: char| c.width().unwrap_or(0);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     let mut width = first.max(1);
-    for word in text.split_whitespace() {
+    for (spaced, word) in pieces(text) {
         let mut word = word;
         loop {
             let len = line.width();
-            let sep = usize::from(len > 0);
+            let sep = usize::from(len > 0 && spaced);
             if len + sep + word.width() <= width {
                 if sep == 1 {
                     line.push(' ');
@@ -131,8 +208,12 @@ pub(in crate::tui) fn wrap(text: &str, first: usize, rest: usize, max_lines: usi
                 word = &word[cut..];
             }
             if lines.len() + 1 == max_lines.max(1) {
-                // The last line, and text is left: say so.
-                if line.width() + 2 <= width {
+                // The last line, and text is left: say so (right after a Chinese character,
+                // which needs no space before it).
+                let wide_end = line.chars().next_back().is_some_and(|c| cw(c) == 2);
+                if wide_end && line.width() < width {
+                    line.push('…');
+                } else if line.width() + 2 <= width {
                     line.push_str(" …");
                 } else {
                     while line.width() + 1 > width && line.pop().is_some() {}
@@ -163,10 +244,13 @@ pub(super) fn clock(r: &crate::logs::Record) -> String {
 
 pub(super) fn unknown_line<'a>(app: &App, what: &str, why: Option<String>) -> ListItem<'a> {
     ListItem::new(Line::from(vec![
-        Span::styled("? UNKNOWN ", app.theme.state(HopState::Unknown)),
+        Span::styled(
+            format!("{} ", state_label(HopState::Unknown)),
+            app.theme.state(HopState::Unknown),
+        ),
         Span::raw(one(&format!(
             "{what}: {}",
-            why.unwrap_or_else(|| "not collected yet".into())
+            why.unwrap_or_else(|| tr!("pane-not-collected"))
         ))),
     ]))
 }
@@ -175,7 +259,7 @@ pub(super) fn unknown_line<'a>(app: &App, what: &str, why: Option<String>) -> Li
 /// columns are left out in `drop_order` until the rest, with one space between columns, fits.
 /// Returns `(column index, width)` in column order.
 pub(super) fn fit_columns<const N: usize>(
-    headers: &[&str; N],
+    headers: &[String; N],
     rows: &[[String; N]],
     drop_order: &[usize],
     width: u16,
@@ -183,7 +267,7 @@ pub(super) fn fit_columns<const N: usize>(
     let w = |i: usize| -> u16 {
         rows.iter()
             .map(|r| r[i].as_str())
-            .chain([headers[i]])
+            .chain([headers[i].as_str()])
             .map(|c| Span::raw(c).width())
             .max()
             .unwrap_or(0)
@@ -200,6 +284,24 @@ pub(super) fn fit_columns<const N: usize>(
         cols.retain(|c| c.0 != *d);
     }
     cols
+}
+
+/// Empties `r` for an overlay. A wide character just left of it would otherwise cover the
+/// overlay's left border (a terminal draws it over two columns): it is blanked.
+pub(super) fn clear_for_overlay(f: &mut ratatui::Frame, r: Rect) {
+    use unicode_width::UnicodeWidthStr;
+    f.render_widget(ratatui::widgets::Clear, r);
+    if r.x == 0 {
+        return;
+    }
+    let buf = f.buffer_mut();
+    for y in r.top()..r.bottom() {
+        if let Some(cell) = buf.cell_mut((r.x - 1, y))
+            && cell.symbol().width() > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
 }
 
 pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
