@@ -4,8 +4,13 @@
 //! folder another user can write). Lines are redacted before they are written (see
 //! [`super::redact`]): every string field, with every secret the process knows and every JWT
 //! masked.
+//!
+//! A record is English whatever the language of the process that wrote it (`report --format
+//! json` reads it back): its `detail` and the texts of its `verification` are English; what is
+//! shown from a record says its status in the current language ([`AuditRecord::timeline_text`]).
 
-use super::{ActionOutcome, Verification};
+use super::{ActionOutcome, RunStatus, Verification};
+use crate::i18n::Lang;
 use crate::tr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -29,7 +34,7 @@ pub struct AuditRecord {
     pub argv: Vec<Vec<String>>,
     /// `succeeded`, `failed`, `refused`, `timed_out`, `cancelled`.
     pub status: String,
-    /// The status for a person (why refused, what failed).
+    /// The status for a person (why refused, what failed), in English.
     pub detail: String,
     /// Exit code of the last command run.
     pub exit_code: Option<i32>,
@@ -37,12 +42,13 @@ pub struct AuditRecord {
     pub duration_ms: u64,
     /// Last output lines.
     pub output_tail: Vec<String>,
-    /// Verification result.
+    /// Verification result (its texts in English).
     pub verification: Verification,
 }
 
 impl AuditRecord {
-    /// The record of an outcome, stamped now.
+    /// The record of an outcome, stamped now; its `detail` in English (the runner passes the
+    /// outcome with its texts in English).
     pub fn from_outcome(o: &ActionOutcome) -> Self {
         let uid = current_uid();
         AuditRecord {
@@ -55,7 +61,7 @@ impl AuditRecord {
             action: o.id.clone(),
             argv: o.argv.clone(),
             status: o.status.word().into(),
-            detail: o.status.describe(),
+            detail: o.status.describe_in(Lang::En),
             exit_code: o.exit_code,
             duration_ms: o.duration_ms,
             output_tail: o.output_tail.clone(),
@@ -63,13 +69,17 @@ impl AuditRecord {
         }
     }
 
-    /// One line for the incident timeline.
+    /// One line for the incident timeline, in the current language: the status said again from
+    /// the record's `status` (the free text it carries stays English), the stored `detail` when
+    /// it is not in the English wording of that status (a record of an older version).
     pub fn timeline_text(&self) -> String {
+        let detail = RunStatus::from_record(&self.status, &self.detail, self.exit_code)
+            .map_or_else(|| self.detail.clone(), |s| s.describe());
         tr!(
             "action-audit-timeline",
             id = self.action,
             user = self.user,
-            detail = self.detail,
+            detail = detail,
             verification = self.verification.describe()
         )
     }
@@ -198,5 +208,61 @@ mod tests {
             .mode();
         assert_eq!(dmode & 0o777, 0o700);
         assert!(read_audit(&dir.path().join("none")).is_empty());
+    }
+
+    #[test]
+    fn a_record_is_english_and_shown_in_the_current_language() {
+        let _zh = crate::i18n::scoped(Lang::ZhCn);
+        let o = ActionOutcome {
+            capture: None,
+            id: "restart:x".into(),
+            status: RunStatus::TimedOut { after_ms: 500 },
+            exit_code: None,
+            duration_ms: 500,
+            argv: vec![],
+            output_tail: vec![],
+            verification: Verification::Fixed,
+            audit: Err(String::new()),
+        };
+        let mut rec = AuditRecord::from_outcome(&o);
+        rec.user = "u".into();
+        assert_eq!(rec.detail, "timed out after 500 ms and was killed");
+        assert_eq!(
+            rec.timeline_text(),
+            "操作 restart:x（执行者 u）：500 ms 后超时，命令已被终止；已修复"
+        );
+        // The free part stays English; a detail in no known wording is shown as it is.
+        rec.status = "refused".into();
+        rec.detail = "refused: read-only\nline 2".into();
+        rec.verification = Verification::NotVerified {
+            why: "refused".into(),
+        };
+        assert_eq!(
+            rec.timeline_text(),
+            "操作 restart:x（执行者 u）：已拒绝：read-only\nline 2；未验证（refused）"
+        );
+        rec.detail = "已拒绝：x".into();
+        assert!(rec.timeline_text().contains("：已拒绝：x；"));
+        let _en = crate::i18n::scoped(Lang::En);
+        rec.detail = "refused: x".into();
+        assert_eq!(
+            rec.timeline_text(),
+            "action restart:x by u: refused: x; not verified (refused)"
+        );
+        // Every status said again from a record, as the record says it.
+        for s in [
+            RunStatus::Succeeded,
+            RunStatus::Cancelled,
+            RunStatus::TimedOut { after_ms: 7 },
+            RunStatus::Refused { why: "a: b".into() },
+            RunStatus::Failed {
+                exit_code: Some(2),
+                why: "`x` exited with code 2".into(),
+            },
+        ] {
+            let back = RunStatus::from_record(s.word(), &s.describe_in(Lang::En), Some(2));
+            assert_eq!(back.as_ref(), Some(&s));
+        }
+        assert_eq!(RunStatus::from_record("failed", "odd", None), None);
     }
 }

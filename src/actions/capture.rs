@@ -10,7 +10,7 @@
 use super::{Action, Step, VerifyScope};
 use crate::config::{Config, Hop};
 use crate::probe::capture::CaptureSummary;
-use crate::tr;
+use crate::{tr, tr_in};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -135,6 +135,7 @@ fn action(hop: &str, addr: SocketAddr, file: PathBuf) -> Action {
         verify: VerifyScope::Nothing,
         note: Some(tr!("action-capture-note")),
         danger: None,
+        danger_en: None,
         capture: Some(CaptureSpec {
             hop: hop.to_string(),
             target: addr.to_string(),
@@ -143,25 +144,26 @@ fn action(hop: &str, addr: SocketAddr, file: PathBuf) -> Action {
     }
 }
 
-/// Whether tcpdump can be run here, with why not.
-pub fn tcpdump_missing() -> Option<String> {
+/// Whether tcpdump can be run here, with why not (shown, and in English for the audit log).
+pub fn tcpdump_missing() -> Option<super::Said> {
     let found = crate::host::cmd::in_path("tcpdump")
         || ["/usr/sbin/tcpdump", "/usr/bin/tcpdump", "/sbin/tcpdump"]
             .iter()
             .any(|p| Path::new(p).is_file());
     match found {
         true => None,
-        false => Some(tr!("action-capture-no-tcpdump")),
+        false => Some(super::Said::new(|l| tr_in!(l, "action-capture-no-tcpdump"))),
     }
 }
 
 /// The folder for the file, private to the user running (created when missing).
-pub(super) fn prepare(spec: &CaptureSpec) -> Result<(), String> {
+pub(super) fn prepare(spec: &CaptureSpec) -> Result<(), super::Said> {
     let dir = spec
         .file
         .parent()
-        .ok_or_else(|| tr!("action-capture-no-folder"))?;
-    crate::fsafe::ensure_private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))
+        .ok_or_else(|| super::Said::new(|l| tr_in!(l, "action-capture-no-folder")))?;
+    crate::fsafe::ensure_private_dir(dir)
+        .map_err(|e| super::Said::plain(format!("{}: {e}", dir.display())))
 }
 
 /// The connection attempts made while tcpdump records: the first after tcpdump had time to

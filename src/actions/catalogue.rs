@@ -250,6 +250,7 @@ fn service_action(s: &Service, b: Concrete, verb: &str, note: String) -> Action 
         verify,
         note: Some(format!("{note}; {} {}", b.word(), unit(s))),
         danger: None,
+        danger_en: None,
     }
 }
 
@@ -328,6 +329,7 @@ fn reload_nginx(cfg: &Config, manager: Option<(&Service, Concrete)>, note: Strin
         verify: VerifyScope::AllHops,
         note: Some(note),
         danger: None,
+        danger_en: None,
     }
 }
 
@@ -385,6 +387,7 @@ fn reload_firewall(cfg: &Config, fw: Firewall) -> Action {
         verify: VerifyScope::AllHops,
         note: Some(tr!("action-note-firewall", firewall = fw.word())),
         danger: None,
+        danger_en: None,
     }
 }
 
@@ -440,6 +443,7 @@ fn open_port(port: u16, fw: Firewall) -> Option<Action> {
         verify: VerifyScope::AllHops,
         note: Some(tr!("action-note-firewall", firewall = fw.word())),
         danger: None,
+        danger_en: None,
     })
 }
 
@@ -473,6 +477,7 @@ fn selinux_action() -> Action {
         verify: VerifyScope::AllHops,
         note: None,
         danger: None,
+        danger_en: None,
     }
 }
 
@@ -526,6 +531,7 @@ pub fn catalogue_with(cfg: &Config, facts: &HostFacts) -> Vec<Action> {
             verify: VerifyScope::AllHops,
             note: None,
             danger: None,
+            danger_en: None,
         });
     }
     v
@@ -583,7 +589,9 @@ pub async fn plan(cfg: &Config, id: &str) -> Result<Action, String> {
     } else if id == "reload:firewall"
         && let Some(fw) = facts.firewall
     {
-        action.danger = super::danger::firewall_reload(cfg, fw, timeout).await;
+        let danger = super::danger::firewall_reload(cfg, fw, timeout).await;
+        action.danger_en = danger.as_ref().map(|d| d.en.clone());
+        action.danger = danger.map(|d| d.shown);
     } else if id == "reload:nginx"
         && let Some(s) = nginx_service(cfg).filter(|s| s.backend == Backend::Auto)
     {

@@ -9,10 +9,11 @@
 //! [`super::run`] unless the caller confirmed it a second time ([`super::RunOptions`]
 //! `accept_danger`): the console asks twice, `action run --yes` refuses.
 
+use super::Said;
 use super::catalogue::{Firewall, IPTABLES_RULES};
 use crate::config::Config;
 use crate::host::cmd;
-use crate::tr;
+use crate::tr_in;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;
@@ -20,9 +21,9 @@ use std::time::Duration;
 /// Largest ruleset file read (a larger one is not inspected, and said so).
 const RULESET_BYTES: u64 = 4 * 1024 * 1024;
 
-/// The danger of reloading the firewall this way, or `None` when nothing outside the saved
-/// file would be lost.
-pub async fn firewall_reload(cfg: &Config, fw: Firewall, timeout: Duration) -> Option<String> {
+/// The danger of reloading the firewall this way (shown, and in English for the audit log), or
+/// `None` when nothing outside the saved file would be lost.
+pub async fn firewall_reload(cfg: &Config, fw: Firewall, timeout: Duration) -> Option<Said> {
     match fw {
         Firewall::Nftables => nftables(&cfg.actions.nft_ruleset, timeout).await,
         Firewall::Iptables => iptables(Path::new(IPTABLES_RULES), timeout).await,
@@ -31,19 +32,25 @@ pub async fn firewall_reload(cfg: &Config, fw: Firewall, timeout: Duration) -> O
     }
 }
 
-fn read(path: &Path) -> Result<String, String> {
+fn read(path: &Path) -> Result<String, Said> {
     match crate::fsafe::read_capped(path, RULESET_BYTES, true) {
         Ok((b, false)) => Ok(String::from_utf8_lossy(&b).into_owned()),
-        Ok((_, true)) => Err(tr!(
-            "action-danger-too-large",
-            path = path.display(),
-            max = RULESET_BYTES
-        )),
-        Err(e) => Err(tr!(
-            "action-danger-cannot-read",
-            path = path.display(),
-            error = e
-        )),
+        Ok((_, true)) => Err(Said::new(|l| {
+            tr_in!(
+                l,
+                "action-danger-too-large",
+                path = path.display(),
+                max = RULESET_BYTES
+            )
+        })),
+        Err(e) => Err(Said::new(|l| {
+            tr_in!(
+                l,
+                "action-danger-cannot-read",
+                path = path.display(),
+                error = e
+            )
+        })),
     }
 }
 
@@ -94,12 +101,14 @@ pub fn nft_live(out: &str) -> BTreeSet<String> {
         .collect()
 }
 
-async fn nftables(path: &Path, timeout: Duration) -> Option<String> {
+async fn nftables(path: &Path, timeout: Duration) -> Option<Said> {
     let file = path.display();
     let text = match read(path) {
         Ok(t) => t,
         Err(e) => {
-            return Some(tr!("action-danger-nft-unchecked", error = e));
+            return Some(Said::new(|l| {
+                tr_in!(l, "action-danger-nft-unchecked", error = e.get(l))
+            }));
         }
     };
     let (flushes, kept) = nft_file(&text);
@@ -111,10 +120,14 @@ async fn nftables(path: &Path, timeout: Duration) -> Option<String> {
         Ok(o) => {
             // i18n: not text
             let why = format!("nft list tables: {}", o.first_message());
-            return Some(tr!("action-danger-nft-unlisted", file = file, why = why));
+            return Some(Said::new(|l| {
+                tr_in!(l, "action-danger-nft-unlisted", file = file, why = why)
+            }));
         }
         Err(u) => {
-            return Some(tr!("action-danger-nft-unlisted", file = file, why = u));
+            return Some(Said::new(|l| {
+                tr_in!(l, "action-danger-nft-unlisted", file = file, why = u)
+            }));
         }
     };
     let lost: Vec<&String> = live.difference(&kept).collect();
@@ -127,15 +140,18 @@ async fn nftables(path: &Path, timeout: Duration) -> Option<String> {
         .collect::<Vec<_>>()
         .join(", ");
     Some(if kept.is_empty() {
-        tr!("action-danger-nft-lost-all", file = file, lost = lost)
+        Said::new(|l| tr_in!(l, "action-danger-nft-lost-all", file = file, lost = lost))
     } else {
         let kept = kept.iter().cloned().collect::<Vec<_>>().join(", ");
-        tr!(
-            "action-danger-nft-lost",
-            file = file,
-            kept = kept,
-            lost = lost
-        )
+        Said::new(|l| {
+            tr_in!(
+                l,
+                "action-danger-nft-lost",
+                file = file,
+                kept = kept,
+                lost = lost
+            )
+        })
     })
 }
 
@@ -155,12 +171,14 @@ pub fn iptables_chains(text: &str) -> Vec<(String, BTreeSet<String>)> {
     out
 }
 
-async fn iptables(path: &Path, timeout: Duration) -> Option<String> {
+async fn iptables(path: &Path, timeout: Duration) -> Option<Said> {
     let file = path.display();
     let text = match read(path) {
         Ok(t) => t,
         Err(e) => {
-            return Some(tr!("action-danger-iptables-unchecked", error = e));
+            return Some(Said::new(|l| {
+                tr_in!(l, "action-danger-iptables-unchecked", error = e.get(l))
+            }));
         }
     };
     let saved = iptables_chains(&text);
@@ -168,10 +186,14 @@ async fn iptables(path: &Path, timeout: Duration) -> Option<String> {
         Ok(o) if o.success() => iptables_chains(&o.stdout),
         Ok(o) => {
             let why = format!("iptables-save: {}", o.first_message());
-            return Some(tr!("action-danger-iptables-unread", file = file, why = why));
+            return Some(Said::new(|l| {
+                tr_in!(l, "action-danger-iptables-unread", file = file, why = why)
+            }));
         }
         Err(u) => {
-            return Some(tr!("action-danger-iptables-unread", file = file, why = u));
+            return Some(Said::new(|l| {
+                tr_in!(l, "action-danger-iptables-unread", file = file, why = u)
+            }));
         }
     };
     let mut lost = Vec::new();
@@ -183,11 +205,10 @@ async fn iptables(path: &Path, timeout: Duration) -> Option<String> {
     if lost.is_empty() {
         return None;
     }
-    Some(tr!(
-        "action-danger-iptables-lost",
-        file = file,
-        lost = lost.join(", ")
-    ))
+    let lost = lost.join(", ");
+    Some(Said::new(|l| {
+        tr_in!(l, "action-danger-iptables-lost", file = file, lost = lost)
+    }))
 }
 
 #[cfg(test)]

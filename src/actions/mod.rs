@@ -23,14 +23,75 @@ pub mod redact;
 mod runner;
 mod verify;
 
-use crate::tr;
+use crate::i18n::Lang;
+use crate::{tr, tr_in};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 pub use audit::{AuditRecord, default_audit_path, read_audit};
 pub use catalogue::{Firewall, HostFacts, catalogue, catalogue_with, find, for_finding, plan};
+pub(crate) use runner::english;
 pub use runner::{CancelToken, Canceller, RunOptions, Sudo, cancel_pair, run, running};
 pub use verify::{NoVerify, ProbeVerifier, Verifier, VerifyFuture, related_hops};
+
+/// A text for people in the current language, with its English wording for the records on
+/// disk (the audit log, the console's timeline journal): `report --format json` reads them back
+/// and must show English whatever language wrote them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Said {
+    /// In the current language: what this process shows.
+    pub shown: String,
+    /// In English: what is written to disk.
+    pub en: String,
+}
+
+impl Said {
+    /// A text rendered in the current language and in English: `Said::new(|l| tr_in!(l, …))`.
+    /// The English pass runs with this thread's language set to English, so values rendered
+    /// inside `text` by other modules' `tr!` (an error's `Display`) come out English too.
+    pub fn new(text: impl Fn(Lang) -> String) -> Said {
+        let current = crate::i18n::current();
+        let shown = text(current);
+        let en = if current == Lang::En {
+            shown.clone()
+        } else {
+            let _en = crate::i18n::scoped(Lang::En);
+            text(Lang::En)
+        };
+        Said { shown, en }
+    }
+
+    /// A text of no language (a command's output, an argv) or one whose English is not known:
+    /// the same on screen and on disk.
+    pub fn plain(text: impl Into<String>) -> Said {
+        let t = text.into();
+        Said {
+            shown: t.clone(),
+            en: t,
+        }
+    }
+
+    /// A text another part of the program rendered in the current language, with its English
+    /// wording asked `again` (with this thread's language set to English; `None`: the same).
+    pub fn again(shown: String, again: impl FnOnce() -> Option<String>) -> Said {
+        let en = match crate::i18n::current() {
+            Lang::En => None,
+            _ => {
+                let _en = crate::i18n::scoped(Lang::En);
+                again()
+            }
+        };
+        Said {
+            en: en.unwrap_or_else(|| shown.clone()),
+            shown,
+        }
+    }
+
+    /// The wording for `l`: English for English, else what is shown.
+    pub fn get(&self, l: Lang) -> &str {
+        if l == Lang::En { &self.en } else { &self.shown }
+    }
+}
 
 /// One command of an action, run as argv (never through a shell).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +180,10 @@ pub struct Action {
     /// confirmation ([`RunOptions::accept_danger`]); `action run --yes` refuses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub danger: Option<String>,
+    /// [`Action::danger`] in English, for the audit record of a refusal (not serialised; the
+    /// danger itself when `None`).
+    #[serde(skip)]
+    pub danger_en: Option<String>,
     /// A packet capture (`capture:HOP`): while its one step (tcpdump) runs, the runner makes
     /// the connection attempts itself, then reads the capture file into a summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,6 +197,14 @@ impl Action {
             .iter()
             .chain(self.precheck.iter())
             .any(|s| s.needs_root)
+    }
+
+    /// [`Action::danger`] and its English wording.
+    pub fn danger_said(&self) -> Option<Said> {
+        self.danger.as_ref().map(|d| Said {
+            shown: d.clone(),
+            en: self.danger_en.clone().unwrap_or_else(|| d.clone()),
+        })
     }
 
     /// The preview text: title, what it fixes, precheck and each step's exact argv and root need.
@@ -293,13 +366,49 @@ impl RunStatus {
 
     /// One line for a person.
     pub fn describe(&self) -> String {
+        self.describe_in(crate::i18n::current())
+    }
+
+    /// [`RunStatus::describe`] in a given language (English: the audit record's `detail`).
+    pub fn describe_in(&self, l: Lang) -> String {
         match self {
-            RunStatus::Succeeded => tr!("action-status-succeeded"),
-            RunStatus::Failed { why, .. } => tr!("action-status-failed", why = why),
-            RunStatus::Refused { why } => tr!("action-status-refused", why = why),
-            RunStatus::TimedOut { after_ms } => tr!("action-status-timed_out", ms = after_ms),
-            RunStatus::Cancelled => tr!("action-status-cancelled"),
+            RunStatus::Succeeded => tr_in!(l, "action-status-succeeded"),
+            RunStatus::Failed { why, .. } => tr_in!(l, "action-status-failed", why = why),
+            RunStatus::Refused { why } => tr_in!(l, "action-status-refused", why = why),
+            RunStatus::TimedOut { after_ms } => {
+                tr_in!(l, "action-status-timed_out", ms = after_ms)
+            }
+            RunStatus::Cancelled => tr_in!(l, "action-status-cancelled"),
         }
+    }
+
+    /// The status an audit record's `status` word and English `detail` describe (`None` when
+    /// the detail is not in the English wording of that status).
+    pub fn from_record(word: &str, detail: &str, exit_code: Option<i32>) -> Option<RunStatus> {
+        // The free part of the detail: what stands where the English wording has MARK.
+        const MARK: &str = "\u{1}";
+        let free = |wording: String| -> Option<String> {
+            let (head, tail) = wording.split_once(MARK)?;
+            Some(detail.strip_prefix(head)?.strip_suffix(tail)?.to_string())
+        };
+        let status = match word {
+            "succeeded" => RunStatus::Succeeded,
+            "cancelled" => RunStatus::Cancelled,
+            "refused" => RunStatus::Refused {
+                why: free(tr_in!(Lang::En, "action-status-refused", why = MARK))?,
+            },
+            "failed" => RunStatus::Failed {
+                exit_code,
+                why: free(tr_in!(Lang::En, "action-status-failed", why = MARK))?,
+            },
+            "timed_out" => RunStatus::TimedOut {
+                after_ms: free(tr_in!(Lang::En, "action-status-timed_out", ms = MARK))?
+                    .parse()
+                    .ok()?,
+            },
+            _ => return None,
+        };
+        (status.describe_in(Lang::En) == detail).then_some(status)
     }
 }
 
@@ -324,10 +433,19 @@ pub enum Verification {
 impl Verification {
     /// `fixed`, `still failing: …`, `not verified (…)`.
     pub fn describe(&self) -> String {
+        self.describe_in(crate::i18n::current())
+    }
+
+    /// [`Verification::describe`] in a given language.
+    pub fn describe_in(&self, l: Lang) -> String {
         match self {
-            Verification::Fixed => tr!("action-verify-fixed"),
-            Verification::StillFailing { what } => tr!("action-verify-still_failing", what = what),
-            Verification::NotVerified { why } => tr!("action-verify-not_verified", why = why),
+            Verification::Fixed => tr_in!(l, "action-verify-fixed"),
+            Verification::StillFailing { what } => {
+                tr_in!(l, "action-verify-still_failing", what = what)
+            }
+            Verification::NotVerified { why } => {
+                tr_in!(l, "action-verify-not_verified", why = why)
+            }
         }
     }
 }
@@ -383,6 +501,11 @@ impl ActionOutcome {
     }
 
     pub fn summary(&self) -> (Severity, String) {
+        self.summary_in(crate::i18n::current())
+    }
+
+    /// [`ActionOutcome::summary`] in a given language.
+    pub fn summary_in(&self, l: Lang) -> (Severity, String) {
         let level = match (&self.status, &self.verification) {
             (RunStatus::Succeeded, Verification::StillFailing { .. }) => Severity::Warn,
             (RunStatus::Succeeded, _) | (RunStatus::Cancelled, _) => Severity::Info,
@@ -391,20 +514,22 @@ impl ActionOutcome {
         };
         let status = match &self.status {
             RunStatus::Refused { why } => {
-                tr!(
+                tr_in!(
+                    l,
                     "action-status-refused",
                     why = why.lines().next().unwrap_or_default()
                 )
             }
-            s => s.describe(),
+            s => s.describe_in(l),
         };
         (
             level,
-            tr!(
+            tr_in!(
+                l,
                 "action-summary",
                 id = self.id,
                 status = status,
-                verification = self.verification.describe()
+                verification = self.verification.describe_in(l)
             ),
         )
     }

@@ -5,11 +5,12 @@
 use super::redact::Redactor;
 use super::verify::Verifier;
 use super::{
-    Action, ActionEvent, ActionOutcome, MAX_LINE, RunStatus, Step, Stream, TAIL_LINES,
+    Action, ActionEvent, ActionOutcome, MAX_LINE, RunStatus, Said, Step, Stream, TAIL_LINES,
     Verification, VerifyScope, command_line,
 };
 use crate::config::Config;
-use crate::tr;
+use crate::i18n::Lang;
+use crate::{tr, tr_in};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -158,10 +159,75 @@ impl Drop for Busy {
     }
 }
 
+/// The English wording of the latest outcomes (shown outcome → English), for the timeline
+/// journal ([`english`]); a few suffice, one action runs at a time.
+static ENGLISH: Mutex<VecDeque<(ActionOutcome, ActionOutcome)>> = Mutex::new(VecDeque::new());
+const ENGLISH_KEPT: usize = 8;
+
+/// The outcome of a recent [`run`] with its texts in English (as its audit record has them),
+/// or `None` when it is not one of the last few runs.
+pub(crate) fn english(shown: &ActionOutcome) -> Option<ActionOutcome> {
+    let kept = ENGLISH.lock().unwrap_or_else(|e| e.into_inner());
+    kept.iter()
+        .rev()
+        .find(|(s, _)| s == shown)
+        .map(|(_, en)| en.clone())
+}
+
+fn remember_english(shown: &ActionOutcome, en: &ActionOutcome) {
+    let mut kept = ENGLISH.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= ENGLISH_KEPT {
+        kept.pop_front();
+    }
+    kept.push_back((shown.clone(), en.clone()));
+}
+
+/// A status shown and in English.
+struct Ending {
+    shown: RunStatus,
+    en: RunStatus,
+}
+
+impl Ending {
+    fn refused(why: Said) -> Ending {
+        Ending {
+            shown: RunStatus::Refused { why: why.shown },
+            en: RunStatus::Refused { why: why.en },
+        }
+    }
+
+    fn failed(exit_code: Option<i32>, why: Said) -> Ending {
+        Ending {
+            shown: RunStatus::Failed {
+                exit_code,
+                why: why.shown,
+            },
+            en: RunStatus::Failed {
+                exit_code,
+                why: why.en,
+            },
+        }
+    }
+
+    fn same(s: RunStatus) -> Ending {
+        Ending {
+            en: s.clone(),
+            shown: s,
+        }
+    }
+}
+
+fn not_verified(why: Said) -> (Verification, Verification) {
+    (
+        Verification::NotVerified { why: why.shown },
+        Verification::NotVerified { why: why.en },
+    )
+}
+
 /// How one command ended.
 enum Ended {
     Exited(Option<i32>),
-    NotStarted(String),
+    NotStarted(Said),
     TimedOut,
     Cancelled,
 }
@@ -171,6 +237,8 @@ struct Io<'a> {
     events: &'a mpsc::Sender<ActionEvent>,
     redactor: &'a Redactor,
     tail: VecDeque<String>,
+    /// The tail as the audit record keeps it: the same lines, the program's own in English.
+    tail_en: VecDeque<String>,
     deadline: Instant,
     cancel: CancelToken,
 }
@@ -182,11 +250,19 @@ impl Io<'_> {
     }
 
     async fn line(&mut self, stream: Stream, line: String, also: &mut Vec<String>) {
-        let line = self.redactor.redact(&line);
+        self.said_line(stream, Said::plain(line), also).await;
+    }
+
+    /// A line of the program's own (shown, and in English for the audit record).
+    async fn said_line(&mut self, stream: Stream, line: Said, also: &mut Vec<String>) {
+        let en = self.redactor.redact(&line.en);
+        let line = self.redactor.redact(&line.shown);
         if self.tail.len() == TAIL_LINES {
             self.tail.pop_front();
+            self.tail_en.pop_front();
         }
         self.tail.push_back(line.clone());
+        self.tail_en.push_back(en);
         if also.len() == TAIL_LINES {
             also.remove(0);
         }
@@ -212,6 +288,8 @@ pub async fn run(
         .chain(action.steps.iter())
         .map(|s| opts.redactor.redact_all(&s.argv))
         .collect();
+    let (verification, verification_en) =
+        not_verified(Said::new(|l| tr_in!(l, "action-run-not-succeeded")));
     let mut out = ActionOutcome {
         capture: None,
         id: action.id.clone(),
@@ -220,53 +298,73 @@ pub async fn run(
         duration_ms: 0,
         argv: planned,
         output_tail: Vec::new(),
-        verification: Verification::NotVerified {
-            why: tr!("action-run-not-succeeded"),
-        },
+        verification,
         audit: Err(tr!("action-run-audit-pending")),
     };
+    // The texts of the audit record: English, whatever the language shown.
+    let mut status_en = RunStatus::Succeeded;
+    let mut verification_en = verification_en;
+    let mut tail_en = Vec::new();
     let started = Instant::now();
     {
         let busy = if opts.read_only {
-            Err(tr!("action-run-read-only"))
-        } else if let Some(d) = action.danger.as_deref().filter(|_| !opts.accept_danger) {
-            Err(tr!("action-run-danger", danger = d))
+            Err(Said::new(|l| tr_in!(l, "action-run-read-only")))
+        } else if let Some(d) = action.danger_said().filter(|_| !opts.accept_danger) {
+            Err(Said::new(|l| {
+                tr_in!(l, "action-run-danger", danger = d.get(l))
+            }))
         } else {
-            Busy::acquire(&action.id).map_err(|other| tr!("action-run-busy", other = other))
+            Busy::acquire(&action.id)
+                .map_err(|other| Said::new(|l| tr_in!(l, "action-run-busy", other = other)))
         };
+        let mut ending = None;
         match busy {
-            Err(why) => out.status = RunStatus::Refused { why },
+            Err(why) => ending = Some(Ending::refused(why)),
             Ok(_busy) => {
                 let mut io = Io {
                     events: &events,
                     redactor: &opts.redactor,
                     tail: VecDeque::new(),
+                    tail_en: VecDeque::new(),
                     deadline: started + opts.timeout,
                     cancel,
                 };
                 let attempts = match capture_start(action) {
                     Ok(a) => a,
                     Err(why) => {
-                        out.status = RunStatus::Refused { why };
+                        ending = Some(Ending::refused(why));
                         None
                     }
                 };
-                if out.status == RunStatus::Succeeded {
-                    execute(action, opts, &mut io, &mut out).await;
+                if ending.is_none() {
+                    ending = execute(action, opts, &mut io, &mut out).await;
                 }
                 if let Some(a) = attempts {
                     a.abort();
                 }
-                capture_finish(action, &mut io, &mut out).await;
+                if ending.is_none() {
+                    ending = capture_finish(action, &mut io, &mut out).await;
+                }
                 out.duration_ms = started.elapsed().as_millis() as u64;
                 out.output_tail = io.tail.iter().cloned().collect();
-                if out.status == RunStatus::Succeeded {
-                    out.verification = verify(action, opts, &mut io).await;
+                tail_en = io.tail_en.iter().cloned().collect();
+                if ending.is_none() {
+                    (out.verification, verification_en) = verify(action, opts, &mut io).await;
                 }
             }
         }
+        if let Some(e) = ending {
+            out.status = e.shown;
+            status_en = e.en;
+        }
     }
-    let rec = super::audit::AuditRecord::from_outcome(&out);
+    let en = ActionOutcome {
+        status: status_en,
+        verification: verification_en,
+        output_tail: tail_en,
+        ..out.clone()
+    };
+    let rec = super::audit::AuditRecord::from_outcome(&en);
     let rec = super::audit::AuditRecord {
         detail: opts.redactor.redact(&rec.detail),
         ..rec
@@ -274,6 +372,13 @@ pub async fn run(
     out.audit = super::audit::append(&opts.audit_log, &rec)
         .map(|()| opts.audit_log.clone())
         .map_err(|e| tr!("action-run-audit-failed", error = e));
+    remember_english(
+        &out,
+        &ActionOutcome {
+            audit: out.audit.clone(),
+            ..en
+        },
+    );
     // Bounded: a receiver that stopped reading must not hang the caller.
     let _ = events
         .send_timeout(ActionEvent::Finished(Box::new(out.clone())), EVENT_WAIT)
@@ -283,7 +388,7 @@ pub async fn run(
 
 /// A capture action: tcpdump must exist and its folder be ready; then the connection attempts
 /// start beside it (aborted when the step ends).
-fn capture_start(action: &Action) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
+fn capture_start(action: &Action) -> Result<Option<tokio::task::JoinHandle<()>>, Said> {
     let Some(spec) = &action.capture else {
         return Ok(None);
     };
@@ -296,44 +401,54 @@ fn capture_start(action: &Action) -> Result<Option<tokio::task::JoinHandle<()>>,
     ))))
 }
 
-/// After a capture's step succeeded: read the file, say what it shows, keep the summary.
-async fn capture_finish(action: &Action, io: &mut Io<'_>, out: &mut ActionOutcome) {
-    let Some(spec) = &action.capture else {
-        return;
-    };
-    if out.status != RunStatus::Succeeded {
-        return;
-    }
+/// After a capture's step succeeded: read the file, say what it shows, keep the summary; how
+/// the run ends when the file cannot be read.
+async fn capture_finish(
+    action: &Action,
+    io: &mut Io<'_>,
+    out: &mut ActionOutcome,
+) -> Option<Ending> {
+    let spec = action.capture.as_ref()?;
     let mut sink = Vec::new();
     match super::capture::summarize(spec) {
         Ok(s) => {
-            let line = tr!(
-                "action-capture-line",
-                target = s.target,
-                verdict = s.verdict
-            );
-            io.line(Stream::Stdout, line, &mut sink).await;
+            // The verdict is the reader's text: read again in English for the audit record.
+            let verdict = Said::again(s.verdict.clone(), || {
+                super::capture::summarize(spec).ok().map(|e| e.verdict)
+            });
+            let line = Said::new(|l| {
+                tr_in!(
+                    l,
+                    "action-capture-line",
+                    target = s.target,
+                    verdict = verdict.get(l)
+                )
+            });
+            io.said_line(Stream::Stdout, line, &mut sink).await;
             out.capture = Some(s);
+            None
         }
         Err(e) => {
-            out.status = RunStatus::Failed {
-                exit_code: out.exit_code,
-                why: tr!("action-capture-unreadable", error = e),
-            };
+            let e = Said::again(e, || super::capture::summarize(spec).err());
+            Some(Ending::failed(
+                out.exit_code,
+                Said::new(|l| tr_in!(l, "action-capture-unreadable", error = e.get(l))),
+            ))
         }
     }
 }
 
-async fn verify(action: &Action, opts: &RunOptions, io: &mut Io<'_>) -> Verification {
+/// What re-probing said, shown and in English.
+async fn verify(
+    action: &Action,
+    opts: &RunOptions,
+    io: &mut Io<'_>,
+) -> (Verification, Verification) {
     if action.verify == VerifyScope::Nothing {
-        return Verification::NotVerified {
-            why: tr!("action-run-nothing-to-verify"),
-        };
+        return not_verified(Said::new(|l| tr_in!(l, "action-run-nothing-to-verify")));
     }
     let Some(v) = &opts.verifier else {
-        return Verification::NotVerified {
-            why: tr!("action-run-no-verifier"),
-        };
+        return not_verified(Said::new(|l| tr_in!(l, "action-run-no-verifier")));
     };
     let _ = io
         .events
@@ -345,50 +460,59 @@ async fn verify(action: &Action, opts: &RunOptions, io: &mut Io<'_>) -> Verifica
         )
         .await;
     tokio::select! {
-        r = tokio::time::timeout(VERIFY_LIMIT, v.verify(action)) => r.unwrap_or_else(|_| {
-            Verification::NotVerified {
-                why: tr!("action-run-verify-timeout", secs = VERIFY_LIMIT.as_secs()),
+        r = tokio::time::timeout(VERIFY_LIMIT, v.verify(action)) => match r {
+            Ok(answer) => {
+                let en = v.in_english(action, &answer);
+                (answer, en)
             }
-        }),
-        _ = io.cancel.cancelled() => Verification::NotVerified {
-            why: tr!("action-run-verify-cancelled"),
+            Err(_) => not_verified(Said::new(|l| {
+                tr_in!(l, "action-run-verify-timeout", secs = VERIFY_LIMIT.as_secs())
+            })),
         },
+        _ = io.cancel.cancelled() => {
+            not_verified(Said::new(|l| tr_in!(l, "action-run-verify-cancelled")))
+        }
     }
 }
 
 /// `sudo -n true` answers without a password. The error says why not.
-async fn sudo_works() -> Result<(), String> {
+async fn sudo_works() -> Result<(), Said> {
     if !crate::host::cmd::in_path("sudo") {
-        return Err(tr!("action-run-no-sudo"));
+        return Err(Said::new(|l| tr_in!(l, "action-run-no-sudo")));
     }
     match crate::host::cmd::run(&[], &["sudo", "-n", "true"], Duration::from_secs(5)).await {
         Ok(o) if o.success() => Ok(()),
-        Ok(o) => Err(format!("sudo -n true: {}", o.first_message())),
-        Err(u) => Err(u.to_string()),
+        Ok(o) => Err(Said::plain(format!("sudo -n true: {}", o.first_message()))),
+        // The runner's text, as it gave it (asking sudo again is not worth a second wait).
+        Err(u) => Err(Said::plain(u.to_string())),
     }
 }
 
-async fn execute(action: &Action, opts: &RunOptions, io: &mut Io<'_>, out: &mut ActionOutcome) {
+/// Runs the precheck and the steps; how the run ended when not every command succeeded.
+async fn execute(
+    action: &Action,
+    opts: &RunOptions,
+    io: &mut Io<'_>,
+    out: &mut ActionOutcome,
+) -> Option<Ending> {
     let all: Vec<&Step> = action.precheck.iter().chain(action.steps.iter()).collect();
     if action.steps.is_empty() || all.iter().any(|s| s.argv.is_empty()) {
-        out.status = RunStatus::Refused {
-            why: tr!("action-run-empty-id", id = action.id),
-        };
-        return;
+        return Some(Ending::refused(Said::new(|l| {
+            tr_in!(l, "action-run-empty-id", id = action.id)
+        })));
     }
     let mut sudo = false;
     if action.needs_root() && !crate::util::is_root() {
         let why_not = match opts.sudo {
-            Sudo::Never => Err(tr!("action-run-sudo-disabled")),
+            Sudo::Never => Err(Said::new(|l| tr_in!(l, "action-run-sudo-disabled"))),
             Sudo::Auto => sudo_works().await,
         };
         match why_not {
             Ok(()) => sudo = true,
             Err(why) => {
-                out.status = RunStatus::Refused {
-                    why: root_refusal(action, &opts.redactor, &why),
-                };
-                return;
+                return Some(Ending::refused(Said::new(|l| {
+                    root_refusal(l, action, &opts.redactor, why.get(l))
+                })));
             }
         }
     }
@@ -433,48 +557,62 @@ async fn execute(action: &Action, opts: &RunOptions, io: &mut Io<'_>, out: &mut 
         .await;
         out.exit_code = exit_code;
         let cmd = command_line(&shown);
-        let status = match ended {
+        let ending = match ended {
             Ended::Exited(Some(0)) => continue,
-            Ended::TimedOut => RunStatus::TimedOut {
+            Ended::TimedOut => Ending::same(RunStatus::TimedOut {
                 after_ms: opts.timeout.as_millis() as u64,
-            },
-            Ended::Cancelled => RunStatus::Cancelled,
-            Ended::NotStarted(why) if is_precheck => RunStatus::Refused {
-                why: tr!("action-run-precheck-not-started", command = cmd, why = why),
-            },
-            Ended::NotStarted(why) => RunStatus::Failed {
-                exit_code: None,
-                why: tr!("action-run-not-started", command = cmd, why = why),
-            },
+            }),
+            Ended::Cancelled => Ending::same(RunStatus::Cancelled),
+            Ended::NotStarted(why) if is_precheck => Ending::refused(Said::new(|l| {
+                tr_in!(
+                    l,
+                    "action-run-precheck-not-started",
+                    command = cmd,
+                    why = why.get(l)
+                )
+            })),
+            Ended::NotStarted(why) => Ending::failed(
+                None,
+                Said::new(|l| tr_in!(l, "action-run-not-started", command = cmd, why = why.get(l))),
+            ),
             Ended::Exited(code) => {
                 if is_precheck {
-                    let head = match code {
-                        Some(c) => tr!("action-run-precheck-failed-code", command = cmd, code = c),
-                        None => tr!("action-run-precheck-failed-signal", command = cmd),
-                    };
-                    RunStatus::Refused {
-                        why: format!("{head}\n{}", lines.join("\n")),
-                    }
+                    Ending::refused(Said::new(|l| {
+                        let head = match code {
+                            Some(c) => tr_in!(
+                                l,
+                                "action-run-precheck-failed-code",
+                                command = cmd,
+                                code = c
+                            ),
+                            None => tr_in!(l, "action-run-precheck-failed-signal", command = cmd),
+                        };
+                        format!("{head}\n{}", lines.join("\n"))
+                    }))
                 } else {
                     let last = lines.last().map(|l| format!(": {l}")).unwrap_or_default();
-                    let head = match code {
-                        Some(c) => tr!("action-run-failed-code", command = cmd, code = c),
-                        None => tr!("action-run-failed-signal", command = cmd),
-                    };
-                    RunStatus::Failed {
-                        exit_code: code,
-                        why: format!("{head}{last}"),
-                    }
+                    Ending::failed(
+                        code,
+                        Said::new(|l| {
+                            let head = match code {
+                                Some(c) => {
+                                    tr_in!(l, "action-run-failed-code", command = cmd, code = c)
+                                }
+                                None => tr_in!(l, "action-run-failed-signal", command = cmd),
+                            };
+                            format!("{head}{last}")
+                        }),
+                    )
                 }
             }
         };
-        out.status = status;
-        return;
+        return Some(ending);
     }
+    None
 }
 
-/// Why a root action cannot run, with the exact command lines to run by hand.
-pub(crate) fn root_refusal(action: &Action, redactor: &Redactor, why: &str) -> String {
+/// Why a root action cannot run, with the exact command lines to run by hand, in `l`.
+fn root_refusal(l: Lang, action: &Action, redactor: &Redactor, why: &str) -> String {
     let cmds: Vec<String> = action
         .precheck
         .iter()
@@ -490,22 +628,26 @@ pub(crate) fn root_refusal(action: &Action, redactor: &Redactor, why: &str) -> S
         .collect();
     format!(
         "{}\n{}\n{}",
-        tr!("action-run-root", id = action.id, why = why),
+        tr_in!(l, "action-run-root", id = action.id, why = why),
         cmds.join("\n"),
-        tr!("action-run-root-or", id = action.id)
+        tr_in!(l, "action-run-root-or", id = action.id)
     )
 }
 
 /// Runs one argv, streaming its lines, until it exits, the deadline passes or cancel is asked.
 async fn run_command(argv: &[String], io: &mut Io<'_>, lines: &mut Vec<String>) -> Ended {
     let Some(program) = argv.first() else {
-        return Ended::NotStarted(tr!("action-run-empty"));
+        return Ended::NotStarted(Said::new(|l| tr_in!(l, "action-run-empty")));
     };
     // The shared runner's checks: the program (and an interpreter's script) must be one only
     // root or the user it runs as can change.
     let mut cmd = match crate::host::cmd::command(argv) {
         Ok(c) => c,
-        Err(u) => return Ended::NotStarted(u.to_string()),
+        Err(u) => {
+            return Ended::NotStarted(Said::again(u.to_string(), || {
+                crate::host::cmd::command(argv).err().map(|u| u.to_string())
+            }));
+        }
     };
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -513,10 +655,14 @@ async fn run_command(argv: &[String], io: &mut Io<'_>, lines: &mut Vec<String>) 
     let mut child = match crate::children::spawn(&mut cmd) {
         Ok(c) => c,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ended::NotStarted(tr!("action-run-not-installed", program = program));
+            return Ended::NotStarted(Said::new(|l| {
+                tr_in!(l, "action-run-not-installed", program = program)
+            }));
         }
         Err(e) => {
-            return Ended::NotStarted(tr!("action-run-cannot-run", program = program, error = e));
+            return Ended::NotStarted(Said::new(|l| {
+                tr_in!(l, "action-run-cannot-run", program = program, error = e)
+            }));
         }
     };
     let (ltx, mut lrx) = mpsc::channel::<(Stream, String)>(256);
@@ -544,7 +690,9 @@ async fn run_command(argv: &[String], io: &mut Io<'_>, lines: &mut Vec<String>) 
             Some((s, l)) = lrx.recv() => io.line(s, l, lines).await,
             r = child.wait() => break match r {
                 Ok(st) => Ended::Exited(st.code()),
-                Err(e) => Ended::NotStarted(tr!("action-run-cannot-wait", program = program, error = e)),
+                Err(e) => Ended::NotStarted(Said::new(|l| {
+                    tr_in!(l, "action-run-cannot-wait", program = program, error = e)
+                })),
             },
         }
     };
@@ -649,8 +797,10 @@ mod tests {
             verify: VerifyScope::AllHops,
             note: None,
             danger: None,
+            danger_en: None,
         };
         let why = root_refusal(
+            crate::i18n::current(),
             &a,
             &Redactor::default(),
             "sudo -n true: a password is required",
@@ -665,7 +815,7 @@ mod tests {
             "{why}"
         );
         let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
-        let why = root_refusal(&a, &Redactor::default(), "sudo -n true: x");
+        let why = root_refusal(Lang::ZhCn, &a, &Redactor::default(), "sudo -n true: x");
         assert!(
             why.starts_with("reload:nginx 需要 root，但没有免密 sudo（sudo -n true: x）"),
             "{why}"
@@ -674,6 +824,120 @@ mod tests {
             why.ends_with("\n  nginx -t\n  sudo nginx -s reload\n或：sudo triage502 action run reload:nginx --yes"),
             "{why}"
         );
+    }
+
+    fn has_chinese(t: &str) -> bool {
+        t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    /// Runs `action`; the outcome (shown) and the audit record written.
+    async fn run_in_chinese(
+        action: &Action,
+        read_only: bool,
+    ) -> (ActionOutcome, super::super::AuditRecord) {
+        assert_eq!(crate::i18n::current(), Lang::ZhCn);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut opts = RunOptions::from_config(&Config::default(), read_only);
+        opts.audit_log = dir.path().join("audit.log");
+        opts.sudo = Sudo::Never;
+        let (tx, mut rx) = mpsc::channel(64);
+        let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+        let out = run(action, &opts, tx, CancelToken::never()).await;
+        let _ = drain.await;
+        let mut recs = super::super::read_audit(&opts.audit_log);
+        assert_eq!(recs.len(), 1, "{out:?}");
+        (out, recs.remove(0))
+    }
+
+    fn action(argv: &[&str]) -> Action {
+        Action {
+            capture: None,
+            id: "custom:t".into(),
+            title: "t".into(),
+            description: "d".into(),
+            steps: vec![Step::new(argv, false, "p")],
+            precheck: None,
+            fixes: vec![],
+            verify: VerifyScope::AllHops,
+            note: None,
+            danger: None,
+            danger_en: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_audit_record_is_english_while_the_outcome_is_shown_in_chinese() {
+        let _zh = crate::i18n::scoped(Lang::ZhCn);
+        // Refused: read-only.
+        let (out, rec) = run_in_chinese(&action(&["/bin/echo", "hi"]), true).await;
+        assert_eq!(
+            out.status.describe_in(Lang::ZhCn),
+            "已拒绝：只读模式（--read-only 或配置中 read_only = true）：恢复操作已禁用"
+        );
+        assert_eq!(
+            rec.detail,
+            "refused: read-only mode (--read-only or read_only = true in the config): recovery actions are disabled"
+        );
+        assert_eq!(
+            rec.verification,
+            Verification::NotVerified {
+                why: "the action did not succeed".into()
+            }
+        );
+        assert!(has_chinese(&out.verification.describe_in(Lang::ZhCn)));
+        // The timeline's line: Chinese shown, English for the journal.
+        let u = crate::engine::Update::from(&out);
+        let crate::engine::Update::Action { text, en, .. } = u else {
+            panic!("{u:?}")
+        };
+        assert!(
+            text.starts_with("操作 custom:t：已拒绝：只读模式"),
+            "{text}"
+        );
+        assert_eq!(
+            en,
+            "action custom:t: refused: read-only mode (--read-only or read_only = true in the config): recovery actions are disabled; not verified (the action did not succeed)"
+        );
+
+        // Succeeded, not verified (no verifier).
+        let (out, rec) = run_in_chinese(&action(&["/bin/echo", "hi"]), false).await;
+        assert_eq!(out.status, RunStatus::Succeeded, "{out:?}");
+        assert_eq!(
+            out.verification,
+            Verification::NotVerified {
+                why: "没有验证器".into()
+            }
+        );
+        assert_eq!(
+            (rec.status.as_str(), rec.detail.as_str()),
+            ("succeeded", "succeeded")
+        );
+        assert_eq!(
+            rec.verification,
+            Verification::NotVerified {
+                why: "no verifier".into()
+            }
+        );
+        assert_eq!(rec.output_tail, ["hi"]);
+
+        // Failed: the program is missing; a danger refused.
+        let (out, rec) = run_in_chinese(&action(&["/nonexistent/triage502-t"]), false).await;
+        assert!(matches!(out.status, RunStatus::Failed { .. }), "{out:?}");
+        assert!(has_chinese(&out.status.describe()), "{out:?}");
+        assert!(rec.detail.starts_with("failed: "), "{}", rec.detail);
+        assert!(!has_chinese(&rec.detail), "{}", rec.detail);
+        let mut a = action(&["/bin/echo", "hi"]);
+        a.danger = Some("表会丢失".into());
+        a.danger_en = Some("tables would be lost".into());
+        let (out, rec) = run_in_chinese(&a, false).await;
+        assert!(matches!(out.status, RunStatus::Refused { .. }), "{out:?}");
+        assert!(
+            rec.detail
+                .starts_with("refused: tables would be lost. Not run")
+        );
+        for t in [&rec.detail, &rec.verification.describe_in(Lang::En)] {
+            assert!(!has_chinese(t), "{t}");
+        }
     }
 
     #[test]

@@ -7,8 +7,9 @@
 
 use super::{Action, Verification, VerifyScope};
 use crate::config::Config;
+use crate::i18n::Lang;
 use crate::probe::State as HopState;
-use crate::tr;
+use crate::{tr, tr_in};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -23,6 +24,12 @@ pub type VerifyFuture<'a> = Pin<Box<dyn Future<Output = Verification> + Send + '
 pub trait Verifier: Send + Sync {
     /// Whether what the action should fix is fixed.
     fn verify<'a>(&'a self, action: &'a Action) -> VerifyFuture<'a>;
+
+    /// The English wording of an `answer` of [`Verifier::verify`], for the audit log (records
+    /// on disk are English whatever the language shown). By default the answer as it is.
+    fn in_english(&self, _action: &Action, answer: &Verification) -> Verification {
+        answer.clone()
+    }
 }
 
 /// A verifier that does not verify.
@@ -36,6 +43,12 @@ impl Verifier for NoVerify {
                 why: tr!("action-verify-disabled"),
             }
         })
+    }
+
+    fn in_english(&self, _action: &Action, _answer: &Verification) -> Verification {
+        Verification::NotVerified {
+            why: tr_in!(Lang::En, "action-verify-disabled"),
+        }
     }
 }
 
@@ -115,5 +128,17 @@ impl Verifier for ProbeVerifier {
                 tokio::time::sleep(self.pause).await;
             }
         })
+    }
+
+    fn in_english(&self, action: &Action, answer: &Verification) -> Verification {
+        // Why there was nothing to probe, said again in English; hop reasons stay as the
+        // probes gave them.
+        if let Verification::NotVerified { .. } = answer {
+            let _en = crate::i18n::scoped(Lang::En);
+            if let Err(why) = related_hops(&self.cfg, &action.verify) {
+                return Verification::NotVerified { why };
+            }
+        }
+        answer.clone()
     }
 }

@@ -4,6 +4,10 @@
 //! `check` and `report` run one round of the console's tasks ([`run_once`]) and read the same
 //! state the console draws from; there is no second code path. [`State::apply`] returns whether anything visible changed, so the
 //! console redraws only then.
+//!
+//! The timeline is shown in the current language; its journal (the console's
+//! `timeline.ndjson`, read back by `report`) is English whatever the language of the process
+//! that wrote it: each event is worded twice where the engine words it ([`crate::actions::Said`]).
 
 pub mod access;
 mod once;
@@ -12,11 +16,13 @@ pub mod tasks;
 
 pub use once::run_once;
 
+use crate::actions::Said;
 use crate::config::{Config, Hop};
 use crate::diagnose::{Diagnosis, HostView, Input, Unchecked, diagnose};
+use crate::i18n::Lang;
 use crate::probe::scheduler::ProbeEvent;
 use crate::probe::{HopResult, State as HopState};
-use crate::tr;
+use crate::{tr, tr_in};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -56,14 +62,40 @@ pub enum Update {
         text: String,
         /// A recovery that worked: the incident's workaround phase (see `phases`).
         recovered: bool,
+        /// What happened, in English: the journal's wording.
+        en: String,
     },
-    /// A note for the timeline (an error of a background task, a cancelled preview).
+    /// A note for the timeline (an error of a background task, a cancelled preview); the
+    /// journal keeps its text as it is (see [`Update::NoteEn`]).
     Note {
         /// Severity of the note.
         level: NoteLevel,
         /// What happened.
         text: String,
     },
+    /// A note with its English wording, which the journal keeps (records on disk are English
+    /// whatever the language shown): [`Update::note`].
+    NoteEn {
+        /// Severity of the note.
+        level: NoteLevel,
+        /// What happened, in the current language.
+        text: String,
+        /// What happened, in English.
+        en: String,
+    },
+}
+
+impl Update {
+    /// A note worded in the current language and in English for the journal:
+    /// `Update::note(level, |l| tr_in!(l, "…", …))`.
+    pub fn note(level: NoteLevel, text: impl Fn(Lang) -> String) -> Update {
+        let said = Said::new(text);
+        Update::NoteEn {
+            level,
+            text: said.shown,
+            en: said.en,
+        }
+    }
 }
 
 impl crate::actions::ActionOutcome {
@@ -76,10 +108,13 @@ impl crate::actions::ActionOutcome {
 }
 
 impl From<&crate::actions::ActionOutcome> for Update {
-    /// An action's outcome as a timeline note (`state.apply((&outcome).into())`).
+    /// An action's outcome as a timeline note (`state.apply((&outcome).into())`), with its
+    /// English wording for the journal (the run's texts in English when it was a recent run).
     fn from(o: &crate::actions::ActionOutcome) -> Self {
         use crate::actions::Severity;
         let (sev, text) = o.summary();
+        let en = crate::actions::english(o)
+            .map_or_else(|| o.summary_in(Lang::En).1, |e| e.summary_in(Lang::En).1);
         Update::Action {
             level: match sev {
                 Severity::Info => NoteLevel::Info,
@@ -88,6 +123,7 @@ impl From<&crate::actions::ActionOutcome> for Update {
             },
             text,
             recovered: o.is_recovery(),
+            en,
         }
     }
 }
@@ -279,7 +315,8 @@ impl State {
         }
     }
 
-    fn push(&mut self, kind: &str, level: NoteLevel, text: String, at: DateTime<Utc>) {
+    /// An event on the timeline as shown, and in the journal in English.
+    fn push(&mut self, kind: &str, level: NoteLevel, text: Said, at: DateTime<Utc>) {
         if self.timeline.len() >= TIMELINE_LIMIT {
             self.timeline.pop_front();
         }
@@ -287,10 +324,14 @@ impl State {
             at,
             kind: kind.to_string(),
             level,
-            text,
+            text: text.shown,
+        };
+        let record = Event {
+            text: text.en,
+            ..ev.clone()
         };
         if let Some(p) = &self.journal
-            && let Err(e) = append_journal(p, &ev)
+            && let Err(e) = append_journal(p, &record)
             && !self.journal_failed
         {
             // Said once; the console keeps running without its journal.
@@ -357,27 +398,29 @@ impl State {
             Update::LogNotice { path, text } => {
                 let changed = self.logs.notices.get(&path) != Some(&text);
                 if changed {
-                    self.push(
-                        "log",
-                        NoteLevel::Warn,
-                        format!("{path}: {text}"),
-                        Utc::now(),
-                    );
+                    // The follower's text is its own (in the language it was given in).
+                    let line = Said::plain(format!("{path}: {text}"));
+                    self.push("log", NoteLevel::Warn, line, Utc::now());
                     self.logs.notices.insert(path, text);
                 }
                 changed
             }
             Update::Note { level, text } => {
-                self.push("note", level, text, Utc::now());
+                self.push("note", level, Said::plain(text), Utc::now());
+                true
+            }
+            Update::NoteEn { level, text, en } => {
+                self.push("note", level, Said { shown: text, en }, Utc::now());
                 true
             }
             Update::Action {
                 level,
                 text,
                 recovered,
+                en,
             } => {
                 let kind = if recovered { "recovery" } else { "action" };
-                self.push(kind, level, text, Utc::now());
+                self.push(kind, level, Said { shown: text, en }, Utc::now());
                 true
             }
             Update::Capture(c) => {
@@ -407,9 +450,15 @@ impl State {
                     HopState::Warn | HopState::Unknown => NoteLevel::Warn,
                     HopState::Fail => NoteLevel::Error,
                 };
-                let from = prev.map_or_else(|| "—".to_string(), crate::i18n::state_word);
-                let to = crate::i18n::state_word(r.state);
-                let text = format!("{} {from} → {to}: {}", r.name, r.reason);
+                // The state words in each language; the reason is the probe's text.
+                let text = Said::new(|l| {
+                    let word = |s: HopState| match l {
+                        Lang::En => s.word().to_string(),
+                        _ => crate::i18n::state_word(s),
+                    };
+                    let from = prev.map_or_else(|| "—".to_string(), word);
+                    format!("{} {from} → {}: {}", r.name, word(r.state), r.reason)
+                });
                 self.push("hop", level, text, at);
             }
         }
@@ -434,12 +483,10 @@ impl State {
             (false, Some(start)) if self.recovered_at.is_none() => {
                 self.recovered_at = Some(now);
                 let secs = (now - start).num_seconds();
-                self.push(
-                    "incident",
-                    NoteLevel::Info,
-                    tr!("timeline-green-again", duration = human_duration(secs)),
-                    now,
-                );
+                let text = Said::new(|l| {
+                    tr_in!(l, "timeline-green-again", duration = human_duration(secs))
+                });
+                self.push("incident", NoteLevel::Info, text, now);
             }
             (true, Some(_)) if self.recovered_at.is_some() => {
                 // A new incident after a recovery.
@@ -522,14 +569,34 @@ impl State {
         let now = Utc::now();
         let mut events = Vec::new();
         let after: Vec<String> = d.findings.iter().map(timeline_key).collect();
+        // The titles in English for the journal: the same evidence diagnosed again in English,
+        // only when something is announced, to a journal, in another language.
+        let mut titles_en: Option<Vec<(String, String)>> = None;
         for (f, key) in d.findings.iter().zip(&after) {
             if self.announced.contains(key) || (provisional && f.id == HOP_FAILING) {
                 continue;
             }
-            events.push((
-                NoteLevel::Error,
-                tr!("timeline-finding", id = f.id, title = f.title),
-            ));
+            let title_en = if self.journal.is_none() || crate::i18n::current() == Lang::En {
+                f.title.clone()
+            } else {
+                let titles = titles_en.get_or_insert_with(|| {
+                    let _en = crate::i18n::scoped(Lang::En);
+                    let d = self.with_input(diagnose);
+                    d.findings
+                        .iter()
+                        .map(|f| (timeline_key(f), f.title.clone()))
+                        .collect()
+                });
+                titles
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or_else(|| f.title.clone(), |(_, t)| t.clone())
+            };
+            let text = Said::new(|l| {
+                let title = if l == Lang::En { &title_en } else { &f.title };
+                tr_in!(l, "timeline-finding", id = f.id, title = title)
+            });
+            events.push((NoteLevel::Error, text));
             self.announced.push(key.clone());
         }
         let gone: Vec<String> = self
@@ -540,7 +607,8 @@ impl State {
             .collect();
         for key in gone {
             self.announced.retain(|k| k != &key);
-            events.push((NoteLevel::Info, tr!("timeline-finding-cleared", id = key)));
+            let text = Said::new(|l| tr_in!(l, "timeline-finding-cleared", id = key));
+            events.push((NoteLevel::Info, text));
         }
         for (level, text) in events {
             self.push("finding", level, text, now);
@@ -858,6 +926,70 @@ mod tests {
         assert_eq!(
             a.line(),
             "访问日志：最近 5 分钟的 0 个请求中没有 502/503/504；本工具自身的 2 个探测请求未计入"
+        );
+    }
+
+    fn has_chinese(t: &str) -> bool {
+        t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn the_journal_is_english_while_the_timeline_is_shown_in_chinese() {
+        let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("timeline.ndjson");
+        let mut s = State::new(cfg(), "t".into());
+        s.journal = Some(path.clone());
+        s.apply(res("a", HopState::Ok));
+        s.apply(res("b", HopState::Ok));
+        s.apply(Update::Host(Box::new(empty_snapshot())));
+        s.apply(res("a", HopState::Fail));
+        s.apply(Update::Probe(ProbeEvent::RoundFinished { seq: 1 }));
+        s.apply(Update::Host(Box::new(empty_snapshot())));
+        s.apply(Update::note(NoteLevel::Warn, |l| {
+            tr_in!(l, "engine-logs-unfollowed", error = "x")
+        }));
+        s.apply(res("a", HopState::Ok));
+        s.apply(Update::Probe(ProbeEvent::RoundFinished { seq: 2 }));
+        let shown: Vec<&str> = s.timeline.iter().map(|e| e.text.as_str()).collect();
+        let journal = read_journal(&path, Utc::now() - chrono::Duration::hours(1));
+        let kept: Vec<&str> = journal.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(shown.len(), kept.len(), "{shown:?} / {kept:?}");
+        assert_eq!(kept[0], "a OK → FAIL: r");
+        assert_eq!(shown[0], "a 正常 → 故障: r");
+        assert_eq!(kept[1], "finding hop_failing: a fails: r");
+        assert_eq!(shown[1], "发现 hop_failing：a 故障：r");
+        assert_eq!(kept[2], "cannot follow the logs: x");
+        assert_eq!(kept[3], "a FAIL → OK: r");
+        assert!(
+            kept[4].starts_with("all hops green again after "),
+            "{kept:?}"
+        );
+        assert_eq!(kept[5], "finding hop_failing a cleared");
+        for (k, (e, t)) in journal.iter().zip(&s.timeline).enumerate() {
+            assert!(!has_chinese(&e.text), "journal line {k}: {:?}", e.text);
+            assert!(has_chinese(&t.text), "timeline line {k}: {:?}", t.text);
+            assert_eq!((e.at, &e.kind, e.level), (t.at, &t.kind, t.level));
+        }
+        // An action's outcome: the timeline's line in Chinese, the journal's in English.
+        let o = crate::actions::ActionOutcome {
+            capture: None,
+            id: "restart:x".into(),
+            status: crate::actions::RunStatus::Cancelled,
+            exit_code: None,
+            duration_ms: 0,
+            argv: vec![],
+            output_tail: vec![],
+            verification: crate::actions::Verification::Fixed,
+            audit: Err(String::new()),
+        };
+        s.apply(Update::from(&o));
+        let last = s.timeline.back().expect("event");
+        assert_eq!(last.text, "操作 restart:x：已取消；命令已被终止；已修复");
+        let journal = read_journal(&path, Utc::now() - chrono::Duration::hours(1));
+        assert_eq!(
+            journal.last().map(|e| e.text.as_str()),
+            Some("action restart:x: cancelled; the command was killed; fixed")
         );
     }
 

@@ -99,6 +99,7 @@ impl Held {
             Update::Logs(_)
             | Update::LogNotice { .. }
             | Update::Note { .. }
+            | Update::NoteEn { .. }
             | Update::Action { .. }
             | Update::Capture(_) => self.logs.push(u),
         }

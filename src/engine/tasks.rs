@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::host::services::ServiceState;
 use crate::logs::follow::{FollowHandle, LogEvent};
 use crate::probe::scheduler::ProbeEvent;
-use crate::tr;
+use crate::tr_in;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -298,10 +298,9 @@ where
         Err(e) => {
             let _ = tx
                 .send(
-                    Update::Note {
-                        level: super::NoteLevel::Error,
-                        text: tr!("engine-logs-unfollowed", error = e),
-                    }
+                    Update::note(super::NoteLevel::Error, |l| {
+                        tr_in!(l, "engine-logs-unfollowed", error = e)
+                    })
                     .into(),
                 )
                 .await;
