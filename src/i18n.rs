@@ -114,6 +114,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/en/actions.ftl"),
         include_str!("../locales/zh-CN/actions.ftl"),
     ),
+    (
+        "host.ftl",
+        include_str!("../locales/en/host.ftl"),
+        include_str!("../locales/zh-CN/host.ftl"),
+    ),
 ];
 
 static CURRENT: AtomicU8 = AtomicU8::new(0);

@@ -9,6 +9,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use super::Unknown;
+use crate::tr;
 
 /// What a finished command produced. A non-zero exit code is not an error here: several tools
 /// (supervisorctl, nginx -t) report useful text together with a failure code.
@@ -60,7 +61,7 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
         .chain(argv.iter().copied())
         .collect();
     let Some(&program) = full.first() else {
-        return Err(Unknown::new("empty command line", None));
+        return Err(Unknown::new(tr!("host-cmd-empty"), None));
     };
     // The tool the operator cares about is the first of argv, not the prefix.
     let tool = argv.first().copied().unwrap_or(program);
@@ -74,28 +75,37 @@ pub async fn run(prefix: &[String], argv: &[&str], timeout: Duration) -> Result<
     let mut child = match crate::children::spawn(&mut cmd) {
         Ok(c) => c,
         Err(e) if e.kind() == ErrorKind::NotFound => {
-            return Err(Unknown::new(
-                format!("{program} not installed (not found in PATH)"),
-                None,
-            ));
+            return Err(Unknown::not_installed(program));
         }
         Err(e) if e.kind() == ErrorKind::PermissionDenied => {
             return Err(Unknown::new(
-                format!("permission denied running {program}"),
-                Some("needs root: run with sudo".into()),
+                tr!("host-cmd-permission", program = program),
+                Some(tr!("host-hint-sudo")),
             ));
         }
-        Err(e) => return Err(Unknown::new(format!("cannot run {program}: {e}"), None)),
+        Err(e) => {
+            return Err(Unknown::new(
+                tr!("host-cmd-cannot-run", program = program, error = e),
+                None,
+            ));
+        }
     };
     let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
     let waited = async { tokio::try_join!(child.wait(), read_all(stdout), read_all(stderr)) };
     match tokio::time::timeout(timeout, waited).await {
         // `child`, dropped unreaped on return, kills the tool's process group.
         Err(_) => Err(Unknown::new(
-            format!("{tool} timed out after {}", human_duration(timeout)),
-            Some("the tool hangs or the box is overloaded; try again or raise the timeout".into()),
+            tr!(
+                "host-cmd-timeout",
+                tool = tool,
+                after = human_duration(timeout)
+            ),
+            Some(tr!("host-cmd-timeout-hint")),
         )),
-        Ok(Err(e)) => Err(Unknown::new(format!("{tool} failed: {e}"), None)),
+        Ok(Err(e)) => Err(Unknown::new(
+            tr!("host-cmd-failed", tool = tool, error = e),
+            None,
+        )),
         Ok(Ok((status, stdout, stderr))) => Ok(Output {
             code: status.code(),
             stdout: String::from_utf8_lossy(&stdout).into_owned(),
@@ -117,7 +127,7 @@ pub fn command<S: AsRef<str>>(argv: &[S]) -> Result<tokio::process::Command, Unk
     let argv: Vec<&str> = argv.iter().map(AsRef::as_ref).collect();
     let resolved = vet(&argv)?;
     let Some((program, args)) = resolved.split_first() else {
-        return Err(Unknown::new("empty command line", None));
+        return Err(Unknown::new(tr!("host-cmd-empty"), None));
     };
     let mut cmd = tokio::process::Command::new(program);
     cmd.arg0(argv[0]).args(args);
@@ -234,15 +244,13 @@ fn script_of(interp: &str, args: &[&str]) -> Result<Script, String> {
             return Ok(Script::Inline);
         }
         if interp == "python" && (a == "-m" || (a.starts_with("-m") && !a.starts_with("--"))) {
-            return Err(format!(
-                "{interp} {a} runs a module looked up through sys.path (the current folder first)"
-            ));
+            return Err(tr!("host-cmd-python-module", interp = interp, option = a));
         }
         if file.contains(&a) {
             return if i + 1 < args.len() {
                 Ok(Script::File(i + 1))
             } else {
-                Err(format!("{interp} {a} without a file"))
+                Err(tr!("host-cmd-no-file", interp = interp, option = a))
             };
         }
         if valued.contains(&a) {
@@ -370,26 +378,13 @@ fn vet(argv: &[&str]) -> Result<Vec<String>, Unknown> {
     let mut at = 0;
     let mut runs_as = crate::fsafe::euid();
     let mut wrapped = false;
-    let refuse = |why: String| {
-        Unknown::new(
-            why,
-            Some(
-                "triage502 runs only programs and scripts that root (or the user they run as) \
-                 owns and nobody else can write: fix the owner and mode (chown root:, chmod \
-                 go-w), or name another program"
-                    .into(),
-            ),
-        )
-    };
+    let refuse = |why: String| Unknown::new(why, Some(tr!("host-cmd-untrusted-hint")));
     loop {
         let Some(&name) = argv.get(at) else {
-            return Err(Unknown::new("empty command line", None));
+            return Err(Unknown::new(tr!("host-cmd-empty"), None));
         };
         let Some(path) = resolve(name, wrapped.then_some(SECURE_PATH)) else {
-            return Err(Unknown::new(
-                format!("{name} not installed (not found in PATH)"),
-                None,
-            ));
+            return Err(Unknown::not_installed(name));
         };
         crate::fsafe::check_trusted_as(&path, "program", runs_as).map_err(refuse)?;
         out[at] = path.to_string_lossy().into_owned();
@@ -403,18 +398,16 @@ fn vet(argv: &[&str]) -> Result<Vec<String>, Unknown> {
                 Ok(Script::File(i)) => {
                     let script = std::path::Path::new(args[i]);
                     crate::fsafe::check_trusted_as(script, "script", runs_as)
-                        .map_err(|e| refuse(format!("{e} (run by {name})")))?;
+                        .map_err(|e| refuse(tr!("host-cmd-run-by", error = e, name = name)))?;
                 }
                 Ok(Script::Inline | Script::Nothing) => {}
-                Err(why) => return Err(refuse(format!("refusing `{name}`: {why}"))),
+                Err(why) => return Err(refuse(tr!("host-cmd-refusing", name = name, why = why))),
             }
             return Ok(out);
         }
         match wrapper(&base, args) {
             Some((usize::MAX, _)) => {
-                return Err(refuse(format!(
-                    "refusing `{name} -S`: the program it starts is hidden in one string"
-                )));
+                return Err(refuse(tr!("host-cmd-refusing-env-s", name = name)));
             }
             Some((n, user)) if at + 1 + n < argv.len() => {
                 if let Some(u) = user {
@@ -460,19 +453,34 @@ pub fn in_path(name: &str) -> bool {
     std::env::split_paths(&path).any(|d| is_exec(&d.join(name)))
 }
 
-/// The words that start every "could not check for lack of permission" reason, so the
-/// console, `check` and the report say it the same way (and tests can look for it).
+/// The English words that start every "could not check for lack of permission" reason.
+/// Texts for people say it with `tr!("host-needs-root-because", message = …)`
+/// ("needs root: …" / "需要 root：…"); this stays for callers that build their text in English.
+// i18n: not text (the English marker; people read host-needs-root-because)
 pub const NEEDS_ROOT: &str = "needs root";
 
-/// True when the message looks like a permission problem (used to add the sudo hint).
+/// The words of this program's own Chinese texts for a permission failure
+/// (`host-cmd-permission`, `host-conf-read-denied`), so [`looks_like_permission`] knows them
+/// in either language.
+const PERMISSION_ZH: &str = "权限不足";
+
+/// True when the message looks like a permission problem (used to add the sudo hint): the
+/// tools' own words (they run with `LC_ALL=C`), or this program's own (see [`PERMISSION_ZH`]).
 pub fn looks_like_permission(msg: &str) -> bool {
     let m = msg.to_ascii_lowercase();
+    // i18n: not text (the tools' messages matched)
     m.contains("permission denied")
+        // i18n: not text
         || m.contains("operation not permitted")
+        // i18n: not text
         || m.contains("access denied")
+        // i18n: not text
         || m.contains("must be root")
+        // i18n: not text
         || m.contains("you need to be root")
+        // i18n: not text
         || m.contains("are you root")
+        || m.contains(PERMISSION_ZH)
 }
 
 #[cfg(test)]
@@ -485,6 +493,35 @@ mod tests {
             .await
             .unwrap_err();
         assert!(e.reason.contains("not installed"), "{e:?}");
+    }
+
+    #[tokio::test]
+    async fn a_missing_tool_is_told_apart_in_either_language() {
+        for l in crate::i18n::Lang::ALL {
+            let _l = crate::i18n::scoped(l);
+            let e = run(&[], &["t502-no-such-tool"], Duration::from_secs(1))
+                .await
+                .unwrap_err();
+            assert!(e.is_missing_tool(), "{e:?}");
+            assert!(e.reason.contains("t502-no-such-tool"), "{e:?}");
+        }
+        let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+        let e = run(&[], &["t502-no-such-tool"], Duration::from_secs(1))
+            .await
+            .unwrap_err();
+        assert_eq!(e.reason, "未安装 t502-no-such-tool（PATH 中找不到）");
+        assert!(!Unknown::new(e.reason.clone(), None).is_missing_tool());
+    }
+
+    #[test]
+    fn own_permission_texts_look_like_permission_in_both_languages() {
+        for l in crate::i18n::Lang::ALL {
+            let run = crate::tr_in!(l, "host-cmd-permission", program = "nft");
+            let read = crate::tr_in!(l, "host-conf-read-denied", path = "/etc/nginx/nginx.conf");
+            assert!(looks_like_permission(&run), "{run}");
+            assert!(looks_like_permission(&read), "{read}");
+        }
+        assert!(!looks_like_permission("未安装 nft（PATH 中找不到）"));
     }
 
     #[tokio::test]

@@ -13,6 +13,9 @@
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::Lang;
+use crate::{tr, tr_in};
+
 /// What to measure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct DiskQuery {
@@ -47,7 +50,7 @@ impl DiskQuery {
             let (folder, from, p) = crate::docserver::settings::storage_folder(&default, local);
             problems.extend(p);
             out.push(Watched {
-                what: format!("Document Server cache (storage.fs.folderPath, {from})"),
+                what: tr_in!(Lang::En, "host-disk-cache", from = from),
                 path: folder,
             });
         }
@@ -61,12 +64,12 @@ impl DiskQuery {
         dirs.dedup();
         for d in dirs {
             out.push(Watched {
-                what: "Document Server logs".into(),
+                what: tr_in!(Lang::En, "host-disk-logs"),
                 path: d,
             });
         }
         out.push(Watched {
-            what: "temporary files (x2t)".into(),
+            what: tr_in!(Lang::En, "host-disk-tmp"),
             path: PathBuf::from("/tmp"),
         });
         (out, problems)
@@ -76,10 +79,62 @@ impl DiskQuery {
 /// One watched path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Watched {
-    /// What lives there: `Document Server cache (…)`, `Document Server logs`, `temporary files`.
+    /// What lives there, in English whatever the language (the JSON, and the console's tags
+    /// read it): `Document Server cache (…)`, `Document Server logs`, `temporary files`.
+    /// People read [`Watched::text`].
     pub what: String,
     /// The path.
     pub path: PathBuf,
+}
+
+/// What a watched path holds, told from its English `what`.
+enum Holds<'a> {
+    /// The cache, with where its folder was read (`storage.fs.folderPath` of this file).
+    Cache(Option<&'a str>),
+    Logs,
+    Tmp,
+    Other(&'a str),
+}
+
+impl Watched {
+    fn holds(&self) -> Holds<'_> {
+        let w = self.what.as_str();
+        // The English template around the file the folder was read from.
+        let template = tr_in!(Lang::En, "host-disk-cache", from = "\u{1}");
+        if let Some((pre, post)) = template.split_once('\u{1}')
+            && let Some(from) = w.strip_prefix(pre).and_then(|r| r.strip_suffix(post))
+        {
+            return Holds::Cache(Some(from));
+        }
+        if w.starts_with(&tr_in!(Lang::En, "host-disk-cache-short")) {
+            Holds::Cache(None)
+        } else if w == tr_in!(Lang::En, "host-disk-logs") {
+            Holds::Logs
+        } else if w.starts_with(&tr_in!(Lang::En, "host-disk-tmp-short")) {
+            Holds::Tmp
+        } else {
+            Holds::Other(w)
+        }
+    }
+
+    /// What lives there, in the current language.
+    pub fn text(&self) -> String {
+        match self.holds() {
+            Holds::Cache(Some(from)) => tr!("host-disk-cache", from = from),
+            Holds::Tmp if self.what == tr_in!(Lang::En, "host-disk-tmp") => tr!("host-disk-tmp"),
+            _ => self.short(),
+        }
+    }
+
+    /// The short form of [`Watched::text`]: `Document Server cache`, `temporary files`.
+    pub fn short(&self) -> String {
+        match self.holds() {
+            Holds::Cache(_) => tr!("host-disk-cache-short"),
+            Holds::Logs => tr!("host-disk-logs"),
+            Holds::Tmp => tr!("host-disk-tmp-short"),
+            Holds::Other(w) => w.split(" (").next().unwrap_or(w).to_string(),
+        }
+    }
 }
 
 /// One filesystem holding watched paths.
@@ -114,13 +169,13 @@ impl Filesystem {
 
     /// `/var/lib (Document Server cache, Document Server logs)`.
     pub fn label(&self) -> String {
-        let what: Vec<&str> = self.holds.iter().map(|w| short_what(&w.what)).collect();
-        format!("{} ({})", self.mount.display(), what.join(", "))
+        let what: Vec<String> = self.holds.iter().map(Watched::short).collect();
+        tr!(
+            "host-disk-label",
+            mount = self.mount.display(),
+            holds = what.join(&tr!("host-sep-comma"))
+        )
     }
-}
-
-fn short_what(w: &str) -> &str {
-    w.split(" (").next().unwrap_or(w)
 }
 
 /// A watched path that could not be measured.
@@ -180,12 +235,12 @@ fn errno_text(e: rustix::io::Errno) -> String {
 /// Measure one path: stat for its device, statvfs for its usage, and its mount point.
 pub fn measure(path: &Path) -> Result<Measured, String> {
     let st = rustix::fs::stat(path).map_err(|e| {
-        let hint = if e == rustix::io::Errno::ACCESS {
-            " (run as root to read it)"
+        let (path, error) = (path.display(), errno_text(e));
+        if e == rustix::io::Errno::ACCESS {
+            tr!("host-disk-cannot-read-root", path = path, error = error)
         } else {
-            ""
-        };
-        format!("cannot read {}: {}{hint}", path.display(), errno_text(e))
+            tr!("host-cannot-read", path = path, error = error)
+        }
     })?;
     let v = rustix::fs::statvfs(path)
         .map_err(|e| format!("statvfs {}: {}", path.display(), errno_text(e)))?;
@@ -301,6 +356,54 @@ mod tests {
                 read_only: false,
             },
         }
+    }
+
+    #[test]
+    fn what_stays_english_and_reads_in_chinese() {
+        let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+        let q = DiskQuery {
+            local_json: Some("/nonexistent/t502/local.json".into()),
+            default_json: None,
+            log_files: vec!["/var/log/t502/out.log".into()],
+        };
+        let (watched, _) = q.watched();
+        let what: Vec<&str> = watched.iter().map(|w| w.what.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "Document Server cache (storage.fs.folderPath, default)",
+                "Document Server logs",
+                "temporary files (x2t)"
+            ]
+        );
+        let text: Vec<String> = watched.iter().map(Watched::text).collect();
+        assert_eq!(
+            text,
+            [
+                "文档服务器缓存（storage.fs.folderPath，default）",
+                "文档服务器日志",
+                "临时文件（x2t）"
+            ]
+        );
+        let fs = Filesystem {
+            mount: "/var".into(),
+            holds: watched,
+            total_bytes: 1,
+            avail_bytes: 1,
+            used_percent: 0.0,
+            inodes_total: 0,
+            inodes_free: 0,
+            read_only: false,
+        };
+        assert_eq!(
+            fs.label(),
+            "/var（文档服务器缓存，文档服务器日志，临时文件）"
+        );
+        let _en = crate::i18n::scoped(crate::i18n::Lang::En);
+        assert_eq!(
+            fs.label(),
+            "/var (Document Server cache, Document Server logs, temporary files)"
+        );
     }
 
     #[test]

@@ -28,6 +28,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::tr;
+
 pub use firewall::{Firewall, FirewallQuery};
 pub use nginx::{NginxFacts, NginxQuery, TargetMapping, TargetStatus, proxy_target_map};
 pub use process::{Memory, OomKill, OomReport, ProcInfo, ProcessSampler, Processes};
@@ -38,10 +40,13 @@ pub use sockets::{Listener, Owner, Proto, Sockets};
 /// Why a fact is unknown, and what the operator can do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unknown {
-    /// What went wrong, e.g. "nft not installed".
+    /// What went wrong, e.g. "nft not installed" (in the current language).
     pub reason: String,
     /// What to do, e.g. "needs root: run with sudo".
     pub hint: Option<String>,
+    /// The tool is not installed ([`cmd::run`]): told apart without reading `reason`'s words.
+    #[serde(skip)]
+    missing_tool: bool,
 }
 
 impl Unknown {
@@ -50,17 +55,30 @@ impl Unknown {
         Self {
             reason: reason.into(),
             hint,
+            missing_tool: false,
         }
+    }
+
+    /// "`program` not installed": the program is not found in `PATH`.
+    pub fn not_installed(program: &str) -> Self {
+        Self {
+            missing_tool: true,
+            ..Self::new(tr!("host-cmd-not-installed", program = program), None)
+        }
+    }
+
+    /// Whether this says a tool is not installed ([`Unknown::not_installed`]).
+    pub fn is_missing_tool(&self) -> bool {
+        self.missing_tool
     }
 }
 
 impl std::fmt::Display for Unknown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.reason)?;
-        if let Some(h) = &self.hint {
-            write!(f, " ({h})")?;
+        match &self.hint {
+            Some(h) => f.write_str(&tr!("host-unknown-hint", reason = self.reason, hint = h)),
+            None => f.write_str(&self.reason),
         }
-        Ok(())
     }
 }
 
@@ -129,7 +147,7 @@ impl<T> Part<T> {
         match &self.status {
             Status::Known(_) => None,
             Status::Unknown { reason, hint } => Some(match hint {
-                Some(h) => format!("{reason} ({h})"),
+                Some(h) => Unknown::new(reason.clone(), Some(h.clone())).to_string(),
                 None => reason.clone(),
             }),
         }
@@ -240,53 +258,35 @@ pub struct Snapshot {
 
 /// Runs `fut` with a bound; a timeout becomes an explained unknown.
 async fn bounded<T>(
-    what: &str,
+    what: String,
     limit: Duration,
     fut: impl Future<Output = Result<T, Unknown>>,
 ) -> Part<T> {
     match tokio::time::timeout(limit, fut).await {
         Ok(r) => Part::from_result(r),
         Err(_) => Part::unknown(Unknown::new(
-            format!("{what} timed out after {}", cmd::human_duration(limit)),
-            Some("the box may be overloaded; the next refresh tries again".into()),
+            tr!(
+                "host-collect-timeout",
+                what = what,
+                after = cmd::human_duration(limit)
+            ),
+            Some(tr!("host-collect-timeout-hint")),
         )),
     }
 }
 
 /// Runs blocking work off the async worker threads, bounded.
 async fn blocking<T: Send + 'static>(
-    what: &str,
+    what: String,
     limit: Duration,
     f: impl FnOnce() -> Result<T, Unknown> + Send + 'static,
 ) -> Part<T> {
     bounded(what, limit, async move {
         tokio::task::spawn_blocking(f)
             .await
-            .map_err(|e| Unknown::new(format!("collector failed: {e}"), None))?
+            .map_err(|e| Unknown::new(tr!("host-collect-failed", error = e), None))?
     })
     .await
-}
-
-#[cfg(test)]
-impl Snapshot {
-    /// A snapshot whose every part is unknown ("not collected in this test"), for tests to
-    /// fill the parts they need.
-    pub(crate) fn unknown_for_tests() -> Snapshot {
-        let u = || Unknown::new("not collected in this test", None);
-        Snapshot {
-            taken_at: Utc::now(),
-            sockets: Part::unknown(u()),
-            processes: Part::unknown(u()),
-            memory: Part::unknown(u()),
-            oom: Part::unknown(u()),
-            services: Part::unknown(u()),
-            firewall: Part::unknown(u()),
-            selinux: Part::unknown(u()),
-            nginx: Part::unknown(u()),
-            targets: Part::unknown(u()),
-            disk: Part::unknown(u()),
-        }
-    }
 }
 
 /// Collects snapshots, keeping state between them (the process sampler, so CPU% is measured
@@ -322,40 +322,40 @@ impl HostSampler {
         let fwq = q.firewall_query();
         let dq = q.disk.clone();
         let (sockets, processes, memory, oom, services, firewall, selinux, nginx, disk) = tokio::join!(
-            blocking("reading sockets", t, sockets::collect),
-            blocking("sampling processes", t + slack, move || procs
+            blocking(tr!("host-what-sockets"), t, sockets::collect),
+            blocking(tr!("host-what-processes"), t + slack, move || procs
                 .sample(&patterns)),
-            blocking("reading memory", t, process::memory),
+            blocking(tr!("host-what-memory"), t, process::memory),
             bounded(
-                "reading the kernel log",
+                tr!("host-what-kernel-log"),
                 t * 2 + slack,
                 process::oom_kills(&q.oom_since, t)
             ),
-            bounded("querying services", t * 3 + slack, async {
+            bounded(tr!("host-what-services"), t * 3 + slack, async {
                 Ok(services::collect(&q.services, t).await)
             }),
             bounded(
-                "reading the firewall",
+                tr!("host-what-firewall"),
                 t * 2 + slack,
                 firewall::collect(&fwq, t)
             ),
-            blocking("reading SELinux", t, || Ok(selinux::collect())),
+            blocking(tr!("host-what-selinux"), t, || Ok(selinux::collect())),
             async {
                 match nginx {
                     Some(n) => n,
                     None => collect_nginx(q).await,
                 }
             },
-            blocking("measuring disk space", t, move || Ok(disk::collect(&dq))),
+            blocking(tr!("host-what-disk"), t, move || Ok(disk::collect(&dq))),
         );
         let targets = match (nginx.value(), sockets.value()) {
             (Some(n), Some(s)) => Part::known(proxy_target_map(n, &s.listeners)),
             (None, _) => Part::unknown(Unknown::new(
-                "nginx configuration unknown",
+                tr!("host-collect-nginx-unknown"),
                 nginx.unknown_reason(),
             )),
             (_, None) => Part::unknown(Unknown::new(
-                "listening sockets unknown",
+                tr!("host-collect-sockets-unknown"),
                 sockets.unknown_reason(),
             )),
         };
@@ -379,7 +379,7 @@ impl HostSampler {
 /// in [`HostSampler::collect`].
 pub async fn collect_nginx(q: &HostQuery) -> Part<NginxFacts> {
     bounded(
-        "reading the nginx configuration",
+        tr!("host-what-nginx"),
         q.timeout * 2 + Duration::from_millis(500),
         nginx::collect(&q.nginx, q.timeout),
     )
@@ -389,4 +389,26 @@ pub async fn collect_nginx(q: &HostQuery) -> Part<NginxFacts> {
 /// One snapshot with a fresh sampler (CPU% measured over a short first interval).
 pub async fn collect(q: &HostQuery) -> Snapshot {
     HostSampler::new().collect(q).await
+}
+
+#[cfg(test)]
+impl Snapshot {
+    /// A snapshot whose every part is unknown ("not collected in this test"), for tests to
+    /// fill the parts they need.
+    pub(crate) fn unknown_for_tests() -> Snapshot {
+        let u = || Unknown::new("not collected in this test", None);
+        Snapshot {
+            taken_at: Utc::now(),
+            sockets: Part::unknown(u()),
+            processes: Part::unknown(u()),
+            memory: Part::unknown(u()),
+            oom: Part::unknown(u()),
+            services: Part::unknown(u()),
+            firewall: Part::unknown(u()),
+            selinux: Part::unknown(u()),
+            nginx: Part::unknown(u()),
+            targets: Part::unknown(u()),
+            disk: Part::unknown(u()),
+        }
+    }
 }

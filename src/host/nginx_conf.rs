@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::tr;
+
 /// One directive with its arguments and, for block directives, its children.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Directive {
@@ -86,7 +88,10 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, (String, usize)> {
                 let mut s = String::new();
                 loop {
                     let Some(&ch) = chars.get(i) else {
-                        return Err((format!("unterminated {quote}quoted string"), start_line));
+                        return Err((
+                            tr!("host-conf-unterminated-quote", quote = quote),
+                            start_line,
+                        ));
                     };
                     i += 1;
                     match ch {
@@ -108,7 +113,7 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, (String, usize)> {
                                     s.push(other);
                                 }
                                 None => {
-                                    return Err(("unterminated string".into(), start_line));
+                                    return Err((tr!("host-conf-unterminated"), start_line));
                                 }
                             }
                         }
@@ -174,13 +179,12 @@ pub struct ParseError {
 
 impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} in {}:{}",
-            self.message,
-            self.file.display(),
-            self.line
-        )
+        f.write_str(&tr!(
+            "host-conf-parse-error",
+            message = self.message,
+            file = self.file.display(),
+            line = self.line
+        ))
     }
 }
 
@@ -200,7 +204,7 @@ pub fn parse_text(file: &Path, text: &str) -> Result<Vec<Directive>, ParseError>
             Tok::Word(w) => words.push((w, line)),
             Tok::Semi => {
                 let Some(((name, l), rest)) = words.split_first() else {
-                    return Err(err("unexpected \";\"".into(), line));
+                    return Err(err(tr!("host-conf-unexpected-semi"), line));
                 };
                 let d = Directive {
                     name: name.clone(),
@@ -212,13 +216,14 @@ pub fn parse_text(file: &Path, text: &str) -> Result<Vec<Directive>, ParseError>
                 words.clear();
                 stack
                     .last_mut()
+                    // i18n: not text (an invariant)
                     .expect("the stack always holds the top level")
                     .0
                     .push(d);
             }
             Tok::Open => {
                 let Some(((name, l), rest)) = words.split_first() else {
-                    return Err(err("unexpected \"{\"".into(), line));
+                    return Err(err(tr!("host-conf-unexpected-open"), line));
                 };
                 let d = Directive {
                     name: name.clone(),
@@ -232,16 +237,19 @@ pub fn parse_text(file: &Path, text: &str) -> Result<Vec<Directive>, ParseError>
             }
             Tok::Close => {
                 if !words.is_empty() {
-                    return Err(err("unexpected \"}\" (missing \";\"?)".into(), line));
+                    return Err(err(tr!("host-conf-unexpected-close-semi"), line));
                 }
                 if stack.len() == 1 {
-                    return Err(err("unexpected \"}\"".into(), line));
+                    return Err(err(tr!("host-conf-unexpected-close"), line));
                 }
+                // i18n: not text (invariants, down to the push)
                 let (children, opener) = stack.pop().expect("len checked above");
+                // i18n: not text
                 let mut d = opener.expect("every pushed level has an opener");
                 d.block = Some(children);
                 stack
                     .last_mut()
+                    // i18n: not text
                     .expect("the top level is never popped")
                     .0
                     .push(d);
@@ -249,17 +257,14 @@ pub fn parse_text(file: &Path, text: &str) -> Result<Vec<Directive>, ParseError>
         }
     }
     if let Some((_, l)) = words.first() {
-        return Err(err(
-            "unexpected end of file, expecting \";\" or \"}\"".into(),
-            *l,
-        ));
+        return Err(err(tr!("host-conf-eof-semi"), *l));
     }
     if stack.len() > 1 {
         let line = stack
             .last()
             .and_then(|(_, o)| o.as_ref().map(|d| d.line))
             .unwrap_or(0);
-        return Err(err("unexpected end of file, expecting \"}\"".into(), line));
+        return Err(err(tr!("host-conf-eof-close"), line));
     }
     Ok(stack.pop().map(|(d, _)| d).unwrap_or_default())
 }
@@ -285,6 +290,7 @@ impl DumpSource {
         let mut files: Vec<(PathBuf, String)> = Vec::new();
         for line in dump.split_inclusive('\n') {
             let t = line.trim_end_matches(['\n', '\r']);
+            // i18n: not text (nginx -T's header, matched)
             if let Some(rest) = t.strip_prefix("# configuration file ")
                 && let Some(path) = rest.strip_suffix(':')
             {
@@ -310,7 +316,7 @@ impl Source for DumpSource {
             .iter()
             .find(|(p, _)| p == path)
             .map(|(_, t)| t.clone())
-            .ok_or_else(|| format!("{} is not in the nginx -T dump", path.display()))
+            .ok_or_else(|| tr!("host-conf-not-in-dump", path = path.display()))
     }
 
     fn expand(&self, pattern: &Path) -> Vec<PathBuf> {
@@ -337,12 +343,9 @@ impl Source for DiskSource {
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .map_err(|e| {
                 if e.kind() == std::io::ErrorKind::PermissionDenied {
-                    format!(
-                        "cannot read {}: permission denied (run with sudo)",
-                        path.display()
-                    )
+                    tr!("host-conf-read-denied", path = path.display())
                 } else {
-                    format!("cannot read {}: {e}", path.display())
+                    tr!("host-cannot-read", path = path.display(), error = e)
                 }
             })
     }
@@ -470,7 +473,7 @@ fn warn(cfg: &mut Config, w: String) {
     if cfg.warnings.len() < MAX_WARNINGS {
         cfg.warnings.push(w);
     } else if cfg.warnings.len() == MAX_WARNINGS {
-        cfg.warnings.push("more warnings left out".into());
+        cfg.warnings.push(tr!("host-conf-more-warnings"));
     }
 }
 
@@ -485,19 +488,13 @@ fn resolve(
     let mut out = Vec::with_capacity(dirs.len());
     for mut d in dirs {
         if walk.budget == 0 {
-            warn(
-                cfg,
-                format!(
-                    "{}: configuration too large after includes; the rest is left out",
-                    d.location()
-                ),
-            );
+            warn(cfg, tr!("host-conf-too-large", at = d.location()));
             break;
         }
         walk.budget -= 1;
         if d.name == "include" && d.block.is_none() {
             if walk.stack.len() > 16 {
-                warn(cfg, format!("{}: include nested too deep", d.location()));
+                warn(cfg, tr!("host-conf-too-deep", at = d.location()));
                 continue;
             }
             let arg = PathBuf::from(d.arg0());
@@ -512,10 +509,10 @@ fn resolve(
                 if !s.contains(['*', '?', '[']) {
                     warn(
                         cfg,
-                        format!(
-                            "{}: included file {} not found",
-                            d.location(),
-                            pattern.display()
+                        tr!(
+                            "host-conf-include-missing",
+                            at = d.location(),
+                            path = pattern.display()
                         ),
                     );
                 }
@@ -526,10 +523,10 @@ fn resolve(
                     // nginx itself recurses until it fails; here a loop is said once per place.
                     warn(
                         cfg,
-                        format!(
-                            "{}: {} includes itself (loop), skipped",
-                            d.location(),
-                            f.display()
+                        tr!(
+                            "host-conf-include-loop",
+                            at = d.location(),
+                            path = f.display()
                         ),
                     );
                     continue;

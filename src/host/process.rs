@@ -16,6 +16,7 @@ use sysinfo::{ProcessRefreshKind, ProcessStatus, ProcessesToUpdate, System, Upda
 
 use super::Unknown;
 use super::cmd;
+use crate::tr;
 
 /// One process.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,10 +84,16 @@ const OUR_TOOLS: &[&str] = &[
 ];
 
 fn role_of(name: &str, cmdline: &str, extra: &[String]) -> Option<String> {
+    // The roles are names (`nginx master`, `docservice`), matched and shown as they are;
+    // nginx's own words in its process titles tell them.
     if name == "nginx" || cmdline.starts_with("nginx:") {
+        // i18n: not text
         return Some(if cmdline.contains("master process") {
+            // i18n: not text
             "nginx master".into()
+        // i18n: not text
         } else if cmdline.contains("worker process") {
+            // i18n: not text
             "nginx worker".into()
         } else {
             "nginx".into()
@@ -159,7 +166,7 @@ impl ProcessSampler {
         let mut guard = self
             .sys
             .lock()
-            .map_err(|_| Unknown::new("process sampler poisoned by an earlier panic", None))?;
+            .map_err(|_| Unknown::new(tr!("host-proc-poisoned"), None))?;
         let kind = ProcessRefreshKind::nothing()
             .with_cpu()
             .with_memory()
@@ -168,9 +175,10 @@ impl ProcessSampler {
         let first = guard.is_none();
         if first {
             let sys = System::new()
-                .map_err(|e| Unknown::new(format!("cannot read processes: {e}"), None))?;
+                .map_err(|e| Unknown::new(tr!("host-proc-cannot-read", error = e), None))?;
             *guard = Some(sys);
         }
+        // i18n: not text (an invariant)
         let sys = guard.as_mut().expect("set just above");
         sys.refresh_processes_specifics(ProcessesToUpdate::All, true, kind);
         if first {
@@ -285,8 +293,7 @@ pub fn parse_memory(meminfo: &str, pressure: Option<&str>) -> Result<Memory, Unk
             (k == key).then(|| v.split_whitespace().next()?.parse::<u64>().ok())?
         })
     };
-    let total =
-        kb("MemTotal").ok_or_else(|| Unknown::new("/proc/meminfo has no MemTotal", None))?;
+    let total = kb("MemTotal").ok_or_else(|| Unknown::new(tr!("host-mem-no-total"), None))?;
     let psi = |kind: &str| -> Option<Psi> {
         let line = pressure?.lines().find(|l| l.starts_with(kind))?;
         let get = |k: &str| -> Option<f64> {
@@ -311,8 +318,12 @@ pub fn parse_memory(meminfo: &str, pressure: Option<&str>) -> Result<Memory, Unk
 
 /// Reads the box's memory state (blocking, cheap).
 pub fn memory() -> Result<Memory, Unknown> {
-    let meminfo = std::fs::read_to_string("/proc/meminfo")
-        .map_err(|e| Unknown::new(format!("cannot read /proc/meminfo: {e}"), None))?;
+    let meminfo = std::fs::read_to_string("/proc/meminfo").map_err(|e| {
+        Unknown::new(
+            tr!("host-cannot-read", path = "/proc/meminfo", error = e),
+            None,
+        )
+    })?;
     let pressure = std::fs::read_to_string("/proc/pressure/memory").ok();
     parse_memory(&meminfo, pressure.as_deref())
 }
@@ -356,13 +367,14 @@ pub fn parse_oom_lines<'a>(
         let (time, msg) = time_of(line);
         // "Out of memory: Killed process 1234 (node) total-vm:…", "Memory cgroup out of memory:
         // Killed process …", older "Killed process 1234 (node) total-vm" / "Kill process 1234 (node) score".
+        // i18n: not text (the kernel's words, matched)
+        const KILLED: &str = "Killed process ";
+        // i18n: not text
+        const KILL: &str = "Kill process ";
         let killed = msg
-            .find("Killed process ")
-            .map(|i| &msg[i + "Killed process ".len()..])
-            .or_else(|| {
-                msg.find("Kill process ")
-                    .map(|i| &msg[i + "Kill process ".len()..])
-            });
+            .find(KILLED)
+            .map(|i| &msg[i + KILLED.len()..])
+            .or_else(|| msg.find(KILL).map(|i| &msg[i + KILL.len()..]));
         if let Some(rest) = killed {
             let pid = rest.split_whitespace().next().and_then(|p| p.parse().ok());
             let name = rest
@@ -489,10 +501,11 @@ pub async fn oom_kills(since: &str, timeout: Duration) -> Result<OomReport, Unkn
     )
     .await
     {
+        // i18n: not text (journalctl's own message)
         Ok(o) if o.success() && !o.stderr.contains("No journal files") => {
             return Ok(OomReport {
                 source: "journalctl -k".into(),
-                window: format!("since {since}"),
+                window: tr!("host-oom-since", since = since),
                 kills: parse_oom_lines(o.stdout.lines(), first_token_time),
             });
         }
@@ -503,7 +516,7 @@ pub async fn oom_kills(since: &str, timeout: Duration) -> Result<OomReport, Unkn
         Ok(o) if o.success() => {
             return Ok(OomReport {
                 source: "dmesg".into(),
-                window: "since boot (kernel ring buffer)".into(),
+                window: tr!("host-oom-since-boot"),
                 kills: parse_oom_lines(o.stdout.lines(), first_token_time),
             });
         }
@@ -512,11 +525,11 @@ pub async fn oom_kills(since: &str, timeout: Duration) -> Result<OomReport, Unkn
     }
     let kmsg = tokio::task::spawn_blocking(read_kmsg)
         .await
-        .map_err(|e| Unknown::new(format!("kmsg reader failed: {e}"), None))?;
+        .map_err(|e| Unknown::new(tr!("host-oom-kmsg-failed", error = e), None))?;
     match kmsg {
         Ok(lines) => Ok(OomReport {
             source: "/dev/kmsg".into(),
-            window: "since boot (kernel ring buffer)".into(),
+            window: tr!("host-oom-since-boot"),
             kills: parse_oom_lines(lines.iter().map(String::as_str), first_token_time),
         }),
         Err(e) => {
@@ -524,8 +537,8 @@ pub async fn oom_kills(since: &str, timeout: Duration) -> Result<OomReport, Unkn
             let perm = e.kind() == std::io::ErrorKind::PermissionDenied
                 || why.iter().any(|w| cmd::looks_like_permission(w));
             Err(Unknown::new(
-                format!("kernel log not readable ({})", why.join("; ")),
-                perm.then(|| "needs root: run with sudo".into()),
+                tr!("host-oom-unreadable", why = why.join(&tr!("host-sep-semi"))),
+                perm.then(|| tr!("host-hint-sudo")),
             ))
         }
     }

@@ -6,6 +6,7 @@
 
 use super::Unknown;
 use super::services::Answered;
+use crate::tr;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -100,19 +101,22 @@ pub fn parse_systemd_setup(name: &str, unit: &str, text: &str) -> ServiceSetup {
         text.lines()
             .find_map(|l| l.strip_prefix(k)?.strip_prefix('='))
             .map(str::trim)
+            // i18n: not text (systemctl's word for an unset property)
             .filter(|v| !v.is_empty() && *v != "[not set]")
     };
+    // i18n: not text (the command the settings came from)
     let source = format!("systemctl show {unit}");
     if prop("LoadState") == Some("not-found") {
         return ServiceSetup::unknown(
             name,
             Answered::Systemd,
             unit,
-            Unknown::new(format!("systemd unit {unit} not found"), None),
+            Unknown::new(tr!("host-svc-unit-not-found", unit = unit), None),
         );
     }
     let bytes = |k: &str| prop(k).and_then(|v| v.parse::<u64>().ok());
     ServiceSetup {
+        // i18n: not text (a systemctl property)
         restart: prop("Restart").map(str::to_string),
         restart_sec: prop("RestartUSec").map(str::to_string),
         at_boot: prop("UnitFileState").map(str::to_string),
@@ -126,6 +130,7 @@ pub fn parse_systemd_setup(name: &str, unit: &str, text: &str) -> ServiceSetup {
 
 /// The restart policy and memory limit of a `docker inspect` answer.
 pub fn parse_docker_setup(name: &str, container: &str, json: &str) -> ServiceSetup {
+    // i18n: not text (the command the settings came from)
     let source = format!("docker inspect {container}");
     let v: serde_json::Value = match serde_json::from_str(json) {
         Ok(v) => v,
@@ -134,12 +139,13 @@ pub fn parse_docker_setup(name: &str, container: &str, json: &str) -> ServiceSet
                 name,
                 Answered::Docker,
                 container,
-                Unknown::new(format!("{source}: bad JSON: {e}"), None),
+                Unknown::new(tr!("host-bad-json", source = source, error = e), None),
             );
         }
     };
     let obj = v.get(0).unwrap_or(&v);
     let hc = &obj["HostConfig"];
+    // i18n: not text (a key of docker's JSON)
     let policy = hc["RestartPolicy"]["Name"]
         .as_str()
         .filter(|p| !p.is_empty())
@@ -147,6 +153,7 @@ pub fn parse_docker_setup(name: &str, container: &str, json: &str) -> ServiceSet
     ServiceSetup {
         restart: Some(policy.into()),
         at_boot: Some(policy.into()),
+        // i18n: not text (a key of docker's JSON)
         memory_max: hc["Memory"].as_u64().filter(|m| *m > 0),
         ..ServiceSetup::new(name, Answered::Docker, container, source)
     }
@@ -168,7 +175,7 @@ pub fn supervisor_setup(name: &str, program: &str, conf: Option<&Path>) -> Servi
             name,
             Answered::Supervisor,
             program,
-            Unknown::new("no supervisord config found", None),
+            Unknown::new(tr!("host-ready-no-supervisor-config"), None),
         );
     };
     let mut files = vec![main.clone()];
@@ -212,8 +219,12 @@ pub fn supervisor_setup(name: &str, program: &str, conf: Option<&Path>) -> Servi
         Answered::Supervisor,
         program,
         Unknown::new(
-            format!("no [{want}] section in {}", show_files(&files)),
-            Some("run as root if the supervisor configs are not readable".into()),
+            tr!(
+                "host-ready-no-section",
+                section = want,
+                files = show_files(&files)
+            ),
+            Some(tr!("host-ready-no-section-hint")),
         ),
     )
 }
@@ -223,7 +234,7 @@ fn show_files(files: &[PathBuf]) -> String {
         .iter()
         .map(|f| f.display().to_string())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(&tr!("host-sep-comma"))
 }
 
 /// A file's text, capped; `None` when it cannot be read (a FIFO, a symlink is followed).
@@ -287,10 +298,7 @@ pub fn logrotate(root: &Path) -> Result<Vec<RotateEntry>, Unknown> {
     let dir = root.join("etc/logrotate.d");
     let main_text = read_text(&main);
     if main_text.is_none() && !dir.is_dir() {
-        return Err(Unknown::new(
-            "no /etc/logrotate.conf and no /etc/logrotate.d: logrotate is not set up here",
-            None,
-        ));
+        return Err(Unknown::new(tr!("host-ready-no-logrotate"), None));
     }
     let global = main_text
         .as_deref()
@@ -492,7 +500,7 @@ async fn setup_of(q: &super::ServiceQuery, answered: Answered, timeout: Duration
             &q.name,
             answered,
             &unit,
-            Unknown::new("not asking the service manager about this name", None),
+            Unknown::new(tr!("host-ready-name-refused"), None),
         );
     }
     let run = |argv: Vec<String>| async move {
@@ -521,6 +529,7 @@ async fn setup_of(q: &super::ServiceQuery, answered: Answered, timeout: Duration
                     answered,
                     &unit,
                     Unknown::new(
+                        // i18n: not text (the command and what it said)
                         format!("systemctl show {unit}: {}", o.first_message()),
                         None,
                     ),
@@ -540,6 +549,7 @@ async fn setup_of(q: &super::ServiceQuery, answered: Answered, timeout: Duration
                     &q.name,
                     answered,
                     &c,
+                    // i18n: not text (the command and what it said)
                     Unknown::new(format!("docker inspect {c}: {}", o.first_message()), None),
                 ),
                 Err(u) => ServiceSetup::unknown(&q.name, answered, &c, u),
@@ -556,7 +566,7 @@ async fn setup_of(q: &super::ServiceQuery, answered: Answered, timeout: Duration
                         &q.name,
                         answered,
                         &unit,
-                        Unknown::new("reading the supervisor config failed", None),
+                        Unknown::new(tr!("host-ready-supervisor-failed"), None),
                     )
                 })
         }
@@ -564,7 +574,7 @@ async fn setup_of(q: &super::ServiceQuery, answered: Answered, timeout: Duration
             &q.name,
             answered,
             &unit,
-            Unknown::new("no service manager knows this service", None),
+            Unknown::new(tr!("host-ready-no-manager"), None),
         ),
     }
 }

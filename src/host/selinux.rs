@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::tr;
 use serde::Serialize;
 
 /// SELinux mode.
@@ -46,7 +47,7 @@ pub fn collect_from(root: &Path) -> Selinux {
         return Selinux {
             mode,
             httpd_can_network_connect: boolean,
-            detail: "read from /sys/fs/selinux".into(),
+            detail: tr!("host-selinux-from-fs"),
         };
     }
     let config = std::fs::read_to_string(root.join("etc/selinux/config")).ok();
@@ -61,13 +62,13 @@ pub fn collect_from(root: &Path) -> Selinux {
             Selinux {
                 mode: Mode::Disabled,
                 httpd_can_network_connect: None,
-                detail: format!("selinuxfs not mounted; /etc/selinux/config says SELINUX={set}"),
+                detail: tr!("host-selinux-unmounted", set = set),
             }
         }
         None => Selinux {
             mode: Mode::Absent,
             httpd_can_network_connect: None,
-            detail: "not present".into(),
+            detail: tr!("host-selinux-not-present"),
         },
     }
 }

@@ -5,6 +5,7 @@
 
 use super::cmd;
 use super::services::ServiceStatus;
+use crate::tr;
 use std::time::Duration;
 
 /// The most lines kept of a failing service's output ([`ServiceStatus::log_tail`]).
@@ -59,8 +60,10 @@ pub async fn add_journal_tail(s: &mut ServiceStatus, timeout: Duration) {
             s.log_tail = tail_lines(last_bytes(&o.stdout, TAIL_BYTES));
             s.log_source = Some(format!("journalctl -u {}", s.unit));
         }
-        Ok(o) => s.log_source = Some(format!("journal not read: {}", o.first_message())),
-        Err(u) => s.log_source = Some(format!("journal not read: {}", u.reason)),
+        Ok(o) => {
+            s.log_source = Some(tr!("host-tail-journal-unread", why = o.first_message()));
+        }
+        Err(u) => s.log_source = Some(tr!("host-tail-journal-unread", why = u.reason)),
     }
 }
 
@@ -72,10 +75,13 @@ pub async fn add_docker_tail(s: &mut ServiceStatus, container: &str, timeout: Du
         Ok(o) if o.success() => {
             let both = format!("{}\n{}", o.stdout, o.stderr);
             s.log_tail = tail_lines(last_bytes(&both, TAIL_BYTES));
+            // i18n: not text (the command it came from)
             s.log_source = Some(format!("docker logs {container}"));
         }
-        Ok(o) => s.log_source = Some(format!("docker logs not read: {}", o.first_message())),
-        Err(u) => s.log_source = Some(format!("docker logs not read: {}", u.reason)),
+        Ok(o) => {
+            s.log_source = Some(tr!("host-tail-docker-unread", why = o.first_message()));
+        }
+        Err(u) => s.log_source = Some(tr!("host-tail-docker-unread", why = u.reason)),
     }
 }
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::Unknown;
 use super::cmd;
 pub use super::service_tail::{TAIL_BYTES, TAIL_LINES, tail_lines};
+use crate::tr;
 
 /// Which service manager to ask: the config's own choice (`[[service]] backend`).
 pub use crate::config::Backend;
@@ -111,18 +112,18 @@ impl ServiceState {
         }
     }
 
-    /// Short word for text output.
+    /// Short word for text output, in the current language (the JSON keeps the serde name).
     pub fn word(&self) -> String {
         match self {
-            ServiceState::Active => "active".into(),
-            ServiceState::Activating => "activating".into(),
-            ServiceState::Deactivating => "deactivating".into(),
-            ServiceState::Restarting => "restarting".into(),
-            ServiceState::Inactive => "inactive".into(),
-            ServiceState::Failed => "failed".into(),
-            ServiceState::Exited { code: Some(c) } => format!("exited({c})"),
-            ServiceState::Exited { code: None } => "exited".into(),
-            ServiceState::Unknown => "unknown".into(),
+            ServiceState::Active => tr!("host-state-active"),
+            ServiceState::Activating => tr!("host-state-activating"),
+            ServiceState::Deactivating => tr!("host-state-deactivating"),
+            ServiceState::Restarting => tr!("host-state-restarting"),
+            ServiceState::Inactive => tr!("host-state-inactive"),
+            ServiceState::Failed => tr!("host-state-failed"),
+            ServiceState::Exited { code: Some(c) } => tr!("host-state-exited-code", code = c),
+            ServiceState::Exited { code: None } => tr!("host-state-exited"),
+            ServiceState::Unknown => tr!("host-state-unknown"),
         }
     }
 }
@@ -240,6 +241,7 @@ fn prop<'a>(text: &'a str, key: &str) -> Option<&'a str> {
         l.strip_prefix(key)
             .and_then(|r| r.strip_prefix('='))
             .map(str::trim)
+            // i18n: not text (systemctl's words for an unset property)
             .filter(|v| !v.is_empty() && *v != "n/a" && *v != "[not set]")
     })
 }
@@ -248,11 +250,15 @@ fn prop<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 pub fn parse_systemctl_show(name: &str, unit: &str, text: &str) -> Result<ServiceStatus, Unknown> {
     let load = prop(text, "LoadState").unwrap_or("");
     if load == "not-found" {
-        return Err(Unknown::new(format!("systemd unit {unit} not found"), None));
+        return Err(Unknown::new(
+            tr!("host-svc-unit-not-found", unit = unit),
+            None,
+        ));
     }
     let active = prop(text, "ActiveState")
-        .ok_or_else(|| Unknown::new(format!("systemctl show {unit}: no ActiveState"), None))?;
+        .ok_or_else(|| Unknown::new(tr!("host-svc-no-activestate", unit = unit), None))?;
     let sub = prop(text, "SubState").unwrap_or("").to_string();
+    // i18n: not text (a systemctl property)
     let result = prop(text, "Result").unwrap_or("");
     let exit_code = prop(text, "ExecMainStatus").and_then(|v| v.parse().ok());
     let state = match (active, sub.as_str()) {
@@ -300,8 +306,8 @@ pub fn parse_systemctl_show(name: &str, unit: &str, text: &str) -> Result<Servic
 fn checked_name(name: &str) -> Result<&str, Unknown> {
     crate::config::check_service_name(name).map_err(|e| {
         Unknown::new(
-            format!("not asking the service manager: {e}"),
-            Some("fix the service's name or unit in the config".into()),
+            tr!("host-svc-name-refused", error = e),
+            Some(tr!("host-svc-name-refused-hint")),
         )
     })?;
     Ok(name)
@@ -326,7 +332,8 @@ async fn systemd(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, U
     let out = cmd::run(&[], &systemctl_show_argv(unit), timeout).await?;
     if !out.success() && out.stdout.trim().is_empty() {
         let m = out.first_message();
-        let hint = cmd::looks_like_permission(&m).then(|| "needs root: run with sudo".into());
+        let hint = cmd::looks_like_permission(&m).then(|| tr!("host-hint-sudo"));
+        // i18n: not text (the command and what it said)
         return Err(Unknown::new(format!("systemctl show {unit}: {m}"), hint));
     }
     let mut s = parse_systemctl_show(&q.name, unit, &out.stdout)?;
@@ -464,16 +471,14 @@ async fn supervisor_all(
 /// A program that supervisord's full list (socket or supervisorctl) does not have.
 fn no_such_program(program: &str, all: &[ServiceStatus]) -> Unknown {
     let names: Vec<&str> = all.iter().map(|s| s.unit.as_str()).collect();
+    let names = if names.is_empty() {
+        tr!("host-svc-none")
+    } else {
+        names.join(&tr!("host-sep-comma"))
+    };
     Unknown::new(
-        format!(
-            "supervisord has no such program {program} (it has: {})",
-            if names.is_empty() {
-                "none".to_string()
-            } else {
-                names.join(", ")
-            }
-        ),
-        Some("set the service's supervisor_program (group:name as supervisorctl prints it)".into()),
+        tr!("host-svc-no-such-program", program = program, names = names),
+        Some(tr!("host-svc-no-such-program-hint")),
     )
 }
 
@@ -484,12 +489,13 @@ fn supervisorctl_failure(args: &str, out: &cmd::Output) -> Unknown {
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
-        .unwrap_or("no output")
-        .to_string();
+        .map(str::to_string)
+        .unwrap_or_else(|| tr!("host-svc-no-output"));
     let hint = if cmd::looks_like_permission(&all) {
-        Some("needs root: run with sudo".into())
+        Some(tr!("host-hint-sudo"))
+    // i18n: not text (supervisorctl's own messages)
     } else if msg.contains("no such file") || msg.contains("refused connection") {
-        Some("supervisord is not running, or give its config (supervisorctl -c FILE)".into())
+        Some(tr!("host-svc-supervisord-down-hint"))
     } else {
         None
     };
@@ -541,20 +547,32 @@ pub fn parse_docker_inspect(
     container: &str,
     json: &str,
 ) -> Result<ServiceStatus, Unknown> {
-    let v: serde_json::Value = serde_json::from_str(json)
-        .map_err(|e| Unknown::new(format!("docker inspect {container}: bad JSON: {e}"), None))?;
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        // i18n: not text (the command)
+        let source = format!("docker inspect {container}");
+        Unknown::new(tr!("host-bad-json", source = source, error = e), None)
+    })?;
     let obj = match &v {
         serde_json::Value::Array(a) => a.first(),
         o @ serde_json::Value::Object(_) => Some(o),
         _ => None,
     }
-    .ok_or_else(|| Unknown::new(format!("docker container {container} not found"), None))?;
+    .ok_or_else(|| {
+        Unknown::new(
+            tr!("host-svc-container-not-found", container = container),
+            None,
+        )
+    })?;
+    // i18n: not text (keys of docker's JSON, down to the pid)
     let st = &obj["State"];
+    // i18n: not text
     let status = st["Status"].as_str().unwrap_or("");
     let exit = st["ExitCode"].as_i64().map(|c| c as i32);
+    // i18n: not text
     let health = st["Health"]["Status"].as_str().map(str::to_string);
     let oom = st["OOMKilled"].as_bool();
     let state = match status {
+        // i18n: not text
         "running" if st["Paused"].as_bool() == Some(true) => ServiceState::Inactive,
         "running" => ServiceState::Active,
         "restarting" => ServiceState::Restarting,
@@ -567,6 +585,7 @@ pub fn parse_docker_inspect(
     let mut detail = format!("status={status}");
     if let Some(h) = &health {
         detail.push_str(&format!(" health={h}"));
+        // i18n: not text
         if let Some(n) = st["Health"]["FailingStreak"].as_u64().filter(|n| *n > 0) {
             detail.push_str(&format!(" failing_streak={n}"));
         }
@@ -577,9 +596,11 @@ pub fn parse_docker_inspect(
     if oom == Some(true) {
         detail.push_str(" OOMKilled");
     }
+    // i18n: not text
     if let Some(e) = st["Error"].as_str().filter(|e| !e.is_empty()) {
         detail.push_str(&format!(" error={e}"));
     }
+    // i18n: not text
     let pid = st["Pid"].as_u64().filter(|p| *p != 0).map(|p| p as u32);
     Ok(ServiceStatus {
         name: name.into(),
@@ -611,12 +632,14 @@ async fn docker(q: &ServiceQuery, timeout: Duration) -> Result<ServiceStatus, Un
     if !out.success() {
         let m = out.first_message();
         let hint = if cmd::looks_like_permission(&m) {
-            Some("needs root or the docker group: run with sudo".into())
+            Some(tr!("host-svc-docker-sudo-hint"))
+        // i18n: not text (docker's own message)
         } else if m.contains("Cannot connect to the Docker daemon") {
-            Some("the docker daemon is not running".into())
+            Some(tr!("host-svc-docker-down-hint"))
         } else {
             None
         };
+        // i18n: not text (the command and what it said)
         return Err(Unknown::new(format!("docker inspect {c}: {m}"), hint));
     }
     let mut s = parse_docker_inspect(&q.name, c, &out.stdout)?;
@@ -647,7 +670,7 @@ pub async fn status(q: &ServiceQuery, timeout: Duration) -> ServiceStatus {
                     }
                 }
             } else {
-                why.push("no systemd".into());
+                why.push(tr!("host-svc-no-systemd"));
             }
             if found.is_none() {
                 let socket = || super::supervisor_rpc::socket_of(q.supervisor_config.as_deref());
@@ -660,7 +683,7 @@ pub async fn status(q: &ServiceQuery, timeout: Duration) -> ServiceStatus {
                         }
                     }
                 } else {
-                    why.push("no supervisorctl".into());
+                    why.push(tr!("host-svc-no-supervisorctl"));
                 }
             }
             if found.is_none() {
@@ -673,10 +696,10 @@ pub async fn status(q: &ServiceQuery, timeout: Duration) -> ServiceStatus {
                         }
                     }
                 } else {
-                    why.push("no docker".into());
+                    why.push(tr!("host-svc-no-docker"));
                 }
             }
-            found.ok_or_else(|| Unknown::new(why.join("; "), hint))
+            found.ok_or_else(|| Unknown::new(why.join(&tr!("host-sep-semi")), hint))
         }
     };
     let unit = match q.backend {

@@ -13,6 +13,7 @@ use procfs::process::FDTarget;
 use serde::Serialize;
 
 use super::Unknown;
+use crate::tr;
 
 /// Transport protocol of a listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -164,8 +165,11 @@ pub fn collect() -> Result<Sockets, Unknown> {
     }
     if raw.is_empty() && errors.len() == 4 {
         return Err(Unknown::new(
-            format!("cannot read /proc/net: {}", errors.join("; ")),
-            Some("is /proc mounted?".into()),
+            tr!(
+                "host-sock-proc-net",
+                errors = errors.join(&tr!("host-sep-semi"))
+            ),
+            Some(tr!("host-sock-proc-net-hint")),
         ));
     }
 
@@ -187,12 +191,11 @@ pub fn collect() -> Result<Sockets, Unknown> {
                 None if !root && unreadable > 0 => {
                     hidden += 1;
                     Owner::Unknown {
-                        reason: "not visible without root".into(),
+                        reason: tr!("host-sock-owner-hidden"),
                     }
                 }
                 None => Owner::Unknown {
-                    reason: "no process holds it (kernel socket, or the process just exited)"
-                        .into(),
+                    reason: tr!("host-sock-owner-none"),
                 },
             };
             Listener {

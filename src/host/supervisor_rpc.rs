@@ -14,6 +14,7 @@ use super::Unknown;
 use super::services::{
     Answered, ServiceState, ServiceStatus, TAIL_BYTES, supervisor_state, tail_lines,
 };
+use crate::tr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -142,10 +143,7 @@ pub enum Answer {
 /// Asks the supervisord that `conf` (or the default config) configures, on its socket.
 pub async fn ask(conf: Option<&Path>, timeout: Duration) -> Answer {
     let Some(sock) = socket_of(conf) else {
-        return Answer::Unavailable(Unknown::new(
-            "no supervisord socket without a password in its config",
-            None,
-        ));
+        return Answer::Unavailable(Unknown::new(tr!("host-rpc-no-socket"), None));
     };
     all_process_info(&sock, timeout).await
 }
@@ -158,9 +156,14 @@ async fn call(
     params: &str,
     timeout: Duration,
 ) -> Result<String, Answer> {
-    let fail =
-        |what: String| Unknown::new(format!("supervisord at {}: {what}", sock.display()), None);
+    let fail = |what: String| {
+        Unknown::new(
+            tr!("host-rpc-at", socket = sock.display(), what = what),
+            None,
+        )
+    };
     let body = format!(
+        // i18n: not text (the XML-RPC request)
         "<?xml version=\"1.0\"?><methodCall><methodName>{method}</methodName>\
          <params>{params}</params></methodCall>"
     );
@@ -177,9 +180,9 @@ async fn call(
         Ok::<_, std::io::Error>(answer)
     };
     let hung = || {
-        Answer::Final(fail(format!(
-            "no answer within {}",
-            super::cmd::human_duration(timeout)
+        Answer::Final(fail(tr!(
+            "host-rpc-no-answer",
+            after = super::cmd::human_duration(timeout)
         )))
     };
     let answer = match tokio::time::timeout(timeout, exchange).await {
@@ -188,7 +191,7 @@ async fn call(
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => return Err(hung()),
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             let mut u = fail(crate::util::io_error_text(&e));
-            u.hint = Some("needs root: run with sudo".into());
+            u.hint = Some(tr!("host-hint-sudo"));
             return Err(Answer::Final(u));
         }
         Ok(Err(e)) => return Err(Answer::Unavailable(fail(crate::util::io_error_text(&e)))),
@@ -196,11 +199,14 @@ async fn call(
     };
     let answer = String::from_utf8_lossy(&answer);
     let Some((head, xml)) = answer.split_once("\r\n\r\n") else {
-        return Err(Answer::Unavailable(fail("not an HTTP answer".into())));
+        return Err(Answer::Unavailable(fail(tr!("host-rpc-not-http"))));
     };
     let status = head.lines().next().unwrap_or("");
     if status.split_whitespace().nth(1) != Some("200") {
-        return Err(Answer::Unavailable(fail(format!("answered {status:?}"))));
+        return Err(Answer::Unavailable(fail(tr!(
+            "host-rpc-answered",
+            status = format!("{status:?}")
+        ))));
     }
     Ok(xml.to_string())
 }
@@ -214,7 +220,7 @@ pub async fn all_process_info(sock: &Path, timeout: Duration) -> Answer {
     match parse_all_process_info(&xml) {
         Ok(v) => Answer::Programs(v),
         Err(e) => Answer::Unavailable(Unknown::new(
-            format!("supervisord at {}: {e}", sock.display()),
+            tr!("host-rpc-at", socket = sock.display(), what = e),
             None,
         )),
     }
@@ -250,11 +256,13 @@ pub async fn tail_output(
                     };
                     return Ok((
                         tail_lines(&text),
-                        format!("supervisor {what} log of {unit}"),
+                        tr!("host-rpc-log-source", stream = what, unit = unit),
                     ));
                 }
-                Ok(_) => why = format!("the {what} log of {unit} is empty"),
-                Err(e) => why = format!("supervisord's {what} log of {unit}: {e}"),
+                Ok(_) => why = tr!("host-rpc-log-empty", stream = what, unit = unit),
+                Err(e) => {
+                    why = tr!("host-rpc-log-error", stream = what, unit = unit, error = e);
+                }
             },
             Err(Answer::Final(u) | Answer::Unavailable(u)) => return Err(u.reason),
             Err(Answer::Programs(_)) => {}
@@ -273,8 +281,8 @@ fn first_string(xml: &str) -> Result<String, String> {
     let mut text = String::new();
     loop {
         match reader.read_event() {
-            Err(e) => return Err(format!("answer does not parse: {e}")),
-            Ok(Event::Eof) => return Err("no text in the answer".into()),
+            Err(e) => return Err(tr!("host-rpc-unparsable", error = e)),
+            Ok(Event::Eof) => return Err(tr!("host-rpc-no-text")),
             Ok(Event::Start(e)) => match e.name().as_ref() {
                 b"fault" => fault = true,
                 b"string" => in_string = true,
@@ -283,13 +291,13 @@ fn first_string(xml: &str) -> Result<String, String> {
             Ok(Event::Text(t)) if in_string => {
                 text.push_str(
                     &t.decode()
-                        .map_err(|e| format!("answer does not parse: {e}"))?,
+                        .map_err(|e| tr!("host-rpc-unparsable", error = e))?,
                 );
             }
             Ok(Event::GeneralRef(r)) if in_string => {
                 let name = r
                     .decode()
-                    .map_err(|e| format!("answer does not parse: {e}"))?;
+                    .map_err(|e| tr!("host-rpc-unparsable", error = e))?;
                 match r.resolve_char_ref() {
                     Ok(Some(c)) => text.push(c),
                     _ => text.push_str(
@@ -302,7 +310,7 @@ fn first_string(xml: &str) -> Result<String, String> {
             }
             Ok(Event::End(e)) if e.name().as_ref() == b"string" => {
                 return if fault {
-                    Err(format!("supervisord answered with a fault: {text}"))
+                    Err(tr!("host-rpc-fault-text", text = text))
                 } else {
                     Ok(text)
                 };
@@ -322,7 +330,7 @@ pub async fn add_tails(sock: &Path, statuses: &mut [ServiceStatus], timeout: Dur
                 s.log_tail = lines;
                 s.log_source = Some(source);
             }
-            Err(why) => s.log_source = Some(format!("output not read: {why}")),
+            Err(why) => s.log_source = Some(tr!("host-rpc-output-unread", why = why)),
         }
     }
 }
@@ -341,17 +349,17 @@ pub fn parse_all_process_info(xml: &str) -> Result<Vec<ServiceStatus>, String> {
     let mut complete = false;
     loop {
         match reader.read_event() {
-            Err(e) => return Err(format!("answer does not parse: {e}")),
+            Err(e) => return Err(tr!("host-rpc-unparsable", error = e)),
             Ok(Event::Eof) => {
                 // An answer cut short (MAX_ANSWER, a dropped connection) is not a full list.
                 return if complete {
                     Ok(out)
                 } else {
-                    Err("answer cut short".into())
+                    Err(tr!("host-rpc-cut-short"))
                 };
             }
             Ok(Event::Empty(e)) if e.name().as_ref() == b"fault" => {
-                return Err("supervisord answered with a fault".into());
+                return Err(tr!("host-rpc-fault"));
             }
             Ok(Event::Start(e)) => {
                 let tag = String::from_utf8_lossy(e.name().as_ref()).into_owned();
@@ -376,7 +384,7 @@ pub fn parse_all_process_info(xml: &str) -> Result<Vec<ServiceStatus>, String> {
                         value.clear();
                         reading = Some(tag);
                     }
-                    "fault" => return Err("supervisord answered with a fault".into()),
+                    "fault" => return Err(tr!("host-rpc-fault")),
                     _ => reading = None,
                 }
             }
@@ -384,19 +392,19 @@ pub fn parse_all_process_info(xml: &str) -> Result<Vec<ServiceStatus>, String> {
             Ok(Event::Text(t)) => {
                 let text = t
                     .decode()
-                    .map_err(|e| format!("answer does not parse: {e}"))?;
+                    .map_err(|e| tr!("host-rpc-unparsable", error = e))?;
                 push_text(reading.as_deref(), &text, &mut key, &mut value);
             }
             Ok(Event::CData(t)) => {
                 let text = t
                     .decode()
-                    .map_err(|e| format!("answer does not parse: {e}"))?;
+                    .map_err(|e| tr!("host-rpc-unparsable", error = e))?;
                 push_text(reading.as_deref(), &text, &mut key, &mut value);
             }
             Ok(Event::GeneralRef(r)) => {
                 let name = r
                     .decode()
-                    .map_err(|e| format!("answer does not parse: {e}"))?;
+                    .map_err(|e| tr!("host-rpc-unparsable", error = e))?;
                 let text = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
                     _ => quick_xml::escape::resolve_predefined_entity(&name)
@@ -435,7 +443,7 @@ fn status_of(fields: &[(String, String)]) -> Result<ServiceStatus, String> {
             .map(|(_, v)| v.as_str())
     };
     let int = |k: &str| get(k).and_then(|v| v.trim().parse::<i64>().ok());
-    let name = get("name").ok_or("a program without a name")?;
+    let name = get("name").ok_or_else(|| tr!("host-rpc-no-name"))?;
     let group = get("group").unwrap_or(name);
     let unit = if group == name {
         name.to_string()
@@ -451,7 +459,7 @@ fn status_of(fields: &[(String, String)]) -> Result<ServiceStatus, String> {
     let state = match supervisor_state(statename) {
         Some(ServiceState::Exited { .. }) => ServiceState::Exited { code: exit_code },
         Some(s) => s,
-        None => return Err(format!("unknown state {statename}")),
+        None => return Err(tr!("host-rpc-unknown-state", state = statename)),
     };
     let running = statename == "RUNNING";
     let mut description = get("description").unwrap_or("").to_string();

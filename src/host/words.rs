@@ -2,17 +2,18 @@
 //! ([`crate::report::host`]), the diagnosis and the console.
 
 use super::nginx::TargetStatus;
+use crate::tr;
 
 impl std::fmt::Display for TargetStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            TargetStatus::Listening => "listening",
-            TargetStatus::OtherAddress => "the port listens on another address only",
-            TargetStatus::NoListener => "nothing listens on that port",
-            TargetStatus::UnixSocketPresent => "the unix socket exists",
-            TargetStatus::UnixSocketMissing => "the unix socket is missing",
-            TargetStatus::Remote => "not on this box (probe it over the network)",
-            TargetStatus::Unresolved => "a name or variable, not mapped without resolving it",
+        f.write_str(&match self {
+            TargetStatus::Listening => tr!("host-target-listening"),
+            TargetStatus::OtherAddress => tr!("host-target-other_address"),
+            TargetStatus::NoListener => tr!("host-target-no_listener"),
+            TargetStatus::UnixSocketPresent => tr!("host-target-unix_present"),
+            TargetStatus::UnixSocketMissing => tr!("host-target-unix_missing"),
+            TargetStatus::Remote => tr!("host-target-remote"),
+            TargetStatus::Unresolved => tr!("host-target-unresolved"),
         })
     }
 }
@@ -26,34 +27,34 @@ impl std::fmt::Display for super::ServiceState {
 impl std::fmt::Display for super::services::Answered {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use super::services::Answered as A;
-        f.write_str(match self {
-            A::Systemd => "systemd",
-            A::Supervisor => "supervisor",
-            A::Docker => "docker",
-            A::None => "no service manager",
-        })
+        match self {
+            A::Systemd => f.write_str("systemd"),
+            A::Supervisor => f.write_str("supervisor"),
+            A::Docker => f.write_str("docker"),
+            A::None => f.write_str(&tr!("host-answered-none")),
+        }
     }
 }
 
 impl std::fmt::Display for super::nginx::ConfigOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use super::nginx::ConfigOrigin as O;
-        f.write_str(match self {
-            O::NginxDashT => "nginx -T",
-            O::Files => "the files on disk",
-            O::TestOnly => "nginx -t alone (the files could not be analysed)",
-        })
+        match self {
+            O::NginxDashT => f.write_str("nginx -T"),
+            O::Files => f.write_str(&tr!("host-origin-files")),
+            O::TestOnly => f.write_str(&tr!("host-origin-test-only")),
+        }
     }
 }
 
 impl std::fmt::Display for super::nginx::Level {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use super::nginx::Level as L;
-        f.write_str(match self {
-            L::Default => "nginx default",
-            L::Http => "http block",
-            L::Server => "server block",
-            L::Location => "location block",
+        f.write_str(&match self {
+            L::Default => tr!("host-level-default"),
+            L::Http => tr!("host-level-http"),
+            L::Server => tr!("host-level-server"),
+            L::Location => tr!("host-level-location"),
         })
     }
 }
@@ -73,12 +74,13 @@ impl std::fmt::Display for super::firewall::Kind {
 impl std::fmt::Display for super::selinux::Mode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use super::selinux::Mode as M;
-        f.write_str(match self {
-            M::Enforcing => "enforcing",
-            M::Permissive => "permissive",
-            M::Disabled => "disabled",
-            M::Absent => "not installed",
-        })
+        // SELinux's own mode names stay as they are (`SELINUX=enforcing`).
+        match self {
+            M::Enforcing => f.write_str("enforcing"),
+            M::Permissive => f.write_str("permissive"),
+            M::Disabled => f.write_str("disabled"),
+            M::Absent => f.write_str(&tr!("host-selinux-absent")),
+        }
     }
 }
 
@@ -109,5 +111,33 @@ mod tests {
         ] {
             assert_ne!(s.to_string(), format!("{s:?}"));
         }
+    }
+
+    #[test]
+    fn the_words_in_chinese() {
+        use super::super::services::{Answered, ServiceState};
+        let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+        assert_eq!(ServiceState::Active.to_string(), "运行中");
+        assert_eq!(ServiceState::Restarting.word(), "重启中");
+        assert_eq!(
+            ServiceState::Exited { code: Some(2) }.to_string(),
+            "已退出（2）"
+        );
+        assert_eq!(TargetStatus::NoListener.to_string(), "该端口无进程监听");
+        assert_eq!(Answered::None.to_string(), "无服务管理器");
+        // Names stay names.
+        assert_eq!(Answered::Systemd.to_string(), "systemd");
+        assert_eq!(
+            super::super::selinux::Mode::Enforcing.to_string(),
+            "enforcing"
+        );
+        assert_eq!(
+            super::super::Unknown::new("nft 失败", Some("需要 root：请用 sudo 运行".into()))
+                .to_string(),
+            "nft 失败（需要 root：请用 sudo 运行）"
+        );
+        // The JSON keeps the serde names.
+        let json = serde_json::to_string(&ServiceState::Failed).expect("json");
+        assert_eq!(json, r#"{"state":"failed"}"#);
     }
 }

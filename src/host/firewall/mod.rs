@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::Unknown;
 use super::cmd;
+use crate::tr;
 
 mod nft;
 pub use nft::parse_nft_json;
@@ -378,7 +379,7 @@ pub fn parse_ufw_status(text: &str, ports: &[u16]) -> (bool, Vec<Rule>) {
 // ---------------------------------------------------------------------------------------------
 
 fn unknown_state(u: Unknown) -> BackendState {
-    if u.reason.contains("not installed") {
+    if u.is_missing_tool() {
         BackendState::Absent
     } else {
         BackendState::Unknown {
@@ -391,10 +392,11 @@ fn unknown_state(u: Unknown) -> BackendState {
 fn failed(tool: &str, out: &cmd::Output) -> BackendState {
     let m = out.first_message();
     // `ip netns exec NS tool` reports a missing tool on stderr.
+    // i18n: not text (ip's own message)
     if m.contains("No such file or directory") && m.contains(tool) {
         return BackendState::Absent;
     }
-    let hint = cmd::looks_like_permission(&m).then(|| "needs root: run with sudo".to_string());
+    let hint = cmd::looks_like_permission(&m).then(|| tr!("host-hint-sudo"));
     BackendState::Unknown {
         reason: format!("{tool}: {m}"),
         hint,
@@ -410,7 +412,7 @@ async fn nft(q: &FirewallQuery, t: Duration, fw: &mut Firewall) {
                 Err(u) => (unknown_state(u), String::new()),
                 Ok((rules, chains, n)) => {
                     fw.rules.extend(rules);
-                    let detail = format!("{n} rules in {} base chains", chains.len());
+                    let detail = tr!("host-fw-nft-detail", rules = n, chains = chains.len());
                     let active = n > 0 || !chains.is_empty();
                     fw.chains.extend(chains);
                     (
@@ -462,7 +464,7 @@ async fn iptables(q: &FirewallQuery, t: Duration, fw: &mut Firewall) {
     fw.backends.push(Backend {
         kind: Kind::Iptables,
         state,
-        detail: format!("{total} rules"),
+        detail: tr!("host-fw-rules", rules = total),
     });
 }
 
@@ -495,6 +497,7 @@ async fn firewalld(q: &FirewallQuery, t: Duration, fw: &mut Firewall) {
         match cmd::run(&q.command_prefix, &["firewall-cmd", "--state"], t).await {
             Err(u) => (unknown_state(u), String::new()),
             Ok(o) if o.stdout.trim() == "running" => (BackendState::Active, String::new()),
+            // i18n: not text (firewall-cmd's own answer)
             Ok(o) if o.first_message().contains("not running") => {
                 (BackendState::Inactive, String::new())
             }
@@ -508,15 +511,16 @@ async fn firewalld(q: &FirewallQuery, t: Duration, fw: &mut Firewall) {
         for l in o.stdout.lines() {
             let l = l.trim();
             if !l.contains(':') && !l.is_empty() {
-                parts.push(format!("zone {l}"));
+                parts.push(tr!("host-fw-zone", zone = l));
             } else if let Some((k, v)) = l.split_once(':')
+                // i18n: not text (firewall-cmd's keys)
                 && matches!(k, "target" | "services" | "ports" | "rich rules")
                 && !v.trim().is_empty()
             {
                 parts.push(format!("{k}: {}", v.trim()));
             }
         }
-        detail = parts.join("; ");
+        detail = parts.join(&tr!("host-sep-semi"));
     }
     fw.backends.push(Backend {
         kind: Kind::Firewalld,

@@ -115,10 +115,10 @@ pub fn parse_nft_json(
     ports: &[u16],
 ) -> Result<(Vec<Rule>, Vec<Chain>, usize), Unknown> {
     let v: Value = serde_json::from_str(json)
-        .map_err(|e| Unknown::new(format!("nft -j output is not JSON: {e}"), None))?;
+        .map_err(|e| Unknown::new(tr!("host-fw-nft-not-json", error = e), None))?;
     let items = v["nftables"]
         .as_array()
-        .ok_or_else(|| Unknown::new("nft -j output has no \"nftables\" array", None))?;
+        .ok_or_else(|| Unknown::new(tr!("host-fw-nft-no-array"), None))?;
     let (sets, hooks, chains) = sets_and_chains(items);
     let mut nrules = 0;
     let mut rules = Vec::new();
@@ -278,6 +278,7 @@ impl Exprs {
         match vd {
             Some(v) => {
                 self.text.push(match &v {
+                    // i18n: not text (the rule as nft writes it)
                     Verdict::Reject { with: Some(w) } => format!("reject with {w}"),
                     Verdict::Reject { with: None } => "reject".into(),
                     Verdict::Other { name } => name.clone(),

@@ -9,6 +9,7 @@
 //! matched: then the caller is told why rather than given a guess.
 
 use super::{Location, ServerBlock};
+use crate::tr;
 
 /// The location serving a path.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,12 +55,12 @@ pub fn location_for<'a>(server: &'a ServerBlock, path: &str) -> Located<'a> {
             Ok(re) if re.is_match(path) => return Located::Found(l),
             Ok(_) => {}
             Err(e) => {
-                return Located::Undecidable(format!(
-                    "location {} {} ({}) cannot be evaluated here: {}",
-                    l.modifier.as_deref().unwrap_or_default(),
-                    l.path,
-                    l.at,
-                    e.to_string().lines().last().unwrap_or_default().trim()
+                return Located::Undecidable(tr!(
+                    "host-nginx-location-undecidable",
+                    modifier = l.modifier.as_deref().unwrap_or_default(),
+                    path = l.path,
+                    at = l.at,
+                    error = e.to_string().lines().last().unwrap_or_default().trim()
                 ));
             }
         }

@@ -25,6 +25,7 @@ use super::Unknown;
 use super::cmd;
 use super::nginx_conf::{self, Config, Directive, DiskSource, DumpSource};
 use super::sockets::{Listener, Proto};
+use crate::tr;
 
 /// How to run nginx.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -426,14 +427,17 @@ impl ProxySettings {
             read_timeout: d("60s".into()),
             send_timeout: d("60s".into()),
             client_max_body_size: d("1m".into()),
+            // i18n: not text (nginx's default value)
             next_upstream: d("error timeout".into()),
             headers: vec![
                 Header {
+                    // i18n: not text (a header name)
                     name: "Host".into(),
                     value: "$proxy_host".into(),
                     from: Level::Default,
                 },
                 Header {
+                    // i18n: not text (a header name)
                     name: "Connection".into(),
                     value: "close".into(),
                     from: Level::Default,
@@ -472,6 +476,7 @@ impl ProxySettings {
         }
         if let Some(mut h) = headers {
             // nginx adds Host and Connection unless the level sets them itself.
+            // i18n: not text (header names)
             for (name, value) in [("Host", "$proxy_host"), ("Connection", "close")] {
                 if !h.iter().any(|x| x.name.eq_ignore_ascii_case(name)) {
                     h.push(Header {
@@ -570,7 +575,7 @@ pub fn analyze(cfg: &Config, origin: ConfigOrigin, test: NginxTest) -> NginxFact
         }
     }
     if servers.is_empty() {
-        warnings.push("no http server blocks found".into());
+        warnings.push(tr!("host-nginx-no-servers"));
     }
     NginxFacts {
         origin,
@@ -672,7 +677,7 @@ pub fn parse_test_output_as(ok: bool, stderr: &str, root: bool) -> NginxTest {
         })
         .or(lines.first())
         .map(|l| l.strip_prefix("nginx: ").unwrap_or(l).to_string())
-        .unwrap_or_else(|| "nginx configuration test failed".into());
+        .unwrap_or_else(|| tr!("host-nginx-test-failed"));
     let (file, line) = match msg.rsplit_once(" in ") {
         Some((_, loc)) => match loc.rsplit_once(':') {
             Some((f, l)) if l.parse::<usize>().is_ok() => (Some(PathBuf::from(f)), l.parse().ok()),
@@ -684,11 +689,10 @@ pub fn parse_test_output_as(ok: bool, stderr: &str, root: bool) -> NginxTest {
     // certificates) says nothing about the configuration: as root it may well pass.
     if !root && cmd::looks_like_permission(&msg) {
         return NginxTest::NotRun {
-            reason: format!("{}: {msg}", cmd::NEEDS_ROOT),
+            reason: tr!("host-needs-root-because", message = msg),
         };
     }
-    let hint = cmd::looks_like_permission(stderr)
-        .then(|| "needs root to open some files: run with sudo".to_string());
+    let hint = cmd::looks_like_permission(stderr).then(|| tr!("host-nginx-test-sudo-hint"));
     NginxTest::Failed {
         message: msg,
         file,
@@ -719,7 +723,7 @@ pub async fn collect(q: &NginxQuery, timeout: Duration) -> Result<NginxFacts, Un
             let src = DumpSource::parse(&out.stdout);
             if let Some(main) = src.main().map(Path::to_path_buf) {
                 let cfg = nginx_conf::load(&src, &main).map_err(|e| {
-                    Unknown::new(format!("cannot parse nginx -T output: {e}"), None)
+                    Unknown::new(tr!("host-nginx-dump-unparsable", error = e), None)
                 })?;
                 return Ok(analyze(
                     &cfg,
@@ -745,7 +749,7 @@ pub async fn collect(q: &NginxQuery, timeout: Duration) -> Result<NginxFacts, Un
     let loaded =
         tokio::task::spawn_blocking(move || nginx_conf::load(&DiskSource, &main_for_blocking))
             .await
-            .map_err(|e| Unknown::new(format!("config reader failed: {e}"), None))?;
+            .map_err(|e| Unknown::new(tr!("host-nginx-reader-failed", error = e), None))?;
     match loaded {
         Ok(cfg) => Ok(analyze(&cfg, ConfigOrigin::Files, test)),
         // A failed test is a fact even when the files cannot be analysed (a syntax error
@@ -757,23 +761,32 @@ pub async fn collect(q: &NginxQuery, timeout: Duration) -> Result<NginxFacts, Un
             test,
             servers: Vec::new(),
             upstreams: Vec::new(),
-            warnings: vec![format!("configuration files not analysed: {e}")],
+            warnings: vec![tr!("host-nginx-files-not-analysed", error = e)],
             secure_link_secrets: Vec::new(),
         }),
         Err(e) => {
-            let hint = if e.message.contains("permission denied") {
-                Some("needs root: run with sudo".into())
+            // The file's own reading says "permission denied" (or, in Chinese, 权限不足).
+            let hint = if cmd::looks_like_permission(&e.message) {
+                Some(tr!("host-hint-sudo"))
             } else if e.line == 0 {
-                Some("give the configuration path (nginx -c) in the triage502 config".into())
+                Some(tr!("host-nginx-config-path-hint"))
             } else {
                 None
             };
             let why = match &test {
-                NginxTest::NotRun { reason } => format!("{reason}; "),
-                NginxTest::Failed { message, .. } => format!("nginx -T failed: {message}; "),
-                NginxTest::Ok { .. } => String::new(),
+                NginxTest::NotRun { reason } => {
+                    tr!("host-nginx-files-after-notrun", why = reason, error = e)
+                }
+                NginxTest::Failed { message, .. } => {
+                    tr!(
+                        "host-nginx-files-after-failed",
+                        message = message,
+                        error = e
+                    )
+                }
+                NginxTest::Ok { .. } => e.to_string(),
             };
-            Err(Unknown::new(format!("{why}{e}"), hint))
+            Err(Unknown::new(why, hint))
         }
     }
 }

@@ -139,22 +139,22 @@ fn check_ip(
         .map(|l| lref(l))
         .collect();
     if !dual.is_empty() {
-        let note =
-            "listener on [::] accepts IPv4 too unless it set IPV6_V6ONLY (net.ipv6.bindv6only)";
-        return (TargetStatus::Listening, dual, Some(note.into()));
+        let note = tr!("host-nginx-dual-stack");
+        return (TargetStatus::Listening, dual, Some(note));
     }
     let is_local = ip.is_loopback() || ip.is_unspecified() || local.contains(&ip);
     if !same_port.is_empty() {
         let others: Vec<ListenerRef> = same_port.iter().map(|l| lref(l)).collect();
         if is_local {
-            let note = Some(format!(
-                "nginx connects to {} but the port is bound on {} only",
-                endpoint_str(ip, port),
-                others
-                    .iter()
-                    .map(|o| o.endpoint.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let bound = others
+                .iter()
+                .map(|o| o.endpoint.as_str())
+                .collect::<Vec<_>>()
+                .join(&tr!("host-sep-comma"));
+            let note = Some(tr!(
+                "host-nginx-other-address",
+                target = endpoint_str(ip, port),
+                bound = bound
             ));
             return (TargetStatus::OtherAddress, others, note);
         }
@@ -163,7 +163,7 @@ fn check_ip(
         return (
             TargetStatus::Remote,
             Vec::new(),
-            Some("not an address of this box; the TCP probe checks it".into()),
+            Some(tr!("host-nginx-remote")),
         );
     }
     (TargetStatus::NoListener, Vec::new(), None)
@@ -234,7 +234,7 @@ pub fn proxy_target_map(nginx: &NginxFacts, sockets: &[Listener]) -> Vec<TargetM
                     out.push(TargetMapping {
                         upstream: Some(name.clone()),
                         endpoint: name.clone(),
-                        note: Some(format!("no upstream block named {name}")),
+                        note: Some(tr!("host-nginx-no-upstream", name = name)),
                         ..base.clone()
                     });
                     continue;
@@ -263,13 +263,13 @@ fn map_one(
         Target::Variable { raw } => vec![TargetMapping {
             endpoint: raw.clone(),
             status: TargetStatus::Unresolved,
-            note: Some("contains variables: resolved per request".into()),
+            note: Some(tr!("host-nginx-variables")),
             ..base
         }],
         Target::Upstream { name, .. } => vec![TargetMapping {
             endpoint: name.clone(),
             status: TargetStatus::Unresolved,
-            note: Some("nested upstream name".into()),
+            note: Some(tr!("host-nginx-nested-upstream")),
             ..base
         }],
         Target::Unix { path, .. } => {
@@ -295,7 +295,7 @@ fn map_one(
                     return vec![TargetMapping {
                         endpoint: format!("{host}:{port}"),
                         status: TargetStatus::Unresolved,
-                        note: Some("host name: the DNS probe resolves it".into()),
+                        note: Some(tr!("host-nginx-host-name")),
                         ..base
                     }];
                 }
