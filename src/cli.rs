@@ -57,8 +57,7 @@ pub struct Global {
     pub theme: Option<String>,
     /// Language: en or zh-CN (else `lang` in the config, else LC_ALL / LC_MESSAGES / LANG).
     /// JSON and Nagios outputs stay English.
-    // Hidden until the catalogue covers every text (issue 22); it works already.
-    #[arg(long, value_name = "LANG", global = true, hide = true)]
+    #[arg(long, value_name = "LANG", global = true)]
     pub lang: Option<String>,
 }
 

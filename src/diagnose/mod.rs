@@ -218,7 +218,7 @@ impl<'a> HostView<'a> {
         {
             unknown.push(Unchecked {
                 what: format!("host:disk {}", u.watched.path.display()),
-                why: format!("{}: {}", u.watched.what, u.reason),
+                why: format!("{}: {}", u.watched.text(), u.reason),
             });
         }
         if let Some(host::nginx::NginxTest::NotRun { reason }) = s.nginx.value().map(|n| &n.test) {
@@ -235,7 +235,7 @@ impl<'a> HostView<'a> {
                 unknown.push(Unchecked {
                     what: format!("host:service {}", x.name),
                     why: match &x.hint {
-                        Some(h) => format!("{} ({h})", x.detail),
+                        Some(h) => crate::tr!("host-unknown-hint", reason = x.detail, hint = h),
                         None => x.detail.clone(),
                     },
                 });

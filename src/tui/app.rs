@@ -436,10 +436,10 @@ impl App {
                 }
                 _ => {
                     self.dialog = None;
-                    self.state.apply(crate::engine::Update::Note {
-                        level: crate::engine::NoteLevel::Info,
-                        text: tr!("dialog-cancelled-at-preview"),
-                    });
+                    self.state.apply(crate::engine::Update::note(
+                        crate::engine::NoteLevel::Info,
+                        |l| crate::tr_in!(l, "dialog-cancelled-at-preview"),
+                    ));
                     Flow::Continue
                 }
             },
@@ -447,10 +447,10 @@ impl App {
                 KeyCode::Char('D') => Flow::Run,
                 _ => {
                     self.dialog = None;
-                    self.state.apply(crate::engine::Update::Note {
-                        level: crate::engine::NoteLevel::Info,
-                        text: tr!("dialog-cancelled-at-preview"),
-                    });
+                    self.state.apply(crate::engine::Update::note(
+                        crate::engine::NoteLevel::Info,
+                        |l| crate::tr_in!(l, "dialog-cancelled-at-preview"),
+                    ));
                     Flow::Continue
                 }
             },

@@ -141,10 +141,9 @@ fn spawn_signal_task(tx: mpsc::Sender<AppEvent>) {
     let stop = match crate::util::stop_signal() {
         Ok(s) => s,
         Err(e) => {
-            let note = Update::Note {
-                level: crate::engine::NoteLevel::Error,
-                text: tr!("console-no-signals", error = e),
-            };
+            let note = Update::note(crate::engine::NoteLevel::Error, |l| {
+                crate::tr_in!(l, "console-no-signals", error = e)
+            });
             let _ = tx.try_send(AppEvent::Engine(note));
             return;
         }
@@ -181,6 +180,23 @@ impl Loop {
             let facts = crate::report::review::gather(inputs).await;
             let _ = tx.send(AppEvent::Review(Box::new(facts))).await;
         });
+    }
+
+    /// The dialog's confirmed action, if the dialog holds one: shown as running, then run.
+    fn run_confirmed(&mut self, app: &mut App, cfg: Arc<Config>) {
+        let (a, accept_danger) = match app.dialog.take() {
+            Some(Dialog::Confirm(a)) => (a, false),
+            Some(Dialog::ConfirmDanger(a)) => (a, true),
+            other => {
+                app.dialog = other;
+                return;
+            }
+        };
+        app.dialog = Some(Dialog::Running {
+            id: a.id.clone(),
+            lines: Vec::new(),
+        });
+        self.run(cfg, *a, accept_danger);
     }
 
     /// Run a confirmed action; `accept_danger` when its danger was confirmed a second time.
@@ -372,23 +388,7 @@ async fn console(cfg: Arc<Config>, source: String) -> i32 {
                     app::Flow::Continue => {}
                     app::Flow::Quit => break,
                     app::Flow::Plan(id) => lp.plan(cfg.clone(), id),
-                    app::Flow::Run => {
-                        let (a, accept_danger) = match app.dialog.take() {
-                            Some(Dialog::Confirm(a)) => (Some(a), false),
-                            Some(Dialog::ConfirmDanger(a)) => (Some(a), true),
-                            other => {
-                                app.dialog = other;
-                                (None, false)
-                            }
-                        };
-                        if let Some(a) = a {
-                            app.dialog = Some(Dialog::Running {
-                                id: a.id.clone(),
-                                lines: Vec::new(),
-                            });
-                            lp.run(cfg.clone(), *a, accept_danger);
-                        }
-                    }
+                    app::Flow::Run => lp.run_confirmed(&mut app, cfg.clone()),
                     app::Flow::Cancel => {
                         if let Some(c) = lp.cancel.take() {
                             c.cancel();
