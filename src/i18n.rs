@@ -119,6 +119,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/en/host.ftl"),
         include_str!("../locales/zh-CN/host.ftl"),
     ),
+    (
+        "logs.ftl",
+        include_str!("../locales/en/logs.ftl"),
+        include_str!("../locales/zh-CN/logs.ftl"),
+    ),
 ];
 
 static CURRENT: AtomicU8 = AtomicU8::new(0);

@@ -24,6 +24,7 @@ use super::Record;
 use super::follow::{FollowConfig, LogEvent, spawn_follower};
 use super::parallel::{count_classes_file, threads};
 use super::scan::{ClassCounts, ScanOptions, count_classes, open_log, scan_entries};
+use crate::tr;
 use chrono::{Local, NaiveDate, NaiveDateTime};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -144,15 +145,15 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
             None => {
                 let _ = writeln!(
                     err,
-                    "triage502: --since '{}': expected e.g. '07:25' (today), '2026-11-28 12:00:00', '2026-11-28' or '2h'",
-                    crate::sanitize::field(s)
+                    "{}",
+                    tr!("logs-since-bad", value = crate::sanitize::field(s))
                 );
                 return 2;
             }
         },
     };
     if args.files.is_empty() {
-        let _ = writeln!(err, "triage502: logs scan: no FILE given");
+        let _ = writeln!(err, "{}", tr!("logs-scan-no-file"));
         return 2;
     }
     let opts = ScanOptions {
@@ -214,7 +215,7 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
                     if is_broken_pipe(&e) {
                         pipe_closed = true;
                     } else {
-                        let _ = writeln!(err, "triage502: writing output: {e}");
+                        let _ = writeln!(err, "{}", tr!("logs-write-failed", error = e));
                         return 2;
                     }
                 }
@@ -238,14 +239,14 @@ pub fn run_scan(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> i3
         if let Err(e) = res
             && !is_broken_pipe(&e)
         {
-            let _ = writeln!(err, "triage502: writing output: {e}");
+            let _ = writeln!(err, "{}", tr!("logs-write-failed", error = e));
             return 2;
         }
     }
     if let Err(e) = out.flush()
         && !is_broken_pipe(&e)
     {
-        let _ = writeln!(err, "triage502: writing output: {e}");
+        let _ = writeln!(err, "{}", tr!("logs-write-failed", error = e));
         return 2;
     }
     match (ok, failed) {
@@ -267,10 +268,8 @@ fn say_io_error(err: &mut dyn Write, name: &str, e: &io::Error) {
 
 fn describe_io(e: &io::Error) -> String {
     match e.kind() {
-        io::ErrorKind::NotFound => "no such file".to_string(),
-        io::ErrorKind::PermissionDenied => {
-            "permission denied (try with sudo, or add yourself to the adm group)".to_string()
-        }
+        io::ErrorKind::NotFound => tr!("logs-io-not-found"),
+        io::ErrorKind::PermissionDenied => tr!("logs-io-denied"),
         _ => e.to_string(),
     }
 }
@@ -307,14 +306,14 @@ pub async fn run_follow(args: &FollowArgs) -> i32 {
     let (handle, mut rx) = match spawn_follower(cfg) {
         Ok(x) => x,
         Err(e) => {
-            crate::say_err!("triage502: logs follow: {e}");
+            crate::say_err!("{}", tr!("logs-follow-failed", error = e));
             return 2;
         }
     };
     let stop = match crate::util::stop_signal() {
         Ok(s) => s,
         Err(e) => {
-            crate::say_err!("triage502: logs follow: cannot watch SIGTERM/SIGHUP/SIGINT: {e}");
+            crate::say_err!("{}", tr!("logs-follow-no-signals", error = e));
             return 2;
         }
     };

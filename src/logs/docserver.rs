@@ -76,8 +76,8 @@ pub fn is_stderr_entry_start(l: &[u8]) -> bool {
 /// Does this line look like a Document Server's stderr (an uncaught Node.js error or its
 /// stack)? Used to tell an `err.log` from other logs by content.
 pub fn looks_like_stderr(l: &[u8]) -> bool {
-    l.starts_with(b"Error: ")
-        || l.starts_with(b"Cannot parse config file")
+    l.starts_with(b"Error: ") // i18n: not text
+        || l.starts_with(b"Cannot parse config file") // i18n: not text
         || l.starts_with(b"    at ")
         || (l.starts_with(b"Error [") && has(l, b"]: "))
 }
@@ -174,13 +174,18 @@ pub fn classify_message(m: &[u8]) -> Class {
     if let Some(c) = classify_startup(m) {
         return c;
     }
+    // i18n: not text
     if has(m, b"checkJwt error") || has(m, b"JsonWebTokenError") || has(m, b"TokenExpiredError") {
+        // i18n: not text
         return if has(m, b"invalid signature") {
             Class::DsJwtInvalidSignature
+            // i18n: not text
         } else if has(m, b"jwt malformed") {
             Class::DsJwtMalformed
+            // i18n: not text
         } else if has(m, b"jwt must be provided") {
             Class::DsJwtMissing
+            // i18n: not text
         } else if has(m, b"jwt expired") || has(m, b"TokenExpiredError") {
             Class::DsJwtExpired
         } else {
@@ -190,55 +195,61 @@ pub fn classify_message(m: &[u8]) -> Class {
     if has(m, b"downloadFile") {
         return classify_download(m);
     }
-    if has(m, b"is not allowed. Because, It is private IP address")
+    if has(m, b"is not allowed. Because, It is private IP address") // i18n: not text
         || has(m, b"is not allowed. Because, It is meta IP address")
     {
         return Class::DsStoragePrivateIp;
     }
+    // i18n: not text
     if has(m, b"checkIpFilter error") {
         return Class::DsIpFilter;
     }
+    // i18n: not text
     if has(m, b"postData error") {
         return Class::DsCallbackFailed;
     }
+    // i18n: not text
     if has(m, b"ENOSPC") || has(m, b"no space left on device") {
         return Class::DsDiskFull;
     }
-    if has(m, b"exited with signal: SIGKILL")
+    if has(m, b"exited with signal: SIGKILL") // i18n: not text
         || (has(m, b"ExitCode (") && has(m, b"signal=SIGKILL"))
     {
         return Class::DsConverterKilled;
     }
+    // i18n: not text
     if has(m, b"receiveTask timeout") {
         return Class::DsConvertTimeout;
     }
     if has(m, b"[AMQP]") {
         return Class::DsRabbitmq;
     }
+    // i18n: not text
     if has(m, b"healthCheck error") {
         return Class::DsHealthcheck;
     }
-    if has(m, b"sqlQuery error")
-        || has(m, b"password authentication failed")
-        || has(m, b"too many clients already")
-        || has(m, b"too many connections")
-        || has(m, b"ER_ACCESS_DENIED_ERROR")
+    if has(m, b"sqlQuery error") // i18n: not text
+        || has(m, b"password authentication failed") // i18n: not text
+        || has(m, b"too many clients already") // i18n: not text
+        || has(m, b"too many connections") // i18n: not text
+        || has(m, b"ER_ACCESS_DENIED_ERROR") // i18n: not text
         || (has(m, b"relation \"") && has(m, b"does not exist"))
     {
         return Class::DsDatabaseQuery;
     }
-    if has(m, b"postgresql pool error")
-        || has(m, b"mysql pool error")
+    if has(m, b"postgresql pool error") // i18n: not text
+        || has(m, b"mysql pool error") // i18n: not text
         || (has(m, b"ECONNREFUSED") && (has(m, b":5432") || has(m, b":3306")))
     {
         return Class::DsDatabase;
     }
-    if has(m, b"redisClient error")
+    if has(m, b"redisClient error") // i18n: not text
         || has(m, b"[ioredis]")
         || (has(m, b"ECONNREFUSED") && has(m, b":6379"))
     {
         return Class::DsRedis;
     }
+    // i18n: not text
     if has(m, b"Express server listening on port") {
         return Class::DsStarted;
     }
@@ -248,10 +259,12 @@ pub fn classify_message(m: &[u8]) -> Class {
 /// Start-up failures: the service dies before it logs anything else (the same words reach
 /// stderr and, in some versions, out.log).
 fn classify_startup(m: &[u8]) -> Option<Class> {
+    // i18n: not text
     if has(m, b"Cannot parse config file") {
         Some(Class::DsConfigParse)
     } else if has(m, b"EADDRINUSE") {
         Some(Class::DsPortInUse)
+        // i18n: not text
     } else if has(m, b"Cannot find module") {
         Some(Class::DsInstallBroken)
     } else {
@@ -262,6 +275,7 @@ fn classify_startup(m: &[u8]) -> Option<Class> {
 /// A failed download (`error downloadFile:url=…;code:…`): the request filter, the error
 /// code, then the storage's HTTP status.
 fn classify_download(m: &[u8]) -> Class {
+    // i18n: not text
     if has(m, b"It is private IP address") || has(m, b"It is meta IP address") {
         return Class::DsStoragePrivateIp;
     }
@@ -271,6 +285,7 @@ fn classify_download(m: &[u8]) -> Class {
     if let Some(c) = value_after(m, b"code:", b"; ").and_then(storage_code_class) {
         return c;
     }
+    // i18n: not text
     if has(m, b"whole request cycle timeout") || has(m, b"ESOCKETTIMEDOUT") {
         return Class::DsStorageTimeout;
     }
@@ -283,7 +298,7 @@ fn classify_download(m: &[u8]) -> Class {
 /// The HTTP status of a `statusCode:NNN` (or `status code NNN`) in a message.
 fn http_status(m: &[u8]) -> Option<u16> {
     value_after(m, b"statusCode:", b";, ")
-        .or_else(|| value_after(m, b"status code ", b";, "))
+        .or_else(|| value_after(m, b"status code ", b";, ")) // i18n: not text
         .and_then(|v| std::str::from_utf8(v).ok()?.parse().ok())
 }
 

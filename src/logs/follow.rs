@@ -32,6 +32,7 @@ use super::backlog::backlog_counted;
 pub use super::backlog::read_backlog;
 use super::lines::LineSplitter;
 use super::{Class, EntryAssembler, LogFormat, Record};
+use crate::tr;
 use serde::Serialize;
 use std::fmt;
 use std::fs::File;
@@ -99,13 +100,13 @@ pub enum NoticeKind {
 
 impl fmt::Display for NoticeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            NoticeKind::Missing => "missing",
-            NoticeKind::PermissionDenied => "permission denied",
-            NoticeKind::Appeared => "appeared",
-            NoticeKind::Rotated => "rotated",
-            NoticeKind::Truncated => "truncated",
-            NoticeKind::Error => "error",
+        f.write_str(&match self {
+            NoticeKind::Missing => tr!("logs-notice-missing"),
+            NoticeKind::PermissionDenied => tr!("logs-notice-denied"),
+            NoticeKind::Appeared => tr!("logs-notice-appeared"),
+            NoticeKind::Rotated => tr!("logs-notice-rotated"),
+            NoticeKind::Truncated => tr!("logs-notice-truncated"),
+            NoticeKind::Error => tr!("logs-notice-error"),
         })
     }
 }
@@ -235,7 +236,7 @@ pub fn spawn_follower(cfg: FollowConfig) -> io::Result<(FollowHandle, mpsc::Rece
     if cfg.files.is_empty() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            "no files to follow",
+            tr!("logs-follow-no-files"),
         ));
     }
     let (tx, rx) = mpsc::channel(cfg.channel_capacity.max(1));
@@ -473,23 +474,20 @@ impl Tracked {
         let was_following = self.state == State::Ok;
         self.state = st;
         match st {
-            State::Missing if was_following => self.notice(
-                NoticeKind::Missing,
-                "disappeared (deleted or rotated away); finished reading it, waiting for a new file"
-                    .into(),
-                sink,
-            ),
-            State::Missing => self.notice(
-                NoticeKind::Missing,
-                "does not exist (yet); waiting for it to appear".into(),
-                sink,
-            ),
+            State::Missing if was_following => {
+                self.notice(NoticeKind::Missing, tr!("logs-follow-disappeared"), sink)
+            }
+            State::Missing => self.notice(NoticeKind::Missing, tr!("logs-follow-not-yet"), sink),
             State::Denied => self.notice(
                 NoticeKind::PermissionDenied,
-                "permission denied; retrying (run with sudo or join the adm group)".into(),
+                tr!("logs-follow-denied"),
                 sink,
             ),
-            _ => self.notice(NoticeKind::Error, format!("{e}; retrying"), sink),
+            _ => self.notice(
+                NoticeKind::Error,
+                tr!("logs-follow-retrying", error = e),
+                sink,
+            ),
         }
     }
 
@@ -568,11 +566,7 @@ impl Tracked {
                         Ok(f) => {
                             let m = f.metadata().unwrap_or(meta);
                             self.attach(f, &m, 0, Some(0));
-                            self.notice(
-                                NoticeKind::Rotated,
-                                "replaced by a new file; old file read to its end, following the new one from its start".into(),
-                                sink,
-                            )?;
+                            self.notice(NoticeKind::Rotated, tr!("logs-follow-replaced"), sink)?;
                         }
                         Err(e) => {
                             self.problem(&e, sink)?;
@@ -590,7 +584,7 @@ impl Tracked {
                                 NoticeKind::Appeared
                             };
                             self.attach(f, &m, 0, Some(0));
-                            self.notice(kind, "following from its start".into(), sink)?;
+                            self.notice(kind, tr!("logs-follow-from-start"), sink)?;
                         }
                         Err(e) => {
                             self.problem(&e, sink)?;
@@ -639,11 +633,7 @@ impl Tracked {
             a.reset();
         }
         self.lines_known = true;
-        self.notice(
-            NoticeKind::Truncated,
-            "truncated (copytruncate?); reading it again from its start".into(),
-            sink,
-        )
+        self.notice(NoticeKind::Truncated, tr!("logs-follow-truncated"), sink)
     }
 
     /// Read what is there (bounded per round). Returns whether bytes were read.

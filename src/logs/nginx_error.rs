@@ -422,18 +422,22 @@ fn has(hay: &[u8], needle: &[u8]) -> bool {
 fn errno_kind(num: u32, text: &[u8]) -> Errno {
     let by_text = if has(text, b"refused") {
         Errno::Refused
+        // i18n: not text
     } else if has(text, b"timed out") {
         Errno::TimedOut
     } else if has(text, b"unreachable")
-        || has(text, b"No route to host")
-        || has(text, b"Cannot assign requested address")
+        || has(text, b"No route to host") // i18n: not text
+        || has(text, b"Cannot assign requested address") // i18n: not text
         || has(text, b"Address not available")
     {
         Errno::Unreachable
+        // i18n: not text
     } else if has(text, b"reset by peer") || has(text, b"Broken pipe") {
         Errno::Reset
+        // i18n: not text
     } else if has(text, b"No such file") {
         Errno::NoEnt
+        // i18n: not text
     } else if has(text, b"Permission denied") || has(text, b"not permitted") {
         Errno::Access
     } else {
@@ -457,18 +461,19 @@ fn errno_kind(num: u32, text: &[u8]) -> Errno {
 static F_UPSTREAM: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new(b"upstream"));
 static F_RESOLVING: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(b" while resolving"));
+    LazyLock::new(|| memmem::Finder::new(b" while resolving")); // i18n: not text
 static F_CONNECTING: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(b"while connecting to upstream"));
+    LazyLock::new(|| memmem::Finder::new(b"while connecting to upstream")); // i18n: not text
 static F_SSL_HS_UP: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(b"SSL handshaking to upstream"));
+    LazyLock::new(|| memmem::Finder::new(b"SSL handshaking to upstream")); // i18n: not text
 static F_NOT_RESOLVED: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(b"could not be resolved"));
+    LazyLock::new(|| memmem::Finder::new(b"could not be resolved")); // i18n: not text
 
 /// Classify an nginx error message (the part between the header and the fields).
 pub fn classify_message(m: &[u8]) -> Class {
     match m.first() {
         Some(b'c') if m.starts_with(b"connect() ") => return syscall(m, true),
+        // i18n: not text
         Some(b'c') if m.starts_with(b"client intended to send too large body") => {
             return Class::ClientBodyTooLarge;
         }
@@ -478,9 +483,11 @@ pub fn classify_message(m: &[u8]) -> Class {
             }
         }
         Some(b'n') => {
+            // i18n: not text
             if m.starts_with(b"no live upstreams") {
                 return Class::NoLiveUpstreams;
             }
+            // i18n: not text
             if m.starts_with(b"no resolver defined") {
                 return Class::DnsFailure;
             }
@@ -512,6 +519,7 @@ pub fn classify_message(m: &[u8]) -> Class {
             }
             return Class::Other;
         }
+        // i18n: not text
         Some(b'F') if m.starts_with(b"FastCGI sent in stderr") => {
             // The quoted text is the application's stderr, not nginx's words.
             return Class::Other;
@@ -533,6 +541,7 @@ fn fallback(m: &[u8]) -> Class {
 
 fn upstream_phrase(m: &[u8]) -> Option<Class> {
     let r = &m[b"upstream ".len()..];
+    // i18n: not text
     Some(if r.starts_with(b"timed out") {
         if F_CONNECTING.find(r).is_some() {
             Class::UpstreamConnectTimeout
@@ -541,12 +550,15 @@ fn upstream_phrase(m: &[u8]) -> Option<Class> {
         } else {
             Class::UpstreamReadTimeout
         }
+        // i18n: not text
     } else if r.starts_with(b"prematurely closed") {
         Class::UpstreamClosed
+        // i18n: not text
     } else if r.starts_with(b"sent too big header") {
         Class::HeaderTooBig
     } else if r.starts_with(b"sent ") {
         Class::InvalidResponse
+        // i18n: not text
     } else if r.starts_with(b"server temporarily disabled") {
         Class::UpstreamDisabled
     } else if r.starts_with(b"SSL") {

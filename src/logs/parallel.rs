@@ -17,6 +17,7 @@
 use super::LogFormat;
 use super::lines::MAX_LINE_BYTES;
 use super::scan::{BLOCK, ClassCounts, count_classes_as, gunzip, is_gzip, read_block};
+use crate::tr;
 use chrono::NaiveDateTime;
 use std::fs::File;
 use std::io::{self, Read};
@@ -110,7 +111,7 @@ fn count_split(
         for h in handles {
             let c = h
                 .join()
-                .map_err(|_| io::Error::other("a scan thread panicked"))??;
+                .map_err(|_| io::Error::other(tr!("logs-scan-thread-panicked")))??;
             total.merge(&c);
         }
         Ok(total)

@@ -16,7 +16,7 @@ pub(super) fn class_state(c: crate::logs::Class) -> HopState {
     if !c.is_failure() {
         return HopState::Ok;
     }
-    match c.info().client_gets {
+    match c.client_gets() {
         "502" | "504" => HopState::Fail,
         _ => HopState::Warn,
     }
