@@ -16,6 +16,7 @@
 //!
 //! The errors are sentences for the operator: they name the path, its owner and what to do.
 
+use crate::tr;
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::{
@@ -97,30 +98,45 @@ pub fn check_trusted(path: &Path, what: &str) -> Result<(), String> {
 /// under `runuser -u www-data`): root or `me` may own the file and its folders.
 pub fn check_trusted_as(path: &Path, what: &str, me: u32) -> Result<(), String> {
     let shown = path.display();
-    let real = std::fs::canonicalize(path)
-        .map_err(|e| format!("{what} '{shown}': {}", crate::util::io_error_text(&e)))?;
-    let md = std::fs::metadata(&real)
-        .map_err(|e| format!("{what} '{shown}': {}", crate::util::io_error_text(&e)))?;
+    let real = std::fs::canonicalize(path).map_err(|e| {
+        tr!(
+            "fsafe-what-error",
+            what = what,
+            path = shown,
+            error = crate::util::io_error_text(&e)
+        )
+    })?;
+    let md = std::fs::metadata(&real).map_err(|e| {
+        tr!(
+            "fsafe-what-error",
+            what = what,
+            path = shown,
+            error = crate::util::io_error_text(&e)
+        )
+    })?;
     if !owner_ok(&md, me) {
         let allowed = if me == 0 {
             "root".to_string()
         } else {
-            format!("root or {}", user_name(me))
+            tr!("fsafe-owner-root-or", user = user_name(me))
         };
-        return Err(format!(
-            "refusing {what} '{shown}': it belongs to {}, not to {allowed}; \
-             anyone who owns it could make triage502 run their commands as {}",
-            user_name(md.uid()),
-            user_name(me),
+        return Err(tr!(
+            "fsafe-refuse-owner",
+            what = what,
+            path = shown,
+            owner = user_name(md.uid()),
+            allowed = allowed,
+            me = user_name(me),
         ));
     }
     if writable_by_others(&md) {
-        return Err(format!(
-            "refusing {what} '{shown}': it belongs to {} but is writable by group or others \
-             (mode {:o}); run `chmod go-w {}`",
-            user_name(md.uid()),
-            md.mode() & 0o7777,
-            real.display()
+        return Err(tr!(
+            "fsafe-refuse-writable",
+            what = what,
+            path = shown,
+            owner = user_name(md.uid()),
+            mode = format!("{:o}", md.mode() & 0o7777),
+            real = real.display(),
         ));
     }
     // The folders above the real file, and above the path as given (a symlink's own folder
@@ -137,7 +153,7 @@ pub fn check_trusted_as(path: &Path, what: &str, me: u32) -> Result<(), String> 
             continue;
         };
         if let Some(p) = folder_problem(&dir, &dmd, me) {
-            return Err(format!("refusing {what} '{shown}': {p}"));
+            return Err(tr!("fsafe-refuse", what = what, path = shown, why = p));
         }
     }
     Ok(())
@@ -147,18 +163,17 @@ pub fn check_trusted_as(path: &Path, what: &str, me: u32) -> Result<(), String> 
 /// neither root nor `me`, or group/others may write it and it is not sticky. `None` when safe.
 fn folder_problem(dir: &Path, md: &Metadata, me: u32) -> Option<String> {
     if !owner_ok(md, me) {
-        return Some(format!(
-            "its folder '{}' belongs to {}, who could replace it",
-            dir.display(),
-            user_name(md.uid())
+        return Some(tr!(
+            "fsafe-folder-owner",
+            dir = dir.display(),
+            owner = user_name(md.uid())
         ));
     }
     if writable_by_others(md) && md.mode() & S_ISVTX == 0 {
-        return Some(format!(
-            "its folder '{}' is writable by group or others (mode {:o}) and not sticky; \
-             another user could replace it",
-            dir.display(),
-            md.mode() & 0o7777
+        return Some(tr!(
+            "fsafe-folder-writable",
+            dir = dir.display(),
+            mode = format!("{:o}", md.mode() & 0o7777)
         ));
     }
     None
@@ -174,22 +189,22 @@ pub fn check_private_dir(dir: &Path) -> Result<(), String> {
         Err(e) => return Err(format!("'{shown}': {}", crate::util::io_error_text(&e))),
     };
     if md.file_type().is_symlink() || !md.is_dir() {
-        return Err(format!(
-            "'{shown}' exists and is not a folder (a symlink or a file); remove it or pick another"
-        ));
+        return Err(tr!("fsafe-private-not-folder", path = shown));
     }
     let me = euid();
     if md.uid() != me {
-        return Err(format!(
-            "'{shown}' belongs to {}, not to you ({}); remove it or pick another",
-            user_name(md.uid()),
-            user_name(me)
+        return Err(tr!(
+            "fsafe-private-owner",
+            path = shown,
+            owner = user_name(md.uid()),
+            me = user_name(me)
         ));
     }
     if writable_by_others(&md) {
-        return Err(format!(
-            "'{shown}' is writable by group or others (mode {:o}); run `chmod go-w {shown}` or pick another",
-            md.mode() & 0o7777
+        return Err(tr!(
+            "fsafe-private-writable",
+            path = shown,
+            mode = format!("{:o}", md.mode() & 0o7777)
         ));
     }
     Ok(())
@@ -219,10 +234,11 @@ pub fn check_parents(dir: &Path) -> Result<(), String> {
             && md.file_type().is_symlink()
             && !owner_ok(&md, me)
         {
-            return Err(format!(
-                "'{shown}': the symlink '{}' on its path belongs to {}, who could point it elsewhere",
-                a.display(),
-                user_name(md.uid())
+            return Err(tr!(
+                "fsafe-parent-symlink",
+                path = shown,
+                link = a.display(),
+                owner = user_name(md.uid())
             ));
         }
     }
@@ -256,10 +272,10 @@ pub fn create_missing_dirs(dir: &Path) -> Result<(), String> {
         .mode(0o700)
         .create(dir)
         .map_err(|e| {
-            format!(
-                "cannot create '{}': {}",
-                dir.display(),
-                crate::util::io_error_text(&e)
+            tr!(
+                "fsafe-cannot-create",
+                path = dir.display(),
+                error = crate::util::io_error_text(&e)
             )
         })
 }
@@ -286,10 +302,11 @@ pub fn open_write(path: &Path, how: WriteMode, mode: u32) -> Result<File, String
     };
     let me = euid();
     let dmd = std::fs::metadata(&dir).map_err(|e| {
-        format!(
-            "cannot write '{shown}': folder '{}': {}",
-            dir.display(),
-            crate::util::io_error_text(&e)
+        tr!(
+            "fsafe-write-folder-error",
+            path = shown,
+            dir = dir.display(),
+            error = crate::util::io_error_text(&e)
         )
     })?;
     // In a sticky folder (like /tmp) nobody else can replace our entry: the file itself is
@@ -297,7 +314,7 @@ pub fn open_write(path: &Path, how: WriteMode, mode: u32) -> Result<File, String
     if dmd.mode() & S_ISVTX == 0
         && let Some(p) = folder_problem(&dir, &dmd, me)
     {
-        return Err(format!("refusing to write '{shown}': {p}"));
+        return Err(tr!("fsafe-write-refused", path = shown, why = p));
     }
     let mut opts = OpenOptions::new();
     opts.write(true)
@@ -315,28 +332,36 @@ pub fn open_write(path: &Path, how: WriteMode, mode: u32) -> Result<File, String
         }
     }
     let file = opts.open(path).map_err(|e| match e.raw_os_error() {
-        Some(libc::ELOOP) => format!("refusing to write '{shown}': it is a symlink"),
-        Some(libc::EEXIST) => format!("'{shown}' exists already; not overwriting it"),
-        _ => format!("cannot write '{shown}': {}", crate::util::io_error_text(&e)),
+        Some(libc::ELOOP) => tr!("fsafe-write-symlink", path = shown),
+        Some(libc::EEXIST) => tr!("fsafe-write-exists", path = shown),
+        _ => tr!(
+            "fsafe-write-error",
+            path = shown,
+            error = crate::util::io_error_text(&e)
+        ),
     })?;
-    let md = file
-        .metadata()
-        .map_err(|e| format!("cannot write '{shown}': {}", crate::util::io_error_text(&e)))?;
+    let md = file.metadata().map_err(|e| {
+        tr!(
+            "fsafe-write-error",
+            path = shown,
+            error = crate::util::io_error_text(&e)
+        )
+    })?;
     if !md.is_file() {
-        return Err(format!(
-            "refusing to write '{shown}': it is not a regular file"
-        ));
+        return Err(tr!("fsafe-write-not-regular", path = shown));
     }
     if md.uid() != me {
-        return Err(format!(
-            "refusing to write '{shown}': it belongs to {}, not to you",
-            user_name(md.uid())
+        return Err(tr!(
+            "fsafe-write-owner",
+            path = shown,
+            owner = user_name(md.uid())
         ));
     }
     if md.nlink() > 1 {
-        return Err(format!(
-            "refusing to write '{shown}': it has {} hard links (another name could point at a file you did not mean)",
-            md.nlink()
+        return Err(tr!(
+            "fsafe-write-hard-links",
+            path = shown,
+            links = md.nlink()
         ));
     }
     // Back to blocking I/O now that we know it is a regular file.
@@ -350,8 +375,13 @@ pub fn open_write(path: &Path, how: WriteMode, mode: u32) -> Result<File, String
         }
     }
     if how == WriteMode::Truncate {
-        file.set_len(0)
-            .map_err(|e| format!("cannot write '{shown}': {}", crate::util::io_error_text(&e)))?;
+        file.set_len(0).map_err(|e| {
+            tr!(
+                "fsafe-write-error",
+                path = shown,
+                error = crate::util::io_error_text(&e)
+            )
+        })?;
     }
     // A file created earlier with a looser mode keeps it; tighten an existing one of ours.
     if md.mode() & 0o777 & !mode != 0 {
@@ -375,8 +405,10 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Io(e) => f.write_str(&crate::util::io_error_text(e)),
-            ReadError::Symlink => f.write_str("is a symlink (not followed)"),
-            ReadError::NotRegular(kind) => write!(f, "is a {kind}, not a regular file"),
+            ReadError::Symlink => f.write_str(&tr!("fsafe-read-symlink")),
+            ReadError::NotRegular(kind) => {
+                f.write_str(&tr!("fsafe-read-not-regular", kind = kind_text(kind)))
+            }
         }
     }
 }
@@ -387,7 +419,7 @@ impl From<ReadError> for io::Error {
             ReadError::Io(e) => e,
             other => io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("{other} (not opened: reading it could block or never end)"),
+                tr!("fsafe-read-not-opened", why = other),
             ),
         }
     }
@@ -399,7 +431,21 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
     open_read(path, true).map_err(io::Error::from)
 }
 
-/// The kind of a non-regular file, for messages.
+/// A [`kind_name`] in words of the current language.
+pub fn kind_text(kind: &str) -> String {
+    match kind {
+        "folder" => tr!("fsafe-kind-folder"),
+        "FIFO" => tr!("fsafe-kind-fifo"),
+        "socket" => tr!("fsafe-kind-socket"),
+        "device" => tr!("fsafe-kind-device"),
+        "symlink" => tr!("fsafe-kind-symlink"),
+        // i18n: not text (a key of kind_name)
+        "regular file" => tr!("fsafe-kind-regular"),
+        other => other.to_string(),
+    }
+}
+
+/// The kind of a non-regular file, for messages (English: a key of [`kind_text`]).
 pub fn kind_name(md: &Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt as _;
     let t = md.file_type();
@@ -414,6 +460,7 @@ pub fn kind_name(md: &Metadata) -> &'static str {
     } else if t.is_symlink() {
         "symlink"
     } else {
+        // i18n: not text (a key of kind_text)
         "regular file"
     }
 }

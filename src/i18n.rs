@@ -120,6 +120,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/zh-CN/host.ftl"),
     ),
     (
+        "config.ftl",
+        include_str!("../locales/en/config.ftl"),
+        include_str!("../locales/zh-CN/config.ftl"),
+    ),
+    (
         "logs.ftl",
         include_str!("../locales/en/logs.ftl"),
         include_str!("../locales/zh-CN/logs.ftl"),

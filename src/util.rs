@@ -1,6 +1,7 @@
 //! Small helpers shared by the engine modules: URL and `host:port` splitting, human text for
 //! I/O errors (with "try sudo" hints), and whether we run as root.
 
+use crate::tr;
 use std::io;
 
 /// The parts of an http(s) URL that probes need.
@@ -19,20 +20,20 @@ pub struct UrlParts {
 impl UrlParts {
     /// Parse an http(s) URL; the error says what is wrong.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let u = reqwest::Url::parse(s).map_err(|e| format!("'{s}' is not a URL ({e})"))?;
+        let u = reqwest::Url::parse(s).map_err(|e| tr!("util-url-invalid", url = s, error = e))?;
         let scheme = u.scheme().to_string();
         if scheme != "http" && scheme != "https" {
-            return Err(format!("'{s}' must start with http:// or https://"));
+            return Err(tr!("util-url-scheme", url = s));
         }
         let host = match u.host() {
             Some(url::Host::Domain(d)) => d.to_string(),
             Some(url::Host::Ipv4(a)) => a.to_string(),
             Some(url::Host::Ipv6(a)) => a.to_string(),
-            None => return Err(format!("'{s}' has no host")),
+            None => return Err(tr!("util-url-no-host", url = s)),
         };
         let port = u
             .port_or_known_default()
-            .ok_or_else(|| format!("'{s}' has no port"))?;
+            .ok_or_else(|| tr!("util-url-no-port", url = s))?;
         let mut path = u.path().to_string();
         if let Some(q) = u.query() {
             path.push('?');
@@ -78,8 +79,8 @@ pub fn split_host_port(s: &str) -> Option<(String, u16)> {
 /// A person-readable text for an I/O error, without the Rust formatting noise.
 pub fn io_error_text(e: &io::Error) -> String {
     match e.kind() {
-        io::ErrorKind::NotFound => "no such file or directory".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::NotFound => tr!("util-io-not-found"),
+        io::ErrorKind::PermissionDenied => tr!("util-io-permission-denied"),
         _ => e.to_string(),
     }
 }
@@ -87,10 +88,8 @@ pub fn io_error_text(e: &io::Error) -> String {
 /// A hint for an I/O error ("try with sudo" for permission errors).
 pub fn io_error_hint(e: &io::Error) -> Option<String> {
     match e.kind() {
-        io::ErrorKind::PermissionDenied if !is_root() => {
-            Some("run as root (sudo triage502 ...) or make the file readable".into())
-        }
-        io::ErrorKind::NotFound => Some("check the path in the config".into()),
+        io::ErrorKind::PermissionDenied if !is_root() => Some(tr!("util-io-hint-sudo")),
+        io::ErrorKind::NotFound => Some(tr!("util-io-hint-path")),
         _ => None,
     }
 }
@@ -112,6 +111,7 @@ pub fn shorten(s: &str, max: usize) -> String {
 }
 
 /// What a JWT is replaced with.
+// i18n: not text (the mask written in place of a token, in logs and reports alike)
 pub const JWT_MASK: &str = "<jwt redacted>";
 
 fn is_b64url(b: u8) -> bool {
@@ -180,7 +180,7 @@ pub fn runtime() -> Result<Runtime, String> {
         .enable_all()
         .build()
         .map(|rt| Runtime(Some(rt)))
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
+        .map_err(|e| tr!("util-runtime-failed", error = e))
 }
 
 /// A tokio runtime that does not wait for its blocking threads when dropped.
@@ -196,6 +196,7 @@ pub struct Runtime(Option<tokio::runtime::Runtime>);
 impl std::ops::Deref for Runtime {
     type Target = tokio::runtime::Runtime;
     fn deref(&self) -> &Self::Target {
+        // i18n: not text (a panic message for developers)
         self.0.as_ref().expect("runtime present until drop")
     }
 }

@@ -24,6 +24,7 @@ pub mod watch;
 pub use secret::Secret;
 pub use validate::{Problem, check_service_name, check_text};
 
+use crate::tr;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -314,6 +315,7 @@ impl Default for OnlyOffice {
             local_json: "/etc/onlyoffice/documentserver/local.json".into(),
             default_json: "/etc/onlyoffice/documentserver/default.json".into(),
             jwt_secret: None,
+            // i18n: not text (a header name)
             jwt_header: "Authorization".into(),
         }
     }
@@ -481,9 +483,9 @@ impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Source::File(p) => write!(f, "{}", p.display()),
-            Source::Embedded(n) => write!(f, "embedded profile '{n}'"),
-            Source::Generic => write!(f, "generic profile (command line)"),
-            Source::Discovered => write!(f, "found on this box, no config file"),
+            Source::Embedded(n) => f.write_str(&tr!("config-source-embedded", name = n)),
+            Source::Generic => f.write_str(&tr!("config-source-generic")),
+            Source::Discovered => f.write_str(&tr!("config-source-discovered")),
         }
     }
 }
@@ -541,43 +543,38 @@ impl Selector {
     /// build the generic profile, so they imply `--profile generic` and exclude `--config` and
     /// `--profile onlyoffice`; `--app-expect-status` only adjusts the generic profile.
     pub fn usage_error(&self) -> Option<String> {
+        let both = self.proxy_url.is_some() && self.app_url.is_some();
         let urls = match (&self.proxy_url, &self.app_url) {
-            (Some(_), Some(_)) => "--proxy-url and --app-url",
-            (Some(_), None) => "--proxy-url",
-            (None, Some(_)) => "--app-url",
-            (None, None) => "",
+            (Some(_), Some(_)) => tr!("config-usage-both-urls"),
+            (Some(_), None) => "--proxy-url".to_string(),
+            (None, Some(_)) => "--app-url".to_string(),
+            (None, None) => String::new(),
         };
         let generic = !urls.is_empty() || self.profile.as_deref() == Some("generic");
         if let (true, Some(f)) = (generic, &self.file) {
             let what = if urls.is_empty() {
-                "--profile generic"
+                // i18n: not text (options of the command line)
+                "--profile generic".to_string()
             } else {
                 urls
             };
-            return Some(format!(
-                "{what} cannot be combined with --config {}: the generic profile is built \
-                 from the command line; drop --config, or describe the chain in that file",
-                f.display()
+            return Some(tr!(
+                "config-usage-generic-with-config",
+                what = what,
+                file = f.display()
             ));
         }
         if !urls.is_empty()
             && let Some(p) = self.profile.as_deref().filter(|p| *p != "generic")
         {
-            let verb = if urls.contains(" and ") {
-                "imply"
+            return Some(if both {
+                tr!("config-usage-urls-imply-generic", urls = urls, profile = p)
             } else {
-                "implies"
-            };
-            return Some(format!(
-                "{urls} {verb} --profile generic and cannot be combined with --profile {p}"
-            ));
+                tr!("config-usage-url-implies-generic", urls = urls, profile = p)
+            });
         }
         if self.app_expect_status.is_some() && !generic {
-            return Some(
-                "--app-expect-status applies to the generic profile (with --proxy-url and \
-                 --app-url)"
-                    .into(),
-            );
+            return Some(tr!("config-usage-expect-status"));
         }
         None
     }
@@ -630,16 +627,19 @@ pub fn load(sel: &Selector) -> Result<(Config, Source), LoadError> {
         _ if urls => return generic(sel).map(|c| (c, Source::Generic)),
         Some("generic") => return generic(sel).map(|c| (c, Source::Generic)),
         Some("onlyoffice") if sel.file.is_none() => {
-            return parse(ONLYOFFICE_PROFILE, "embedded profile 'onlyoffice'")
-                .map(|c| (c, Source::Embedded("onlyoffice")));
+            return parse(
+                ONLYOFFICE_PROFILE,
+                &Source::Embedded("onlyoffice").to_string(),
+            )
+            .map(|c| (c, Source::Embedded("onlyoffice")));
         }
         Some("onlyoffice") | None => {}
         Some(other) => {
             return Err(LoadError {
                 source: "--profile".into(),
                 problems: vec![Problem::plain(
-                    format!("unknown profile '{other}'"),
-                    Some("profiles: onlyoffice, generic".into()),
+                    tr!("config-unknown-profile", profile = other),
+                    Some(tr!("config-unknown-profile-hint")),
                 )],
             });
         }
@@ -652,8 +652,11 @@ pub fn load(sel: &Selector) -> Result<(Config, Source), LoadError> {
             return load_file(&c).map(|cfg| (cfg, Source::File(c)));
         }
     }
-    parse(ONLYOFFICE_PROFILE, "embedded profile 'onlyoffice'")
-        .map(|c| (c, Source::Embedded("onlyoffice")))
+    parse(
+        ONLYOFFICE_PROFILE,
+        &Source::Embedded("onlyoffice").to_string(),
+    )
+    .map(|c| (c, Source::Embedded("onlyoffice")))
 }
 
 /// Whether [`load`] would fall back to the embedded profile: no option selects a config and no
@@ -673,33 +676,23 @@ pub fn load_file(path: &Path) -> Result<Config, LoadError> {
     // A config decides what triage502 runs: only root or the effective user may control it.
     // (A missing file is left to the read below, for its usual message.)
     if path.exists() {
-        crate::fsafe::check_trusted(path, "config file").map_err(|e| LoadError {
+        crate::fsafe::check_trusted(path, &tr!("config-file-what")).map_err(|e| LoadError {
             source: source.clone(),
-            problems: vec![Problem::plain(
-                e,
-                Some(
-                    "a config names programs triage502 runs; make it belong to root (or to \
-                     you) and writable by nobody else, or point --config at one that is"
-                        .into(),
-                ),
-            )],
+            problems: vec![Problem::plain(e, Some(tr!("config-file-untrusted-hint")))],
         })?;
     }
     let bytes = std::fs::read(path).map_err(|e| LoadError {
         source: source.clone(),
         problems: vec![Problem::plain(
-            format!("cannot read config: {}", crate::util::io_error_text(&e)),
+            tr!("config-cannot-read", error = crate::util::io_error_text(&e)),
             crate::util::io_error_hint(&e),
         )],
     })?;
     let text = String::from_utf8(bytes).map_err(|e| LoadError {
         source: source.clone(),
         problems: vec![Problem::plain(
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-            Some("a TOML config must be UTF-8".into()),
+            tr!("config-not-utf8", offset = e.utf8_error().valid_up_to()),
+            Some(tr!("config-not-utf8-hint")),
         )],
     })?;
     parse(&text, &source)
@@ -728,7 +721,8 @@ impl Config {
 
     /// The config as TOML, secrets masked (for `config show`).
     pub fn to_masked_toml(&self) -> String {
-        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+        toml::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("# {}\n", tr!("config-cannot-render", error = e)))
     }
 }
 

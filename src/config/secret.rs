@@ -13,6 +13,7 @@
 //! belong to us, can be read by others or is not exactly 32 bytes is refused: a key for this
 //! process only is used instead (fingerprints then differ between runs; nothing fails).
 
+use crate::tr;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::Sha256;
@@ -63,6 +64,7 @@ pub fn fingerprint(s: &str) -> String {
 
 /// The fingerprint of `s` under an explicit key (see [`fingerprint`]).
 pub fn fingerprint_with(key: &[u8; KEY_LEN], s: &str) -> String {
+    // i18n: not text (a panic message for developers)
     let mut mac = <Hmac<Sha256>>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(s.as_bytes());
     let d = mac.finalize().into_bytes();
@@ -93,16 +95,14 @@ fn process_key() -> &'static ProcessKey {
         let Some(path) = path else {
             return ProcessKey {
                 bytes: random_key(),
-                note: Some("no folder for the fingerprint key; using a key for this run".into()),
+                note: Some(tr!("secret-key-no-folder")),
             };
         };
         match load_or_create_key(&path) {
             Ok(bytes) => ProcessKey { bytes, note: None },
             Err(e) => ProcessKey {
                 bytes: random_key(),
-                note: Some(format!(
-                    "{e}; fingerprints are computed with a key for this run only"
-                )),
+                note: Some(tr!("secret-key-this-run", error = e)),
             },
         }
     })
@@ -142,6 +142,7 @@ fn random_key() -> [u8; KEY_LEN] {
             .unwrap_or_default();
         let seed = format!("{t}:{}:{:p}", std::process::id(), &k);
         let d = <Hmac<Sha256>>::new_from_slice(seed.as_bytes())
+            // i18n: not text (a panic message for developers)
             .expect("any key length")
             .finalize()
             .into_bytes();
@@ -160,7 +161,7 @@ pub fn load_or_create_key(path: &Path) -> Result<[u8; KEY_LEN], String> {
         _ => PathBuf::from("."),
     };
     crate::fsafe::ensure_private_dir(&dir)
-        .map_err(|e| format!("fingerprint key folder refused: {e}"))?;
+        .map_err(|e| tr!("secret-key-folder-refused", error = e))?;
     match read_key(path) {
         Ok(k) => return Ok(k),
         Err(KeyRead::Missing) => {}
@@ -175,11 +176,11 @@ pub fn load_or_create_key(path: &Path) -> Result<[u8; KEY_LEN], String> {
         .and_then(|mut f| {
             f.write_all(&key)
                 .and_then(|()| f.sync_all())
-                .map_err(|e| format!("cannot write '{}': {e}", tmp.display()))
+                .map_err(|e| tr!("secret-key-write-failed", path = tmp.display(), error = e))
         });
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(format!("cannot create the fingerprint key: {e}"));
+        return Err(tr!("secret-key-create-failed", error = e));
     }
     let linked = std::fs::hard_link(&tmp, path);
     let _ = std::fs::remove_file(&tmp);
@@ -187,12 +188,13 @@ pub fn load_or_create_key(path: &Path) -> Result<[u8; KEY_LEN], String> {
         Ok(()) => Ok(key),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match read_key(path) {
             Ok(k) => Ok(k),
-            Err(KeyRead::Missing) => Err(format!("fingerprint key '{shown}' vanished")),
+            Err(KeyRead::Missing) => Err(tr!("secret-key-vanished", path = shown)),
             Err(KeyRead::Refused(e)) => Err(e),
         },
-        Err(e) => Err(format!(
-            "cannot create the fingerprint key '{shown}': {}",
-            crate::util::io_error_text(&e)
+        Err(e) => Err(tr!(
+            "secret-key-create-path-failed",
+            path = shown,
+            error = crate::util::io_error_text(&e)
         )),
     }
 }
@@ -206,7 +208,7 @@ fn read_key(path: &Path) -> Result<[u8; KEY_LEN], KeyRead> {
     use crate::fsafe::ReadError;
     let shown = path.display();
     let refused =
-        |why: String| KeyRead::Refused(format!("fingerprint key '{shown}' refused: {why}"));
+        |why: String| KeyRead::Refused(tr!("secret-key-refused", path = shown, why = why));
     let mut f = match crate::fsafe::open_read(path, false) {
         Ok(f) => f,
         Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -217,20 +219,24 @@ fn read_key(path: &Path) -> Result<[u8; KEY_LEN], KeyRead> {
     let md = f.metadata().map_err(|e| refused(e.to_string()))?;
     let me = crate::fsafe::euid();
     if md.uid() != me {
-        return Err(refused(format!(
-            "it belongs to {}, not to {}",
-            crate::fsafe::user_name(md.uid()),
-            crate::fsafe::user_name(me)
+        return Err(refused(tr!(
+            "secret-key-owner",
+            owner = crate::fsafe::user_name(md.uid()),
+            me = crate::fsafe::user_name(me)
         )));
     }
     if md.mode() & 0o077 != 0 {
-        return Err(refused(format!(
-            "others may read or write it (mode {:o}, expected 600)",
-            md.mode() & 0o777
+        return Err(refused(tr!(
+            "secret-key-mode",
+            mode = format!("{:o}", md.mode() & 0o777)
         )));
     }
     if md.len() != KEY_LEN as u64 {
-        return Err(refused(format!("it has {} bytes, not {KEY_LEN}", md.len())));
+        return Err(refused(tr!(
+            "secret-key-length",
+            bytes = md.len(),
+            expected = KEY_LEN
+        )));
     }
     let mut k = [0u8; KEY_LEN];
     f.read_exact(&mut k).map_err(|e| refused(e.to_string()))?;

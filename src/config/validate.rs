@@ -3,6 +3,7 @@
 //! services referenced by hops exist).
 
 use super::{Config, HopKind};
+use crate::tr;
 
 /// One problem in a config, with its line (1-based) when known.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +33,7 @@ impl Problem {
             None => format!("{source}: {}", self.message),
         };
         if let Some(h) = &self.hint {
-            s.push_str(&format!("\n  hint: {h}"));
+            s.push_str(&format!("\n  {}", tr!("config-problem-hint", hint = h)));
         }
         s
     }
@@ -56,20 +57,23 @@ fn backquoted(msg: &str) -> Vec<&str> {
 
 fn hint_for(msg: &str) -> Option<String> {
     let words = backquoted(msg);
+    // i18n: not text (serde's messages matched)
     if msg.starts_with("unknown field") || msg.starts_with("unknown variant") {
         let got = words.first()?;
         let expected = &words[1..];
         return Some(match did_you_mean(got, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None if !expected.is_empty() => format!("valid here: {}", expected.join(", ")),
-            None => "remove it".into(),
+            Some(s) => tr!("config-did-you-mean", name = s),
+            None if !expected.is_empty() => tr!("config-valid-here", names = expected.join(", ")),
+            None => tr!("config-hint-remove"),
         });
     }
+    // i18n: not text (serde's message matched)
     if msg.contains("invalid type") {
-        return Some("check the value's type: strings in quotes, numbers without".into());
+        return Some(tr!("config-hint-type"));
     }
+    // i18n: not text (serde's message matched)
     if msg.starts_with("missing field") {
-        return Some("add the field".into());
+        return Some(tr!("config-hint-add-field"));
     }
     None
 }
@@ -141,6 +145,7 @@ fn schema_problems(text: &str) -> Vec<Problem> {
         // A required key commented out by this loop is not a problem of the file: its table
         // (already reported) is commented out whole, and the collection goes on.
         let table = e.span().map(|s| header_of(&work, s.start));
+        // i18n: not text (serde's message matched)
         let consequence = p.message.starts_with("missing field")
             && backquoted(&p.message)
                 .first()
@@ -248,32 +253,35 @@ pub const MAX_SERVICE_NAME: usize = 200;
 pub fn check_service_name(name: &str) -> Result<(), String> {
     let shown = crate::util::shorten(&name.escape_debug().to_string(), 60);
     if name.is_empty() {
-        return Err("empty service name".into());
+        return Err(tr!("config-service-name-empty"));
     }
     if name.starts_with('-') {
-        return Err(format!(
-            "service name '{shown}' starts with '-': a service manager would read it as an option"
-        ));
+        return Err(tr!("config-service-name-dash", name = shown));
     }
     if name.len() > MAX_SERVICE_NAME {
-        return Err(format!(
-            "service name '{shown}' is longer than {MAX_SERVICE_NAME} characters"
+        return Err(tr!(
+            "config-service-name-long",
+            name = shown,
+            max = MAX_SERVICE_NAME
         ));
     }
     if let Some(c) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || "@._-:+".contains(*c)))
     {
-        return Err(format!(
-            "service name '{shown}' holds '{}', which is not allowed",
-            c.escape_debug()
+        return Err(tr!(
+            "config-service-name-char",
+            name = shown,
+            char = c.escape_debug()
         ));
     }
     Ok(())
 }
 
 /// The hint for a name [`check_service_name`] refuses.
-const SERVICE_NAME_HINT: &str = "use letters, digits and @ . _ - : + only, not starting with '-' (e.g. ds-docservice, ds:converter)";
+fn service_name_hint() -> String {
+    tr!("config-service-name-hint")
+}
 
 /// The problems of one hop; `first_use`: its name was not seen on an earlier hop.
 fn hop_problems(cfg: &Config, h: &super::Hop, text: &str, first_use: bool) -> Vec<Problem> {
@@ -288,27 +296,34 @@ fn hop_problems(cfg: &Config, h: &super::Hop, text: &str, first_use: bool) -> Ve
     };
     if h.name.trim().is_empty() {
         p(
-            "a hop has an empty name".into(),
-            "give every [[hop]] a short unique name",
+            tr!("config-hop-name-empty"),
+            &tr!("config-hop-name-empty-hint"),
         );
     }
     if !first_use {
         p(
-            format!("hop name '{}' is used twice", h.name),
-            "hop names must be unique",
+            tr!("config-hop-name-twice", name = h.name),
+            &tr!("config-hop-name-twice-hint"),
         );
     }
     if h.kind.uses_url() {
         match &h.url {
             None => p(
-                format!("hop '{}' ({}) needs `url`", h.name, h.kind.as_str()),
-                "e.g. url = \"http://127.0.0.1:8000/healthcheck\"",
+                tr!(
+                    "config-hop-needs-url",
+                    name = h.name,
+                    kind = h.kind.as_str()
+                ),
+                &tr!(
+                    "config-hint-example",
+                    example = "url = \"http://127.0.0.1:8000/healthcheck\""
+                ),
             ),
             Some(u) => {
                 if let Err(e) = crate::util::UrlParts::parse(u) {
                     p(
-                        format!("hop '{}': url {e}", h.name),
-                        "use http://host[:port]/path or https://...",
+                        tr!("config-hop-bad-url", name = h.name, error = e),
+                        &tr!("config-hop-bad-url-hint"),
                     );
                 }
             }
@@ -316,16 +331,23 @@ fn hop_problems(cfg: &Config, h: &super::Hop, text: &str, first_use: bool) -> Ve
     } else {
         match &h.target {
             None => p(
-                format!("hop '{}' ({}) needs `target`", h.name, h.kind.as_str()),
-                if h.kind == HopKind::Dns {
-                    "e.g. target = \"office.example.org\""
-                } else {
-                    "e.g. target = \"127.0.0.1:8000\""
-                },
+                tr!(
+                    "config-hop-needs-target",
+                    name = h.name,
+                    kind = h.kind.as_str()
+                ),
+                &tr!(
+                    "config-hint-example",
+                    example = if h.kind == HopKind::Dns {
+                        "target = \"office.example.org\""
+                    } else {
+                        "target = \"127.0.0.1:8000\""
+                    }
+                ),
             ),
             Some(t) if h.kind != HopKind::Dns && crate::util::split_host_port(t).is_none() => p(
-                format!("hop '{}': target '{t}' is not host:port", h.name),
-                "e.g. target = \"127.0.0.1:8000\" or \"[::1]:443\"",
+                tr!("config-hop-target-not-host-port", name = h.name, target = t),
+                &tr!("config-hop-target-hint"),
             ),
             Some(_) => {}
         }
@@ -334,24 +356,20 @@ fn hop_problems(cfg: &Config, h: &super::Hop, text: &str, first_use: bool) -> Ve
         let https = h.url.as_deref().is_some_and(|u| u.starts_with("https://"));
         if h.kind != HopKind::Tls && !https {
             p(
-                format!(
-                    "hop '{}': ca_file applies to tls hops and https URLs only",
-                    h.name
-                ),
-                "remove ca_file, or use an https:// URL",
+                tr!("config-hop-ca-file-not-tls", name = h.name),
+                &tr!("config-hop-ca-file-not-tls-hint"),
             );
         } else if let Err(e) = crate::probe::certs::load_ca_file(ca) {
             p(
                 format!("hop '{}': {e}", h.name),
-                "a PEM file of the CA's certificate, owned by root (or you) and writable \
-                 by nobody else (whoever writes it decides what is trusted)",
+                &tr!("config-hop-ca-file-hint"),
             );
         }
     }
     if h.timeout_ms == Some(0) {
         p(
-            format!("hop '{}': timeout_ms is 0", h.name),
-            "use a timeout of at least 100 ms",
+            tr!("config-hop-timeout-zero", name = h.name),
+            &tr!("config-hop-timeout-zero-hint"),
         );
     }
     if let Some(s) = &h.service
@@ -359,11 +377,11 @@ fn hop_problems(cfg: &Config, h: &super::Hop, text: &str, first_use: bool) -> Ve
     {
         let names: Vec<&str> = cfg.services.iter().map(|x| x.name.as_str()).collect();
         let hint = match did_you_mean(s, names.iter().copied()) {
-            Some(m) => format!("did you mean `{m}`?"),
-            None => "add a [[service]] with that name".into(),
+            Some(m) => tr!("config-did-you-mean", name = m),
+            None => tr!("config-hop-unknown-service-hint"),
         };
         p(
-            format!("hop '{}' names unknown service '{s}'", h.name),
+            tr!("config-hop-unknown-service", name = h.name, service = s),
             &hint,
         );
     }
@@ -379,7 +397,7 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
                 out.push(Problem {
                     line: line_of_hop(text, name),
                     message: format!("[[service]] {what}: {e}"),
-                    hint: Some(SERVICE_NAME_HINT.into()),
+                    hint: Some(service_name_hint()),
                 });
             }
         }
@@ -390,7 +408,7 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
         out.push(Problem {
             line: line_of_hop(text, c),
             message: format!("[integration] docker_container: {e}"),
-            hint: Some(SERVICE_NAME_HINT.into()),
+            hint: Some(service_name_hint()),
         });
     }
     for (message, hint) in super::fleet::problems(&cfg.fleet) {
@@ -411,18 +429,15 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
         if a.argv.is_empty() || a.argv[0].trim().is_empty() {
             out.push(Problem {
                 line,
-                message: format!("action '{}' has an empty argv", a.id),
-                hint: Some(
-                    "argv = [\"/usr/bin/program\", \"arg\"] (no shell: one word per element)"
-                        .into(),
-                ),
+                message: tr!("config-action-empty-argv", id = a.id),
+                hint: Some(tr!("config-action-empty-argv-hint")),
             });
         }
         if !ids.insert(a.id.clone()) {
             out.push(Problem {
                 line,
-                message: format!("action id '{}' is used twice", a.id),
-                hint: Some("action ids must be unique".into()),
+                message: tr!("config-action-id-twice", id = a.id),
+                hint: Some(tr!("config-action-id-twice-hint")),
             });
         }
     }
@@ -432,7 +447,7 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
             out.push(Problem {
                 line,
                 message: e,
-                hint: Some("see `triage502 --help` and the README's key table".into()),
+                hint: Some(tr!("config-keys-hint")),
             });
         }
     }
@@ -440,10 +455,10 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
     if !themes.contains(&cfg.theme.as_str()) {
         out.push(Problem {
             line: text.find("theme").map(|o| line_of(text, o)),
-            message: format!("unknown theme '{}'", cfg.theme),
+            message: tr!("config-unknown-theme", theme = cfg.theme),
             hint: Some(match did_you_mean(&cfg.theme, themes) {
-                Some(m) => format!("did you mean `{m}`?"),
-                None => format!("themes: {}", themes.join(", ")),
+                Some(m) => tr!("config-did-you-mean", name = m),
+                None => tr!("config-themes", names = themes.join(", ")),
             }),
         });
     }
@@ -452,20 +467,20 @@ fn semantic(cfg: &Config, text: &str) -> Vec<Problem> {
     {
         out.push(Problem {
             line: text.find("lang").map(|o| line_of(text, o)),
-            message: format!("unknown language '{l}'"),
-            hint: Some("languages: en, zh-CN".into()),
+            message: tr!("config-unknown-lang", lang = l),
+            hint: Some(tr!("config-unknown-lang-hint")),
         });
     }
     if cfg.probe.interval_ms < 100 {
         out.push(Problem::plain(
-            format!("probe.interval_ms = {} is too short", cfg.probe.interval_ms),
-            Some("use at least 100 ms (default 2000)".into()),
+            tr!("config-probe-interval-short", ms = cfg.probe.interval_ms),
+            Some(tr!("config-probe-interval-short-hint")),
         ));
     }
     if cfg.probe.timeout_ms == 0 {
         out.push(Problem::plain(
-            "probe.timeout_ms is 0".into(),
-            Some("use at least 100 ms (default 3000)".into()),
+            tr!("config-probe-timeout-zero"),
+            Some(tr!("config-probe-timeout-zero-hint")),
         ));
     }
     out
@@ -562,5 +577,23 @@ mod tests {
         let p = check_text("[[hop]]\nname = \"a\"\nkind = \"htp\"\nurl = \"http://x/\"\n");
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].hint.as_deref(), Some("did you mean `http`?"), "{p:?}");
+    }
+
+    #[test]
+    fn problems_and_hints_read_in_chinese() {
+        let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+        let p = check_text("[[hop]]\nname = \"a\"\nkind = \"tcp\"\ntarget = \"x\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        let r = p[0].render("c.toml");
+        assert!(
+            r.contains("环节 'a'：target 'x' 不是 host:port 格式"),
+            "{r}"
+        );
+        assert!(
+            r.contains("\n  提示：例如 target = \"127.0.0.1:8000\""),
+            "{r}"
+        );
+        let e = check_service_name("-x").unwrap_err();
+        assert!(e.contains("以 '-' 开头"), "{e}");
     }
 }

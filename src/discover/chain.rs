@@ -4,6 +4,7 @@
 //! and options, the Document Server's settings files and the integrator — each with where it
 //! came from. A pure function: the tests feed it recorded pieces.
 
+use crate::tr;
 use std::path::PathBuf;
 
 use crate::config::{Config, Hop, HopKind, IntegrationKind, Role, Service};
@@ -104,7 +105,7 @@ fn public_base(f: &Front, nc: Option<&super::integrator::Integrator>) -> (String
         } else {
             p.host.clone()
         };
-        return (base, name, "the integrator's DocumentServerUrl".into());
+        return (base, name, tr!("discover-src-integrator-url"));
     }
     let scheme = if s.tls { "https" } else { "http" };
     // A certificate names names: over TLS the server name, else the listen address.
@@ -122,7 +123,7 @@ fn public_base(f: &Front, nc: Option<&super::integrator::Integrator>) -> (String
     (
         format!("{scheme}://{hp}{}", s.subpath),
         name,
-        format!("server block {}", s.at),
+        tr!("discover-src-server-block", at = s.at),
     )
 }
 
@@ -144,7 +145,7 @@ fn front_hops(
 ) -> (Hops, String) {
     let (base, name, why) = public_base(f, nc);
     let s = &f.server;
-    let at = format!("listen of server block {}", s.at);
+    let at = tr!("discover-src-listen", at = s.at);
     let mut v: Hops = Vec::new();
     // A name to resolve; an address needs none.
     if name.parse::<std::net::IpAddr>().is_err() {
@@ -164,7 +165,7 @@ fn front_hops(
             .unwrap_or_default();
         v.push((
             hop("nginx-tls", HopKind::Tls, Role::Proxy, t, svc),
-            format!("{at} (ssl; certificate {cert})"),
+            tr!("discover-src-tls", listen = at, cert = cert),
         ));
     }
     v.push((
@@ -218,7 +219,7 @@ fn ds_hops(d: &Ds, via: Option<&str>, front_svc: Option<&str>, svc: Option<&str>
                 format!("{base}/coauthoring/CommandService.ashx"),
                 svc,
             ),
-            format!("the Document Server's command service at {base}"),
+            tr!("discover-src-command", base = base),
         ),
     ];
     if via.is_some() {
@@ -230,7 +231,7 @@ fn ds_hops(d: &Ds, via: Option<&str>, front_svc: Option<&str>, svc: Option<&str>
                 format!("{base}{WS_PATH}"),
                 front_svc,
             ),
-            format!("the editor's WebSocket through {base}"),
+            tr!("discover-src-websocket", base = base),
         ));
     }
     if d.container.is_none() {

@@ -3,6 +3,7 @@
 //! `docker inspect`, which runs only when the daemon's socket exists (a client without a daemon
 //! would wait for nothing).
 
+use crate::tr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -63,8 +64,11 @@ fn published(v: &Value, port: &str) -> Option<(String, u16)> {
 }
 
 fn mount(v: &Value, dest: &str) -> Option<PathBuf> {
+    // i18n: not text (keys of docker inspect's JSON, below too)
     v.get("Mounts")?.as_array()?.iter().find_map(|m| {
+        // i18n: not text
         (m.get("Destination")?.as_str()? == dest)
+            // i18n: not text
             .then(|| m.get("Source")?.as_str().map(PathBuf::from))
             .flatten()
     })
@@ -73,8 +77,12 @@ fn mount(v: &Value, dest: &str) -> Option<PathBuf> {
 /// The Document Server containers in `docker inspect` output (a JSON array); containers of
 /// other images are left out.
 pub fn parse_inspect(json: &str) -> Result<Vec<DsContainer>, String> {
+    // i18n: not text (the command's name before its error)
     let v: Value = serde_json::from_str(json).map_err(|e| format!("docker inspect: {e}"))?;
-    let arr = v.as_array().ok_or("docker inspect: not an array")?;
+    let arr = v
+        .as_array()
+        // i18n: not text (the command's name before its error)
+        .ok_or_else(|| format!("docker inspect: {}", tr!("discover-docker-not-array")))?;
     Ok(arr
         .iter()
         .filter_map(|c| {
@@ -90,6 +98,7 @@ pub fn parse_inspect(json: &str) -> Result<Vec<DsContainer>, String> {
                 })
             });
             Some(DsContainer {
+                // i18n: not text (a key of docker inspect's JSON)
                 name: c.get("Name")?.as_str()?.trim_start_matches('/').to_string(),
                 image,
                 http: published(c, "80/tcp"),
@@ -110,7 +119,7 @@ pub fn parse_inspect(json: &str) -> Result<Vec<DsContainer>, String> {
 /// The running Document Server containers; `Err` says why docker could not be asked.
 pub async fn containers(timeout: Duration) -> Result<Vec<DsContainer>, String> {
     if !Path::new(DOCKER_SOCKET).exists() {
-        return Err(format!("no {DOCKER_SOCKET}: no Docker daemon"));
+        return Err(tr!("discover-docker-no-socket", socket = DOCKER_SOCKET));
     }
     let run = |argv: Vec<String>| async move {
         let a: Vec<&str> = argv.iter().map(String::as_str).collect();
@@ -127,6 +136,7 @@ pub async fn containers(timeout: Duration) -> Result<Vec<DsContainer>, String> {
     ])
     .await?;
     if !ps.success() {
+        // i18n: not text (the command's name before its error)
         return Err(format!("docker ps: {}", ps.first_message()));
     }
     let ids: Vec<String> = ps
@@ -147,6 +157,7 @@ pub async fn containers(timeout: Duration) -> Result<Vec<DsContainer>, String> {
     argv.extend(ids);
     let out = run(argv).await?;
     if !out.success() {
+        // i18n: not text (the command's name before its error)
         return Err(format!("docker inspect: {}", out.first_message()));
     }
     parse_inspect(&out.stdout)

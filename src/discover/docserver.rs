@@ -6,6 +6,7 @@
 //! queue (`queue.type`, `rabbitmq.url`), defaulted as the Document Server does when its
 //! `default.json` is there. Passwords in their URLs are masked before they are kept.
 
+use crate::tr;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -49,12 +50,14 @@ fn read_json(p: &Path) -> Result<Value, String> {
     let (b, more) = crate::fsafe::read_capped(p, MAX_SETTINGS_BYTES, true)
         .map_err(|e| format!("{}: {e}", p.display()))?;
     if more {
-        return Err(format!(
-            "{}: larger than {MAX_SETTINGS_BYTES} bytes",
-            p.display()
+        return Err(tr!(
+            "discover-settings-too-large",
+            path = p.display(),
+            max = MAX_SETTINGS_BYTES
         ));
     }
-    serde_json::from_slice(&b).map_err(|e| format!("{}: does not parse: {e}", p.display()))
+    serde_json::from_slice(&b)
+        .map_err(|e| tr!("discover-settings-bad-json", path = p.display(), error = e))
 }
 
 /// Reads the settings of a Document Server whose config folder is `dir`.
@@ -111,14 +114,15 @@ pub fn recognise(pid: i32) -> Result<Option<(PathBuf, Option<String>, String)>, 
         (_, Ok(Some(d))) if d.starts_with('/') && has_coauthoring(Path::new(&d)) => Ok(Some((
             PathBuf::from(&d),
             node_env,
-            format!("pid {pid}: NODE_CONFIG_DIR={d} holds the Document Server's settings"),
+            tr!("discover-src-node-config-dir", pid = pid, dir = d),
         ))),
         (true, _) => Ok(Some((
             PathBuf::from(PACKAGE_CONFIG_DIR),
             node_env,
-            format!(
-                "pid {pid}: executable {}",
-                exe.map(|e| e.display().to_string()).unwrap_or_default()
+            tr!(
+                "discover-src-executable",
+                pid = pid,
+                exe = exe.map(|e| e.display().to_string()).unwrap_or_default()
             ),
         ))),
         (false, Err(e)) => Err(e),
@@ -179,7 +183,7 @@ pub fn dependencies(s: &Settings) -> Vec<Dep> {
     let m = &s.merged;
     let from = |key: &str| -> String {
         if s.has_default {
-            format!("{key} (settings merged over default.json)")
+            tr!("discover-src-merged", key = key)
         } else {
             key.to_string()
         }
@@ -225,9 +229,12 @@ pub fn dependencies(s: &Settings) -> Vec<Dep> {
             name: name.into(),
             host: loopback(host),
             port,
-            source: format!(
-                "{} (type {kind}, dbHost {host}, dbPort {port}, password not shown)",
-                from("services.CoAuthoring.sql")
+            source: tr!(
+                "discover-src-sql",
+                key = from("services.CoAuthoring.sql"),
+                kind = kind,
+                host = host,
+                port = port
             ),
         });
     }

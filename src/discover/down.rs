@@ -4,6 +4,7 @@
 //! first, then the others by pid; its `environment=NODE_CONFIG_DIR` gives the settings folder),
 //! else the packages' systemd unit `ds-docservice.service`.
 
+use crate::tr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -56,7 +57,7 @@ pub async fn find(
             continue;
         };
         let state = st.sub_state.clone().unwrap_or_default();
-        let why = format!("({state}) is named as the Document Server's docservice");
+        let why = tr!("discover-why-named-docservice", state = state);
         let Ok(managed) = managers::program(sup, &conf, st, &why) else {
             continue;
         };
@@ -93,7 +94,7 @@ fn systemd_unit() -> Option<(Managed, PathBuf, Option<String>)> {
             unit: None,
             supervisor_config: None,
         },
-        source: format!("systemd unit file {}", file.display()),
+        source: tr!("discover-src-unit-file", file = file.display()),
         stdout_log: None,
         stderr_log: None,
         container: None,

@@ -3,6 +3,7 @@
 //! the systemd unit of its cgroup, else a Docker container scope. Each answer says where it came
 //! from; supervisord's answers are asked once per supervisord.
 
+use crate::tr;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -58,7 +59,11 @@ impl Managers {
                     unit: None,
                     supervisor_config: None,
                 },
-                source: format!("cgroup of pid {pid}: container {}", &u[7..]),
+                source: tr!(
+                    "discover-src-cgroup-container",
+                    pid = pid,
+                    container = &u[7..]
+                ),
                 stdout_log: None,
                 stderr_log: None,
                 container: Some(u[7..].to_string()),
@@ -73,15 +78,13 @@ impl Managers {
                         unit: None,
                         supervisor_config: None,
                     },
-                    source: format!("systemd unit {u} (cgroup of pid {pid})"),
+                    source: tr!("discover-src-cgroup-unit", unit = u, pid = pid),
                     stdout_log: None,
                     stderr_log: None,
                     container: None,
                 })
             }
-            None => Err(format!(
-                "pid {pid}: no supervisord among its parents and no systemd unit in its cgroup"
-            )),
+            None => Err(tr!("discover-no-manager", pid = pid)),
         }
     }
 
@@ -108,13 +111,14 @@ impl Managers {
             .iter()
             .find(|s| s.pid.is_some_and(|p| below.contains(&(p as i32))))
             .ok_or_else(|| {
-                format!(
-                    "supervisord {sup} ({}) runs no program holding pid {}",
-                    conf.display(),
-                    below.first().copied().unwrap_or(0)
+                tr!(
+                    "discover-supervisord-no-program",
+                    sup = sup,
+                    conf = conf.display(),
+                    pid = below.first().copied().unwrap_or(0)
                 )
             })?;
-        let why = format!("holds pid {}", st.pid.unwrap_or(0));
+        let why = tr!("discover-why-holds-pid", pid = st.pid.unwrap_or(0));
         program(sup, &conf, st, &why)
     }
 }
@@ -132,10 +136,12 @@ pub fn program(sup: i32, conf: &Path, st: &ServiceStatus, why: &str) -> Result<M
             unit: Some(st.unit.clone()),
             supervisor_config: Some(conf.to_path_buf()),
         },
-        source: format!(
-            "supervisord pid {sup} ({}): program {} {why}",
-            conf.display(),
-            st.unit
+        source: tr!(
+            "discover-src-supervisord-program",
+            sup = sup,
+            conf = conf.display(),
+            program = st.unit,
+            why = why
         ),
         stdout_log: logs.0,
         stderr_log: logs.1,
@@ -165,16 +171,17 @@ async fn ask(sup: i32, timeout: Duration) -> Result<(PathBuf, Vec<ServiceStatus>
     let conf = match procs::supervisord_config(sup) {
         Some(c) if c.is_absolute() => c,
         Some(c) => {
-            return Err(format!(
-                "supervisord {sup}: relative config {}",
-                c.display()
+            return Err(tr!(
+                "discover-supervisord-relative-config",
+                sup = sup,
+                conf = c.display()
             ));
         }
         None => DEFAULT_CONFIGS
             .iter()
             .map(PathBuf::from)
             .find(|p| p.is_file())
-            .ok_or_else(|| format!("supervisord {sup}: no -c and no default config"))?,
+            .ok_or_else(|| tr!("discover-supervisord-no-config", sup = sup))?,
     };
     // Its config goes into the written config, where actions hand it to supervisorctl: only a
     // supervisord of root's or ours, with a config only root or we could have written.
@@ -183,12 +190,13 @@ async fn ask(sup: i32, timeout: Duration) -> Result<(PathBuf, Vec<ServiceStatus>
         .map(|m| m.uid())
         .map_err(|e| format!("supervisord {sup}: {}", crate::util::io_error_text(&e)))?;
     if uid != 0 && uid != crate::fsafe::euid() {
-        return Err(format!(
-            "supervisord {sup} runs as {}: not asked",
-            crate::fsafe::user_name(uid)
+        return Err(tr!(
+            "discover-supervisord-foreign",
+            sup = sup,
+            user = crate::fsafe::user_name(uid)
         ));
     }
-    crate::fsafe::check_trusted(&conf, "supervisord config")?;
+    crate::fsafe::check_trusted(&conf, &tr!("discover-what-supervisord-config"))?;
     match supervisor_rpc::ask(Some(&conf), timeout).await {
         Answer::Programs(v) => Ok((conf, v)),
         Answer::Final(u) | Answer::Unavailable(u) => Err(u.to_string()),

@@ -30,6 +30,7 @@ pub mod procs;
 pub mod proxy;
 pub mod render;
 
+use crate::tr;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -62,7 +63,12 @@ impl Options {
                 .ok()
                 .filter(|p| *p > 0)
                 .map(|p| Options { nginx_pid: Some(p) })
-                .ok_or_else(|| format!("{NGINX_PID_ENV}={v:?} is not a pid")),
+                .ok_or_else(|| {
+                    tr!(
+                        "discover-pid-env-bad",
+                        setting = format!("{NGINX_PID_ENV}={v:?}")
+                    )
+                }),
             _ => Ok(Options::default()),
         }
     }
@@ -91,7 +97,7 @@ impl Discovery {
             .map(|(w, why)| format!("{w}: {why}"))
             .collect();
         if v.is_empty() {
-            v.push("no nginx master fronting one, no Document Server process or container".into());
+            v.push(tr!("discover-why-nothing"));
         }
         v.join("; ")
     }
@@ -103,7 +109,7 @@ pub fn discover_blocking(o: &Options) -> Discovery {
     let failed = |e: String| Discovery {
         config: None,
         sources: Vec::new(),
-        unread: vec![("discovery".into(), e)],
+        unread: vec![(tr!("discover-what-discovery"), e)],
         elapsed: Duration::ZERO,
     };
     std::thread::scope(|s| {
@@ -112,7 +118,7 @@ pub fn discover_blocking(o: &Options) -> Discovery {
             Err(e) => failed(e),
         })
         .join()
-        .unwrap_or_else(|_| failed("discovery stopped unexpectedly".into()))
+        .unwrap_or_else(|_| failed(tr!("discover-stopped")))
     })
 }
 
@@ -124,19 +130,19 @@ pub fn docker_pieces(c: &docker::DsContainer) -> chain::Pieces {
         unit: None,
         supervisor_config: None,
     };
-    let src = format!("container {} ({})", c.name, c.image);
+    let src = tr!("discover-src-container", name = c.name, image = c.image);
     let mut p = chain::Pieces::default();
     if let Some((h, port)) = c.http.clone().or(c.https.clone()) {
         p.ds = Some(chain::Ds {
             host: h,
             port,
-            source: format!("{src}: its port 80 published on {port}"),
+            source: tr!("discover-src-container-port", container = src, port = port),
             service: Some((svc, src.clone())),
             config_dir: c.config_volume.as_ref().map(|v| v.join("documentserver")),
             container: Some(c.name.clone()),
         });
     }
-    let vol = format!("{src}: /var/log/onlyoffice volume");
+    let vol = tr!("discover-src-container-logs", container = src);
     p.docserver_logs = c
         .log_files()
         .into_iter()
@@ -171,16 +177,16 @@ async fn fronts(o: &Options, ds_ports: &[u16], unread: &mut Vec<(String, String)
         masters.retain(|m| m.pid == pid);
         if masters.is_empty() {
             unread.push((
-                format!("nginx master {pid}"),
-                format!("{NGINX_PID_ENV}: no nginx master with that pid"),
+                tr!("discover-what-master", pid = pid),
+                tr!("discover-pid-env-no-master", env = NGINX_PID_ENV),
             ));
         }
     }
     masters.retain(|m| {
         if m.foreign_mounts {
             unread.push((
-                format!("nginx master {}", m.pid),
-                "runs in another mount namespace (a container): not read".into(),
+                tr!("discover-what-master", pid = m.pid),
+                tr!("discover-master-foreign"),
             ));
         }
         !m.foreign_mounts
@@ -192,8 +198,12 @@ async fn fronts(o: &Options, ds_ports: &[u16], unread: &mut Vec<(String, String)
     masters.sort_by_key(|m| (!default(m), m.pid));
     if masters.len() > MAX_MASTERS {
         unread.push((
-            "nginx masters".into(),
-            format!("{} running; the first {MAX_MASTERS} read", masters.len()),
+            tr!("discover-what-masters"),
+            tr!(
+                "discover-masters-many",
+                count = masters.len(),
+                max = MAX_MASTERS
+            ),
         ));
         masters.truncate(MAX_MASTERS);
     }
@@ -218,7 +228,7 @@ async fn fronts(o: &Options, ds_ports: &[u16], unread: &mut Vec<(String, String)
                     ));
                 }
             }
-            Err(e) => unread.push((format!("nginx master {}", master.pid), e)),
+            Err(e) => unread.push((tr!("discover-what-master", pid = master.pid), e)),
         }
     }
     got.sort_by_key(|(i, _)| *i);
@@ -234,10 +244,10 @@ pub async fn discover(o: &Options) -> Discovery {
             config: None,
             sources: Vec::new(),
             unread: vec![(
-                "discovery".into(),
-                format!(
-                    "not finished within {}: give a config file",
-                    crate::host::cmd::human_duration(DISCOVERY_TIMEOUT)
+                tr!("discover-what-discovery"),
+                tr!(
+                    "discover-timeout",
+                    duration = crate::host::cmd::human_duration(DISCOVERY_TIMEOUT)
                 ),
             )],
             elapsed: started.elapsed(),
@@ -252,7 +262,7 @@ async fn listeners(unread: &mut Vec<(String, String)>) -> Vec<crate::host::socke
         Ok(Err(u)) => u.to_string(),
         Err(e) => e.to_string(),
     };
-    unread.push(("listening sockets".into(), why));
+    unread.push((tr!("discover-what-sockets"), why));
     Vec::new()
 }
 
@@ -289,10 +299,10 @@ fn ds_processes(
     }
     if hidden > 0 {
         unread.push((
-            format!("environment of {hidden} listening processes"),
-            format!(
-                "{}: a Document Server among them is known only by its executable",
-                crate::host::cmd::NEEDS_ROOT
+            tr!("discover-what-environments", count = hidden),
+            tr!(
+                "host-needs-root-because",
+                message = tr!("discover-environments-hidden")
             ),
         ));
     }
@@ -310,7 +320,7 @@ async fn discover_unbounded(o: &Options) -> Discovery {
         // Asked for that nginx only: nothing else is looked for in its place.
         unread.push((
             format!("{NGINX_PID_ENV}={}", o.nginx_pid.unwrap_or(0)),
-            "that nginx master fronts no Document Server".into(),
+            tr!("discover-master-fronts-none"),
         ));
         return Discovery {
             config: None,
@@ -322,6 +332,7 @@ async fn discover_unbounded(o: &Options) -> Discovery {
     let containers = match docker::containers(TOOL_TIMEOUT).await {
         Ok(v) => v,
         Err(e) => {
+            // i18n: not text (a program's name)
             unread.push(("docker".into(), e));
             Vec::new()
         }
@@ -329,11 +340,12 @@ async fn discover_unbounded(o: &Options) -> Discovery {
     let mut m = managers::Managers::default();
     let mut p = chain::Pieces::default();
     unread.extend(fronts.iter().skip(1).map(|f| {
-        let why = format!(
-            "also fronts a Document Server ({}); not used: set {NGINX_PID_ENV}={} to use it",
-            f.servers[0].at, f.master.pid
+        let why = tr!(
+            "discover-master-also-fronts",
+            at = f.servers[0].at,
+            setting = format!("{NGINX_PID_ENV}={}", f.master.pid)
         );
-        (format!("nginx master {}", f.master.pid), why)
+        (tr!("discover-what-master", pid = f.master.pid), why)
     }));
     let roots = fronts
         .first()
@@ -343,7 +355,7 @@ async fn discover_unbounded(o: &Options) -> Discovery {
     unread.extend(
         problems
             .into_iter()
-            .map(|e| ("integrator settings".into(), e)),
+            .map(|e| (tr!("discover-what-integrator"), e)),
     );
     p.integrator = nc;
     if let Some(f) = fronts.first() {
@@ -368,7 +380,7 @@ async fn discover_unbounded(o: &Options) -> Discovery {
         };
         let mut source = d.because.clone();
         if let Some((_, _, at)) = &want {
-            source = format!("proxy_pass at {at}; listener owner {source}");
+            source = tr!("discover-src-proxy-pass-owner", at = at, owner = source);
         }
         let origin = Origin {
             managed: m.of(d.pid, TOOL_TIMEOUT).await,
@@ -399,19 +411,20 @@ async fn discover_unbounded(o: &Options) -> Discovery {
             Some(_) => None,
         };
         unread.push((
-            format!("Document Server on port {port}"),
+            tr!("discover-what-ds-port", port = port),
             match (owner, &down) {
-                (Some(pid), _) => format!("pid {pid} listens there but is not recognised as one"),
-                (None, Some(_)) => "nothing listens there now: its service found by name".into(),
-                (None, None) => {
-                    "nothing listens there now: its process, settings and service are unknown"
-                        .into()
-                }
+                (Some(pid), _) => tr!("discover-ds-port-other", pid = pid),
+                (None, Some(_)) => tr!("discover-ds-port-down-found"),
+                (None, None) => tr!("discover-ds-port-down-unknown"),
             },
         ));
         match down {
             Some((managed, config_dir, node_env)) => {
-                let source = format!("proxy_pass at {at}; {}", managed.source);
+                let source = tr!(
+                    "discover-src-proxy-pass-and",
+                    at = at,
+                    source = managed.source
+                );
                 let origin = Origin {
                     managed: Ok(managed),
                     config_dir,
@@ -425,7 +438,7 @@ async fn discover_unbounded(o: &Options) -> Discovery {
                 p.ds = Some(chain::Ds {
                     host: h.clone(),
                     port: *port,
-                    source: format!("proxy_pass at {at}"),
+                    source: tr!("discover-src-proxy-pass", at = at),
                     service: None,
                     config_dir: None,
                     container: None,
@@ -456,7 +469,7 @@ async fn front_pieces(
     let service = match m.of(f.master.pid, TOOL_TIMEOUT).await {
         Ok(x) => Some((x.service, x.source)),
         Err(e) => {
-            unread.push(("nginx's service".into(), e));
+            unread.push((tr!("discover-what-nginx-service"), e));
             None
         }
     };
@@ -465,9 +478,10 @@ async fn front_pieces(
         config: f.master.config.clone(),
         prefix: f.master.prefix.clone(),
     };
-    let how = format!(
-        "nginx master pid {} (read with {})",
-        f.master.pid, f.loaded.how
+    let how = tr!(
+        "discover-src-nginx-master",
+        pid = f.master.pid,
+        how = f.loaded.how
     );
     let (errors, access) = proxy::log_files(&f.loaded, &f.master, &server.at);
     p.nginx_error = errors;
@@ -509,30 +523,27 @@ async fn ds_pieces(
     let service = match &managed {
         Ok(x) => Some((x.service.clone(), x.source.clone())),
         Err(e) => {
-            unread.push(("the Document Server's service".into(), e.clone()));
+            unread.push((tr!("discover-what-ds-service"), e.clone()));
             None
         }
     };
     if let Ok(x) = &managed {
         let logs = docserver::log_files(x.stdout_log.as_deref(), x.stderr_log.as_deref());
-        let src = format!(
-            "beside the log files of {}",
-            x.service.unit.as_deref().unwrap_or(&x.service.name)
+        let src = tr!(
+            "discover-src-beside-logs",
+            service = x.service.unit.as_deref().unwrap_or(&x.service.name)
         );
         p.docserver_logs = logs.into_iter().map(|l| (l, src.clone())).collect();
     }
     if p.docserver_logs.is_empty() {
         let pkg = PathBuf::from("/var/log/onlyoffice/documentserver");
         if pkg.is_dir() {
-            let src = "the packages' log folder".to_string();
+            let src = tr!("discover-src-package-logs");
             for l in ["docservice/out.log", "converter/out.log"] {
                 p.docserver_logs.push((pkg.join(l), src.clone()));
             }
         } else {
-            unread.push((
-                "Document Server logs".into(),
-                "no program log of its service and no /var/log/onlyoffice/documentserver".into(),
-            ));
+            unread.push((tr!("discover-what-ds-logs"), tr!("discover-ds-logs-none")));
         }
     }
     let settings = docserver::read_settings(&config_dir, node_env.as_deref());
@@ -540,12 +551,12 @@ async fn ds_pieces(
         settings
             .problems
             .iter()
-            .map(|e| ("Document Server settings".into(), e.clone())),
+            .map(|e| (tr!("discover-what-ds-settings"), e.clone())),
     );
     if !settings.has_default {
         unread.push((
             format!("{}/default.json", config_dir.display()),
-            "not there: only the dependencies local.json names are known".into(),
+            tr!("discover-default-json-missing"),
         ));
     }
     for dep in docserver::dependencies(&settings) {
@@ -553,14 +564,14 @@ async fn ds_pieces(
             Some(pid) => match m.of(pid, TOOL_TIMEOUT).await {
                 Ok(x) => Some((x.service, x.source)),
                 Err(e) => {
-                    unread.push((format!("{}'s service", dep.name), e));
+                    unread.push((tr!("discover-what-dep-service", name = dep.name), e));
                     None
                 }
             },
             None => {
                 unread.push((
-                    format!("{}'s service", dep.name),
-                    format!("nothing listens on port {} here", dep.port),
+                    tr!("discover-what-dep-service", name = dep.name),
+                    tr!("discover-dep-not-listening", port = dep.port),
                 ));
                 None
             }
@@ -596,8 +607,11 @@ pub fn load(
         Some(c) => Ok((c, crate::config::Source::Discovered)),
         None => {
             crate::say_err!(
-                "triage502: discovery found no Document Server ({}); using the embedded onlyoffice profile",
-                render::one_line_pub(&d.why_nothing())
+                "triage502: {}",
+                tr!(
+                    "discover-none-using-profile",
+                    why = render::one_line_pub(&d.why_nothing())
+                )
             );
             crate::config::load(&crate::config::Selector {
                 profile: Some("onlyoffice".into()),
@@ -612,14 +626,14 @@ pub fn load(
 pub fn init_text() -> Result<String, String> {
     let d = discover_blocking(&Options::from_env()?);
     let Some(c) = &d.config else {
-        return Err(format!(
-            "discovery found no Document Server on this box: {}",
-            render::one_line_pub(&d.why_nothing())
+        return Err(tr!(
+            "discover-none",
+            why = render::one_line_pub(&d.why_nothing())
         ));
     };
     let text = render::config_toml(c, &d.sources, &d.unread);
-    crate::config::parse(&text, "discovered config")
-        .map_err(|e| format!("the discovered config does not load (a bug): {e}"))?;
+    crate::config::parse(&text, &tr!("discover-config-name"))
+        .map_err(|e| tr!("discover-config-bug", error = e))?;
     Ok(text)
 }
 
@@ -636,7 +650,7 @@ pub fn show() -> i32 {
     let d = discover_blocking(&o);
     crate::say!("{}", render::show_text(&d).trim_end());
     if let Some(c) = &d.config {
-        crate::say!("\n# the config it makes (triage502 config init --discover FILE writes it):");
+        crate::say!("\n# {}", tr!("discover-show-config-heading"));
         crate::say!("{}", crate::sanitize::text(&c.to_masked_toml()).trim_end());
         0
     } else {

@@ -136,6 +136,7 @@ pub fn pids() -> Vec<i32> {
 
 /// Parses an nginx master's title (`nginx: master process /usr/sbin/nginx -p P -c C`).
 pub fn parse_master_title(title: &str) -> Option<(String, Vec<String>)> {
+    // i18n: not text (the process title matched)
     let rest = title.strip_prefix("nginx: master process")?.trim();
     let mut words = rest.split_whitespace().map(str::to_string);
     let bin = words.next()?;

@@ -5,6 +5,7 @@
 //! `onlyoffice-documentserver.conf`) or a proxy target that is a Document Server's port — its
 //! listen address, TLS, server name, and the log files nginx writes for it.
 
+use crate::tr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -44,21 +45,21 @@ pub fn why_not_run(m: &NginxMaster) -> Option<String> {
     match std::fs::metadata(format!("/proc/{}", m.pid)).map(|md| md.uid()) {
         Ok(uid) if uid == 0 || uid == me => {}
         Ok(uid) => {
-            return Some(format!(
-                "the master runs as {}: its configuration is not run as ours",
-                crate::fsafe::user_name(uid)
+            return Some(tr!(
+                "discover-master-foreign-user",
+                user = crate::fsafe::user_name(uid)
             ));
         }
         Err(e) => {
-            return Some(format!(
-                "master {}: {}",
-                m.pid,
-                crate::util::io_error_text(&e)
+            return Some(tr!(
+                "discover-master-error",
+                pid = m.pid,
+                error = crate::util::io_error_text(&e)
             ));
         }
     }
     let main = main_file(m);
-    crate::fsafe::check_trusted(&main, "nginx configuration").err()
+    crate::fsafe::check_trusted(&main, &tr!("discover-what-nginx-config")).err()
 }
 
 /// The main configuration file of master `m`.
@@ -89,7 +90,7 @@ pub async fn load(m: &NginxMaster, timeout: Duration) -> Result<Loaded, String> 
             let src = DumpSource::parse(&out.stdout);
             if let Some(main) = src.main().map(Path::to_path_buf) {
                 let tree = nginx_conf::load(&src, &main)
-                    .map_err(|e| format!("cannot parse nginx -T output: {e}"))?;
+                    .map_err(|e| tr!("discover-nginx-t-unparsed", error = e))?;
                 let test = nginx::parse_test_output(true, &out.stderr);
                 let facts = nginx::analyze(&tree, ConfigOrigin::NginxDashT, test);
                 return Ok(Loaded {
@@ -98,9 +99,9 @@ pub async fn load(m: &NginxMaster, timeout: Duration) -> Result<Loaded, String> 
                     how: format!("{} -T", m.binary.display()),
                 });
             }
-            "nginx -T printed no configuration".to_string()
+            tr!("discover-nginx-t-empty")
         }
-        Ok(out) => format!("nginx -T failed: {}", out.first_message()),
+        Ok(out) => tr!("discover-nginx-t-failed", error = out.first_message()),
         Err(u) => u.to_string(),
     };
     read_files(m, why_not).await
@@ -111,8 +112,8 @@ async fn read_files(m: &NginxMaster, why_not: String) -> Result<Loaded, String> 
     let main = main_file(m);
     let tree = tokio::task::spawn_blocking(move || nginx_conf::load(&DiskSource, &main))
         .await
-        .map_err(|e| format!("config reader failed: {e}"))?
-        .map_err(|e| format!("{why_not}; files: {e}"))?;
+        .map_err(|e| tr!("discover-reader-failed", error = e))?
+        .map_err(|e| tr!("discover-files-failed", why = why_not, error = e))?;
     let test = nginx::NginxTest::NotRun {
         reason: why_not.clone(),
     };
@@ -120,7 +121,7 @@ async fn read_files(m: &NginxMaster, why_not: String) -> Result<Loaded, String> 
     Ok(Loaded {
         tree,
         facts,
-        how: format!("the files ({why_not})"),
+        how: tr!("discover-how-files", why = why_not),
     })
 }
 
@@ -196,11 +197,11 @@ pub fn ds_servers(l: &Loaded, ds_ports: &[u16]) -> Vec<DsServer> {
             .filter(|loc| loc.pass.is_some() && ds_marker(loc))
             .collect();
         let because = if !named.is_empty() {
-            "proxies to a Document Server's upstream name or port"
+            tr!("discover-because-upstream")
         } else if !marked.is_empty() {
-            "has the Document Server's locations"
+            tr!("discover-because-locations")
         } else if site_file(&s.at) && s.locations.iter().any(|l| l.pass.is_some()) {
-            "is in the Document Server's site file"
+            tr!("discover-because-site-file")
         } else {
             continue;
         };
@@ -225,7 +226,7 @@ pub fn ds_servers(l: &Loaded, ds_ports: &[u16]) -> Vec<DsServer> {
                     && c.pass.as_ref().and_then(|p| address(&l.facts, &p.target)) == target
             })
             .unwrap_or(first);
-        if let Some(d) = describe(l, s, loc, because) {
+        if let Some(d) = describe(l, s, loc, &because) {
             out.push(d);
         }
     }
@@ -374,7 +375,7 @@ pub fn log_files(l: &Loaded, m: &NginxMaster, at: &str) -> (Vec<Sourced>, Vec<So
         push(
             &mut errors,
             path(&e.display().to_string()),
-            format!("-e of nginx master {}", m.pid),
+            tr!("discover-src-dash-e", pid = m.pid),
         );
     }
     (errors, access)

@@ -5,6 +5,7 @@
 
 use super::Discovery;
 use crate::config::Config;
+use crate::tr;
 
 /// One line of untrusted text for a comment.
 fn one_line(s: &str) -> String {
@@ -30,9 +31,10 @@ fn source_of<'a>(notes: &'a [(String, String)], what: &str) -> Option<&'a str> {
 
 /// The config as commented TOML (no secret is in a discovered config).
 pub fn config_toml(c: &Config, notes: &[(String, String)], unread: &[(String, String)]) -> String {
-    let mut out = String::from(
-        "# triage502 config written by `triage502 config init --discover` from what runs on\n\
-         # this box. Each hop and service says where it was found; edit freely.\n",
+    let mut out = format!(
+        "# {}\n# {}\n",
+        tr!("discover-config-head-1"),
+        tr!("discover-config-head-2")
     );
     for (what, src) in notes
         .iter()
@@ -41,7 +43,7 @@ pub fn config_toml(c: &Config, notes: &[(String, String)], unread: &[(String, St
         out.push_str(&format!("# {}: {}\n", one_line(what), one_line(src)));
     }
     if !unread.is_empty() {
-        out.push_str("#\n# Not found or not read:\n");
+        out.push_str(&format!("#\n# {}\n", tr!("discover-not-found-heading")));
         for (what, why) in unread {
             out.push_str(&format!("#   {}: {}\n", one_line(what), one_line(why)));
         }
@@ -63,7 +65,10 @@ pub fn config_toml(c: &Config, notes: &[(String, String)], unread: &[(String, St
                 .and_then(|v| toml::from_str::<toml::Value>(&format!("v = {v}")).ok())
                 .and_then(|t| t.get("v").and_then(|v| v.as_str().map(str::to_string)));
             if let Some(src) = name.and_then(|n| source_of(notes, &format!("{kind} {n}"))) {
-                out.push_str(&format!("# found: {}\n", one_line(src)));
+                out.push_str(&format!(
+                    "# {}\n",
+                    tr!("discover-config-found", source = one_line(src))
+                ));
             }
         }
         out.push_str(line);
@@ -78,23 +83,30 @@ pub fn show_text(d: &Discovery) -> String {
     match &d.config {
         Some(c) => {
             out.push_str(&format!(
-                "Discovered in {} ms: {} hops, {} services, {} log files\n\nFound:\n",
-                d.elapsed.as_millis(),
-                c.hops.len(),
-                c.services.len(),
-                c.logs.nginx_error.len() + c.logs.nginx_access.len() + c.logs.docserver.len()
+                "{}\n\n{}\n",
+                tr!(
+                    "discover-show-summary",
+                    ms = d.elapsed.as_millis(),
+                    hops = c.hops.len(),
+                    services = c.services.len(),
+                    logs = c.logs.nginx_error.len()
+                        + c.logs.nginx_access.len()
+                        + c.logs.docserver.len()
+                ),
+                tr!("discover-show-found")
             ));
             for (what, src) in &d.sources {
                 out.push_str(&format!("  ✔ {:<22} {}\n", one_line(what), one_line(src)));
             }
         }
         None => out.push_str(&format!(
-            "✘ FAIL  no Document Server found on this box ({} ms)\n",
-            d.elapsed.as_millis()
+            "✘ {}  {}\n",
+            crate::i18n::state_word(crate::verdict::State::Fail),
+            tr!("discover-show-none", ms = d.elapsed.as_millis())
         )),
     }
     if !d.unread.is_empty() {
-        out.push_str("\nNot found or not read:\n");
+        out.push_str(&format!("\n{}\n", tr!("discover-not-found-heading")));
         for (what, why) in &d.unread {
             out.push_str(&format!("  ? {}: {}\n", one_line(what), one_line(why)));
         }
