@@ -8,8 +8,8 @@ action-preview-plan = 计划：{ $note }
 action-preview-danger = 危险：{ $danger }
 action-preview-precheck = 预检：{ $command }   （{ $purpose }）
 action-preview-precheck-root = 预检（root）：{ $command }   （{ $purpose }）
-action-preview-step = 步骤 { $n }：{ $command }   （{ $purpose }）
-action-preview-step-root = 步骤 { $n }（root）：{ $command }   （{ $purpose }）
+action-preview-step = 第 { $n } 步：{ $command }   （{ $purpose }）
+action-preview-step-root = 第 { $n } 步（root）：{ $command }   （{ $purpose }）
 
 ## 运行结果与验证结果（actions/mod.rs）
 
@@ -26,10 +26,10 @@ action-summary = 操作 { $id }：{ $status }；{ $verification }
 ## 操作目录（actions/catalogue.rs）：如何选定后端
 
 action-note-backend-config = 后端 { $backend }（配置指定）
-action-note-auto-systemd = 后端 auto → systemd（systemd 正在运行；尚未确认）
-action-note-auto-supervisor_config = 后端 auto → supervisor（已设置 supervisor_config；尚未确认）
-action-note-auto-supervisorctl = 后端 auto → supervisor（已安装 supervisorctl；尚未确认）
-action-note-auto-docker = 后端 auto → docker（已安装 docker；尚未确认）
+action-note-auto-systemd = 后端 auto → systemd（systemd 正在运行；尚未询问）
+action-note-auto-supervisor_config = 后端 auto → supervisor（已设置 supervisor_config；尚未询问）
+action-note-auto-supervisorctl = 后端 auto → supervisor（已安装 supervisorctl；尚未询问）
+action-note-auto-docker = 后端 auto → docker（已安装 docker；尚未询问）
 action-note-auto-none = 后端 auto：未找到服务管理器；按 systemd 处理
 action-note-asked = 后端 { $configured } → { $backend }（它管理 { $unit }）
 action-note-not-asked = 后端 { $configured }：无法询问服务管理器（{ $why }）；尝试 { $backend }
@@ -39,13 +39,13 @@ action-note-nginx-unknown = 没有服务管理器管理 nginx（{ $why }）：�
 
 ## 服务操作
 
-action-purpose-systemctl = 对该 unit 执行 systemctl { $verb }
+action-purpose-systemctl = 对该单元执行 systemctl { $verb }
 action-purpose-supervisorctl = 对该 program 执行 supervisorctl { $verb }
 action-purpose-docker = 对该容器执行 docker { $verb }
 action-restart-title = 重启 { $name }（{ $backend }）
-action-restart-description = 重启 { $name }。预期修复：服务已停止、挂起或反复崩溃，反向代理连接它时被拒绝或超时（502/504）。
+action-restart-description = 重启 { $name }。预期修复：服务已停止、卡住或反复崩溃，反向代理连接它时被拒绝或超时（502/504）。
 action-start-title = 启动 { $name }（{ $backend }）
-action-start-description = 启动 { $name }。预期修复：服务已停止，其端口无人监听（连接被拒绝 → 502）。
+action-start-description = 启动 { $name }。预期修复：服务已停止，没有进程监听其端口（连接被拒绝 → 502）。
 action-stop-title = 停止 { $name }（{ $backend }）
 action-stop-description = 停止 { $name }。本身不修复任何问题：用于在启动前先停掉异常的服务；停止期间它的环节会失败。
 
@@ -57,7 +57,7 @@ action-purpose-reload-docker = 向容器发送 SIGHUP：nginx 重新读取其配
 action-purpose-reload-nginx = nginx -s reload：master 进程重新读取其配置
 action-purpose-nginx-test = nginx -t：配置有误时拒绝重新加载
 action-reload-nginx-title = 重新加载 nginx
-action-reload-nginx-description = 先用 nginx -t 检查配置，再在不断开连接的情况下重新加载 nginx。预期修复：已改正但尚未加载的 proxy_pass / upstream / buffer 设置。nginx -t 失败时拒绝执行。
+action-reload-nginx-description = 先用 nginx -t 检查配置，再在不断开连接的情况下重新加载 nginx。预期修复：已改正但尚未加载的 proxy_pass / upstream / 缓冲区设置。nginx -t 失败时拒绝执行。
 
 ## 防火墙
 
@@ -70,7 +70,7 @@ action-purpose-iptables-test = iptables-restore --test：规则无法解析时�
 action-reload-firewall-title = 重新加载防火墙（{ $firewall }）
 action-reload-firewall-description = 重新加载已保存的防火墙配置，运行时添加的规则会被丢弃。预期修复：nginx 与其上游之间多出的 DROP（连接超时 → 504）或 REJECT（连接被拒绝 → 502）规则。
 action-purpose-open-runtime = 运行时：立即开放（重新加载后失效）
-action-purpose-open-permanent = 永久：重新加载或重启后仍保持开放
+action-purpose-open-permanent = 永久：重新加载或系统重启后仍保持开放
 action-purpose-open-ufw = 运行时且永久（ufw 会保存）
 action-purpose-open-iptables = 仅运行时：要保留请保存到 /etc/iptables/rules.v4
 action-open-port-title = 开放端口 { $port }（{ $firewall }）
@@ -80,7 +80,7 @@ action-open-port-description = 允许入站 TCP 连接到端口 { $port }。预�
 
 action-selinux-title = 允许 nginx 发起网络连接（SELinux）
 action-selinux-description = 永久设置 SELinux 布尔值 httpd_can_network_connect。预期修复：nginx 对上游的 connect() 失败，报 (13: Permission denied)。
-action-purpose-selinux = 设置该布尔值，重启后仍然有效
+action-purpose-selinux = 设置该布尔值，系统重启后仍然有效
 action-purpose-custom = 配置中的自定义操作（以 argv 运行，不经 shell）
 
 ## 规划单个操作
@@ -156,7 +156,7 @@ action-danger-iptables-lost = 恢复 { $file } 会清空其中列出的表，并
 
 ## `triage502 action list|run`（actions/cli.rs）
 
-action-cli-secret-unreadable = 无法读取容器的密钥以便遮盖：不列出
+action-cli-secret-unreadable = 无法读取容器的密钥以便遮蔽：不列出
 action-cli-read-only = 只读：所有操作都会被拒绝
 action-cli-none = 没有可用操作：请在配置中添加 [[service]] 或 [[action]] 条目
 action-cli-confirm-danger = 这会删除“危险”一项列出的内容。输入 'delete' 表示接受：

@@ -4,7 +4,7 @@
 ## proxy.rs
 
 finding-proxy_down-title = nginx 在 { $target } 上无应答
-finding-proxy_down-why = 代理端口上没有进程接受连接，所有请求在到达应用之前就已失败。
+finding-proxy_down-why = 反向代理的端口上没有进程接受连接，所有请求在到达应用之前就已失败。
 finding-proxy_down-next-restart = 启动或重启 nginx；若它无法持续运行，执行 `nginx -t` 查看配置错误。
 finding-proxy_down-next-log = 查看 nginx 错误日志末尾的 [emerg] 行（端口已被占用、缺少证书）。
 
@@ -21,7 +21,7 @@ finding-proxy_target_mismatch-title-elsewhere = nginx 代理到 { $endpoint }，
 finding-proxy_target_mismatch-title-nothing = nginx 代理到 { $endpoint }，但那里没有进程监听
 finding-proxy_target_mismatch-title-upstream = nginx 从上游得不到应答，而直接访问应用有应答
 finding-proxy_target_mismatch-why = nginx 的 proxy_pass / upstream 指向应用未监听的地址或端口，而应用本身在其实际地址上正常应答。
-finding-proxy_target_mismatch-next-compare = 对比 proxy_pass / upstream 的 server 与应用实际监听的地址（端口窗格，ss -ltnp）。
+finding-proxy_target_mismatch-next-compare = 对比 proxy_pass / upstream 的 server 与应用实际监听的地址（“端口与进程”窗格，ss -ltnp）。
 finding-proxy_target_mismatch-next-fix = 修正 nginx 配置中的地址，执行 nginx -t，然后重新加载 nginx。
 finding-proxy_target_mismatch-next-point = 将上游指向 { $listener }（nginx -t 后重新加载 nginx），或让应用同时监听 { $endpoint }（其 listen/bind 设置）并重启应用。
 ev-proxy-target-real = 应用在 { $addresses } 上应答：请将 proxy_pass / upstream 指向这里
@@ -31,7 +31,7 @@ ev-nginx-target-upstream = server { $server } location { $location } { $directiv
 ev-nginx-target-upstream-instead = server { $server } location { $location } { $directive } → { $endpoint }（upstream { $upstream }）：{ $status }；实际监听：{ $listeners }
 ev-nginx-target-status-nothing = 该处没有进程监听
 ev-nginx-target-status-elsewhere = 该端口只在其他地址上监听
-ev-nginx-target-status-socket = socket 文件不存在
+ev-nginx-target-status-socket = 套接字文件不存在
 ev-nginx-target-status-unreachable = 不可达
 
 finding-proxy_target_mismatch-family-title-one = nginx 还会为 { $target } 尝试 { $endpoint }（日志记录 1 次失败尝试）：应用只监听一种地址族
@@ -46,7 +46,7 @@ finding-header_buffer_too_small-why = nginx 将上游的响应头读入 proxy_bu
 finding-header_buffer_too_small-next-raise = 在该 location 中调大缓冲区：proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k;
 finding-header_buffer_too_small-next-reload = 执行 nginx -t 并重新加载 nginx。
 
-finding-websocket_not_proxied-title = WebSocket 升级经代理失败（{ $proxied }），直连正常（{ $direct }）
+finding-websocket_not_proxied-title = WebSocket 升级经反向代理失败（{ $proxied }），直连正常（{ $direct }）
 finding-websocket_not_proxied-why = 编辑器与文档服务器保持一条 WebSocket 连接（/doc/<id>/c/?EIO=4&transport=websocket）；若代理的 location 不传递 Upgrade 和 Connection，或以 HTTP/1.0 连接上游，升级就变成普通 GET：编辑器一直停在加载中，且任何地方都没有 502。
 finding-websocket_not_proxied-next-headers = 在代理到文档服务器的 location 中添加：proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade;（并配合 map $http_upgrade $connection_upgrade {"{"} default upgrade; '' close; {"}"}），然后 nginx -t 并重新加载。
 ev-nginx-headers-missing = { $server } location { $location }（proxy_pass { $pass }，位于 { $at }）：缺少 { $missing }
@@ -62,7 +62,7 @@ ev-nginx-body-limit-server = { $server }：没有 location 处理 { $path }；�
 
 ## storage.rs: the Document Server's downloads and callbacks, from its log
 
-ev-ds-host-unnamed = 未知主机
+ev-ds-host-unnamed = 未命名主机
 ev-ds-what-ipfilter = ipfilter 错误码 { $code }
 ev-ds-what-private-ip = 私有 IP 地址
 ev-ds-what-error = 错误
@@ -70,7 +70,7 @@ ev-ds-docs-none = 日志未记录文档 ID
 ev-ds-docs-one = 1 个文档
 ev-ds-docs-many = { $n } 个文档
 ev-ds-when-at = 于 { $time }
-ev-ds-when-range = 首次 { $first }，最近 { $last }
+ev-ds-when-range = 最早 { $first }，最晚 { $last }
 ev-ds-when-none = 日志未记录时间
 ev-ds-downloads-one = { $host }：1 次下载出现 { $what }（{ $docs }），{ $when }；最近一条：{ $latest }
 ev-ds-downloads-many = { $host }：{ $n } 次下载出现 { $what }（{ $docs }），{ $when }；最近一条：{ $latest }
@@ -135,7 +135,7 @@ ev-jwt-fingerprint-unknown = 未知
 ev-jwt-probe-token = 令牌用 { $source } 密钥签名，指纹 { $fp }；文档服务器 local.json 中密钥的指纹为 { $ds }
 ev-jwt-probe-token-unread = 令牌用 { $source } 密钥签名，指纹 { $fp }；无法读取文档服务器的密钥
 
-finding-jwt_mismatch-report-title-secrets = JWT 密钥不一致：文档服务器 { $ds }，{ $name } { $fp }
+finding-jwt_mismatch-report-title-secrets = JWT 密钥不一致：文档服务器为 { $ds }，{ $name } 为 { $fp }
 finding-jwt_mismatch-report-title-settings = 文档服务器与 { $name } 的 JWT 设置不一致
 finding-jwt_mismatch-report-title-rejected = 文档服务器拒绝了探测的令牌
 finding-jwt_mismatch-report-why = 文档服务器只接受用其自身密钥签名、放在它所期望的请求头中的令牌；{ $name } 按自己的设置签名，因此其请求被拒绝（命令服务错误 6，docservice/out.log 中的 'checkJwt error'），编辑器提示 'Document Server is not available' 或下载错误。
@@ -185,17 +185,17 @@ finding-storage_unreachable-report-next-curl = 在文档服务器所在主机上
 finding-storage_unreachable-report-next-check = 检查集成方的 Web 服务器、其防火墙，以及在文档服务器看来该名称的 DNS 解析。
 
 finding-storage_denied-report-title = 集成方的存储拒绝下载（HTTP 4xx）
-finding-storage_denied-report-why = 文档服务器从集成方的存储 URL 下载每个文档；那里返回 401/403/404 会使下载失败（'error downloadFile ... statusCode:403'）。本机请求时没有集成方签名的链接，因此该应答只说明该 URL 受保护或有误，尚不能说明文档服务器自己的请求失败。
+finding-storage_denied-report-why = 文档服务器从集成方的存储地址下载每个文档；那里返回 401/403/404 会使下载失败（'error downloadFile ... statusCode:403'）。本机请求时没有集成方签名的链接，因此该应答只说明该 URL 受保护或有误，尚不能说明文档服务器自己的请求失败。
 finding-storage_denied-report-next-status = 401/403：集成方会校验文档服务器的 JWT——使 services.CoAuthoring.secret.outbox.string 与集成方的密钥一致。404：检查存储地址（Nextcloud：StorageUrl / overwrite.cli.url）。带有 x-powered-by: Express 的应答来自文档服务器：存储名称解析到了它。
 
-finding-forwarded_headers_missing-title = 文档服务器前面的代理未传递 { $headers }
+finding-forwarded_headers_missing-title = 文档服务器前面的反向代理未传递 { $headers }
 finding-forwarded_headers_missing-why = 文档服务器根据 Host、X-Forwarded-Proto 和 X-Forwarded-Host 生成对外链接，编辑器还需要 websocket（Upgrade/Connection）：缺少它们时，链接会指向 http:// 或内部名称，编辑器一直停在加载中。
 finding-forwarded_headers_missing-next-add = 在列出的每个 location 中添加：proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade（或 "upgrade"）; proxy_set_header Host $host; proxy_set_header X-Forwarded-Host $host; proxy_set_header X-Forwarded-Proto $scheme;
 finding-forwarded_headers_missing-next-inherit = 注意：location 中的任何一条 proxy_set_header 都会替换全部继承的设置。然后 nginx -t 并重新加载。
 
 finding-mixed_content-title = https 集成方使用 http 的文档服务器地址（混合内容）
 finding-mixed_content-why = 浏览器会在 https 页面上拦截 http 脚本和 websocket：编辑器的 api.js 永远无法加载（浏览器控制台中的 'Mixed Content'）。
-finding-mixed_content-next-https = 通过 https 提供文档服务器（放在同一个代理后面），并把集成方的文档服务器地址设为 https 地址。
+finding-mixed_content-next-https = 通过 https 提供文档服务器（放在同一个反向代理后面），并把集成方的文档服务器地址设为 https 地址。
 ev-mixed-content-urls = 位于 { $integrator } 的集成方让浏览器访问 { $docserver }（来自 { $source }）
 
 finding-secure_link_mismatch-title = nginx 的 secure-link 密钥（{ $at }）与文档服务器的 storage.fs.secretString 不一致
@@ -206,7 +206,7 @@ ev-secure-link-nginx = { $variable }（位于 { $at }）的指纹为 { $fp }
 ev-secure-link-docserver = 文档服务器 storage.fs.secretString 的指纹为 { $fp }（来自 { $sources }）
 
 # The walkthrough's "integration and auth" step.
-walk-integration-jwt-compare = JWT { $what }：文档服务器 vs { $name }
+walk-integration-jwt-compare = JWT { $what }：文档服务器与 { $name } 对比
 walk-integration-command-secrets = 用各个密钥调用命令服务（{ $url }）
 walk-integration-command-no-url = 无 URL
 walk-integration-clock-skew = 与文档服务器的时钟偏差

@@ -107,7 +107,7 @@ host-proc-poisoned = 进程采样器因先前的 panic 不可用
 host-proc-cannot-read = 无法读取进程：{ $error }
 host-mem-no-total = /proc/meminfo 中没有 MemTotal
 host-oom-since = 自 { $since } 起
-host-oom-since-boot = 自启动以来（内核环形缓冲区）
+host-oom-since-boot = 自开机以来（内核环形缓冲区）
 host-oom-kmsg-failed = 读取 kmsg 失败：{ $error }
 host-oom-unreadable = 无法读取内核日志（{ $why }）
 

@@ -2,13 +2,13 @@
 # See locales/GLOSSARY.md.
 
 ## Connection failures (probe/errors.rs).
-hop-connect-refused = { $addr } 拒绝连接：那里没有程序监听（服务停止？端口错误？），或有 REJECT 规则
+hop-connect-refused = { $addr } 拒绝连接：那里没有进程监听（服务停止？端口错误？），或有 REJECT 规则
 hop-connect-timeout = 连接 { $addr } 超时：没有应答（防火墙 DROP？主机宕机？）
 hop-connect-unreachable = 没有到 { $addr } 的路由（{ $detail }）：路由问题或主机宕机
 hop-connect-denied = 连接 { $addr } 被拒绝（权限不足）：本机策略（防火墙、SELinux）禁止
 hop-connect-reset = 到 { $addr } 的连接被重置（{ $detail }）
 hop-connect-dns = 无法解析 { $addr }：{ $detail }
-hop-connect-tls = 与 { $addr } 的 TLS 失败：{ $detail }
+hop-connect-tls = 与 { $addr } 的 TLS 连接失败：{ $detail }
 hop-connect-protocol = { $addr } 没有使用预期的协议：{ $detail }
 hop-connect-other = 无法连接 { $addr }：{ $detail }
 
@@ -80,16 +80,16 @@ hop-dns-failed = 无法解析 { $host }：{ $error }（检查 /etc/hosts、/etc/
 ## The http, docserver-health and docserver-command hops (probe/http.rs).
 hop-http-client-failed = 无法创建 HTTP 客户端：{ $error }
 hop-http-client-ca-failed = 无法用 CA 文件 '{ $path }' 创建 HTTP 客户端：{ $error }
-hop-no-answer = { $target } 在 { $secs } 秒内没有应答（服务挂起、过载或丢包）
+hop-no-answer = { $target } 在 { $secs } 秒内没有应答（服务卡住、过载或丢包）
 hop-http-dns = 无法解析 { $who } 的名称：{ $error }
-hop-http-untrusted = 与 { $url } 的 TLS 失败：证书不受信任：{ $why }
-hop-http-untrusted-hint = 与 { $url } 的 TLS 失败：证书不受信任：{ $why } — { $hint }
+hop-http-untrusted = 与 { $url } 的 TLS 连接失败：证书不受信任：{ $why }
+hop-http-untrusted-hint = 与 { $url } 的 TLS 连接失败：证书不受信任：{ $why } — { $hint }
 hop-http-closed = { $url } 没有应答就关闭了连接（崩溃或重置）
 hop-http-from-nginx = 来自 nginx
 hop-http-from-server = 来自服务器
 hop-http-502 = 502 Bad Gateway（{ $who }）：nginx 没有从 { $upstream } 得到应答（无监听、被拒绝或被重置）
 hop-http-503 = 503 Service Unavailable（{ $who }）：{ $upstream } 过载或在维护中
-hop-http-504 = 504 Gateway Timeout（{ $who }）：{ $upstream } 没有及时应答（挂起、缓慢，或防火墙丢弃数据包）
+hop-http-504 = 504 Gateway Timeout（{ $who }）：{ $upstream } 没有及时应答（卡住、缓慢，或防火墙丢弃数据包）
 hop-http-the-application = 应用
 hop-http-the-docserver = 文档服务器
 hop-http-the-command-service = 命令服务
@@ -106,8 +106,8 @@ hop-command-secret-config = 配置的（集成方的）密钥
 hop-command-secret-local = local.json 中的密钥
 hop-command-no-token = 无令牌
 hop-command-ok = 命令服务有应答，版本 { $version }
-hop-command-token-rejected = 令牌被拒绝（error 6）：文档服务器不接受{ $secret }：JWT 密钥不一致
-hop-command-token-expired = 令牌已过期（error 7）：本机与文档服务器的时钟不一致
+hop-command-token-rejected = 令牌被拒绝（错误 6）：文档服务器不接受 { $secret }：JWT 密钥不一致
+hop-command-token-expired = 令牌已过期（错误 7）：本机与文档服务器的时钟不一致
 hop-command-error = 命令服务错误 { $code }（{ $text }）
 hop-command-no-error-field = HTTP { $status }：应答中没有 "error" 字段
 hop-slow = { $ok } — 慢（超过 { $secs } 秒超时的一半）
@@ -135,7 +135,7 @@ capture-sent = 发出 { $syn } 个 SYN
 capture-sent-retransmitted = 发出 { $syn } 个 SYN（重传 { $retransmitted } 个）
 capture-no-syn = 在 { $packets } 个数据包中没有看到发往 { $target } 的 SYN：连接尝试没有到达网卡（本机 OUTPUT 规则丢弃或拒绝了它们，或网卡、地址不对）
 capture-syn-ack = { $sent }，收到 { $count } 个 SYN-ACK：握手完成，网络路径正常（问题在 TCP 之上）
-capture-rst = { $sent }，收到 { $count } 个 RST：立即被拒绝（那里没有程序监听，或有带 tcp-reset 的 REJECT 规则）
+capture-rst = { $sent }，收到 { $count } 个 RST：立即被拒绝（那里没有进程监听，或有带 tcp-reset 的 REJECT 规则）
 capture-icmp = { $sent }，收到 { $count } 个 ICMP 不可达：在途中被拒绝（REJECT 规则或没有路由）
 capture-dropped = { $sent }，没有 SYN-ACK：在到达服务之前被丢弃
 
@@ -165,7 +165,7 @@ walk-recovery-action = { $title } → 操作 { $action }
 walk-next-recovery-run = 执行 { $action }，然后观察链路变绿（目标：诊断 ≤ 5 分钟，规避 ≤ 15 分钟）。
 walk-next-recovery-manual = { $step }（{ $id } 没有自动操作）。
 walk-next-recovery-clear = 一切正常：无需恢复。
-walk-next-recovery-unknown = 未找到根因：查看错误日志窗格和各环节的详情。
+walk-next-recovery-unknown = 未找到根因：查看“错误日志”窗格和各环节的详情。
 
 ## Findings as text, shared evidence, causes before consequences (diagnose/mod.rs).
 diag-confidence-low = 低
@@ -178,7 +178,7 @@ diag-ev-log-one = 最近有 1 条 { $class } 记录，最新一条：{ $latest }
 diag-ev-log-many = 最近有 { $count } 条 { $class } 记录，最新一条：{ $latest }
 diag-ev-capture = { $verdict }（抓包于 { $at }）
 finding-hop_failing-title = { $hop } 故障：{ $reason }
-finding-hop_failing-why = 没有规则能解释这个故障；它的原因是最好的线索。
+finding-hop_failing-why = 没有规则匹配这个故障；它给出的原因是最好的线索。
 finding-hop_failing-next = 查看 { $hop } 环节的详情（在控制台中按 Enter）。
 diag-first-proxy_config_invalid-proxy_down = 先修复 nginx 的配置（见 proxy_config_invalid）：`nginx -t` 不通过时 nginx 无法启动，现在重启也会失败。
 diag-first-ds_config_invalid-service_crash_loop = 先修复配置文件（见 ds_config_invalid）：配置文件无法解析时文档服务器会退出。
@@ -187,13 +187,13 @@ diag-first-port_taken-service_crash_loop = 先释放端口（见 port_taken）�
 diag-first-port_taken-service_down = 先释放端口（见 port_taken）：端口被其他程序占用时重启会失败。
 diag-first-service_crash_loop-service_down = 它不断退出（见 service_crash_loop）：在原因修复之前，重启只会重复同样的退出。
 diag-first-database_error-dependency_down = PostgreSQL 有应答但拒绝执行查询（见 database_error）：先解决这个问题；重启依赖服务解决不了。
-diag-no-action = 未提供 { $verb }：本机没有服务管理器知道 { $name }（{ $detail }）。
+diag-no-action = 未提供 { $verb } 操作：本机没有服务管理器管理 { $name }（{ $detail }）。
 
 ## Why the Document Server is down when a restart cannot fix it (diagnose/rules/why.rs).
 finding-port_taken-holder = { $name }（pid { $pid }，{ $addr }:{ $port }）
 finding-port_taken-ev-held = TCP 端口 { $port } 被 { $holders } 占用，而不是 { $name }
 finding-port_taken-ev-server = { $fact }（Server: { $server }）
-finding-port_taken-owner-unknown = 另一个程序（占用者未知）
+finding-port_taken-owner-unknown = 另一个程序（属主未知）
 finding-port_taken-next-free = 停止 { $owner } 或将其移出端口 { $port }：它不是文档服务器。然后启动 { $name }。
 finding-port_taken-next-find = 找出占用者（需 root）：ss -ltnp 'sport = :{ $port }'
 finding-port_taken-next-move = 如果那个程序必须保留，把 { $name } 改到另一个端口，并同步修改 nginx 的上游。
