@@ -390,7 +390,7 @@ impl<'a> Ctx<'a> {
             return false;
         };
         let others =
-            newest(&|c| !classes.contains(&c) && matches!(c.info().client_gets, "502" | "504"));
+            newest(&|c| !classes.contains(&c) && matches!(c.client_gets(), "502" | "504"));
         others.is_some_and(|t| (t - ours).num_seconds() > SUPERSEDED_AFTER_SECS)
     }
 

@@ -44,8 +44,10 @@ pub enum Update {
     LogNotice {
         /// The file.
         path: String,
-        /// What happened.
+        /// What happened, in the current language.
         text: String,
+        /// The same in English (the journal's record).
+        en: String,
     },
     /// A fresh host snapshot.
     Host(Box<crate::host::Snapshot>),
@@ -397,11 +399,13 @@ impl State {
                 }
                 any
             }
-            Update::LogNotice { path, text } => {
+            Update::LogNotice { path, text, en } => {
                 let changed = self.logs.notices.get(&path) != Some(&text);
                 if changed {
-                    // The follower's text is its own (in the language it was given in).
-                    let line = Said::plain(format!("{path}: {text}"));
+                    let line = Said {
+                        shown: format!("{path}: {text}"),
+                        en: format!("{path}: {en}"),
+                    };
                     self.push("log", NoteLevel::Warn, line, Utc::now());
                     self.logs.notices.insert(path, text);
                 }

@@ -331,9 +331,11 @@ async fn forward_logs<T: From<Update>>(
                     path,
                     kind,
                     message,
+                    message_en,
                 } => out.notices.push(Update::LogNotice {
                     path: path.display().to_string(),
                     text: format!("{kind}: {message}"),
+                    en: format!("{}: {message_en}", kind.word_in(crate::i18n::Lang::En)),
                 }),
                 LogEvent::Synced => {
                     if !out.send(&tx).await {

@@ -322,7 +322,10 @@ pub async fn run_follow(args: &FollowArgs) -> i32 {
         tokio::select! {
             ev = rx.recv() => {
                 let Some(ev) = ev else { break 0 };
-                if let LogEvent::Notice { path, kind, message } = &ev {
+                if let LogEvent::Notice {
+                    path, kind, message, ..
+                } = &ev
+                {
                     crate::say_err!(
                         "triage502: {}: {kind}: {}",
                         crate::sanitize::field(&display_name(path)),

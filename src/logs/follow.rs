@@ -32,7 +32,7 @@ use super::backlog::backlog_counted;
 pub use super::backlog::read_backlog;
 use super::lines::LineSplitter;
 use super::{Class, EntryAssembler, LogFormat, Record};
-use crate::tr;
+use crate::{tr, tr_in};
 use serde::Serialize;
 use std::fmt;
 use std::fs::File;
@@ -98,16 +98,23 @@ pub enum NoticeKind {
     Error,
 }
 
+impl NoticeKind {
+    /// The word of the kind in `l` (its `Display` is the current language's).
+    pub fn word_in(self, l: crate::i18n::Lang) -> String {
+        match self {
+            NoticeKind::Missing => tr_in!(l, "logs-notice-missing"),
+            NoticeKind::PermissionDenied => tr_in!(l, "logs-notice-denied"),
+            NoticeKind::Appeared => tr_in!(l, "logs-notice-appeared"),
+            NoticeKind::Rotated => tr_in!(l, "logs-notice-rotated"),
+            NoticeKind::Truncated => tr_in!(l, "logs-notice-truncated"),
+            NoticeKind::Error => tr_in!(l, "logs-notice-error"),
+        }
+    }
+}
+
 impl fmt::Display for NoticeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&match self {
-            NoticeKind::Missing => tr!("logs-notice-missing"),
-            NoticeKind::PermissionDenied => tr!("logs-notice-denied"),
-            NoticeKind::Appeared => tr!("logs-notice-appeared"),
-            NoticeKind::Rotated => tr!("logs-notice-rotated"),
-            NoticeKind::Truncated => tr!("logs-notice-truncated"),
-            NoticeKind::Error => tr!("logs-notice-error"),
-        })
+        f.write_str(&self.word_in(crate::i18n::current()))
     }
 }
 
@@ -124,7 +131,10 @@ pub enum LogEvent {
     Notice {
         path: PathBuf,
         kind: NoticeKind,
+        /// In the current language.
         message: String,
+        /// The same in English, for records on disk (the console's journal).
+        message_en: String,
     },
     /// Answers one [`FollowHandle::sync`]: every file was read to its end (at most
     /// [`SYNC_POLLS`] rounds) after the request, and what that found was sent before this.
@@ -457,11 +467,17 @@ fn io_kind_state(e: &io::Error) -> State {
 }
 
 impl Tracked {
-    fn notice(&self, kind: NoticeKind, message: String, sink: &mut dyn Sink) -> Result<(), Closed> {
+    fn notice(
+        &self,
+        kind: NoticeKind,
+        message: impl Fn(crate::i18n::Lang) -> String,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Closed> {
         sink.send(LogEvent::Notice {
             path: self.path.clone(),
             kind,
-            message,
+            message: message(crate::i18n::current()),
+            message_en: message(crate::i18n::Lang::En),
         })
     }
 
@@ -474,18 +490,24 @@ impl Tracked {
         let was_following = self.state == State::Ok;
         self.state = st;
         match st {
-            State::Missing if was_following => {
-                self.notice(NoticeKind::Missing, tr!("logs-follow-disappeared"), sink)
-            }
-            State::Missing => self.notice(NoticeKind::Missing, tr!("logs-follow-not-yet"), sink),
+            State::Missing if was_following => self.notice(
+                NoticeKind::Missing,
+                |l| tr_in!(l, "logs-follow-disappeared"),
+                sink,
+            ),
+            State::Missing => self.notice(
+                NoticeKind::Missing,
+                |l| tr_in!(l, "logs-follow-not-yet"),
+                sink,
+            ),
             State::Denied => self.notice(
                 NoticeKind::PermissionDenied,
-                tr!("logs-follow-denied"),
+                |l| tr_in!(l, "logs-follow-denied"),
                 sink,
             ),
             _ => self.notice(
                 NoticeKind::Error,
-                tr!("logs-follow-retrying", error = e),
+                |l| tr_in!(l, "logs-follow-retrying", error = e),
                 sink,
             ),
         }
@@ -566,7 +588,11 @@ impl Tracked {
                         Ok(f) => {
                             let m = f.metadata().unwrap_or(meta);
                             self.attach(f, &m, 0, Some(0));
-                            self.notice(NoticeKind::Rotated, tr!("logs-follow-replaced"), sink)?;
+                            self.notice(
+                                NoticeKind::Rotated,
+                                |l| tr_in!(l, "logs-follow-replaced"),
+                                sink,
+                            )?;
                         }
                         Err(e) => {
                             self.problem(&e, sink)?;
@@ -584,7 +610,7 @@ impl Tracked {
                                 NoticeKind::Appeared
                             };
                             self.attach(f, &m, 0, Some(0));
-                            self.notice(kind, tr!("logs-follow-from-start"), sink)?;
+                            self.notice(kind, |l| tr_in!(l, "logs-follow-from-start"), sink)?;
                         }
                         Err(e) => {
                             self.problem(&e, sink)?;
@@ -633,7 +659,11 @@ impl Tracked {
             a.reset();
         }
         self.lines_known = true;
-        self.notice(NoticeKind::Truncated, tr!("logs-follow-truncated"), sink)
+        self.notice(
+            NoticeKind::Truncated,
+            |l| tr_in!(l, "logs-follow-truncated"),
+            sink,
+        )
     }
 
     /// Read what is there (bounded per round). Returns whether bytes were read.
