@@ -175,6 +175,7 @@ discover-src-node-config-dir = pid { $pid }: NODE_CONFIG_DIR={ $dir } holds the 
 discover-src-executable = pid { $pid }: executable { $exe }
 discover-src-merged = { $key } (settings merged over default.json)
 discover-src-sql = { $key } (type { $kind }, dbHost { $host }, dbPort { $port }, password not shown)
+discover-src-redis = { $key } (host { $host }, port { $port })
 discover-why-named-docservice = ({ $state }) is named as the Document Server's docservice
 discover-src-unit-file = systemd unit file { $file }
 discover-src-cgroup-container = cgroup of pid { $pid }: container { $container }

@@ -175,6 +175,7 @@ discover-src-node-config-dir = pid { $pid }：NODE_CONFIG_DIR={ $dir } 存放文
 discover-src-executable = pid { $pid }：可执行文件 { $exe }
 discover-src-merged = { $key }（合并到 default.json 之上的设置）
 discover-src-sql = { $key }（type { $kind }，dbHost { $host }，dbPort { $port }，密码不显示）
+discover-src-redis = { $key }（host { $host }，port { $port }）
 discover-why-named-docservice = （{ $state }）名称表明是文档服务器的 docservice
 discover-src-unit-file = systemd 单元文件 { $file }
 discover-src-cgroup-container = pid { $pid } 的 cgroup：容器 { $container }

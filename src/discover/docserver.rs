@@ -249,9 +249,11 @@ pub fn dependencies(s: &Settings) -> Vec<Dep> {
             name: "redis".into(),
             host: loopback(host),
             port,
-            source: format!(
-                "{} (host {host}, port {port})",
-                from("services.CoAuthoring.redis")
+            source: tr!(
+                "discover-src-redis",
+                key = from("services.CoAuthoring.redis"),
+                host = host,
+                port = port
             ),
         });
     }
