@@ -181,3 +181,5 @@ host-ready-no-logrotate = no /etc/logrotate.conf and no /etc/logrotate.d: logrot
 host-ready-name-refused = not asking the service manager about this name
 host-ready-supervisor-failed = reading the supervisor config failed
 host-ready-no-manager = no service manager knows this service
+host-cmd-what-program = program
+host-cmd-what-script = script

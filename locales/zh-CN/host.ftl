@@ -181,3 +181,5 @@ host-ready-no-logrotate = 既没有 /etc/logrotate.conf 也没有 /etc/logrotate
 host-ready-name-refused = 未就此名称询问服务管理器
 host-ready-supervisor-failed = 读取 supervisor 配置失败
 host-ready-no-manager = 没有服务管理器管理此服务
+host-cmd-what-program = 程序
+host-cmd-what-script = 脚本

@@ -386,7 +386,8 @@ fn vet(argv: &[&str]) -> Result<Vec<String>, Unknown> {
         let Some(path) = resolve(name, wrapped.then_some(SECURE_PATH)) else {
             return Err(Unknown::not_installed(name));
         };
-        crate::fsafe::check_trusted_as(&path, "program", runs_as).map_err(refuse)?;
+        crate::fsafe::check_trusted_as(&path, &tr!("host-cmd-what-program"), runs_as)
+            .map_err(refuse)?;
         out[at] = path.to_string_lossy().into_owned();
         let base = path
             .file_name()
@@ -397,7 +398,7 @@ fn vet(argv: &[&str]) -> Result<Vec<String>, Unknown> {
             match script_of(interp, args) {
                 Ok(Script::File(i)) => {
                     let script = std::path::Path::new(args[i]);
-                    crate::fsafe::check_trusted_as(script, "script", runs_as)
+                    crate::fsafe::check_trusted_as(script, &tr!("host-cmd-what-script"), runs_as)
                         .map_err(|e| refuse(tr!("host-cmd-run-by", error = e, name = name)))?;
                 }
                 Ok(Script::Inline | Script::Nothing) => {}
