@@ -210,3 +210,38 @@ discover-config-found = found: { $source }
 discover-show-summary = Discovered in { $ms } ms: { $hops } hops, { $services } services, { $logs } log files
 discover-show-found = Found:
 discover-show-none = no Document Server found on this box ({ $ms } ms)
+
+## The `[fleet]` table's problems and hints (config/fleet.rs).
+config-fleet-destination-empty = an empty destination
+config-fleet-destination-dash = destination '{ $destination }' starts with '-' (ssh would take it for an option)
+config-fleet-destination-space = destination '{ $destination }' holds a space or a control character
+config-fleet-host-problem = [[fleet.host]]: { $problem }
+config-fleet-destination-hint = write it as ssh takes it: host, user@host or ssh://user@host:port
+config-fleet-host-empty = [[fleet.host]] { $destination }: { $what } is empty
+config-fleet-host-empty-hint = remove `{ $what }` or give the path on that host
+config-fleet-ssh-option-bad = [fleet] ssh_options: '{ $option }' is not Key=value
+config-fleet-ssh-option-hint = each is what follows `ssh -o`, e.g. "Port=2222"
+config-fleet-bounds-zero = [fleet] concurrency, timeout_s and connect_timeout_s must be at least 1
+config-fleet-bounds-zero-hint = remove them for the defaults (8, 60, 10)
+
+## The generic profile's problems (config/generic.rs).
+config-generic-hint = e.g. --profile generic --proxy-url https://example.org/ --app-url http://127.0.0.1:3000/
+config-generic-needs-url = the generic profile needs { $flag }
+config-generic-bad-url = { $flag }: { $error }
+
+## The `[watch]` and `[[alert]]` problems and hints (config/watch.rs).
+config-watch-hold-rounds-zero = [watch] hold_rounds must be at least 1
+config-watch-hold-rounds-hint = 1 alerts on the first round a finding is seen; 2 (the default) rides out one odd round
+config-watch-silence-empty = [[watch.silence]] finding is empty
+config-watch-silence-empty-hint = a finding id such as service_down, or all
+config-watch-name-unusable = [[alert]] name '{ $name }' is not usable
+config-watch-name-unusable-hint = 1 to { $max } letters, digits, '-', '_' or '.'
+config-watch-name-twice = [[alert]] name '{ $name }' is used twice
+config-watch-name-twice-hint = each receiver needs its own name
+config-watch-command-needs-argv = [[alert]] '{ $name }': a command receiver needs argv and no url
+config-watch-url-not-http = [[alert]] '{ $name }': url is not an http(s) URL
+config-watch-url-not-http-hint = the URL the service gave for its webhook, https://…
+config-watch-needs-url = [[alert]] '{ $name }': a { $kind } receiver needs url and no argv
+config-watch-needs-url-hint = url = "https://…" (the webhook address the service gave)
+config-watch-secret-kind = [[alert]] '{ $name }': secret is for dingtalk and feishu receivers
+config-watch-secret-kind-hint = remove it, or put a token where the service expects it (in the url)

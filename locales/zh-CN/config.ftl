@@ -210,3 +210,38 @@ discover-config-found = 发现于：{ $source }
 discover-show-summary = 发现耗时 { $ms } ms：{ $hops } 个环节，{ $services } 个服务，{ $logs } 个日志文件
 discover-show-found = 已发现：
 discover-show-none = 未在本机找到文档服务器（{ $ms } ms）
+
+## `[fleet]` 表的问题及提示（config/fleet.rs）。
+config-fleet-destination-empty = 目标为空
+config-fleet-destination-dash = 目标 '{ $destination }' 以 '-' 开头（ssh 会把它当作选项）
+config-fleet-destination-space = 目标 '{ $destination }' 含有空格或控制字符
+config-fleet-host-problem = [[fleet.host]]：{ $problem }
+config-fleet-destination-hint = 请按 ssh 接受的格式填写：host、user@host 或 ssh://user@host:port
+config-fleet-host-empty = [[fleet.host]] { $destination }：{ $what } 为空
+config-fleet-host-empty-hint = 请删除 `{ $what }`，或填写该主机上的路径
+config-fleet-ssh-option-bad = [fleet] ssh_options：'{ $option }' 不是 Key=value 格式
+config-fleet-ssh-option-hint = 每项即 `ssh -o` 后面的内容，例如 "Port=2222"
+config-fleet-bounds-zero = [fleet] concurrency、timeout_s 和 connect_timeout_s 至少为 1
+config-fleet-bounds-zero-hint = 删除它们即使用默认值（8、60、10）
+
+## 通用配置档的问题（config/generic.rs）。
+config-generic-hint = 例如 --profile generic --proxy-url https://example.org/ --app-url http://127.0.0.1:3000/
+config-generic-needs-url = 通用配置档需要 { $flag }
+config-generic-bad-url = { $flag }：{ $error }
+
+## `[watch]` 与 `[[alert]]` 的问题及提示（config/watch.rs）。
+config-watch-hold-rounds-zero = [watch] hold_rounds 至少为 1
+config-watch-hold-rounds-hint = 1：首轮观察到发现即告警；2（默认）可忍过一轮偶发异常
+config-watch-silence-empty = [[watch.silence]] finding 为空
+config-watch-silence-empty-hint = 填写发现 id（如 service_down），或 all
+config-watch-name-unusable = [[alert]] 名称 '{ $name }' 不可用
+config-watch-name-unusable-hint = 1 到 { $max } 个字母、数字、'-'、'_' 或 '.'
+config-watch-name-twice = [[alert]] 名称 '{ $name }' 重复使用
+config-watch-name-twice-hint = 每个告警接收方需要不同的名称
+config-watch-command-needs-argv = [[alert]] '{ $name }'：command 接收方需要 argv，且不能有 url
+config-watch-url-not-http = [[alert]] '{ $name }'：url 不是 http(s) 地址
+config-watch-url-not-http-hint = 填写该服务为其 webhook 提供的地址，https://…
+config-watch-needs-url = [[alert]] '{ $name }'：{ $kind } 接收方需要 url，且不能有 argv
+config-watch-needs-url-hint = url = "https://…"（该服务提供的 webhook 地址）
+config-watch-secret-kind = [[alert]] '{ $name }'：secret 只适用于 dingtalk 和 feishu 接收方
+config-watch-secret-kind-hint = 请删除它，或把令牌放在该服务要求的位置（在 url 中）

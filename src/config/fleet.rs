@@ -2,6 +2,7 @@
 //! (`[[fleet.host]]`), the options handed to `ssh`, and the bounds of a round (time, bytes,
 //! concurrency). Only the schema lives here; `src/fleet/` runs it.
 
+use crate::tr;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -72,17 +73,15 @@ pub struct FleetHost {
 /// would be read as an option), or holding spaces or control characters.
 pub fn destination_problem(d: &str) -> Option<String> {
     if d.is_empty() {
-        return Some("an empty destination".into());
+        return Some(tr!("config-fleet-destination-empty"));
     }
     if d.starts_with('-') {
-        return Some(format!(
-            "destination '{d}' starts with '-' (ssh would take it for an option)"
-        ));
+        return Some(tr!("config-fleet-destination-dash", destination = d));
     }
     if d.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Some(format!(
-            "destination '{}' holds a space or a control character",
-            d.escape_debug()
+        return Some(tr!(
+            "config-fleet-destination-space",
+            destination = d.escape_debug()
         ));
     }
     None
@@ -94,8 +93,8 @@ pub fn problems(f: &Fleet) -> Vec<(String, String)> {
     for h in &f.hosts {
         if let Some(p) = destination_problem(&h.destination) {
             out.push((
-                format!("[[fleet.host]]: {p}"),
-                "write it as ssh takes it: host, user@host or ssh://user@host:port".into(),
+                tr!("config-fleet-host-problem", problem = p),
+                tr!("config-fleet-destination-hint"),
             ));
         }
         for (what, v) in [("binary", &h.binary), ("config", &h.config)] {
@@ -103,8 +102,12 @@ pub fn problems(f: &Fleet) -> Vec<(String, String)> {
                 .is_some_and(|s| s.is_empty() || s.contains('\0'))
             {
                 out.push((
-                    format!("[[fleet.host]] {}: {what} is empty", h.destination),
-                    format!("remove `{what}` or give the path on that host"),
+                    tr!(
+                        "config-fleet-host-empty",
+                        destination = h.destination,
+                        what = what
+                    ),
+                    tr!("config-fleet-host-empty-hint", what = what),
                 ));
             }
         }
@@ -112,15 +115,15 @@ pub fn problems(f: &Fleet) -> Vec<(String, String)> {
     for o in &f.ssh_options {
         if !o.contains('=') || o.starts_with('-') {
             out.push((
-                format!("[fleet] ssh_options: '{o}' is not Key=value"),
-                "each is what follows `ssh -o`, e.g. \"Port=2222\"".into(),
+                tr!("config-fleet-ssh-option-bad", option = o),
+                tr!("config-fleet-ssh-option-hint"),
             ));
         }
     }
     if f.concurrency == 0 || f.timeout_s == 0 || f.connect_timeout_s == 0 {
         out.push((
-            "[fleet] concurrency, timeout_s and connect_timeout_s must be at least 1".into(),
-            "remove them for the defaults (8, 60, 10)".into(),
+            tr!("config-fleet-bounds-zero"),
+            tr!("config-fleet-bounds-zero-hint"),
         ));
     }
     out

@@ -2,29 +2,33 @@
 //! application behind nginx, without a config file.
 
 use super::*;
+use crate::tr;
 
 /// The generic profile: `proxy_url` (the public URL through nginx) and `app_url` (the
 /// application nginx proxies to).
 pub fn generic(sel: &Selector) -> Result<Config, LoadError> {
-    let err = |m: &str| {
-        LoadError {
+    let err = |m: String| LoadError {
+        // i18n: not text (the command-line flag the problem is about)
         source: "--profile generic".into(),
-        problems: vec![Problem::plain(
-            m.to_string(),
-            Some("e.g. --profile generic --proxy-url https://example.org/ --app-url http://127.0.0.1:3000/".into()),
-        )],
-    }
+        problems: vec![Problem::plain(m, Some(tr!("config-generic-hint")))],
     };
     let proxy = sel
         .proxy_url
         .as_deref()
-        .ok_or_else(|| err("the generic profile needs --proxy-url"))?;
+        .ok_or_else(|| err(tr!("config-generic-needs-url", flag = "--proxy-url")))?;
     let app = sel
         .app_url
         .as_deref()
-        .ok_or_else(|| err("the generic profile needs --app-url"))?;
-    let pu = crate::util::UrlParts::parse(proxy).map_err(|e| err(&format!("--proxy-url: {e}")))?;
-    let au = crate::util::UrlParts::parse(app).map_err(|e| err(&format!("--app-url: {e}")))?;
+        .ok_or_else(|| err(tr!("config-generic-needs-url", flag = "--app-url")))?;
+    let pu = crate::util::UrlParts::parse(proxy).map_err(|e| {
+        err(tr!(
+            "config-generic-bad-url",
+            flag = "--proxy-url",
+            error = e
+        ))
+    })?;
+    let au = crate::util::UrlParts::parse(app)
+        .map_err(|e| err(tr!("config-generic-bad-url", flag = "--app-url", error = e)))?;
     let mut hops = Vec::new();
     let hop = |name: &str, kind, role, target: Option<String>, url: Option<String>| Hop {
         name: name.into(),

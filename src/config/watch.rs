@@ -5,6 +5,7 @@
 //! masks them.
 
 use super::{Problem, Secret};
+use crate::tr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -122,18 +123,18 @@ const NAME_MAX: usize = 64;
 /// The problems of `[watch]` and the `[[alert]]` tables (names, what each kind needs).
 pub fn problems(w: &WatchSettings, alerts: &[AlertReceiver]) -> Vec<Problem> {
     let mut out = Vec::new();
-    let mut p = |m: String, h: &str| out.push(Problem::plain(m, Some(h.into())));
+    let mut p = |m: String, h: String| out.push(Problem::plain(m, Some(h)));
     if w.hold_rounds == 0 {
         p(
-            "[watch] hold_rounds must be at least 1".into(),
-            "1 alerts on the first round a finding is seen; 2 (the default) rides out one odd round",
+            tr!("config-watch-hold-rounds-zero"),
+            tr!("config-watch-hold-rounds-hint"),
         );
     }
     for s in &w.silences {
         if s.finding.is_empty() {
             p(
-                "[[watch.silence]] finding is empty".into(),
-                "a finding id such as service_down, or all",
+                tr!("config-watch-silence-empty"),
+                tr!("config-watch-silence-empty-hint"),
             );
         }
     }
@@ -146,25 +147,26 @@ pub fn problems(w: &WatchSettings, alerts: &[AlertReceiver]) -> Vec<Problem> {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !ok {
             p(
-                format!(
-                    "[[alert]] name '{}' is not usable",
-                    crate::sanitize::field(n)
+                tr!(
+                    "config-watch-name-unusable",
+                    name = crate::sanitize::field(n)
                 ),
-                "1 to 64 letters, digits, '-', '_' or '.'",
+                tr!("config-watch-name-unusable-hint", max = NAME_MAX),
             );
         }
         if !names.insert(n.clone()) {
             p(
-                format!("[[alert]] name '{n}' is used twice"),
-                "each receiver needs its own name",
+                tr!("config-watch-name-twice", name = n),
+                tr!("config-watch-name-twice-hint"),
             );
         }
         let kind = a.kind.as_str();
         match (a.kind, &a.url, a.argv.is_empty()) {
             (ReceiverKind::Command, None, false) => {}
             (ReceiverKind::Command, _, _) => p(
-                format!("[[alert]] '{n}': a command receiver needs argv and no url"),
-                "argv = [\"/usr/local/bin/page-oncall\", \"--team\", \"office\"]",
+                tr!("config-watch-command-needs-argv", name = n),
+                // An example value, the same in every language.
+                "argv = [\"/usr/local/bin/page-oncall\", \"--team\", \"office\"]".into(),
             ),
             (_, Some(u), true) => {
                 let scheme = url::Url::parse(u.expose())
@@ -172,20 +174,20 @@ pub fn problems(w: &WatchSettings, alerts: &[AlertReceiver]) -> Vec<Problem> {
                     .map(|u| u.scheme().to_string());
                 if !matches!(scheme.as_deref(), Some("http" | "https")) {
                     p(
-                        format!("[[alert]] '{n}': url is not an http(s) URL"),
-                        "the URL the service gave for its webhook, https://…",
+                        tr!("config-watch-url-not-http", name = n),
+                        tr!("config-watch-url-not-http-hint"),
                     );
                 }
             }
             _ => p(
-                format!("[[alert]] '{n}': a {kind} receiver needs url and no argv"),
-                "url = \"https://…\" (the webhook address the service gave)",
+                tr!("config-watch-needs-url", name = n, kind = kind),
+                tr!("config-watch-needs-url-hint"),
             ),
         }
         if a.secret.is_some() && !matches!(a.kind, ReceiverKind::Dingtalk | ReceiverKind::Feishu) {
             p(
-                format!("[[alert]] '{n}': secret is for dingtalk and feishu receivers"),
-                "remove it, or put a token where the service expects it (in the url)",
+                tr!("config-watch-secret-kind", name = n),
+                tr!("config-watch-secret-kind-hint"),
             );
         }
     }
