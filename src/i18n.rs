@@ -120,6 +120,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/zh-CN/host.ftl"),
     ),
     (
+        "review.ftl",
+        include_str!("../locales/en/review.ftl"),
+        include_str!("../locales/zh-CN/review.ftl"),
+    ),
+    (
         "config.ftl",
         include_str!("../locales/en/config.ftl"),
         include_str!("../locales/zh-CN/config.ftl"),

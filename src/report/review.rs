@@ -206,7 +206,7 @@ pub fn md(items: &[Item]) -> String {
                 .unwrap_or_default(),
             cell(&i.fact),
             i.change.as_deref().map(cell).unwrap_or_default(),
-            cell(i.runbook)
+            cell(&i.runbook)
         );
     }
     s

@@ -2,6 +2,7 @@
 
 use super::{Check, Input, Item, runbook};
 use crate::host::services::Answered;
+use crate::tr;
 
 fn item(id: &'static str, subject: Option<String>, check: Check, fact: String) -> Item {
     Item {
@@ -71,9 +72,9 @@ pub(super) fn services(input: &Input<'_>, out: &mut Vec<Item>) {
                     (true, Some(_)) => Check::Pass,
                     (true, None) => Check::Unknown,
                 };
-                let change = format!(
-                    "systemctl edit {0}  →  [Service] Restart=always  RestartSec=5  (a drop-in /etc/systemd/system/{0}.service.d/override.conf), then systemctl daemon-reload",
-                    s.unit.trim_end_matches(".service")
+                let change = tr!(
+                    "review-service_restart-change-systemd",
+                    unit = s.unit.trim_end_matches(".service")
                 );
                 (check, fact, change)
             }
@@ -84,9 +85,9 @@ pub(super) fn services(input: &Input<'_>, out: &mut Vec<Item>) {
                     Check::Pass
                 },
                 format!("{}: autorestart={restart}", s.source),
-                format!(
-                    "in {}: autorestart=true, then supervisorctl update",
-                    s.source
+                tr!(
+                    "review-service_restart-change-supervisor",
+                    source = s.source
                 ),
             ),
             Answered::Docker => (
@@ -95,10 +96,15 @@ pub(super) fn services(input: &Input<'_>, out: &mut Vec<Item>) {
                 } else {
                     Check::Warn
                 },
-                format!("{}: restart policy {restart}", s.source),
+                tr!(
+                    "review-fact-docker-policy",
+                    source = s.source,
+                    policy = restart
+                ),
+                // i18n: not text (a command)
                 format!("docker update --restart unless-stopped {}", s.unit),
             ),
-            Answered::None => (Check::Unknown, "no manager".into(), String::new()),
+            Answered::None => (Check::Unknown, tr!("review-fact-no-manager"), String::new()),
         };
         out.push(with_change(
             item("service_restart", subject.clone(), check, fact),
@@ -113,6 +119,7 @@ pub(super) fn services(input: &Input<'_>, out: &mut Vec<Item>) {
                     _ => Check::Warn,
                 },
                 format!("{}: UnitFileState={boot}", s.source),
+                // i18n: not text (a command)
                 format!("systemctl enable --now {}", s.unit),
             ),
             Answered::Supervisor => (
@@ -121,11 +128,12 @@ pub(super) fn services(input: &Input<'_>, out: &mut Vec<Item>) {
                 } else {
                     Check::Pass
                 },
-                format!(
-                    "{}: autostart={boot} (at boot when supervisord itself starts at boot)",
-                    s.source
+                tr!(
+                    "review-service_boot-fact-supervisor",
+                    source = s.source,
+                    value = boot
                 ),
-                format!("in {}: autostart=true, then supervisorctl update", s.source),
+                tr!("review-service_boot-change-supervisor", source = s.source),
             ),
             Answered::Docker => (
                 if matches!(boot, "always" | "unless-stopped") {
@@ -133,10 +141,15 @@ pub(super) fn services(input: &Input<'_>, out: &mut Vec<Item>) {
                 } else {
                     Check::Warn
                 },
-                format!("{}: restart policy {boot}", s.source),
+                tr!(
+                    "review-fact-docker-policy",
+                    source = s.source,
+                    policy = boot
+                ),
+                // i18n: not text (a command)
                 format!("docker update --restart unless-stopped {}", s.unit),
             ),
-            Answered::None => (Check::Unknown, "no manager".into(), String::new()),
+            Answered::None => (Check::Unknown, tr!("review-fact-no-manager"), String::new()),
         };
         out.push(with_change(
             item("service_boot", subject, check, fact),
@@ -159,7 +172,11 @@ pub(super) fn memory(input: &Input<'_>, out: &mut Vec<Item>) {
                 "memory_limit",
                 subject,
                 Check::Unknown,
-                format!("{}: limit {}, use unknown", s.source, mib(max)),
+                tr!(
+                    "review-memory_limit-fact-no-use",
+                    source = s.source,
+                    limit = mib(max)
+                ),
             ));
             continue;
         };
@@ -169,20 +186,18 @@ pub(super) fn memory(input: &Input<'_>, out: &mut Vec<Item>) {
         } else {
             Check::Pass
         };
-        let change = format!(
-            "raise the limit (systemctl edit {} → [Service] MemoryMax=…) or find what grows",
-            s.unit
-        );
+        let change = tr!("review-memory_limit-change", unit = s.unit);
         out.push(with_change(
             item(
                 "memory_limit",
                 subject,
                 check,
-                format!(
-                    "{}: {} of MemoryMax {} in use ({used:.0} %)",
-                    s.source,
-                    mib(cur),
-                    mib(max)
+                tr!(
+                    "review-memory_limit-fact",
+                    source = s.source,
+                    current = mib(cur),
+                    max = mib(max),
+                    percent = format!("{used:.0}")
                 ),
             ),
             Some(change),
@@ -193,7 +208,7 @@ pub(super) fn memory(input: &Input<'_>, out: &mut Vec<Item>) {
             "memory_box",
             None,
             Check::Unknown,
-            "no memory facts".into(),
+            tr!("review-memory_box-no-facts"),
         ));
         return;
     };
@@ -204,15 +219,19 @@ pub(super) fn memory(input: &Input<'_>, out: &mut Vec<Item>) {
             / m.swap_total_bytes as f64
             * 100.0
     });
-    let mut fact = format!("{avail:.0} % of {} available", mib(m.total_bytes));
-    match psi {
-        Some(p) => fact.push_str(&format!("; PSI some avg300 {p:.1} %")),
-        None => fact.push_str("; no PSI (kernel without /proc/pressure)"),
-    }
-    match swap_used {
-        Some(s) => fact.push_str(&format!("; swap {s:.0} % used")),
-        None => fact.push_str("; no swap"),
-    }
+    let fact = tr!(
+        "review-memory_box-fact",
+        avail = format!("{avail:.0}"),
+        total = mib(m.total_bytes),
+        psi = match psi {
+            Some(p) => tr!("review-memory_box-psi", psi = format!("{p:.1}")),
+            None => tr!("review-memory_box-no-psi"),
+        },
+        swap = match swap_used {
+            Some(s) => tr!("review-memory_box-swap", used = format!("{s:.0}")),
+            None => tr!("review-memory_box-no-swap"),
+        }
+    );
     let weak =
         avail < 15.0 || psi.is_some_and(|p| p >= 10.0) || swap_used.is_some_and(|s| s >= 90.0);
     out.push(with_change(
@@ -222,7 +241,7 @@ pub(super) fn memory(input: &Input<'_>, out: &mut Vec<Item>) {
             if weak { Check::Warn } else { Check::Pass },
             fact,
         ),
-        Some("find what uses the memory (processes pane), add memory or swap, or cap the heaviest service (MemoryMax)".into()),
+        Some(tr!("review-memory_box-change")),
     ));
 }
 
@@ -252,12 +271,7 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
         host.and_then(|h| h.targets.value()),
     ) else {
         for id in ["upstream_failover", "proxy_timeouts", "proxy_buffers"] {
-            out.push(item(
-                id,
-                None,
-                Check::Unknown,
-                "nginx's configuration could not be read (see `triage502 host`)".into(),
-            ));
+            out.push(item(id, None, Check::Unknown, tr!("review-nginx-unread")));
         }
         return;
     };
@@ -306,17 +320,22 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
                     .count();
                 (
                     (primaries > 1 || backups > 0) && live >= 2,
-                    format!(
-                        "upstream {} (at {}): {primaries} server(s), {backups} backup, {live} of its addresses listening (or remote)",
-                        u.name, u.at
+                    tr!(
+                        "review-upstream_failover-group",
+                        name = u.name,
+                        at = u.at,
+                        primaries = primaries,
+                        backups = backups,
+                        live = live
                     ),
                 )
             }
             None => (
                 false,
-                format!(
-                    "{} {}: one address, no upstream group",
-                    m.directive, m.target
+                tr!(
+                    "review-upstream_failover-single",
+                    directive = m.directive,
+                    target = m.target
                 ),
             ),
         };
@@ -327,17 +346,17 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
                 } else {
                     Check::Warn
                 },
-                format!("{what}; {r}"),
+                tr!("review-upstream_failover-fact", what = what, retry = r),
             ),
             None if redundant => (
                 Check::Unknown,
-                format!("{what}; the location's proxy_next_upstream was not found"),
+                tr!("review-upstream_failover-no-retry", what = what),
             ),
             None => (Check::Warn, what),
         };
         out.push(with_change(
             item("upstream_failover", subject.clone(), check, fact),
-            Some("an upstream group with a second Document Server, or `server HOST:PORT backup;`, and `proxy_next_upstream error timeout http_502;` in the location; then nginx -t and reload".into()),
+            Some(tr!("review-upstream_failover-change")),
         ));
         if let Some(st) = settings {
             let t = &st.read_timeout;
@@ -354,7 +373,7 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
                     check,
                     format!("proxy_read_timeout {} ({})", t.value, set_at(t)),
                 ),
-                Some("proxy_read_timeout 120s; (conversions of large documents take longer than a minute), then nginx -t and reload".into()),
+                Some(tr!("review-proxy_timeouts-change")),
             ));
             let endpoints: Vec<&str> = targets
                 .iter()
@@ -366,20 +385,18 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
     }
     if seen.is_empty() {
         for id in ["upstream_failover", "proxy_timeouts", "proxy_buffers"] {
-            out.push(item(
-                id,
-                None,
-                Check::Unknown,
-                format!(
-                    "no nginx location proxies to the Document Server's port{} {}",
-                    if ports.len() == 1 { "" } else { "s" },
-                    ports
-                        .iter()
-                        .map(u16::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
+            out.push(item(id, None, Check::Unknown, {
+                let list = ports
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(&tr!("host-sep-comma"));
+                if ports.len() == 1 {
+                    tr!("review-nginx-no-location-one", ports = list)
+                } else {
+                    tr!("review-nginx-no-location-many", ports = list)
+                }
+            }));
         }
     }
 }
@@ -387,8 +404,8 @@ pub(super) fn nginx(input: &Input<'_>, out: &mut Vec<Item>) {
 /// Where an effective nginx setting comes from: `set at FILE:LINE` or `nginx's default`.
 fn set_at(e: &crate::host::nginx::Effective) -> String {
     e.at.as_deref()
-        .map(|a| format!("set at {a}"))
-        .unwrap_or_else(|| "nginx's default".into())
+        .map(|a| tr!("review-nginx-set-at", at = a))
+        .unwrap_or_else(|| tr!("review-nginx-default"))
 }
 
 /// `proxy_buffers`: the largest headers the Document Server sent fit nginx's buffer —
@@ -407,13 +424,13 @@ fn header_buffers(
         st.buffer_size.value,
         set_at(&st.buffer_size)
     );
-    let change = "proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k; in the location, then nginx -t and reload";
+    let change = tr!("review-proxy_buffers-change");
     let Some(book) = input.logs else {
         return item(
             "proxy_buffers",
             subject,
             Check::Unknown,
-            format!("nginx's error log was not read; {size}"),
+            tr!("review-proxy_buffers-log-unread", size = size),
         );
     };
     let nginx_entries = || {
@@ -435,23 +452,29 @@ fn header_buffers(
         .collect();
     if let Some(last) = too_big.last() {
         let when = match last {
-            Record::Nginx(e) => e
-                .time
-                .map(|t| format!(", the last at {t}"))
-                .unwrap_or_default(),
-            Record::DocServer(_) => String::new(),
+            Record::Nginx(e) => e.time,
+            Record::DocServer(_) => None,
         };
         return with_change(
             item(
                 "proxy_buffers",
                 subject,
                 Check::Warn,
-                format!(
-                    "{} × \"upstream sent too big header\" in nginx's error log{when}; {size}",
-                    too_big.len()
-                ),
+                match when {
+                    Some(t) => tr!(
+                        "review-proxy_buffers-too-big-last",
+                        count = too_big.len(),
+                        time = t,
+                        size = size
+                    ),
+                    None => tr!(
+                        "review-proxy_buffers-too-big",
+                        count = too_big.len(),
+                        size = size
+                    ),
+                },
             ),
-            Some(change.into()),
+            Some(change),
         );
     }
     let unread: Vec<&String> = input
@@ -461,30 +484,27 @@ fn header_buffers(
         .iter()
         .filter_map(|p| book.notices.get(&p.display().to_string()))
         .filter(|n| {
+            // i18n: not text (the follower's notice kinds, English)
             ["missing", "permission denied", "error"]
                 .iter()
                 .any(|k| n.starts_with(&format!("{k}:")))
         })
         .collect();
     if input.cfg.logs.nginx_error.is_empty() || unread.len() == input.cfg.logs.nginx_error.len() {
-        let why = unread
-            .first()
-            .map(|n| format!(" ({n})"))
-            .unwrap_or_else(|| " (none configured)".into());
-        return item(
-            "proxy_buffers",
-            subject,
-            Check::Unknown,
-            format!("nginx's error log could not be read{why}; {size}"),
-        );
+        let fact = match unread.first() {
+            Some(n) => tr!("review-proxy_buffers-log-failed", why = n, size = size),
+            None => tr!("review-proxy_buffers-log-none", size = size),
+        };
+        return item("proxy_buffers", subject, Check::Unknown, fact);
     }
     item(
         "proxy_buffers",
         subject,
         Check::Pass,
-        format!(
-            "no \"upstream sent too big header\" among the {} nginx error log entries read; {size}",
-            nginx_entries().count()
+        tr!(
+            "review-proxy_buffers-pass",
+            count = nginx_entries().count(),
+            size = size
         ),
     )
 }
@@ -518,23 +538,27 @@ pub(super) fn logs(input: &Input<'_>, out: &mut Vec<Item>) {
             "log_rotation",
             None,
             Check::Unknown,
-            "the configuration names no log files".into(),
+            tr!("review-log_rotation-no-files"),
         )),
         None => out.push(item(
             "log_rotation",
             None,
             Check::Unknown,
-            "logrotate's entries were not read".into(),
+            tr!("review-log_rotation-unread"),
         )),
         Some(Err(u)) => out.push(with_change(
             item("log_rotation", None, Check::Warn, u.reason.clone()),
-            Some("install logrotate (apt-get install logrotate / dnf install logrotate) and add entries for the chain's logs".into()),
+            Some(tr!("review-log_rotation-install")),
         )),
         Some(Ok(entries)) => {
             let mut bare = Vec::new();
             let mut covered = Vec::new();
             for p in &paths {
-                match entries.iter().find(|e| e.patterns.iter().any(|pat| crate::host::readiness::wildmatch(pat, p))) {
+                match entries.iter().find(|e| {
+                    e.patterns
+                        .iter()
+                        .any(|pat| crate::host::readiness::wildmatch(pat, p))
+                }) {
                     Some(e) if !e.when.is_empty() => {
                         covered.push(format!("{p} ({}: {})", e.at, e.when.join(", ")))
                     }
@@ -547,15 +571,21 @@ pub(super) fn logs(input: &Input<'_>, out: &mut Vec<Item>) {
                 Check::Warn
             };
             let fact = if bare.is_empty() {
-                format!("rotated: {}", covered.join("; "))
+                tr!(
+                    "review-log_rotation-rotated",
+                    files = covered.join(&tr!("host-sep-semi"))
+                )
             } else {
-                format!("no logrotate entry with a frequency or size for {}", bare.join(", "))
+                tr!(
+                    "review-log_rotation-bare",
+                    files = bare.join(&tr!("host-sep-comma"))
+                )
             };
-            let change = format!(
-                "a file in /etc/logrotate.d/ such as:  {} {{ daily  rotate 14  maxsize 500M  missingok  compress  delaycompress  copytruncate }}",
-                bare.join(" ")
-            );
-            out.push(with_change(item("log_rotation", None, check, fact), Some(change)));
+            let change = tr!("review-log_rotation-change", files = bare.join(" "));
+            out.push(with_change(
+                item("log_rotation", None, check, fact),
+                Some(change),
+            ));
         }
     }
     let Some(d) = input.host.and_then(|h| h.disk.value()) else {
@@ -563,7 +593,7 @@ pub(super) fn logs(input: &Input<'_>, out: &mut Vec<Item>) {
             "log_disk",
             None,
             Check::Unknown,
-            "no disk facts".into(),
+            tr!("review-log_disk-no-facts"),
         ));
         return;
     };
@@ -572,7 +602,7 @@ pub(super) fn logs(input: &Input<'_>, out: &mut Vec<Item>) {
             "log_disk",
             None,
             Check::Unknown,
-            "no folder of the Document Server to measure".into(),
+            tr!("review-log_disk-no-folder"),
         ));
         return;
     }
@@ -587,12 +617,13 @@ pub(super) fn logs(input: &Input<'_>, out: &mut Vec<Item>) {
                 } else {
                     Check::Pass
                 },
-                format!("{}: {free:.0} % free", f.label()),
+                tr!(
+                    "review-log_disk-fact",
+                    filesystem = f.label(),
+                    free = format!("{free:.0}")
+                ),
             ),
-            Some(format!(
-                "free space on {} (old logs, the Document Server's cache) or grow the filesystem",
-                f.mount.display()
-            )),
+            Some(tr!("review-log_disk-change", mount = f.mount.display())),
         ));
     }
 }
@@ -609,17 +640,15 @@ pub(super) fn certs(input: &Input<'_>, out: &mut Vec<Item>) {
                 "cert_validity",
                 Some(h.name.clone()),
                 if days > 30 { Check::Pass } else { Check::Warn },
-                format!(
-                    "{}: certificate of {} valid until {} ({days} days)",
-                    h.name,
-                    t.subject.as_deref().unwrap_or("?"),
-                    t.not_after.as_deref().unwrap_or("?")
+                tr!(
+                    "review-cert_validity-fact",
+                    hop = h.name,
+                    subject = t.subject.as_deref().unwrap_or("?"),
+                    until = t.not_after.as_deref().unwrap_or("?"),
+                    days = days
                 ),
             ),
-            Some(
-                "renew the certificate (certbot renew, or your CA), install it and reload nginx"
-                    .into(),
-            ),
+            Some(tr!("review-cert_validity-change")),
         ));
     }
     if !any {
@@ -627,7 +656,7 @@ pub(super) fn certs(input: &Input<'_>, out: &mut Vec<Item>) {
             "cert_validity",
             None,
             Check::Unknown,
-            "no hop of the chain showed a certificate (no TLS hop, or none answered)".into(),
+            tr!("review-cert_validity-none"),
         ));
     }
 }
@@ -639,26 +668,30 @@ pub(super) fn jwt(input: &Input<'_>, out: &mut Vec<Item>) {
             "jwt_enabled",
             None,
             Check::Unknown,
-            "no integration report (no Document Server in the chain)".into(),
+            tr!("review-jwt_enabled-no-report"),
         ));
         return;
     };
     let ds = r.docserver.enabled;
     let int_secret = r.integrator.secret.is_some();
-    let fact = format!(
-        "Document Server: JWT {} ({}); {}: secret {}",
-        match ds {
-            Some(true) => "enabled",
-            Some(false) => "disabled",
-            None => "unknown",
+    let fact = tr!(
+        "review-jwt_enabled-fact",
+        state = match ds {
+            Some(true) => tr!("review-jwt_enabled-on"),
+            Some(false) => tr!("review-jwt_enabled-off"),
+            None => tr!("review-jwt_enabled-unknown"),
         },
-        if r.docserver.sources.is_empty() {
-            "no settings read".to_string()
+        sources = if r.docserver.sources.is_empty() {
+            tr!("review-jwt_enabled-no-settings")
         } else {
-            r.docserver.sources.join(", ")
+            r.docserver.sources.join(&tr!("host-sep-comma"))
         },
-        r.integrator.name,
-        if int_secret { "set" } else { "not found" }
+        integrator = r.integrator.name,
+        secret = if int_secret {
+            tr!("review-jwt_enabled-secret-set")
+        } else {
+            tr!("review-jwt_enabled-secret-missing")
+        }
     );
     let check = match ds {
         Some(true) if int_secret => Check::Pass,
@@ -668,7 +701,7 @@ pub(super) fn jwt(input: &Input<'_>, out: &mut Vec<Item>) {
     };
     out.push(with_change(
         item("jwt_enabled", None, check, fact),
-        Some("set services.CoAuthoring.token.enable.request.inbox/outbox and browser to true with one secret in local.json (Docker: JWT_ENABLED=true, JWT_SECRET=…), the same secret in the integrator, then restart the Document Server".into()),
+        Some(tr!("review-jwt_enabled-change")),
     ));
 }
 
@@ -681,27 +714,22 @@ pub(super) fn alerting(input: &Input<'_>, out: &mut Vec<Item>) {
         && receivers == 0
         && m.iter().all(|x| x == "triage502 watch");
     let (check, fact) = if m.is_empty() {
-        (
-            Check::Warn,
-            "no triage502 watch and no monitoring agent runs on this box".to_string(),
-        )
+        (Check::Warn, tr!("review-alert_path-none"))
     } else if watch_mute {
-        (
-            Check::Warn,
-            "triage502 watch runs, but this configuration names no [[alert]] receiver".into(),
-        )
+        (Check::Warn, tr!("review-alert_path-mute"))
     } else {
         (
             Check::Pass,
-            format!(
-                "running: {}; [[alert]] receivers in this configuration: {receivers}",
-                m.join(", ")
+            tr!(
+                "review-alert_path-running",
+                monitors = m.join(&tr!("host-sep-comma")),
+                receivers = receivers
             ),
         )
     };
     out.push(with_change(
         item("alert_path", None, check, fact),
-        Some("run `triage502 watch` as a service with an [[alert]] receiver (README: Monitoring), or a monitoring agent that checks the chain".into()),
+        Some(tr!("review-alert_path-change")),
     ));
     let last = input
         .audit
@@ -714,20 +742,19 @@ pub(super) fn alerting(input: &Input<'_>, out: &mut Vec<Item>) {
             let days = (input.now - t).num_days();
             (
                 if days <= 90 { Check::Pass } else { Check::Warn },
-                format!(
-                    "last recovery action run here: {a} at {} ({days} days ago)",
-                    t.to_rfc3339()
+                tr!(
+                    "review-last_drill-fact",
+                    action = a,
+                    time = t.to_rfc3339(),
+                    days = days
                 ),
             )
         }
-        None => (
-            Check::Warn,
-            "the audit log has no recovery action run on this box".into(),
-        ),
+        None => (Check::Warn, tr!("review-last_drill-none")),
     };
     out.push(with_change(
         item("last_drill", None, check, fact),
-        Some("rehearse: on a test box `triage502 lab up`, `lab break docservice-down`, recover from the console; on this box run a restart action in a quiet hour".into()),
+        Some(tr!("review-last_drill-change")),
     ));
 }
 

@@ -9,6 +9,7 @@
 mod items;
 
 use crate::host::readiness::Readiness;
+use crate::tr;
 use serde::Serialize;
 
 /// One item's verdict.
@@ -55,89 +56,69 @@ pub struct Item {
     pub check: Check,
     /// The fact that decides it.
     pub fact: String,
-    /// The runbook section it comes from.
-    pub runbook: &'static str,
+    /// The runbook section it comes from (in the language of the texts).
+    pub runbook: String,
     /// The exact change to make (shown, never applied here).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<String>,
 }
 
-/// Every item id, what it checks, and its runbook section — the README's table.
-pub const CATALOGUE: &[(&str, &str, &str)] = &[
-    (
-        "service_restart",
-        "each chain service restarts by itself (systemd Restart= and RestartSec ≥ 1 s, supervisor autorestart, docker restart policy)",
-        "3.2 Restart=always, RestartSec=5",
-    ),
-    (
-        "service_boot",
-        "each chain service starts at boot (systemctl is-enabled, supervisor autostart, docker always/unless-stopped)",
-        "3.2 systemctl enable --now",
-    ),
-    (
-        "memory_limit",
-        "a service with a memory limit (systemd MemoryMax, docker --memory) has headroom under it (< 90 % used)",
-        "3.3 OOM",
-    ),
-    (
-        "memory_box",
-        "the box has memory headroom: ≥ 15 % available, memory pressure (PSI some avg300) under 10 %, swap not exhausted",
-        "3.3 OOM",
-    ),
-    (
-        "upstream_failover",
-        "the nginx upstream of the Document Server has a second server or a backup, something listens there, and proxy_next_upstream retries on error or timeout",
-        "5 redundancy, load balancer",
-    ),
-    (
-        "proxy_timeouts",
-        "proxy_read_timeout of the Document Server's locations is at least 60 s (conversions of large documents)",
-        "2.3 nginx forwarding",
-    ),
-    (
-        "proxy_buffers",
-        "nginx's error log has no `upstream sent too big header`: the Document Server's headers fit proxy_buffer_size",
-        "2.3 nginx forwarding",
-    ),
-    (
-        "log_rotation",
-        "every log file of the chain is rotated by a logrotate entry with a frequency or size",
-        "2.5 logs",
-    ),
-    (
-        "log_disk",
-        "the filesystems holding the Document Server's folders and logs have ≥ 10 % free",
-        "2.5 logs",
-    ),
-    (
-        "cert_validity",
-        "each certificate of the chain is valid for more than 30 days",
-        "2.2 curl -v (certificates)",
-    ),
-    (
-        "jwt_enabled",
-        "JWT is enabled on the Document Server and a secret is set on the integrator's side",
-        "4.1 JWT",
-    ),
-    (
-        "alert_path",
-        "something watches this box: `triage502 watch` or a monitoring agent runs",
-        "5 alerting (Prometheus, WeCom/Slack)",
-    ),
-    (
-        "last_drill",
-        "a recovery was exercised on this box in the last 90 days (the audit log)",
-        "5 drills",
-    ),
+/// Every item id, in the checklist's order; [`title`] says what each checks and [`runbook`]
+/// its runbook section (the README's table).
+pub const CATALOGUE: &[&str] = &[
+    "service_restart",
+    "service_boot",
+    "memory_limit",
+    "memory_box",
+    "upstream_failover",
+    "proxy_timeouts",
+    "proxy_buffers",
+    "log_rotation",
+    "log_disk",
+    "cert_validity",
+    "jwt_enabled",
+    "alert_path",
+    "last_drill",
 ];
 
-/// The runbook section of an id.
-fn runbook(id: &str) -> &'static str {
-    CATALOGUE
-        .iter()
-        .find(|(i, _, _)| *i == id)
-        .map(|(_, _, r)| *r)
-        .unwrap_or("")
+/// What an item id checks, in the current language (empty for an unknown id).
+pub fn title(id: &str) -> String {
+    match id {
+        "service_restart" => tr!("review-service_restart-title"),
+        "service_boot" => tr!("review-service_boot-title"),
+        "memory_limit" => tr!("review-memory_limit-title"),
+        "memory_box" => tr!("review-memory_box-title"),
+        "upstream_failover" => tr!("review-upstream_failover-title"),
+        "proxy_timeouts" => tr!("review-proxy_timeouts-title"),
+        "proxy_buffers" => tr!("review-proxy_buffers-title"),
+        "log_rotation" => tr!("review-log_rotation-title"),
+        "log_disk" => tr!("review-log_disk-title"),
+        "cert_validity" => tr!("review-cert_validity-title"),
+        "jwt_enabled" => tr!("review-jwt_enabled-title"),
+        "alert_path" => tr!("review-alert_path-title"),
+        "last_drill" => tr!("review-last_drill-title"),
+        _ => String::new(),
+    }
+}
+
+/// The runbook section of an item id, in the current language (empty for an unknown id).
+pub fn runbook(id: &str) -> String {
+    match id {
+        "service_restart" => tr!("review-service_restart-runbook"),
+        "service_boot" => tr!("review-service_boot-runbook"),
+        "memory_limit" => tr!("review-memory_limit-runbook"),
+        "memory_box" => tr!("review-memory_box-runbook"),
+        "upstream_failover" => tr!("review-upstream_failover-runbook"),
+        "proxy_timeouts" => tr!("review-proxy_timeouts-runbook"),
+        "proxy_buffers" => tr!("review-proxy_buffers-runbook"),
+        "log_rotation" => tr!("review-log_rotation-runbook"),
+        "log_disk" => tr!("review-log_disk-runbook"),
+        "cert_validity" => tr!("review-cert_validity-runbook"),
+        "jwt_enabled" => tr!("review-jwt_enabled-runbook"),
+        "alert_path" => tr!("review-alert_path-runbook"),
+        "last_drill" => tr!("review-last_drill-runbook"),
+        _ => String::new(),
+    }
 }
 
 /// What the review reads.
@@ -170,7 +151,7 @@ pub fn review(input: &Input<'_>) -> Vec<Item> {
     items::certs(input, &mut out);
     items::jwt(input, &mut out);
     items::alerting(input, &mut out);
-    let order = |id: &str| CATALOGUE.iter().position(|(i, _, _)| *i == id);
+    let order = |id: &str| CATALOGUE.iter().position(|i| *i == id);
     out.sort_by_key(|i| order(i.id));
     out
 }

@@ -207,7 +207,7 @@ fn alert_path_and_last_drill() {
 fn every_item_id_is_in_the_catalogue_and_unknown_without_facts() {
     let items = run(&Readiness::default(), &[]);
     for i in &items {
-        assert!(CATALOGUE.iter().any(|(id, _, _)| *id == i.id), "{}", i.id);
+        assert!(CATALOGUE.contains(&i.id), "{}", i.id);
         assert!(!i.runbook.is_empty());
     }
     assert_eq!(find(&items, "jwt_enabled", None).check, Check::Unknown);
@@ -217,10 +217,12 @@ fn every_item_id_is_in_the_catalogue_and_unknown_without_facts() {
 #[test]
 fn the_readme_lists_every_item_id() {
     let readme = include_str!("../../README.md");
-    for (id, _, runbook) in CATALOGUE {
+    let _en = crate::i18n::scoped(crate::i18n::Lang::En);
+    for id in CATALOGUE {
+        let row = format!("| `{id}` | {} | {} |", title(id), runbook(id));
         assert!(
-            readme.contains(&format!("| `{id}` |")) && readme.contains(runbook),
-            "README's readiness table lacks {id}"
+            readme.contains(&row),
+            "README's readiness table lacks {row}"
         );
     }
 }
@@ -331,4 +333,63 @@ fn log_disk_by_free_space() {
     let full = find(&items, "log_disk", Some("/var/log"));
     assert_eq!(full.check, Check::Warn);
     assert!(full.change.is_some());
+}
+
+#[test]
+fn texts_in_english_keep_their_wording_and_read_in_chinese() {
+    let r = setups(vec![parse_systemd_setup(
+        "converter",
+        "ds-converter",
+        &fixture("systemctl-show-setup-converter-no-restart.txt"),
+    )]);
+    let c = cfg();
+    let paths: Vec<String> = c
+        .logs
+        .nginx_error
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let r = Readiness {
+        logrotate: Some(Ok(Vec::new())),
+        ..r
+    };
+    {
+        let _en = crate::i18n::scoped(crate::i18n::Lang::En);
+        let items = run(&r, &[]);
+        assert_eq!(
+            find(&items, "service_restart", Some("converter"))
+                .change
+                .as_deref(),
+            Some(
+                "systemctl edit ds-converter  →  [Service] Restart=always  RestartSec=5  (a drop-in /etc/systemd/system/ds-converter.service.d/override.conf), then systemctl daemon-reload"
+            )
+        );
+        let rot = find(&items, "log_rotation", None);
+        let change = rot.change.as_deref().unwrap_or_default();
+        assert!(
+            change.starts_with(&format!("a file in /etc/logrotate.d/ such as:  {} ", paths[0]))
+                && change.ends_with(" { daily  rotate 14  maxsize 500M  missingok  compress  delaycompress  copytruncate }"),
+            "{change}"
+        );
+        assert_eq!(find(&items, "memory_box", None).fact, "no memory facts");
+        assert_eq!(find(&items, "memory_box", None).runbook, "3.3 OOM");
+    }
+    let _zh = crate::i18n::scoped(crate::i18n::Lang::ZhCn);
+    let items = run(&r, &[]);
+    let restart = find(&items, "service_restart", Some("converter"));
+    let change = restart.change.as_deref().unwrap_or_default();
+    assert!(
+        change.contains("[Service] Restart=always  RestartSec=5")
+            && change.contains("然后 systemctl daemon-reload"),
+        "{change}"
+    );
+    assert_eq!(find(&items, "memory_box", None).fact, "没有内存信息");
+    assert_eq!(
+        find(&items, "jwt_enabled", None).fact,
+        "没有集成报告（链路中没有文档服务器）"
+    );
+    assert_eq!(find(&items, "log_rotation", None).runbook, "2.5 日志");
+    assert!(title("last_drill").contains("演练"));
+    // The ids stay machine values.
+    assert!(items.iter().all(|i| CATALOGUE.contains(&i.id)));
 }
