@@ -210,6 +210,7 @@ const SCANNED: &[&str] = &[
     "src/host",
     "src/logs",
     "src/config",
+    "src/review",
     "src/discover",
     "src/fsafe.rs",
     "src/util.rs",

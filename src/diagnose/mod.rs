@@ -389,8 +389,7 @@ impl<'a> Ctx<'a> {
         let Some(ours) = newest(&|c| classes.contains(&c)) else {
             return false;
         };
-        let others =
-            newest(&|c| !classes.contains(&c) && matches!(c.client_gets(), "502" | "504"));
+        let others = newest(&|c| !classes.contains(&c) && matches!(c.client_gets(), "502" | "504"));
         others.is_some_and(|t| (t - ours).num_seconds() > SUPERSEDED_AFTER_SECS)
     }
 

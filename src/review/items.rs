@@ -484,8 +484,10 @@ fn header_buffers(
         .iter()
         .filter_map(|p| book.notices.get(&p.display().to_string()))
         .filter(|n| {
-            // i18n: not text (the follower's notice kinds, English)
-            ["missing", "permission denied", "error"]
+            // The follower's notice kinds, in the language the engine wrote them in (this
+            // process's).
+            use crate::logs::follow::NoticeKind as K;
+            [K::Missing, K::PermissionDenied, K::Error]
                 .iter()
                 .any(|k| n.starts_with(&format!("{k}:")))
         })
