@@ -5,7 +5,7 @@
 hop-connect-refused = { $addr } 拒绝连接：那里没有进程监听（服务停止？端口错误？），或有 REJECT 规则
 hop-connect-timeout = 连接 { $addr } 超时：没有应答（防火墙 DROP？主机宕机？）
 hop-connect-unreachable = 没有到 { $addr } 的路由（{ $detail }）：路由问题或主机宕机
-hop-connect-denied = 连接 { $addr } 被拒绝（权限不足）：本机策略（防火墙、SELinux）禁止
+hop-connect-denied = 连接 { $addr } 时权限不足（EACCES）：本机策略（防火墙、SELinux）禁止
 hop-connect-reset = 到 { $addr } 的连接被重置（{ $detail }）
 hop-connect-dns = 无法解析 { $addr }：{ $detail }
 hop-connect-tls = 与 { $addr } 的 TLS 连接失败：{ $detail }

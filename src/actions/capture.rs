@@ -162,8 +162,13 @@ pub(super) fn prepare(spec: &CaptureSpec) -> Result<(), super::Said> {
         .file
         .parent()
         .ok_or_else(|| super::Said::new(|l| tr_in!(l, "action-capture-no-folder")))?;
-    crate::fsafe::ensure_private_dir(dir)
-        .map_err(|e| super::Said::plain(format!("{}: {e}", dir.display())))
+    // The refusal is fsafe's, in the current language; the audit log gets its English twin.
+    let said = |e: String| format!("{}: {e}", dir.display());
+    crate::fsafe::ensure_private_dir(dir).map_err(|e| {
+        super::Said::again(said(e), || {
+            crate::fsafe::ensure_private_dir(dir).err().map(said)
+        })
+    })
 }
 
 /// The connection attempts made while tcpdump records: the first after tcpdump had time to

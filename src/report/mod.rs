@@ -531,7 +531,9 @@ pub fn report_md(state: &State) -> String {
         .iter()
         .filter(|e| {
             matches!(e.kind.as_str(), "action" | "recovery")
-                || (e.kind == "note" && e.text.starts_with("action "))
+                || (e.kind == "note"
+                    && (e.text.starts_with("action ")
+                        || e.text == tr!("dialog-cancelled-at-preview")))
         })
         .collect();
     if actions.is_empty() {

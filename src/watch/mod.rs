@@ -291,7 +291,10 @@ impl Run {
                 crate::engine::NoteLevel::Warn => "warning",
                 crate::engine::NoteLevel::Error => "error",
             };
-            if ev.text.starts_with(ev.kind.as_str()) {
+            // Findings and actions name themselves (in the language of the text).
+            if ev.text.starts_with(ev.kind.as_str())
+                || matches!(ev.kind.as_str(), "finding" | "action")
+            {
                 say(&format!("{level}: {}", ev.text));
             } else {
                 say(&format!("{level}: {}: {}", ev.kind, ev.text));
