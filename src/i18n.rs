@@ -139,7 +139,9 @@ pub const FILES: &[(&str, &str, &str)] = &[
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 /// Set by [`pin`]: the language no longer follows the config.
 static PINNED: AtomicBool = AtomicBool::new(false);
-static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 2]> = OnceLock::new();
+/// One bundle per language, each parsed when first asked for: an English run never holds
+/// the Chinese catalogue in memory.
+static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 2] = [OnceLock::new(), OnceLock::new()];
 
 thread_local! {
     /// This thread's language while a [`Scoped`] lives (tests render both languages side by
@@ -205,12 +207,12 @@ fn bundle(l: Lang) -> FluentBundle<FluentResource> {
     b
 }
 
-fn bundles() -> &'static [FluentBundle<FluentResource>; 2] {
-    BUNDLES.get_or_init(|| [bundle(Lang::En), bundle(Lang::ZhCn)])
+fn bundle_of(l: Lang) -> &'static FluentBundle<FluentResource> {
+    BUNDLES[l as usize].get_or_init(|| bundle(l))
 }
 
 fn format_in(l: Lang, id: &str, args: &FluentArgs) -> Option<String> {
-    let b = &bundles()[l as usize];
+    let b = bundle_of(l);
     let pattern = b.get_message(id)?.value()?;
     let mut errors = Vec::new();
     Some(
