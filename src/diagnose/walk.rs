@@ -4,7 +4,7 @@
 
 use super::{Diagnosis, Input};
 use crate::config::{HopKind, Role};
-use crate::i18n::{Lang, state_word};
+use crate::i18n::state_word;
 use crate::probe::State;
 use crate::{tr, tr_in};
 use serde::Serialize;
@@ -46,22 +46,23 @@ enum Title {
 
 impl Title {
     /// The title in the current language. Titles are few and fixed: each is made once per
-    /// language and kept, so a step's title stays a `&'static str`.
+    /// language and kept, so a step's title stays a `&'static str`. Only the language asked
+    /// for is made: an English run never parses the Chinese catalogue for them (issue 21:
+    /// that was ~1.2 MiB of heap).
     fn text(self) -> &'static str {
-        static TITLES: OnceLock<[[&'static str; 5]; 2]> = OnceLock::new();
-        let all = TITLES.get_or_init(|| {
-            Lang::ALL.map(|l| {
-                [
-                    tr_in!(l, "walk-step-global"),
-                    tr_in!(l, "walk-step-network"),
-                    tr_in!(l, "walk-step-services"),
-                    tr_in!(l, "walk-step-integration"),
-                    tr_in!(l, "walk-step-recovery"),
-                ]
-                .map(|t| &*Box::leak(t.into_boxed_str()))
-            })
+        static TITLES: [OnceLock<[&'static str; 5]>; 2] = [OnceLock::new(), OnceLock::new()];
+        let l = crate::i18n::current();
+        let titles = TITLES[l as usize].get_or_init(|| {
+            [
+                tr_in!(l, "walk-step-global"),
+                tr_in!(l, "walk-step-network"),
+                tr_in!(l, "walk-step-services"),
+                tr_in!(l, "walk-step-integration"),
+                tr_in!(l, "walk-step-recovery"),
+            ]
+            .map(|t| &*Box::leak(t.into_boxed_str()))
         });
-        all[crate::i18n::current() as usize][self as usize]
+        titles[self as usize]
     }
 }
 
