@@ -12,17 +12,7 @@ WINDOW=${WINDOW:-60}
 for t in tmux nginx supervisord btop bc; do
     command -v "$t" >/dev/null || { echo "needs $t"; exit 2; }
 done
-TCK=$(getconf CLK_TCK)
-SOCK=t502ab-$$
-LAB=$(mktemp -d /tmp/t502ab.XXXXXX)
-tm() { tmux -L "$SOCK" "$@"; }
-cleanup() {
-    tm kill-server 2>/dev/null || true
-    "$NEW" lab --dir "$LAB" down >/dev/null 2>&1 || true
-    rm -rf "$LAB"
-}
-trap cleanup EXIT
-"$NEW" lab --dir "$LAB" up >/dev/null
+. "$(dirname "$0")/lab.sh" "$NEW" t502ab
 # argv, not a shell line: the pane's pid is the program's (env execs it).
 tm new-session -d -s old -x 150 -y 45 env NO_COLOR=1 "$OLD" --config "$LAB/lab.toml"
 tm new-session -d -s new -x 150 -y 45 env NO_COLOR=1 "$NEW" --config "$LAB/lab.toml"

@@ -26,18 +26,7 @@ command -v btop >/dev/null || { HAVE_BTOP=0; echo "btop missing (apt-get install
 
 cargo build --release --quiet --bin triage502
 BIN=$PWD/target/release/triage502
-TCK=$(getconf CLK_TCK)
-SOCK=t502res-$$
-LAB=$(mktemp -d /tmp/t502res.XXXXXX)
-tm() { tmux -L "$SOCK" "$@"; }
-cleanup() {
-    tm kill-server 2>/dev/null || true
-    "$BIN" lab --dir "$LAB" down >/dev/null 2>&1 || true
-    rm -rf "$LAB"
-}
-trap cleanup EXIT
-
-"$BIN" lab --dir "$LAB" up >/dev/null
+. bench/lab.sh "$BIN" t502res
 ERRLOG=$LAB/logs/nginx/error.log
 
 # argv form: tmux execs the program directly, so the pane's pid is the program itself.
