@@ -121,9 +121,20 @@ fn is_b64url(b: u8) -> bool {
 /// Replaces every `eyJ<seg>.<seg>.<seg>` (segments of base64url, the last may be empty for
 /// unsigned tokens, `=` padding tolerated) with [`JWT_MASK`].
 pub fn mask_jwts(text: &str) -> String {
+    mask_jwts_owned(std::borrow::Cow::Borrowed(text))
+}
+
+/// [`mask_jwts`] of a text the caller may already own (e.g. the `Cow` of
+/// `String::from_utf8_lossy`): without a token in it, the text is kept, not copied (a log
+/// flood masks every field of every line).
+pub fn mask_jwts_owned(text: std::borrow::Cow<'_, str>) -> String {
+    let ranges = jwt_ranges(&text);
+    if ranges.is_empty() {
+        return text.into_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    for r in jwt_ranges(text) {
+    for r in ranges {
         out.push_str(&text[copied..r.start]);
         out.push_str(JWT_MASK);
         copied = r.end;
@@ -134,9 +145,12 @@ pub fn mask_jwts(text: &str) -> String {
 
 /// Where the JWTs of [`mask_jwts`] are in `text` (byte ranges, in order, not overlapping).
 pub fn jwt_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    // One searcher for the process: building it was a measurable part of parsing a line.
+    static EYJ: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"eyJ"));
     let b = text.as_bytes();
     let mut found: Vec<std::ops::Range<usize>> = Vec::new();
-    for i in memchr::memmem::find_iter(b, b"eyJ") {
+    for i in EYJ.find_iter(b) {
         if found.last().is_some_and(|r| i < r.end) || (i > 0 && is_b64url(b[i - 1])) {
             continue;
         }

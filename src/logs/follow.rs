@@ -373,8 +373,8 @@ enum State {
     Error,
 }
 
-const FP_LEN: usize = 64;
-const READ_BLOCK: usize = 256 * 1024;
+pub(super) use super::readbuf::read_at;
+use super::readbuf::{FP_LEN, ReadBuf, file_id, pread};
 const MAX_READ_PER_ROUND: u64 = 4 << 20;
 
 struct Tracked {
@@ -392,22 +392,10 @@ struct Tracked {
     state: State,
     /// Ever had a file open (to tell "appeared" from "rotated").
     had_file: bool,
-}
-
-// triage502 runs on Linux (procfs, nftables): unix file ids and positional reads.
-fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
-    use std::os::unix::fs::MetadataExt;
-    (m.dev(), m.ino())
-}
-
-pub(super) fn read_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    f.read_exact_at(buf, at)
-}
-
-fn pread(f: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
-    use std::os::unix::fs::FileExt;
-    f.read_at(buf, at)
+    /// The read buffer, kept between polls ([`super::readbuf`]).
+    buf: ReadBuf,
+    /// The records of one read, kept for the same reason (emptied by each emit).
+    out: Vec<Record>,
 }
 
 impl Follower {
@@ -430,6 +418,8 @@ impl Follower {
                     base_line: 0,
                     state: State::Fresh,
                     had_file: false,
+                    buf: ReadBuf::default(),
+                    out: Vec::new(),
                 })
                 .collect(),
             backlog: cfg.backlog,
@@ -676,23 +666,32 @@ impl Tracked {
         // Small until a read fills it: at rest every poll finds nothing new, and zeroing a
         // 256 KiB buffer four times a second for each file was most of the follower's work.
         // Full size while the format is still to be detected (from the first read).
-        let mut buf = vec![
-            0u8;
-            if self.fmt.is_some() {
-                FP_LEN + 4096
-            } else {
-                READ_BLOCK + FP_LEN
-            }
-        ];
+        let mut buf = self.buf.take(self.fmt.is_none());
+        let mut out = std::mem::take(&mut self.out);
+        let r = self.read_into(&mut buf, &mut out, all, sink);
+        let known = self.fmt.is_some();
+        self.buf.give_back(buf, !matches!(r, Ok(false)), known);
+        self.out = out;
+        r
+    }
+
+    /// [`Tracked::read_available`] with its buffers; true when something was read (and the
+    /// full-size buffer is worth keeping).
+    fn read_into(
+        &mut self,
+        buf: &mut Vec<u8>,
+        out: &mut Vec<Record>,
+        all: bool,
+        sink: &mut dyn Sink,
+    ) -> Result<bool, Closed> {
         let mut read_total = 0u64;
-        let mut out: Vec<Record> = Vec::new();
         let mut at_eof = false;
         while read_total < MAX_READ_PER_ROUND {
             let Some(f) = self.file.as_ref() else {
                 return Ok(read_total > 0);
             };
             let fpl = self.fp.len();
-            let n = match pread(f, &mut buf, self.offset - fpl as u64) {
+            let n = match pread(f, buf, self.offset - fpl as u64) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
@@ -723,11 +722,11 @@ impl Tracked {
                 .get_or_insert_with(|| numbered(fmt, self.base_line));
             let lines_known = self.lines_known;
             self.splitter.feed(data, |l, cut| {
-                asm.push_line(l, cut, |raw| keep(fmt, &raw, all, lines_known, &mut out))
+                asm.push_line(l, cut, |raw| keep(fmt, &raw, all, lines_known, out))
             });
-            self.emit(&mut out, sink)?;
-            if n == buf.len() && buf.len() < READ_BLOCK + FP_LEN {
-                buf.resize(READ_BLOCK + FP_LEN, 0);
+            self.emit(out, sink)?;
+            if n == buf.len() {
+                ReadBuf::grow(buf);
             }
         }
         if at_eof && !self.splitter.has_partial() {

@@ -32,6 +32,7 @@ pub mod lines;
 pub mod nginx_access;
 pub mod nginx_error;
 pub mod parallel;
+mod readbuf;
 pub mod scan;
 
 pub use class::{Class, ClassInfo};

@@ -75,8 +75,12 @@ impl Entry {
     /// `127.0.0.1:8000` of `http://127.0.0.1:8000/healthcheck`, `unix:/run/ds.sock` of
     /// `http://unix:/run/ds.sock:/healthcheck`.
     pub fn upstream_peer(&self) -> Option<&str> {
+        // One searcher for the process: the console folds its whole log book with this
+        // every frame, and `str::split_once` builds a new two-way searcher each call.
+        static SCHEME: LazyLock<memmem::Finder<'static>> =
+            LazyLock::new(|| memmem::Finder::new(b"://"));
         let u = self.upstream.as_deref()?;
-        let u = u.split_once("://").map_or(u, |(_, rest)| rest);
+        let u = SCHEME.find(u.as_bytes()).map_or(u, |at| &u[at + 3..]);
         Some(match u.strip_prefix("unix:") {
             Some(path) => &u[..5 + path.find(':').unwrap_or(path.len())],
             None => u.split('/').next().unwrap_or(u),
@@ -95,7 +99,7 @@ impl Entry {
         let class = classify_at_level(f.message, header.as_ref().map(|h| h.level));
         let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         // Tokens in messages and URLs are credentials: never shown.
-        let masked = |b: &[u8]| crate::util::mask_jwts(&String::from_utf8_lossy(b));
+        let masked = |b: &[u8]| crate::util::mask_jwts_owned(String::from_utf8_lossy(b));
         Entry {
             file: None,
             line,
@@ -414,8 +418,10 @@ enum Errno {
     Unknown,
 }
 
+/// `needle` in `hay`, for the short errno texts (`Connection refused`): a plain window
+/// compare, as building a `memmem` searcher per call cost more than the search.
 fn has(hay: &[u8], needle: &[u8]) -> bool {
-    memmem::find(hay, needle).is_some()
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// errno meaning: the text first (portable across kernels), then the Linux number.
