@@ -671,6 +671,9 @@ impl Tracked {
         let r = self.read_into(&mut buf, &mut out, all, sink);
         let known = self.fmt.is_some();
         self.buf.give_back(buf, !matches!(r, Ok(false)), known);
+        if self.buf.idle() && out.capacity() > 64 {
+            out = Vec::new();
+        }
         self.out = out;
         r
     }

@@ -50,6 +50,12 @@ impl ReadBuf {
         }
         self.buf = b;
     }
+
+    /// Whether the last polls read nothing long enough for the buffers to go back to small
+    /// (the follower's records vector follows the same rule).
+    pub(super) fn idle(&self) -> bool {
+        self.idle >= IDLE_POLLS
+    }
 }
 
 // triage502 runs on Linux (procfs, nftables): unix file ids and positional reads.
@@ -91,6 +97,7 @@ mod tests {
         assert_eq!(b.len(), READ_BLOCK + FP_LEN);
         r.give_back(b, false, true);
         // At rest: back to small.
+        assert!(r.idle());
         assert_eq!(r.take(false).len(), SMALL);
     }
 
