@@ -143,6 +143,19 @@ pub fn mask_jwts_owned(text: std::borrow::Cow<'_, str>) -> String {
     out
 }
 
+/// Whether `needle` occurs in `hay` (an empty needle never does). Short haystacks (an errno
+/// text, a field) are compared window by window: building a searcher costs more than the
+/// search there; longer ones go through memchr's memmem.
+pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
+    if needle.is_empty() {
+        false
+    } else if hay.len() < 64 {
+        hay.windows(needle.len()).any(|w| w == needle)
+    } else {
+        memchr::memmem::find(hay, needle).is_some()
+    }
+}
+
 /// Where the JWTs of [`mask_jwts`] are in `text` (byte ranges, in order, not overlapping).
 pub fn jwt_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     // One searcher for the process: building it was a measurable part of parsing a line.
@@ -275,6 +288,17 @@ pub fn did_you_mean<'a>(got: &str, expected: impl IntoIterator<Item = &'a str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contains_bytes_short_and_long() {
+        assert!(contains_bytes(b"Connection refused", b"refused"));
+        assert!(!contains_bytes(b"Connection refused", b"timed out"));
+        assert!(!contains_bytes(b"anything", b""));
+        assert!(!contains_bytes(b"ab", b"abc"));
+        let long = format!("{}ECONNREFUSED 127.0.0.1:5672", "x".repeat(200));
+        assert!(contains_bytes(long.as_bytes(), b"ECONNREFUSED"));
+        assert!(!contains_bytes(long.as_bytes(), b"ETIMEDOUT"));
+    }
 
     #[test]
     fn url_parts() {

@@ -32,3 +32,18 @@ pub(crate) fn set(hops: &mut [HopResult], name: &str, state: State, f: impl FnOn
     h.reason = format!("{name} {state:?}");
     f(&mut h.detail);
 }
+
+/// A finding with only its id, a title made from it and a severity (the watch tests' alerts).
+pub fn finding(id: &'static str, severity: State) -> super::Finding {
+    super::Finding {
+        id,
+        title: format!("{id} title"),
+        severity,
+        confidence: super::Confidence::High,
+        evidence: Vec::new(),
+        explanation: String::new(),
+        next_steps: Vec::new(),
+        action: None,
+        explains: Vec::new(),
+    }
+}

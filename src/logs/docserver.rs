@@ -134,9 +134,7 @@ fn parse_head(raw: &[u8]) -> Option<Head<'_>> {
     })
 }
 
-fn has(h: &[u8], n: &[u8]) -> bool {
-    memmem::find(h, n).is_some()
-}
+use crate::util::contains_bytes as has;
 
 /// Value after `key` up to one of the terminators (or the end of the line).
 fn value_after<'a>(h: &'a [u8], key: &[u8], stops: &[u8]) -> Option<&'a [u8]> {

@@ -420,9 +420,7 @@ enum Errno {
 
 /// `needle` in `hay`, for the short errno texts (`Connection refused`): a plain window
 /// compare, as building a `memmem` searcher per call cost more than the search.
-fn has(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
-}
+use crate::util::contains_bytes as has;
 
 /// errno meaning: the text first (portable across kernels), then the Linux number.
 fn errno_kind(num: u32, text: &[u8]) -> Errno {

@@ -415,6 +415,61 @@ fn phases_md(p: &crate::engine::phases::Phases) -> String {
     out
 }
 
+/// The findings section of [`report_md`]: each finding with its evidence and next steps, then
+/// what could not be checked.
+fn findings_md(d: &crate::diagnose::Diagnosis) -> String {
+    let mut out = String::new();
+    let item = |out: &mut String, text: String| out.push_str(&format!("- {text}\n"));
+    out.push_str(&format!("\n## {}\n\n", tr!("report-md-findings")));
+    if d.all_clear {
+        out.push_str(&format!("{}\n", tr!("report-all-clear")));
+    }
+    for (i, f) in d.findings.iter().enumerate() {
+        out.push_str(&format!(
+            "### {}. `{}` — {}\n\n",
+            i + 1,
+            f.id,
+            md_cell(&f.title)
+        ));
+        item(
+            &mut out,
+            tr!(
+                "report-md-severity",
+                symbol = f.severity.symbol(),
+                state = state_word(f.severity),
+                confidence = f.confidence
+            ),
+        );
+        if let Some(a) = &f.action {
+            item(&mut out, tr!("report-md-action", action = md_cell(a)));
+        }
+        item(
+            &mut out,
+            tr!("report-md-why", why = md_cell(&f.explanation)),
+        );
+        item(&mut out, tr!("report-md-evidence"));
+        for e in &f.evidence {
+            out.push_str(&format!(
+                "  - `{}` {}\n",
+                md_cell(&e.source),
+                md_cell(&e.fact)
+            ));
+        }
+        item(&mut out, tr!("report-md-next"));
+        for n in &f.next_steps {
+            out.push_str(&format!("  - {}\n", md_cell(n)));
+        }
+        out.push('\n');
+    }
+    if !d.unchecked.is_empty() {
+        out.push_str(&format!("\n## {}\n\n", tr!("report-md-unchecked")));
+        for u in &d.unchecked {
+            out.push_str(&format!("- {}: {}\n", md_cell(&u.what), md_cell(&u.why)));
+        }
+    }
+    out
+}
+
 /// The incident report as Markdown.
 pub fn report_md(state: &State) -> String {
     learn_secrets(state);
@@ -477,54 +532,7 @@ pub fn report_md(state: &State) -> String {
             md_cell(&r.reason)
         ));
     }
-    out.push_str(&format!("\n## {}\n\n", tr!("report-md-findings")));
-    let d = &state.diagnosis;
-    if d.all_clear {
-        out.push_str(&format!("{}\n", tr!("report-all-clear")));
-    }
-    for (i, f) in d.findings.iter().enumerate() {
-        out.push_str(&format!(
-            "### {}. `{}` — {}\n\n",
-            i + 1,
-            f.id,
-            md_cell(&f.title)
-        ));
-        item(
-            &mut out,
-            tr!(
-                "report-md-severity",
-                symbol = f.severity.symbol(),
-                state = state_word(f.severity),
-                confidence = f.confidence
-            ),
-        );
-        if let Some(a) = &f.action {
-            item(&mut out, tr!("report-md-action", action = md_cell(a)));
-        }
-        item(
-            &mut out,
-            tr!("report-md-why", why = md_cell(&f.explanation)),
-        );
-        item(&mut out, tr!("report-md-evidence"));
-        for e in &f.evidence {
-            out.push_str(&format!(
-                "  - `{}` {}\n",
-                md_cell(&e.source),
-                md_cell(&e.fact)
-            ));
-        }
-        item(&mut out, tr!("report-md-next"));
-        for n in &f.next_steps {
-            out.push_str(&format!("  - {}\n", md_cell(n)));
-        }
-        out.push('\n');
-    }
-    if !d.unchecked.is_empty() {
-        out.push_str(&format!("\n## {}\n\n", tr!("report-md-unchecked")));
-        for u in &d.unchecked {
-            out.push_str(&format!("- {}: {}\n", md_cell(&u.what), md_cell(&u.why)));
-        }
-    }
+    out.push_str(&findings_md(&state.diagnosis));
     out.push_str(&format!("\n## {}\n\n", tr!("report-md-actions")));
     let actions: Vec<&crate::engine::Event> = state
         .timeline

@@ -198,21 +198,7 @@ impl Tracker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnose::Confidence;
-
-    fn finding(id: &'static str, severity: Sev) -> Finding {
-        Finding {
-            id,
-            title: format!("{id} title"),
-            severity,
-            confidence: Confidence::High,
-            evidence: Vec::new(),
-            explanation: String::new(),
-            next_steps: Vec::new(),
-            action: None,
-            explains: Vec::new(),
-        }
-    }
+    use crate::diagnose::test_support::finding;
 
     fn t(s: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + s, 0).expect("time")

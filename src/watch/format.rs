@@ -199,7 +199,7 @@ pub fn accepted(kind: ReceiverKind, body: &[u8]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnose::{Confidence, Finding};
+    use crate::diagnose::Finding;
     use crate::probe::State;
 
     fn alert(event: Event) -> Alert {
@@ -208,15 +208,11 @@ mod tests {
             receiver: 0,
             event,
             finding: Finding {
-                id: "service_down",
                 title: "ds-docservice is not running\x1b[2J".into(),
-                severity: State::Fail,
-                confidence: Confidence::High,
-                evidence: Vec::new(),
                 explanation: "x".into(),
                 next_steps: vec!["restart ds-docservice".into()],
-                action: None,
                 explains: vec!["docservice".into()],
+                ..crate::diagnose::test_support::finding("service_down", State::Fail)
             },
             started_at: t0,
             resolved_at: (event == Event::Resolved).then(|| t0 + chrono::Duration::seconds(185)),
