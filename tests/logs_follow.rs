@@ -70,16 +70,16 @@ async fn collect_seen(
     while distinct.len() < want {
         let left = end.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(LogEvent::Entry {
-                entry: Record::Nginx(e),
-                ..
-            })) => {
-                let n = e.cid.expect("numbered lines carry a connection number");
-                if let Some(s) = seen {
-                    s.fetch_max(n, Ordering::SeqCst);
+            Ok(Some(LogEvent::Entries { entries, .. })) => {
+                for r in entries {
+                    let Record::Nginx(e) = r else { continue };
+                    let n = e.cid.expect("numbered lines carry a connection number");
+                    if let Some(s) = seen {
+                        s.fetch_max(n, Ordering::SeqCst);
+                    }
+                    got.push(n);
+                    distinct.insert(n);
                 }
-                got.push(n);
-                distinct.insert(n);
             }
             Ok(Some(LogEvent::Notice { kind, .. })) => notices.push(kind),
             Ok(Some(_)) => {}
@@ -336,10 +336,8 @@ async fn missing_file_appears_later_and_ndjson_rendering() {
     let mut rendered = Vec::new();
     let end = Instant::now() + Duration::from_secs(10);
     while rendered.len() < 2 && Instant::now() < end {
-        if let Ok(Some(ev)) = tokio::time::timeout(Duration::from_secs(1), rx.recv()).await
-            && let Some(s) = render_event(&ev, FollowFormat::Ndjson)
-        {
-            rendered.push(s);
+        if let Ok(Some(ev)) = tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
+            rendered.extend(render_event(&ev, FollowFormat::Ndjson));
         }
     }
     handle.stop();

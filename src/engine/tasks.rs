@@ -323,9 +323,13 @@ async fn forward_logs<T: From<Update>>(
         let mut next = Some(first);
         while let Some(ev) = next.take() {
             match ev {
-                LogEvent::Entry { source, mut entry } => {
-                    entry.set_file(Some(source.display().to_string()));
-                    out.entries.push(entry);
+                LogEvent::Entries { source, entries } => {
+                    let file = source.display().to_string();
+                    out.entries.reserve(entries.len());
+                    out.entries.extend(entries.into_iter().map(|mut e| {
+                        e.set_file(Some(file.clone()));
+                        e
+                    }));
                 }
                 LogEvent::Notice {
                     path,

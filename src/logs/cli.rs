@@ -279,18 +279,24 @@ pub fn text_line(rec: &Record) -> String {
     crate::sanitize::field(&rec.to_text())
 }
 
-/// Render one follow event as an output line (`None`: not for stdout).
-pub fn render_event(ev: &LogEvent, format: FollowFormat) -> Option<String> {
+/// Render one follow event as output lines, one per entry (none: not for stdout).
+pub fn render_event(ev: &LogEvent, format: FollowFormat) -> Vec<String> {
     match ev {
-        LogEvent::Entry { source, entry } => {
-            let mut rec = entry.clone();
-            rec.set_file(Some(display_name(source)));
-            Some(match format {
-                FollowFormat::Ndjson => crate::sanitize::json(&rec),
-                FollowFormat::Text => text_line(&rec),
-            })
+        LogEvent::Entries { source, entries } => {
+            let file = display_name(source);
+            entries
+                .iter()
+                .map(|entry| {
+                    let mut rec = entry.clone();
+                    rec.set_file(Some(file.clone()));
+                    match format {
+                        FollowFormat::Ndjson => crate::sanitize::json(&rec),
+                        FollowFormat::Text => text_line(&rec),
+                    }
+                })
+                .collect()
         }
-        LogEvent::Notice { .. } | LogEvent::Synced => None,
+        LogEvent::Notice { .. } | LogEvent::Synced => Vec::new(),
     }
 }
 
@@ -333,9 +339,11 @@ pub async fn run_follow(args: &FollowArgs) -> i32 {
                     );
                     continue;
                 }
-                if let Some(line) = render_event(&ev, args.format) {
+                let lines = render_event(&ev, args.format);
+                if !lines.is_empty() {
                     let mut so = io::stdout().lock();
-                    if writeln!(so, "{line}").and_then(|()| so.flush()).is_err() {
+                    let wrote = lines.iter().try_for_each(|l| writeln!(so, "{l}"));
+                    if wrote.and_then(|()| so.flush()).is_err() {
                         break 0;
                     }
                 }

@@ -57,7 +57,7 @@ pub struct FollowConfig {
     pub poll_interval: Duration,
     /// Watch parent directories with notify (in addition to polling).
     pub use_notify: bool,
-    /// Channel capacity (events).
+    /// Channel capacity (events; a batch of entries, see [`LogEvent::Entries`], is one).
     pub channel_capacity: usize,
     /// Most bytes read backwards to find the backlog.
     pub max_backlog_bytes: u64,
@@ -73,7 +73,7 @@ impl Default for FollowConfig {
             all: false,
             poll_interval: Duration::from_millis(250),
             use_notify: true,
-            channel_capacity: 1024,
+            channel_capacity: 16,
             max_backlog_bytes: 64 << 20,
             format: None,
         }
@@ -119,14 +119,16 @@ impl fmt::Display for NoticeKind {
 }
 
 /// What the follower sends.
-// Entries are the common case and notices rare: boxing the entry would cost an allocation
-// per entry for nothing.
-#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum LogEvent {
-    /// A complete entry. Its `line` is `None` when the follower started in the middle of the
-    /// file (line numbers unknown without reading it all).
-    Entry { source: PathBuf, entry: Record },
+    /// Complete entries of one file, in order: what one read of it found (one event per read
+    /// rather than per entry, so a flood costs one channel send per read). An entry's `line`
+    /// is `None` when the follower started in the middle of the file (line numbers unknown
+    /// without reading it all).
+    Entries {
+        source: PathBuf,
+        entries: Vec<Record>,
+    },
     /// Something happened to a file.
     Notice {
         path: PathBuf,
@@ -522,10 +524,10 @@ impl Tracked {
         let (records, start_at, fmt, lines) =
             backlog_counted(&f, end, backlog, all, max, self.fmt, u64::MAX);
         self.fmt = self.fmt.or(fmt);
-        for r in records {
-            sink.send(LogEvent::Entry {
+        if !records.is_empty() {
+            sink.send(LogEvent::Entries {
                 source: self.path.clone(),
-                entry: r,
+                entries: records,
             })?;
         }
         self.attach(f, &meta, start_at, lines);
@@ -763,14 +765,17 @@ impl Tracked {
         self.flush_with(all, false, sink)
     }
 
+    /// Send what `out` holds as one event; `out` keeps its capacity for the next read.
     fn emit(&self, out: &mut Vec<Record>, sink: &mut dyn Sink) -> Result<(), Closed> {
-        for r in out.drain(..) {
-            sink.send(LogEvent::Entry {
-                source: self.path.clone(),
-                entry: r,
-            })?;
+        if out.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let mut entries = Vec::with_capacity(out.len());
+        entries.append(out);
+        sink.send(LogEvent::Entries {
+            source: self.path.clone(),
+            entries,
+        })
     }
 }
 
@@ -822,14 +827,19 @@ mod tests {
             .count()
     }
 
+    /// The entries sent, in order.
+    fn records(evs: &[LogEvent]) -> impl Iterator<Item = &Record> {
+        evs.iter().flat_map(|e| match e {
+            LogEvent::Entries { entries, .. } => entries.as_slice(),
+            _ => &[],
+        })
+    }
+
     fn cids(evs: &[LogEvent]) -> Vec<u64> {
-        evs.iter()
-            .filter_map(|e| match e {
-                LogEvent::Entry {
-                    entry: Record::Nginx(e),
-                    ..
-                } => e.cid,
-                _ => None,
+        records(evs)
+            .filter_map(|r| match r {
+                Record::Nginx(e) => e.cid,
+                Record::DocServer(_) => None,
             })
             .collect()
     }
@@ -866,14 +876,8 @@ mod tests {
         f.start(&mut evs).expect("start");
         assert_eq!(cids(&evs), vec![2988, 2991, 2994, 2997, 3000]);
         // Numbered from the file's start, though read from its end.
-        let lines = |evs: &[LogEvent]| -> Vec<Option<u64>> {
-            evs.iter()
-                .filter_map(|e| match e {
-                    LogEvent::Entry { entry, .. } => Some(entry.line()),
-                    _ => None,
-                })
-                .collect()
-        };
+        let lines =
+            |evs: &[LogEvent]| -> Vec<Option<u64>> { records(evs).map(Record::line).collect() };
         assert_eq!(
             lines(&evs),
             [2988, 2991, 2994, 2997, 3000].map(Some).to_vec()
@@ -940,10 +944,7 @@ mod tests {
         assert!(notices(&evs, NoticeKind::Truncated) > 0);
         assert_eq!(cids(&evs), (100..=130).collect::<Vec<_>>());
         // line numbers are known again after a restart from 0
-        let first = evs.iter().find_map(|e| match e {
-            LogEvent::Entry { entry, .. } => entry.line(),
-            _ => None,
-        });
+        let first = records(&evs).next().and_then(Record::line);
         assert_eq!(first, Some(1));
     }
 
@@ -1005,11 +1006,9 @@ mod tests {
         );
         f.poll(&mut evs).expect("poll");
         assert_eq!(evs.len(), 1);
-        match &evs[0] {
-            LogEvent::Entry {
-                entry: Record::DocServer(e),
-                ..
-            } => {
+        assert_eq!(records(&evs).count(), 1);
+        match records(&evs).next() {
+            Some(Record::DocServer(e)) => {
                 assert_eq!(e.class, Class::DsRabbitmq);
                 assert_eq!(e.lines, 2);
             }
